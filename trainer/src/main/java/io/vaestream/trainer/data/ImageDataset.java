@@ -1,0 +1,200 @@
+package io.vaestream.trainer.data;
+
+import io.vaestream.schemas.ImageContract;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
+
+/**
+ * Images already turned into tensors by the {@link ImageContract}, with optional integer labels.
+ * Pixels are one flat array, image after image, so that batches copy straight into ND4J and ONNX
+ * Runtime buffers.
+ */
+public final class ImageDataset {
+  /** The label of an image whose class is unknown. */
+  public static final int NO_LABEL = -1;
+
+  private final ImageContract contract;
+  private final float[] pixels;
+  private final int[] labels;
+  private final List<String> classNames;
+  private final String description;
+
+  /**
+   * @param pixels {@code count × contract.size()} values in [0, 1]
+   * @param labels one per image, {@link #NO_LABEL} where unknown
+   * @param classNames names of the labels by index; may be empty
+   */
+  public ImageDataset(
+      ImageContract contract, float[] pixels, int[] labels, List<String> classNames, String description) {
+    this.contract = Objects.requireNonNull(contract, "contract");
+    this.pixels = Objects.requireNonNull(pixels, "pixels");
+    this.labels = Objects.requireNonNull(labels, "labels");
+    this.classNames = List.copyOf(classNames);
+    this.description = Objects.requireNonNull(description, "description");
+    if (pixels.length != (long) labels.length * contract.size()) {
+      throw new IllegalArgumentException(
+          pixels.length + " pixel values do not hold " + labels.length + " images of " + contract);
+    }
+  }
+
+  public ImageContract contract() {
+    return contract;
+  }
+
+  public int size() {
+    return labels.length;
+  }
+
+  public boolean isEmpty() {
+    return labels.length == 0;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /** The name of a label, or its number when the data set does not name its classes. */
+  public String className(int label) {
+    return label >= 0 && label < classNames.size() ? classNames.get(label) : Integer.toString(label);
+  }
+
+  /** The backing array; callers must not modify it. */
+  public float[] pixels() {
+    return pixels;
+  }
+
+  public int label(int index) {
+    return labels[index];
+  }
+
+  public int[] labels() {
+    return labels.clone();
+  }
+
+  /** A copy of one image tensor. */
+  public float[] image(int index) {
+    int n = contract.size();
+    return Arrays.copyOfRange(pixels, index * n, (index + 1) * n);
+  }
+
+  /** The distinct labels present, in ascending order. */
+  public int[] distinctLabels() {
+    TreeSet<Integer> set = new TreeSet<>();
+    for (int l : labels) {
+      set.add(l);
+    }
+    return set.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** The images at the given indices, in that order. */
+  public ImageDataset select(int[] indices, String newDescription) {
+    int n = contract.size();
+    float[] p = new float[indices.length * n];
+    int[] l = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      System.arraycopy(pixels, indices[i] * n, p, i * n, n);
+      l[i] = labels[indices[i]];
+    }
+    return new ImageDataset(contract, p, l, classNames, newDescription);
+  }
+
+  /** The images whose label satisfies {@code keep}. */
+  public ImageDataset filterLabels(IntPredicate keep, String newDescription) {
+    int[] idx = IntStream.range(0, size()).filter(i -> keep.test(labels[i])).toArray();
+    return select(idx, newDescription);
+  }
+
+  /** Concatenates two data sets of the same contract. */
+  public ImageDataset concat(ImageDataset other, String newDescription) {
+    if (!other.contract.equals(contract)) {
+      throw new IllegalArgumentException("cannot join " + contract + " and " + other.contract);
+    }
+    float[] p = Arrays.copyOf(pixels, pixels.length + other.pixels.length);
+    System.arraycopy(other.pixels, 0, p, pixels.length, other.pixels.length);
+    int[] l = Arrays.copyOf(labels, labels.length + other.labels.length);
+    System.arraycopy(other.labels, 0, l, labels.length, other.labels.length);
+    List<String> names = classNames.size() >= other.classNames.size() ? classNames : other.classNames;
+    return new ImageDataset(contract, p, l, names, newDescription);
+  }
+
+  /**
+   * Splits into two disjoint parts after a seeded shuffle; the first part holds {@code fraction}
+   * of the images (rounded), the second the rest.
+   */
+  public ImageDataset[] split(double fraction, long seed) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException("split fraction must be in (0, 1), got " + fraction);
+    }
+    int[] order = shuffledIndices(size(), seed);
+    int cut = (int) Math.round(size() * fraction);
+    return new ImageDataset[] {
+      select(Arrays.copyOfRange(order, 0, cut), description),
+      select(Arrays.copyOfRange(order, cut, order.length), description)
+    };
+  }
+
+  /** A random sample of at most {@code max} images. */
+  public ImageDataset sample(int max, long seed) {
+    if (max >= size()) {
+      return this;
+    }
+    return select(Arrays.copyOf(shuffledIndices(size(), seed), max), description);
+  }
+
+  /** SHA-256 of the pixel values and labels: the training data's identity in model metadata. */
+  public String sha256() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      ByteBuffer buf = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+      for (float v : pixels) {
+        if (buf.remaining() < Float.BYTES) {
+          md.update(buf.flip());
+          buf.clear();
+        }
+        buf.putFloat(v);
+      }
+      for (int l : labels) {
+        if (buf.remaining() < Integer.BYTES) {
+          md.update(buf.flip());
+          buf.clear();
+        }
+        buf.putInt(l);
+      }
+      md.update(buf.flip());
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  static int[] shuffledIndices(int n, long seed) {
+    int[] order = IntStream.range(0, n).toArray();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  @Override
+  public String toString() {
+    return description + " (" + size() + " images of " + contract + ")";
+  }
+}

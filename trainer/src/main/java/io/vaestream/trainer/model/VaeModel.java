@@ -1,0 +1,166 @@
+package io.vaestream.trainer.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vaestream.schemas.ImageContract;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A VAE with weights: the SameDiff training graph plus its description. This is the trainer's own
+ * forward pass, the reference that the ONNX export must reproduce.
+ */
+public final class VaeModel {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String GRAPH_FILE = "graph.sd";
+  static final String STATE_FILE = "state.json";
+  private static final int EVAL_BATCH = 500;
+
+  private final VaeConfig config;
+  private final VaeSpec spec;
+  private final SameDiff graph;
+  private int epochsDone;
+  private SameDiff decoder;
+
+  VaeModel(VaeConfig config, ImageContract contract, SameDiff graph, int epochsDone) {
+    this.config = config;
+    this.spec = VaeSpec.of(config, contract);
+    this.graph = graph;
+    this.epochsDone = epochsDone;
+  }
+
+  /** A freshly initialised, untrained model. */
+  public static VaeModel initialise(VaeConfig config, ImageContract contract) {
+    VaeSpec spec = VaeSpec.of(config, contract);
+    SameDiff sd = VaeGraph.training(spec, VaeGraph.initialParameters(spec, config.seed()), config.beta());
+    return new VaeModel(config, contract, sd, 0);
+  }
+
+  public VaeConfig config() {
+    return config;
+  }
+
+  public VaeSpec spec() {
+    return spec;
+  }
+
+  public ImageContract contract() {
+    return spec.contract();
+  }
+
+  public int epochsDone() {
+    return epochsDone;
+  }
+
+  void setEpochsDone(int epochs) {
+    this.epochsDone = epochs;
+    this.decoder = null;
+  }
+
+  SameDiff graph() {
+    return graph;
+  }
+
+  /** Current weights by variable name ({@link VaeGraph#weight}, {@link VaeGraph#bias}). */
+  public Map<String, INDArray> parameters() {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (LayerSpec l : VaeGraph.allLayers(spec)) {
+      String name = l.name();
+      if (name != null) {
+        out.put(VaeGraph.weight(name), graph.getArrForVarName(VaeGraph.weight(name)));
+        out.put(VaeGraph.bias(name), graph.getArrForVarName(VaeGraph.bias(name)));
+      }
+    }
+    return out;
+  }
+
+  /** The deterministic forward pass (z = μ) over {@code count} images. */
+  public Forward forward(float[] pixels, int count) {
+    int n = contract().size();
+    int latent = spec.latentDim();
+    Forward out = new Forward(count, n, latent);
+    for (int start = 0; start < count; start += EVAL_BATCH) {
+      int b = Math.min(EVAL_BATCH, count - start);
+      INDArray x = Nd4j.create(java.util.Arrays.copyOfRange(pixels, start * n, (start + b) * n), contract().shape(b), 'c');
+      Map<String, INDArray> r =
+          graph.output(
+              Map.of(VaeGraph.INPUT, x, VaeGraph.EPS, Nd4j.zeros(DataType.FLOAT, b, latent)),
+              VaeGraph.RECONSTRUCTION, VaeGraph.MEAN, VaeGraph.LOG_VAR, VaeGraph.BCE, VaeGraph.MSE, VaeGraph.KL);
+      copy(r.get(VaeGraph.RECONSTRUCTION), out.reconstruction, start * n);
+      copy(r.get(VaeGraph.MEAN), out.mean, start * latent);
+      copy(r.get(VaeGraph.LOG_VAR), out.logVar, start * latent);
+      copy(r.get(VaeGraph.BCE), out.bce, start);
+      copy(r.get(VaeGraph.MSE), out.mse, start);
+      copy(r.get(VaeGraph.KL), out.kl, start);
+    }
+    return out;
+  }
+
+  /** Decodes {@code count} latent vectors into images: the generative direction. */
+  public float[] decode(float[] z, int count) {
+    if (decoder == null) {
+      decoder = VaeGraph.decoder(spec, parameters());
+    }
+    INDArray in = Nd4j.create(z, new long[] {count, spec.latentDim()}, 'c');
+    INDArray out = decoder.outputSingle(Map.of(VaeGraph.Z, in), VaeGraph.RECONSTRUCTION);
+    return out.castTo(DataType.FLOAT).data().asFloat();
+  }
+
+  /** Writes a resumable checkpoint: the graph with its Adam state, and the run's settings. */
+  public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve(GRAPH_FILE + ".tmp");
+    graph.save(tmp.toFile(), true);
+    Files.move(tmp, dir.resolve(GRAPH_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    JSON.writeValue(dir.resolve(STATE_FILE).toFile(), new State(config, contract(), epochsDone));
+  }
+
+  /** Reads a checkpoint written by {@link #save}. */
+  public static VaeModel load(Path dir) throws IOException {
+    Path state = dir.resolve(STATE_FILE);
+    Path graphFile = dir.resolve(GRAPH_FILE);
+    if (!Files.isRegularFile(state) || !Files.isRegularFile(graphFile)) {
+      throw new IOException(dir + ": not a checkpoint (needs " + STATE_FILE + " and " + GRAPH_FILE + ")");
+    }
+    State s = JSON.readValue(state.toFile(), State.class);
+    SameDiff sd = SameDiff.load(graphFile.toFile(), true);
+    return new VaeModel(s.config(), s.contract(), sd, s.epochsDone());
+  }
+
+  record State(VaeConfig config, ImageContract contract, int epochsDone) {}
+
+  private static void copy(INDArray src, float[] dst, int offset) {
+    float[] v = src.castTo(DataType.FLOAT).data().asFloat();
+    System.arraycopy(v, 0, dst, offset, (int) src.length());
+  }
+
+  /** Per-image outputs of the deterministic forward pass, flat arrays image after image. */
+  public static final class Forward {
+    public final int count;
+    public final float[] reconstruction;
+    public final float[] mean;
+    public final float[] logVar;
+    public final float[] bce;
+    public final float[] mse;
+    public final float[] kl;
+
+    Forward(int count, int imageSize, int latent) {
+      this.count = count;
+      this.reconstruction = new float[count * imageSize];
+      this.mean = new float[count * latent];
+      this.logVar = new float[count * latent];
+      this.bce = new float[count];
+      this.mse = new float[count];
+      this.kl = new float[count];
+    }
+  }
+}

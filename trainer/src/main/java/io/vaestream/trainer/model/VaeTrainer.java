@@ -1,0 +1,145 @@
+package io.vaestream.trainer.model;
+
+import io.vaestream.trainer.data.ImageDataset;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fits a {@link VaeModel} with SameDiff and Adam. Shuffling and ε come from one seeded generator,
+ * so the same settings and data give the same weights.
+ */
+public final class VaeTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(VaeTrainer.class);
+
+  private final Consumer<EpochStats> onEpoch;
+  private final EpochCallback afterEpoch;
+
+  /** Called after every epoch with the model, for checkpoints. */
+  @FunctionalInterface
+  public interface EpochCallback {
+    void accept(VaeModel model) throws java.io.IOException;
+  }
+
+  public VaeTrainer(Consumer<EpochStats> onEpoch, EpochCallback afterEpoch) {
+    this.onEpoch = onEpoch;
+    this.afterEpoch = afterEpoch;
+  }
+
+  /** Trains a fresh model for {@code config.epochs()} epochs. */
+  public VaeModel fit(VaeConfig config, ImageDataset train, ImageDataset validation)
+      throws java.io.IOException {
+    return resume(VaeModel.initialise(config, train.contract()), train, validation);
+  }
+
+  /** Continues training {@code model} until it has done {@code config.epochs()} epochs. */
+  public VaeModel resume(VaeModel model, ImageDataset train, ImageDataset validation)
+      throws java.io.IOException {
+    VaeConfig config = model.config();
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("no training images in " + train.description());
+    }
+    if (!train.contract().equals(model.contract())) {
+      throw new IllegalArgumentException(
+          "training images are " + train.contract() + " but the model expects " + model.contract());
+    }
+    SameDiff sd = model.graph();
+    sd.setTrainingConfig(
+        TrainingConfig.builder()
+            .updater(new Adam(config.learningRate()))
+            .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS)
+            .markLabelsUnused()
+            .minimize(VaeGraph.LOSS)
+            .build());
+    int n = train.contract().size();
+    int latent = config.latentDim();
+    int count = train.size();
+    float[] pixels = train.pixels();
+    // One stream per epoch, derived from the seed, so a resumed run sees the same batches.
+    long started = System.nanoTime();
+    int firstEpoch = model.epochsDone();
+    for (int epoch = firstEpoch + 1; epoch <= config.epochs(); epoch++) {
+      Random rnd = new Random(config.seed() * 1_000_003L + epoch);
+      int[] order = shuffle(count, rnd);
+      long t0 = System.nanoTime();
+      double lossSum = 0;
+      double reconSum = 0;
+      double klSum = 0;
+      int batches = 0;
+      float[] xb = new float[config.batchSize() * n];
+      for (int start = 0; start + 1 < count || start == 0 && count == 1; start += config.batchSize()) {
+        int b = Math.min(config.batchSize(), count - start);
+        if (b <= 0) {
+          break;
+        }
+        for (int i = 0; i < b; i++) {
+          System.arraycopy(pixels, order[start + i] * n, xb, i * n, n);
+        }
+        INDArray x = Nd4j.create(Arrays.copyOf(xb, b * n), train.contract().shape(b), 'c');
+        float[] e = new float[b * latent];
+        for (int i = 0; i < e.length; i++) {
+          e[i] = (float) rnd.nextGaussian();
+        }
+        INDArray eps = Nd4j.create(e, new long[] {b, latent}, 'c');
+        MultiDataSet mds = new MultiDataSet(new INDArray[] {x, eps}, new INDArray[0]);
+        sd.fit(mds);
+        Map<String, INDArray> terms =
+            sd.output(Map.of(VaeGraph.INPUT, x, VaeGraph.EPS, eps), VaeGraph.LOSS_RECON, VaeGraph.LOSS_KL);
+        double r = terms.get(VaeGraph.LOSS_RECON).getDouble(0);
+        double k = terms.get(VaeGraph.LOSS_KL).getDouble(0);
+        reconSum += r;
+        klSum += k;
+        lossSum += r + config.beta() * k;
+        batches++;
+      }
+      model.setEpochsDone(epoch);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      int done = epoch - firstEpoch;
+      Duration eta = Duration.ofMillis((long) (elapsed / done * (config.epochs() - epoch) * 1000));
+      double val = validation == null || validation.isEmpty() ? Double.NaN : validationLoss(model, validation);
+      EpochStats stats =
+          new EpochStats(epoch, config.epochs(), lossSum / batches, reconSum / batches, klSum / batches,
+              val, count / seconds, eta);
+      LOG.debug("epoch {} done: {}", epoch, stats);
+      onEpoch.accept(stats);
+      afterEpoch.accept(model);
+    }
+    return model;
+  }
+
+  /** Mean −ELBO (BCE + KL) at z = μ, per image. */
+  static double validationLoss(VaeModel model, ImageDataset validation) {
+    ImageDataset v = validation.sample(1000, 7);
+    VaeModel.Forward f = model.forward(v.pixels(), v.size());
+    double s = 0;
+    for (int i = 0; i < f.count; i++) {
+      s += f.bce[i] + f.kl[i];
+    }
+    return s / f.count;
+  }
+
+  private static int[] shuffle(int n, Random rnd) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}

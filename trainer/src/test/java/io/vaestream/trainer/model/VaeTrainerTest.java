@@ -1,0 +1,95 @@
+package io.vaestream.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.testing.SyntheticImages;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class VaeTrainerTest {
+
+  private static VaeConfig tiny(VaeArchitecture a, int epochs) {
+    return new VaeConfig(a, 4, 1.0, epochs, 32, 3e-3, 7L, a == VaeArchitecture.MLP ? 64 : 8);
+  }
+
+  @ParameterizedTest
+  @EnumSource(VaeArchitecture.class)
+  void shouldLowerTheLossWhileTraining(VaeArchitecture arch) throws Exception {
+    ImageDataset data = SyntheticImages.squaresAndRings(128, 1);
+    List<EpochStats> stats = new ArrayList<>();
+    long t0 = System.nanoTime();
+    VaeModel model = new VaeTrainer(stats::add, m -> { }).fit(tiny(arch, 4), data, data);
+    System.out.printf("%s: %.1f s%n", arch, (System.nanoTime() - t0) / 1e9);
+
+    assertThat(stats).hasSize(4);
+    assertThat(stats.get(3).loss()).isLessThan(stats.get(0).loss());
+    assertThat(stats.get(3).kl()).isPositive();
+    assertThat(model.epochsDone()).isEqualTo(4);
+    VaeModel.Forward f = model.forward(data.pixels(), data.size());
+    assertThat(min(f.reconstruction)).isGreaterThanOrEqualTo(0f);
+    assertThat(max(f.reconstruction)).isLessThanOrEqualTo(1f);
+    assertThat(min(f.kl)).isGreaterThanOrEqualTo(0f);
+  }
+
+  @Test
+  void shouldGiveTheSameWeightsForTheSameSeed() throws Exception {
+    ImageDataset data = SyntheticImages.squaresAndRings(64, 1);
+    VaeModel a = new VaeTrainer(s -> { }, m -> { }).fit(tiny(VaeArchitecture.MLP, 2), data, null);
+    VaeModel b = new VaeTrainer(s -> { }, m -> { }).fit(tiny(VaeArchitecture.MLP, 2), data, null);
+    assertThat(a.parameters().get("dec3_W")).isEqualTo(b.parameters().get("dec3_W"));
+  }
+
+  @Test
+  void shouldResumeFromACheckpoint(@TempDir Path dir) throws Exception {
+    ImageDataset data = SyntheticImages.squaresAndRings(64, 1);
+    VaeModel first = new VaeTrainer(s -> { }, m -> m.save(dir)).fit(tiny(VaeArchitecture.CONV, 1), data, null);
+    VaeModel loaded = VaeModel.load(dir);
+    assertThat(loaded.epochsDone()).isEqualTo(1);
+    assertThat(loaded.parameters().get("deconv2_W")).isEqualTo(first.parameters().get("deconv2_W"));
+
+    VaeModel more = new VaeTrainer(s -> { }, m -> { }).resume(
+        new VaeModel(loaded.config().withEpochs(2), loaded.contract(), loaded.graph(), 1), data, null);
+    assertThat(more.epochsDone()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldDecodePriorSamplesIntoImages() throws Exception {
+    ImageDataset data = SyntheticImages.squaresAndRings(32, 1);
+    VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(tiny(VaeArchitecture.CONV, 1), data, null);
+    float[] images = model.decode(new float[3 * 4], 3);
+    assertThat(images).hasSize(3 * 28 * 28);
+    assertThat(min(images)).isGreaterThanOrEqualTo(0f);
+    assertThat(max(images)).isLessThanOrEqualTo(1f);
+  }
+
+  @Test
+  void shouldRejectAnInvalidSettingByName() {
+    assertThatThrownBy(() -> new VaeConfig(VaeArchitecture.MLP, 0, 1, 1, 1, 1e-3, 1, 64))
+        .hasMessageContaining("latent-dim=0");
+    assertThatThrownBy(() -> new VaeConfig(VaeArchitecture.MLP, 2, -1, 1, 1, 1e-3, 1, 64))
+        .hasMessageContaining("beta=-1");
+  }
+
+  static float min(float[] v) {
+    float m = Float.POSITIVE_INFINITY;
+    for (float x : v) {
+      m = Math.min(m, x);
+    }
+    return m;
+  }
+
+  static float max(float[] v) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (float x : v) {
+      m = Math.max(m, x);
+    }
+    return m;
+  }
+}
