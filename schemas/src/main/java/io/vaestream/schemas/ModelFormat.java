@@ -1,0 +1,59 @@
+package io.vaestream.schemas;
+
+import java.util.List;
+
+/**
+ * The model file that the trainer writes and the detector loads: an ONNX graph whose input and
+ * output names, and whose metadata keys, are fixed here.
+ *
+ * <p>The graph takes {@value #INPUT}, a float tensor {@code [N, C, H, W]} made by the {@link
+ * ImageContract}, with a dynamic batch dimension. It returns the deterministic reconstruction
+ * (decoded at z = μ), the posterior parameters, and three values per image computed inside the
+ * graph: {@value #RECONSTRUCTION_ERROR}, {@value #KL} and {@value #SCORE}.
+ */
+public final class ModelFormat {
+  public static final String INPUT = "input";
+
+  public static final String RECONSTRUCTION = "reconstruction";
+  public static final String Z_MEAN = "z_mean";
+  public static final String Z_LOG_VAR = "z_log_var";
+  public static final String RECONSTRUCTION_ERROR = "reconstruction_error";
+  public static final String KL = "kl";
+  public static final String SCORE = "score";
+
+  /** Every output, in graph order. */
+  public static final List<String> OUTPUTS =
+      List.of(RECONSTRUCTION, Z_MEAN, Z_LOG_VAR, RECONSTRUCTION_ERROR, KL, SCORE);
+
+  /** The opset the exporter writes; the detector refuses models that need a newer one. */
+  public static final int OPSET = 17;
+
+  /** Metadata keys ({@code metadata_props}). Input-contract keys live in {@link ImageContract}. */
+  public static final String NAME = "vaestream.model.name";
+  public static final String VERSION = "vaestream.model.version";
+  public static final String ARCHITECTURE = "vaestream.model.architecture";
+  public static final String TRAINER_VERSION = "vaestream.trainer.version";
+  public static final String CREATED = "vaestream.model.created";
+  public static final String LATENT_DIM = "vaestream.model.latent_dim";
+  public static final String TRAINING = "vaestream.training";
+
+  public static final String SCORE_DEFINITION = "vaestream.score.definition";
+  public static final String SCORE_RECONSTRUCTION = "vaestream.score.reconstruction";
+  public static final String SCORE_RECONSTRUCTION_WEIGHT = "vaestream.score.reconstruction_weight";
+  public static final String SCORE_KL_WEIGHT = "vaestream.score.kl_weight";
+  public static final String SCORE_SELECTION = "vaestream.score.selection";
+
+  public static final String THRESHOLD = "vaestream.threshold";
+  public static final String THRESHOLD_TARGET_FAR = "vaestream.threshold.target_false_alarm_rate";
+  public static final String THRESHOLD_QUANTILES = "vaestream.threshold.calibration_quantiles";
+  public static final String THRESHOLD_CALIBRATION_SIZE = "vaestream.threshold.calibration_size";
+
+  public static final String DATA_DESCRIPTION = "vaestream.data.description";
+  public static final String DATA_SHA256 = "vaestream.data.sha256";
+  public static final String DATA_NORMAL_CLASSES = "vaestream.data.normal_classes";
+
+  public static final String GOLDEN = "vaestream.golden";
+  public static final String PARITY = "vaestream.parity";
+
+  private ModelFormat() {}
+}

@@ -1,0 +1,135 @@
+package io.vaestream.trainer.export;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.ModelFormat;
+import io.vaestream.trainer.export.internal.OnnxGraphBuilder;
+import io.vaestream.trainer.model.LayerSpec;
+import io.vaestream.trainer.model.LayerSpec.Activation;
+import io.vaestream.trainer.model.LayerSpec.Conv;
+import io.vaestream.trainer.model.LayerSpec.Deconv;
+import io.vaestream.trainer.model.LayerSpec.Dense;
+import io.vaestream.trainer.model.LayerSpec.Reshape;
+import io.vaestream.trainer.model.VaeGraph;
+import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.model.VaeSpec;
+import io.vaestream.trainer.score.ReconstructionKind;
+import io.vaestream.trainer.score.ScoreDefinition;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Writes a trained {@link VaeModel} as a self-scoring ONNX graph (see {@link ModelFormat}). DL4J
+ * has no ONNX exporter, so the graph is built node by node from the same {@link VaeSpec} that
+ * built the SameDiff graph, with the weights permuted into ONNX's layouts.
+ */
+public final class OnnxExporter {
+  private static final String PRODUCER = "vaestream-trainer";
+
+  private OnnxExporter() {}
+
+  public static ModelProto export(
+      VaeModel model, ScoreDefinition score, Map<String, String> metadata, String version) {
+    VaeSpec spec = model.spec();
+    ImageContract contract = spec.contract();
+    Map<String, INDArray> params = model.parameters();
+    OnnxGraphBuilder g = new OnnxGraphBuilder("vae");
+
+    String x = g.input(ModelFormat.INPUT, contract.shape(-1));
+    String h = layers(g, spec.encoder(), x, params);
+    String mean = layer(g, spec.meanHead(), h, params);
+    String logVar = layer(g, spec.logVarHead(), h, params);
+    // Scoring is deterministic: decode at z = μ.
+    String logits = layers(g, spec.decoder(), mean, params);
+    String recon = g.op("Sigmoid", "sigmoid", logits);
+
+    String axesChw = g.longs("axes_chw", 1, 2, 3);
+    String reconError;
+    if (score.reconstruction() == ReconstructionKind.BCE) {
+      // softplus(l) − x·l, summed over the image
+      String perPixel = g.op("Sub", "bce_pixel", g.op("Softplus", "softplus", logits), g.op("Mul", "x_logits", x, logits));
+      reconError = g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, axesChw);
+    } else {
+      String diff = g.op("Sub", "diff", x, recon);
+      reconError =
+          g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), g.op("Mul", "sq", diff, diff));
+    }
+    // KL = −½ Σ (1 + log σ² − μ² − exp(log σ²))
+    String inner =
+        g.op("Sub", "kl_inner",
+            g.op("Sub", "kl_a", g.op("Add", "kl_b", logVar, g.scalar("one", 1f)), g.op("Mul", "mu2", mean, mean)),
+            g.op("Exp", "var", logVar));
+    String kl =
+        g.op("Mul", "kl_scaled", g.op("ReduceSum", "kl_sum", Map.of("keepdims", 0L), inner, g.longs("axes_latent", 1)),
+            g.scalar("minus_half", -0.5f));
+    String scoreValue =
+        g.op("Add", "score_sum",
+            g.op("Mul", "score_recon", reconError, g.scalar("recon_weight", (float) score.reconstructionWeight())),
+            g.op("Mul", "score_kl", kl, g.scalar("kl_weight", (float) score.klWeight())));
+
+    g.output(recon, ModelFormat.RECONSTRUCTION, contract.shape(-1));
+    g.output(mean, ModelFormat.Z_MEAN, -1, spec.latentDim());
+    g.output(logVar, ModelFormat.Z_LOG_VAR, -1, spec.latentDim());
+    g.output(reconError, ModelFormat.RECONSTRUCTION_ERROR, -1);
+    g.output(kl, ModelFormat.KL, -1);
+    g.output(scoreValue, ModelFormat.SCORE, -1);
+    return g.build(PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), metadata);
+  }
+
+  private static String layers(OnnxGraphBuilder g, List<LayerSpec> layers, String in, Map<String, INDArray> p) {
+    String h = in;
+    for (LayerSpec l : layers) {
+      h = layer(g, l, h, p);
+    }
+    return h;
+  }
+
+  private static String layer(OnnxGraphBuilder g, LayerSpec layer, String in, Map<String, INDArray> p) {
+    if (layer instanceof Reshape r) {
+      long[] shape = new long[r.dims().length + 1];
+      shape[0] = -1;
+      System.arraycopy(r.dims(), 0, shape, 1, r.dims().length);
+      return g.op("Reshape", "reshape", in, g.longs("shape", shape));
+    }
+    INDArray w = p.get(VaeGraph.weight(layer.name()));
+    INDArray b = p.get(VaeGraph.bias(layer.name()));
+    String wName;
+    String out;
+    Activation act;
+    if (layer instanceof Dense d) {
+      wName = g.floats(d.name() + "_W", values(w), w.shape());
+      out = g.op("Gemm", d.name(), in, wName, g.floats(d.name() + "_b", values(b), b.length()));
+      act = d.activation();
+    } else if (layer instanceof Conv c) {
+      // SameDiff holds [k, k, in, out]; ONNX Conv wants [out, in, k, k].
+      INDArray oiyx = w.permute(3, 2, 0, 1).dup('c');
+      wName = g.floats(c.name() + "_W", values(oiyx), oiyx.shape());
+      out = g.op("Conv", c.name(), convAttributes(c.kernel(), c.stride(), c.pad()), in, wName,
+          g.floats(c.name() + "_b", values(b), b.length()));
+      act = c.activation();
+    } else {
+      Deconv c = (Deconv) layer;
+      // libnd4j holds [k, k, out, in]; ONNX ConvTranspose wants [in, out, k, k].
+      INDArray ioyx = w.permute(3, 2, 0, 1).dup('c');
+      wName = g.floats(c.name() + "_W", values(ioyx), ioyx.shape());
+      out = g.op("ConvTranspose", c.name(), convAttributes(c.kernel(), c.stride(), c.pad()), in, wName,
+          g.floats(c.name() + "_b", values(b), b.length()));
+      act = c.activation();
+    }
+    return act == Activation.RELU ? g.op("Relu", layer.name() + "_relu", out) : out;
+  }
+
+  private static Map<String, Object> convAttributes(int kernel, int stride, int pad) {
+    return Map.of(
+        "kernel_shape", new long[] {kernel, kernel},
+        "strides", new long[] {stride, stride},
+        "pads", new long[] {pad, pad, pad, pad},
+        "dilations", new long[] {1, 1});
+  }
+
+  private static float[] values(INDArray a) {
+    return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+  }
+}

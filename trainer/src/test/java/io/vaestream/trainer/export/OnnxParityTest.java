@@ -1,0 +1,38 @@
+package io.vaestream.trainer.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaestream.schemas.ModelFormat;
+import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.model.VaeArchitecture;
+import io.vaestream.trainer.model.VaeConfig;
+import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.model.VaeTrainer;
+import io.vaestream.trainer.score.ReconstructionKind;
+import io.vaestream.trainer.score.ScoreDefinition;
+import io.vaestream.trainer.testing.SyntheticImages;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The export gate: ONNX Runtime on CPU must reproduce the trainer's forward pass. */
+class OnnxParityTest {
+
+  @ParameterizedTest
+  @EnumSource(VaeArchitecture.class)
+  void shouldReproduceTheTrainerOnHeldOutImages(VaeArchitecture arch) throws Exception {
+    ImageDataset train = SyntheticImages.squaresAndRings(96, 1);
+    ImageDataset heldOut = SyntheticImages.squaresAndRings(300, 2);
+    VaeConfig config = new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
+    VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(config, train, null);
+
+    for (ScoreDefinition score :
+        new ScoreDefinition[] {ScoreDefinition.elbo(), new ScoreDefinition("mse+kl", ReconstructionKind.MSE, 100, 0.5)}) {
+      byte[] onnx = OnnxExporter.export(model, score, Map.of("k", "v"), "test").toByteArray();
+      ParityCheck.Result r = ParityCheck.require(onnx, model, score, heldOut.pixels(), heldOut.size());
+      System.out.println(arch + " " + score.name() + " " + r);
+      assertThat(r.maxError()).containsOnlyKeys(ModelFormat.OUTPUTS);
+      assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
+    }
+  }
+}
