@@ -45,12 +45,11 @@ public final class OnnxExporter {
     String logits = layers(g, spec.decoder(), mean, params);
     String recon = g.op("Sigmoid", "sigmoid", logits);
 
-    String axesChw = g.longs("axes_chw", 1, 2, 3);
     String reconError;
     if (score.reconstruction() == ReconstructionKind.BCE) {
       // softplus(l) − x·l, summed over the image
       String perPixel = g.op("Sub", "bce_pixel", g.op("Softplus", "softplus", logits), g.op("Mul", "x_logits", x, logits));
-      reconError = g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, axesChw);
+      reconError = g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, g.longs("axes_chw", 1, 2, 3));
     } else {
       String diff = g.op("Sub", "diff", x, recon);
       reconError =
@@ -75,7 +74,15 @@ public final class OnnxExporter {
     g.output(reconError, ModelFormat.RECONSTRUCTION_ERROR, -1);
     g.output(kl, ModelFormat.KL, -1);
     g.output(scoreValue, ModelFormat.SCORE, -1);
-    return g.build(PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), metadata);
+    Map<String, String> props = new java.util.LinkedHashMap<>(contract.toMetadata());
+    props.put(ModelFormat.SCORE_DEFINITION, score.formula());
+    props.put(ModelFormat.SCORE_RECONSTRUCTION, score.reconstruction().name().toLowerCase(java.util.Locale.ROOT));
+    props.put(ModelFormat.SCORE_RECONSTRUCTION_WEIGHT, Double.toString(score.reconstructionWeight()));
+    props.put(ModelFormat.SCORE_KL_WEIGHT, Double.toString(score.klWeight()));
+    props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
+    props.put(ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(java.util.Locale.ROOT));
+    props.putAll(metadata);
+    return g.build(PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), props);
   }
 
   private static String layers(OnnxGraphBuilder g, List<LayerSpec> layers, String in, Map<String, INDArray> p) {

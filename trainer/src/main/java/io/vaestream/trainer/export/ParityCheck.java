@@ -1,14 +1,8 @@
 package io.vaestream.trainer.export;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.score.ScoreDefinition;
-import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,8 +14,6 @@ import java.util.Map;
 public final class ParityCheck {
   /** The largest error export accepts on any output. */
   public static final double TOLERANCE = 1e-4;
-
-  private static final int BATCH = 256;
 
   private ParityCheck() {}
 
@@ -71,40 +63,33 @@ public final class ParityCheck {
       refScore[i] = score.score(rec, ref.kl[i]);
     }
     Map<String, Double> err = new LinkedHashMap<>();
-    ModelFormat.OUTPUTS.forEach(o -> err.put(o, 0.0));
-    int n = model.contract().size();
-    int latent = model.spec().latentDim();
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-        OrtSession session = env.createSession(onnx, opts)) {
-      for (int start = 0; start < count; start += BATCH) {
-        int b = Math.min(BATCH, count - start);
-        float[] x = Arrays.copyOfRange(pixels, start * n, (start + b) * n);
-        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), model.contract().shape(b));
-            OrtSession.Result out = session.run(Map.of(ModelFormat.INPUT, in))) {
-          track(err, ModelFormat.RECONSTRUCTION, floats(out, ModelFormat.RECONSTRUCTION), ref.reconstruction, start * n);
-          track(err, ModelFormat.Z_MEAN, floats(out, ModelFormat.Z_MEAN), ref.mean, start * latent);
-          track(err, ModelFormat.Z_LOG_VAR, floats(out, ModelFormat.Z_LOG_VAR), ref.logVar, start * latent);
-          track(err, ModelFormat.RECONSTRUCTION_ERROR, floats(out, ModelFormat.RECONSTRUCTION_ERROR), refRecon, start);
-          track(err, ModelFormat.KL, floats(out, ModelFormat.KL), ref.kl, start);
-          float[] s = floats(out, ModelFormat.SCORE);
-          for (int i = 0; i < b; i++) {
-            err.merge(ModelFormat.SCORE, error(s[i], refScore[start + i]), Math::max);
-          }
-        }
-      }
-    } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime could not run the exported model: " + e.getMessage(), e);
+    Map<String, float[]> out;
+    try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
+      out = runner.run(pixels, count, ModelFormat.OUTPUTS);
     }
+    err.put(ModelFormat.RECONSTRUCTION, maxError(out.get(ModelFormat.RECONSTRUCTION), ref.reconstruction));
+    err.put(ModelFormat.Z_MEAN, maxError(out.get(ModelFormat.Z_MEAN), ref.mean));
+    err.put(ModelFormat.Z_LOG_VAR, maxError(out.get(ModelFormat.Z_LOG_VAR), ref.logVar));
+    err.put(ModelFormat.RECONSTRUCTION_ERROR, maxError(out.get(ModelFormat.RECONSTRUCTION_ERROR), refRecon));
+    err.put(ModelFormat.KL, maxError(out.get(ModelFormat.KL), ref.kl));
+    float[] s = out.get(ModelFormat.SCORE);
+    double worst = 0;
+    for (int i = 0; i < count; i++) {
+      worst = Math.max(worst, error(s[i], refScore[i]));
+    }
+    err.put(ModelFormat.SCORE, worst);
     return new Result(err, count);
   }
 
-  private static void track(Map<String, Double> err, String name, float[] actual, float[] expected, int offset) {
+  private static double maxError(float[] actual, float[] expected) {
+    if (actual.length != expected.length) {
+      return Double.POSITIVE_INFINITY;
+    }
     double worst = 0;
     for (int i = 0; i < actual.length; i++) {
-      worst = Math.max(worst, error(actual[i], expected[offset + i]));
+      worst = Math.max(worst, error(actual[i], expected[i]));
     }
-    err.merge(name, worst, Math::max);
+    return worst;
   }
 
   static double error(double actual, double expected) {
@@ -112,13 +97,5 @@ public final class ParityCheck {
       return Double.POSITIVE_INFINITY;
     }
     return Math.abs(actual - expected) / Math.max(1.0, Math.abs(expected));
-  }
-
-  private static float[] floats(OrtSession.Result out, String name) throws OrtException {
-    OnnxTensor t = (OnnxTensor) out.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
-    FloatBuffer fb = t.getFloatBuffer();
-    float[] v = new float[fb.remaining()];
-    fb.get(v);
-    return v;
   }
 }

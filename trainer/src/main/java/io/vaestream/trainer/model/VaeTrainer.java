@@ -3,10 +3,14 @@ package io.vaestream.trainer.model;
 import io.vaestream.trainer.data.ImageDataset;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.ListenerVariables;
+import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -61,12 +65,14 @@ public final class VaeTrainer {
             .markLabelsUnused()
             .minimize(VaeGraph.LOSS)
             .build());
+    quietly(sd::createGradFunction);
     int n = train.contract().size();
     int latent = config.latentDim();
     int count = train.size();
     float[] pixels = train.pixels();
     // One stream per epoch, derived from the seed, so a resumed run sees the same batches.
     long started = System.nanoTime();
+    LossTerms terms = new LossTerms();
     int firstEpoch = model.epochsDone();
     for (int epoch = firstEpoch + 1; epoch <= config.epochs(); epoch++) {
       Random rnd = new Random(config.seed() * 1_000_003L + epoch);
@@ -92,11 +98,9 @@ public final class VaeTrainer {
         }
         INDArray eps = Nd4j.create(e, new long[] {b, latent}, 'c');
         MultiDataSet mds = new MultiDataSet(new INDArray[] {x, eps}, new INDArray[0]);
-        sd.fit(mds);
-        Map<String, INDArray> terms =
-            sd.output(Map.of(VaeGraph.INPUT, x, VaeGraph.EPS, eps), VaeGraph.LOSS_RECON, VaeGraph.LOSS_KL);
-        double r = terms.get(VaeGraph.LOSS_RECON).getDouble(0);
-        double k = terms.get(VaeGraph.LOSS_KL).getDouble(0);
+        sd.fit(mds, terms);
+        double r = terms.reconstruction;
+        double k = terms.kl;
         reconSum += r;
         klSum += k;
         lossSum += r + config.beta() * k;
@@ -118,6 +122,36 @@ public final class VaeTrainer {
     return model;
   }
 
+  /**
+   * Picks the two loss terms out of the training pass itself, so that reporting them costs no
+   * extra forward pass.
+   */
+  private static final class LossTerms extends BaseListener {
+    double reconstruction;
+    double kl;
+
+    @Override
+    public boolean isActive(Operation operation) {
+      return operation == Operation.TRAINING;
+    }
+
+    @Override
+    public ListenerVariables requiredVariables(SameDiff sd) {
+      return ListenerVariables.builder().trainingVariables(VaeGraph.LOSS_RECON, VaeGraph.LOSS_KL).build();
+    }
+
+    @Override
+    public void activationAvailable(
+        SameDiff sd, At at, org.nd4j.linalg.dataset.api.MultiDataSet batch, SameDiffOp op, String varName,
+        INDArray activation) {
+      if (VaeGraph.LOSS_RECON.equals(varName)) {
+        reconstruction = activation.getDouble(0);
+      } else if (VaeGraph.LOSS_KL.equals(varName)) {
+        kl = activation.getDouble(0);
+      }
+    }
+  }
+
   /** Mean −ELBO (BCE + KL) at z = μ, per image. */
   static double validationLoss(VaeModel model, ImageDataset validation) {
     ImageDataset v = validation.sample(1000, 7);
@@ -127,6 +161,22 @@ public final class VaeTrainer {
       s += f.bce[i] + f.kl[i];
     }
     return s / f.count;
+  }
+
+  /**
+   * SameDiff prints a line to standard output for every op it differentiates; the command line's
+   * output is for the user, so that chatter is dropped.
+   */
+  private static void quietly(Runnable r) {
+    java.io.PrintStream out = System.out;
+    synchronized (System.class) {
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      try {
+        r.run();
+      } finally {
+        System.setOut(out);
+      }
+    }
   }
 
   private static int[] shuffle(int n, Random rnd) {

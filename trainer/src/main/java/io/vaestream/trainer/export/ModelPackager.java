@@ -1,0 +1,164 @@
+package io.vaestream.trainer.export;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vaestream.schemas.GoldenSamples;
+import io.vaestream.schemas.ModelFormat;
+import io.vaestream.trainer.TrainerVersion;
+import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.score.ScoreDefinition;
+import io.vaestream.trainer.score.ScoreSelector;
+import io.vaestream.trainer.score.Threshold;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a trained {@link VaeModel} into a deployable model file: chooses the score on validation
+ * data, calibrates the threshold on held-out normals, stores golden samples and provenance in the
+ * metadata, exports to ONNX and refuses to finish unless ONNX Runtime reproduces the trainer.
+ */
+public final class ModelPackager {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final int GOLDEN_PER_KIND = 4;
+
+  private ModelPackager() {}
+
+  /** Where the model came from: written into its metadata. */
+  public record Provenance(String name, String version, ImageDataset trainingData, String normalClasses) {}
+
+  /** A packaged model: the ONNX bytes and what went into them. */
+  public record PackagedModel(
+      byte[] onnx,
+      Map<String, String> metadata,
+      ScoreSelector.Selection selection,
+      Threshold threshold,
+      ParityCheck.Result parity) {
+
+    public ScoreDefinition score() {
+      return selection.chosen();
+    }
+
+    public String sha256() {
+      return ModelPackager.sha256(onnx);
+    }
+
+    /**
+     * Writes {@code model.onnx}, {@code model.onnx.sha256} and {@code model.json} (the metadata,
+     * readable) into {@code dir}; the ONNX file is written atomically.
+     */
+    public Path write(Path dir) throws IOException {
+      Files.createDirectories(dir);
+      Path model = dir.resolve("model.onnx");
+      Path tmp = dir.resolve("model.onnx.tmp");
+      Files.write(tmp, onnx);
+      Files.move(tmp, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.writeString(dir.resolve("model.onnx.sha256"), sha256() + "  model.onnx\n");
+      Map<String, Object> readable = new LinkedHashMap<>();
+      readable.put("file", "model.onnx");
+      readable.put("sha256", sha256());
+      Map<String, String> shown = new TreeMap<>(metadata);
+      shown.put(ModelFormat.GOLDEN, "(" + GoldenSamples.fromJson(metadata.get(ModelFormat.GOLDEN)).samples().size()
+          + " samples; see the ONNX metadata)");
+      readable.put("metadata", shown);
+      JSON.writeValue(dir.resolve("model.json").toFile(), readable);
+      return model;
+    }
+  }
+
+  /**
+   * @param calibration held-out normal images, never trained on
+   * @param anomalies validation anomalies for choosing the score; may be empty
+   */
+  public static PackagedModel build(
+      VaeModel model,
+      ImageDataset calibration,
+      ImageDataset anomalies,
+      double targetFalseAlarmRate,
+      Provenance provenance) {
+    if (calibration.isEmpty()) {
+      throw new IllegalArgumentException("no held-out normal images to calibrate on");
+    }
+    VaeModel.Forward normals = model.forward(calibration.pixels(), calibration.size());
+    VaeModel.Forward anomalous =
+        anomalies == null || anomalies.isEmpty() ? null : model.forward(anomalies.pixels(), anomalies.size());
+    ScoreSelector.Selection selection = ScoreSelector.select(normals, anomalous);
+    ScoreDefinition score = selection.chosen();
+    Threshold threshold = Threshold.calibrate(ScoreSelector.scores(score, normals), targetFalseAlarmRate);
+
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put(ModelFormat.NAME, provenance.name());
+    meta.put(ModelFormat.VERSION, provenance.version());
+    meta.put(ModelFormat.TRAINER_VERSION, TrainerVersion.get());
+    meta.put(ModelFormat.CREATED, Instant.now().toString());
+    meta.put(ModelFormat.TRAINING, json(Map.of("config", model.config(), "epochs_done", model.epochsDone())));
+    meta.put(ModelFormat.SCORE_SELECTION, json(selection.candidates()));
+    meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
+    meta.put(ModelFormat.THRESHOLD_TARGET_FAR, Double.toString(threshold.targetFalseAlarmRate()));
+    meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
+    meta.put(ModelFormat.THRESHOLD_CALIBRATION_SIZE, Integer.toString(threshold.calibrationSize()));
+    meta.put(ModelFormat.DATA_DESCRIPTION, provenance.trainingData().toString());
+    meta.put(ModelFormat.DATA_SHA256, provenance.trainingData().sha256());
+    meta.put(ModelFormat.DATA_NORMAL_CLASSES, provenance.normalClasses());
+    meta.put(ModelFormat.GOLDEN, golden(calibration, normals, anomalies, anomalous, score).toJson());
+
+    ModelProto proto = OnnxExporter.export(model, score, meta, provenance.version());
+    ImageDataset check = anomalies == null || anomalies.isEmpty() ? calibration : calibration.concat(anomalies, "parity");
+    ParityCheck.Result parity =
+        ParityCheck.require(proto.toByteArray(), model, score, check.pixels(), check.size());
+    String parityJson = json(Map.of("images", parity.images(), "tolerance", ParityCheck.TOLERANCE, "max_error", parity.maxError()));
+    ModelProto withParity =
+        proto.toBuilder()
+            .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelFormat.PARITY).setValue(parityJson))
+            .build();
+    Map<String, String> all = new LinkedHashMap<>();
+    withParity.getMetadataPropsList().forEach(e -> all.put(e.getKey(), e.getValue()));
+    return new PackagedModel(withParity.toByteArray(), all, selection, threshold, parity);
+  }
+
+  private static GoldenSamples golden(
+      ImageDataset normals, VaeModel.Forward nf, ImageDataset anomalies, VaeModel.Forward af, ScoreDefinition score) {
+    List<GoldenSamples.Sample> samples = new ArrayList<>();
+    addGolden(samples, normals, nf, score);
+    if (af != null) {
+      addGolden(samples, anomalies, af, score);
+    }
+    return new GoldenSamples(ParityCheck.TOLERANCE, samples);
+  }
+
+  private static void addGolden(
+      List<GoldenSamples.Sample> out, ImageDataset data, VaeModel.Forward f, ScoreDefinition score) {
+    for (int i = 0; i < Math.min(GOLDEN_PER_KIND, data.size()); i++) {
+      double rec = score.reconstructionError(f.bce[i], f.mse[i]);
+      out.add(GoldenSamples.Sample.of(data.image(i), rec, f.kl[i], score.score(rec, f.kl[i])));
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String json(Object o) {
+    try {
+      return new ObjectMapper().writeValueAsString(o);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + o, e);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.vaestream.trainer.score;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** Ranking metrics for anomaly scores, where a higher score means more anomalous. */
+public final class Metrics {
+  private Metrics() {}
+
+  /**
+   * Area under the ROC curve: the probability that a random anomaly scores above a random normal
+   * image, ties counting one half (the Mann–Whitney statistic).
+   */
+  public static double auroc(double[] scores, boolean[] anomalous) {
+    check(scores, anomalous);
+    int n = scores.length;
+    Integer[] order = sortedAscending(scores);
+    double[] ranks = new double[n];
+    for (int i = 0; i < n; ) {
+      int j = i;
+      while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
+        j++;
+      }
+      double rank = (i + j) / 2.0 + 1;
+      for (int k = i; k <= j; k++) {
+        ranks[order[k]] = rank;
+      }
+      i = j + 1;
+    }
+    long pos = 0;
+    double rankSum = 0;
+    for (int i = 0; i < n; i++) {
+      if (anomalous[i]) {
+        pos++;
+        rankSum += ranks[i];
+      }
+    }
+    long neg = n - pos;
+    if (pos == 0 || neg == 0) {
+      throw new IllegalArgumentException("AUROC needs both normal and anomalous images");
+    }
+    return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+  }
+
+  /** Area under the precision–recall curve as average precision, anomalies positive. */
+  public static double auprc(double[] scores, boolean[] anomalous) {
+    check(scores, anomalous);
+    Integer[] order = sortedAscending(scores);
+    long pos = IntStream.range(0, anomalous.length).filter(i -> anomalous[i]).count();
+    if (pos == 0) {
+      throw new IllegalArgumentException("AUPRC needs anomalous images");
+    }
+    double ap = 0;
+    long tp = 0;
+    long seen = 0;
+    for (int i = order.length - 1; i >= 0; ) {
+      int j = i;
+      int tpGroup = 0;
+      while (j >= 0 && scores[order[j]] == scores[order[i]]) {
+        tpGroup += anomalous[order[j]] ? 1 : 0;
+        j--;
+      }
+      seen += i - j;
+      tp += tpGroup;
+      ap += tpGroup / (double) pos * (tp / (double) seen);
+      i = j;
+    }
+    return ap;
+  }
+
+  /** One point of a ROC curve. */
+  public record RocPoint(double falsePositiveRate, double truePositiveRate) {}
+
+  /** The ROC curve, at most {@code maxPoints} points. */
+  public static List<RocPoint> roc(double[] scores, boolean[] anomalous, int maxPoints) {
+    check(scores, anomalous);
+    Integer[] order = sortedAscending(scores);
+    long pos = IntStream.range(0, anomalous.length).filter(i -> anomalous[i]).count();
+    long neg = anomalous.length - pos;
+    List<RocPoint> all = new ArrayList<>();
+    all.add(new RocPoint(0, 0));
+    long tp = 0;
+    long fp = 0;
+    for (int i = order.length - 1; i >= 0; i--) {
+      if (anomalous[order[i]]) {
+        tp++;
+      } else {
+        fp++;
+      }
+      if (i == 0 || scores[order[i - 1]] != scores[order[i]]) {
+        all.add(new RocPoint(fp / (double) neg, tp / (double) pos));
+      }
+    }
+    if (all.size() <= maxPoints) {
+      return all;
+    }
+    List<RocPoint> out = new ArrayList<>();
+    for (int k = 0; k < maxPoints; k++) {
+      out.add(all.get((int) ((long) k * (all.size() - 1) / (maxPoints - 1))));
+    }
+    return out;
+  }
+
+  /** The {@code q}-quantile with linear interpolation between order statistics. */
+  public static double quantile(double[] values, double q) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException("quantile of no values");
+    }
+    double[] s = values.clone();
+    Arrays.sort(s);
+    double pos = q * (s.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(lo + 1, s.length - 1);
+    return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+  }
+
+  public static double mean(double[] v) {
+    return Arrays.stream(v).average().orElse(Double.NaN);
+  }
+
+  /** Sample standard deviation; 0 for fewer than two values. */
+  public static double std(double[] v) {
+    if (v.length < 2) {
+      return 0;
+    }
+    double m = mean(v);
+    double s = 0;
+    for (double x : v) {
+      s += (x - m) * (x - m);
+    }
+    return Math.sqrt(s / (v.length - 1));
+  }
+
+  private static Integer[] sortedAscending(double[] scores) {
+    Integer[] order = new Integer[scores.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));
+    return order;
+  }
+
+  private static void check(double[] scores, boolean[] anomalous) {
+    if (scores.length != anomalous.length) {
+      throw new IllegalArgumentException(scores.length + " scores but " + anomalous.length + " labels");
+    }
+    for (int i = 0; i < scores.length; i++) {
+      if (Double.isNaN(scores[i])) {
+        throw new IllegalArgumentException("score " + i + " is NaN");
+      }
+    }
+  }
+}
