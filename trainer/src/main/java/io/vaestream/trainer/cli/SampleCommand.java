@@ -69,7 +69,7 @@ final class SampleCommand implements Callable<Integer> {
     }
     Path grid = out != null ? out : run.resolve("samples.png");
     Plots.write(Plots.grid(tiles, model.contract(), (int) Math.ceil(Math.sqrt(count)), 3), grid);
-    spec.commandLine().getOut().printf("samples: %s (%d images from the prior)%n", grid);
+    spec.commandLine().getOut().printf("samples: %s (%d images from the prior)%n", grid, count);
 
     if (!"none".equalsIgnoreCase(latentData)) {
       ImageDataset data = DataSources.open(latentData).sample(latentPoints, seed);

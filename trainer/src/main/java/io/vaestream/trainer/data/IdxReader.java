@@ -93,6 +93,8 @@ public final class IdxReader {
       return in.readInt();
     } catch (EOFException e) {
       throw new DataFormatException(file, "is empty or shorter than an IDX header", e);
+    } catch (java.util.zip.ZipException e) {
+      throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     }
   }
 

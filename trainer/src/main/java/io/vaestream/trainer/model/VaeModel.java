@@ -153,7 +153,7 @@ public final class VaeModel {
     public final float[] mse;
     public final float[] kl;
 
-    Forward(int count, int imageSize, int latent) {
+    public Forward(int count, int imageSize, int latent) {
       this.count = count;
       this.reconstruction = new float[count * imageSize];
       this.mean = new float[count * latent];

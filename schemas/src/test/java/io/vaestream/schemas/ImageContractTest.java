@@ -1,0 +1,95 @@
+package io.vaestream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaestream.schemas.ImageContractException.Reason;
+import java.awt.image.BufferedImage;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ImageContractTest {
+  private final ImageContract gray = new ImageContract(2, 2, 1);
+
+  @Test
+  void shouldScaleGrayBytesToUnitInterval() {
+    float[] out = new float[4];
+    gray.toTensor(PixelFormat.GRAY8, 2, 2, new byte[] {0, (byte) 255, (byte) 128, 51}, out, 0);
+    assertThat(out).containsExactly(0f, 1f, 128 / 255f, 0.2f);
+  }
+
+  @Test
+  void shouldReduceRgbToLumaForOneChannel() {
+    float[] out = new float[4];
+    byte[] px = new byte[12];
+    px[0] = (byte) 255; // pure red in the first pixel
+    gray.toTensor(PixelFormat.RGB8, 2, 2, px, out, 0);
+    assertThat(out[0]).isCloseTo(0.299f, org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(out[1]).isZero();
+  }
+
+  @Test
+  void shouldLayOutColourAsPlanes() {
+    ImageContract rgb = new ImageContract(2, 1, 3);
+    float[] out = new float[6];
+    rgb.toTensor(PixelFormat.RGB8, 2, 1, new byte[] {(byte) 255, 0, 0, 0, 0, (byte) 255}, out, 0);
+    assertThat(out).containsExactly(1f, 0f, 0f, 0f, 0f, 1f);
+  }
+
+  @Test
+  void shouldRejectAByteCountThatDoesNotMatchTheDeclaredSize() {
+    assertThatThrownBy(() -> gray.toTensor(PixelFormat.GRAY8, 2, 2, new byte[5], new float[4], 0))
+        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.SIZE_MISMATCH))
+        .hasMessageContaining("expected 4 bytes").hasMessageContaining("got 5");
+  }
+
+  @Test
+  void shouldRejectWrongDimensionsBeforeReadingPixels() {
+    assertThatThrownBy(() -> gray.toTensor(PixelFormat.GRAY8, 100000, 100000, new byte[0], new float[4], 0))
+        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_DIMENSIONS))
+        .hasMessageContaining("100000x100000");
+  }
+
+  @Test
+  void shouldRejectGrayInputForAColourModel() {
+    ImageContract rgb = new ImageContract(2, 2, 3);
+    assertThatThrownBy(() -> rgb.toTensor(PixelFormat.GRAY8, 2, 2, new byte[4], new float[12], 0))
+        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_CHANNELS));
+  }
+
+  @Test
+  void shouldConvertADecodedImage() {
+    BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+    img.getRaster().setSample(1, 0, 0, 255);
+    assertThat(gray.toTensor(img)).containsExactly(0f, 1f, 0f, 0f);
+  }
+
+  @Test
+  void shouldFlagNonFiniteAndOutOfRangeValues() {
+    assertThatThrownBy(() -> gray.checkScaled(new float[] {0, Float.NaN, 0, 0}, 0))
+        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NON_FINITE))
+        .hasMessageContaining("index 1");
+    assertThatThrownBy(() -> gray.checkScaled(new float[] {0, 0, 1.5f, 0}, 0))
+        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OUT_OF_RANGE));
+  }
+
+  @Test
+  void shouldRoundTripThroughModelMetadata() {
+    assertThat(ImageContract.fromMetadata(ImageContract.GRAY_28.toMetadata())).isEqualTo(ImageContract.GRAY_28);
+  }
+
+  @Test
+  void shouldNameTheMissingMetadataKey() {
+    Map<String, String> m = new java.util.HashMap<>(ImageContract.GRAY_28.toMetadata());
+    m.remove("vaestream.input.width");
+    assertThatThrownBy(() -> ImageContract.fromMetadata(m)).hasMessageContaining("vaestream.input.width");
+    m.put("vaestream.input.width", "wide");
+    assertThatThrownBy(() -> ImageContract.fromMetadata(m)).hasMessageContaining("vaestream.input.width=wide");
+  }
+
+  @Test
+  void shouldRefuseImpossibleContracts() {
+    assertThatThrownBy(() -> new ImageContract(0, 28, 1)).hasMessageContaining("0x28");
+    assertThatThrownBy(() -> new ImageContract(28, 28, 2)).hasMessageContaining("channels must be 1 or 3, got 2");
+  }
+}

@@ -1,0 +1,94 @@
+package io.vaestream.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaestream.trainer.testing.DataFiles;
+import io.vaestream.trainer.testing.SyntheticImages;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Smoke test of the command line on a tiny IDX data set: train, info, export, sample, and errors. */
+class TrainerAppTest {
+  @TempDir static Path dir;
+  static Path images;
+
+  @BeforeAll
+  static void data() throws Exception {
+    images = DataFiles.writeIdx(dir, "tiny", SyntheticImages.squaresAndRings(240, 5))[0];
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = TrainerApp.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void shouldTrainExportInspectAndSample() throws Exception {
+    Path runDir = dir.resolve("run");
+    Run train = run("train", "--data", images.toString(), "--normal-classes", "0", "--arch", "mlp",
+        "--epochs", "2", "--width", "32", "--latent-dim", "4", "--batch-size", "32", "--out", runDir.toString());
+    assertThat(train.exit()).as(train.err()).isZero();
+    assertThat(train.err()).contains("epoch   2/2").contains("img/s").contains("ETA");
+    assertThat(train.out()).contains("parity:").contains("threshold:");
+    assertThat(runDir.resolve("model.onnx")).isRegularFile();
+    assertThat(runDir.resolve("model.json")).content().contains("vaestream.threshold");
+    assertThat(runDir.resolve("checkpoint/graph.sd")).isRegularFile();
+
+    Run info = run("info", runDir.resolve("model.onnx").toString());
+    assertThat(info.exit()).as(info.err()).isZero();
+    assertThat(info.out()).contains("golden samples: 8/8 match").contains("vaestream.threshold ");
+
+    Run export = run("export", "--run", runDir.toString(), "--target-far", "0.05");
+    assertThat(export.exit()).as(export.err()).isZero();
+    assertThat(export.out()).contains("target false-alarm rate 0.0500");
+
+    Run sample = run("sample", "--run", runDir.toString(), "--count", "9", "--latent-data", images.toString());
+    assertThat(sample.exit()).as(sample.err()).isZero();
+    assertThat(runDir.resolve("samples.png")).isRegularFile();
+    assertThat(runDir.resolve("latent.png")).isRegularFile();
+  }
+
+  @Test
+  void shouldExplainBadArgumentsWithoutAStackTrace() {
+    Run bad = run("train", "--data", images.toString(), "--normal-classes", "zero", "--out", dir.resolve("x").toString());
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("normal-classes=zero is invalid").doesNotContain("at io.vaestream");
+
+    Run missing = run("info", dir.resolve("nope.onnx").toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope.onnx: no such file");
+
+    Run badData = run("train", "--data", dir.resolve("nothing.bin").toString(), "--out", dir.resolve("y").toString());
+    assertThat(badData.exit()).isEqualTo(2);
+    assertThat(badData.err()).contains("nothing.bin").contains("is not a known data set");
+  }
+
+  @Test
+  void shouldGiveEveryCommandAHelp() {
+    for (String cmd : new String[] {"train", "export", "sample", "evaluate", "info"}) {
+      Run help = run(cmd, "--help");
+      assertThat(help.exit()).isZero();
+      assertThat(help.out()).contains("Usage: vaestream-trainer " + cmd);
+    }
+  }
+
+  @Test
+  void shouldRejectAnUnknownArchitecture() throws Exception {
+    Run r = run("train", "--arch", "transformer", "--out", Files.createTempDirectory(dir, "z").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("'transformer' is not mlp or conv");
+  }
+}

@@ -1,0 +1,71 @@
+package io.vaestream.trainer.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaestream.schemas.ImageContract;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFolderReaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldLabelImagesByTheirSortedFolder() throws Exception {
+    png(dir.resolve("good/a.png"), 28, 0);
+    png(dir.resolve("good/b.png"), 28, 255);
+    png(dir.resolve("scratch/c.png"), 28, 128);
+    ImageDataset d = ImageFolderReader.read(dir, ImageContract.GRAY_28);
+    assertThat(d.size()).isEqualTo(3);
+    assertThat(d.labels()).containsExactly(0, 0, 1);
+    assertThat(d.classNames()).containsExactly("good", "scratch");
+    assertThat(d.pixels()[784]).isEqualTo(1f);
+  }
+
+  @Test
+  void shouldNameAnImageOfTheWrongSize() throws Exception {
+    Path f = dir.resolve("ok/big.png");
+    png(f, 32, 0);
+    assertThatThrownBy(() -> ImageFolderReader.read(dir, ImageContract.GRAY_28))
+        .isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("big.png")
+        .hasMessageContaining("WRONG_DIMENSIONS");
+  }
+
+  @Test
+  void shouldNameAFileThatIsNotAnImage() throws Exception {
+    Files.createDirectories(dir.resolve("ok"));
+    Files.writeString(dir.resolve("ok/fake.png"), "not a png");
+    assertThatThrownBy(() -> ImageFolderReader.read(dir, ImageContract.GRAY_28))
+        .isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("fake.png");
+  }
+
+  @Test
+  void shouldRejectAFolderWithoutClassFolders() {
+    assertThatThrownBy(() -> ImageFolderReader.read(dir, ImageContract.GRAY_28))
+        .hasMessageContaining("has no class sub-folders");
+  }
+
+  @Test
+  void shouldRejectClassFoldersWithoutImages() throws Exception {
+    Files.createDirectories(dir.resolve("empty"));
+    assertThatThrownBy(() -> ImageFolderReader.read(dir, ImageContract.GRAY_28))
+        .hasMessageContaining("holds no .png");
+  }
+
+  private static void png(Path file, int side, int value) throws Exception {
+    Files.createDirectories(file.getParent());
+    BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        img.getRaster().setSample(x, y, 0, value);
+      }
+    }
+    ImageIO.write(img, "png", file.toFile());
+  }
+}
