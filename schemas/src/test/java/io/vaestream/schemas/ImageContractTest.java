@@ -3,6 +3,7 @@ package io.vaestream.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.ImageContractException.Reason;
 import java.awt.image.BufferedImage;
 import java.util.Map;
