@@ -1,0 +1,215 @@
+package io.vaestream.detector.config;
+
+import io.vaestream.detector.scoring.Device;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The detector's configuration: one typed, validated {@link ConfigDef}, as Kafka's own {@code
+ * StreamsConfig} is. Values are layered — defaults, then a properties file, then environment
+ * variables ({@code VAESTREAM_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}), then the command
+ * line — and any key this class does not define passes through to Kafka Streams (and, with the
+ * usual {@code producer.}/{@code consumer.} prefixes, to its clients), SASL and SSL settings
+ * included. A bad value fails with the key and the value named.
+ */
+public final class DetectorConfig extends AbstractConfig {
+  public static final String BOOTSTRAP_SERVERS = StreamsConfig.BOOTSTRAP_SERVERS_CONFIG;
+  public static final String APPLICATION_ID = StreamsConfig.APPLICATION_ID_CONFIG;
+  public static final String PROCESSING_GUARANTEE = StreamsConfig.PROCESSING_GUARANTEE_CONFIG;
+  public static final String INPUT_TOPIC = "input.topic";
+  public static final String SCORES_TOPIC = "scores.topic";
+  public static final String ANOMALIES_TOPIC = "anomalies.topic";
+  public static final String DLQ_TOPIC = "dlq.topic";
+  public static final String MODEL_PATH = "model.path";
+  public static final String MODEL_SHA256 = "model.sha256";
+  public static final String DEVICE = "device";
+  public static final String THRESHOLD = "threshold";
+  public static final String BATCH_MAX_SIZE = "batch.max.size";
+  public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
+  public static final String MAX_RECORD_BYTES = "max.record.bytes";
+  public static final String DLQ_MAX_VALUE_BYTES = "dlq.max.value.bytes";
+  public static final String HTTP_PORT = "http.port";
+  public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+
+  /** Prefix of environment variables that set configuration keys. */
+  public static final String ENV_PREFIX = "VAESTREAM_";
+
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(BOOTSTRAP_SERVERS, Type.LIST, "127.0.0.1:9092", Importance.HIGH,
+          "Kafka brokers, host:port[,host:port...].")
+      .define(APPLICATION_ID, Type.STRING, "vaestream-detector", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Kafka Streams application id: consumer group, and prefix of internal topics.")
+      .define(MODEL_PATH, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "The ONNX model written by the trainer.")
+      .define(MODEL_SHA256, Type.STRING, null, Importance.MEDIUM,
+          "Expected SHA-256 of the model file; by default MODEL.sha256 beside it is checked when present.")
+      .define(DEVICE, Type.STRING, "auto", ValidString.in("auto", "cpu", "cuda"), Importance.HIGH,
+          "auto tries CUDA and falls back to the CPU with one warning; cpu; cuda or refuse to start.")
+      .define(THRESHOLD, Type.DOUBLE, null, Importance.MEDIUM,
+          "Overrides the threshold in the model's metadata.")
+      .define(INPUT_TOPIC, Type.STRING, "images", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Topic of image events (Avro ImageEvent or plain PNG values).")
+      .define(SCORES_TOPIC, Type.STRING, "scores", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Every scored event goes here as an AnomalyScore.")
+      .define(ANOMALIES_TOPIC, Type.STRING, "anomalies", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Events whose score exceeds the threshold also go here.")
+      .define(DLQ_TOPIC, Type.STRING, "images.dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Records that cannot be scored go here as DeadLetter, with the reason.")
+      .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+          ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.HIGH,
+          "exactly_once_v2 or at_least_once.")
+      .define(BATCH_MAX_SIZE, Type.INT, 64, Range.between(1, 4096), Importance.MEDIUM,
+          "Most images scored in one inference call.")
+      .define(BATCH_MAX_WAIT_MS, Type.LONG, 5L, Range.between(1, 60_000), Importance.MEDIUM,
+          "Longest an image waits for its batch to fill, in milliseconds.")
+      .define(MAX_RECORD_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(64), Importance.MEDIUM,
+          "Values larger than this are dead-lettered unread.")
+      .define(DLQ_MAX_VALUE_BYTES, Type.INT, 1024 * 1024, Range.atLeast(0), Importance.LOW,
+          "Most bytes of the original value a dead letter keeps.")
+      .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
+          "Port of /metrics (Prometheus), /health and /ready; 0 turns the endpoint off.")
+      .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.LOW,
+          "Address the HTTP endpoint binds to; 0.0.0.0 inside containers.");
+
+  private final Map<String, Object> passThrough;
+
+  public DetectorConfig(Map<?, ?> props) {
+    super(CONFIG, props, false);
+    Map<String, Object> rest = new HashMap<>();
+    props.forEach((k, v) -> {
+      String key = k.toString();
+      if (!CONFIG.names().contains(key)) {
+        rest.put(key, v);
+      }
+    });
+    this.passThrough = Map.copyOf(rest);
+  }
+
+  /**
+   * Layers the sources: defaults, then {@code file} (may be null), then the environment, then
+   * {@code overrides} (the command line).
+   */
+  public static DetectorConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+    Map<String, Object> props = new HashMap<>();
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException("config file " + file + " does not exist");
+      }
+      Properties p = new Properties();
+      try (InputStream in = Files.newInputStream(file)) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+      }
+      p.forEach((k, v) -> props.put(k.toString(), v.toString().trim()));
+    }
+    props.putAll(fromEnvironment(env));
+    props.putAll(overrides);
+    return new DetectorConfig(props);
+  }
+
+  /** {@code VAESTREAM_BOOTSTRAP_SERVERS=x} → {@code bootstrap.servers=x}. */
+  static Map<String, String> fromEnvironment(Map<String, String> env) {
+    Map<String, String> out = new HashMap<>();
+    env.forEach((k, v) -> {
+      if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length()) {
+        out.put(k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+      }
+    });
+    return out;
+  }
+
+  public String inputTopic() {
+    return getString(INPUT_TOPIC);
+  }
+
+  public String scoresTopic() {
+    return getString(SCORES_TOPIC);
+  }
+
+  public String anomaliesTopic() {
+    return getString(ANOMALIES_TOPIC);
+  }
+
+  public String dlqTopic() {
+    return getString(DLQ_TOPIC);
+  }
+
+  public Path modelPath() {
+    return Path.of(getString(MODEL_PATH));
+  }
+
+  public String modelSha256() {
+    return getString(MODEL_SHA256);
+  }
+
+  public Device device() {
+    return Device.valueOf(getString(DEVICE).toUpperCase(Locale.ROOT));
+  }
+
+  public Double thresholdOverride() {
+    return getDouble(THRESHOLD);
+  }
+
+  public int batchMaxSize() {
+    return getInt(BATCH_MAX_SIZE);
+  }
+
+  public long batchMaxWaitMs() {
+    return getLong(BATCH_MAX_WAIT_MS);
+  }
+
+  public int maxRecordBytes() {
+    return getInt(MAX_RECORD_BYTES);
+  }
+
+  public int dlqMaxValueBytes() {
+    return getInt(DLQ_MAX_VALUE_BYTES);
+  }
+
+  public int httpPort() {
+    return getInt(HTTP_PORT);
+  }
+
+  public String httpBindAddress() {
+    return getString(HTTP_BIND_ADDRESS);
+  }
+
+  /**
+   * Properties for Kafka Streams: the detector's own keys translated, the producer tuned for image
+   * payloads (the defaults cap throughput badly for records of about a kilobyte), and every
+   * pass-through key on top, so an operator can override any of it.
+   */
+  public Properties streamsProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS)));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.putAll(passThrough);
+    return p;
+  }
+
+  /** Keys this class does not define, passed to Kafka Streams as they are. */
+  public Map<String, Object> passThrough() {
+    return passThrough;
+  }
+}

@@ -1,0 +1,152 @@
+package io.vaestream.detector.preprocess;
+
+import io.vaestream.events.ImageEvent;
+import io.vaestream.events.PixelFormat;
+import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.ImageContractException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Turns a record value into model input: an Avro {@link ImageEvent} (single-object encoding) or a
+ * plain PNG file, told apart by their magic bytes. Everything a hostile producer controls is
+ * checked before it is used: the record size, the declared dimensions (against the contract,
+ * before any pixel is decoded, so a PNG that declares 100000×100000 pixels costs nothing), the
+ * byte count, the channel layout, and float pixels for NaN, infinities and range.
+ */
+public final class ImagePreprocessor {
+  private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  private final ImageContract contract;
+  private final int maxRecordBytes;
+  private final Deserializer<ImageEvent> avro = AvroSerdes.imageEvent().deserializer();
+
+  public ImagePreprocessor(ImageContract contract, int maxRecordBytes) {
+    this.contract = contract;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  public ImageContract contract() {
+    return contract;
+  }
+
+  /** Decodes and validates one value; throws {@link RejectedRecordException} naming the problem. */
+  public ImageInput decode(byte[] value) {
+    if (value == null || value.length == 0) {
+      throw new RejectedRecordException(RejectReason.EMPTY_VALUE, "the record has no value");
+    }
+    if (value.length > maxRecordBytes) {
+      throw new RejectedRecordException(RejectReason.TOO_LARGE,
+          "value of " + value.length + " bytes exceeds max.record.bytes=" + maxRecordBytes);
+    }
+    if (AvroSerdes.isSingleObject(value)) {
+      return fromEvent(value);
+    }
+    if (value.length >= PNG_MAGIC.length && Arrays.equals(value, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length)) {
+      return fromPng(value);
+    }
+    throw new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, String.format(
+        "value starts with %s: neither Avro single-object encoding (C3 01) nor PNG (89 50 4E 47)",
+        hex(value, 4)));
+  }
+
+  /** A Kafka deserializer over {@link #decode}. */
+  public Deserializer<ImageInput> deserializer() {
+    return (topic, bytes) -> decode(bytes);
+  }
+
+  private ImageInput fromEvent(byte[] value) {
+    ImageEvent e;
+    try {
+      e = avro.deserialize(null, value);
+    } catch (SerializationException ex) {
+      RejectReason r = ex.getMessage() != null && ex.getMessage().contains("unknown writer schema")
+          ? RejectReason.UNKNOWN_SCHEMA : RejectReason.BAD_AVRO;
+      throw new RejectedRecordException(r, ex.getMessage(), null, ex);
+    }
+    String id = e.getId();
+    if (id == null || id.isBlank()) {
+      throw new RejectedRecordException(RejectReason.MISSING_FIELD, "ImageEvent.id is empty");
+    }
+    PixelFormat format = e.getPixelFormat();
+    if (e.getChannels() != ImageContract.channelsOf(format) && !(format == PixelFormat.RGBA8 && e.getChannels() == 4)) {
+      throw new RejectedRecordException(RejectReason.WRONG_CHANNELS,
+          "channels=" + e.getChannels() + " does not agree with pixel_format=" + format, id, null);
+    }
+    ByteBuffer buf = e.getPixels();
+    byte[] pixels = new byte[buf.remaining()];
+    buf.duplicate().get(pixels);
+    float[] tensor = new float[contract.size()];
+    try {
+      contract.toTensor(format, e.getWidth(), e.getHeight(), pixels, tensor, 0);
+    } catch (ImageContractException ex) {
+      throw new RejectedRecordException(RejectReason.valueOf(ex.reason().name()), ex.getMessage(), id, ex);
+    }
+    return new ImageInput(id, e.getSource(), e.getEventTime().toEpochMilli(), e.getLabel(), e.getAnomalous(),
+        e.getAttributes(), tensor);
+  }
+
+  private ImageInput fromPng(byte[] value) {
+    // IHDR is always the first chunk: length(4) "IHDR"(4) width(4) height(4) depth(1) colour(1)...
+    if (value.length < 33 || value[12] != 'I' || value[13] != 'H' || value[14] != 'D' || value[15] != 'R') {
+      throw new RejectedRecordException(RejectReason.BAD_PNG, "PNG has no IHDR chunk (" + value.length + " bytes)");
+    }
+    ByteBuffer h = ByteBuffer.wrap(value, 16, 10);
+    long width = h.getInt() & 0xFFFFFFFFL;
+    long height = h.getInt() & 0xFFFFFFFFL;
+    int depth = h.get() & 0xFF;
+    if (width != contract.width() || height != contract.height()) {
+      throw new RejectedRecordException(RejectReason.WRONG_DIMENSIONS,
+          "PNG declares " + width + "x" + height + ", the model expects " + contract.width() + "x" + contract.height());
+    }
+    if (depth != 8) {
+      throw new RejectedRecordException(RejectReason.UNSUPPORTED_PNG,
+          "PNG bit depth " + depth + " is not supported; send 8-bit images");
+    }
+    BufferedImage img;
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(value))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new RejectedRecordException(RejectReason.BAD_PNG, "no PNG reader accepts the bytes");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        img = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException ex) {
+      if (ex instanceof RejectedRecordException r) {
+        throw r;
+      }
+      throw new RejectedRecordException(RejectReason.BAD_PNG, "PNG cannot be decoded: " + ex.getMessage(), null, ex);
+    }
+    float[] tensor = new float[contract.size()];
+    try {
+      contract.toTensor(img, tensor, 0);
+    } catch (ImageContractException ex) {
+      throw new RejectedRecordException(RejectReason.valueOf(ex.reason().name()), ex.getMessage(), null, ex);
+    }
+    return new ImageInput(null, "", -1L, null, null, Map.of(), tensor);
+  }
+
+  private static String hex(byte[] b, int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(n, b.length); i++) {
+      sb.append(String.format("%02X ", b[i]));
+    }
+    return sb.toString().trim();
+  }
+}

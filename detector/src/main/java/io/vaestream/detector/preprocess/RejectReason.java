@@ -1,0 +1,33 @@
+package io.vaestream.detector.preprocess;
+
+/** Why a record was sent to the dead-letter topic. Stable codes: dashboards and alerts key on them. */
+public enum RejectReason {
+  /** The value is null or has no bytes. */
+  EMPTY_VALUE,
+  /** The value is larger than {@code max.record.bytes}. */
+  TOO_LARGE,
+  /** Neither Avro single-object encoding nor PNG. */
+  UNKNOWN_FORMAT,
+  /** The Avro marker is there but the writer schema's fingerprint is not known. */
+  UNKNOWN_SCHEMA,
+  /** The Avro body cannot be decoded. */
+  BAD_AVRO,
+  /** The PNG header or body is malformed or truncated. */
+  BAD_PNG,
+  /** A PNG layout the detector does not read (16-bit samples, palette with alpha, …). */
+  UNSUPPORTED_PNG,
+  /** Width or height differ from the model's input contract. */
+  WRONG_DIMENSIONS,
+  /** The channel count or pixel format cannot be mapped onto the model's input. */
+  WRONG_CHANNELS,
+  /** The pixel byte count differs from width × height × bytes per pixel. */
+  SIZE_MISMATCH,
+  /** A float pixel is NaN or infinite. */
+  NON_FINITE,
+  /** A float pixel lies outside [0, 1]. */
+  OUT_OF_RANGE,
+  /** A required field is missing or empty. */
+  MISSING_FIELD,
+  /** Anything else that went wrong while reading the record. */
+  INTERNAL
+}

@@ -1,0 +1,262 @@
+package io.vaestream.detector.scoring;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import io.vaestream.schemas.GoldenSamples;
+import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.ModelFormat;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores images with an exported vaestream model in ONNX Runtime.
+ *
+ * <p>Opening the scorer is its self-check: the file must exist and match its recorded SHA-256, it
+ * must load, declare the expected input and outputs, carry an image contract equal to the one the
+ * detector is configured for, and reproduce its golden samples. Any failure refuses to start with
+ * a {@link ScorerException} that says what is wrong.
+ */
+public final class OnnxScorer implements Scorer {
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxScorer.class);
+  private static final Set<String> SCORE_OUTPUTS =
+      Set.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
+
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final SessionOptions options;
+  private final OrtSession session;
+  private final ImageContract contract;
+  private final Map<String, String> metadata;
+  private final String device;
+  private volatile double threshold;
+
+  private OnnxScorer(SessionOptions options, OrtSession session, String device) throws OrtException {
+    this.options = options;
+    this.session = session;
+    this.device = device;
+    this.metadata = session.getMetadata().getCustomMetadata();
+    this.contract = ImageContract.fromMetadata(metadata);
+    this.threshold = parseThreshold(metadata);
+  }
+
+  /**
+   * Loads and checks a model.
+   *
+   * @param expected the contract the detector is configured for; null accepts the model's own
+   * @param expectedSha256 hex SHA-256 the file must have; null reads {@code MODEL.sha256} if present
+   */
+  public static OnnxScorer open(Path model, Device device, ImageContract expected, String expectedSha256) {
+    byte[] bytes = read(model);
+    checkSha256(model, bytes, expectedSha256);
+    SessionOptions opts = new SessionOptions();
+    OrtSession session = null;
+    try {
+      String used = configureDevice(opts, device);
+      session = OrtEnvironment.getEnvironment().createSession(bytes, opts);
+      OnnxScorer s = new OnnxScorer(opts, session, used);
+      s.checkSignature(model);
+      if (expected != null && !expected.equals(s.contract)) {
+        throw new ScorerException(model + ": the model expects " + s.contract + " images but the detector is "
+            + "configured for " + expected);
+      }
+      s.checkGolden(model);
+      LOG.info("loaded model {} ({} v{}) on {}: input {}, threshold {}", model, s.modelName(), s.modelVersion(),
+          used, s.contract, s.threshold);
+      return s;
+    } catch (OrtException e) {
+      closeQuietly(session, opts);
+      throw new ScorerException(model + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(session, opts);
+      if (e instanceof ScorerException) {
+        throw e;
+      }
+      throw new ScorerException(model + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ScoreBatch score(float[] tensors, int count) {
+    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(tensors, 0, count * contract.size()),
+            contract.shape(count));
+        OrtSession.Result out = session.run(Map.of(ModelFormat.INPUT, in), SCORE_OUTPUTS)) {
+      return new ScoreBatch(floats(out, ModelFormat.RECONSTRUCTION_ERROR), floats(out, ModelFormat.KL),
+          floats(out, ModelFormat.SCORE));
+    } catch (OrtException e) {
+      throw new ScorerException("ONNX Runtime failed to score a batch of " + count + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ImageContract contract() {
+    return contract;
+  }
+
+  @Override
+  public double threshold() {
+    return threshold;
+  }
+
+  /** Overrides the model's threshold at run time, without reloading the model. */
+  public void setThreshold(double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("threshold=" + value + " is invalid: expected a finite number");
+    }
+    LOG.info("threshold set to {} (model's own: {})", value, metadata.get(ModelFormat.THRESHOLD));
+    this.threshold = value;
+  }
+
+  @Override
+  public String modelName() {
+    return metadata.getOrDefault(ModelFormat.NAME, "unnamed");
+  }
+
+  @Override
+  public String modelVersion() {
+    return metadata.getOrDefault(ModelFormat.VERSION, "0");
+  }
+
+  /** The execution provider in use: {@code cuda} or {@code cpu}. */
+  public String device() {
+    return device;
+  }
+
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(session, options);
+  }
+
+  private static String configureDevice(SessionOptions opts, Device device) throws OrtException {
+    if (device == Device.CPU) {
+      return "cpu";
+    }
+    try {
+      opts.addCUDA(0);
+      return "cuda";
+    } catch (OrtException | RuntimeException | LinkageError e) {
+      if (device == Device.CUDA) {
+        throw new ScorerException("device=cuda but the CUDA execution provider is unavailable: " + e.getMessage(), e);
+      }
+      LOG.warn("CUDA execution provider unavailable ({}); scoring on the CPU", e.getMessage());
+      return "cpu";
+    }
+  }
+
+  private void checkSignature(Path model) throws OrtException {
+    if (!session.getInputNames().contains(ModelFormat.INPUT)) {
+      throw new ScorerException(model + ": has no input '" + ModelFormat.INPUT + "' (inputs: " + session.getInputNames() + ")");
+    }
+    for (String out : ModelFormat.OUTPUTS) {
+      if (!session.getOutputNames().contains(out)) {
+        throw new ScorerException(model + ": has no output '" + out + "'; is it a vaestream model?");
+      }
+    }
+  }
+
+  private void checkGolden(Path model) {
+    String json = metadata.get(ModelFormat.GOLDEN);
+    if (json == null) {
+      throw new ScorerException(model + ": carries no golden samples (" + ModelFormat.GOLDEN + ")");
+    }
+    GoldenSamples golden = GoldenSamples.fromJson(json);
+    List<GoldenSamples.Sample> samples = golden.samples();
+    int n = contract.size();
+    float[] x = new float[samples.size() * n];
+    for (int i = 0; i < samples.size(); i++) {
+      float[] t = samples.get(i).tensor();
+      if (t.length != n) {
+        throw new ScorerException(model + ": golden sample " + i + " has " + t.length + " values, input needs " + n);
+      }
+      System.arraycopy(t, 0, x, i * n, n);
+    }
+    ScoreBatch b = score(x, samples.size());
+    for (int i = 0; i < samples.size(); i++) {
+      GoldenSamples.Sample s = samples.get(i);
+      if (!golden.matches(s.score(), b.score()[i]) || !golden.matches(s.kl(), b.kl()[i])
+          || !golden.matches(s.reconstruction_error(), b.reconstructionError()[i])) {
+        throw new ScorerException(String.format(java.util.Locale.ROOT,
+            "%s: golden sample %d does not reproduce: expected score %.6g, got %.6g (tolerance %.0e)",
+            model, i, s.score(), b.score()[i], golden.tolerance()));
+      }
+    }
+  }
+
+  private static double parseThreshold(Map<String, String> metadata) {
+    String t = metadata.get(ModelFormat.THRESHOLD);
+    if (t == null) {
+      throw new ScorerException("model has no " + ModelFormat.THRESHOLD + " in its metadata");
+    }
+    try {
+      return Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw new ScorerException("model metadata " + ModelFormat.THRESHOLD + "=" + t + " is not a number", e);
+    }
+  }
+
+  private static byte[] read(Path model) {
+    if (!Files.isRegularFile(model)) {
+      throw new ScorerException(model + ": model file not found");
+    }
+    try {
+      return Files.readAllBytes(model);
+    } catch (IOException e) {
+      throw new ScorerException(model + ": cannot read the model: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkSha256(Path model, byte[] bytes, String expected) {
+    String want = expected;
+    Path sidecar = model.resolveSibling(model.getFileName() + ".sha256");
+    if (want == null && Files.isRegularFile(sidecar)) {
+      try {
+        want = Files.readString(sidecar).trim().split("\\s+")[0];
+      } catch (IOException e) {
+        throw new ScorerException(sidecar + ": cannot read: " + e.getMessage(), e);
+      }
+    }
+    String actual;
+    try {
+      actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    if (want != null && !want.equalsIgnoreCase(actual)) {
+      throw new ScorerException(model + ": SHA-256 is " + actual + " but " + want + " was expected; the file is "
+          + "corrupt, truncated or not the model you meant");
+    }
+    LOG.info("model {} sha256 {}{}", model, actual, want == null ? " (no checksum to verify against)" : " (verified)");
+  }
+
+  private static float[] floats(OrtSession.Result out, String name) throws OrtException {
+    FloatBuffer fb = ((OnnxTensor) out.get(name).orElseThrow()).getFloatBuffer();
+    float[] v = new float[fb.remaining()];
+    fb.get(v);
+    return v;
+  }
+
+  private static void closeQuietly(OrtSession session, SessionOptions opts) {
+    try {
+      if (session != null) {
+        session.close();
+      }
+    } catch (OrtException e) {
+      LOG.warn("closing the ONNX Runtime session failed", e);
+    }
+    opts.close();
+  }
+}

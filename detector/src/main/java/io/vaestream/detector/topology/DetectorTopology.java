@@ -1,0 +1,75 @@
+package io.vaestream.detector.topology;
+
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.metrics.DetectorMetrics;
+import io.vaestream.detector.preprocess.ImageInput;
+import io.vaestream.detector.preprocess.ImagePreprocessor;
+import io.vaestream.detector.scoring.Scorer;
+import io.vaestream.detector.topology.internal.PendingImageSerde;
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.AvroSerdes;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detector's Streams graph:
+ *
+ * <pre>
+ *   images ──(ImagePreprocessor; bad records → DeadLetterHandler → images.dlq)
+ *          ──► score-batches [batch store] ──► scores
+ *                                         └──► (is_anomaly) ──► anomalies
+ * </pre>
+ *
+ * Built in a static method, apart from {@code main}, so that {@code TopologyTestDriver} tests use
+ * exactly the production graph and properties.
+ */
+public final class DetectorTopology {
+  /** The changelogged store that holds images until their batch is scored. */
+  public static final String BATCH_STORE = "batch-store";
+
+  private DetectorTopology() {}
+
+  public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(BATCH_STORE), Serdes.Long(), PendingImageSerde.serde())
+        .withCachingEnabled()
+        .withLoggingEnabled(Map.of()));
+
+    ImagePreprocessor pre = new ImagePreprocessor(scorer.contract(), config.maxRecordBytes());
+    Serde<ImageInput> images = Serdes.serdeFrom((topic, v) -> {
+      throw new UnsupportedOperationException("ImageInput is never written");
+    }, pre.deserializer());
+    Serde<AnomalyScore> scoreSerde = AvroSerdes.anomalyScore();
+
+    KStream<byte[], AnomalyScore> scores = builder
+        .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
+        .process(() -> new BatchScoringProcessor(BATCH_STORE, scorer, config.batchMaxSize(),
+            Duration.ofMillis(config.batchMaxWaitMs()), metrics), Named.as("score-batches"), BATCH_STORE);
+    scores.to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("scores"));
+    scores.filter((k, s) -> s.getIsAnomaly(), Named.as("flagged"))
+        .to(config.anomaliesTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("anomalies"));
+    return builder.build();
+  }
+
+  /** Streams properties for {@code config}, with the dead-letter handler wired in. */
+  public static Properties properties(DetectorConfig config, DetectorMetrics metrics) {
+    Properties p = config.streamsProperties();
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        io.vaestream.detector.errors.DeadLetterHandler.class);
+    p.put(DetectorConfig.DLQ_TOPIC, config.dlqTopic());
+    p.put(DetectorConfig.DLQ_MAX_VALUE_BYTES, config.dlqMaxValueBytes());
+    p.put(DetectorMetrics.CONFIG_KEY, metrics);
+    return p;
+  }
+}

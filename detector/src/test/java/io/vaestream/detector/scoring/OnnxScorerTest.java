@@ -1,0 +1,87 @@
+package io.vaestream.detector.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import io.vaestream.detector.testing.TinyVaeModel;
+import io.vaestream.schemas.ImageContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OnnxScorerTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldScoreABatchLikeTheReferenceFormula() throws Exception {
+    Path model = TinyVaeModel.write(dir, 0.5);
+    try (OnnxScorer scorer = OnnxScorer.open(model, Device.CPU, ImageContract.GRAY_28, null)) {
+      SplittableRandom r = new SplittableRandom(1);
+      float[] x = new float[5 * 784];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) r.nextDouble();
+      }
+      ScoreBatch b = scorer.score(x, 5);
+      for (int i = 0; i < 5; i++) {
+        float[] img = Arrays.copyOfRange(x, i * 784, (i + 1) * 784);
+        assertThat((double) b.score()[i]).isCloseTo(TinyVaeModel.score(img), offset(1e-5));
+        assertThat((double) b.kl()[i]).isCloseTo(TinyVaeModel.kl(img), offset(1e-5));
+      }
+      assertThat(scorer.threshold()).isEqualTo(0.5);
+      assertThat(scorer.modelName()).isEqualTo("tiny");
+      assertThat(scorer.device()).isEqualTo("cpu");
+      scorer.setThreshold(0.7);
+      assertThat(scorer.threshold()).isEqualTo(0.7);
+    }
+  }
+
+  @Test
+  void shouldFallBackToTheCpuWhenCudaIsMissing() throws Exception {
+    Path model = TinyVaeModel.write(dir, 0.5);
+    try (OnnxScorer scorer = OnnxScorer.open(model, Device.AUTO, null, null)) {
+      assertThat(scorer.device()).isIn("cpu", "cuda");
+    }
+  }
+
+  @Test
+  void shouldRefuseAMissingModel() {
+    assertThatThrownBy(() -> OnnxScorer.open(dir.resolve("none.onnx"), Device.CPU, null, null))
+        .isInstanceOf(ScorerException.class).hasMessageContaining("none.onnx: model file not found");
+  }
+
+  @Test
+  void shouldRefuseATruncatedModel() throws Exception {
+    Path model = TinyVaeModel.write(dir, 0.5);
+    byte[] b = Files.readAllBytes(model);
+    Files.write(model, Arrays.copyOf(b, b.length / 2));
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
+        .isInstanceOf(ScorerException.class).hasMessageContaining("cannot load the model");
+  }
+
+  @Test
+  void shouldRefuseAModelWhoseChecksumDiffers() throws Exception {
+    Path model = TinyVaeModel.write(dir, 0.5);
+    Files.writeString(dir.resolve("model.onnx.sha256"), "00".repeat(32) + "  model.onnx\n");
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
+        .isInstanceOf(ScorerException.class).hasMessageContaining("SHA-256 is");
+  }
+
+  @Test
+  void shouldRefuseAModelForOtherImages() throws Exception {
+    Path model = TinyVaeModel.write(dir, 0.5);
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, new ImageContract(64, 64, 1), null))
+        .isInstanceOf(ScorerException.class).hasMessageContaining("expects 28x28x1 images")
+        .hasMessageContaining("configured for 64x64x1");
+  }
+
+  @Test
+  void shouldRefuseAModelThatFailsItsGoldenSamples() throws Exception {
+    Path model = TinyVaeModel.write(dir, 0.5, 0.01);
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
+        .isInstanceOf(ScorerException.class).hasMessageContaining("golden sample 0 does not reproduce");
+  }
+}
