@@ -89,7 +89,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
         : record.key() != null ? new String(record.key(), StandardCharsets.UTF_8)
         : md.topic() + "-" + md.partition() + "@" + md.offset();
     long eventTime = in.eventTime() >= 0 ? in.eventTime() : record.timestamp();
-    long now = System.currentTimeMillis();
+    long now = context.currentSystemTimeMs();
     PendingImage p = new PendingImage(record.key(), id, in.source(), eventTime, in.label(), in.anomalous(),
         in.attributes(), md.topic(), md.partition(), md.offset(), record.timestamp(), now, in.tensor());
     store.put(md.offset(), p);
@@ -114,7 +114,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     ScoreBatch scores = scorer.score(x, n);
     metrics.batch(n, Duration.ofNanos(System.nanoTime() - t0));
     double threshold = scorer.threshold();
-    long now = System.currentTimeMillis();
+    long now = context.currentSystemTimeMs();
     for (int i = 0; i < n; i++) {
       PendingImage p = batch.get(i).getValue();
       double score = scores.score()[i];
