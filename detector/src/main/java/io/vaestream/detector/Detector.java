@@ -1,0 +1,103 @@
+package io.vaestream.detector;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.metrics.DetectorMetrics;
+import io.vaestream.detector.metrics.HttpEndpoints;
+import io.vaestream.detector.scoring.OnnxScorer;
+import io.vaestream.detector.topology.DetectorTopology;
+import java.io.IOException;
+import java.time.Duration;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running detector: the scorer, the Kafka Streams instance and the HTTP endpoints, started
+ * together and closed together. {@link DetectorApp} runs one until SIGTERM; tests and the demo
+ * embed one.
+ */
+public final class Detector implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+
+  private final OnnxScorer scorer;
+  private final KafkaStreams streams;
+  private final HttpEndpoints http;
+  private final DetectorMetrics metrics;
+
+  private Detector(OnnxScorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics) {
+    this.scorer = scorer;
+    this.streams = streams;
+    this.http = http;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Loads and checks the model, then starts streaming. Throws, and leaves nothing running, if the
+   * model fails its checks.
+   */
+  public static Detector start(DetectorConfig config) throws IOException {
+    OnnxScorer scorer = OnnxScorer.open(config.modelPath(), config.device(), null, config.modelSha256());
+    try {
+      if (config.thresholdOverride() != null) {
+        scorer.setThreshold(config.thresholdOverride());
+      }
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      DetectorMetrics metrics = new DetectorMetrics(registry);
+      KafkaStreams streams = new KafkaStreams(
+          DetectorTopology.build(new StreamsBuilder(), config, scorer, metrics),
+          DetectorTopology.properties(config, metrics));
+      new KafkaStreamsMetrics(streams).bindTo(registry);
+      streams.setUncaughtExceptionHandler(e -> {
+        // Pending images stay in the changelogged batch store, so a replaced thread loses nothing.
+        LOG.error("stream thread failed; replacing it", e);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      HttpEndpoints http = config.httpPort() == 0
+          ? null
+          : HttpEndpoints.start(config.httpBindAddress(), config.httpPort(), registry::scrape,
+              () -> streams.state().isRunningOrRebalancing() || streams.state() == KafkaStreams.State.CREATED,
+              () -> streams.state() == KafkaStreams.State.RUNNING);
+      streams.start();
+      LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms",
+          config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
+          config.getString(DetectorConfig.PROCESSING_GUARANTEE), scorer.device(), config.batchMaxSize(),
+          config.batchMaxWaitMs());
+      return new Detector(scorer, streams, http, metrics);
+    } catch (RuntimeException | IOException e) {
+      scorer.close();
+      throw e;
+    }
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public DetectorMetrics metrics() {
+    return metrics;
+  }
+
+  public OnnxScorer scorer() {
+    return scorer;
+  }
+
+  /** Stops streaming (committing what was processed), then the endpoints and the model. */
+  @Override
+  public void close() {
+    try {
+      streams.close(Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      LOG.warn("closing Kafka Streams failed", e);
+    }
+    if (http != null) {
+      http.close();
+    }
+    scorer.close();
+    LOG.info("detector stopped");
+  }
+}

@@ -1,0 +1,83 @@
+package io.vaestream.detector;
+
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.scoring.ScorerException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vaestream detect}: runs the detector until SIGTERM or Ctrl-C. */
+@Command(
+    name = "vaestream-detector",
+    mixinStandardHelpOptions = true,
+    versionProvider = DetectorApp.Version.class,
+    description = {
+      "Scores every image event on the input topic with a vaestream ONNX model and writes scores,",
+      "anomalies and dead letters. Configuration: defaults < --config file < VAESTREAM_* environment",
+      "variables < these options; any Kafka or Streams property passes through with --set."
+    })
+public final class DetectorApp implements Callable<Integer> {
+  @Option(names = "--config", description = "A properties file.")
+  Path configFile;
+
+  @Option(names = "--model", description = "The ONNX model (model.path).")
+  String model;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka brokers (bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(names = "--device", description = "auto, cpu or cuda (device).")
+  String device;
+
+  @Option(names = "--threshold", description = "Override the model's threshold (threshold).")
+  Double threshold;
+
+  @Option(names = {"-s", "--set"}, description = "Any other key=value, e.g. --set num.stream.threads=2.")
+  Map<String, String> set = new HashMap<>();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DetectorApp()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> overrides = new HashMap<>(set);
+    putIf(overrides, DetectorConfig.MODEL_PATH, model);
+    putIf(overrides, DetectorConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+    putIf(overrides, DetectorConfig.DEVICE, device);
+    putIf(overrides, DetectorConfig.THRESHOLD, threshold == null ? null : threshold.toString());
+    Detector detector;
+    try {
+      detector = Detector.start(DetectorConfig.load(configFile, System.getenv(), overrides));
+    } catch (ConfigException | ScorerException e) {
+      System.err.println("vaestream-detector: refusing to start: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      detector.close();
+      stopped.countDown();
+    }, "vaestream-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static void putIf(Map<String, String> m, String key, String value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vaestream-detector " + DetectorVersion.get()};
+    }
+  }
+}

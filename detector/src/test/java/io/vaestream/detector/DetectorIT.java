@@ -1,0 +1,196 @@
+package io.vaestream.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+import static org.awaitility.Awaitility.await;
+
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.scoring.Device;
+import io.vaestream.detector.scoring.OnnxScorer;
+import io.vaestream.detector.scoring.ScoreBatch;
+import io.vaestream.detector.testing.EmbeddedKafka;
+import io.vaestream.detector.testing.Images;
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.events.DeadLetter;
+import io.vaestream.schemas.AvroSerdes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The detector against a real (embedded KRaft) broker, under exactly_once_v2. */
+@Timeout(300)
+class DetectorIT {
+  private static final double THRESHOLD = 0.48;
+  private static EmbeddedKafka kafka;
+  @TempDir static Path dir;
+  private static Path model;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = EmbeddedKafka.start();
+    model = io.vaestream.detector.testing.TinyVaeModel.write(dir.resolve("model"), THRESHOLD);
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  /** Fresh topics and application id for each test. */
+  private record Topics(String images, String scores, String anomalies, String dlq, String appId) {
+    static Topics fresh() {
+      String s = UUID.randomUUID().toString().substring(0, 8);
+      return new Topics("images-" + s, "scores-" + s, "anomalies-" + s, "dlq-" + s, "detector-" + s);
+    }
+  }
+
+  private DetectorConfig config(Topics t) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(DetectorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    p.put(DetectorConfig.APPLICATION_ID, t.appId());
+    p.put(DetectorConfig.MODEL_PATH, model.toString());
+    p.put(DetectorConfig.DEVICE, "cpu");
+    p.put(DetectorConfig.INPUT_TOPIC, t.images());
+    p.put(DetectorConfig.SCORES_TOPIC, t.scores());
+    p.put(DetectorConfig.ANOMALIES_TOPIC, t.anomalies());
+    p.put(DetectorConfig.DLQ_TOPIC, t.dlq());
+    p.put(DetectorConfig.HTTP_PORT, 0);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + t.appId()).toString());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    return new DetectorConfig(p);
+  }
+
+  @Test
+  void shouldScoreEveryImageExactlyOnceAndDeadLetterTheBadOnes() throws Exception {
+    Topics t = Topics.fresh();
+    kafka.createTopics(3, t.images(), t.scores(), t.anomalies(), t.dlq());
+    int n = 1000;
+    try (Detector detector = Detector.start(config(t))) {
+      try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        for (int i = 0; i < n; i++) {
+          producer.send(new ProducerRecord<>(t.images(), key("e" + i), Images.eventBytes("e" + i, i)));
+          if (i % 100 == 50) {
+            producer.send(new ProducerRecord<>(t.images(), key("bad" + i), ("garbage " + i).getBytes(StandardCharsets.UTF_8)));
+          }
+        }
+        producer.send(new ProducerRecord<>(t.images(), key("empty"), new byte[0]));
+        producer.send(new ProducerRecord<>(t.images(), key("big"), Images.png(50, 64,
+            java.awt.image.BufferedImage.TYPE_BYTE_GRAY)));
+      }
+      Map<String, List<AnomalyScore>> byId = new HashMap<>();
+      List<DeadLetter> letters = new ArrayList<>();
+      try (KafkaConsumer<byte[], byte[]> scores = consumer(t.scores()); KafkaConsumer<byte[], byte[]> dlq = consumer(t.dlq())) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          for (ConsumerRecord<byte[], byte[]> r : scores.poll(Duration.ofMillis(200))) {
+            AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(t.scores(), r.value());
+            byId.computeIfAbsent(s.getEventId(), k -> new ArrayList<>()).add(s);
+          }
+          for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(50))) {
+            letters.add(AvroSerdes.deadLetter().deserializer().deserialize(t.dlq(), r.value()));
+          }
+          return byId.size() >= n && letters.size() >= 12;
+        });
+        // Nothing more arrives: no duplicates hiding behind the first copies.
+        for (ConsumerRecord<byte[], byte[]> r : scores.poll(Duration.ofSeconds(2))) {
+          AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(t.scores(), r.value());
+          byId.computeIfAbsent(s.getEventId(), k -> new ArrayList<>()).add(s);
+        }
+      }
+      assertThat(byId).hasSize(n);
+      assertThat(byId.values()).allSatisfy(list -> assertThat(list).hasSize(1));
+      try (OnnxScorer offline = OnnxScorer.open(model, Device.CPU, null, null)) {
+        for (int i = 0; i < n; i++) {
+          AnomalyScore s = byId.get("e" + i).get(0);
+          ScoreBatch ref = offline.score(Images.tensor(i), 1);
+          assertThat(s.getScore()).isCloseTo(ref.score()[0], offset(1e-5));
+          assertThat(s.getIsAnomaly()).isEqualTo(s.getScore() > THRESHOLD);
+        }
+      }
+      assertThat(letters).hasSize(12);
+      assertThat(letters).extracting(DeadLetter::getErrorType)
+          .containsOnly("UNKNOWN_FORMAT", "EMPTY_VALUE", "WRONG_DIMENSIONS");
+      assertThat(letters).allSatisfy(l -> assertThat(l.getTopic()).isEqualTo(t.images()));
+      assertThat(detector.metrics().scoredCount()).isEqualTo(n);
+    }
+  }
+
+  @Test
+  void shouldResumeAfterARestartWithoutLosingOrRepeatingAnImage() throws Exception {
+    Topics t = Topics.fresh();
+    kafka.createTopics(2, t.images(), t.scores(), t.anomalies(), t.dlq());
+    Map<String, Integer> seen = new HashMap<>();
+    try (KafkaProducer<byte[], byte[]> producer = producer();
+        KafkaConsumer<byte[], byte[]> scores = consumer(t.scores())) {
+      try (Detector first = Detector.start(config(t))) {
+        for (int i = 0; i < 300; i++) {
+          producer.send(new ProducerRecord<>(t.images(), key("r" + i), Images.eventBytes("r" + i, i)));
+        }
+        producer.flush();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          drain(scores, t, seen);
+          return seen.size() >= 100;
+        });
+      }
+      for (int i = 300; i < 600; i++) {
+        producer.send(new ProducerRecord<>(t.images(), key("r" + i), Images.eventBytes("r" + i, i)));
+      }
+      producer.flush();
+      try (Detector second = Detector.start(config(t))) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+          drain(scores, t, seen);
+          return seen.size() >= 600;
+        });
+        drain(scores, t, seen);
+      }
+    }
+    assertThat(seen).hasSize(600);
+    assertThat(seen.values()).containsOnly(1);
+  }
+
+  private static void drain(KafkaConsumer<byte[], byte[]> c, Topics t, Map<String, Integer> seen) {
+    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
+      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(t.scores(), r.value());
+      seen.merge(s.getEventId(), 1, Integer::sum);
+    }
+  }
+
+  private static byte[] key(String k) {
+    return k.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+}
