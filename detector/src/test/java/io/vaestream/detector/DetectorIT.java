@@ -8,7 +8,7 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
-import io.vaestream.detector.testing.EmbeddedKafka;
+import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.detector.testing.Images;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.DeadLetter;

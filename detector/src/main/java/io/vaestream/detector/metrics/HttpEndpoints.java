@@ -34,7 +34,7 @@ public final class HttpEndpoints implements AutoCloseable {
     server.createContext("/ready", ex -> reply(ex, ready.getAsBoolean() ? 200 : 503,
         ready.getAsBoolean() ? "READY\n" : "NOT READY\n", "text/plain"));
     server.start();
-    LOG.info("HTTP endpoints on http://{}:{}/{{metrics,health,ready}}", address, server.getAddress().getPort());
+    LOG.info("HTTP endpoints on {}:{}: /metrics, /health, /ready", address, server.getAddress().getPort());
     return new HttpEndpoints(server);
   }
 

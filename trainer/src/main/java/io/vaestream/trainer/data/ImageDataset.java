@@ -147,6 +147,11 @@ public final class ImageDataset {
     };
   }
 
+  /** All images in a seeded random order. */
+  public ImageDataset shuffled(long seed) {
+    return select(shuffledIndices(size(), seed), description);
+  }
+
   /** A random sample of at most {@code max} images. */
   public ImageDataset sample(int max, long seed) {
     if (max >= size()) {

@@ -1,4 +1,4 @@
-package io.vaestream.detector.testing;
+package io.vaestream.embedded;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,16 +34,29 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final Path dir;
   private final String bootstrap;
+  private final boolean temporary;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path dir, String bootstrap) {
+  private EmbeddedKafka(KafkaRaftServer server, Path dir, String bootstrap, boolean temporary) {
     this.server = server;
     this.dir = dir;
     this.bootstrap = bootstrap;
+    this.temporary = temporary;
   }
 
+  /** Starts on free ports in a fresh temporary directory, deleted on close. */
   public static EmbeddedKafka start() throws Exception {
-    Path dir = Files.createTempDirectory("vaestream-kafka");
-    int port = freePort();
+    return start(0, null);
+  }
+
+  /**
+   * Starts with the broker on {@code port} (0 for a free one) and its data in {@code dataDir}
+   * (null for a temporary directory, deleted on close).
+   */
+  public static EmbeddedKafka start(int port, Path dataDir) throws Exception {
+    Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("vaestream-kafka");
+    if (port == 0) {
+      port = freePort();
+    }
     int controller = freePort();
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
@@ -65,18 +78,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("num.partitions", "1");
     KafkaConfig config = new KafkaConfig(p);
-    new Formatter()
-        .setClusterId(Uuid.randomUuid().toString())
-        .setNodeId(1)
-        .setDirectories(List.of(dir.toString()))
-        .setMetadataLogDirectory(dir.toString())
-        .setControllerListenerName("CONTROLLER")
-        .setReleaseVersion(MetadataVersion.latestProduction())
-        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-        .run();
+    if (!Files.exists(dir.resolve("meta.properties"))) {
+      format(dir);
+    }
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
-    EmbeddedKafka kafka = new EmbeddedKafka(server, dir, "127.0.0.1:" + port);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, dir, "127.0.0.1:" + port, dataDir == null);
     try (Admin admin = kafka.admin()) {
       admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
     }
@@ -99,10 +106,37 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  private static void format(Path dir) throws Exception {
+    new Formatter()
+        .setClusterId(Uuid.randomUuid().toString())
+        .setNodeId(1)
+        .setDirectories(List.of(dir.toString()))
+        .setMetadataLogDirectory(dir.toString())
+        .setControllerListenerName("CONTROLLER")
+        .setReleaseVersion(MetadataVersion.latestProduction())
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+        .run();
+  }
+
+  /** Creates topics that do not exist yet. */
+  public void ensureTopics(int partitions, String... names) throws Exception {
+    try (Admin admin = admin()) {
+      java.util.Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      List<NewTopic> missing = Stream.of(names).filter(n -> !existing.contains(n))
+          .map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   @Override
   public void close() {
     server.shutdown();
     server.awaitShutdown();
+    if (!temporary) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException e) {

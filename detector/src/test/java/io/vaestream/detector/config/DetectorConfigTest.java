@@ -1,0 +1,66 @@
+package io.vaestream.detector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaestream.detector.scoring.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetectorConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldLayerDefaultsFileEnvironmentAndCommandLine() throws Exception {
+    Path file = dir.resolve("detector.properties");
+    Files.writeString(file, "model.path=/models/a.onnx\ninput.topic=from-file\nbatch.max.size=8\nnum.stream.threads=2\n");
+    DetectorConfig c = DetectorConfig.load(file,
+        Map.of("VAESTREAM_INPUT_TOPIC", "from-env", "VAESTREAM_BOOTSTRAP_SERVERS", "broker:29092", "HOME", "/root"),
+        Map.of("batch.max.size", "16"));
+    assertThat(c.modelPath()).isEqualTo(Path.of("/models/a.onnx"));
+    assertThat(c.inputTopic()).isEqualTo("from-env");
+    assertThat(c.batchMaxSize()).isEqualTo(16);
+    assertThat(c.scoresTopic()).isEqualTo("scores");
+    assertThat(c.device()).isEqualTo(Device.AUTO);
+    Properties p = c.streamsProperties();
+    assertThat(p.getProperty("bootstrap.servers")).isEqualTo("broker:29092");
+    assertThat(p.get("num.stream.threads")).isEqualTo("2");
+    assertThat(p.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+    assertThat(p.get("producer.compression.type")).isEqualTo("lz4");
+  }
+
+  @Test
+  void shouldNameTheKeyAndValueOfABadSetting() {
+    assertThatThrownBy(() -> DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", "batch.max.size", "lots")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("batch.max.size").hasMessageContaining("lots");
+    assertThatThrownBy(() -> DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", "device", "tpu")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("device").hasMessageContaining("tpu");
+    assertThatThrownBy(() -> DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", "batch.max.size", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("batch.max.size");
+  }
+
+  @Test
+  void shouldRequireAModel() {
+    assertThatThrownBy(() -> DetectorConfig.load(null, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("model.path");
+  }
+
+  @Test
+  void shouldNameAMissingConfigFile() {
+    assertThatThrownBy(() -> DetectorConfig.load(dir.resolve("nope.properties"), Map.of(), Map.of()))
+        .hasMessageContaining("nope.properties does not exist");
+  }
+
+  @Test
+  void shouldLetOperatorsOverrideTheTunedProducer() {
+    DetectorConfig c = DetectorConfig.load(null, Map.of(),
+        Map.of("model.path", "m", "producer.linger.ms", "20", "security.protocol", "SASL_SSL"));
+    assertThat(c.streamsProperties().get("producer.linger.ms")).isEqualTo("20");
+    assertThat(c.streamsProperties().get("security.protocol")).isEqualTo("SASL_SSL");
+  }
+}

@@ -1,0 +1,94 @@
+package io.vaestream.detector.preprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaestream.detector.testing.Images;
+import io.vaestream.events.PixelFormat;
+import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.schemas.ImageContract;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class ImagePreprocessorTest {
+  private final ImagePreprocessor pre = new ImagePreprocessor(ImageContract.GRAY_28, 64 * 1024);
+
+  private static RejectReason reasonOf(Runnable r) {
+    try {
+      r.run();
+    } catch (RejectedRecordException e) {
+      return e.reason();
+    }
+    throw new AssertionError("not rejected");
+  }
+
+  @Test
+  void shouldDecodeAnAvroEventIntoTheContractTensor() {
+    ImageInput in = pre.decode(Images.eventBytes("e1", 9));
+    assertThat(in.id()).isEqualTo("e1");
+    assertThat(in.tensor()).containsExactly(Images.tensor(9));
+    assertThat(in.label()).isEqualTo("3");
+    assertThat(in.attributes()).containsEntry("line", "A");
+  }
+
+  @Test
+  void shouldDecodeAPlainPng() {
+    ImageInput in = pre.decode(Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY));
+    assertThat(in.id()).isNull();
+    assertThat(in.tensor()).hasSize(784);
+  }
+
+  @Test
+  void shouldRejectEachKindOfBadRecordWithItsOwnReason() {
+    byte[] good = Images.eventBytes("e", 1);
+    assertThat(reasonOf(() -> pre.decode(null))).isEqualTo(RejectReason.EMPTY_VALUE);
+    assertThat(reasonOf(() -> pre.decode(new byte[0]))).isEqualTo(RejectReason.EMPTY_VALUE);
+    assertThat(reasonOf(() -> pre.decode(new byte[65 * 1024]))).isEqualTo(RejectReason.TOO_LARGE);
+    assertThat(reasonOf(() -> pre.decode("hello".getBytes()))).isEqualTo(RejectReason.UNKNOWN_FORMAT);
+    assertThat(reasonOf(() -> pre.decode(Arrays.copyOf(good, good.length / 2)))).isEqualTo(RejectReason.BAD_AVRO);
+    byte[] otherSchema = good.clone();
+    otherSchema[5] ^= 0x55;
+    assertThat(reasonOf(() -> pre.decode(otherSchema))).isEqualTo(RejectReason.UNKNOWN_SCHEMA);
+    assertThat(reasonOf(() -> pre.decode(event(Images.gray(1), 27, 29, PixelFormat.GRAY8, 1))))
+        .isEqualTo(RejectReason.WRONG_DIMENSIONS);
+    assertThat(reasonOf(() -> pre.decode(event(new byte[784 * 3], 28, 28, PixelFormat.RGB8, 1))))
+        .isEqualTo(RejectReason.WRONG_CHANNELS);
+    assertThat(reasonOf(() -> pre.decode(event(new byte[700], 28, 28, PixelFormat.GRAY8, 1))))
+        .isEqualTo(RejectReason.SIZE_MISMATCH);
+    assertThat(reasonOf(() -> pre.decode(event(floats(Float.NaN), 28, 28, PixelFormat.GRAY_F32, 1))))
+        .isEqualTo(RejectReason.NON_FINITE);
+    assertThat(reasonOf(() -> pre.decode(event(floats(Float.POSITIVE_INFINITY), 28, 28, PixelFormat.GRAY_F32, 1))))
+        .isEqualTo(RejectReason.NON_FINITE);
+    assertThat(reasonOf(() -> pre.decode(event(floats(2f), 28, 28, PixelFormat.GRAY_F32, 1))))
+        .isEqualTo(RejectReason.OUT_OF_RANGE);
+    assertThat(reasonOf(() -> pre.decode(Images.png(28, 28, BufferedImage.TYPE_USHORT_GRAY))))
+        .isEqualTo(RejectReason.UNSUPPORTED_PNG);
+    byte[] png = Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+    assertThat(reasonOf(() -> pre.decode(Arrays.copyOf(png, 40)))).isEqualTo(RejectReason.BAD_PNG);
+  }
+
+  @Test
+  void shouldRejectADecompressionBombFromItsHeaderAlone() {
+    byte[] png = Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+    ByteBuffer.wrap(png, 16, 8).putInt(100_000).putInt(100_000);
+    assertThatThrownBy(() -> pre.decode(png))
+        .isInstanceOfSatisfying(RejectedRecordException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectReason.WRONG_DIMENSIONS))
+        .hasMessageContaining("100000x100000");
+  }
+
+  private static byte[] event(byte[] px, int w, int h, PixelFormat f, int channels) {
+    return AvroSerdes.encode(Images.event("bad", px, w, h, f, channels));
+  }
+
+  private static byte[] floats(float poison) {
+    ByteBuffer b = ByteBuffer.allocate(784 * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 784; i++) {
+      b.putFloat(i == 100 ? poison : 0.5f);
+    }
+    return b.array();
+  }
+}

@@ -1,0 +1,170 @@
+package io.vaestream.tools;
+
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.trainer.score.Metrics;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tail}: prints scores as JSON lines with a live summary. */
+@Command(
+    name = "tail",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Consumes 'scores' (or 'anomalies') with read_committed and prints each AnomalyScore as a JSON line;",
+      "keeps a live summary on stderr: count, anomaly rate, p50/p99 latency, and precision, recall and",
+      "AUROC against the events' ground truth when they carry it."
+    })
+final class TailCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")
+  String bootstrap;
+
+  @Option(names = "--topic", defaultValue = "scores", description = "Default: ${DEFAULT-VALUE}.")
+  String topic;
+
+  @Option(names = "--from-beginning", description = "Read the topic from its start, not only new scores.")
+  boolean fromBeginning;
+
+  @Option(names = "--count", description = "Stop after this many scores.")
+  Long count;
+
+  @Option(names = "--idle-timeout", defaultValue = "0",
+      description = "Stop after this many seconds without a new score; 0 never (default).")
+  int idleTimeout;
+
+  @Option(names = "--quiet", description = "Print only the summary, not every score.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    Summary summary = new Summary();
+    Deserializer<AnomalyScore> de = AvroSerdes.anomalyScore().deserializer();
+    Map<String, Object> props = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "vaestream-tail-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    PrintStream out = System.out;
+    long lastRecord = System.nanoTime();
+    long lastSummary = System.nanoTime();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      while (count == null || summary.n < count) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          lastRecord = System.nanoTime();
+          try {
+            AnomalyScore s = de.deserialize(topic, r.value());
+            summary.add(s);
+            if (!quiet) {
+              out.println(s);
+            }
+          } catch (SerializationException e) {
+            System.err.printf("skipping %s-%d@%d: %s%n", r.topic(), r.partition(), r.offset(), e.getMessage());
+          }
+          if (count != null && summary.n >= count) {
+            break;
+          }
+        }
+        if (System.nanoTime() - lastSummary > 1_000_000_000L) {
+          System.err.println(summary.line());
+          lastSummary = System.nanoTime();
+        }
+        if (idleTimeout > 0 && System.nanoTime() - lastRecord > idleTimeout * 1_000_000_000L) {
+          break;
+        }
+      }
+    }
+    System.err.println(summary.line());
+    String auroc = summary.auroc();
+    if (auroc != null) {
+      System.err.println(auroc);
+    }
+    return 0;
+  }
+
+  /** Running totals over the scores read so far. */
+  static final class Summary {
+    long n;
+    long flagged;
+    long tp;
+    long fp;
+    long fn;
+    long labelled;
+    double[] latency = new double[1024];
+    double[] scores = new double[1024];
+    boolean[] truth = new boolean[1024];
+    private final long started = System.nanoTime();
+
+    void add(AnomalyScore s) {
+      if (n == latency.length) {
+        latency = Arrays.copyOf(latency, latency.length * 2);
+        scores = Arrays.copyOf(scores, scores.length * 2);
+        truth = Arrays.copyOf(truth, truth.length * 2);
+      }
+      latency[(int) n] = s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli();
+      if (s.getIsAnomaly()) {
+        flagged++;
+      }
+      if (s.getAnomalous() != null) {
+        truth[(int) labelled] = s.getAnomalous();
+        scores[(int) labelled] = s.getScore();
+        labelled++;
+        boolean t = s.getAnomalous();
+        if (s.getIsAnomaly() && t) {
+          tp++;
+        } else if (s.getIsAnomaly()) {
+          fp++;
+        } else if (t) {
+          fn++;
+        }
+      }
+      n++;
+    }
+
+    String line() {
+      double secs = (System.nanoTime() - started) / 1e9;
+      String base = String.format(Locale.ROOT, "[tail] %d scores (%.0f/s), %d anomalies (%.2f%%), event-to-score "
+              + "latency p50 %s ms, p99 %s ms", n, n / Math.max(secs, 1e-9), flagged, n == 0 ? 0 : 100.0 * flagged / n,
+          pct(0.5), pct(0.99));
+      if (labelled > 0) {
+        base += String.format(Locale.ROOT, ", precision %.3f, recall %.3f (%d labelled)",
+            tp + fp == 0 ? 0 : (double) tp / (tp + fp), tp + fn == 0 ? 0 : (double) tp / (tp + fn), labelled);
+      }
+      return base;
+    }
+
+    String auroc() {
+      if (labelled == 0) {
+        return null;
+      }
+      double[] s = Arrays.copyOf(scores, (int) labelled);
+      boolean[] t = Arrays.copyOf(truth, (int) labelled);
+      boolean both = false;
+      for (int i = 1; i < t.length; i++) {
+        both |= t[i] != t[0];
+      }
+      return both ? String.format(Locale.ROOT, "[tail] AUROC %.6f over %d labelled scores", Metrics.auroc(s, t),
+          labelled) : null;
+    }
+
+    private String pct(double q) {
+      return n == 0 ? "-" : String.format(Locale.ROOT, "%.0f", Metrics.quantile(Arrays.copyOf(latency, (int) n), q));
+    }
+  }
+}

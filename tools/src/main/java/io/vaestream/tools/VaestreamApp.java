@@ -1,0 +1,34 @@
+package io.vaestream.tools;
+
+import io.vaestream.detector.DetectorApp;
+import io.vaestream.trainer.cli.TrainerApp;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code vaestream}: one command line for the whole pipeline. Trainer commands come from {@link
+ * TrainerApp}, {@code detect} from {@link DetectorApp}; {@code broker}, {@code produce} and
+ * {@code tail} live here.
+ */
+@Command(
+    name = "vaestream",
+    mixinStandardHelpOptions = true,
+    description = "Streaming anomaly detection for images on Kafka, with a variational autoencoder.",
+    subcommands = {BrokerCommand.class, ProduceCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
+public final class VaestreamApp {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new VaestreamApp());
+    CommandLine trainer = TrainerApp.commandLine();
+    for (String name : new String[] {"train", "export", "sample", "evaluate", "info"}) {
+      cl.addSubcommand(name, trainer.getSubcommands().get(name));
+    }
+    cl.addSubcommand("detect", new CommandLine(new DetectorApp()));
+    cl.setExecutionExceptionHandler(trainer.getExecutionExceptionHandler());
+    return cl;
+  }
+}
