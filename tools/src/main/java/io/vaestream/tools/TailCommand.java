@@ -2,12 +2,9 @@ package io.vaestream.tools;
 
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
-import io.vaestream.trainer.score.Metrics;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -51,7 +48,7 @@ final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Summary summary = new Summary();
+    ScoreSummary summary = new ScoreSummary();
     Deserializer<AnomalyScore> de = AvroSerdes.anomalyScore().deserializer();
     Map<String, Object> props = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -96,75 +93,5 @@ final class TailCommand implements Callable<Integer> {
       System.err.println(auroc);
     }
     return 0;
-  }
-
-  /** Running totals over the scores read so far. */
-  static final class Summary {
-    long n;
-    long flagged;
-    long tp;
-    long fp;
-    long fn;
-    long labelled;
-    double[] latency = new double[1024];
-    double[] scores = new double[1024];
-    boolean[] truth = new boolean[1024];
-    private final long started = System.nanoTime();
-
-    void add(AnomalyScore s) {
-      if (n == latency.length) {
-        latency = Arrays.copyOf(latency, latency.length * 2);
-        scores = Arrays.copyOf(scores, scores.length * 2);
-        truth = Arrays.copyOf(truth, truth.length * 2);
-      }
-      latency[(int) n] = s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli();
-      if (s.getIsAnomaly()) {
-        flagged++;
-      }
-      if (s.getAnomalous() != null) {
-        truth[(int) labelled] = s.getAnomalous();
-        scores[(int) labelled] = s.getScore();
-        labelled++;
-        boolean t = s.getAnomalous();
-        if (s.getIsAnomaly() && t) {
-          tp++;
-        } else if (s.getIsAnomaly()) {
-          fp++;
-        } else if (t) {
-          fn++;
-        }
-      }
-      n++;
-    }
-
-    String line() {
-      double secs = (System.nanoTime() - started) / 1e9;
-      String base = String.format(Locale.ROOT, "[tail] %d scores (%.0f/s), %d anomalies (%.2f%%), event-to-score "
-              + "latency p50 %s ms, p99 %s ms", n, n / Math.max(secs, 1e-9), flagged, n == 0 ? 0 : 100.0 * flagged / n,
-          pct(0.5), pct(0.99));
-      if (labelled > 0) {
-        base += String.format(Locale.ROOT, ", precision %.3f, recall %.3f (%d labelled)",
-            tp + fp == 0 ? 0 : (double) tp / (tp + fp), tp + fn == 0 ? 0 : (double) tp / (tp + fn), labelled);
-      }
-      return base;
-    }
-
-    String auroc() {
-      if (labelled == 0) {
-        return null;
-      }
-      double[] s = Arrays.copyOf(scores, (int) labelled);
-      boolean[] t = Arrays.copyOf(truth, (int) labelled);
-      boolean both = false;
-      for (int i = 1; i < t.length; i++) {
-        both |= t[i] != t[0];
-      }
-      return both ? String.format(Locale.ROOT, "[tail] AUROC %.6f over %d labelled scores", Metrics.auroc(s, t),
-          labelled) : null;
-    }
-
-    private String pct(double q) {
-      return n == 0 ? "-" : String.format(Locale.ROOT, "%.0f", Metrics.quantile(Arrays.copyOf(latency, (int) n), q));
-    }
   }
 }

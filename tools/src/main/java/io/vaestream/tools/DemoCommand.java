@@ -1,0 +1,229 @@
+package io.vaestream.tools;
+
+import io.vaestream.detector.Detector;
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.embedded.EmbeddedKafka;
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.events.ImageEvent;
+import io.vaestream.events.PixelFormat;
+import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.data.DataSources;
+import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.export.ModelPackager.PackagedModel;
+import io.vaestream.trainer.model.VaeArchitecture;
+import io.vaestream.trainer.model.VaeConfig;
+import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.model.VaeTrainer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code demo}: the whole pipeline on one machine, in one command. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole pipeline: an embedded Kafka, a model (trained on one Fashion-MNIST class if none is",
+      "cached), the detector, and a labelled stream of normal and anomalous test images; prints a summary",
+      "and writes an HTML report."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of starting an embedded one.")
+  String bootstrap;
+
+  @Option(names = "--model", description = "Use this model instead of training (or reusing) the demo model.")
+  Path model;
+
+  @Option(names = "--normal-class", defaultValue = "7",
+      description = "Fashion-MNIST class that is normal (default: ${DEFAULT-VALUE}, Sneaker).")
+  int normalClass;
+
+  @Option(names = "--events", defaultValue = "1250", description = "Images to stream (default: ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(names = "--anomaly-fraction", defaultValue = "0.2",
+      description = "Share of anomalies in the stream (default: ${DEFAULT-VALUE}).")
+  double anomalyFraction;
+
+  @Option(names = "--rate", defaultValue = "0", description = "Images per second; 0 as fast as possible (default).")
+  double rate;
+
+  @Option(names = "--epochs", defaultValue = "10", description = "Epochs when training the demo model (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--out", defaultValue = "runs/demo", description = "Report directory (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.nanoTime();
+    Files.createDirectories(out);
+    EmbeddedKafka kafka = null;
+    if (bootstrap == null) {
+      say("starting an embedded Kafka (KRaft) on 127.0.0.1");
+      kafka = EmbeddedKafka.start();
+    }
+    String servers = kafka != null ? kafka.bootstrapServers() : bootstrap;
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    String images = "demo-images-" + suffix;
+    String scores = "demo-scores-" + suffix;
+    try {
+      if (kafka != null) {
+        kafka.createTopics(3, images, scores, "demo-anomalies-" + suffix, "demo-dlq-" + suffix);
+      }
+      Path modelFile = model != null ? model : demoModel();
+      ImageDataset stream = mix(DataSources.open("fashion-mnist:test"));
+      Map<String, Object> cfg = new HashMap<>();
+      cfg.put(DetectorConfig.BOOTSTRAP_SERVERS, servers);
+      cfg.put(DetectorConfig.APPLICATION_ID, "vaestream-demo-" + suffix);
+      cfg.put(DetectorConfig.MODEL_PATH, modelFile.toString());
+      cfg.put(DetectorConfig.INPUT_TOPIC, images);
+      cfg.put(DetectorConfig.SCORES_TOPIC, scores);
+      cfg.put(DetectorConfig.ANOMALIES_TOPIC, "demo-anomalies-" + suffix);
+      cfg.put(DetectorConfig.DLQ_TOPIC, "demo-dlq-" + suffix);
+      cfg.put(DetectorConfig.HTTP_PORT, 0);
+      cfg.put(StreamsConfig.STATE_DIR_CONFIG, out.resolve("state").toString());
+      say("starting the detector with " + modelFile);
+      ScoreSummary summary = new ScoreSummary();
+      List<AnomalyScore> all = new ArrayList<>();
+      long streamStart;
+      try (Detector detector = Detector.start(new DetectorConfig(cfg));
+          KafkaConsumer<byte[], byte[]> consumer = consumer(servers, scores)) {
+        consumer.poll(Duration.ofMillis(100));
+        streamStart = System.nanoTime();
+        Thread producer = new Thread(() -> produce(servers, images, stream), "demo-producer");
+        producer.start();
+        long lastLine = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (summary.n < stream.size() && System.nanoTime() < deadline) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(scores, r.value());
+            summary.add(s);
+            all.add(s);
+          }
+          if (System.nanoTime() - lastLine > 1_000_000_000L) {
+            System.err.print("\r" + summary.line().replace("[tail] ", "[demo] ") + "   ");
+            lastLine = System.nanoTime();
+          }
+        }
+        producer.join();
+        System.err.println();
+      }
+      double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
+      Path report = DemoReport.write(out, modelFile, stream, all, summary);
+      System.out.printf(Locale.ROOT, "%n=== vaestream demo: Fashion-MNIST class %d (%s) is normal ===%n", normalClass,
+          DataSources.FASHION_CLASSES.get(normalClass));
+      System.out.printf(Locale.ROOT, "events scored      %d of %d (%d anomalous by label)%n", summary.n, stream.size(),
+          all.stream().filter(s -> Boolean.TRUE.equals(s.getAnomalous())).count());
+      System.out.printf(Locale.ROOT, "flagged            %d%n", summary.flagged);
+      System.out.printf(Locale.ROOT, "precision, recall  %.3f, %.3f   (AUROC %.4f)%n", summary.precision(),
+          summary.recall(), summary.aurocValue());
+      System.out.printf(Locale.ROOT, "throughput         %.0f events/s end to end%n", summary.n / streamSeconds);
+      System.out.printf(Locale.ROOT, "latency            p50 %.0f ms, p99 %.0f ms (event to score, producer flat out)%n",
+          summary.latency(0.5), summary.latency(0.99));
+      System.out.printf(Locale.ROOT, "report             %s%n", report);
+      System.out.printf(Locale.ROOT, "took               %.0f s%n", (System.nanoTime() - t0) / 1e9);
+      return summary.n == stream.size() ? 0 : 1;
+    } finally {
+      if (kafka != null) {
+        kafka.close();
+      }
+    }
+  }
+
+  /** The cached demo model, trained on first use. */
+  private Path demoModel() throws Exception {
+    Path dir = Path.of("models", "demo-fashion-" + normalClass);
+    Path file = dir.resolve("model.onnx");
+    if (Files.isRegularFile(file)) {
+      say("reusing the demo model " + file);
+      return file;
+    }
+    say("training the demo model (MLP, " + epochs + " epochs on Fashion-MNIST class " + normalClass + ")");
+    VaeConfig config = new VaeConfig(VaeArchitecture.MLP, 16, 1.0, epochs, 128, 1e-3, 42L, 512);
+    TrainingRun run = new TrainingRun("fashion-mnist:train", Set.of(normalClass), 0.1, 1000, 0.01, config);
+    TrainingRun.Splits s = run.splits();
+    VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> { })
+        .fit(config, s.train(), s.calibration());
+    PackagedModel pkg = run.packageModel(trained, s, "demo-fashion-" + normalClass, "1");
+    run.save(dir);
+    trained.save(dir.resolve(TrainingRun.CHECKPOINT));
+    return pkg.write(dir);
+  }
+
+  /** Test images: normals of the class, and anomalies from the others, shuffled. */
+  private ImageDataset mix(ImageDataset test) {
+    int anomalies = (int) Math.round(events * anomalyFraction);
+    ImageDataset normal = test.filterLabels(l -> l == normalClass, "normal").shuffled(1);
+    ImageDataset other = test.filterLabels(l -> l != normalClass, "anomalous").shuffled(2);
+    int nNormal = Math.min(events - anomalies, normal.size());
+    int nAnom = Math.min(anomalies, other.size());
+    ImageDataset mixed = normal.sample(nNormal, 3).concat(other.sample(nAnom, 4), "fashion-mnist:test mix");
+    return mixed.shuffled(5);
+  }
+
+  private void produce(String servers, String topic, ImageDataset d) {
+    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+        ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    long start = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < d.size(); i++) {
+        if (rate > 0) {
+          long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+          if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+        }
+        float[] t = d.image(i);
+        byte[] px = new byte[t.length];
+        for (int k = 0; k < t.length; k++) {
+          px[k] = (byte) Math.round(t[k] * 255f);
+        }
+        String id = "demo-" + i;
+        ImageEvent e = ImageEvent.newBuilder().setId(id).setSource("demo").setEventTime(Instant.now())
+            .setWidth(28).setHeight(28).setChannels(1).setPixelFormat(PixelFormat.GRAY8)
+            .setPixels(ByteBuffer.wrap(px)).setLabel(d.className(d.label(i)))
+            .setAnomalous(d.label(i) != normalClass).setAttributes(Map.of("index", Integer.toString(i))).build();
+        p.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), AvroSerdes.encode(e)));
+      }
+      p.flush();
+    }
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String servers, String topic) {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+        ConsumerConfig.GROUP_ID_CONFIG, "vaestream-demo-tail-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+
+  private static void say(String s) {
+    System.err.println("[demo] " + s);
+  }
+}
