@@ -1,0 +1,45 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build of the vaestream images (CPU). Targets:
+#   detector  - the Kafka Streams detector alone (no DL4J), on a JRE
+#   tools     - the whole command line (train, produce, tail, demo, ...), on a JRE
+# The GPU detector is Dockerfile.gpu.
+
+FROM eclipse-temurin:17.0.15_6-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+COPY schemas/pom.xml schemas/
+COPY embedded-kafka/pom.xml embedded-kafka/
+COPY trainer/pom.xml trainer/
+COPY detector/pom.xml detector/
+COPY tools/pom.xml tools/
+RUN ./mvnw -B -q dependency:go-offline -DexcludeReactor=true || true
+COPY . .
+RUN ./mvnw -B -q -DskipTests install \
+ && mkdir -p /out/detector/lib /out/tools/lib \
+ && cp detector/target/vaestream-detector-*.jar /out/detector/lib/ \
+ && tr ':' '\n' < detector/target/classpath.txt | xargs -I{} cp {} /out/detector/lib/ \
+ && cp tools/target/vaestream-tools-*.jar /out/tools/lib/ \
+ && tr ':' '\n' < tools/target/classpath.txt | xargs -I{} cp {} /out/tools/lib/
+
+FROM eclipse-temurin:17.0.15_6-jre AS detector
+RUN useradd --system --uid 10001 --home-dir /app vaestream && mkdir -p /app/state && chown vaestream /app/state
+COPY --from=build /out/detector/lib /app/lib
+USER 10001
+WORKDIR /app
+ENV VAESTREAM_HTTP_BIND_ADDRESS=0.0.0.0 \
+    VAESTREAM_HTTP_PORT=8080 \
+    VAESTREAM_STATE_DIR=/app/state
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /health HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "io.vaestream.detector.DetectorApp"]
+
+FROM eclipse-temurin:17.0.15_6-jre AS tools
+RUN useradd --system --uid 10001 --home-dir /app vaestream && mkdir -p /app /models && chown vaestream /app /models
+COPY --from=build /out/tools/lib /app/lib
+USER 10001
+WORKDIR /app
+ENV OMP_WAIT_POLICY=PASSIVE
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "io.vaestream.tools.VaestreamApp"]
+CMD ["--help"]
