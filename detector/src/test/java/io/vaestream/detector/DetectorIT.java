@@ -8,7 +8,7 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
-import io.vaestream.embedded.EmbeddedKafka;
+import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.Images;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.DeadLetter;
@@ -30,31 +30,26 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The detector against a real (embedded KRaft) broker, under exactly_once_v2. */
+/**
+ * The detector against a real broker (a Kafka container where Docker runs, the embedded KRaft
+ * broker elsewhere), under exactly_once_v2.
+ */
 @Timeout(300)
 class DetectorIT {
   private static final double THRESHOLD = 0.48;
-  private static EmbeddedKafka kafka;
+  private static KafkaBroker kafka;
   @TempDir static Path dir;
   private static Path model;
 
   @BeforeAll
   static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
+    kafka = KafkaBroker.shared();
     model = io.vaestream.detector.testing.TinyVaeModel.write(dir.resolve("model"), THRESHOLD);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   /** Fresh topics and application id for each test. */
@@ -169,6 +164,40 @@ class DetectorIT {
       }
     }
     assertThat(seen).hasSize(600);
+    assertThat(perInput.values()).as("scores per input record").containsOnly(1);
+  }
+
+  @Test
+  void shouldShareThePartitionsBetweenTwoDetectors() throws Exception {
+    Topics t = Topics.fresh();
+    kafka.createTopics(4, t.images(), t.scores(), t.anomalies(), t.dlq());
+    Map<String, Integer> seen = new HashMap<>();
+    Map<String, Integer> perInput = new HashMap<>();
+    DetectorConfig base = config(t);
+    Map<String, Object> second = new HashMap<>(base.originals());
+    second.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + t.appId() + "-b").toString());
+    try (Detector a = Detector.start(base);
+        Detector b = Detector.start(new DetectorConfig(second));
+        KafkaProducer<byte[], byte[]> producer = producer();
+        KafkaConsumer<byte[], byte[]> scores = consumer(t.scores())) {
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          a.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+              && b.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+              && !a.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty()
+              && !b.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
+      for (int i = 0; i < 400; i++) {
+        producer.send(new ProducerRecord<>(t.images(), key("s" + i), Images.eventBytes("s" + i, i)));
+      }
+      producer.flush();
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
+        drain(scores, t, seen, perInput);
+        return seen.size() >= 400;
+      });
+      assertThat(a.metrics().scoredCount()).isPositive();
+      assertThat(b.metrics().scoredCount()).isPositive();
+      assertThat(a.metrics().scoredCount() + b.metrics().scoredCount()).isEqualTo(perInput.size());
+    }
+    assertThat(seen).hasSize(400);
     assertThat(perInput.values()).as("scores per input record").containsOnly(1);
   }
 

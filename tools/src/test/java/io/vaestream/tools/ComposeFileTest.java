@@ -106,4 +106,14 @@ class ComposeFileTest {
     assertThat(Files.readString(root.resolve("Dockerfile.gpu"))).contains("cudnn").contains("-Pgpu");
     assertThat(Files.readString(root.resolve("deploy/prometheus.yml"))).contains("detector").contains("8080");
   }
+
+  @Test
+  void shouldBeAcceptedByDockerComposeWhereItIsInstalled() throws Exception {
+    Path bin = Path.of("/usr/bin/docker-compose");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(bin), "docker-compose is not installed");
+    Process p = new ProcessBuilder(bin.toString(), "-f", root.resolve("docker-compose.yml").toString(), "config", "-q")
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(output).isZero();
+  }
 }
