@@ -57,6 +57,14 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--model", description = "Use this model instead of training (or reusing) the demo model.")
   Path model;
 
+  @Option(names = "--train-data", defaultValue = "fashion-mnist:train",
+      description = "Labelled images the demo model trains on (default: ${DEFAULT-VALUE}).")
+  String trainData;
+
+  @Option(names = "--test-data", defaultValue = "fashion-mnist:test",
+      description = "Labelled images the demo streams (default: ${DEFAULT-VALUE}).")
+  String testData;
+
   @Option(names = "--normal-class", defaultValue = "7",
       description = "Fashion-MNIST class that is normal (default: ${DEFAULT-VALUE}, Sneaker).")
   int normalClass;
@@ -95,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         kafka.createTopics(3, images, scores, "demo-anomalies-" + suffix, "demo-dlq-" + suffix);
       }
       Path modelFile = model != null ? model : demoModel();
-      ImageDataset stream = mix(DataSources.open("fashion-mnist:test"));
+      ImageDataset stream = mix(DataSources.open(testData));
       Map<String, Object> cfg = new HashMap<>();
       cfg.put(DetectorConfig.BOOTSTRAP_SERVERS, servers);
       cfg.put(DetectorConfig.APPLICATION_ID, "vaestream-demo-" + suffix);
@@ -134,8 +142,8 @@ final class DemoCommand implements Callable<Integer> {
       }
       double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
       Path report = DemoReport.write(out, modelFile, stream, all, summary);
-      System.out.printf(Locale.ROOT, "%n=== vaestream demo: Fashion-MNIST class %d (%s) is normal ===%n", normalClass,
-          DataSources.FASHION_CLASSES.get(normalClass));
+      System.out.printf(Locale.ROOT, "%n=== vaestream demo: %s class %d (%s) is normal ===%n", testData, normalClass,
+          stream.className(normalClass));
       System.out.printf(Locale.ROOT, "events scored      %d of %d (%d anomalous by label)%n", summary.n, stream.size(),
           all.stream().filter(s -> Boolean.TRUE.equals(s.getAnomalous())).count());
       System.out.printf(Locale.ROOT, "flagged            %d%n", summary.flagged);
@@ -156,19 +164,20 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The cached demo model, trained on first use. */
   private Path demoModel() throws Exception {
-    Path dir = Path.of("models", "demo-fashion-" + normalClass);
+    String name = "demo-" + trainData.replaceAll("[^A-Za-z0-9]+", "-") + "-" + normalClass;
+    Path dir = Path.of("models", name);
     Path file = dir.resolve("model.onnx");
     if (Files.isRegularFile(file)) {
       say("reusing the demo model " + file);
       return file;
     }
-    say("training the demo model (MLP, " + epochs + " epochs on Fashion-MNIST class " + normalClass + ")");
+    say("training the demo model (MLP, " + epochs + " epochs on " + trainData + " class " + normalClass + ")");
     VaeConfig config = new VaeConfig(VaeArchitecture.MLP, 16, 1.0, epochs, 128, 1e-3, 42L, 512);
-    TrainingRun run = new TrainingRun("fashion-mnist:train", Set.of(normalClass), 0.1, 1000, 0.01, config);
+    TrainingRun run = new TrainingRun(trainData, Set.of(normalClass), 0.1, 1000, 0.01, config);
     TrainingRun.Splits s = run.splits();
     VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> { })
         .fit(config, s.train(), s.calibration());
-    PackagedModel pkg = run.packageModel(trained, s, "demo-fashion-" + normalClass, "1");
+    PackagedModel pkg = run.packageModel(trained, s, name, "1");
     run.save(dir);
     trained.save(dir.resolve(TrainingRun.CHECKPOINT));
     return pkg.write(dir);

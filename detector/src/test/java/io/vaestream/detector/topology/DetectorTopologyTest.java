@@ -8,6 +8,7 @@ import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
+import io.vaestream.detector.testing.BadRecords;
 import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.AnomalyScore;
@@ -45,6 +46,7 @@ class DetectorTopologyTest {
   private TestOutputTopic<byte[], AnomalyScore> anomalies;
   private TestOutputTopic<byte[], DeadLetter> dlq;
   private DetectorMetrics metrics;
+  private DetectorConfig config;
 
   @BeforeEach
   void start() throws Exception {
@@ -62,7 +64,7 @@ class DetectorTopologyTest {
     // TopologyTestDriver's mock producer drops dead letters sent under exactly_once_v2; the
     // exactly-once path is covered against a real broker by DetectorIT.
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once");
-    DetectorConfig config = new DetectorConfig(props);
+    config = new DetectorConfig(props);
     metrics = DetectorMetrics.noop();
     StreamsBuilder builder = new StreamsBuilder();
     Properties p = DetectorTopology.properties(config, metrics);
@@ -161,6 +163,35 @@ class DetectorTopologyTest {
     assertThat(metrics.deadLetterCount(RejectReason.EMPTY_VALUE)).isEqualTo(1);
 
     assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId).containsExactly("good");
+  }
+
+  @Test
+  void shouldDeadLetterEveryKindOfBadRecordAndKeepScoring() {
+    List<BadRecords.Case> corpus = BadRecords.all(config.maxRecordBytes());
+    for (int i = 0; i < corpus.size(); i++) {
+      images.pipeInput(key(i), corpus.get(i).value());
+      images.pipeInput(key(1000 + i), Images.eventBytes("after-" + i, i));
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    List<DeadLetter> letters = dlq.readValuesToList();
+    assertThat(letters).hasSize(corpus.size());
+    for (int i = 0; i < corpus.size(); i++) {
+      BadRecords.Case c = corpus.get(i);
+      DeadLetter l = letters.get(i);
+      assertThat(l.getErrorType()).as(c.name()).isEqualTo(c.reason().name());
+      assertThat(l.getOffset()).as(c.name()).isEqualTo(2L * i);
+      assertThat(l.getKey()).as(c.name()).isEqualTo(java.nio.ByteBuffer.wrap(key(i)));
+      assertThat(l.getReason()).as(c.name()).isNotBlank();
+      int size = c.value() == null ? 0 : c.value().length;
+      assertThat(l.getValueSize()).as(c.name()).isEqualTo(size);
+      if (size > 0 && size <= 64) {
+        assertThat(l.getValue()).as(c.name()).isEqualTo(java.nio.ByteBuffer.wrap(c.value()));
+      }
+    }
+    assertThat(scores.readValuesToList()).hasSize(corpus.size());
+    java.util.Set<RejectReason> covered = java.util.EnumSet.noneOf(RejectReason.class);
+    corpus.forEach(c -> covered.add(c.reason()));
+    assertThat(covered).containsAll(java.util.EnumSet.complementOf(java.util.EnumSet.of(RejectReason.INTERNAL)));
   }
 
   private static byte[] key(int i) {
