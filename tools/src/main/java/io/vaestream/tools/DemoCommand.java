@@ -4,8 +4,6 @@ import io.vaestream.detector.Detector;
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
-import io.vaestream.events.ImageEvent;
-import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.DataSources;
@@ -15,12 +13,9 @@ import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,11 +27,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -122,7 +113,8 @@ final class DemoCommand implements Callable<Integer> {
           KafkaConsumer<byte[], byte[]> consumer = consumer(servers, scores)) {
         consumer.poll(Duration.ofMillis(100));
         streamStart = System.nanoTime();
-        Thread producer = new Thread(() -> produce(servers, images, stream), "demo-producer");
+        Thread producer = new Thread(() -> new ImageSender(servers, images)
+            .send(stream, stream.size(), "demo", Set.of(normalClass), rate, n -> { }), "demo-producer");
         producer.start();
         long lastLine = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -192,34 +184,6 @@ final class DemoCommand implements Callable<Integer> {
     int nAnom = Math.min(anomalies, other.size());
     ImageDataset mixed = normal.sample(nNormal, 3).concat(other.sample(nAnom, 4), "fashion-mnist:test mix");
     return mixed.shuffled(5);
-  }
-
-  private void produce(String servers, String topic, ImageDataset d) {
-    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-        ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    long start = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < d.size(); i++) {
-        if (rate > 0) {
-          long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
-          if (wait > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(wait);
-          }
-        }
-        float[] t = d.image(i);
-        byte[] px = new byte[t.length];
-        for (int k = 0; k < t.length; k++) {
-          px[k] = (byte) Math.round(t[k] * 255f);
-        }
-        String id = "demo-" + i;
-        ImageEvent e = ImageEvent.newBuilder().setId(id).setSource("demo").setEventTime(Instant.now())
-            .setWidth(28).setHeight(28).setChannels(1).setPixelFormat(PixelFormat.GRAY8)
-            .setPixels(ByteBuffer.wrap(px)).setLabel(d.className(d.label(i)))
-            .setAnomalous(d.label(i) != normalClass).setAttributes(Map.of("index", Integer.toString(i))).build();
-        p.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), AvroSerdes.encode(e)));
-      }
-      p.flush();
-    }
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(String servers, String topic) {

@@ -9,7 +9,6 @@ import io.vaestream.trainer.score.Pca;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,17 +55,7 @@ final class SampleCommand implements Callable<Integer> {
     }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
     int latent = model.spec().latentDim();
-    Random rnd = new Random(seed);
-    float[] z = new float[count * latent];
-    for (int i = 0; i < z.length; i++) {
-      z[i] = (float) rnd.nextGaussian();
-    }
-    float[] images = model.decode(z, count);
-    int n = model.contract().size();
-    List<float[]> tiles = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      tiles.add(java.util.Arrays.copyOfRange(images, i * n, (i + 1) * n));
-    }
+    List<float[]> tiles = model.samplePrior(count, seed);
     Path grid = out != null ? out : run.resolve("samples.png");
     Plots.write(Plots.grid(tiles, model.contract(), (int) Math.ceil(Math.sqrt(count)), 3), grid);
     spec.commandLine().getOut().printf("samples: %s (%d images from the prior)%n", grid, count);

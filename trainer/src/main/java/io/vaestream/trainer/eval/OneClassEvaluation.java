@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -162,20 +161,7 @@ public final class OneClassEvaluation {
   }
 
   private static void writePriorSamples(Path dir, VaeModel model, long seed) throws IOException {
-    int count = 64;
-    int latent = model.spec().latentDim();
-    Random rnd = new Random(seed);
-    float[] z = new float[count * latent];
-    for (int i = 0; i < z.length; i++) {
-      z[i] = (float) rnd.nextGaussian();
-    }
-    float[] images = model.decode(z, count);
-    int n = model.contract().size();
-    List<float[]> tiles = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      tiles.add(java.util.Arrays.copyOfRange(images, i * n, (i + 1) * n));
-    }
-    Plots.write(Plots.grid(tiles, model.contract(), 8, 2), dir.resolve("prior-samples.png"));
+    Plots.write(Plots.grid(model.samplePrior(64, seed), model.contract(), 8, 2), dir.resolve("prior-samples.png"));
   }
 
   static double[] toDouble(float[] v) {

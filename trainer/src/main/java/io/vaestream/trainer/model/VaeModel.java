@@ -114,6 +114,22 @@ public final class VaeModel {
     return out.castTo(DataType.FLOAT).data().asFloat();
   }
 
+  /** Decodes {@code count} draws of z ~ N(0, I) (seeded): new images from the prior. */
+  public java.util.List<float[]> samplePrior(int count, long seed) {
+    java.util.Random rnd = new java.util.Random(seed);
+    float[] z = new float[count * spec.latentDim()];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = (float) rnd.nextGaussian();
+    }
+    float[] images = decode(z, count);
+    int n = contract().size();
+    java.util.List<float[]> out = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(java.util.Arrays.copyOfRange(images, i * n, (i + 1) * n));
+    }
+    return out;
+  }
+
   /** Writes a resumable checkpoint: the graph with its Adam state, and the run's settings. */
   public void save(Path dir) throws IOException {
     Files.createDirectories(dir);

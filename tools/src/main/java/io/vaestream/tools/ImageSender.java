@@ -1,0 +1,104 @@
+package io.vaestream.tools;
+
+import io.vaestream.events.ImageEvent;
+import io.vaestream.events.PixelFormat;
+import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.trainer.data.ImageDataset;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends a data set to a topic as {@link ImageEvent}s, optionally at a fixed rate, for {@code
+ * produce} and {@code demo}. Event ids are {@code PREFIX-INDEX}; the event time is the moment of
+ * sending, so that event-to-score latency is measured from there.
+ */
+final class ImageSender {
+  private final String bootstrap;
+  private final String topic;
+
+  ImageSender(String bootstrap, String topic) {
+    this.bootstrap = bootstrap;
+    this.topic = topic;
+  }
+
+  /**
+   * Sends the first {@code count} images and waits until all are acknowledged.
+   *
+   * @param normal labels that are normal; the others are marked anomalous; null leaves it unknown
+   * @param rate images per second; 0 or less sends as fast as possible
+   * @return images acknowledged
+   */
+  long send(ImageDataset d, int count, String idPrefix, Set<Integer> normal, double rate, LongConsumer progress) {
+    Map<String, Object> props = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+        ProducerConfig.ACKS_CONFIG, "all");
+    AtomicLong acked = new AtomicLong();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long t0 = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < count && failure.get() == null; i++) {
+        if (rate > 0) {
+          long wait = t0 + (long) (i * 1e9 / rate) - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        String id = idPrefix + "-" + i;
+        producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8),
+                AvroSerdes.encode(event(d, i, id, normal))),
+            (md, ex) -> {
+              if (ex != null) {
+                failure.compareAndSet(null, ex);
+              } else {
+                acked.incrementAndGet();
+              }
+            });
+        progress.accept(i + 1);
+      }
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("sending to " + topic + " failed after " + acked.get() + " images: "
+          + failure.get().getMessage(), failure.get());
+    }
+    return acked.get();
+  }
+
+  /** Image {@code i} of {@code d} as an 8-bit grey event. */
+  static ImageEvent event(ImageDataset d, int i, String id, Set<Integer> normal) {
+    float[] t = d.image(i);
+    byte[] px = new byte[t.length];
+    for (int k = 0; k < t.length; k++) {
+      px[k] = (byte) Math.round(t[k] * 255f);
+    }
+    int label = d.label(i);
+    return ImageEvent.newBuilder()
+        .setId(id)
+        .setSource(d.description())
+        .setEventTime(Instant.now())
+        .setWidth(d.contract().width())
+        .setHeight(d.contract().height())
+        .setChannels(1)
+        .setPixelFormat(PixelFormat.GRAY8)
+        .setPixels(ByteBuffer.wrap(px))
+        .setLabel(label < 0 ? null : d.className(label))
+        .setAnomalous(normal == null || label < 0 ? null : !normal.contains(label))
+        .setAttributes(Map.of("index", Integer.toString(i)))
+        .build();
+  }
+}
