@@ -7,6 +7,7 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.metrics.HttpEndpoints;
 import io.vaestream.detector.scoring.OnnxScorer;
+import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.DetectorTopology;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,12 +25,12 @@ import org.slf4j.LoggerFactory;
 public final class Detector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
 
-  private final OnnxScorer scorer;
+  private final Scorer scorer;
   private final KafkaStreams streams;
   private final HttpEndpoints http;
   private final DetectorMetrics metrics;
 
-  private Detector(OnnxScorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics) {
+  private Detector(Scorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics) {
     this.scorer = scorer;
     this.streams = streams;
     this.http = http;
@@ -42,10 +43,15 @@ public final class Detector implements AutoCloseable {
    */
   public static Detector start(DetectorConfig config) throws IOException {
     OnnxScorer scorer = OnnxScorer.open(config.modelPath(), config.device(), null, config.modelSha256());
+    if (config.thresholdOverride() != null) {
+      scorer.setThreshold(config.thresholdOverride());
+    }
+    return start(config, scorer);
+  }
+
+  /** Starts streaming with a scorer the caller opened; the detector closes it. For benchmarks. */
+  public static Detector start(DetectorConfig config, Scorer scorer) throws IOException {
     try {
-      if (config.thresholdOverride() != null) {
-        scorer.setThreshold(config.thresholdOverride());
-      }
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
       KafkaStreams streams = new KafkaStreams(
@@ -65,7 +71,8 @@ public final class Detector implements AutoCloseable {
       streams.start();
       LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms",
           config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
-          config.getString(DetectorConfig.PROCESSING_GUARANTEE), scorer.device(), config.batchMaxSize(),
+          config.getString(DetectorConfig.PROCESSING_GUARANTEE),
+          scorer instanceof OnnxScorer o ? o.device() : scorer.getClass().getSimpleName(), config.batchMaxSize(),
           config.batchMaxWaitMs());
       return new Detector(scorer, streams, http, metrics);
     } catch (RuntimeException | IOException e) {
@@ -82,7 +89,7 @@ public final class Detector implements AutoCloseable {
     return metrics;
   }
 
-  public OnnxScorer scorer() {
+  public Scorer scorer() {
     return scorer;
   }
 

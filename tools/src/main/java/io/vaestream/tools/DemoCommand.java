@@ -5,14 +5,8 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
-import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
-import io.vaestream.trainer.export.ModelPackager.PackagedModel;
-import io.vaestream.trainer.model.VaeArchitecture;
-import io.vaestream.trainer.model.VaeConfig;
-import io.vaestream.trainer.model.VaeModel;
-import io.vaestream.trainer.model.VaeTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,25 +148,8 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** The cached demo model, trained on first use. */
   private Path demoModel() throws Exception {
-    String name = "demo-" + trainData.replaceAll("[^A-Za-z0-9]+", "-") + "-" + normalClass;
-    Path dir = Path.of("models", name);
-    Path file = dir.resolve("model.onnx");
-    if (Files.isRegularFile(file)) {
-      say("reusing the demo model " + file);
-      return file;
-    }
-    say("training the demo model (MLP, " + epochs + " epochs on " + trainData + " class " + normalClass + ")");
-    VaeConfig config = new VaeConfig(VaeArchitecture.MLP, 16, 1.0, epochs, 128, 1e-3, 42L, 512);
-    TrainingRun run = new TrainingRun(trainData, Set.of(normalClass), 0.1, 1000, 0.01, config);
-    TrainingRun.Splits s = run.splits();
-    VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> { })
-        .fit(config, s.train(), s.calibration());
-    PackagedModel pkg = run.packageModel(trained, s, name, "1");
-    run.save(dir);
-    trained.save(dir.resolve(TrainingRun.CHECKPOINT));
-    return pkg.write(dir);
+    return DemoModel.ensure(trainData, normalClass, epochs);
   }
 
   /** Test images: normals of the class, and anomalies from the others, shuffled. */

@@ -1,0 +1,98 @@
+package io.vaestream.tools;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/** Turns a JFR recording into Markdown: where the sampled threads were, by area and by method. */
+final class JfrSummary {
+  private JfrSummary() {}
+
+  static String summarize(Path jfr, int top) throws IOException {
+    Map<String, Integer> areas = new HashMap<>();
+    Map<String, Integer> methods = new HashMap<>();
+    int total = 0;
+    for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+      String type = e.getEventType().getName();
+      if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) {
+        continue;
+      }
+      if (e.getStackTrace() == null || e.getStackTrace().getFrames().isEmpty()) {
+        continue;
+      }
+      List<RecordedFrame> frames = e.getStackTrace().getFrames();
+      RecordedFrame f = frames.get(0);
+      String method = f.getMethod().getType().getName() + "." + f.getMethod().getName();
+      if (type.equals("jdk.NativeMethodSample") && isIdleWait(method)) {
+        continue;
+      }
+      total++;
+      methods.merge(method + (type.equals("jdk.NativeMethodSample") ? " (native)" : ""), 1, Integer::sum);
+      areas.merge(area(frames), 1, Integer::sum);
+    }
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "%d samples of running threads (Java and native), idle waits left out.%n%n", total));
+    md.append("| area | share |\n|---|---|\n");
+    for (Map.Entry<String, Integer> a : sorted(areas, 20).entrySet()) {
+      md.append(String.format(Locale.ROOT, "| %s | %.1f%% |%n", a.getKey(), 100.0 * a.getValue() / Math.max(1, total)));
+    }
+    md.append("\n| top frame | share |\n|---|---|\n");
+    for (Map.Entry<String, Integer> m : sorted(methods, top).entrySet()) {
+      md.append(String.format(Locale.ROOT, "| `%s` | %.1f%% |%n", m.getKey(), 100.0 * m.getValue() / Math.max(1, total)));
+    }
+    return md.toString();
+  }
+
+  /** The first frame, from the top, that says whose work this is. */
+  private static String area(List<RecordedFrame> frames) {
+    for (RecordedFrame f : frames) {
+      String t = f.getMethod().getType().getName();
+      if (t.startsWith("ai.onnxruntime")) {
+        return "ONNX Runtime inference";
+      }
+      if (t.startsWith("org.apache.avro") || t.startsWith("io.vaestream.schemas")) {
+        return "Avro and the image contract";
+      }
+      if (t.startsWith("io.vaestream.detector.preprocess")) {
+        return "preprocessing";
+      }
+      if (t.startsWith("io.vaestream.detector.topology.internal")) {
+        return "batch store serde";
+      }
+      if (t.startsWith("kafka.") || t.startsWith("org.apache.kafka.server") || t.startsWith("org.apache.kafka.storage")
+          || t.startsWith("org.apache.kafka.raft") || t.startsWith("org.apache.kafka.coordinator")
+          || t.startsWith("org.apache.kafka.controller") || t.startsWith("org.apache.kafka.metadata")) {
+        return "embedded broker";
+      }
+      if (t.startsWith("org.apache.kafka.streams")) {
+        return "Kafka Streams";
+      }
+      if (t.startsWith("org.apache.kafka.clients") || t.startsWith("org.apache.kafka.common")) {
+        return "Kafka clients (producer, consumer, compression)";
+      }
+      if (t.startsWith("io.vaestream.tools")) {
+        return "benchmark producer and consumer";
+      }
+    }
+    return "JDK and other";
+  }
+
+  private static boolean isIdleWait(String method) {
+    return method.contains("epollWait") || method.contains("EPoll.wait") || method.contains("accept") || method.contains("Unsafe.park")
+        || method.contains("Object.wait") || method.contains("Thread.sleep") || method.contains("socketRead");
+  }
+
+  private static Map<String, Integer> sorted(Map<String, Integer> m, int limit) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    m.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+}
