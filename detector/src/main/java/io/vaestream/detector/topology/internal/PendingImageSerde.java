@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -33,7 +34,11 @@ public final class PendingImageSerde {
 
   static byte[] write(PendingImage p) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(p.tensor().length + 256);
+      // DataOutputStream over an exactly sized array: one copy, no per-byte synchronisation.
+      float[] t = p.tensor();
+      boolean eightBit = isEightBit(t);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + t.length * (eightBit ? 1 : 4)
+          + (p.key() == null ? 0 : p.key().length));
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
       writeBytes(out, p.key());
@@ -52,18 +57,18 @@ public final class PendingImageSerde {
       out.writeLong(p.offset());
       out.writeLong(p.timestamp());
       out.writeLong(p.readTimeMs());
-      float[] t = p.tensor();
       out.writeInt(t.length);
-      if (isEightBit(t)) {
-        out.writeByte(BYTES);
-        for (float v : t) {
-          out.writeByte(Math.round(v * 255f));
+      out.writeByte(eightBit ? BYTES : FLOATS);
+      if (eightBit) {
+        byte[] q = new byte[t.length];
+        for (int i = 0; i < t.length; i++) {
+          q[i] = (byte) Math.round(t[i] * 255f);
         }
+        out.write(q);
       } else {
-        out.writeByte(FLOATS);
-        for (float v : t) {
-          out.writeFloat(v);
-        }
+        ByteBuffer f = ByteBuffer.allocate(t.length * Float.BYTES);
+        f.asFloatBuffer().put(t);
+        out.write(f.array());
       }
       out.flush();
       return bytes.toByteArray();
@@ -97,8 +102,14 @@ public final class PendingImageSerde {
       long readTime = in.readLong();
       float[] t = new float[in.readInt()];
       byte kind = in.readByte();
-      for (int i = 0; i < t.length; i++) {
-        t[i] = kind == BYTES ? in.readUnsignedByte() / 255f : in.readFloat();
+      byte[] raw = new byte[t.length * (kind == BYTES ? 1 : Float.BYTES)];
+      in.readFully(raw);
+      if (kind == BYTES) {
+        for (int i = 0; i < t.length; i++) {
+          t[i] = (raw[i] & 0xFF) / 255f;
+        }
+      } else {
+        ByteBuffer.wrap(raw).asFloatBuffer().get(t);
       }
       return new PendingImage(key, id, source, eventTime, label, anomalous, attributes, topic, partition, offset,
           timestamp, readTime, t);
