@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = DetectorApp.Version.class,
     description = {
-      "Scores every image event on the input topic with a vaestream ONNX model and writes scores,",
-      "anomalies and dead letters. Configuration: defaults < --config file < VAESTREAM_* environment",
-      "variables < these options; any Kafka or Streams property passes through with --set."
+      "Runs the Kafka Streams detector until SIGTERM.",
+      "Scores every image event on the input topic with a vaestream ONNX model and writes scores, anomalies",
+      "and dead letters. Configuration: defaults < --config file < VAESTREAM_* environment variables < these",
+      "options; any Kafka or Streams property passes through with --set."
     })
 public final class DetectorApp implements Callable<Integer> {
   @Option(names = "--config", description = "A properties file.")

@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Benchmarks the pipeline on an embedded broker with one set of records and one processing guarantee:",
+      "Benchmarks the detector against its ceiling and a per-record baseline.",
+      "Runs on an embedded broker with one set of records and one processing guarantee:",
       "(a) the ceiling (same graph and serdes, no inference), (b) the detector, (c) one inference call per",
       "record, (d) the scorer alone, (e) the machine's matrix-multiply rate; then latency at 25/50/90% of",
       "the detector's maximum load, a JFR profile, and memory. Writes a Markdown report."

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
     name = "broker",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a single-node Kafka (KRaft, broker and controller in one) on 127.0.0.1 until Ctrl-C,",
-      "and creates the pipeline's topics. For machines without Docker; use docker-compose elsewhere."
+      "Runs a single-node Kafka (KRaft) on 127.0.0.1 until Ctrl-C.",
+      "Creates the pipeline's topics. For machines without Docker; use docker-compose elsewhere."
     })
 final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "9092", description = "Broker port (default: ${DEFAULT-VALUE}).")

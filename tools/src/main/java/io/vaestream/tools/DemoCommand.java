@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the whole pipeline: an embedded Kafka, a model (trained on one Fashion-MNIST class if none is",
-      "cached), the detector, and a labelled stream of normal and anomalous test images; prints a summary",
-      "and writes an HTML report."
+      "Runs the whole pipeline on an embedded Kafka and reports how it did.",
+      "Starts Kafka, trains a model on one Fashion-MNIST class if none is cached, starts the detector,",
+      "streams a labelled mix of normal and anomalous test images, prints a summary and writes an HTML report."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of starting an embedded one.")

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends images to the input topic as Avro ImageEvents, labelled when the",
-      "data set has labels; with --normal-classes each event also says whether it is anomalous."
+      "Sends a data set to the input topic as Avro ImageEvents.",
+      "Labels are attached when the data set has them; with --normal-classes each event also says whether",
+      "it is anomalous."
     })
 final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")

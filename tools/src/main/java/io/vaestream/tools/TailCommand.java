@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
     name = "tail",
     mixinStandardHelpOptions = true,
     description = {
-      "Consumes 'scores' (or 'anomalies') with read_committed and prints each AnomalyScore as a JSON line;",
-      "keeps a live summary on stderr: count, anomaly rate, p50/p99 latency, and precision, recall and",
-      "AUROC against the events' ground truth when they carry it."
+      "Prints scores as JSON lines with a live summary.",
+      "Consumes 'scores' (or 'anomalies') with read_committed; the summary on stderr shows count, anomaly",
+      "rate, p50/p99 latency, and precision, recall and AUROC when events carry ground truth."
     })
 final class TailCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")

@@ -25,9 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the one-class protocol: for each class, train on it and test on all test images with the",
-      "other classes as anomalies; reports AUROC, AUPRC, false-alarm rate and recall for the VAE and for",
-      "a PCA (k = 32) baseline, over several seeds. Resumable: finished cells are cached in --work-dir."
+      "Runs the one-class evaluation protocol and writes a Markdown report.",
+      "For each class, trains on it and tests on all test images with the other classes as anomalies;",
+      "reports AUROC, AUPRC, false-alarm rate and recall for the VAE and a PCA (k = 32) baseline, over",
+      "several seeds. Resumable: finished cells are cached in --work-dir."
     })
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -17,8 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Exports RUN/checkpoint to RUN/model.onnx: chooses the score on validation data, calibrates",
-      "the threshold on the held-out normals, and fails unless ONNX Runtime reproduces the trainer."
+      "Re-exports a run's checkpoint to RUN/model.onnx.",
+      "Chooses the score on validation data, calibrates the threshold on the held-out normals, and fails",
+      "unless ONNX Runtime reproduces the trainer."
     })
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -20,8 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "sample",
     mixinStandardHelpOptions = true,
     description = {
-      "Samples z ~ N(0, I), decodes it and writes a PNG grid; also draws the posterior means of",
-      "labelled images in two dimensions (PCA when the latent size is above 2), coloured by class."
+      "Draws new images from the prior and pictures the latent space.",
+      "Samples z ~ N(0, I), decodes it and writes a PNG grid; also draws the posterior means of labelled",
+      "images in two dimensions (PCA when the latent size is above 2), coloured by class."
     })
 final class SampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Fits a VAE on the normal images, keeping a checkpoint after every epoch, then exports a",
-      "calibrated, self-scoring ONNX model to OUT/model.onnx."
+      "Fits a VAE on the normal images and exports a calibrated ONNX model.",
+      "Keeps a resumable checkpoint after every epoch and writes OUT/model.onnx, its checksum and metadata."
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
