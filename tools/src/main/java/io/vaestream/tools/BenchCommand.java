@@ -68,6 +68,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "64", description = "The detector's batch.max.size (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--commit-interval-ms", description = "Overrides the detector's commit.interval.ms (default: the detector's, 100).")
+  Integer commitIntervalMs;
+
   @Option(names = "--out", defaultValue = "runs/bench/benchmarks.md", description = "Report (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -134,6 +137,9 @@ final class BenchCommand implements Callable<Integer> {
     c.put(DetectorConfig.HTTP_PORT, 0);
     c.put(DetectorConfig.PROCESSING_GUARANTEE, guarantee);
     c.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    if (commitIntervalMs != null) {
+      c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    }
     c.put(StreamsConfig.STATE_DIR_CONFIG, out.toAbsolutePath().getParent().resolve("state-" + id).toString());
     return c;
   }
@@ -279,14 +285,16 @@ final class BenchCommand implements Callable<Integer> {
     md.append("# Benchmarks\n\n");
     md.append("Reproduce with:\n\n```\n./vaestream bench --records ").append(records).append(" --latency-seconds ")
         .append(latencySeconds).append(" --partitions ").append(partitions).append(" --threads ").append(threads)
-        .append(" --batch ").append(batch).append(" --guarantee ").append(guarantee).append(" --out ").append(out)
+        .append(" --batch ").append(batch).append(" --guarantee ").append(guarantee)
+        .append(commitIntervalMs == null ? "" : " --commit-interval-ms " + commitIntervalMs).append(" --out ").append(out)
         .append("\n```\n\n");
     md.append(String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s. Broker, producer, detector and consumer "
             + "all run in this one JVM on this machine. Records: %d Fashion-MNIST test images as Avro ImageEvents "
-            + "(about 1 KB each), preloaded into %d partition(s) in %.1f s; `%s`; %d stream thread(s). Model: the demo "
-            + "MLP (784-512-256-16, %.2f MFLOP per image).%n%n",
+            + "(about 1 KB each), preloaded into %d partition(s) in %.1f s; `%s`, commit.interval.ms %s; %d stream "
+            + "thread(s). Model: the demo MLP (784-512-256-16, %.2f MFLOP per image).%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"),
-        records, partitions, produceSeconds, guarantee, threads, flops / 1e6));
+        records, partitions, produceSeconds, guarantee, commitIntervalMs == null ? "100" : commitIntervalMs, threads,
+        flops / 1e6));
     md.append("## Throughput\n\n| run | records/s (overall) | records/s (steady) |\n|---|---|---|\n");
     for (Run r : List.of(ceiling, detector, perRecord)) {
       md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", r.name(), r.perSecond(), r.steadyPerSecond()));
