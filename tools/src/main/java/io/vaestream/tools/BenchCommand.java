@@ -27,10 +27,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -157,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
     long last = 0;
     int seen = 0;
     try (Detector d = Detector.start(new DetectorConfig(config(input, output, maxBatch)), scorer.get());
-        KafkaConsumer<byte[], byte[]> c = consumer(output)) {
+        KafkaConsumer<byte[], byte[]> c = ScoreConsumers.open(kafka.bootstrapServers(), output, true, "bench")) {
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (seen < records && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
@@ -234,7 +232,7 @@ final class BenchCommand implements Callable<Integer> {
     int count = (int) Math.max(1, rate * latencySeconds);
     List<Double> lat = new ArrayList<>();
     try (Detector d = Detector.start(new DetectorConfig(config(input, output, batch)), onnx());
-        KafkaConsumer<byte[], byte[]> c = consumer(output)) {
+        KafkaConsumer<byte[], byte[]> c = ScoreConsumers.open(kafka.bootstrapServers(), output, true, "bench")) {
       long ready = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (d.streams().state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING && System.nanoTime() < ready) {
         c.poll(Duration.ofMillis(100));
@@ -257,16 +255,6 @@ final class BenchCommand implements Callable<Integer> {
     double p99 = Metrics.quantile(v, 0.99);
     log("latency at %2.0f%% load (%.0f/s): p50 %.0f ms, p99 %.0f ms over %d scores", frac * 100, rate, p50, p99, v.length);
     return new double[] {frac, rate, p50, p99, v.length};
-  }
-
-  private KafkaConsumer<byte[], byte[]> consumer(String topic) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
   }
 
   private static ImageDataset repeat(ImageDataset d, int n) {

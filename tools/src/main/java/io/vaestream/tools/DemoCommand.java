@@ -18,10 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
       List<AnomalyScore> all = new ArrayList<>();
       long streamStart;
       try (Detector detector = Detector.start(new DetectorConfig(cfg));
-          KafkaConsumer<byte[], byte[]> consumer = consumer(servers, scores)) {
+          KafkaConsumer<byte[], byte[]> consumer = ScoreConsumers.open(servers, scores, true, "vaestream-demo")) {
         consumer.poll(Duration.ofMillis(100));
         streamStart = System.nanoTime();
         Thread producer = new Thread(() -> new ImageSender(servers, images)
@@ -161,16 +159,6 @@ final class DemoCommand implements Callable<Integer> {
     int nAnom = Math.min(anomalies, other.size());
     ImageDataset mixed = normal.sample(nNormal, 3).concat(other.sample(nAnom, 4), "fashion-mnist:test mix");
     return mixed.shuffled(5);
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(String servers, String topic) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-        ConsumerConfig.GROUP_ID_CONFIG, "vaestream-demo-tail-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
   }
 
   private static void say(String s) {

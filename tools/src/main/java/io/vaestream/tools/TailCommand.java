@@ -4,15 +4,10 @@ import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,18 +45,10 @@ final class TailCommand implements Callable<Integer> {
   public Integer call() {
     ScoreSummary summary = new ScoreSummary();
     Deserializer<AnomalyScore> de = AvroSerdes.anomalyScore().deserializer();
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "vaestream-tail-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     PrintStream out = System.out;
     long lastRecord = System.nanoTime();
     long lastSummary = System.nanoTime();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
+    try (KafkaConsumer<byte[], byte[]> consumer = ScoreConsumers.open(bootstrap, topic, fromBeginning, "vaestream-tail")) {
       while (count == null || summary.n < count) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           lastRecord = System.nanoTime();
