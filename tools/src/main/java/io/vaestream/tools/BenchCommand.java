@@ -308,6 +308,10 @@ final class BenchCommand implements Callable<Integer> {
     md.append("\n## Memory\n\n");
     notes.forEach((k, v) -> md.append("- ").append(k).append(" after the detector run: ").append(v).append("\n"));
     md.append("\n## Where the time goes (JFR, detector run)\n\n").append(profile).append("\n");
+    md.append("GPU: not measured (no GPU was lent to this machine); `./vaestream jmh -jvmArgsAppend -Dvaestream.device=cuda` on a GPU "
+        + "build (`-Pgpu`) measures the scorer there.\n\n");
+    md.append("Analysis of these figures, the targets and what would close the gaps: [benchmarks-notes.md]"
+        + "(benchmarks-notes.md).\n");
     Files.writeString(out, md.toString());
   }
 

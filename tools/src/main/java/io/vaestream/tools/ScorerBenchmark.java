@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The scorer alone, without Kafka: one ONNX Runtime call per batch. Operations are batches; divide
  * the throughput by nothing and multiply by {@code batch} for images/s (the report does).
  *
- * <p>Run with {@code ./vaestream jmh} (model: {@code -Dvaestream.model=PATH}, default the demo
+ * <p>Run with {@code ./vaestream jmh} (model: {@code -jvmArgsAppend -Dvaestream.model=PATH}, default the demo
  * model; device: {@code -Dvaestream.device=cpu|cuda|auto}).
  */
 @State(Scope.Benchmark)
