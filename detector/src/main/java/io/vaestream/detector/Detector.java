@@ -42,7 +42,8 @@ public final class Detector implements AutoCloseable {
    * model fails its checks.
    */
   public static Detector start(DetectorConfig config) throws IOException {
-    OnnxScorer scorer = OnnxScorer.open(config.modelPath(), config.device(), null, config.modelSha256());
+    OnnxScorer scorer = OnnxScorer.open(config.modelPath(), config.device(), null, config.modelSha256(),
+        config.inferenceThreads());
     if (config.thresholdOverride() != null) {
       scorer.setThreshold(config.thresholdOverride());
     }

@@ -43,6 +43,7 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
   public static final String MAX_RECORD_BYTES = "max.record.bytes";
   public static final String DLQ_MAX_VALUE_BYTES = "dlq.max.value.bytes";
+  public static final String INFERENCE_THREADS = "inference.threads";
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
 
@@ -77,6 +78,9 @@ public final class DetectorConfig extends AbstractConfig {
           "Most images scored in one inference call.")
       .define(BATCH_MAX_WAIT_MS, Type.LONG, 5L, Range.between(1, 60_000), Importance.MEDIUM,
           "Longest an image waits for its batch to fill, in milliseconds.")
+      .define(INFERENCE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.MEDIUM,
+          "ONNX Runtime intra-op threads for CPU inference. One leaves the other cores to Kafka; raise it on "
+              + "machines with cores to spare.")
       .define(MAX_RECORD_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(64), Importance.MEDIUM,
           "Values larger than this are dead-lettered unread.")
       .define(DLQ_MAX_VALUE_BYTES, Type.INT, 1024 * 1024, Range.atLeast(0), Importance.LOW,
@@ -172,6 +176,10 @@ public final class DetectorConfig extends AbstractConfig {
 
   public long batchMaxWaitMs() {
     return getLong(BATCH_MAX_WAIT_MS);
+  }
+
+  public int inferenceThreads() {
+    return getInt(INFERENCE_THREADS);
   }
 
   public int maxRecordBytes() {

@@ -57,11 +57,23 @@ public final class OnnxScorer implements Scorer {
    * @param expectedSha256 hex SHA-256 the file must have; null reads {@code MODEL.sha256} if present
    */
   public static OnnxScorer open(Path model, Device device, ImageContract expected, String expectedSha256) {
+    return open(model, device, expected, expectedSha256, 1);
+  }
+
+  /**
+   * As {@link #open(Path, Device, ImageContract, String)}, with {@code threads} intra-op threads
+   * for CPU inference. Their spin-waiting is switched off: on a small machine the spinning threads
+   * would take the CPU from Kafka's own threads between batches.
+   */
+  public static OnnxScorer open(Path model, Device device, ImageContract expected, String expectedSha256,
+      int threads) {
     byte[] bytes = read(model);
     checkSha256(model, bytes, expectedSha256);
     SessionOptions opts = new SessionOptions();
     OrtSession session = null;
     try {
+      opts.setIntraOpNumThreads(threads);
+      opts.addConfigEntry("session.intra_op.allow_spinning", "0");
       String used = configureDevice(opts, device);
       session = OrtEnvironment.getEnvironment().createSession(bytes, opts);
       OnnxScorer s = new OnnxScorer(opts, session, used);
