@@ -1,0 +1,127 @@
+package io.vaestream.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vaestream.detector.testing.Images;
+import io.vaestream.detector.testing.KafkaBroker;
+import io.vaestream.detector.testing.TinyVaeModel;
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.AvroSerdes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The detector as a separate process, killed with SIGKILL in the middle of a stream under
+ * exactly_once_v2, then started again: every input record must have exactly one committed score,
+ * which also proves that micro-batching (images held in the batch store) keeps the guarantee.
+ */
+@Timeout(300)
+class DetectorKillIT {
+  private static final int EVENTS = 5000;
+  @TempDir Path dir;
+
+  @Test
+  void shouldScoreEveryImageExactlyOnceAcrossAKill9() throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    String s = UUID.randomUUID().toString().substring(0, 8);
+    String images = "kill-images-" + s;
+    String scores = "kill-scores-" + s;
+    kafka.createTopics(2, images, scores, "kill-anomalies-" + s, "kill-dlq-" + s);
+    Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
+    List<String> args = List.of("--model", model.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+        "--device", "cpu", "--set", "application.id=kill-" + s, "--set", "input.topic=" + images,
+        "--set", "scores.topic=" + scores, "--set", "anomalies.topic=kill-anomalies-" + s,
+        "--set", "dlq.topic=kill-dlq-" + s, "--set", "http.port=0",
+        "--set", "state.dir=" + dir.resolve("state"));
+
+    Map<String, Integer> perInput = new HashMap<>();
+    Map<String, Integer> perId = new HashMap<>();
+    Process first = start(args, dir.resolve("first.log"));
+    Thread sender = new Thread(() -> produce(kafka.bootstrapServers(), images), "kill-it-producer");
+    try (KafkaConsumer<byte[], byte[]> c = consumer(kafka.bootstrapServers(), scores)) {
+      sender.start();
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        drain(c, scores, perInput, perId);
+        return perId.size() >= EVENTS / 5;
+      });
+      first.destroyForcibly().waitFor();
+      int scoredAtKill = perId.size();
+      assertThat(scoredAtKill).as("the kill lands mid-stream").isLessThan(EVENTS);
+      Process second = start(args, dir.resolve("second.log"));
+      try {
+        await().atMost(Duration.ofSeconds(180)).until(() -> {
+          drain(c, scores, perInput, perId);
+          return perId.size() >= EVENTS;
+        });
+        drain(c, scores, perInput, perId);
+      } finally {
+        second.destroy();
+        second.waitFor();
+      }
+      sender.join();
+    }
+    assertThat(perId).hasSize(EVENTS);
+    assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
+  }
+
+  private static Process start(List<String> args, Path log) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"), DetectorApp.class.getName()));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static void produce(String bootstrap, String topic) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.LINGER_MS_CONFIG, 5),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < EVENTS; i++) {
+        // About 500 images/s, so that the kill lands mid-stream.
+        long wait = t0 + i * 2_000_000L - System.nanoTime();
+        if (wait > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        p.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8), Images.eventBytes("k" + i, i)));
+      }
+    }
+  }
+
+  private static void drain(KafkaConsumer<byte[], byte[]> c, String topic, Map<String, Integer> perInput,
+      Map<String, Integer> perId) {
+    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(topic, r.value());
+      perInput.merge(s.getInputPartition() + "@" + s.getInputOffset(), 1, Integer::sum);
+      perId.merge(s.getEventId(), 1, Integer::sum);
+    }
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String topic) {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "kill-it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+}
