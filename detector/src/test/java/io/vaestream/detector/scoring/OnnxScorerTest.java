@@ -84,4 +84,11 @@ class OnnxScorerTest {
     assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
         .isInstanceOf(ScorerException.class).hasMessageContaining("golden sample 0 does not reproduce");
   }
+
+  @Test
+  void shouldRefuseAModelOfAnUnknownOpset() throws Exception {
+    Path model = TinyVaeModel.write(dir, 0.5, 0, 999);
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
+        .isInstanceOf(ScorerException.class).hasMessageContaining("cannot load the model");
+  }
 }

@@ -65,6 +65,11 @@ public final class TinyVaeModel {
 
   /** As {@link #write(Path, double)}, with the golden scores shifted by {@code goldenError}. */
   public static Path write(Path dir, double threshold, double goldenError) throws IOException {
+    return write(dir, threshold, goldenError, ModelFormat.OPSET);
+  }
+
+  /** As {@link #write(Path, double, double)}, declaring {@code opset}. */
+  public static Path write(Path dir, double threshold, double goldenError, int opset) throws IOException {
     GraphProto.Builder g = GraphProto.newBuilder().setName("tiny");
     g.addInput(value(ModelFormat.INPUT, -1, 1, 28, 28));
     float[] w = new float[784 * 2];
@@ -117,7 +122,7 @@ public final class TinyVaeModel {
     }
     meta.put(ModelFormat.GOLDEN, new GoldenSamples(1e-4, golden).toJson());
     ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(8).setProducerName("tiny-test")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(ModelFormat.OPSET)).setGraph(g);
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g);
     meta.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     Files.createDirectories(dir);
     Path file = dir.resolve("model.onnx");
