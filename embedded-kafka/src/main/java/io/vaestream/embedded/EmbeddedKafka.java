@@ -35,6 +35,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dir;
   private final String bootstrap;
   private final boolean temporary;
+  private String saslBootstrap;
 
   private EmbeddedKafka(KafkaRaftServer server, Path dir, String bootstrap, boolean temporary) {
     this.server = server;
@@ -53,6 +54,18 @@ public final class EmbeddedKafka implements AutoCloseable {
    * (null for a temporary directory, deleted on close).
    */
   public static EmbeddedKafka start(int port, Path dataDir) throws Exception {
+    return start(port, dataDir, Map.of());
+  }
+
+  /**
+   * Starts with a second listener that takes SASL/PLAIN logins for {@code users} (name to
+   * password), beside the plain one; {@link #saslBootstrapServers()} gives its address.
+   */
+  public static EmbeddedKafka startWithSaslPlain(Map<String, String> users) throws Exception {
+    return start(0, null, users);
+  }
+
+  private static EmbeddedKafka start(int port, Path dataDir, Map<String, String> saslUsers) throws Exception {
     Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("vaestream-kafka");
     if (port == 0) {
       port = freePort();
@@ -62,10 +75,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    int saslPort = saslUsers.isEmpty() ? -1 : freePort();
+    String sasl = saslUsers.isEmpty() ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + sasl);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + sasl);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+    if (!saslUsers.isEmpty()) {
+      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+      saslUsers.forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
+      p.put("sasl.enabled.mechanisms", "PLAIN");
+      p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+    }
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", dir.toString());
     p.put("offsets.topic.replication.factor", "1");
@@ -84,6 +105,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
     EmbeddedKafka kafka = new EmbeddedKafka(server, dir, "127.0.0.1:" + port, dataDir == null);
+    kafka.saslBootstrap = saslUsers.isEmpty() ? null : "127.0.0.1:" + saslPort;
     try (Admin admin = kafka.admin()) {
       admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
     }
@@ -93,6 +115,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrap;
+  }
+
+  /** The SASL/PLAIN listener, or null when the broker was started without one. */
+  public String saslBootstrapServers() {
+    return saslBootstrap;
   }
 
   public Admin admin() {
