@@ -24,22 +24,25 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The detector as a separate process, killed with SIGKILL in the middle of a stream under
- * exactly_once_v2, then started again: every input record must have exactly one committed score,
- * which also proves that micro-batching (images held in the batch store) keeps the guarantee.
+ * The detector as a separate process, killed with SIGKILL in the middle of a stream, then started
+ * again. Under exactly_once_v2 every input record must have exactly one committed score, which also
+ * proves that micro-batching (images held in the batch store) keeps the guarantee; under
+ * at_least_once nothing may be lost, and the duplicates are counted and printed.
  */
-@Timeout(300)
+@Timeout(600)
 class DetectorKillIT {
   private static final int EVENTS = 5000;
   @TempDir Path dir;
 
-  @Test
-  void shouldScoreEveryImageExactlyOnceAcrossAKill9() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
+  void shouldLoseNothingAcrossAKill9(String guarantee) throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
     String s = UUID.randomUUID().toString().substring(0, 8);
     String images = "kill-images-" + s;
@@ -50,7 +53,7 @@ class DetectorKillIT {
         "--device", "cpu", "--set", "application.id=kill-" + s, "--set", "input.topic=" + images,
         "--set", "scores.topic=" + scores, "--set", "anomalies.topic=kill-anomalies-" + s,
         "--set", "dlq.topic=kill-dlq-" + s, "--set", "http.port=0",
-        "--set", "state.dir=" + dir.resolve("state"));
+        "--set", "state.dir=" + dir.resolve("state"), "--set", "processing.guarantee=" + guarantee);
 
     Map<String, Integer> perInput = new HashMap<>();
     Map<String, Integer> perId = new HashMap<>();
@@ -78,8 +81,12 @@ class DetectorKillIT {
       }
       sender.join();
     }
-    assertThat(perId).hasSize(EVENTS);
-    assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
+    assertThat(perId).as("nothing lost").hasSize(EVENTS);
+    long duplicates = perInput.values().stream().mapToLong(v -> v - 1).sum();
+    System.out.printf("kill -9 under %s: %d events, %d duplicate scores%n", guarantee, EVENTS, duplicates);
+    if (guarantee.equals("exactly_once_v2")) {
+      assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
+    }
   }
 
   private static Process start(List<String> args, Path log) throws Exception {
