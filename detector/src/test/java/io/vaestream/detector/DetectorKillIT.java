@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -87,6 +88,49 @@ class DetectorKillIT {
     if (guarantee.equals("exactly_once_v2")) {
       assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
     }
+  }
+
+  @Test
+  void shouldMoveAKilledInstancesPartitionsToTheSurvivor() throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    String s = UUID.randomUUID().toString().substring(0, 8);
+    String images = "pair-images-" + s;
+    String scores = "pair-scores-" + s;
+    kafka.createTopics(4, images, scores, "pair-anomalies-" + s, "pair-dlq-" + s);
+    Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
+    List<String> common = List.of("--model", model.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+        "--device", "cpu", "--set", "application.id=pair-" + s, "--set", "input.topic=" + images,
+        "--set", "scores.topic=" + scores, "--set", "anomalies.topic=pair-anomalies-" + s,
+        "--set", "dlq.topic=pair-dlq-" + s, "--set", "http.port=0");
+    List<String> a = new ArrayList<>(common);
+    a.addAll(List.of("--set", "state.dir=" + dir.resolve("state-a")));
+    List<String> b = new ArrayList<>(common);
+    b.addAll(List.of("--set", "state.dir=" + dir.resolve("state-b")));
+    Map<String, Integer> perInput = new HashMap<>();
+    Map<String, Integer> perId = new HashMap<>();
+    Process victim = start(a, dir.resolve("a.log"));
+    Process survivor = start(b, dir.resolve("b.log"));
+    Thread sender = new Thread(() -> produce(kafka.bootstrapServers(), images), "pair-it-producer");
+    try (KafkaConsumer<byte[], byte[]> c = consumer(kafka.bootstrapServers(), scores)) {
+      sender.start();
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        drain(c, scores, perInput, perId);
+        return perId.size() >= EVENTS / 5;
+      });
+      victim.destroyForcibly().waitFor();
+      assertThat(perId.size()).as("the kill lands mid-stream").isLessThan(EVENTS);
+      await().atMost(Duration.ofSeconds(180)).until(() -> {
+        drain(c, scores, perInput, perId);
+        return perId.size() >= EVENTS;
+      });
+      drain(c, scores, perInput, perId);
+      sender.join();
+    } finally {
+      survivor.destroy();
+      survivor.waitFor();
+    }
+    assertThat(perId).hasSize(EVENTS);
+    assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
   }
 
   private static Process start(List<String> args, Path log) throws Exception {
