@@ -38,7 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class DetectorKillIT {
-  private static final int EVENTS = 5000;
+  /** Events per run; {@code -Dvaestream.kill.events=100000} for the long run. */
+  private static final int EVENTS = Integer.getInteger("vaestream.kill.events", 5000);
+  /** Kills per run; {@code -Dvaestream.kill.count=5} for the long run. */
+  private static final int KILLS = Integer.getInteger("vaestream.kill.count", 1);
+  /** Producer rate, images/s. */
+  private static final int RATE = Integer.getInteger("vaestream.kill.rate", 500);
   @TempDir Path dir;
 
   @ParameterizedTest
@@ -58,33 +63,37 @@ class DetectorKillIT {
 
     Map<String, Integer> perInput = new HashMap<>();
     Map<String, Integer> perId = new HashMap<>();
-    Process first = start(args, dir.resolve("first.log"));
+    Process current = start(args, dir.resolve("run-0.log"));
     Thread sender = new Thread(() -> produce(kafka.bootstrapServers(), images), "kill-it-producer");
     try (KafkaConsumer<byte[], byte[]> c = consumer(kafka.bootstrapServers(), scores)) {
       sender.start();
-      await().atMost(Duration.ofSeconds(120)).until(() -> {
-        drain(c, scores, perInput, perId);
-        return perId.size() >= EVENTS / 5;
-      });
-      first.destroyForcibly().waitFor();
-      int scoredAtKill = perId.size();
-      assertThat(scoredAtKill).as("the kill lands mid-stream").isLessThan(EVENTS);
-      Process second = start(args, dir.resolve("second.log"));
+      for (int k = 1; k <= KILLS; k++) {
+        int due = k * EVENTS / (KILLS + 1);
+        await().atMost(Duration.ofSeconds(120 + EVENTS / RATE)).until(() -> {
+          drain(c, scores, perInput, perId);
+          return perId.size() >= due;
+        });
+        current.destroyForcibly().waitFor();
+        assertThat(perId.size()).as("kill %d lands mid-stream", k).isLessThan(EVENTS);
+        System.out.printf("kill %d of %d after %d scores%n", k, KILLS, perId.size());
+        current = start(args, dir.resolve("run-" + k + ".log"));
+      }
       try {
-        await().atMost(Duration.ofSeconds(180)).until(() -> {
+        await().atMost(Duration.ofSeconds(180 + EVENTS / RATE)).until(() -> {
           drain(c, scores, perInput, perId);
           return perId.size() >= EVENTS;
         });
         drain(c, scores, perInput, perId);
       } finally {
-        second.destroy();
-        second.waitFor();
+        current.destroy();
+        current.waitFor();
       }
       sender.join();
     }
     assertThat(perId).as("nothing lost").hasSize(EVENTS);
     long duplicates = perInput.values().stream().mapToLong(v -> v - 1).sum();
-    System.out.printf("kill -9 under %s: %d events, %d duplicate scores%n", guarantee, EVENTS, duplicates);
+    System.out.printf("kill -9 x%d under %s: %d events, %d scored, %d duplicate scores%n", KILLS, guarantee, EVENTS,
+        perId.size(), duplicates);
     if (guarantee.equals("exactly_once_v2")) {
       assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
     }
@@ -147,8 +156,8 @@ class DetectorKillIT {
         new ByteArraySerializer(), new ByteArraySerializer())) {
       long t0 = System.nanoTime();
       for (int i = 0; i < EVENTS; i++) {
-        // About 500 images/s, so that the kill lands mid-stream.
-        long wait = t0 + i * 2_000_000L - System.nanoTime();
+        // A steady rate, so that every kill lands mid-stream.
+        long wait = t0 + i * (1_000_000_000L / RATE) - System.nanoTime();
         if (wait > 0) {
           java.util.concurrent.locks.LockSupport.parkNanos(wait);
         }
