@@ -106,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
       Run detector = throughput("detector (batch " + batch + ")", input, this::onnx, batch, null);
       Run perRecord = throughput("per-record baseline (batch 1)", input, this::onnx, 1, null);
       // Profiled separately: JFR's own overhead must not lower the measured throughput.
-      Path jfr = out.toAbsolutePath().getParent().resolve("detector.jfr");
+      Path jfr = Files.createDirectories(Path.of("runs", "bench")).resolve("detector.jfr");
       throughput("detector, profiled with JFR", input, this::onnx, batch, jfr);
       double[] scorer = scorerAlone(test);
       double gflops = gemmGflops();
@@ -144,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
     if (commitIntervalMs != null) {
       c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
     }
-    c.put(StreamsConfig.STATE_DIR_CONFIG, out.toAbsolutePath().getParent().resolve("state-" + id).toString());
+    c.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("runs", "bench", "state-" + id).toAbsolutePath().toString());
     return c;
   }
 
@@ -328,7 +328,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     md.append("\n## Memory\n\n");
     notes.forEach((k, v) -> md.append("- ").append(k).append(" after the detector run: ").append(v).append("\n"));
-    md.append("\n## Where the time goes (JFR, detector run)\n\n").append(profile).append("\n");
+    md.append("\n## Where the time goes (JFR of a separate detector run, kept in runs/bench/detector.jfr)\n\n").append(profile).append("\n");
     md.append("GPU: not measured (no GPU was lent to this machine); `./vaestream jmh -jvmArgsAppend -Dvaestream.device=cuda` on a GPU "
         + "build (`-Pgpu`) measures the scorer there.\n\n");
     md.append("Analysis of these figures, the targets and what would close the gaps: [benchmarks-notes.md]"
