@@ -53,13 +53,10 @@ class DetectorKillIT {
     String s = UUID.randomUUID().toString().substring(0, 8);
     String images = "kill-images-" + s;
     String scores = "kill-scores-" + s;
-    kafka.createTopics(2, images, scores, "kill-anomalies-" + s, "kill-dlq-" + s);
+    kafka.createTopics(2, images, scores, scores + "-anomalies", scores + "-dlq");
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
-    List<String> args = List.of("--model", model.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
-        "--device", "cpu", "--set", "application.id=kill-" + s, "--set", "input.topic=" + images,
-        "--set", "scores.topic=" + scores, "--set", "anomalies.topic=kill-anomalies-" + s,
-        "--set", "dlq.topic=kill-dlq-" + s, "--set", "http.port=0",
-        "--set", "state.dir=" + dir.resolve("state"), "--set", "processing.guarantee=" + guarantee);
+    List<String> args = new ArrayList<>(detectorArgs(kafka, model, "kill-" + s, images, scores));
+    args.addAll(List.of("--set", "state.dir=" + dir.resolve("state"), "--set", "processing.guarantee=" + guarantee));
 
     Map<String, Integer> perInput = new HashMap<>();
     Map<String, Integer> perId = new HashMap<>();
@@ -105,12 +102,9 @@ class DetectorKillIT {
     String s = UUID.randomUUID().toString().substring(0, 8);
     String images = "pair-images-" + s;
     String scores = "pair-scores-" + s;
-    kafka.createTopics(4, images, scores, "pair-anomalies-" + s, "pair-dlq-" + s);
+    kafka.createTopics(4, images, scores, scores + "-anomalies", scores + "-dlq");
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
-    List<String> common = List.of("--model", model.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
-        "--device", "cpu", "--set", "application.id=pair-" + s, "--set", "input.topic=" + images,
-        "--set", "scores.topic=" + scores, "--set", "anomalies.topic=pair-anomalies-" + s,
-        "--set", "dlq.topic=pair-dlq-" + s, "--set", "http.port=0");
+    List<String> common = detectorArgs(kafka, model, "pair-" + s, images, scores);
     List<String> a = new ArrayList<>(common);
     a.addAll(List.of("--set", "state.dir=" + dir.resolve("state-a")));
     List<String> b = new ArrayList<>(common);
@@ -140,6 +134,14 @@ class DetectorKillIT {
     }
     assertThat(perId).hasSize(EVENTS);
     assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
+  }
+
+  /** Command-line arguments of a detector process on these topics (anomalies and DLQ beside scores). */
+  private static List<String> detectorArgs(KafkaBroker kafka, Path model, String appId, String images, String scores) {
+    return List.of("--model", model.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--device", "cpu",
+        "--set", "application.id=" + appId, "--set", "input.topic=" + images, "--set", "scores.topic=" + scores,
+        "--set", "anomalies.topic=" + scores + "-anomalies", "--set", "dlq.topic=" + scores + "-dlq",
+        "--set", "http.port=0");
   }
 
   private static Process start(List<String> args, Path log) throws Exception {
