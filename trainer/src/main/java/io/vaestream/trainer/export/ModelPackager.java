@@ -91,9 +91,11 @@ public final class ModelPackager {
     if (calibration.isEmpty()) {
       throw new IllegalArgumentException("no held-out normal images to calibrate on");
     }
-    VaeModel.Forward normals = model.forward(calibration.pixels(), calibration.size());
-    VaeModel.Forward anomalous =
-        anomalies == null || anomalies.isEmpty() ? null : model.forward(anomalies.pixels(), anomalies.size());
+    // One forward pass serves score choice, calibration, golden samples and the parity reference.
+    ImageDataset check = anomalies == null || anomalies.isEmpty() ? calibration : calibration.concat(anomalies, "parity");
+    VaeModel.Forward forward = model.forward(check.pixels(), check.size());
+    VaeModel.Forward normals = forward.slice(0, calibration.size());
+    VaeModel.Forward anomalous = check == calibration ? null : forward.slice(calibration.size(), check.size());
     ScoreSelector.Selection selection = ScoreSelector.select(normals, anomalous);
     ScoreDefinition score = selection.chosen();
     Threshold threshold = Threshold.calibrate(ScoreSelector.scores(score, normals), targetFalseAlarmRate);
@@ -115,9 +117,7 @@ public final class ModelPackager {
     meta.put(ModelFormat.GOLDEN, golden(calibration, normals, anomalies, anomalous, score).toJson());
 
     ModelProto proto = OnnxExporter.export(model, score, meta, provenance.version());
-    ImageDataset check = anomalies == null || anomalies.isEmpty() ? calibration : calibration.concat(anomalies, "parity");
-    ParityCheck.Result parity =
-        ParityCheck.require(proto.toByteArray(), model, score, check.pixels(), check.size());
+    ParityCheck.Result parity = ParityCheck.require(proto.toByteArray(), forward, score, check.pixels(), check.size());
     String parityJson = json(Map.of("images", parity.images(), "tolerance", ParityCheck.TOLERANCE, "max_error", parity.maxError()));
     ModelProto withParity =
         proto.toBuilder()

@@ -46,7 +46,12 @@ public final class ParityCheck {
 
   /** Compares, and fails unless every output is within {@link #TOLERANCE}. */
   public static Result require(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
-    Result r = compare(onnx, model, score, pixels, count);
+    return require(onnx, model.forward(pixels, count), score, pixels, count);
+  }
+
+  /** As {@link #require(byte[], VaeModel, ScoreDefinition, float[], int)}, against a forward pass already made. */
+  public static Result require(byte[] onnx, VaeModel.Forward ref, ScoreDefinition score, float[] pixels, int count) {
+    Result r = compare(onnx, ref, score, pixels, count);
     if (!r.passes(TOLERANCE)) {
       throw new ParityException("ONNX export does not match the trainer (tolerance " + TOLERANCE + "): " + r);
     }
@@ -54,7 +59,10 @@ public final class ParityCheck {
   }
 
   public static Result compare(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
-    VaeModel.Forward ref = model.forward(pixels, count);
+    return compare(onnx, model.forward(pixels, count), score, pixels, count);
+  }
+
+  static Result compare(byte[] onnx, VaeModel.Forward ref, ScoreDefinition score, float[] pixels, int count) {
     double[] refScore = new double[count];
     float[] refRecon = new float[count];
     for (int i = 0; i < count; i++) {

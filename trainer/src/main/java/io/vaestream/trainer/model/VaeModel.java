@@ -170,13 +170,32 @@ public final class VaeModel {
     public final float[] kl;
 
     public Forward(int count, int imageSize, int latent) {
+      this(count, new float[count * imageSize], new float[count * latent], new float[count * latent],
+          new float[count], new float[count], new float[count]);
+    }
+
+    private Forward(int count, float[] reconstruction, float[] mean, float[] logVar, float[] bce, float[] mse,
+        float[] kl) {
       this.count = count;
-      this.reconstruction = new float[count * imageSize];
-      this.mean = new float[count * latent];
-      this.logVar = new float[count * latent];
-      this.bce = new float[count];
-      this.mse = new float[count];
-      this.kl = new float[count];
+      this.reconstruction = reconstruction;
+      this.mean = mean;
+      this.logVar = logVar;
+      this.bce = bce;
+      this.mse = mse;
+      this.kl = kl;
+    }
+
+    /** The outputs of images {@code from} (inclusive) to {@code to} (exclusive), copied. */
+    public Forward slice(int from, int to) {
+      int image = reconstruction.length / Math.max(1, count);
+      int latent = mean.length / Math.max(1, count);
+      return new Forward(to - from,
+          java.util.Arrays.copyOfRange(reconstruction, from * image, to * image),
+          java.util.Arrays.copyOfRange(mean, from * latent, to * latent),
+          java.util.Arrays.copyOfRange(logVar, from * latent, to * latent),
+          java.util.Arrays.copyOfRange(bce, from, to),
+          java.util.Arrays.copyOfRange(mse, from, to),
+          java.util.Arrays.copyOfRange(kl, from, to));
     }
   }
 }

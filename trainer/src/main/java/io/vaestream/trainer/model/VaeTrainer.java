@@ -2,7 +2,6 @@ package io.vaestream.trainer.model;
 
 import io.vaestream.trainer.data.ImageDataset;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.nd4j.autodiff.listeners.At;
@@ -82,16 +81,15 @@ public final class VaeTrainer {
       double reconSum = 0;
       double klSum = 0;
       int batches = 0;
-      float[] xb = new float[config.batchSize() * n];
-      for (int start = 0; start + 1 < count || start == 0 && count == 1; start += config.batchSize()) {
-        int b = Math.min(config.batchSize(), count - start);
-        if (b <= 0) {
-          break;
-        }
+      // A trailing batch of a single image is skipped (unless it is the only one).
+      int usable = count > 1 && (count - 1) % config.batchSize() == 0 ? count - 1 : count;
+      for (int start = 0; start < usable; start += config.batchSize()) {
+        int b = Math.min(config.batchSize(), usable - start);
+        float[] xb = new float[b * n];
         for (int i = 0; i < b; i++) {
           System.arraycopy(pixels, order[start + i] * n, xb, i * n, n);
         }
-        INDArray x = Nd4j.create(Arrays.copyOf(xb, b * n), train.contract().shape(b), 'c');
+        INDArray x = Nd4j.create(xb, train.contract().shape(b), 'c');
         float[] e = new float[b * latent];
         for (int i = 0; i < e.length; i++) {
           e[i] = (float) rnd.nextGaussian();
