@@ -5,27 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.testing.Images;
+import io.vaestream.detector.testing.ScoreTally;
+import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.embedded.EmbeddedKafka;
-import io.vaestream.events.AnomalyScore;
-import io.vaestream.schemas.AvroSerdes;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,38 +37,26 @@ class BrokerRestartIT {
     }
     Path data = dir.resolve("kafka");
     EmbeddedKafka kafka = EmbeddedKafka.start(port, data);
-    Map<String, Integer> perInput = new HashMap<>();
-    Map<String, Integer> perId = new HashMap<>();
+    String bootstrap = kafka.bootstrapServers();
+    Map<String, Integer> perInput;
+    Map<String, Integer> perId;
     try {
-      kafka.createTopics(2, "r-images", "r-scores", "r-anomalies", "r-dlq");
-      Map<String, Object> p = new HashMap<>();
-      p.put(DetectorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-      p.put(DetectorConfig.MODEL_PATH, TinyVaeModel.write(dir.resolve("m"), 0.48).toString());
-      p.put(DetectorConfig.DEVICE, "cpu");
-      p.put(DetectorConfig.INPUT_TOPIC, "r-images");
-      p.put(DetectorConfig.SCORES_TOPIC, "r-scores");
-      p.put(DetectorConfig.ANOMALIES_TOPIC, "r-anomalies");
-      p.put(DetectorConfig.DLQ_TOPIC, "r-dlq");
-      p.put(DetectorConfig.HTTP_PORT, 0);
-      p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-      String bootstrap = kafka.bootstrapServers();
+      kafka.createTopics(2, TestDetectors.topics("r"));
+      Map<String, Object> p = TestDetectors.settings(bootstrap, TinyVaeModel.write(dir.resolve("m"), 0.48), "r",
+          dir.resolve("state"));
       Thread sender = new Thread(() -> produce(bootstrap), "restart-it-producer");
       try (Detector d = Detector.start(new DetectorConfig(p));
-          KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+          ScoreTally tally = new ScoreTally(bootstrap, TestDetectors.scores("r"))) {
         sender.start();
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-          drain(c, perInput, perId);
-          return perId.size() >= EVENTS / 4;
-        });
+        await().atMost(Duration.ofSeconds(90)).until(() -> tally.drain() >= EVENTS / 4);
         kafka.close();
-        assertThat(perId.size()).as("the restart lands mid-stream").isLessThan(EVENTS);
+        assertThat(tally.perId.size()).as("the restart lands mid-stream").isLessThan(EVENTS);
         kafka = EmbeddedKafka.start(port, data);
-        await().atMost(Duration.ofSeconds(180)).until(() -> {
-          drain(c, perInput, perId);
-          return perId.size() >= EVENTS;
-        });
-        drain(c, perInput, perId);
+        await().atMost(Duration.ofSeconds(180)).until(() -> tally.drain() >= EVENTS);
+        tally.drain();
         sender.join();
+        perInput = tally.perInput;
+        perId = tally.perId;
       }
     } finally {
       kafka.close();
@@ -95,26 +76,8 @@ class BrokerRestartIT {
         if (wait > 0) {
           java.util.concurrent.locks.LockSupport.parkNanos(wait);
         }
-        p.send(new ProducerRecord<>("r-images", ("r" + i).getBytes(StandardCharsets.UTF_8), Images.eventBytes("r" + i, i)));
+        p.send(new ProducerRecord<>(TestDetectors.images("r"), ("r" + i).getBytes(StandardCharsets.UTF_8), Images.eventBytes("r" + i, i)));
       }
     }
-  }
-
-  private static void drain(KafkaConsumer<byte[], byte[]> c, Map<String, Integer> perInput, Map<String, Integer> perId) {
-    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize("r-scores", r.value());
-      perInput.merge(s.getInputPartition() + "@" + s.getInputOffset(), 1, Integer::sum);
-      perId.merge(s.getEventId(), 1, Integer::sum);
-    }
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "restart-it",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    c.subscribe(List.of("r-scores"));
-    return c;
   }
 }

@@ -9,6 +9,7 @@ import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.testing.KafkaBroker;
+import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.Images;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.DeadLetter;
@@ -137,30 +138,26 @@ class DetectorIT {
   void shouldResumeAfterARestartWithoutLosingOrRepeatingAnImage() throws Exception {
     Topics t = Topics.fresh();
     kafka.createTopics(2, t.images(), t.scores(), t.anomalies(), t.dlq());
-    Map<String, Integer> seen = new HashMap<>();
-    Map<String, Integer> perInput = new HashMap<>();
+    Map<String, Integer> seen;
+    Map<String, Integer> perInput;
     try (KafkaProducer<byte[], byte[]> producer = producer();
-        KafkaConsumer<byte[], byte[]> scores = consumer(t.scores())) {
+        ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), t.scores())) {
+      seen = scores.perId;
+      perInput = scores.perInput;
       try (Detector first = Detector.start(config(t))) {
         for (int i = 0; i < 300; i++) {
           producer.send(new ProducerRecord<>(t.images(), key("r" + i), Images.eventBytes("r" + i, i)));
         }
         producer.flush();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-          drain(scores, t, seen, perInput);
-          return seen.size() >= 100;
-        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> scores.drain() >= 100);
       }
       for (int i = 300; i < 600; i++) {
         producer.send(new ProducerRecord<>(t.images(), key("r" + i), Images.eventBytes("r" + i, i)));
       }
       producer.flush();
       try (Detector second = Detector.start(config(t))) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-          drain(scores, t, seen, perInput);
-          return seen.size() >= 600;
-        });
-        drain(scores, t, seen, perInput);
+        await().atMost(Duration.ofSeconds(90)).until(() -> scores.drain() >= 600);
+        scores.drain();
       }
     }
     assertThat(seen).hasSize(600);
@@ -171,15 +168,17 @@ class DetectorIT {
   void shouldShareThePartitionsBetweenTwoDetectors() throws Exception {
     Topics t = Topics.fresh();
     kafka.createTopics(4, t.images(), t.scores(), t.anomalies(), t.dlq());
-    Map<String, Integer> seen = new HashMap<>();
-    Map<String, Integer> perInput = new HashMap<>();
+    Map<String, Integer> seen;
+    Map<String, Integer> perInput;
     DetectorConfig base = config(t);
     Map<String, Object> second = new HashMap<>(base.originals());
     second.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + t.appId() + "-b").toString());
     try (Detector a = Detector.start(base);
         Detector b = Detector.start(new DetectorConfig(second));
         KafkaProducer<byte[], byte[]> producer = producer();
-        KafkaConsumer<byte[], byte[]> scores = consumer(t.scores())) {
+        ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), t.scores())) {
+      seen = scores.perId;
+      perInput = scores.perInput;
       await().atMost(Duration.ofSeconds(60)).until(() ->
           a.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
               && b.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
@@ -189,25 +188,13 @@ class DetectorIT {
         producer.send(new ProducerRecord<>(t.images(), key("s" + i), Images.eventBytes("s" + i, i)));
       }
       producer.flush();
-      await().atMost(Duration.ofSeconds(90)).until(() -> {
-        drain(scores, t, seen, perInput);
-        return seen.size() >= 400;
-      });
+      await().atMost(Duration.ofSeconds(90)).until(() -> scores.drain() >= 400);
       assertThat(a.metrics().scoredCount()).isPositive();
       assertThat(b.metrics().scoredCount()).isPositive();
       assertThat(a.metrics().scoredCount() + b.metrics().scoredCount()).isEqualTo(perInput.size());
     }
     assertThat(seen).hasSize(400);
     assertThat(perInput.values()).as("scores per input record").containsOnly(1);
-  }
-
-  private static void drain(KafkaConsumer<byte[], byte[]> c, Topics t, Map<String, Integer> seen,
-      Map<String, Integer> perInput) {
-    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(t.scores(), r.value());
-      seen.merge(s.getEventId(), 1, Integer::sum);
-      perInput.merge(coordinates(s), 1, Integer::sum);
-    }
   }
 
   private static byte[] key(String k) {

@@ -5,24 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.KafkaBroker;
+import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TinyVaeModel;
-import io.vaestream.events.AnomalyScore;
-import io.vaestream.schemas.AvroSerdes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,29 +52,25 @@ class DetectorKillIT {
     List<String> args = new ArrayList<>(detectorArgs(kafka, model, "kill-" + s, images, scores));
     args.addAll(List.of("--set", "state.dir=" + dir.resolve("state"), "--set", "processing.guarantee=" + guarantee));
 
-    Map<String, Integer> perInput = new HashMap<>();
-    Map<String, Integer> perId = new HashMap<>();
+    Map<String, Integer> perInput;
+    Map<String, Integer> perId;
     Process current = start(args, dir.resolve("run-0.log"));
     Thread sender = new Thread(() -> produce(kafka.bootstrapServers(), images), "kill-it-producer");
-    try (KafkaConsumer<byte[], byte[]> c = consumer(kafka.bootstrapServers(), scores)) {
+    try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), scores)) {
+      perInput = c.perInput;
+      perId = c.perId;
       sender.start();
       for (int k = 1; k <= KILLS; k++) {
         int due = k * EVENTS / (KILLS + 1);
-        await().atMost(Duration.ofSeconds(120 + EVENTS / RATE)).until(() -> {
-          drain(c, scores, perInput, perId);
-          return perId.size() >= due;
-        });
+        await().atMost(Duration.ofSeconds(120 + EVENTS / RATE)).until(() -> c.drain() >= due);
         current.destroyForcibly().waitFor();
         assertThat(perId.size()).as("kill %d lands mid-stream", k).isLessThan(EVENTS);
         System.out.printf("kill %d of %d after %d scores%n", k, KILLS, perId.size());
         current = start(args, dir.resolve("run-" + k + ".log"));
       }
       try {
-        await().atMost(Duration.ofSeconds(180 + EVENTS / RATE)).until(() -> {
-          drain(c, scores, perInput, perId);
-          return perId.size() >= EVENTS;
-        });
-        drain(c, scores, perInput, perId);
+        await().atMost(Duration.ofSeconds(180 + EVENTS / RATE)).until(() -> c.drain() >= EVENTS);
+        c.drain();
       } finally {
         current.destroy();
         current.waitFor();
@@ -109,24 +99,20 @@ class DetectorKillIT {
     a.addAll(List.of("--set", "state.dir=" + dir.resolve("state-a")));
     List<String> b = new ArrayList<>(common);
     b.addAll(List.of("--set", "state.dir=" + dir.resolve("state-b")));
-    Map<String, Integer> perInput = new HashMap<>();
-    Map<String, Integer> perId = new HashMap<>();
+    Map<String, Integer> perInput;
+    Map<String, Integer> perId;
     Process victim = start(a, dir.resolve("a.log"));
     Process survivor = start(b, dir.resolve("b.log"));
     Thread sender = new Thread(() -> produce(kafka.bootstrapServers(), images), "pair-it-producer");
-    try (KafkaConsumer<byte[], byte[]> c = consumer(kafka.bootstrapServers(), scores)) {
+    try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), scores)) {
+      perInput = c.perInput;
+      perId = c.perId;
       sender.start();
-      await().atMost(Duration.ofSeconds(120)).until(() -> {
-        drain(c, scores, perInput, perId);
-        return perId.size() >= EVENTS / 5;
-      });
+      await().atMost(Duration.ofSeconds(120)).until(() -> c.drain() >= EVENTS / 5);
       victim.destroyForcibly().waitFor();
       assertThat(perId.size()).as("the kill lands mid-stream").isLessThan(EVENTS);
-      await().atMost(Duration.ofSeconds(180)).until(() -> {
-        drain(c, scores, perInput, perId);
-        return perId.size() >= EVENTS;
-      });
-      drain(c, scores, perInput, perId);
+      await().atMost(Duration.ofSeconds(180)).until(() -> c.drain() >= EVENTS);
+      c.drain();
       sender.join();
     } finally {
       survivor.destroy();
@@ -168,22 +154,4 @@ class DetectorKillIT {
     }
   }
 
-  private static void drain(KafkaConsumer<byte[], byte[]> c, String topic, Map<String, Integer> perInput,
-      Map<String, Integer> perId) {
-    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(topic, r.value());
-      perInput.merge(s.getInputPartition() + "@" + s.getInputOffset(), 1, Integer::sum);
-      perId.merge(s.getEventId(), 1, Integer::sum);
-    }
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String topic) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "kill-it-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
-  }
 }

@@ -1,0 +1,60 @@
+package io.vaestream.detector.testing;
+
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.AvroSerdes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a scores topic with read_committed and counts what it sees: scores per input record
+ * (partition, offset), which is what exactly-once promises, and scores per event id.
+ */
+public final class ScoreTally implements AutoCloseable {
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final String topic;
+  /** Committed scores per input record, keyed {@code partition@offset}. */
+  public final Map<String, Integer> perInput = new HashMap<>();
+  /** Committed scores per event id. */
+  public final Map<String, Integer> perId = new HashMap<>();
+
+  public ScoreTally(String bootstrap, String topic) {
+    this.topic = topic;
+    consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "tally-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topic));
+  }
+
+  /** Polls once for {@code wait} and counts what arrived; returns the new scores. */
+  public List<AnomalyScore> drain(Duration wait) {
+    List<AnomalyScore> fresh = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
+      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(topic, r.value());
+      perInput.merge(s.getInputPartition() + "@" + s.getInputOffset(), 1, Integer::sum);
+      perId.merge(s.getEventId(), 1, Integer::sum);
+      fresh.add(s);
+    }
+    return fresh;
+  }
+
+  /** Polls once for 200 ms; returns how many distinct event ids have been scored so far. */
+  public int drain() {
+    drain(Duration.ofMillis(200));
+    return perId.size();
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}
