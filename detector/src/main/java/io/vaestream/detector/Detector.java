@@ -29,12 +29,15 @@ public final class Detector implements AutoCloseable {
   private final KafkaStreams streams;
   private final HttpEndpoints http;
   private final DetectorMetrics metrics;
+  private final AutoCloseable processMetrics;
 
-  private Detector(Scorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics) {
+  private Detector(Scorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics,
+      AutoCloseable processMetrics) {
     this.scorer = scorer;
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
+    this.processMetrics = processMetrics;
   }
 
   /**
@@ -55,6 +58,9 @@ public final class Detector implements AutoCloseable {
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
+      if (scorer instanceof OnnxScorer onnx) {
+        metrics.bindNativeObjects(onnx.nativeObjects());
+      }
       KafkaStreams streams = new KafkaStreams(
           DetectorTopology.build(new StreamsBuilder(), config, scorer, metrics),
           DetectorTopology.properties(config, metrics));
@@ -69,13 +75,14 @@ public final class Detector implements AutoCloseable {
           : HttpEndpoints.start(config.httpBindAddress(), config.httpPort(), registry::scrape,
               () -> streams.state().isRunningOrRebalancing() || streams.state() == KafkaStreams.State.CREATED,
               () -> streams.state() == KafkaStreams.State.RUNNING);
+      AutoCloseable processMetrics = metrics.bindProcessMetrics();
       streams.start();
       LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms",
           config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
           config.getString(DetectorConfig.PROCESSING_GUARANTEE),
           scorer instanceof OnnxScorer o ? o.device() : scorer.getClass().getSimpleName(), config.batchMaxSize(),
           config.batchMaxWaitMs());
-      return new Detector(scorer, streams, http, metrics);
+      return new Detector(scorer, streams, http, metrics, processMetrics);
     } catch (RuntimeException | IOException e) {
       scorer.close();
       throw e;
@@ -106,6 +113,11 @@ public final class Detector implements AutoCloseable {
       http.close();
     }
     scorer.close();
+    try {
+      processMetrics.close();
+    } catch (Exception e) {
+      LOG.warn("closing the JVM metrics failed", e);
+    }
     LOG.info("detector stopped");
   }
 }

@@ -2,10 +2,24 @@ package io.vaestream.detector.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaestream.detector.preprocess.RejectReason;
+import io.vaestream.detector.scoring.NativeObjects;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -45,6 +59,49 @@ public final class DetectorMetrics {
   /** Meters that go nowhere, for tests and tools. */
   public static DetectorMetrics noop() {
     return new DetectorMetrics(new SimpleMeterRegistry());
+  }
+
+  /**
+   * Adds the process's own meters: JVM memory (heap and the pools outside it, direct buffers),
+   * garbage collection, threads, classes, CPU, uptime, file descriptors, and the resident set
+   * size, which is the only figure that includes ONNX Runtime's native allocations. Close the
+   * returned handle to stop listening for collections.
+   */
+  public AutoCloseable bindProcessMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    Gauge.builder("process.resident.memory", DetectorMetrics::residentBytes).baseUnit(BaseUnits.BYTES)
+        .description("Resident set size of the process (VmRSS), heap and native memory together")
+        .register(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    return gc;
+  }
+
+  /** Adds the ONNX Runtime object counts of a scorer, so that a leak of tensors or results shows. */
+  public void bindNativeObjects(NativeObjects objects) {
+    Gauge.builder("vaestream.onnx.objects.open", objects, NativeObjects::open).strongReference(true)
+        .description("ONNX Runtime tensors and results created and not yet closed").register(registry);
+    FunctionCounter.builder("vaestream.onnx.objects.allocated", objects, NativeObjects::created)
+        .description("ONNX Runtime tensors and results created").register(registry);
+  }
+
+  /** VmRSS from /proc/self/status in bytes; NaN where there is no /proc (not Linux). */
+  static double residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Double.parseDouble(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // fall through: not measurable here
+    }
+    return Double.NaN;
   }
 
   public MeterRegistry registry() {

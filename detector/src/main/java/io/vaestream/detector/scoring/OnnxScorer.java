@@ -39,6 +39,7 @@ public final class OnnxScorer implements Scorer {
   private final ImageContract contract;
   private final Map<String, String> metadata;
   private final String device;
+  private final NativeObjects nativeObjects = new NativeObjects();
   private volatile double threshold;
 
   private OnnxScorer(SessionOptions options, OrtSession session, String device) throws OrtException {
@@ -100,14 +101,19 @@ public final class OnnxScorer implements Scorer {
 
   @Override
   public ScoreBatch score(float[] tensors, int count) {
-    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(tensors, 0, count * contract.size()),
-            contract.shape(count));
-        OrtSession.Result out = session.run(Map.of(ModelFormat.INPUT, in), SCORE_OUTPUTS)) {
-      return new ScoreBatch(floats(out, ModelFormat.RECONSTRUCTION_ERROR), floats(out, ModelFormat.KL),
-          floats(out, ModelFormat.SCORE));
+    try (var in = nativeObjects.track(OnnxTensor.createTensor(env,
+            FloatBuffer.wrap(tensors, 0, count * contract.size()), contract.shape(count)));
+        var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()), SCORE_OUTPUTS))) {
+      return new ScoreBatch(floats(out.value(), ModelFormat.RECONSTRUCTION_ERROR), floats(out.value(), ModelFormat.KL),
+          floats(out.value(), ModelFormat.SCORE));
     } catch (OrtException e) {
       throw new ScorerException("ONNX Runtime failed to score a batch of " + count + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The ONNX Runtime tensors and results this scorer has created and closed. */
+  public NativeObjects nativeObjects() {
+    return nativeObjects;
   }
 
   @Override

@@ -40,6 +40,22 @@ class OnnxScorerTest {
   }
 
   @Test
+  void shouldCloseEveryTensorAndResultItCreates() throws Exception {
+    Path model = TinyVaeModel.write(dir, 0.5);
+    try (OnnxScorer scorer = OnnxScorer.open(model, Device.CPU, null, null)) {
+      long afterSelfCheck = scorer.nativeObjects().created();
+      for (int i = 0; i < 10; i++) {
+        scorer.score(new float[3 * 784], 3);
+      }
+      assertThat(scorer.nativeObjects().created()).as("one input tensor and one result per batch")
+          .isEqualTo(afterSelfCheck + 20);
+      assertThat(scorer.nativeObjects().open()).isZero();
+      assertThatThrownBy(() -> scorer.score(new float[784], 2)).isInstanceOf(RuntimeException.class);
+      assertThat(scorer.nativeObjects().open()).as("nothing left open by a failed batch").isZero();
+    }
+  }
+
+  @Test
   void shouldFallBackToTheCpuWhenCudaIsMissing() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
     try (OnnxScorer scorer = OnnxScorer.open(model, Device.AUTO, null, null)) {
