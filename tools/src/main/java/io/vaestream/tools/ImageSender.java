@@ -33,7 +33,8 @@ final class ImageSender {
   }
 
   /**
-   * Sends the first {@code count} images and waits until all are acknowledged.
+   * Sends {@code count} images, starting again from the first when the data set runs out, and
+   * waits until all are acknowledged.
    *
    * @param normal labels that are normal; the others are marked anomalous; null leaves it unknown
    * @param rate images per second; 0 or less sends as fast as possible
@@ -79,8 +80,9 @@ final class ImageSender {
     return acked.get();
   }
 
-  /** Image {@code i} of {@code d} as an 8-bit grey event. */
-  static ImageEvent event(ImageDataset d, int i, String id, Set<Integer> normal) {
+  /** Image {@code n} of {@code d} (counted round the data set) as an 8-bit grey event. */
+  static ImageEvent event(ImageDataset d, int n, String id, Set<Integer> normal) {
+    int i = n % d.size();
     float[] t = d.image(i);
     byte[] px = new byte[t.length];
     for (int k = 0; k < t.length; k++) {
