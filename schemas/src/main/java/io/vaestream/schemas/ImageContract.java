@@ -70,34 +70,54 @@ public record ImageContract(int width, int height, int channels) {
   }
 
   /**
-   * Converts raw pixels into {@code dst[offset .. offset + size())}. The dimensions and the byte
-   * length are checked against the declared size before anything is read, and float input is
-   * checked for NaN, infinities and values outside [0, 1].
+   * Checks raw pixels against the contract without converting them: the dimensions and the byte
+   * length against the declared size (before anything is read), the channel layout, and float
+   * pixels for NaN, infinities and values outside [0, 1]. Throws {@link ImageContractException}
+   * naming the problem.
    */
-  public void toTensor(
-      PixelFormat format, int imageWidth, int imageHeight, byte[] pixels, float[] dst, int offset) {
+  public void check(PixelFormat format, int imageWidth, int imageHeight, byte[] pixels) {
     Objects.requireNonNull(format, "format");
     checkDimensions(imageWidth, imageHeight);
-    int bpp = bytesPerPixel(format);
-    long expected = (long) imageWidth * imageHeight * bpp;
+    long expected = (long) imageWidth * imageHeight * bytesPerPixel(format);
     if (pixels.length != expected) {
       throw new ImageContractException(
           Reason.SIZE_MISMATCH,
           "expected " + expected + " bytes for " + imageWidth + "x" + imageHeight + " " + format
               + ", got " + pixels.length);
     }
-    int plane = width * height;
     if (channels == 3 && channelsOf(format) != 3) {
       throw new ImageContractException(
           Reason.WRONG_CHANNELS, "the model expects 3 channels, got " + format);
     }
     if (format == PixelFormat.GRAY_F32) {
-      java.nio.FloatBuffer fb =
-          java.nio.ByteBuffer.wrap(pixels).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-      fb.get(dst, offset, plane);
-      checkScaled(dst, offset);
+      java.nio.FloatBuffer fb = floats(pixels);
+      for (int i = 0; i < fb.limit(); i++) {
+        float v = fb.get(i);
+        if (!Float.isFinite(v)) {
+          throw new ImageContractException(Reason.NON_FINITE, "value " + v + " at index " + i);
+        }
+        if (v < 0f || v > 1f) {
+          throw new ImageContractException(
+              Reason.OUT_OF_RANGE, "value " + v + " at index " + i + " is outside [0, 1]");
+        }
+      }
+    }
+  }
+
+  /**
+   * Converts raw pixels into {@code dst[offset .. offset + size())}, after {@link #check}ing them:
+   * 8-bit samples are divided by 255, colour is reduced to luma when the contract has one channel,
+   * and interleaved RGB becomes planar.
+   */
+  public void toTensor(
+      PixelFormat format, int imageWidth, int imageHeight, byte[] pixels, float[] dst, int offset) {
+    check(format, imageWidth, imageHeight, pixels);
+    int plane = width * height;
+    if (format == PixelFormat.GRAY_F32) {
+      floats(pixels).get(dst, offset, plane);
       return;
     }
+    int bpp = bytesPerPixel(format);
     for (int i = 0; i < plane; i++) {
       int p = i * bpp;
       if (channels == 1) {
@@ -111,6 +131,10 @@ public record ImageContract(int width, int height, int channels) {
         }
       }
     }
+  }
+
+  private static java.nio.FloatBuffer floats(byte[] pixels) {
+    return java.nio.ByteBuffer.wrap(pixels).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
   }
 
   /** Converts a decoded image (PNG, JPEG, …) into {@code dst[offset .. offset + size())}. */

@@ -85,16 +85,20 @@ public final class ImagePreprocessor {
           "channels=" + e.getChannels() + " does not agree with pixel_format=" + format, id, null);
     }
     ByteBuffer buf = e.getPixels();
-    byte[] pixels = new byte[buf.remaining()];
-    buf.duplicate().get(pixels);
-    float[] tensor = new float[contract.size()];
+    byte[] pixels;
+    if (buf.hasArray() && buf.arrayOffset() == 0 && buf.position() == 0 && buf.remaining() == buf.array().length) {
+      pixels = buf.array(); // Avro decoded the bytes into an array of their own: no copy needed
+    } else {
+      pixels = new byte[buf.remaining()];
+      buf.duplicate().get(pixels);
+    }
     try {
-      contract.toTensor(format, e.getWidth(), e.getHeight(), pixels, tensor, 0);
+      contract.check(format, e.getWidth(), e.getHeight(), pixels);
     } catch (ImageContractException ex) {
       throw new RejectedRecordException(RejectReason.valueOf(ex.reason().name()), ex.getMessage(), id, ex);
     }
     return new ImageInput(id, e.getSource(), e.getEventTime().toEpochMilli(), e.getLabel(), e.getAnomalous(),
-        e.getAttributes(), tensor);
+        e.getAttributes(), format, pixels);
   }
 
   private ImageInput fromPng(byte[] value) {
@@ -133,13 +137,40 @@ public final class ImagePreprocessor {
       }
       throw new RejectedRecordException(RejectReason.BAD_PNG, "PNG cannot be decoded: " + ex.getMessage(), null, ex);
     }
-    float[] tensor = new float[contract.size()];
+    PixelFormat format = isGray(img) ? PixelFormat.GRAY8 : PixelFormat.RGB8;
+    byte[] pixels = format == PixelFormat.GRAY8 ? grayPixels(img) : rgbPixels(img);
     try {
-      contract.toTensor(img, tensor, 0);
+      contract.check(format, img.getWidth(), img.getHeight(), pixels);
     } catch (ImageContractException ex) {
       throw new RejectedRecordException(RejectReason.valueOf(ex.reason().name()), ex.getMessage(), null, ex);
     }
-    return new ImageInput(null, "", -1L, null, null, Map.of(), tensor);
+    return new ImageInput(null, "", -1L, null, null, Map.of(), format, pixels);
+  }
+
+  private static boolean isGray(BufferedImage img) {
+    return img.getType() == BufferedImage.TYPE_BYTE_GRAY && img.getColorModel().getNumComponents() == 1;
+  }
+
+  private static byte[] grayPixels(BufferedImage img) {
+    int[] samples = img.getRaster().getSamples(0, 0, img.getWidth(), img.getHeight(), 0, (int[]) null);
+    byte[] out = new byte[samples.length];
+    for (int i = 0; i < samples.length; i++) {
+      out[i] = (byte) samples[i];
+    }
+    return out;
+  }
+
+  /** Interleaved 8-bit RGB of any other PNG (palette, RGB, with alpha, grey with alpha); alpha is dropped. */
+  private static byte[] rgbPixels(BufferedImage img) {
+    int w = img.getWidth();
+    int[] argb = img.getRGB(0, 0, w, img.getHeight(), null, 0, w);
+    byte[] out = new byte[argb.length * 3];
+    for (int i = 0; i < argb.length; i++) {
+      out[3 * i] = (byte) (argb[i] >> 16);
+      out[3 * i + 1] = (byte) (argb[i] >> 8);
+      out[3 * i + 2] = (byte) argb[i];
+    }
+    return out;
   }
 
   private static String hex(byte[] b, int n) {

@@ -6,6 +6,7 @@ import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.internal.PendingImage;
 import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.ImageContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +92,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     long eventTime = in.eventTime() >= 0 ? in.eventTime() : record.timestamp();
     long now = context.currentSystemTimeMs();
     PendingImage p = new PendingImage(record.key(), id, in.source(), eventTime, in.label(), in.anomalous(),
-        in.attributes(), md.topic(), md.partition(), md.offset(), record.timestamp(), now, in.tensor());
+        in.attributes(), md.topic(), md.partition(), md.offset(), record.timestamp(), now, in.format(), in.pixels());
     store.put(md.offset(), p);
     if (pending.isEmpty()) {
       oldestMs = now;
@@ -104,11 +105,13 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
 
   private void flush() {
     int n = pending.size();
-    int size = scorer.contract().size();
-    float[] x = new float[n * size];
+    ImageContract contract = scorer.contract();
+    float[] x = new float[n * contract.size()];
     List<Map.Entry<Long, PendingImage>> batch = new ArrayList<>(pending.entrySet());
     for (int i = 0; i < n; i++) {
-      System.arraycopy(batch.get(i).getValue().tensor(), 0, x, i * size, size);
+      // Pixels were checked against this contract when they were read; here they only become floats.
+      PendingImage p = batch.get(i).getValue();
+      contract.toTensor(p.format(), contract.width(), contract.height(), p.pixels(), x, i * contract.size());
     }
     long t0 = System.nanoTime();
     ScoreBatch scores = scorer.score(x, n);

@@ -29,7 +29,8 @@ class ImagePreprocessorTest {
   void shouldDecodeAnAvroEventIntoTheContractTensor() {
     ImageInput in = pre.decode(Images.eventBytes("e1", 9));
     assertThat(in.id()).isEqualTo("e1");
-    assertThat(in.tensor()).containsExactly(Images.tensor(9));
+    assertThat(in.format()).isEqualTo(PixelFormat.GRAY8);
+    assertThat(in.tensor(ImageContract.GRAY_28)).containsExactly(Images.tensor(9));
     assertThat(in.label()).isEqualTo("3");
     assertThat(in.attributes()).containsEntry("line", "A");
   }
@@ -38,7 +39,23 @@ class ImagePreprocessorTest {
   void shouldDecodeAPlainPng() {
     ImageInput in = pre.decode(Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY));
     assertThat(in.id()).isNull();
-    assertThat(in.tensor()).hasSize(784);
+    assertThat(in.format()).isEqualTo(PixelFormat.GRAY8);
+    assertThat(in.pixels()).hasSize(784);
+    assertThat(in.tensor(ImageContract.GRAY_28)).hasSize(784);
+  }
+
+  @Test
+  void shouldReduceAColourPngToLumaLikeAColourEvent() throws Exception {
+    BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(0, 0, 0xFF0000);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", png);
+    ImageInput in = pre.decode(png.toByteArray());
+    assertThat(in.format()).isEqualTo(PixelFormat.RGB8);
+    assertThat(in.pixels()).hasSize(3 * 784);
+    float[] t = in.tensor(ImageContract.GRAY_28);
+    assertThat(t[0]).as("pure red in BT.601 luma").isCloseTo(0.299f, org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(t[1]).isZero();
   }
 
   @Test

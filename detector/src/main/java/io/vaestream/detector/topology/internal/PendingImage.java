@@ -1,10 +1,12 @@
 package io.vaestream.detector.topology.internal;
 
+import io.vaestream.events.PixelFormat;
 import java.util.Map;
 
 /**
  * An image read from the input topic and waiting in the batch store to be scored, with the
- * coordinates its score must carry.
+ * coordinates its score must carry. The pixels are the validated raw pixels of the event, in the
+ * model's width and height.
  */
 public record PendingImage(
     byte[] key,
@@ -19,4 +21,5 @@ public record PendingImage(
     long offset,
     long timestamp,
     long readTimeMs,
-    float[] tensor) {}
+    PixelFormat format,
+    byte[] pixels) {}

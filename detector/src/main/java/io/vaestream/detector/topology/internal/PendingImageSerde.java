@@ -1,12 +1,12 @@
 package io.vaestream.detector.topology.internal;
 
+import io.vaestream.events.PixelFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -15,14 +15,13 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Binary form of {@link PendingImage} for the batch store and its changelog. Tensors that came
- * from 8-bit pixels (every value exactly b/255) are stored as one byte per value, a quarter of the
- * float size; others as float32.
+ * Binary form of {@link PendingImage} for the batch store and its changelog: the coordinates and
+ * fields a score carries, then the pixel format and the raw pixels as they arrived (one byte per
+ * 8-bit sample; nothing is converted or rounded on the way through the store).
  */
 public final class PendingImageSerde {
-  private static final byte VERSION = 1;
-  private static final byte BYTES = 0;
-  private static final byte FLOATS = 1;
+  private static final byte VERSION = 2;
+  private static final PixelFormat[] FORMATS = PixelFormat.values();
 
   private PendingImageSerde() {}
 
@@ -34,10 +33,8 @@ public final class PendingImageSerde {
 
   static byte[] write(PendingImage p) {
     try {
-      // DataOutputStream over an exactly sized array: one copy, no per-byte synchronisation.
-      float[] t = p.tensor();
-      boolean eightBit = isEightBit(t);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + t.length * (eightBit ? 1 : 4)
+      // Sized up front so that the pixels are copied once.
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + p.pixels().length
           + (p.key() == null ? 0 : p.key().length));
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
@@ -57,19 +54,8 @@ public final class PendingImageSerde {
       out.writeLong(p.offset());
       out.writeLong(p.timestamp());
       out.writeLong(p.readTimeMs());
-      out.writeInt(t.length);
-      out.writeByte(eightBit ? BYTES : FLOATS);
-      if (eightBit) {
-        byte[] q = new byte[t.length];
-        for (int i = 0; i < t.length; i++) {
-          q[i] = (byte) Math.round(t[i] * 255f);
-        }
-        out.write(q);
-      } else {
-        ByteBuffer f = ByteBuffer.allocate(t.length * Float.BYTES);
-        f.asFloatBuffer().put(t);
-        out.write(f.array());
-      }
+      out.writeByte(p.format().ordinal());
+      writeBytes(out, p.pixels());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -81,7 +67,8 @@ public final class PendingImageSerde {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
       byte version = in.readByte();
       if (version != VERSION) {
-        throw new IllegalStateException("pending image format " + version + " is not " + VERSION);
+        throw new IllegalStateException("pending image format " + version + " is not " + VERSION
+            + "; the batch store was written by another detector version");
       }
       byte[] key = readBytes(in);
       String id = in.readUTF();
@@ -100,32 +87,13 @@ public final class PendingImageSerde {
       long offset = in.readLong();
       long timestamp = in.readLong();
       long readTime = in.readLong();
-      float[] t = new float[in.readInt()];
-      byte kind = in.readByte();
-      byte[] raw = new byte[t.length * (kind == BYTES ? 1 : Float.BYTES)];
-      in.readFully(raw);
-      if (kind == BYTES) {
-        for (int i = 0; i < t.length; i++) {
-          t[i] = (raw[i] & 0xFF) / 255f;
-        }
-      } else {
-        ByteBuffer.wrap(raw).asFloatBuffer().get(t);
-      }
+      PixelFormat format = FORMATS[in.readByte()];
+      byte[] pixels = readBytes(in);
       return new PendingImage(key, id, source, eventTime, label, anomalous, attributes, topic, partition, offset,
-          timestamp, readTime, t);
+          timestamp, readTime, format, pixels);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static boolean isEightBit(float[] t) {
-    for (float v : t) {
-      int q = Math.round(v * 255f);
-      if (q < 0 || q > 255 || q / 255f != v) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void writeNullable(DataOutputStream out, String s) throws IOException {

@@ -2,36 +2,44 @@ package io.vaestream.detector.topology.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaestream.events.PixelFormat;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PendingImageSerdeTest {
 
-  private static PendingImage image(float[] t, byte[] key, String label, Boolean anomalous) {
-    return new PendingImage(key, "id", "cam", 5L, label, anomalous, Map.of("a", "b"), "images", 2, 77L, 9L, 11L, t);
+  private static PendingImage image(PixelFormat format, byte[] pixels, byte[] key, String label, Boolean anomalous) {
+    return new PendingImage(key, "id", "cam", 5L, label, anomalous, Map.of("a", "b"), "images", 2, 77L, 9L, 11L,
+        format, pixels);
   }
 
   @Test
-  void shouldRoundTripEightBitTensorsInOneBytePerValue() {
-    float[] t = new float[784];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = (i % 256) / 255f;
+  void shouldKeepEightBitPixelsAsOneBytePerSample() {
+    byte[] px = new byte[784];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (byte) i;
     }
-    byte[] b = PendingImageSerde.write(image(t, new byte[] {1, 2}, "3", true));
+    byte[] b = PendingImageSerde.write(image(PixelFormat.GRAY8, px, new byte[] {1, 2}, "3", true));
     PendingImage back = PendingImageSerde.read(b);
-    assertThat(back.tensor()).containsExactly(t);
+    assertThat(back.format()).isEqualTo(PixelFormat.GRAY8);
+    assertThat(back.pixels()).containsExactly(px);
     assertThat(back.key()).containsExactly(1, 2);
     assertThat(back.anomalous()).isTrue();
     assertThat(back.attributes()).containsEntry("a", "b");
     assertThat(back.offset()).isEqualTo(77L);
-    assertThat(b.length).isLessThan(784 + 200);
+    assertThat(b.length).isLessThan(784 + 100);
   }
 
   @Test
-  void shouldKeepOtherTensorsExactAsFloats() {
-    float[] t = {0.1234567f, 0.5f, 1e-7f};
-    PendingImage back = PendingImageSerde.read(PendingImageSerde.write(image(t, null, null, null)));
-    assertThat(back.tensor()).containsExactly(t);
+  void shouldKeepFloatPixelsBitForBit() {
+    ByteBuffer f = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+    f.putFloat(0.1234567f).putFloat(0.5f).putFloat(1e-7f);
+    PendingImage back = PendingImageSerde.read(PendingImageSerde.write(
+        image(PixelFormat.GRAY_F32, f.array(), null, null, null)));
+    assertThat(back.format()).isEqualTo(PixelFormat.GRAY_F32);
+    assertThat(back.pixels()).containsExactly(f.array());
     assertThat(back.key()).isNull();
     assertThat(back.label()).isNull();
     assertThat(back.anomalous()).isNull();
