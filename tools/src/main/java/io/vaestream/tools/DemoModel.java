@@ -1,35 +1,57 @@
 package io.vaestream.tools;
 
+import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.data.DataSources;
+import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.model.VaeSpec;
 import io.vaestream.trainer.model.VaeTrainer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** The small MLP model that {@code demo} and {@code bench} use, trained once and cached under models/. */
+/**
+ * The models the tools train for themselves and cache under models/: the small MLP that {@code
+ * demo} and {@code bench} use, and the ones {@code bench} compares it with.
+ */
 final class DemoModel {
   /** The demo model's settings: an MLP of width 512 and latent size 16. */
   static final VaeConfig CONFIG = new VaeConfig(VaeArchitecture.MLP, 16, 1.0, 10, 128, 1e-3, 42L, 512);
 
+  /** Loads the images a model trains on; called only when the model is not cached yet. */
+  interface Images {
+    ImageDataset load() throws IOException;
+  }
+
   private DemoModel() {}
 
+  /** The demo MLP for {@code normalClass} of {@code trainData}. */
   static Path ensure(String trainData, int normalClass, int epochs) throws Exception {
     String name = "demo-" + trainData.replaceAll("[^A-Za-z0-9]+", "-") + "-" + normalClass;
+    return ensure(name, trainData, () -> DataSources.open(trainData), normalClass, CONFIG.withEpochs(epochs));
+  }
+
+  /**
+   * models/NAME/model.onnx, trained with {@code config} on the images of {@code normalClass} in
+   * {@code images} if it is not there yet.
+   */
+  static Path ensure(String name, String description, Images images, int normalClass, VaeConfig config)
+      throws Exception {
     Path dir = Path.of("models", name);
     Path file = dir.resolve("model.onnx");
     if (Files.isRegularFile(file)) {
-      System.err.println("[demo] reusing the demo model " + file);
+      System.err.println("[demo] reusing the model " + file);
       return file;
     }
-    System.err.println("[demo] training the demo model (MLP, " + epochs + " epochs on " + trainData + " class "
-        + normalClass + ")");
-    VaeConfig config = CONFIG.withEpochs(epochs);
-    TrainingRun run = new TrainingRun(trainData, Set.of(normalClass), 0.1, 1000, 0.01, config);
-    TrainingRun.Splits s = run.splits();
+    System.err.println("[demo] training " + name + " (" + config.architecture() + ", " + config.epochs()
+        + " epochs on " + description + " class " + normalClass + ")");
+    TrainingRun run = new TrainingRun(description, Set.of(normalClass), 0.1, 1000, 0.01, config);
+    TrainingRun.Splits s = run.splits(images.load());
     VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> { })
         .fit(config, s.train(), s.calibration());
     PackagedModel pkg = run.packageModel(trained, s, name, "1");
@@ -38,13 +60,8 @@ final class DemoModel {
     return pkg.write(dir);
   }
 
-  /** Multiply-adds times two per image for the demo MLP on 28×28 input: its FLOPs. */
+  /** FLOPs per image of the demo MLP on 28×28 input. */
   static long flopsPerImage() {
-    long in = 784;
-    long h1 = CONFIG.width();
-    long h2 = CONFIG.width() / 2;
-    long z = CONFIG.latentDim();
-    long macs = in * h1 + h1 * h2 + 2 * h2 * z + z * h2 + h2 * h1 + h1 * in;
-    return 2 * macs;
+    return VaeSpec.of(CONFIG, ImageContract.GRAY_28).flopsPerImage();
   }
 }

@@ -51,6 +51,8 @@ final class DetectorProcess implements AutoCloseable {
     all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
     Files.createDirectories(log.toAbsolutePath().getParent());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    // A tool stopped with Ctrl-C or SIGTERM takes its detector with it.
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "stop-detector-" + p.pid()));
     return new DetectorProcess(p, port, log);
   }
 

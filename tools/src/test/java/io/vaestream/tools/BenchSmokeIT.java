@@ -23,10 +23,14 @@ class BenchSmokeIT {
         "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
     Path report = dir.resolve("benchmarks.md");
     int code = VaestreamApp.commandLine().execute("bench", "--records", "400", "--latency-seconds", "1",
-        "--out", report.toString());
+        "--compare-models", "mlp-28", "--scaling-partitions", "2", "--scaling-threads", "1",
+        "--scaling-instances", "1,2", "--batch-sizes", "1,64", "--out", report.toString());
     assertThat(code).isZero();
     String md = Files.readString(report);
-    assertThat(md).contains("## Throughput", "ceiling (no inference)", "detector (batch 64)",
-        "per-record baseline (batch 1)", "scorer alone", "GFLOP/s", "## Latency", "## Memory", "## Where the time goes");
+    assertThat(md).contains("## Throughput", "(a) ceiling (no inference)", "(b) detector (batch 64)",
+        "(c) per-record baseline (batch 1)", "scorer alone", "GFLOP/s", "## Latency", "## Memory",
+        "## Where the time goes", "## Batch size", "## Cost against model and image size", "| mlp-28 | 2.2 |",
+        "## Scaling", "| 2 | 1 | 2 |");
+    assertThat(md).as("no run came back empty").doesNotContain("| 0 |");
   }
 }

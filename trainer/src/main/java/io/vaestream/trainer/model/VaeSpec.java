@@ -26,6 +26,38 @@ public record VaeSpec(
     decoder = List.copyOf(decoder);
   }
 
+  /**
+   * Floating-point operations of one image through the served graph (encoder, both heads,
+   * decoder), counting a multiply-add as two. Activations and the score are not counted.
+   */
+  public long flopsPerImage() {
+    long[] side = {contract.height(), contract.width()};
+    long flops = flops(encoder, side) + flops(List.of(meanHead, logVarHead), side);
+    return flops + flops(decoder, side);
+  }
+
+  private static long flops(List<LayerSpec> layers, long[] side) {
+    long total = 0;
+    for (LayerSpec l : layers) {
+      if (l instanceof Dense d) {
+        total += 2L * d.in() * d.out();
+      } else if (l instanceof Conv c) {
+        side[0] = (side[0] + 2L * c.pad() - c.kernel()) / c.stride() + 1;
+        side[1] = (side[1] + 2L * c.pad() - c.kernel()) / c.stride() + 1;
+        total += 2L * c.kernel() * c.kernel() * c.in() * c.out() * side[0] * side[1];
+      } else if (l instanceof Deconv d) {
+        // Every input pixel scatters a k×k×out patch per input channel.
+        total += 2L * d.kernel() * d.kernel() * d.in() * d.out() * side[0] * side[1];
+        side[0] = d.stride() * (side[0] - 1) + d.kernel() - 2L * d.pad();
+        side[1] = d.stride() * (side[1] - 1) + d.kernel() - 2L * d.pad();
+      } else if (l instanceof Reshape r && r.dims().length == 3) {
+        side[0] = r.dims()[1];
+        side[1] = r.dims()[2];
+      }
+    }
+    return total;
+  }
+
   /** Builds the architecture named in {@code config} for images of {@code contract}. */
   public static VaeSpec of(VaeConfig config, ImageContract contract) {
     return switch (config.architecture()) {

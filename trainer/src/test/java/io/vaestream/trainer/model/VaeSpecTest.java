@@ -1,0 +1,43 @@
+package io.vaestream.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaestream.schemas.ImageContract;
+import org.junit.jupiter.api.Test;
+
+class VaeSpecTest {
+  private static VaeConfig config(VaeArchitecture arch, int width) {
+    return new VaeConfig(arch, 16, 1.0, 1, 128, 1e-3, 42L, width);
+  }
+
+  @Test
+  void shouldCountTheFlopsOfTheServedMlp() {
+    VaeSpec spec = VaeSpec.of(config(VaeArchitecture.MLP, 512), ImageContract.GRAY_28);
+    long macs = 784 * 512 + 512 * 256 // encoder
+        + 2 * 256 * 16 // μ and log σ² heads
+        + 16 * 256 + 256 * 512 + 512 * 784; // decoder
+    assertThat(spec.flopsPerImage()).isEqualTo(2 * macs);
+  }
+
+  @Test
+  void shouldFollowTheFeatureMapsThroughTheConvolutions() {
+    VaeSpec spec = VaeSpec.of(config(VaeArchitecture.CONV, 32), ImageContract.GRAY_28);
+    long macs = 9 * 1 * 32 * 14 * 14 // conv1, 28 -> 14
+        + 9 * 32 * 64 * 7 * 7 // conv2, 14 -> 7
+        + 64 * 7 * 7 * 256 // enc3
+        + 2 * 256 * 16 // heads
+        + 16 * 256 + 256 * 64 * 7 * 7 // dec1, dec2
+        + 16 * 64 * 32 * 7 * 7 // deconv1 scatters from 7x7, -> 14
+        + 16 * 32 * 1 * 14 * 14; // deconv2 scatters from 14x14, -> 28
+    assertThat(spec.flopsPerImage()).isEqualTo(2 * macs);
+  }
+
+  @Test
+  void shouldGrowTheMlpWithTheImage() {
+    VaeConfig c = config(VaeArchitecture.MLP, 512);
+    long small = VaeSpec.of(c, ImageContract.GRAY_28).flopsPerImage();
+    long large = VaeSpec.of(c, new ImageContract(128, 128, 1)).flopsPerImage();
+    // Only the first and the last layer see the image: 2 × 2 × 512 × (16384 − 784) more.
+    assertThat(large - small).isEqualTo(4L * 512 * (128 * 128 - 784));
+  }
+}
