@@ -2,6 +2,7 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.DetectorApp;
 import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.metrics.DetectorMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -84,16 +85,7 @@ final class DetectorProcess implements AutoCloseable {
 
   /** VmRSS of the process in bytes, from /proc; NaN where there is no /proc. */
   double residentBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Double.parseDouble(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // gone, or not Linux
-    }
-    return Double.NaN;
+    return DetectorMetrics.residentBytes(Long.toString(process.pid()));
   }
 
   /** Sends SIGTERM and waits for the graceful shutdown; returns the exit code (143 = ended by SIGTERM). */

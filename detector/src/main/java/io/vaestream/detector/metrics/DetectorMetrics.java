@@ -90,10 +90,15 @@ public final class DetectorMetrics {
         .description("ONNX Runtime tensors and results created").register(registry);
   }
 
-  /** VmRSS from /proc/self/status in bytes; NaN where there is no /proc (not Linux). */
+  /** VmRSS of this process in bytes; NaN where there is no /proc (not Linux). */
   static double residentBytes() {
+    return residentBytes("self");
+  }
+
+  /** VmRSS of process {@code pid} ("self" for this one) in bytes; NaN when it is gone or not on Linux. */
+  public static double residentBytes(String pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Double.parseDouble(line.replaceAll("[^0-9]", "")) * 1024;
         }
