@@ -144,6 +144,13 @@ final class BenchCommand implements Callable<Integer> {
       if (sections.contains(Section.core) || sections.contains(Section.batch)) {
         ImageDataset test = core.testImages(10_000);
         String input = preload("bench-images", partitions, test, records);
+        // The first runs in a fresh JVM are slower (JIT, class loading); warm up before measuring.
+        for (int i = 0; i < 2; i++) {
+          throughput(new Trial("warm-up, ceiling (not reported)", input, records, models.get(core.name()),
+              () -> new NoopScorer(core.contract()), batch, threads, 1, null));
+          throughput(new Trial("warm-up, detector (not reported)", input, records, models.get(core.name()),
+              () -> onnx(models.get(core.name())), batch, threads, 1, null));
+        }
         if (sections.contains(Section.core)) {
           md.append(coreSection(core, models.get(core.name()), test, input));
         }
@@ -193,7 +200,8 @@ final class BenchCommand implements Callable<Integer> {
     return "# Benchmarks\n\nReproduce with:\n\n```\n" + cmd + "\n```\n\n"
         + String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s. Broker, producer, detector(s) and consumer all "
             + "run in this one JVM on this machine. Records are Fashion-MNIST test images sent as Avro ImageEvents "
-            + "(8-bit grey), read back with `read_committed`; `%s`, commit.interval.ms %s. Core model: %s.%n%n",
+            + "(8-bit grey), read back with `read_committed`; `%s`, commit.interval.ms %s. Core model: %s. Before the first "
+            + "measurement the JVM is warmed up with two unreported runs each of the ceiling and the detector.%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"),
         guarantee, commitIntervalMs == null ? "100" : commitIntervalMs, core.describe());
   }
