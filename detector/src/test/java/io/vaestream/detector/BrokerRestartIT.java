@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.config.DetectorConfig;
-import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.embedded.EmbeddedKafka;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +38,7 @@ class BrokerRestartIT {
       kafka.createTopics(2, TestDetectors.topics("r"));
       Map<String, Object> p = TestDetectors.settings(bootstrap, TinyVaeModel.write(dir.resolve("m"), 0.48), "r",
           dir.resolve("state"));
-      Thread sender = new Thread(() -> produce(bootstrap), "restart-it-producer");
+      Thread sender = new Thread(() -> TestDetectors.sendPaced(bootstrap, TestDetectors.images("r"), "r", EVENTS, 250), "restart-it-producer");
       try (Detector d = Detector.start(new DetectorConfig(p));
           ScoreTally tally = new ScoreTally(bootstrap, TestDetectors.scores("r"))) {
         sender.start();
@@ -63,21 +57,5 @@ class BrokerRestartIT {
     }
     assertThat(perId).hasSize(EVENTS);
     assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
-  }
-
-  private static void produce(String bootstrap) {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.LINGER_MS_CONFIG, 5),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < EVENTS; i++) {
-        long wait = t0 + i * 4_000_000L - System.nanoTime();
-        if (wait > 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
-        }
-        p.send(new ProducerRecord<>(TestDetectors.images("r"), ("r" + i).getBytes(StandardCharsets.UTF_8), Images.eventBytes("r" + i, i)));
-      }
-    }
   }
 }

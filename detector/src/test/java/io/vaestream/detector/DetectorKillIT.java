@@ -3,21 +3,16 @@ package io.vaestream.detector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
+import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,7 +50,7 @@ class DetectorKillIT {
     Map<String, Integer> perInput;
     Map<String, Integer> perId;
     Process current = start(args, dir.resolve("run-0.log"));
-    Thread sender = new Thread(() -> produce(kafka.bootstrapServers(), images), "kill-it-producer");
+    Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), images, "k", EVENTS, RATE), "kill-it-producer");
     try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), scores)) {
       perInput = c.perInput;
       perId = c.perId;
@@ -103,7 +98,7 @@ class DetectorKillIT {
     Map<String, Integer> perId;
     Process victim = start(a, dir.resolve("a.log"));
     Process survivor = start(b, dir.resolve("b.log"));
-    Thread sender = new Thread(() -> produce(kafka.bootstrapServers(), images), "pair-it-producer");
+    Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), images, "k", EVENTS, RATE), "pair-it-producer");
     try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), scores)) {
       perInput = c.perInput;
       perId = c.perId;
@@ -136,22 +131,4 @@ class DetectorKillIT {
     cmd.addAll(args);
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
-
-  private static void produce(String bootstrap, String topic) {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.LINGER_MS_CONFIG, 5),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < EVENTS; i++) {
-        // A steady rate, so that every kill lands mid-stream.
-        long wait = t0 + i * (1_000_000_000L / RATE) - System.nanoTime();
-        if (wait > 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
-        }
-        p.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8), Images.eventBytes("k" + i, i)));
-      }
-    }
-  }
-
 }

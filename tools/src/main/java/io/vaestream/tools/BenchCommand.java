@@ -31,6 +31,7 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -141,8 +142,8 @@ final class BenchCommand implements Callable<Integer> {
     kafka = EmbeddedKafka.start();
     try {
       md.append(header(core));
+      ImageDataset test = core.testImages(10_000);
       if (sections.contains(Section.core) || sections.contains(Section.batch)) {
-        ImageDataset test = core.testImages(10_000);
         String input = preload("bench-images", partitions, test, records);
         // The first runs in a fresh JVM are slower (JIT, class loading); warm up before measuring.
         for (int i = 0; i < 2; i++) {
@@ -162,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         md.append(modelsSection(compared, models));
       }
       if (sections.contains(Section.scaling)) {
-        md.append(scalingSection(core, models.get(core.name()), core.testImages(10_000)));
+        md.append(scalingSection(core, models.get(core.name()), test));
       }
       md.append("\nAnalysis of these figures, the targets and what would close the gaps: [benchmarks-notes.md]"
           + "(benchmarks-notes.md).\n");
@@ -501,6 +502,7 @@ final class BenchCommand implements Callable<Integer> {
     int count = (int) Math.max(1, rate * (latencySeconds + latencyWarmupSeconds));
     List<Double> lat = new ArrayList<>();
     int received = 0;
+    Deserializer<AnomalyScore> scores = AvroSerdes.anomalyScore().deserializer();
     try (Detector d = Detector.start(new DetectorConfig(config("bench-" + input, input, output, model, batch, threads)),
             onnx(model));
         KafkaConsumer<byte[], byte[]> c = ScoreConsumers.open(kafka.bootstrapServers(), output, true, "bench")) {
@@ -516,7 +518,7 @@ final class BenchCommand implements Callable<Integer> {
       while (received < count && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
           received++;
-          AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(output, r.value());
+          AnomalyScore s = scores.deserialize(output, r.value());
           if (s.getEventTime().toEpochMilli() >= warmEnd) {
             lat.add((double) (s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli()));
           }

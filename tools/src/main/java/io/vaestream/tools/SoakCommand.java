@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -189,8 +190,9 @@ final class SoakCommand implements Callable<Integer> {
     private final BitSet[] seen;
     private final String topic;
     private final Deserializer<AnomalyScore> scores = AvroSerdes.anomalyScore().deserializer();
-    private final List<Double> window = new ArrayList<>();
-    private final List<Double> all = new ArrayList<>();
+    // Millisecond latencies up to an hour, 3 significant digits: constant memory for millions of scores.
+    private final Histogram window = new Histogram(3_600_000L, 3);
+    private final Histogram all = new Histogram(3_600_000L, 3);
     long scored;
     long duplicates;
     long lastNanos;
@@ -223,9 +225,9 @@ final class SoakCommand implements Callable<Integer> {
           fifthNanos = lastNanos;
         }
         if (s.getEventId().startsWith("soak-")) {
-          double ms = s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli();
-          window.add(ms);
-          all.add(ms);
+          long ms = Math.max(0, s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli());
+          window.recordValue(Math.min(ms, window.getHighestTrackableValue()));
+          all.recordValue(Math.min(ms, all.getHighestTrackableValue()));
         }
       }
     }
@@ -241,10 +243,14 @@ final class SoakCommand implements Callable<Integer> {
 
     /** p50 and p99 of the latencies since the last call; NaN when there were none. */
     double[] takeWindow() {
-      double[] v = window.stream().mapToDouble(Double::doubleValue).toArray();
-      window.clear();
-      return v.length == 0 ? new double[] {Double.NaN, Double.NaN}
-          : new double[] {Metrics.quantile(v, 0.5), Metrics.quantile(v, 0.99)};
+      double[] q = quantiles(window);
+      window.reset();
+      return q;
+    }
+
+    private static double[] quantiles(Histogram h) {
+      return h.getTotalCount() == 0 ? new double[] {Double.NaN, Double.NaN}
+          : new double[] {h.getValueAtPercentile(50), h.getValueAtPercentile(99)};
     }
   }
 
@@ -276,10 +282,8 @@ final class SoakCommand implements Callable<Integer> {
         return;
       }
       PrometheusText m = detector.metrics();
-      double[] lat = latency ? tally.takeWindow() : new double[] {Double.NaN, Double.NaN};
-      if (!latency) {
-        tally.takeWindow();
-      }
+      double[] window = tally.takeWindow();
+      double[] lat = latency ? window : new double[] {Double.NaN, Double.NaN};
       Sample s = new Sample((System.nanoTime() - start) / 1e9, phase, sent.get(), tally.scored,
           m.sum("jvm_memory_used_bytes", "area=\"heap\""), m.sum("jvm_memory_committed_bytes", "area=\"heap\""),
           m.sum("jvm_memory_used_bytes", "area=\"nonheap\""), m.sum("jvm_buffer_memory_used_bytes", "id=\"direct\""),
@@ -337,11 +341,10 @@ final class SoakCommand implements Callable<Integer> {
     md.append(String.format(Locale.ROOT, "| ONNX Runtime tensors and results open | at most %.0f at any sample "
             + "(one input tensor and one result while a batch runs; 0 between batches); %.0f created and closed "
             + "in all |%n", maxOpen, last.onnxAllocated()));
-    double[] lat = tally.all.stream().mapToDouble(Double::doubleValue).toArray();
-    if (lat.length > 0) {
-      md.append(String.format(Locale.ROOT, "| event-to-score latency, steady phase | p50 %.0f ms, p99 %.0f ms, "
-          + "max %.0f ms over %d scores |%n", Metrics.quantile(lat, 0.5), Metrics.quantile(lat, 0.99),
-          Metrics.quantile(lat, 1.0), lat.length));
+    if (tally.all.getTotalCount() > 0) {
+      md.append(String.format(Locale.ROOT, "| event-to-score latency, steady phase | p50 %d ms, p99 %d ms, "
+          + "max %d ms over %d scores |%n", tally.all.getValueAtPercentile(50), tally.all.getValueAtPercentile(99),
+          tally.all.getMaxValue(), tally.all.getTotalCount()));
     }
     md.append(String.format(Locale.ROOT, "| detector exit on SIGTERM | %d%s |%n%n", exit,
         exit == 143 || exit == 0 ? " (graceful: Streams closed and committed)" : ""));

@@ -1,9 +1,15 @@
 package io.vaestream.detector.testing;
 
 import io.vaestream.detector.config.DetectorConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Settings of an in-process test detector on the topics {@code PREFIX-images}, {@code -scores}, … */
@@ -37,5 +43,27 @@ public final class TestDetectors {
     p.put(DetectorConfig.HTTP_PORT, 0);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     return p;
+  }
+
+  /**
+   * Sends {@code events} image events (ids and keys {@code PREFIX + i}) at a steady {@code rate}
+   * per second, one request in flight and no idempotence, so that faults land mid-stream and
+   * every send is an ordinary produce request.
+   */
+  public static void sendPaced(String bootstrap, String topic, String prefix, int events, int rate) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrap, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.LINGER_MS_CONFIG, 5),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < events; i++) {
+        long wait = t0 + i * (1_000_000_000L / rate) - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        p.send(new ProducerRecord<>(topic, (prefix + i).getBytes(StandardCharsets.UTF_8),
+            Images.eventBytes(prefix + i, i)));
+      }
+    }
   }
 }
