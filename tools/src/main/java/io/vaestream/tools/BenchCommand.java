@@ -440,7 +440,9 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     double seconds = (last - start) / 1e9;
-    double steady = seen > 1 ? (seen - 1) / ((last - first) / 1e9) : 0;
+    // A tiny run can deliver every score in one poll; its "steady" rate would be meaningless (and
+    // the latency runs derive their rate from it), so under 100 ms the overall rate stands in.
+    double steady = seen > 1 && last - first >= 100_000_000L ? (seen - 1) / ((last - first) / 1e9) : seen / seconds;
     Run r = new Run(trial.name(), seen, seconds, steady);
     log("%-44s %6d records in %6.1f s: %7.0f/s overall, %7.0f/s steady", trial.name(), seen, seconds, r.perSecond(),
         steady);
