@@ -11,8 +11,12 @@ import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.DetectorTopology;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +34,12 @@ public final class Detector implements AutoCloseable {
   private final HttpEndpoints http;
   private final DetectorMetrics metrics;
   private final AutoCloseable processMetrics;
+  private final ExecutorService inference;
 
   private Detector(Scorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics) {
+      AutoCloseable processMetrics, ExecutorService inference) {
     this.scorer = scorer;
+    this.inference = inference;
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
@@ -55,6 +61,7 @@ public final class Detector implements AutoCloseable {
 
   /** Starts streaming with a scorer the caller opened; the detector closes it. For benchmarks. */
   public static Detector start(DetectorConfig config, Scorer scorer) throws IOException {
+    ExecutorService inference = config.inferencePipelined() ? inferenceThreads(config) : null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
@@ -62,7 +69,8 @@ public final class Detector implements AutoCloseable {
         metrics.bindNativeObjects(onnx.nativeObjects());
       }
       KafkaStreams streams = new KafkaStreams(
-          DetectorTopology.build(new StreamsBuilder(), config, scorer, metrics),
+          DetectorTopology.build(new StreamsBuilder(), config, scorer, metrics,
+              inference != null ? inference : Runnable::run),
           DetectorTopology.properties(config, metrics));
       new KafkaStreamsMetrics(streams).bindTo(registry);
       streams.setUncaughtExceptionHandler(e -> {
@@ -77,16 +85,31 @@ public final class Detector implements AutoCloseable {
               () -> streams.state() == KafkaStreams.State.RUNNING);
       AutoCloseable processMetrics = metrics.bindProcessMetrics();
       streams.start();
-      LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms",
+      LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}",
           config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
           config.getString(DetectorConfig.PROCESSING_GUARANTEE),
           scorer instanceof OnnxScorer o ? o.device() : scorer.getClass().getSimpleName(), config.batchMaxSize(),
-          config.batchMaxWaitMs());
-      return new Detector(scorer, streams, http, metrics, processMetrics);
+          config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread");
+      return new Detector(scorer, streams, http, metrics, processMetrics, inference);
     } catch (RuntimeException | IOException e) {
+      if (inference != null) {
+        inference.shutdownNow();
+      }
       scorer.close();
       throw e;
     }
+  }
+
+  /** One inference thread per stream thread: each task has at most one batch in flight. */
+  private static ExecutorService inferenceThreads(DetectorConfig config) {
+    int streamThreads = Integer.parseInt(String.valueOf(
+        config.passThrough().getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)).trim());
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(Math.max(1, streamThreads), r -> {
+      Thread t = new Thread(r, "vaestream-inference-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   public KafkaStreams streams() {
@@ -111,6 +134,10 @@ public final class Detector implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (inference != null) {
+      // Streams is closed: its processors have waited for their batches, so nothing runs here.
+      inference.shutdown();
     }
     scorer.close();
     try {

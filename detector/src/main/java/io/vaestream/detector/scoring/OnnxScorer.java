@@ -9,6 +9,8 @@ import io.vaestream.schemas.GoldenSamples;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,12 @@ public final class OnnxScorer implements Scorer {
   private final Map<String, String> metadata;
   private final String device;
   private final NativeObjects nativeObjects = new NativeObjects();
+  /**
+   * Each scoring thread's input buffer, off the heap and in native order, which ONNX Runtime reads
+   * in place. A heap array would be copied into a fresh direct buffer on every call: zeroed pages
+   * and a Cleaner per batch (6 % of the detector's CPU in the profile before this buffer).
+   */
+  private final ThreadLocal<FloatBuffer> inputs = ThreadLocal.withInitial(() -> direct(0));
   private volatile double threshold;
 
   private OnnxScorer(SessionOptions options, OrtSession session, String device) throws OrtException {
@@ -101,14 +109,25 @@ public final class OnnxScorer implements Scorer {
 
   @Override
   public ScoreBatch score(float[] tensors, int count) {
-    try (var in = nativeObjects.track(OnnxTensor.createTensor(env,
-            FloatBuffer.wrap(tensors, 0, count * contract.size()), contract.shape(count)));
+    int n = count * contract.size();
+    FloatBuffer input = inputs.get();
+    if (input.capacity() < n) {
+      input = direct(n);
+      inputs.set(input);
+    }
+    input.clear();
+    input.put(tensors, 0, n).flip();
+    try (var in = nativeObjects.track(OnnxTensor.createTensor(env, input, contract.shape(count)));
         var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()), SCORE_OUTPUTS))) {
       return new ScoreBatch(floats(out.value(), ModelFormat.RECONSTRUCTION_ERROR), floats(out.value(), ModelFormat.KL),
           floats(out.value(), ModelFormat.SCORE));
     } catch (OrtException e) {
       throw new ScorerException("ONNX Runtime failed to score a batch of " + count + ": " + e.getMessage(), e);
     }
+  }
+
+  private static FloatBuffer direct(int floats) {
+    return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   /** The ONNX Runtime tensors and results this scorer has created and closed. */

@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,26 +40,42 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch is scored when it reaches {@code maxBatch} images, or when its oldest image has
  * waited {@code maxWait} (a wall-clock punctuation).
+ *
+ * <p>A full batch is scored on the {@code inference} executor while this (stream) thread goes on
+ * reading, decoding and storing the next one: Kafka work and inference overlap on two cores. At
+ * most one batch per task is in flight, and its scores are forwarded, in offset order, from this
+ * thread (on the next record, the next punctuation, or before the next batch goes out). Its images
+ * stay in the store until then, so a crash or a rebalance with a batch in flight loses nothing and
+ * forwards nothing twice. A batch cut by the timer means the input is slow, so there is nothing to
+ * overlap with: it is scored and forwarded at once. With a direct executor every batch is scored
+ * on the stream thread.
  */
 final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[], AnomalyScore> {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScoringProcessor.class);
+
+  /** A batch handed to the inference executor, with the images it scores. */
+  private record InFlight(List<PendingImage> images, CompletableFuture<ScoreBatch> scores) {}
 
   private final String storeName;
   private final Scorer scorer;
   private final int maxBatch;
   private final Duration maxWait;
   private final DetectorMetrics metrics;
+  private final Executor inference;
   private final TreeMap<Long, PendingImage> pending = new TreeMap<>();
   private ProcessorContext<byte[], AnomalyScore> context;
   private KeyValueStore<Long, PendingImage> store;
   private long oldestMs;
+  private InFlight inFlight;
 
-  BatchScoringProcessor(String storeName, Scorer scorer, int maxBatch, Duration maxWait, DetectorMetrics metrics) {
+  BatchScoringProcessor(String storeName, Scorer scorer, int maxBatch, Duration maxWait, DetectorMetrics metrics,
+      Executor inference) {
     this.storeName = storeName;
     this.scorer = scorer;
     this.maxBatch = maxBatch;
     this.maxWait = maxWait;
     this.metrics = metrics;
+    this.inference = inference;
   }
 
   @Override
@@ -76,8 +94,14 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       oldestMs = 0;
     }
     context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (!pending.isEmpty() && now - oldestMs >= maxWait.toMillis()) {
-        flush();
+      if (pending.isEmpty()) {
+        // Nothing to read meanwhile: the batch in flight (if any) is the last one, forward it now.
+        forward(inFlight);
+      } else if (now - oldestMs >= maxWait.toMillis()) {
+        submit();
+        forward(inFlight);
+      } else {
+        forwardIfDone();
       }
     });
   }
@@ -98,28 +122,54 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       oldestMs = now;
     }
     pending.put(md.offset(), p);
+    forwardIfDone();
     if (pending.size() >= maxBatch) {
-      flush();
+      submit();
     }
   }
 
-  private void flush() {
+  /** Hands the pending images to the inference executor, once the batch before them is forwarded. */
+  private void submit() {
+    forward(inFlight);
     int n = pending.size();
     ImageContract contract = scorer.contract();
     float[] x = new float[n * contract.size()];
-    List<Map.Entry<Long, PendingImage>> batch = new ArrayList<>(pending.entrySet());
+    List<PendingImage> batch = new ArrayList<>(pending.values());
     for (int i = 0; i < n; i++) {
       // Pixels were checked against this contract when they were read; here they only become floats.
-      PendingImage p = batch.get(i).getValue();
+      PendingImage p = batch.get(i);
       contract.toTensor(p.format(), contract.width(), contract.height(), p.pixels(), x, i * contract.size());
     }
-    long t0 = System.nanoTime();
-    ScoreBatch scores = scorer.score(x, n);
-    metrics.batch(n, Duration.ofNanos(System.nanoTime() - t0));
+    pending.clear();
+    inFlight = new InFlight(batch, CompletableFuture.supplyAsync(() -> {
+      long t0 = System.nanoTime();
+      ScoreBatch scores = scorer.score(x, n);
+      metrics.batch(n, Duration.ofNanos(System.nanoTime() - t0));
+      return scores;
+    }, inference));
+    // A direct executor has scored it already.
+    forwardIfDone();
+  }
+
+  private void forwardIfDone() {
+    if (inFlight != null && inFlight.scores().isDone()) {
+      forward(inFlight);
+    }
+  }
+
+  /** Waits for {@code f} (if any), forwards its scores and deletes its images from the store. */
+  private void forward(InFlight f) {
+    if (f == null) {
+      return;
+    }
+    inFlight = null;
+    ScoreBatch scores = await(f.scores());
+    List<PendingImage> batch = f.images();
+    int n = batch.size();
     double threshold = scorer.threshold();
     long now = context.currentSystemTimeMs();
     for (int i = 0; i < n; i++) {
-      PendingImage p = batch.get(i).getValue();
+      PendingImage p = batch.get(i);
       double score = scores.score()[i];
       boolean anomalous = score > threshold;
       AnomalyScore s = AnomalyScore.newBuilder()
@@ -144,12 +194,39 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
           .build();
       context.forward(new Record<>(p.key(), s, p.timestamp()));
       metrics.scored(score, anomalous);
-      store.delete(batch.get(i).getKey());
+      store.delete(p.offset());
       if (anomalous) {
         LOG.debug("anomaly {} from {}-{}@{}: score {} > {}", p.id(), p.topic(), p.partition(), p.offset(), score,
             threshold);
       }
     }
-    pending.clear();
+  }
+
+  /** The scores, or the scorer's own exception on this thread (the thread is replaced; images stay stored). */
+  private static ScoreBatch await(CompletableFuture<ScoreBatch> scores) {
+    try {
+      return scores.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A batch still in flight is waited for but not forwarded: its images are in the store, which
+   * commits with this task, so whoever owns the task next scores them.
+   */
+  @Override
+  public void close() {
+    if (inFlight != null) {
+      try {
+        inFlight.scores().join();
+      } catch (CompletionException e) {
+        LOG.debug("a batch in flight at close failed; its images stay in the store", e);
+      }
+      inFlight = null;
+    }
   }
 }

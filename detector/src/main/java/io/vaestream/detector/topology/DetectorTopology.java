@@ -11,6 +11,7 @@ import io.vaestream.schemas.AvroSerdes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -40,7 +41,17 @@ public final class DetectorTopology {
 
   private DetectorTopology() {}
 
+  /** The graph with inference on the stream thread (deterministic, for {@code TopologyTestDriver}). */
   public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics) {
+    return build(builder, config, scorer, metrics, Runnable::run);
+  }
+
+  /**
+   * The graph; full batches are scored on {@code inference} while the stream thread reads on
+   * ({@code Runnable::run} scores on the stream thread).
+   */
+  public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
+      Executor inference) {
     builder.addStateStore(Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(BATCH_STORE), Serdes.Long(), PendingImageSerde.serde())
         .withCachingEnabled()
@@ -55,7 +66,7 @@ public final class DetectorTopology {
     KStream<byte[], AnomalyScore> scores = builder
         .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
         .process(() -> new BatchScoringProcessor(BATCH_STORE, scorer, config.batchMaxSize(),
-            Duration.ofMillis(config.batchMaxWaitMs()), metrics), Named.as("score-batches"), BATCH_STORE);
+            Duration.ofMillis(config.batchMaxWaitMs()), metrics, inference), Named.as("score-batches"), BATCH_STORE);
     scores.to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("scores"));
     scores.filter((k, s) -> s.getIsAnomaly(), Named.as("flagged"))
         .to(config.anomaliesTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("anomalies"));

@@ -63,4 +63,15 @@ class DetectorConfigTest {
     assertThat(c.streamsProperties().get("producer.linger.ms")).isEqualTo("20");
     assertThat(c.streamsProperties().get("security.protocol")).isEqualTo("SASL_SSL");
   }
+
+  @Test
+  void shouldPollNoLongerThanAnImageMayWaitForItsBatch() {
+    DetectorConfig c = DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", "batch.max.wait.ms", "8"));
+    assertThat(c.streamsProperties().get("poll.ms")).isEqualTo(8L);
+    assertThat(c.inferencePipelined()).isTrue();
+    DetectorConfig overridden = DetectorConfig.load(null, Map.of(),
+        Map.of("model.path", "m", "poll.ms", "50", "inference.pipelined", "false"));
+    assertThat(overridden.streamsProperties().get("poll.ms")).isEqualTo("50");
+    assertThat(overridden.inferencePipelined()).isFalse();
+  }
 }
