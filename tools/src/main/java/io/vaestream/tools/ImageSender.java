@@ -84,14 +84,20 @@ final class ImageSender {
     return acked.get();
   }
 
-  /** Image {@code n} of {@code d} (counted round the data set) as an 8-bit grey event. */
-  static ImageEvent event(ImageDataset d, int n, String id, Set<Integer> normal) {
-    int i = n % d.size();
+  /** Image {@code i} of {@code d} as the 8-bit grey pixels that are sent. */
+  static byte[] pixels(ImageDataset d, int i) {
     float[] t = d.image(i);
     byte[] px = new byte[t.length];
     for (int k = 0; k < t.length; k++) {
       px[k] = (byte) Math.round(t[k] * 255f);
     }
+    return px;
+  }
+
+  /** Image {@code n} of {@code d} (counted round the data set) as an 8-bit grey event. */
+  static ImageEvent event(ImageDataset d, int n, String id, Set<Integer> normal) {
+    int i = n % d.size();
+    byte[] px = pixels(d, i);
     int label = d.label(i);
     return ImageEvent.newBuilder()
         .setId(id)

@@ -22,15 +22,20 @@ class BenchSmokeIT {
     Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
         "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
     Path report = dir.resolve("benchmarks.md");
-    int code = VaestreamApp.commandLine().execute("bench", "--records", "400", "--latency-seconds", "1",
-        "--compare-models", "mlp-28", "--scaling-partitions", "2", "--scaling-threads", "1",
-        "--scaling-instances", "1,2", "--batch-sizes", "1,64", "--out", report.toString());
+    int code = VaestreamApp.commandLine().execute("bench", "--records", "400", "--repeat", "1", "--latency-seconds",
+        "1", "--latency-commit-intervals", "100", "--compare-models", "mlp-28", "--scaling-partitions", "2",
+        "--scaling-threads", "1", "--scaling-instances", "1,2", "--batch-sizes", "1,64", "--out", report.toString());
     assertThat(code).isZero();
     String md = Files.readString(report);
-    assertThat(md).contains("## Throughput", "(a) ceiling (no inference)", "(b) detector (batch 64)",
-        "(c) per-record baseline (batch 1)", "scorer alone", "GFLOP/s", "## Latency", "## Memory",
+    assertThat(md).contains("## Throughput", "(a) ceiling: same graph and serdes, no inference",
+        "(b) detector: batches of 64, pipelined inference", "(b') detector: batches of 64, inference on the stream thread",
+        "(c) per-record baseline", "scorer alone", "GFLOP/s", "## Latency", "| 100 | 25% of", "## Memory",
         "## Where the time goes", "## Batch size", "## Cost against model and image size", "| mlp-28 | 2.2 |",
         "## Scaling", "| 2 | 1 | 2 |");
-    assertThat(md).as("no run came back empty").doesNotContain("| 0 |");
+    assertThat(md.lines().filter(l -> l.startsWith("| (") || l.startsWith("| mlp-28")))
+        .as("no throughput run came back empty").isNotEmpty().noneMatch(l -> l.contains("| 0 |"));
+    assertThat(md.lines().filter(l -> l.startsWith("| 100 | ")))
+        .as("every latency run has scores").hasSize(3)
+        .allMatch(l -> Integer.parseInt(l.split("\\|")[9].trim()) > 0);
   }
 }
