@@ -54,6 +54,8 @@ public final class ModelFormat {
 
   public static final String GOLDEN = "vaestream.golden";
   public static final String PARITY = "vaestream.parity";
+  /** How the weights are stored; absent for float32 models. */
+  public static final String QUANTIZATION = "vaestream.quantization";
 
   private ModelFormat() {}
 }

@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
       "  core     (a) the ceiling (same graph and serdes, no inference), (b) the detector, (c) one inference",
       "           call per record, (d) the scorer alone, (e) the machine's matrix-multiply rate; latency at",
       "           25/50/90% of the detector's maximum load, a JFR profile, memory;",
-      "  models   (a)-(d) for the MLP at 28x28, 64x64 and 128x128 and the convolutional VAE;",
+      "  models   (a)-(d) for the MLP at 28x28 (float and int8), 64x64 and 128x128 and the convolutional VAE;",
       "  scaling  throughput against partitions x stream threads x instances;",
       "  batch    the scorer alone and the detector against the batch size.",
       "Writes a Markdown report."
@@ -95,14 +95,15 @@ final class BenchCommand implements Callable<Integer> {
   Integer commitIntervalMs;
 
   @Option(names = "--model", defaultValue = "mlp-28",
-      description = "The model of the core section: mlp-28 (the demo model), conv-28, mlp-64 or mlp-128 (default: ${DEFAULT-VALUE}).")
+      description = "The model of the core section: mlp-28 (the demo model), mlp-28-int8 (its weights in int8), conv-28, "
+          + "mlp-64 or mlp-128 (default: ${DEFAULT-VALUE}).")
   String modelName;
 
   @Option(names = "--sections", split = ",", defaultValue = "core,models,scaling,batch",
       description = "Sections to run (default: ${DEFAULT-VALUE}).")
   Set<Section> sections = EnumSet.allOf(Section.class);
 
-  @Option(names = "--compare-models", split = ",", defaultValue = "mlp-28,conv-28,mlp-64,mlp-128",
+  @Option(names = "--compare-models", split = ",", defaultValue = "mlp-28,mlp-28-int8,conv-28,mlp-64,mlp-128",
       description = "Models of the models section (default: ${DEFAULT-VALUE}).")
   List<String> compareModels;
 
@@ -426,7 +427,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     StringBuilder md = new StringBuilder("## Cost against model and image size\n\n");
     md.append(String.format(Locale.ROOT, "Each model was trained for these runs on Fashion-MNIST class %d (resized for "
-        + "64x64 and 128x128) and measured like the core section: (a) ceiling, (b) detector with batches of %d, "
+        + "64x64 and 128x128; mlp-28-int8 is the demo model's checkpoint exported with `--quantize int8`, same FLOPs "
+        + "in integer arithmetic) and measured like the core section: (a) ceiling, (b) detector with batches of %d, "
         + "(c) one inference call per record, (d) the scorer alone. Records per run shrink with the image so that "
         + "each run moves about the same bytes. Steady records/s.%n%n", BenchModel.NORMAL_CLASS, batch));
     md.append("| model | MFLOP/image | record bytes | records | (a) ceiling | (b) detector | (c) per-record "

@@ -15,15 +15,19 @@ import java.util.Locale;
  * (resized when the side is not 28) for class {@link #NORMAL_CLASS}, and cached under models/.
  * The larger ones are trained briefly: they are there to measure cost, not accuracy.
  */
-record BenchModel(String name, VaeConfig config, int side, int epochs) {
+record BenchModel(String name, VaeConfig config, int side, int epochs, boolean int8) {
   static final int NORMAL_CLASS = 7;
 
-  /** The demo MLP at 28, 64 and 128 pixels, and the convolutional VAE at 28. */
+  /**
+   * The demo MLP at 28, 64 and 128 pixels, the convolutional VAE at 28, and the demo MLP's own
+   * weights exported as int8 ({@code export --quantize int8}).
+   */
   static final List<BenchModel> ALL = List.of(
-      new BenchModel("mlp-28", DemoModel.CONFIG, 28, 10),
-      new BenchModel("conv-28", VaeConfig.defaults(VaeArchitecture.CONV), 28, 3),
-      new BenchModel("mlp-64", DemoModel.CONFIG, 64, 3),
-      new BenchModel("mlp-128", DemoModel.CONFIG, 128, 2));
+      new BenchModel("mlp-28", DemoModel.CONFIG, 28, 10, false),
+      new BenchModel("mlp-28-int8", DemoModel.CONFIG, 28, 10, true),
+      new BenchModel("conv-28", VaeConfig.defaults(VaeArchitecture.CONV), 28, 3, false),
+      new BenchModel("mlp-64", DemoModel.CONFIG, 64, 3, false),
+      new BenchModel("mlp-128", DemoModel.CONFIG, 128, 2, false));
 
   static BenchModel named(String name) {
     return ALL.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
@@ -40,14 +44,17 @@ record BenchModel(String name, VaeConfig config, int side, int epochs) {
   }
 
   String describe() {
-    return String.format(Locale.ROOT, "%s VAE, %dx%d, %.1f MFLOP/image", config.architecture().name().toLowerCase(
-        Locale.ROOT), side, side, flopsPerImage() / 1e6);
+    return String.format(Locale.ROOT, "%s VAE, %dx%d, %.1f MFLOP/image%s", config.architecture().name().toLowerCase(
+        Locale.ROOT), side, side, flopsPerImage() / 1e6, int8 ? ", int8 dense layers" : "");
   }
 
   /** The trained model, from models/ or trained now. */
   Path ensure() throws Exception {
     if (name.equals("mlp-28")) {
       return DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
+    }
+    if (name.equals("mlp-28-int8")) {
+      return DemoModel.int8(DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs));
     }
     String description = "fashion-mnist:train" + (side == 28 ? "" : " resized to " + side + "x" + side);
     return DemoModel.ensure("bench-" + name, description, () -> {

@@ -2,6 +2,7 @@ package io.vaestream.tools;
 
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
@@ -57,6 +58,26 @@ final class DemoModel {
     PackagedModel pkg = run.packageModel(trained, s, name, "1");
     run.save(dir);
     trained.save(dir.resolve(TrainingRun.CHECKPOINT));
+    return pkg.write(dir);
+  }
+
+  /**
+   * The model next to {@code floatModel} (NAME-int8/model.onnx): the same checkpoint packaged with
+   * int8 dense layers, made now if it is not there yet.
+   */
+  static Path int8(Path floatModel) throws Exception {
+    Path from = floatModel.getParent();
+    Path dir = from.resolveSibling(from.getFileName() + "-int8");
+    Path file = dir.resolve("model.onnx");
+    if (Files.isRegularFile(file)) {
+      System.err.println("[demo] reusing the model " + file);
+      return file;
+    }
+    System.err.println("[demo] exporting " + from + " with int8 dense layers to " + dir);
+    TrainingRun run = TrainingRun.load(from);
+    VaeModel trained = VaeModel.load(from.resolve(TrainingRun.CHECKPOINT));
+    PackagedModel pkg = run.packageModel(trained, run.splits(), dir.getFileName().toString(), "1",
+        ModelPackager.Quantization.INT8);
     return pkg.write(dir);
   }
 

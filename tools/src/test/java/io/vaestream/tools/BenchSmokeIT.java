@@ -23,7 +23,8 @@ class BenchSmokeIT {
         "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
     Path report = dir.resolve("benchmarks.md");
     int code = VaestreamApp.commandLine().execute("bench", "--records", "400", "--repeat", "1", "--latency-seconds",
-        "1", "--latency-commit-intervals", "100", "--compare-models", "mlp-28", "--scaling-partitions", "2",
+        "1", "--latency-commit-intervals", "100", "--compare-models", "mlp-28,mlp-28-int8",
+        "--scaling-partitions", "2",
         "--scaling-threads", "1", "--scaling-instances", "1,2", "--batch-sizes", "1,64", "--out", report.toString());
     assertThat(code).isZero();
     String md = Files.readString(report);
@@ -31,6 +32,7 @@ class BenchSmokeIT {
         "(b) detector: batches of 64, pipelined inference", "(b') detector: batches of 64, inference on the stream thread",
         "(c) per-record baseline", "scorer alone", "GFLOP/s", "## Latency", "| 100 | 25% of", "## Memory",
         "## Where the time goes", "## Batch size", "## Cost against model and image size", "| mlp-28 | 2.2 |",
+        "| mlp-28-int8 | 2.2 |",
         "## Scaling", "| 2 | 1 | 2 |");
     assertThat(md.lines().filter(l -> l.startsWith("| (") || l.startsWith("| mlp-28")))
         .as("no throughput run came back empty").isNotEmpty().noneMatch(l -> l.contains("| 0 |"));

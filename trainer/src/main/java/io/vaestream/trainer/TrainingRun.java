@@ -85,8 +85,13 @@ public record TrainingRun(
   }
 
   public ModelPackager.PackagedModel packageModel(VaeModel model, Splits s, String name, String version) {
+    return packageModel(model, s, name, version, ModelPackager.Quantization.NONE);
+  }
+
+  public ModelPackager.PackagedModel packageModel(VaeModel model, Splits s, String name, String version,
+      ModelPackager.Quantization quantization) {
     return ModelPackager.build(model, s.calibration(), s.anomalies(), targetFalseAlarmRate,
-        new ModelPackager.Provenance(name, version, s.train(), classesLabel(s.all())));
+        new ModelPackager.Provenance(name, version, s.train(), classesLabel(s.all())), quantization);
   }
 
   public void save(Path dir) throws IOException {

@@ -92,8 +92,9 @@ public final class OnnxScorer implements Scorer {
             + "configured for " + expected);
       }
       s.checkGolden(model);
-      LOG.info("loaded model {} ({} v{}) on {}: input {}, threshold {}", model, s.modelName(), s.modelVersion(),
-          used, s.contract, s.threshold);
+      LOG.info("loaded model {} ({} v{}) on {}: input {}, threshold {}, {} weights", model, s.modelName(),
+          s.modelVersion(), used, s.contract, s.threshold,
+          s.metadata.containsKey(ModelFormat.QUANTIZATION) ? "int8" : "float32");
       return s;
     } catch (OrtException e) {
       closeQuietly(session, opts);

@@ -1,6 +1,8 @@
 package io.vaestream.trainer.cli;
 
+import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.export.ModelPackager.Quantization;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeModel;
 import java.io.PrintWriter;
@@ -36,6 +38,28 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--model-version", defaultValue = "1", description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
   String modelVersion;
 
+  @Option(names = "--quantize", defaultValue = "none", converter = QuantizationConverter.class,
+      description = "none, or int8: dense layers with int8 weights and per-batch uint8 activations, a quarter of the "
+          + "bytes and 2-5x faster on CPUs with VNNI/AMX; threshold and golden samples come from the int8 model "
+          + "(default: ${DEFAULT-VALUE}).")
+  Quantization quantize;
+
+  @Option(names = "--out", description = "Directory for model.onnx (default: the run directory).")
+  Path out;
+
+  /** {@code none} or {@code int8}. */
+  static final class QuantizationConverter implements picocli.CommandLine.ITypeConverter<Quantization> {
+    @Override
+    public Quantization convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "none" -> Quantization.NONE;
+        case "int8" -> Quantization.INT8;
+        default -> throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not a quantisation: expected none or int8");
+      };
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     TrainingRun r = TrainingRun.load(run);
@@ -44,8 +68,9 @@ final class ExportCommand implements Callable<Integer> {
     }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
     TrainingRun.Splits s = r.splits();
-    PackagedModel pkg = r.packageModel(model, s, name != null ? name : run.getFileName().toString(), modelVersion);
-    printSummary(spec.commandLine().getOut(), pkg.write(run), pkg);
+    PackagedModel pkg = r.packageModel(model, s, name != null ? name : run.getFileName().toString(), modelVersion,
+        quantize);
+    printSummary(spec.commandLine().getOut(), pkg.write(out != null ? out : run), pkg);
     return 0;
   }
 
@@ -57,6 +82,9 @@ final class ExportCommand implements Callable<Integer> {
         pkg.threshold().value(), pkg.threshold().targetFalseAlarmRate(), pkg.threshold().calibrationSize());
     o.printf(Locale.ROOT, "parity:    max error %.2e over %d images (gate %.0e)%n",
         pkg.parity().worst(), pkg.parity().images(), io.vaestream.trainer.export.ParityCheck.TOLERANCE);
+    if (pkg.metadata().containsKey(ModelFormat.QUANTIZATION)) {
+      o.printf("quantized: %s%n", pkg.metadata().get(ModelFormat.QUANTIZATION));
+    }
     o.flush();
   }
 }

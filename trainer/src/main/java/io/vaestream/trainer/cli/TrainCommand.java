@@ -55,6 +55,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model-version", defaultValue = "1", description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
   String modelVersion;
 
+  @Option(names = "--quantize", defaultValue = "none", converter = ExportCommand.QuantizationConverter.class,
+      description = "none or int8 (see 'export --help'; default: ${DEFAULT-VALUE}).")
+  io.vaestream.trainer.export.ModelPackager.Quantization quantize;
+
   @Option(names = "--resume", description = "Continue from OUT/checkpoint instead of starting afresh.")
   boolean resume;
 
@@ -88,7 +92,8 @@ final class TrainCommand implements Callable<Integer> {
         : trainer.resume(start, s.train(), s.calibration());
     double seconds = (System.nanoTime() - t0) / 1e9;
 
-    PackagedModel pkg = run.packageModel(trained, s, name != null ? name : out.getFileName().toString(), modelVersion);
+    PackagedModel pkg = run.packageModel(trained, s, name != null ? name : out.getFileName().toString(), modelVersion,
+        quantize);
     Path file = pkg.write(out);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "trained %d epochs in %.1f s%n", trained.epochsDone(), seconds);

@@ -88,6 +88,32 @@ public final class ModelPackager {
       ImageDataset anomalies,
       double targetFalseAlarmRate,
       Provenance provenance) {
+    return build(model, calibration, anomalies, targetFalseAlarmRate, provenance, Quantization.NONE);
+  }
+
+  /** How the packaged model stores its weights. */
+  public enum Quantization {
+    /** float32, as trained. */
+    NONE,
+    /** int8 dense layers ({@link Int8Quantizer}); threshold and golden samples from the int8 model. */
+    INT8
+  }
+
+  /** The most an int8 model's score may differ from the float model's (relative). */
+  public static final double INT8_MAX_SCORE_ERROR = 0.05;
+
+  /**
+   * As above; with {@link Quantization#INT8} the float export is checked against the trainer
+   * first, then quantised, and the int8 model is checked against the float one ({@link
+   * #INT8_MAX_SCORE_ERROR}), calibrated and given golden samples of its own.
+   */
+  public static PackagedModel build(
+      VaeModel model,
+      ImageDataset calibration,
+      ImageDataset anomalies,
+      double targetFalseAlarmRate,
+      Provenance provenance,
+      Quantization quantization) {
     if (calibration.isEmpty()) {
       throw new IllegalArgumentException("no held-out normal images to calibrate on");
     }
@@ -123,10 +149,84 @@ public final class ModelPackager {
         proto.toBuilder()
             .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelFormat.PARITY).setValue(parityJson))
             .build();
+    if (quantization == Quantization.INT8) {
+      return int8(withParity, check, calibration.size(), anomalous == null ? 0 : Math.min(GOLDEN_PER_KIND,
+          anomalies.size()), score, targetFalseAlarmRate, selection, parity);
+    }
     Map<String, String> all = new LinkedHashMap<>();
     withParity.getMetadataPropsList().forEach(e -> all.put(e.getKey(), e.getValue()));
     return new PackagedModel(withParity.toByteArray(), all, selection, threshold, parity);
   }
+
+  private static PackagedModel int8(ModelProto floatModel, ImageDataset check, int normals, int goldenAnomalies,
+      ScoreDefinition score, double targetFalseAlarmRate, ScoreSelector.Selection selection,
+      ParityCheck.Result parity) {
+    ModelProto q = Int8Quantizer.quantize(floatModel);
+    List<String> outputs = List.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
+    Map<String, float[]> ref;
+    Map<String, float[]> out;
+    try (OnnxModelRunner f = OnnxModelRunner.open(floatModel.toByteArray());
+        OnnxModelRunner r = OnnxModelRunner.open(q.toByteArray())) {
+      ref = f.run(check.pixels(), check.size(), outputs);
+      out = r.run(check.pixels(), check.size(), outputs);
+    }
+    float[] s = out.get(ModelFormat.SCORE);
+    double worst = 0;
+    double sum = 0;
+    for (int i = 0; i < s.length; i++) {
+      double e = ParityCheck.error(s[i], ref.get(ModelFormat.SCORE)[i]);
+      worst = Math.max(worst, e);
+      sum += e;
+    }
+    double mean = sum / s.length;
+    if (!(worst <= INT8_MAX_SCORE_ERROR)) {
+      throw new ParityCheck.ParityException(String.format(java.util.Locale.ROOT,
+          "the int8 model's scores differ from the float model's by up to %.2e (allowed %.0e) over %d images; "
+              + "export it without quantisation", worst, INT8_MAX_SCORE_ERROR, s.length));
+    }
+    double[] normalScores = new double[normals];
+    for (int i = 0; i < normals; i++) {
+      normalScores[i] = s[i];
+    }
+    Threshold threshold = Threshold.calibrate(normalScores, targetFalseAlarmRate);
+    // Golden samples are what this model computes when the detector checks them: all of them in
+    // one batch, in this order (activations are quantised per batch).
+    List<Integer> picked = new ArrayList<>();
+    for (int i = 0; i < Math.min(GOLDEN_PER_KIND, normals); i++) {
+      picked.add(i);
+    }
+    for (int i = normals; i < normals + goldenAnomalies; i++) {
+      picked.add(i);
+    }
+    int size = check.contract().size();
+    float[] goldenPixels = new float[picked.size() * size];
+    for (int j = 0; j < picked.size(); j++) {
+      System.arraycopy(check.pixels(), picked.get(j) * size, goldenPixels, j * size, size);
+    }
+    Map<String, float[]> g;
+    try (OnnxModelRunner r = OnnxModelRunner.open(q.toByteArray())) {
+      g = r.run(goldenPixels, picked.size(), outputs);
+    }
+    List<GoldenSamples.Sample> samples = new ArrayList<>();
+    for (int j = 0; j < picked.size(); j++) {
+      samples.add(GoldenSamples.Sample.of(check.image(picked.get(j)), g.get(ModelFormat.RECONSTRUCTION_ERROR)[j],
+          g.get(ModelFormat.KL)[j], g.get(ModelFormat.SCORE)[j]));
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    floatModel.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+    String floatThreshold = meta.get(ModelFormat.THRESHOLD);
+    meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
+    meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
+    meta.put(ModelFormat.GOLDEN, new GoldenSamples(INT8_GOLDEN_TOLERANCE, samples).toJson());
+    meta.put(ModelFormat.QUANTIZATION, json(Map.of("scheme", Int8Quantizer.SCHEME, "max_score_error_vs_float", worst,
+        "mean_score_error_vs_float", mean, "images", s.length, "float_threshold", floatThreshold)));
+    ModelProto.Builder b = q.toBuilder().clearMetadataProps();
+    meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    return new PackagedModel(b.build().toByteArray(), meta, selection, threshold, parity);
+  }
+
+  /** Tolerance of an int8 model's golden samples: integer kernels differ between CPUs (VNNI, AMX or neither). */
+  static final double INT8_GOLDEN_TOLERANCE = 1e-3;
 
   private static GoldenSamples golden(
       ImageDataset normals, VaeModel.Forward nf, ImageDataset anomalies, VaeModel.Forward af, ScoreDefinition score) {
