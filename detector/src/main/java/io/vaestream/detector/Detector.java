@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -102,8 +103,8 @@ public final class Detector implements AutoCloseable {
 
   /** One inference thread per stream thread: each task has at most one batch in flight. */
   private static ExecutorService inferenceThreads(DetectorConfig config) {
-    int streamThreads = Integer.parseInt(String.valueOf(
-        config.passThrough().getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)).trim());
+    int streamThreads = (Integer) ConfigDef.parseType(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+        config.passThrough().getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), ConfigDef.Type.INT);
     AtomicInteger n = new AtomicInteger();
     return Executors.newFixedThreadPool(Math.max(1, streamThreads), r -> {
       Thread t = new Thread(r, "vaestream-inference-" + n.incrementAndGet());

@@ -50,11 +50,10 @@ record BenchModel(String name, VaeConfig config, int side, int epochs, boolean i
 
   /** The trained model, from models/ or trained now. */
   Path ensure() throws Exception {
-    if (name.equals("mlp-28")) {
-      return DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
-    }
-    if (name.equals("mlp-28-int8")) {
-      return DemoModel.int8(DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs));
+    if (side == 28 && config.equals(DemoModel.CONFIG)) {
+      // The demo model, or its own checkpoint exported as int8.
+      Path demo = DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
+      return int8 ? DemoModel.int8(demo) : demo;
     }
     String description = "fashion-mnist:train" + (side == 28 ? "" : " resized to " + side + "x" + side);
     return DemoModel.ensure("bench-" + name, description, () -> {

@@ -16,15 +16,17 @@ import java.util.Set;
 final class NoopScorer implements Scorer {
   private final ImageContract contract;
   private final Set<Integer> flagged;
+  private final double flaggedShare;
 
-  private NoopScorer(ImageContract contract, Set<Integer> flagged) {
+  private NoopScorer(ImageContract contract, Set<Integer> flagged, double flaggedShare) {
     this.contract = contract;
     this.flagged = flagged;
+    this.flaggedShare = flaggedShare;
   }
 
   /** Flags nothing. */
   NoopScorer(ImageContract contract) {
-    this(contract, Set.of());
+    this(contract, Set.of(), 0);
   }
 
   /** Flags what {@code model} flags among {@code images}, sent as 8-bit pixels ({@link ImageSender#pixels}). */
@@ -33,6 +35,7 @@ final class NoopScorer implements Scorer {
     int chunk = 256;
     float[] x = new float[chunk * c.size()];
     Set<Integer> flagged = new HashSet<>();
+    int flaggedImages = 0;
     for (int from = 0; from < images.size(); from += chunk) {
       int n = Math.min(chunk, images.size() - from);
       for (int i = 0; i < n; i++) {
@@ -42,21 +45,16 @@ final class NoopScorer implements Scorer {
       for (int i = 0; i < n; i++) {
         if (scores[i] > model.threshold()) {
           flagged.add(hash(x, i * c.size(), c.size()));
+          flaggedImages++;
         }
       }
     }
-    return new NoopScorer(c, Set.copyOf(flagged));
+    return new NoopScorer(c, Set.copyOf(flagged), (double) flaggedImages / images.size());
   }
 
-  /** Share of {@code images} this scorer flags. */
-  double flaggedShare(ImageDataset images) {
-    float[] x = new float[contract.size()];
-    int n = 0;
-    for (int i = 0; i < images.size(); i++) {
-      contract.toTensor(PixelFormat.GRAY8, contract.width(), contract.height(), ImageSender.pixels(images, i), x, 0);
-      n += flagged.contains(hash(x, 0, x.length)) ? 1 : 0;
-    }
-    return (double) n / images.size();
+  /** Share of the images it was built from ({@link #replaying}) that this scorer flags. */
+  double flaggedShare() {
+    return flaggedShare;
   }
 
   private static int hash(float[] x, int offset, int length) {

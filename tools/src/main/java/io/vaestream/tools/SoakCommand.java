@@ -190,9 +190,9 @@ final class SoakCommand implements Callable<Integer> {
     private final BitSet[] seen;
     private final String topic;
     private final Deserializer<AnomalyScore> scores = AvroSerdes.anomalyScore().deserializer();
-    // Millisecond latencies up to an hour, 3 significant digits: constant memory for millions of scores.
-    private final Histogram window = new Histogram(3_600_000L, 3);
-    private final Histogram all = new Histogram(3_600_000L, 3);
+    // Millisecond latencies, 3 significant digits: memory bounded by the range, not the count.
+    private final Histogram window = new Histogram(3);
+    private final Histogram all = new Histogram(3);
     long scored;
     long duplicates;
     long lastNanos;
@@ -226,8 +226,8 @@ final class SoakCommand implements Callable<Integer> {
         }
         if (s.getEventId().startsWith("soak-")) {
           long ms = Math.max(0, s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli());
-          window.recordValue(Math.min(ms, window.getHighestTrackableValue()));
-          all.recordValue(Math.min(ms, all.getHighestTrackableValue()));
+          window.recordValue(ms);
+          all.recordValue(ms);
         }
       }
     }

@@ -96,10 +96,10 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> {
       if (pending.isEmpty()) {
         // Nothing to read meanwhile: the batch in flight (if any) is the last one, forward it now.
-        forward(inFlight);
+        forwardInFlight();
       } else if (now - oldestMs >= maxWait.toMillis()) {
         submit();
-        forward(inFlight);
+        forwardInFlight();
       } else {
         forwardIfDone();
       }
@@ -130,7 +130,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
 
   /** Hands the pending images to the inference executor, once the batch before them is forwarded. */
   private void submit() {
-    forward(inFlight);
+    forwardInFlight();
     int n = pending.size();
     ImageContract contract = scorer.contract();
     float[] x = new float[n * contract.size()];
@@ -153,12 +153,13 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
 
   private void forwardIfDone() {
     if (inFlight != null && inFlight.scores().isDone()) {
-      forward(inFlight);
+      forwardInFlight();
     }
   }
 
-  /** Waits for {@code f} (if any), forwards its scores and deletes its images from the store. */
-  private void forward(InFlight f) {
+  /** Waits for the batch in flight (if any), forwards its scores and deletes its images from the store. */
+  private void forwardInFlight() {
+    InFlight f = inFlight;
     if (f == null) {
       return;
     }

@@ -104,8 +104,8 @@ public final class ModelPackager {
 
   /**
    * As above; with {@link Quantization#INT8} the float export is checked against the trainer
-   * first, then quantised, and the int8 model is checked against the float one ({@link
-   * #INT8_MAX_SCORE_ERROR}), calibrated and given golden samples of its own.
+   * first, then quantised, and the int8 model's scores are checked against the float ones ({@link
+   * #INT8_MAX_SCORE_ERROR}); it is calibrated and given golden samples of its own.
    */
   public static PackagedModel build(
       VaeModel model,
@@ -150,31 +150,42 @@ public final class ModelPackager {
             .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelFormat.PARITY).setValue(parityJson))
             .build();
     if (quantization == Quantization.INT8) {
-      return int8(withParity, check, calibration.size(), anomalous == null ? 0 : Math.min(GOLDEN_PER_KIND,
-          anomalies.size()), score, targetFalseAlarmRate, selection, parity);
+      return int8(withParity, check, ScoreSelector.scores(score, forward), calibration.size(), targetFalseAlarmRate,
+          selection, parity);
     }
     Map<String, String> all = new LinkedHashMap<>();
     withParity.getMetadataPropsList().forEach(e -> all.put(e.getKey(), e.getValue()));
     return new PackagedModel(withParity.toByteArray(), all, selection, threshold, parity);
   }
 
-  private static PackagedModel int8(ModelProto floatModel, ImageDataset check, int normals, int goldenAnomalies,
-      ScoreDefinition score, double targetFalseAlarmRate, ScoreSelector.Selection selection,
-      ParityCheck.Result parity) {
+  /**
+   * Quantises {@code floatModel} (which passed the parity gate, so the trainer's {@code
+   * floatScores} are its scores within 1e-4) and re-derives what depends on the scores: threshold,
+   * quantiles and golden samples (the float model's golden inputs, scored by the int8 model as one
+   * batch, the way the detector checks them: activations are quantised per batch).
+   */
+  private static PackagedModel int8(ModelProto floatModel, ImageDataset check, double[] floatScores, int normals,
+      double targetFalseAlarmRate, ScoreSelector.Selection selection, ParityCheck.Result parity) {
     ModelProto q = Int8Quantizer.quantize(floatModel);
-    List<String> outputs = List.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
-    Map<String, float[]> ref;
-    Map<String, float[]> out;
-    try (OnnxModelRunner f = OnnxModelRunner.open(floatModel.toByteArray());
-        OnnxModelRunner r = OnnxModelRunner.open(q.toByteArray())) {
-      ref = f.run(check.pixels(), check.size(), outputs);
-      out = r.run(check.pixels(), check.size(), outputs);
+    Map<String, String> meta = new LinkedHashMap<>();
+    floatModel.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+    List<GoldenSamples.Sample> floatGolden = GoldenSamples.fromJson(meta.get(ModelFormat.GOLDEN)).samples();
+    int size = check.contract().size();
+    float[] goldenPixels = new float[floatGolden.size() * size];
+    for (int j = 0; j < floatGolden.size(); j++) {
+      System.arraycopy(floatGolden.get(j).tensor(), 0, goldenPixels, j * size, size);
     }
-    float[] s = out.get(ModelFormat.SCORE);
+    List<String> outputs = List.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
+    float[] s;
+    Map<String, float[]> g;
+    try (OnnxModelRunner r = OnnxModelRunner.open(q.toByteArray())) {
+      s = r.run(check.pixels(), check.size(), List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE);
+      g = r.run(goldenPixels, floatGolden.size(), outputs);
+    }
     double worst = 0;
     double sum = 0;
     for (int i = 0; i < s.length; i++) {
-      double e = ParityCheck.error(s[i], ref.get(ModelFormat.SCORE)[i]);
+      double e = ParityCheck.error(s[i], floatScores[i]);
       worst = Math.max(worst, e);
       sum += e;
     }
@@ -189,31 +200,11 @@ public final class ModelPackager {
       normalScores[i] = s[i];
     }
     Threshold threshold = Threshold.calibrate(normalScores, targetFalseAlarmRate);
-    // Golden samples are what this model computes when the detector checks them: all of them in
-    // one batch, in this order (activations are quantised per batch).
-    List<Integer> picked = new ArrayList<>();
-    for (int i = 0; i < Math.min(GOLDEN_PER_KIND, normals); i++) {
-      picked.add(i);
-    }
-    for (int i = normals; i < normals + goldenAnomalies; i++) {
-      picked.add(i);
-    }
-    int size = check.contract().size();
-    float[] goldenPixels = new float[picked.size() * size];
-    for (int j = 0; j < picked.size(); j++) {
-      System.arraycopy(check.pixels(), picked.get(j) * size, goldenPixels, j * size, size);
-    }
-    Map<String, float[]> g;
-    try (OnnxModelRunner r = OnnxModelRunner.open(q.toByteArray())) {
-      g = r.run(goldenPixels, picked.size(), outputs);
-    }
     List<GoldenSamples.Sample> samples = new ArrayList<>();
-    for (int j = 0; j < picked.size(); j++) {
-      samples.add(GoldenSamples.Sample.of(check.image(picked.get(j)), g.get(ModelFormat.RECONSTRUCTION_ERROR)[j],
+    for (int j = 0; j < floatGolden.size(); j++) {
+      samples.add(GoldenSamples.Sample.of(floatGolden.get(j).tensor(), g.get(ModelFormat.RECONSTRUCTION_ERROR)[j],
           g.get(ModelFormat.KL)[j], g.get(ModelFormat.SCORE)[j]));
     }
-    Map<String, String> meta = new LinkedHashMap<>();
-    floatModel.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
     String floatThreshold = meta.get(ModelFormat.THRESHOLD);
     meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
