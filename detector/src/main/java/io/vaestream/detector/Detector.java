@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.errors.DeadLetterFailures;
+import io.vaestream.detector.errors.DeadLetterLimits;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.metrics.HttpEndpoints;
 import io.vaestream.detector.scoring.OnnxScorer;
@@ -11,10 +13,21 @@ import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.DetectorTopology;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -29,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Detector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+  /** A topic's {@code max.message.bytes} when neither it nor the broker sets one. */
+  private static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
 
   private final Scorer scorer;
   private final KafkaStreams streams;
@@ -69,12 +84,18 @@ public final class Detector implements AutoCloseable {
       if (scorer instanceof OnnxScorer onnx) {
         metrics.bindNativeObjects(onnx.nativeObjects());
       }
+      Properties props = DetectorTopology.properties(config, metrics, deadLetterLimits(config));
+      DeadLetterFailures deadLetterFailures = (DeadLetterFailures) props.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE);
       KafkaStreams streams = new KafkaStreams(
           DetectorTopology.build(new StreamsBuilder(), config, scorer, metrics,
               inference != null ? inference : Runnable::run),
-          DetectorTopology.properties(config, metrics));
+          props);
       new KafkaStreamsMetrics(streams).bindTo(registry);
       streams.setUncaughtExceptionHandler(e -> {
+        if (deadLetterFailures.fatalReason() != null) {
+          LOG.error("stopping: {}", deadLetterFailures.fatalReason(), e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         // Pending images stay in the changelogged batch store, so a replaced thread loses nothing.
         LOG.error("stream thread failed; replacing it", e);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -99,6 +120,38 @@ public final class Detector implements AutoCloseable {
       scorer.close();
       throw e;
     }
+  }
+
+  /**
+   * Dead letters sized for what the producer sends and what the dead-letter topic accepts, the
+   * latter read from the broker. A topic the broker does not know yet (it may be created on first
+   * write) is assumed to take Kafka's default message size.
+   */
+  static DeadLetterLimits deadLetterLimits(DetectorConfig config) {
+    String topic = config.dlqTopic();
+    int topicMax = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
+    Map<String, Object> admin = new StreamsConfig(config.streamsProperties()).getAdminConfigs("vaestream-limits");
+    try (Admin client = Admin.create(admin)) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config described = client.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+      ConfigEntry entry = described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      if (entry != null && entry.value() != null) {
+        topicMax = Integer.parseInt(entry.value());
+      }
+    } catch (ExecutionException e) {
+      LOG.warn("cannot read {} of dead-letter topic {} ({}); assuming Kafka's default {}",
+          TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic, e.getCause().getMessage(), topicMax);
+    } catch (TimeoutException e) {
+      LOG.warn("cannot read {} of dead-letter topic {} (no answer in 30 s); assuming Kafka's default {}",
+          TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic, topicMax);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    DeadLetterLimits limits = DeadLetterLimits.of(config.dlqMaxValueBytes(), config.producerMaxRequestSize(), topicMax);
+    LOG.info("dead letters of at most {} bytes (max.request.size {}, {} max.message.bytes {}); they keep up to {} "
+            + "bytes of the original value", limits.recordMaxBytes(), config.producerMaxRequestSize(), topic,
+        topicMax, Math.min(limits.valueMaxBytes(), limits.recordMaxBytes()));
+    return limits;
   }
 
   /** One inference thread per stream thread: each task has at most one batch in flight. */

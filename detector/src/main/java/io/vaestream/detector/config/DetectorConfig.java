@@ -43,6 +43,11 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
   public static final String MAX_RECORD_BYTES = "max.record.bytes";
   public static final String DLQ_MAX_VALUE_BYTES = "dlq.max.value.bytes";
+  public static final String DLQ_FAILURE_POLICY = "dlq.failure.policy";
+  /** Internal: the detector's {@code DeadLetters}, handed to the Streams error handlers. */
+  public static final String DEAD_LETTERS_INSTANCE = "vaestream.dead.letters.instance";
+  /** Internal: the detector's {@code DeadLetterFailures}, handed to the Streams error handlers. */
+  public static final String DEAD_LETTER_FAILURES_INSTANCE = "vaestream.dead.letter.failures.instance";
   public static final String INFERENCE_THREADS = "inference.threads";
   public static final String INFERENCE_PIPELINED = "inference.pipelined";
   public static final String HTTP_PORT = "http.port";
@@ -88,7 +93,13 @@ public final class DetectorConfig extends AbstractConfig {
       .define(MAX_RECORD_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(64), Importance.MEDIUM,
           "Values larger than this are dead-lettered unread.")
       .define(DLQ_MAX_VALUE_BYTES, Type.INT, 1024 * 1024, Range.atLeast(0), Importance.LOW,
-          "Most bytes of the original value a dead letter keeps.")
+          "Most bytes of the original value a dead letter keeps. A dead letter is further cut to fit the "
+              + "producer's max.request.size and the dead-letter topic's max.message.bytes (read from the broker "
+              + "at start-up), so that it is always written.")
+      .define(DLQ_FAILURE_POLICY, Type.STRING, "skip", ValidString.in("skip", "fail"), Importance.LOW,
+          "When a dead letter still cannot be written: skip writes it without the original value, and failing "
+              + "that goes on without it (ERROR log, vaestream_dead_letters_failed_total); fail stops the "
+              + "detector with a fatal error naming the record.")
       .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
           "Port of /metrics (Prometheus), /health and /ready; 0 turns the endpoint off.")
       .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.LOW,
@@ -196,6 +207,22 @@ public final class DetectorConfig extends AbstractConfig {
 
   public int dlqMaxValueBytes() {
     return getInt(DLQ_MAX_VALUE_BYTES);
+  }
+
+  public String dlqFailurePolicy() {
+    return getString(DLQ_FAILURE_POLICY);
+  }
+
+  /**
+   * The largest request the detector's producer sends: {@code producer.max.request.size} or
+   * {@code max.request.size} when set, Kafka's default otherwise.
+   */
+  public int producerMaxRequestSize() {
+    Object v = passThrough.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        passThrough.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    return v == null
+        ? (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+        : (Integer) ConfigDef.parseType(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, v, Type.INT);
   }
 
   public int httpPort() {

@@ -7,6 +7,7 @@ import io.vaestream.detector.preprocess.RejectedRecordException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
@@ -15,20 +16,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends every record the detector cannot read to the dead-letter topic and carries on. The dead
  * letter goes out through the task's own producer (KIP-1034), so under exactly-once it commits
- * with the input offset: a bad record is dead-lettered exactly once and never lost.
+ * with the input offset: a bad record is dead-lettered exactly once and never lost. A record whose
+ * dead letter failed before (see {@link DeadLetterFailures}) gets one without its value, then none.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
   private DeadLetters letters;
+  private DeadLetterFailures failures;
   private DetectorMetrics metrics = DetectorMetrics.noop();
 
   @Override
   public void configure(Map<String, ?> configs) {
-    Object topic = configs.get(DetectorConfig.DLQ_TOPIC);
-    Object max = configs.get(DetectorConfig.DLQ_MAX_VALUE_BYTES);
-    letters = new DeadLetters(topic == null ? "images.dlq" : topic.toString(),
-        max == null ? 1024 * 1024 : Integer.parseInt(max.toString()));
+    letters = (DeadLetters) configs.get(DetectorConfig.DEAD_LETTERS_INSTANCE);
+    failures = (DeadLetterFailures) configs.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE);
     if (configs.get(DetectorMetrics.CONFIG_KEY) instanceof DetectorMetrics m) {
       metrics = m;
     }
@@ -37,10 +38,23 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     RejectReason reason = exception instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
+    int failedBefore = failures.failures(record.topic(), record.partition(), record.offset());
     LOG.warn("dead-lettering {}-{}@{} ({} bytes): {}", record.topic(), record.partition(), record.offset(),
         record.value() == null ? 0 : record.value().length, exception.getMessage());
     metrics.deadLetter(reason);
-    return Response.resume(List.of(letters.of(record.key(), record.value(), record.topic(), record.partition(),
-        record.offset(), record.timestamp(), exception, "deserialize")));
+    ProducerRecord<byte[], byte[]> letter = letters.of(record.key(), record.value(), record.topic(),
+        record.partition(), record.offset(), record.timestamp(), exception, "deserialize");
+    if (failedBefore == 0) {
+      return Response.resume(List.of(letter));
+    }
+    ProducerRecord<byte[], byte[]> small = failedBefore == 1
+        ? letters.withoutValue(letter, "its dead letter could not be written before")
+        : null;
+    if (small == null) {
+      LOG.error("skipping {}-{}@{} without a dead letter: writing one failed {} times (dlq.failure.policy=skip)",
+          record.topic(), record.partition(), record.offset(), failedBefore);
+      return Response.resume();
+    }
+    return Response.resume(List.of(small));
   }
 }

@@ -9,21 +9,34 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Builds dead-letter records: the original bytes (up to a limit), where they came from, and why. */
+/**
+ * Builds dead-letter records: the original bytes (up to a limit), where they came from, and why.
+ * Every record it builds fits {@link DeadLetterLimits#recordMaxBytes()}: the value is cut
+ * further where the wrapper and the key need the room, and an oversized key is cut too.
+ */
 public final class DeadLetters {
-  private final String topic;
-  private final int maxValueBytes;
-  private final Serializer<DeadLetter> serializer = AvroSerdes.deadLetter().serializer();
+  /** Room for the record's own framing beside key and value (varints, attributes, headers). */
+  private static final int RECORD_FRAMING = 64;
 
-  public DeadLetters(String topic, int maxValueBytes) {
+  private final String topic;
+  private final DeadLetterLimits limits;
+  private final Serializer<DeadLetter> serializer = AvroSerdes.deadLetter().serializer();
+  private final Deserializer<DeadLetter> deserializer = AvroSerdes.deadLetter().deserializer();
+
+  public DeadLetters(String topic, DeadLetterLimits limits) {
     this.topic = topic;
-    this.maxValueBytes = maxValueBytes;
+    this.limits = limits;
   }
 
   public String topic() {
     return topic;
+  }
+
+  public DeadLetterLimits limits() {
+    return limits;
   }
 
   /** A dead letter for a record that failed at {@code stage}, keyed by its original key. */
@@ -32,12 +45,16 @@ public final class DeadLetters {
     RejectReason reason = error instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
     String eventId = error instanceof RejectedRecordException r ? r.eventId() : null;
     int size = value == null ? 0 : value.length;
-    byte[] kept = value == null ? null : Arrays.copyOf(value, Math.min(size, maxValueBytes));
+    // A key may be as large as a value; past a quarter of the record it is cut in the letter and
+    // left off the record, so that the letter still fits.
+    int keyRoom = limits.recordMaxBytes() / 4;
+    byte[] recordKey = key != null && key.length > keyRoom ? null : key;
+    byte[] letterKey = key == null ? null : Arrays.copyOf(key, Math.min(key.length, keyRoom));
     DeadLetter letter = DeadLetter.newBuilder()
-        .setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setValue(kept == null ? null : ByteBuffer.wrap(kept))
+        .setKey(letterKey == null ? null : ByteBuffer.wrap(letterKey))
+        .setValue(null)
         .setValueSize(size)
-        .setValueTruncated(size > maxValueBytes)
+        .setValueTruncated(false)
         .setTopic(sourceTopic == null ? "" : sourceTopic)
         .setPartition(partition)
         .setOffset(offset)
@@ -49,7 +66,35 @@ public final class DeadLetters {
         .setFailedTime(Instant.now())
         .setDetectorVersion(DetectorVersion.get())
         .build();
-    return new ProducerRecord<>(topic, null, key, serializer.serialize(topic, letter));
+    if (value != null) {
+      // The letter without its value, plus the value's own length prefix (at most 5 bytes).
+      int wrapper = serializer.serialize(topic, letter).length + 5;
+      int room = limits.recordMaxBytes() - wrapper - RECORD_FRAMING - (recordKey == null ? 0 : recordKey.length);
+      int kept = Math.max(0, Math.min(Math.min(size, limits.valueMaxBytes()), room));
+      letter.setValue(ByteBuffer.wrap(value, 0, kept).slice());
+      letter.setValueTruncated(kept < size);
+    }
+    return new ProducerRecord<>(topic, null, recordKey, serializer.serialize(topic, letter));
+  }
+
+  /**
+   * The same dead letter without the original value, for when {@code letter} itself could not be
+   * written; null when {@code letter} is not a dead letter or already has no value.
+   */
+  public ProducerRecord<byte[], byte[]> withoutValue(ProducerRecord<byte[], byte[]> letter, String why) {
+    DeadLetter d;
+    try {
+      d = deserializer.deserialize(letter.topic(), letter.value());
+    } catch (RuntimeException e) {
+      return null;
+    }
+    if (d == null || d.getValue() == null) {
+      return null;
+    }
+    d.setValue(null);
+    d.setValueTruncated(d.getValueSize() > 0);
+    d.setReason(d.getReason() + " (value left out: " + why + ")");
+    return new ProducerRecord<>(letter.topic(), null, letter.key(), serializer.serialize(letter.topic(), d));
   }
 
   private static String message(Throwable t) {

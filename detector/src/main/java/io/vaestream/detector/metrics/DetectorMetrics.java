@@ -36,6 +36,7 @@ public final class DetectorMetrics {
   private final Counter scored;
   private final Counter anomalies;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
+  private final Counter deadLettersFailed;
   private final DistributionSummary batchSize;
   private final Timer inference;
   private final DistributionSummary scores;
@@ -48,6 +49,8 @@ public final class DetectorMetrics {
       deadLetters.put(r, Counter.builder("vaestream.dead.letters").tag("reason", r.name())
           .description("Records sent to the dead-letter topic").register(registry));
     }
+    deadLettersFailed = Counter.builder("vaestream.dead.letters.failed")
+        .description("Dead letters the producer or the broker refused (see dlq.failure.policy)").register(registry);
     batchSize = DistributionSummary.builder("vaestream.batch.size").description("Images per inference call")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(registry);
     inference = Timer.builder("vaestream.inference").description("ONNX Runtime time per batch")
@@ -128,6 +131,14 @@ public final class DetectorMetrics {
 
   public void deadLetter(RejectReason reason) {
     deadLetters.get(reason).increment();
+  }
+
+  public void deadLetterFailed() {
+    deadLettersFailed.increment();
+  }
+
+  public double deadLetterFailedCount() {
+    return deadLettersFailed.count();
   }
 
   public double scoredCount() {

@@ -1,6 +1,11 @@
 package io.vaestream.detector.topology;
 
 import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.errors.DeadLetterFailureHandler;
+import io.vaestream.detector.errors.DeadLetterFailures;
+import io.vaestream.detector.errors.DeadLetterHandler;
+import io.vaestream.detector.errors.DeadLetterLimits;
+import io.vaestream.detector.errors.DeadLetters;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.preprocess.ImageInput;
 import io.vaestream.detector.preprocess.ImagePreprocessor;
@@ -9,6 +14,7 @@ import io.vaestream.detector.topology.internal.PendingImageSerde;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
@@ -73,13 +79,23 @@ public final class DetectorTopology {
     return builder.build();
   }
 
-  /** Streams properties for {@code config}, with the dead-letter handler wired in. */
+  /**
+   * Streams properties for {@code config}, with the dead-letter handlers wired in; dead letters
+   * sized for a dead-letter topic that accepts what the producer sends.
+   */
   public static Properties properties(DetectorConfig config, DetectorMetrics metrics) {
+    return properties(config, metrics,
+        DeadLetterLimits.of(config.dlqMaxValueBytes(), config.producerMaxRequestSize(), Integer.MAX_VALUE));
+  }
+
+  /** Streams properties for {@code config}, with dead letters that fit {@code limits}. */
+  public static Properties properties(DetectorConfig config, DetectorMetrics metrics, DeadLetterLimits limits) {
     Properties p = config.streamsProperties();
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        io.vaestream.detector.errors.DeadLetterHandler.class);
-    p.put(DetectorConfig.DLQ_TOPIC, config.dlqTopic());
-    p.put(DetectorConfig.DLQ_MAX_VALUE_BYTES, config.dlqMaxValueBytes());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterFailureHandler.class);
+    p.put(DetectorConfig.DEAD_LETTERS_INSTANCE, new DeadLetters(config.dlqTopic(), limits));
+    p.put(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE, new DeadLetterFailures(
+        DeadLetterFailures.Policy.valueOf(config.dlqFailurePolicy().toUpperCase(Locale.ROOT))));
     p.put(DetectorMetrics.CONFIG_KEY, metrics);
     return p;
   }

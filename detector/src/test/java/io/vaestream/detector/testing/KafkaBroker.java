@@ -1,12 +1,16 @@
 package io.vaestream.detector.testing;
 
 import io.vaestream.embedded.EmbeddedKafka;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -55,6 +59,24 @@ public final class KafkaBroker {
 
   public String kind() {
     return kind;
+  }
+
+  /** Creates {@code name} with topic-level {@code configs} (for example {@code max.message.bytes}). */
+  public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+          .all().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Sets one topic-level config of an existing topic. */
+  public void setTopicConfig(String topic, String key, String value) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      admin.incrementalAlterConfigs(Map.of(resource,
+              List.of(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET))))
+          .all().get(60, TimeUnit.SECONDS);
+    }
   }
 
   public void createTopics(int partitions, String... names) throws Exception {

@@ -1,0 +1,184 @@
+package io.vaestream.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.testing.Images;
+import io.vaestream.detector.testing.KafkaBroker;
+import io.vaestream.detector.testing.ScoreTally;
+import io.vaestream.detector.testing.TestDetectors;
+import io.vaestream.detector.testing.TinyVaeModel;
+import io.vaestream.events.DeadLetter;
+import io.vaestream.schemas.AvroSerdes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Records larger than the producer's and the dead-letter topic's limits, on an input topic that
+ * accepts 10 MB: they are dead-lettered (truncated to fit), and every good event around them is
+ * scored exactly once. Before the dead letters were sized from those limits, one such record
+ * stopped all scoring: its dead letter was refused, the stream thread was replaced, read the same
+ * record and failed again.
+ */
+@Timeout(300)
+class OversizedRecordIT {
+  private static final int TEN_MB = 10 * 1024 * 1024;
+  private static KafkaBroker kafka;
+  @TempDir static Path dir;
+  private static Path model;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = KafkaBroker.shared();
+    model = TinyVaeModel.write(dir.resolve("model"), 0.48);
+  }
+
+  @Test
+  void shouldDeadLetterRecordsOfFiveAndOneAndAHalfMegabytesAndScoreEveryEventAroundThem() throws Exception {
+    String prefix = "big-" + UUID.randomUUID().toString().substring(0, 8);
+    String[] topics = TestDetectors.topics(prefix);
+    // Input accepts 10 MB; the dead-letter topic keeps the broker's default (about 1 MiB).
+    kafka.createTopic(topics[0], 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(TEN_MB)));
+    kafka.createTopics(1, topics[1], topics[2], topics[3]);
+    try (Detector detector = Detector.start(new DetectorConfig(settings(prefix)));
+        KafkaProducer<byte[], byte[]> producer = bigProducer();
+        ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), topics[1])) {
+      send(producer, topics[0], prefix, 0, 30);
+      producer.send(new ProducerRecord<>(topics[0], key("five-mb"), noise(5_000_000, 1))).get();
+      send(producer, topics[0], prefix, 30, 60);
+      producer.send(new ProducerRecord<>(topics[0], key("one-and-a-half-mb"), noise(1_500_000, 2))).get();
+      send(producer, topics[0], prefix, 60, 90);
+
+      List<DeadLetter> letters = new ArrayList<>();
+      try (KafkaConsumer<byte[], byte[]> dlq = consumer(topics[3])) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+          poll(dlq, topics[3], letters);
+          return scores.drain() >= 90 && letters.size() >= 2;
+        });
+        scores.drain(Duration.ofSeconds(2));
+        poll(dlq, topics[3], letters);
+      }
+      assertThat(scores.perId).hasSize(90);
+      assertThat(scores.perInput.values()).as("scores per input record").containsOnly(1);
+      assertThat(letters).hasSize(2);
+      DeadLetter five = letters.get(0);
+      assertThat(five.getErrorType()).isEqualTo("TOO_LARGE");
+      assertThat(five.getValueSize()).isEqualTo(5_000_000);
+      assertThat(five.getValueTruncated()).isTrue();
+      assertThat(five.getValue().remaining()).isBetween(900_000, 1024 * 1024);
+      DeadLetter oneAndHalf = letters.get(1);
+      assertThat(oneAndHalf.getValueSize()).isEqualTo(1_500_000);
+      assertThat(oneAndHalf.getValueTruncated()).isTrue();
+      assertThat(oneAndHalf.getOffset()).isEqualTo(61L);
+      assertThat(detector.metrics().deadLetterFailedCount()).isZero();
+    }
+  }
+
+  @Test
+  void shouldWriteADeadLetterWithoutItsValueWhenTheBrokerRefusesTheWholeOne() throws Exception {
+    String prefix = "refused-" + UUID.randomUUID().toString().substring(0, 8);
+    String[] topics = TestDetectors.topics(prefix);
+    kafka.createTopics(1, topics);
+    try (Detector detector = Detector.start(new DetectorConfig(settings(prefix)));
+        KafkaProducer<byte[], byte[]> producer = bigProducer();
+        ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), topics[1])) {
+      send(producer, topics[0], prefix, 0, 20);
+      await().atMost(Duration.ofSeconds(60)).until(() -> scores.drain() >= 20);
+      // The operator shrinks the dead-letter topic after the detector read its limits.
+      kafka.setTopicConfig(topics[3], TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "8192");
+      producer.send(new ProducerRecord<>(topics[0], key("garbage"), noise(200_000, 3))).get();
+      send(producer, topics[0], prefix, 20, 40);
+
+      List<DeadLetter> letters = new ArrayList<>();
+      try (KafkaConsumer<byte[], byte[]> dlq = consumer(topics[3])) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+          poll(dlq, topics[3], letters);
+          return scores.drain() >= 40 && !letters.isEmpty();
+        });
+        scores.drain(Duration.ofSeconds(2));
+        poll(dlq, topics[3], letters);
+      }
+      assertThat(scores.perId).hasSize(40);
+      assertThat(scores.perInput.values()).as("scores per input record").containsOnly(1);
+      assertThat(letters).singleElement().satisfies(l -> {
+        assertThat(l.getValue()).isNull();
+        assertThat(l.getValueSize()).isEqualTo(200_000);
+        assertThat(l.getOffset()).isEqualTo(20L);
+        assertThat(l.getReason()).contains("value left out");
+      });
+      assertThat(detector.metrics().deadLetterFailedCount()).isPositive();
+    }
+  }
+
+  private static Map<String, Object> settings(String prefix) {
+    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), model, prefix,
+        dir.resolve("state-" + prefix));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    // The consumer must be able to fetch the large input records.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 2 * TEN_MB);
+    return p;
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String prefix, int from, int to) {
+    for (int i = from; i < to; i++) {
+      producer.send(new ProducerRecord<>(topic, key(prefix + i), Images.eventBytes(prefix + i, i)));
+    }
+    producer.flush();
+  }
+
+  private static void poll(KafkaConsumer<byte[], byte[]> dlq, String topic, List<DeadLetter> into) {
+    for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(200))) {
+      into.add(AvroSerdes.deadLetter().deserializer().deserialize(topic, r.value()));
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> bigProducer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * TEN_MB, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+        new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+
+  private static byte[] key(String k) {
+    return k.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] noise(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    // Random bytes that no decoder takes for an image: not Avro's C3 01, not PNG, not JPEG.
+    b[0] = 'x';
+    return b;
+  }
+}
