@@ -32,7 +32,7 @@ ENV VAESTREAM_HTTP_BIND_ADDRESS=0.0.0.0 \
     VAESTREAM_STATE_DIR=/app/state
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
-  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /health HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "io.vaestream.detector.DetectorApp"]
 
 FROM eclipse-temurin:17.0.15_6-jre AS tools

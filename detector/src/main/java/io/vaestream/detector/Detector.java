@@ -8,10 +8,12 @@ import io.vaestream.detector.errors.DeadLetterFailures;
 import io.vaestream.detector.errors.DeadLetterLimits;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.metrics.HttpEndpoints;
+import io.vaestream.detector.metrics.StreamHealth;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.DetectorTopology;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,20 +93,24 @@ public final class Detector implements AutoCloseable {
               inference != null ? inference : Runnable::run),
           props);
       new KafkaStreamsMetrics(streams).bindTo(registry);
+      StreamHealth health = new StreamHealth(streams::state, metrics::progress, config.healthMaxThreadReplacements(),
+          Duration.ofMillis(config.healthReplacementWindowMs()), Clock.systemUTC());
+      metrics.bindHealth(health);
       streams.setUncaughtExceptionHandler(e -> {
         if (deadLetterFailures.fatalReason() != null) {
           LOG.error("stopping: {}", deadLetterFailures.fatalReason(), e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         // Pending images stay in the changelogged batch store, so a replaced thread loses nothing.
-        LOG.error("stream thread failed; replacing it", e);
+        health.threadReplaced(e);
+        LOG.error("stream thread failed; replacing it ({} replaced in the last {} s)", health.recentReplacements(),
+            Duration.ofMillis(config.healthReplacementWindowMs()).toSeconds(), e);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       });
       HttpEndpoints http = config.httpPort() == 0
           ? null
-          : HttpEndpoints.start(config.httpBindAddress(), config.httpPort(), registry::scrape,
-              () -> streams.state().isRunningOrRebalancing() || streams.state() == KafkaStreams.State.CREATED,
-              () -> streams.state() == KafkaStreams.State.RUNNING);
+          : HttpEndpoints.start(config.httpBindAddress(), config.httpPort(), registry::scrape, health::unhealthy,
+              health::notReady);
       AutoCloseable processMetrics = metrics.bindProcessMetrics();
       streams.start();
       LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}",

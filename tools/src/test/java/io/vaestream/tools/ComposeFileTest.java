@@ -101,7 +101,7 @@ class ComposeFileTest {
   void shouldRunContainersAsANonRootUserWithAHealthCheck() throws Exception {
     for (String file : List.of("Dockerfile", "Dockerfile.gpu")) {
       String text = Files.readString(root.resolve(file));
-      assertThat(text).as(file).contains("USER 10001").contains("HEALTHCHECK").contains("/health");
+      assertThat(text).as(file).contains("USER 10001").contains("HEALTHCHECK").contains("/ready");
     }
     assertThat(Files.readString(root.resolve("Dockerfile.gpu"))).contains("cudnn").contains("-Pgpu");
     assertThat(Files.readString(root.resolve("deploy/prometheus.yml"))).contains("detector").contains("8080");

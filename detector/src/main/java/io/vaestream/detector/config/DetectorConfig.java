@@ -52,6 +52,8 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String INFERENCE_PIPELINED = "inference.pipelined";
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String HEALTH_MAX_THREAD_REPLACEMENTS = "health.max.thread.replacements";
+  public static final String HEALTH_REPLACEMENT_WINDOW_MS = "health.replacement.window.ms";
 
   /** Prefix of environment variables that set configuration keys. */
   public static final String ENV_PREFIX = "VAESTREAM_";
@@ -103,7 +105,12 @@ public final class DetectorConfig extends AbstractConfig {
       .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
           "Port of /metrics (Prometheus), /health and /ready; 0 turns the endpoint off.")
       .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.LOW,
-          "Address the HTTP endpoint binds to; 0.0.0.0 inside containers.");
+          "Address the HTTP endpoint binds to; 0.0.0.0 inside containers.")
+      .define(HEALTH_MAX_THREAD_REPLACEMENTS, Type.INT, 3, Range.atLeast(0), Importance.LOW,
+          "/ready answers 503 (crash loop) when more stream threads than this were replaced within "
+              + HEALTH_REPLACEMENT_WINDOW_MS + ".")
+      .define(HEALTH_REPLACEMENT_WINDOW_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
+          "The window over which stream-thread replacements are counted for /ready.");
 
   private final Map<String, Object> passThrough;
 
@@ -227,6 +234,14 @@ public final class DetectorConfig extends AbstractConfig {
 
   public int httpPort() {
     return getInt(HTTP_PORT);
+  }
+
+  public int healthMaxThreadReplacements() {
+    return getInt(HEALTH_MAX_THREAD_REPLACEMENTS);
+  }
+
+  public long healthReplacementWindowMs() {
+    return getLong(HEALTH_REPLACEMENT_WINDOW_MS);
   }
 
   public String httpBindAddress() {

@@ -93,6 +93,15 @@ public final class DetectorMetrics {
         .description("ONNX Runtime tensors and results created").register(registry);
   }
 
+  /** Adds the stream-thread replacements of the last window and a 0/1 readiness gauge. */
+  public void bindHealth(StreamHealth health) {
+    Gauge.builder("vaestream.stream.thread.replacements.recent", health, StreamHealth::recentReplacements)
+        .strongReference(true).description("Stream threads replaced within health.replacement.window.ms")
+        .register(registry);
+    Gauge.builder("vaestream.ready", health, h -> h.notReady() == null ? 1 : 0).strongReference(true)
+        .description("1 when /ready answers 200, 0 otherwise").register(registry);
+  }
+
   /** VmRSS of this process in bytes; NaN where there is no /proc (not Linux). */
   static double residentBytes() {
     return residentBytes("self");
@@ -139,6 +148,11 @@ public final class DetectorMetrics {
 
   public double deadLetterFailedCount() {
     return deadLettersFailed.count();
+  }
+
+  /** Records scored or dead-lettered so far: grows whenever the stream makes progress. */
+  public long progress() {
+    return (long) (scored.count() + deadLetters.values().stream().mapToDouble(Counter::count).sum());
   }
 
   public double scoredCount() {

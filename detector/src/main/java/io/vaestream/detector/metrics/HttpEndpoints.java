@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +24,22 @@ public final class HttpEndpoints implements AutoCloseable {
     this.server = server;
   }
 
-  public static HttpEndpoints start(String address, int port, Supplier<String> scrape, BooleanSupplier healthy,
-      BooleanSupplier ready) throws IOException {
+  /**
+   * Starts the endpoints. {@code unhealthy} and {@code notReady} give the reason the process is
+   * down or not ready, or null when it is up or ready; the reason is the body of the 503.
+   */
+  public static HttpEndpoints start(String address, int port, Supplier<String> scrape, Supplier<String> unhealthy,
+      Supplier<String> notReady) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
     server.createContext("/metrics", ex -> reply(ex, 200, scrape.get(), "text/plain; version=0.0.4"));
-    server.createContext("/health", ex -> reply(ex, healthy.getAsBoolean() ? 200 : 503,
-        healthy.getAsBoolean() ? "UP\n" : "DOWN\n", "text/plain"));
-    server.createContext("/ready", ex -> reply(ex, ready.getAsBoolean() ? 200 : 503,
-        ready.getAsBoolean() ? "READY\n" : "NOT READY\n", "text/plain"));
+    server.createContext("/health", ex -> {
+      String why = unhealthy.get();
+      reply(ex, why == null ? 200 : 503, why == null ? "UP\n" : "DOWN: " + why + "\n", "text/plain");
+    });
+    server.createContext("/ready", ex -> {
+      String why = notReady.get();
+      reply(ex, why == null ? 200 : 503, why == null ? "READY\n" : "NOT READY: " + why + "\n", "text/plain");
+    });
     server.start();
     LOG.info("HTTP endpoints on {}:{}: /metrics, /health, /ready", address, server.getAddress().getPort());
     return new HttpEndpoints(server);
