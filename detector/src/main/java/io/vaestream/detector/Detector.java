@@ -33,6 +33,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +90,10 @@ public final class Detector implements AutoCloseable {
       Properties props = DetectorTopology.properties(config, metrics, deadLetterLimits(config));
       DeadLetterFailures deadLetterFailures = (DeadLetterFailures) props.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE);
       KafkaStreams streams = new KafkaStreams(
-          DetectorTopology.build(new StreamsBuilder(), config, scorer, metrics,
+          // The builder gets the real properties: a bare StreamsBuilder makes a StreamsConfig of its
+          // defaults, which warns about settings the detector does set.
+          DetectorTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))), config, scorer,
+              metrics,
               inference != null ? inference : Runnable::run),
           props);
       new KafkaStreamsMetrics(streams).bindTo(registry);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,11 +40,32 @@ public final class DetectorApp implements Callable<Integer> {
   @Option(names = "--threshold", description = "Override the model's threshold (threshold).")
   Double threshold;
 
+  @Option(names = "--http-port", description = "Port of /metrics, /health and /ready; 0 turns them off (http.port).")
+  Integer httpPort;
+
   @Option(names = {"-s", "--set"}, description = "Any other key=value, e.g. --set num.stream.threads=2.")
   Map<String, String> set = new HashMap<>();
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DetectorApp()).execute(args));
+    System.exit(commandLine("vaestream-detector").execute(args));
+  }
+
+  /**
+   * The command line under {@code name} ({@code detect} inside the vaestream command), its help
+   * ending with every configuration key, its default and what it does.
+   */
+  public static CommandLine commandLine(String name) {
+    CommandLine cl = new CommandLine(new DetectorApp());
+    cl.getCommandSpec().name(name);
+    StringBuilder footer = new StringBuilder("%nConfiguration keys, with their defaults (set them in --config, as "
+        + "VAESTREAM_KEY_WITH_UNDERSCORES, or with --set key=value):%n");
+    for (ConfigDef.ConfigKey k : DetectorConfig.CONFIG.configKeys().values()) {
+      Object d = k.defaultValue == ConfigDef.NO_DEFAULT_VALUE ? "(required)" : k.defaultValue;
+      footer.append(String.format("  %s = %s%n      %s%n", k.name, d instanceof java.util.List<?> l
+          ? String.join(",", l.stream().map(Object::toString).toList()) : d, k.documentation.replace("%", "%%")));
+    }
+    cl.getCommandSpec().usageMessage().footer(footer.toString());
+    return cl;
   }
 
   @Override
@@ -53,6 +75,7 @@ public final class DetectorApp implements Callable<Integer> {
     putIf(overrides, DetectorConfig.BOOTSTRAP_SERVERS, bootstrapServers);
     putIf(overrides, DetectorConfig.DEVICE, device);
     putIf(overrides, DetectorConfig.THRESHOLD, threshold == null ? null : threshold.toString());
+    putIf(overrides, DetectorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
     Detector detector;
     try {
       detector = Detector.start(DetectorConfig.load(configFile, System.getenv(), overrides));

@@ -32,6 +32,19 @@ class DetectorAppTest {
   }
 
   @Test
+  void shouldShowEveryKeyWithItsDefaultAndTheHttpPortInItsHelp() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    CommandLine cl = DetectorApp.commandLine("detect");
+    cl.setOut(new java.io.PrintWriter(out, true));
+    assertThat(cl.execute("--help")).isZero();
+    assertThat(out.toString()).contains("Usage: detect", "--http-port", "batch.max.size = 64",
+        "processing.guarantee = exactly_once_v2", "model.path = (required)", "dlq.failure.policy = skip");
+    for (String key : io.vaestream.detector.config.DetectorConfig.CONFIG.names()) {
+      assertThat(out.toString()).contains("  " + key + " = ");
+    }
+  }
+
+  @Test
   void shouldRefuseAMissingModel() {
     Outcome o = run("--model", dir.resolve("missing.onnx").toString(), "--set", "http.port=0");
     assertThat(o.code()).isEqualTo(2);

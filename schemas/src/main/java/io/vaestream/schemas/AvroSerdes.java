@@ -68,6 +68,20 @@ public final class AvroSerdes {
   }
 
   /** True when {@code bytes} start with the single-object marker {@code C3 01}. */
+  /** The schema's CRC-64-AVRO fingerprint in hex, as docs/wire-format.md gives it: {@code 0x507289035033c563}. */
+  public static String fingerprint(org.apache.avro.Schema schema) {
+    return String.format("0x%016x", org.apache.avro.SchemaNormalization.parsingFingerprint64(schema));
+  }
+
+  /** The fingerprint a single-object encoded value carries (bytes 2 to 9, little-endian), in hex. */
+  static String wireFingerprint(byte[] bytes) {
+    if (bytes.length < 10) {
+      return "(truncated)";
+    }
+    return String.format("0x%016x", java.nio.ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .getLong());
+  }
+
   public static boolean isSingleObject(byte[] bytes) {
     return bytes != null && bytes.length >= 2 && (bytes[0] & 0xFF) == 0xC3 && bytes[1] == 0x01;
   }
@@ -103,7 +117,8 @@ public final class AvroSerdes {
       } catch (BadHeaderException e) {
         throw new SerializationException(schema.getName() + ": not Avro single-object encoding: " + e.getMessage(), e);
       } catch (MissingSchemaException e) {
-        throw new SerializationException(schema.getName() + ": unknown writer schema: " + e.getMessage(), e);
+        throw new SerializationException(String.format("%s: unknown writer schema: fingerprint %s is not %s's (%s)",
+            schema.getName(), wireFingerprint(bytes), schema.getName(), fingerprint(schema)), e);
       } catch (IOException | RuntimeException e) {
         throw new SerializationException(schema.getName() + ": malformed Avro body: " + e.getMessage(), e);
       }

@@ -44,6 +44,10 @@ public final class DeadLetters {
       long timestamp, Exception error, String stage) {
     RejectReason reason = error instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
     String eventId = error instanceof RejectedRecordException r ? r.eventId() : null;
+    if (eventId == null && isPng(value)) {
+      // A PNG carries no id of its own: its event id is its record key (docs/wire-format.md).
+      eventId = utf8(key);
+    }
     int size = value == null ? 0 : value.length;
     // A key may be as large as a value; past a quarter of the record it is cut in the letter and
     // left off the record, so that the letter still fits.
@@ -95,6 +99,22 @@ public final class DeadLetters {
     d.setValueTruncated(d.getValueSize() > 0);
     d.setReason(d.getReason() + " (value left out: " + why + ")");
     return new ProducerRecord<>(letter.topic(), null, letter.key(), serializer.serialize(letter.topic(), d));
+  }
+
+  private static boolean isPng(byte[] v) {
+    return v != null && v.length >= 4 && (v[0] & 0xff) == 0x89 && v[1] == 'P' && v[2] == 'N' && v[3] == 'G';
+  }
+
+  /** The key as text, or null when there is none or it is not valid UTF-8. */
+  private static String utf8(byte[] key) {
+    if (key == null) {
+      return null;
+    }
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
   }
 
   private static String message(Throwable t) {

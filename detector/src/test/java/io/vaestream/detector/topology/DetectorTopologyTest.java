@@ -159,6 +159,9 @@ class DetectorTopologyTest {
     assertThat(first.getValue().remaining()).isEqualTo(64);
     assertThat(first.getReason()).contains("neither Avro");
     assertThat(letters.get(2).getReason()).contains("100x100");
+    assertThat(letters.get(2).getEventId()).as("a PNG's event id is its key").isEqualTo(new String(key(3),
+        StandardCharsets.UTF_8));
+    assertThat(letters.get(0).getEventId()).as("not a PNG: no event id").isNull();
     assertThat(letters.get(3).getEventId()).isEqualTo("short");
     assertThat(metrics.deadLetterCount(RejectReason.EMPTY_VALUE)).isEqualTo(1);
 
