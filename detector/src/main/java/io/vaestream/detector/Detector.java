@@ -87,6 +87,7 @@ public final class Detector implements AutoCloseable {
       if (scorer instanceof OnnxScorer onnx) {
         metrics.bindNativeObjects(onnx.nativeObjects());
       }
+      metrics.bindModel(scorer);
       Properties props = DetectorTopology.properties(config, metrics, deadLetterLimits(config));
       DeadLetterFailures deadLetterFailures = (DeadLetterFailures) props.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE);
       KafkaStreams streams = new KafkaStreams(
@@ -120,7 +121,7 @@ public final class Detector implements AutoCloseable {
       LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}",
           config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
           config.getString(DetectorConfig.PROCESSING_GUARANTEE),
-          scorer instanceof OnnxScorer o ? o.device() : scorer.getClass().getSimpleName(), config.batchMaxSize(),
+          scorer.device(), config.batchMaxSize(),
           config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread");
       return new Detector(scorer, streams, http, metrics, processMetrics, inference);
     } catch (RuntimeException | IOException e) {

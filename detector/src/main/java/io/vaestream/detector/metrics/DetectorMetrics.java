@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.scoring.NativeObjects;
+import io.vaestream.detector.scoring.Scorer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ public final class DetectorMetrics {
   private final DistributionSummary batchSize;
   private final Timer inference;
   private final DistributionSummary scores;
+  private final Timer eventToScore;
+  private final Timer processing;
+  private final Map<String, Counter[]> bySource = new java.util.concurrent.ConcurrentHashMap<>();
 
   public DetectorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -57,6 +61,14 @@ public final class DetectorMetrics {
         .publishPercentileHistogram().register(registry);
     scores = DistributionSummary.builder("vaestream.score").description("Anomaly scores")
         .publishPercentileHistogram().register(registry);
+    eventToScore = Timer.builder("vaestream.event.to.score").description("From the event's time (set by its "
+            + "producer) to its score being ready; skewed by the producer's clock")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    processing = Timer.builder("vaestream.processing").description("From the detector reading the record to its "
+            + "score being ready: batching and inference")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
   }
 
   /** Meters that go nowhere, for tests and tools. */
@@ -136,6 +148,51 @@ public final class DetectorMetrics {
     if (anomalous) {
       anomalies.increment();
     }
+  }
+
+  /**
+   * As {@link #scored(double, boolean)}, with the event's source (camera), event time, the time the
+   * detector read it and the time its score was ready (epoch milliseconds).
+   */
+  public void scored(double score, boolean anomalous, String source, long eventTimeMs, long readTimeMs, long nowMs) {
+    scored(score, anomalous);
+    Counter[] c = bySource.computeIfAbsent(sourceTag(source), s -> new Counter[] {
+        Counter.builder("vaestream.events.scored.by.source").tag("source", s)
+            .description("Image events scored, per source (the first " + MAX_SOURCES + " sources; the rest as other)")
+            .register(registry),
+        Counter.builder("vaestream.anomalies.by.source").tag("source", s)
+            .description("Events flagged as anomalous, per source").register(registry)});
+    c[0].increment();
+    if (anomalous) {
+      c[1].increment();
+    }
+    if (eventTimeMs > 0 && nowMs >= eventTimeMs) {
+      eventToScore.record(Duration.ofMillis(nowMs - eventTimeMs));
+    }
+    processing.record(Duration.ofMillis(Math.max(0, nowMs - readTimeMs)));
+  }
+
+  /** Distinct sources that get a series of their own; beyond them, "other" keeps the label set bounded. */
+  static final int MAX_SOURCES = 100;
+
+  private String sourceTag(String source) {
+    String s = source == null || source.isBlank() ? "unknown" : source;
+    return bySource.containsKey(s) || bySource.size() < MAX_SOURCES ? s : "other";
+  }
+
+  /**
+   * Adds what operators need to know about the model in use: {@code vaestream_model_info} (1,
+   * labelled with name, version, SHA-256 and device), the threshold in force and the false-alarm
+   * rate it was calibrated for.
+   */
+  public void bindModel(Scorer scorer) {
+    Gauge.builder("vaestream.model.info", () -> 1).tags("name", scorer.modelName(), "version", scorer.modelVersion(),
+        "sha256", scorer.sha256(), "device", scorer.device()).description("The model in use (always 1)")
+        .register(registry);
+    Gauge.builder("vaestream.threshold", scorer, Scorer::threshold).description("The anomaly threshold in force")
+        .register(registry);
+    Gauge.builder("vaestream.threshold.target.false.alarm.rate", scorer, Scorer::targetFalseAlarmRate)
+        .description("The false-alarm rate the threshold was calibrated for (NaN if unknown)").register(registry);
   }
 
   public void deadLetter(RejectReason reason) {

@@ -41,6 +41,7 @@ public final class OnnxScorer implements Scorer {
   private final ImageContract contract;
   private final Map<String, String> metadata;
   private final String device;
+  private final String sha256;
   private final NativeObjects nativeObjects = new NativeObjects();
   /**
    * Each scoring thread's input buffer, off the heap and in native order, which ONNX Runtime reads
@@ -50,10 +51,12 @@ public final class OnnxScorer implements Scorer {
   private final ThreadLocal<FloatBuffer> inputs = ThreadLocal.withInitial(() -> direct(0));
   private volatile double threshold;
 
-  private OnnxScorer(SessionOptions options, OrtSession session, String device) throws OrtException {
+  private OnnxScorer(SessionOptions options, OrtSession session, String device, String sha256)
+      throws OrtException {
     this.options = options;
     this.session = session;
     this.device = device;
+    this.sha256 = sha256;
     this.metadata = session.getMetadata().getCustomMetadata();
     this.contract = ImageContract.fromMetadata(metadata);
     this.threshold = parseThreshold(metadata);
@@ -77,7 +80,7 @@ public final class OnnxScorer implements Scorer {
   public static OnnxScorer open(Path model, Device device, ImageContract expected, String expectedSha256,
       int threads) {
     byte[] bytes = read(model);
-    checkSha256(model, bytes, expectedSha256);
+    String sha256 = checkSha256(model, bytes, expectedSha256);
     SessionOptions opts = new SessionOptions();
     OrtSession session = null;
     try {
@@ -85,7 +88,7 @@ public final class OnnxScorer implements Scorer {
       opts.addConfigEntry("session.intra_op.allow_spinning", "0");
       String used = configureDevice(opts, device);
       session = OrtEnvironment.getEnvironment().createSession(bytes, opts);
-      OnnxScorer s = new OnnxScorer(opts, session, used);
+      OnnxScorer s = new OnnxScorer(opts, session, used, sha256);
       s.checkSignature(model);
       if (expected != null && !expected.equals(s.contract)) {
         throw new ScorerException(model + ": the model expects " + s.contract + " images but the detector is "
@@ -166,6 +169,21 @@ public final class OnnxScorer implements Scorer {
   }
 
   /** The execution provider in use: {@code cuda} or {@code cpu}. */
+  @Override
+  public String sha256() {
+    return sha256;
+  }
+
+  @Override
+  public double targetFalseAlarmRate() {
+    try {
+      return Double.parseDouble(metadata.getOrDefault(ModelFormat.THRESHOLD_TARGET_FAR, "NaN"));
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  @Override
   public String device() {
     return device;
   }
@@ -257,7 +275,8 @@ public final class OnnxScorer implements Scorer {
     }
   }
 
-  private static void checkSha256(Path model, byte[] bytes, String expected) {
+  /** Checks the file against {@code expected} (or its {@code .sha256} sidecar); returns its SHA-256. */
+  private static String checkSha256(Path model, byte[] bytes, String expected) {
     String want = expected;
     Path sidecar = model.resolveSibling(model.getFileName() + ".sha256");
     if (want == null && Files.isRegularFile(sidecar)) {
@@ -278,6 +297,7 @@ public final class OnnxScorer implements Scorer {
           + "corrupt, truncated or not the model you meant");
     }
     LOG.info("model {} sha256 {}{}", model, actual, want == null ? " (no checksum to verify against)" : " (verified)");
+    return actual;
   }
 
   private static float[] floats(OrtSession.Result out, String name) throws OrtException {

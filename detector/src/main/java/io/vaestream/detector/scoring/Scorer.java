@@ -18,6 +18,21 @@ public interface Scorer extends AutoCloseable {
 
   String modelVersion();
 
+  /** Where the model runs, for logs and the model-info metric. */
+  default String device() {
+    return getClass().getSimpleName();
+  }
+
+  /** Hex SHA-256 of the model file, or empty where there is no file. */
+  default String sha256() {
+    return "";
+  }
+
+  /** The false-alarm rate the model's threshold was calibrated for, or NaN if it does not say. */
+  default double targetFalseAlarmRate() {
+    return Double.NaN;
+  }
+
   @Override
   void close();
 }

@@ -194,7 +194,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
           .setAttributes(p.attributes())
           .build();
       context.forward(new Record<>(p.key(), s, p.timestamp()));
-      metrics.scored(score, anomalous);
+      metrics.scored(score, anomalous, p.source(), p.eventTime(), p.readTimeMs(), now);
       store.delete(p.offset());
       if (anomalous) {
         LOG.debug("anomaly {} from {}-{}@{}: score {} > {}", p.id(), p.topic(), p.partition(), p.offset(), score,
