@@ -41,6 +41,12 @@ public final class ModelFormat {
   public static final String SCORE_RECONSTRUCTION = "vaestream.score.reconstruction";
   public static final String SCORE_RECONSTRUCTION_WEIGHT = "vaestream.score.reconstruction_weight";
   public static final String SCORE_KL_WEIGHT = "vaestream.score.kl_weight";
+  /** The memory bank a fused score compares with: images, k and feature sizes (JSON). */
+  public static final String SCORE_MEMORY_BANK = "vaestream.score.memory_bank";
+  /** How the score and the threshold were chosen: one-class (normal images only) or semi-supervised. */
+  public static final String SCORE_PROTOCOL = "vaestream.score.protocol";
+  /** Why the held-out normals are too few for the target false-alarm rate; absent when they suffice. */
+  public static final String THRESHOLD_WARNING = "vaestream.threshold.warning";
   public static final String SCORE_SELECTION = "vaestream.score.selection";
 
   public static final String THRESHOLD = "vaestream.threshold";

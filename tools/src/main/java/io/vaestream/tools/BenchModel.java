@@ -6,6 +6,7 @@ import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeSpec;
+import io.vaestream.trainer.score.ScoreSelector;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -15,19 +16,21 @@ import java.util.Locale;
  * (resized when the side is not 28) for class {@link #NORMAL_CLASS}, and cached under models/.
  * The larger ones are trained briefly: they are there to measure cost, not accuracy.
  */
-record BenchModel(String name, VaeConfig config, int side, int epochs, boolean int8) {
+record BenchModel(String name, VaeConfig config, int side, int epochs, boolean int8, ScoreSelector.Kind score) {
   static final int NORMAL_CLASS = 7;
 
   /**
    * The demo MLP at 28, 64 and 128 pixels, the convolutional VAE at 28, and the demo MLP's own
-   * weights exported as int8 ({@code export --quantize int8}).
+   * weights exported as int8 ({@code export --quantize int8}) and with the VAE's own score alone
+   * ({@code --score vae}: no memory bank, the cost of the VAE before the fused score).
    */
   static final List<BenchModel> ALL = List.of(
-      new BenchModel("mlp-28", DemoModel.CONFIG, 28, 10, false),
-      new BenchModel("mlp-28-int8", DemoModel.CONFIG, 28, 10, true),
-      new BenchModel("conv-28", VaeConfig.defaults(VaeArchitecture.CONV), 28, 3, false),
-      new BenchModel("mlp-64", DemoModel.CONFIG, 64, 3, false),
-      new BenchModel("mlp-128", DemoModel.CONFIG, 128, 2, false));
+      new BenchModel("mlp-28", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.FUSED),
+      new BenchModel("mlp-28-vae", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.VAE),
+      new BenchModel("mlp-28-int8", DemoModel.CONFIG, 28, 10, true, ScoreSelector.Kind.FUSED),
+      new BenchModel("conv-28", VaeConfig.defaults(VaeArchitecture.CONV), 28, 3, false, ScoreSelector.Kind.FUSED),
+      new BenchModel("mlp-64", DemoModel.CONFIG, 64, 3, false, ScoreSelector.Kind.FUSED),
+      new BenchModel("mlp-128", DemoModel.CONFIG, 128, 2, false, ScoreSelector.Kind.FUSED));
 
   static BenchModel named(String name) {
     return ALL.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
@@ -44,25 +47,24 @@ record BenchModel(String name, VaeConfig config, int side, int epochs, boolean i
   }
 
   String describe() {
-    return String.format(Locale.ROOT, "%s VAE, %dx%d, %.1f MFLOP/image%s", config.architecture().name().toLowerCase(
-        Locale.ROOT), side, side, flopsPerImage() / 1e6, int8 ? ", int8 dense layers" : "");
+    return String.format(Locale.ROOT, "%s VAE, %dx%d, %.1f MFLOP/image in the VAE%s, %s score",
+        config.architecture().name().toLowerCase(Locale.ROOT), side, side, flopsPerImage() / 1e6,
+        int8 ? ", int8 dense layers" : "", score.name().toLowerCase(Locale.ROOT));
   }
 
   /** The trained model, from models/ or trained now. */
   Path ensure() throws Exception {
     if (side == 28 && config.equals(DemoModel.CONFIG)) {
-      // The demo model, or its own checkpoint exported as int8.
+      // The demo model, or its own checkpoint exported as int8 or with the VAE's own score.
       Path demo = DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
-      return int8 ? DemoModel.int8(demo) : demo;
+      return int8 ? DemoModel.int8(demo) : score == ScoreSelector.Kind.VAE ? DemoModel.vaeScore(demo) : demo;
     }
     String description = "fashion-mnist:train" + (side == 28 ? "" : " resized to " + side + "x" + side);
     return DemoModel.ensure("bench-" + name, description, () -> {
-      ImageDataset train = DataSources.open("fashion-mnist:train");
-      // Resize only what training uses: the normal class and the sample of others that picks the score.
-      ImageDataset normal = train.filterLabels(l -> l == NORMAL_CLASS, "normal");
-      ImageDataset others = train.filterLabels(l -> l != NORMAL_CLASS, "others").sample(1000, 7);
-      ImageDataset used = normal.concat(others, "fashion-mnist:train");
-      return side == 28 ? used : used.resized(side, side);
+      // Resize only what training uses: the normal class (the score is chosen with normal images alone).
+      ImageDataset normal = DataSources.open("fashion-mnist:train").filterLabels(l -> l == NORMAL_CLASS,
+          "fashion-mnist:train");
+      return side == 28 ? normal : normal.resized(side, side);
     }, NORMAL_CLASS, config.withEpochs(epochs));
   }
 

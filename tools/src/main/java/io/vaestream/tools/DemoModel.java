@@ -11,6 +11,7 @@ import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeSpec;
 import io.vaestream.trainer.model.VaeTrainer;
+import io.vaestream.trainer.score.ScoreSelector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ final class DemoModel {
     }
     System.err.println("[demo] training " + name + " (" + config.architecture() + ", " + config.epochs()
         + " epochs on " + description + " class " + normalClass + ")");
-    TrainingRun run = new TrainingRun(description, Set.of(normalClass), 0.1, 1000, 0.01, config);
+    TrainingRun run = new TrainingRun(description, Set.of(normalClass), 0.1, null, 1000, 0.01,
+        ScoreSelector.Kind.FUSED, ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE, config);
     TrainingRun.Splits s = run.splits(images.load());
     VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> { })
         .fit(config, s.train(), s.calibration());
@@ -66,18 +68,34 @@ final class DemoModel {
    * int8 dense layers, made now if it is not there yet.
    */
   static Path int8(Path floatModel) throws Exception {
-    Path from = floatModel.getParent();
-    Path dir = from.resolveSibling(from.getFileName() + "-int8");
+    return variant(floatModel, "-int8", ModelPackager.Quantization.INT8, null);
+  }
+
+  /**
+   * The model next to {@code model} (NAME-vae/model.onnx): the same checkpoint packaged with the
+   * VAE's own score alone (no memory bank), made now if it is not there yet.
+   */
+  static Path vaeScore(Path model) throws Exception {
+    return variant(model, "-vae", ModelPackager.Quantization.NONE, ScoreSelector.Kind.VAE);
+  }
+
+  private static Path variant(Path model, String suffix, ModelPackager.Quantization quantization,
+      ScoreSelector.Kind score) throws Exception {
+    Path from = model.getParent();
+    Path dir = from.resolveSibling(from.getFileName() + suffix);
     Path file = dir.resolve("model.onnx");
     if (Files.isRegularFile(file)) {
       System.err.println("[demo] reusing the model " + file);
       return file;
     }
-    System.err.println("[demo] exporting " + from + " with int8 dense layers to " + dir);
+    System.err.println("[demo] exporting " + from + " as " + dir);
     TrainingRun run = TrainingRun.load(from);
+    if (score != null) {
+      run = new TrainingRun(run.data(), run.normalClasses(), run.holdout(), run.validationAnomalies(),
+          run.anomalySample(), run.targetFalseAlarmRate(), score, run.bankSize(), run.config());
+    }
     VaeModel trained = VaeModel.load(from.resolve(TrainingRun.CHECKPOINT));
-    PackagedModel pkg = run.packageModel(trained, run.splits(), dir.getFileName().toString(), "1",
-        ModelPackager.Quantization.INT8);
+    PackagedModel pkg = run.packageModel(trained, run.splits(), dir.getFileName().toString(), "1", quantization);
     return pkg.write(dir);
   }
 

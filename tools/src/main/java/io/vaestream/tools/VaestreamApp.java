@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     name = "vaestream",
     mixinStandardHelpOptions = true,
     description = "Streaming anomaly detection for images on Kafka, with a variational autoencoder.",
-    subcommands = {DemoCommand.class, BenchCommand.class, SoakCommand.class, JmhCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ScoreCommand.class, BenchCommand.class, SoakCommand.class, JmhCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class VaestreamApp {
 
   public static void main(String[] args) {
@@ -27,7 +27,7 @@ public final class VaestreamApp {
     for (String name : new String[] {"train", "export", "sample", "evaluate", "info"}) {
       cl.addSubcommand(name, trainer.getSubcommands().get(name));
     }
-    cl.addSubcommand("detect", new CommandLine(new DetectorApp()));
+    cl.addSubcommand("detect", DetectorApp.commandLine("detect"));
     cl.setExecutionExceptionHandler(trainer.getExecutionExceptionHandler());
     return cl;
   }

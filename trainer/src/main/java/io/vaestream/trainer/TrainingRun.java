@@ -7,7 +7,10 @@ import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.score.MemoryBank;
+import io.vaestream.trainer.score.ScoreSelector;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -21,17 +24,28 @@ import java.util.stream.Collectors;
  * @param data the data-set spec given to {@link DataSources#open}
  * @param normalClasses labels treated as normal; empty means every image is normal
  * @param holdout fraction of the normal images held out for calibration (never trained on)
- * @param anomalySample most images of other classes used to choose the score
+ * @param validationAnomalies labelled anomalies to choose the score with (semi-supervised): {@value
+ *     #OTHER_CLASSES} for the other classes of {@code data}, or a data-set spec; null (the default)
+ *     for none: the score is then {@code score}, chosen in advance (one-class)
+ * @param anomalySample most validation anomalies used
  * @param targetFalseAlarmRate the false-alarm rate the threshold is set for
+ * @param score the one-class score
+ * @param bankSize most training normals in the memory bank
  * @param config the model and optimiser settings
  */
 public record TrainingRun(
     String data,
     Set<Integer> normalClasses,
     double holdout,
+    String validationAnomalies,
     int anomalySample,
     double targetFalseAlarmRate,
+    ScoreSelector.Kind score,
+    int bankSize,
     VaeConfig config) {
+
+  /** {@code --validation-anomalies} value for the other classes of the training data. */
+  public static final String OTHER_CLASSES = "other-classes";
 
   public static final String FILE = "run.json";
   public static final String CHECKPOINT = "checkpoint";
@@ -39,6 +53,11 @@ public record TrainingRun(
 
   public TrainingRun {
     normalClasses = Set.copyOf(new TreeSet<>(normalClasses));
+    score = score == null ? ScoreSelector.Kind.FUSED : score;
+    bankSize = bankSize == 0 ? ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE : bankSize;
+    if (bankSize < MemoryBank.DEFAULT_K) {
+      throw new IllegalArgumentException("bank-size=" + bankSize + " is invalid: expected >= " + MemoryBank.DEFAULT_K);
+    }
     if (!(holdout > 0 && holdout < 1)) {
       throw new IllegalArgumentException("holdout=" + holdout + " is invalid: expected (0, 1)");
     }
@@ -68,10 +87,27 @@ public record TrainingRun(
           all.description() + " has " + normals.size() + " images of classes " + normalClasses + "; need at least 2");
     }
     ImageDataset[] parts = normals.split(holdout, config.seed() ^ 0x5eedL);
-    ImageDataset anomalies = normalClasses.isEmpty()
-        ? all.select(new int[0], "none")
-        : all.filterLabels(l -> !normalClasses.contains(l), "other classes").sample(anomalySample, config.seed());
-    return new Splits(parts[1], parts[0], anomalies, all);
+    return new Splits(parts[1], parts[0], validationAnomalies(all), all);
+  }
+
+  /** The labelled anomalies that choose the score: none unless {@link #validationAnomalies} names them. */
+  private ImageDataset validationAnomalies(ImageDataset all) {
+    if (validationAnomalies == null || validationAnomalies.isBlank()) {
+      return all.select(new int[0], "none");
+    }
+    if (validationAnomalies.equals(OTHER_CLASSES)) {
+      if (normalClasses.isEmpty()) {
+        throw new IllegalArgumentException("--validation-anomalies other-classes needs --normal-classes: with "
+            + "every class normal there are no other classes");
+      }
+      return all.filterLabels(l -> !normalClasses.contains(l), "other classes of " + all.description())
+          .sample(anomalySample, config.seed());
+    }
+    try {
+      return DataSources.open(validationAnomalies).sample(anomalySample, config.seed());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Human-readable names of the normal classes, e.g. {@code 0 (T-shirt/top)}. */
@@ -90,7 +126,9 @@ public record TrainingRun(
 
   public ModelPackager.PackagedModel packageModel(VaeModel model, Splits s, String name, String version,
       ModelPackager.Quantization quantization) {
-    return ModelPackager.build(model, s.calibration(), s.anomalies(), targetFalseAlarmRate,
+    String source = s.anomalies().isEmpty() ? null : s.anomalies().description();
+    return ModelPackager.build(model, s.train(), s.calibration(), s.anomalies(),
+        new ModelPackager.ScoreOptions(score, bankSize, source), targetFalseAlarmRate,
         new ModelPackager.Provenance(name, version, s.train(), classesLabel(s.all())), quantization);
   }
 

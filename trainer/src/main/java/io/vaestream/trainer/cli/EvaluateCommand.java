@@ -1,9 +1,9 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainingRun;
-import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.eval.ClassResult;
+import io.vaestream.trainer.eval.EvaluationData;
 import io.vaestream.trainer.eval.EvaluationReport;
 import io.vaestream.trainer.eval.OneClassEvaluation;
 import java.io.PrintWriter;
@@ -20,15 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code evaluate}: the one-class protocol on Fashion-MNIST, with a PCA baseline. */
+/** {@code evaluate}: the one-class protocol, with PCA and raw-pixel kNN baselines. */
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the one-class evaluation protocol and writes a Markdown report.",
       "For each class, trains on it and tests on all test images with the other classes as anomalies;",
-      "reports AUROC, AUPRC, false-alarm rate and recall for the VAE and a PCA (k = 32) baseline, over",
-      "several seeds. Resumable: finished cells are cached in --work-dir."
+      "reports AUROC, AUPRC, false-alarm rate and recall for the shipped score, the VAE's own score and the",
+      "raw-pixel kNN (k = 5) and PCA (k = 32) baselines of the same run, over several seeds. Label-free unless",
+      "--validation-anomalies is given. Resumable: finished cells are cached in --work-dir."
     })
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -57,11 +58,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--target-far", defaultValue = "0.01", description = "Target false-alarm rate (default: ${DEFAULT-VALUE}).")
   double targetFar;
 
-  @Option(names = "--anomaly-sample", defaultValue = "1000",
-      description = "Training-split images of other classes that choose the score (default: ${DEFAULT-VALUE}).")
-  int anomalySample;
+  @Option(names = "--test-fraction", defaultValue = "0.2",
+      description = "When --train-data and --test-data are the same source: the share of each class kept apart "
+          + "for testing by a seeded, stratified split (default: ${DEFAULT-VALUE}).")
+  double testFraction;
 
   @Mixin ModelOptions model = new ModelOptions();
+
+  @Mixin ScoringOptions scoring = new ScoringOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -70,14 +74,17 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     PrintWriter log = spec.commandLine().getErr();
-    ImageDataset train = DataSources.open(trainData);
-    ImageDataset test = DataSources.open(testData);
+    EvaluationData data = EvaluationData.open(trainData, testData, testFraction, model.toConfig().seed());
+    ImageDataset train = data.train();
+    ImageDataset test = data.test();
+    log.println(data.split());
     Set<Integer> cs = TrainingRun.parseClasses(classes);
     if (cs.isEmpty()) {
       throw new IllegalArgumentException("classes=" + classes + " is invalid: name the classes to evaluate");
     }
-    OneClassEvaluation eval = new OneClassEvaluation(train, trainData, test, model.toConfig(), holdout,
-        anomalySample, targetFar, workDir, log);
+    OneClassEvaluation.Settings settings = new OneClassEvaluation.Settings(data.name(), model.toConfig(), holdout,
+        scoring.score, scoring.bankSize, scoring.validationAnomalies, scoring.anomalySample, targetFar);
+    OneClassEvaluation eval = new OneClassEvaluation(train, data.trainSpec(), test, settings, workDir, log);
     List<Long> seedList = LongStream.rangeClosed(1, seeds).boxed().toList();
     List<ClassResult> results = new ArrayList<>();
     for (long seed : seedList) {
@@ -86,8 +93,8 @@ final class EvaluateCommand implements Callable<Integer> {
       }
     }
     String command = "./vaestream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    Path md = EvaluationReport.write(report, results, new EvaluationReport.Setup(command, model.toConfig(), holdout,
-        targetFar, seedList, Duration.ofNanos(System.nanoTime() - t0)), eval, test);
+    Path md = EvaluationReport.write(report, results, new EvaluationReport.Setup(command, settings, test.description(),
+        data.split(), seedList, Duration.ofNanos(System.nanoTime() - t0)), eval, test);
     spec.commandLine().getOut().printf("report: %s%n", md);
     return 0;
   }

@@ -64,7 +64,8 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainingRun r = TrainingRun.load(run);
     if (targetFar != null) {
-      r = new TrainingRun(r.data(), r.normalClasses(), r.holdout(), r.anomalySample(), targetFar, r.config());
+      r = new TrainingRun(r.data(), r.normalClasses(), r.holdout(), r.validationAnomalies(), r.anomalySample(),
+          targetFar, r.score(), r.bankSize(), r.config());
     }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
     TrainingRun.Splits s = r.splits();
@@ -78,8 +79,12 @@ final class ExportCommand implements Callable<Integer> {
     o.printf("model:     %s%n", file);
     o.printf("sha256:    %s%n", pkg.sha256());
     o.printf("score:     %s (%s)%n", pkg.score().name(), pkg.score().formula());
-    o.printf(Locale.ROOT, "threshold: %.6g at target false-alarm rate %.4f (%d held-out normals)%n",
+    o.printf("chosen:    %s%n", pkg.selection().protocol());
+    o.printf(Locale.ROOT, "threshold: %.6g at target false-alarm rate %.4f (%d held-out normals, conformal)%n",
         pkg.threshold().value(), pkg.threshold().targetFalseAlarmRate(), pkg.threshold().calibrationSize());
+    if (pkg.threshold().warning() != null) {
+      o.printf("warning:   %s%n", pkg.threshold().warning());
+    }
     o.printf(Locale.ROOT, "parity:    max error %.2e over %d images (gate %.0e)%n",
         pkg.parity().worst(), pkg.parity().images(), io.vaestream.trainer.export.ParityCheck.TOLERANCE);
     if (pkg.metadata().containsKey(ModelFormat.QUANTIZATION)) {

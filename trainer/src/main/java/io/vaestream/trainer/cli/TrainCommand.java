@@ -45,9 +45,6 @@ final class TrainCommand implements Callable<Integer> {
       description = "False-alarm rate the threshold is set for (default: ${DEFAULT-VALUE}).")
   double targetFar;
 
-  @Option(names = "--anomaly-sample", defaultValue = "1000",
-      description = "At most this many images of other classes choose the score (default: ${DEFAULT-VALUE}).")
-  int anomalySample;
 
   @Option(names = "--name", description = "Model name in the metadata (default: the OUT directory's name).")
   String name;
@@ -64,11 +61,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model = new ModelOptions();
 
+  @Mixin ScoringOptions scoring = new ScoringOptions();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    TrainingRun run = new TrainingRun(data, TrainingRun.parseClasses(normalClasses), holdout, anomalySample,
-        targetFar, model.toConfig());
+    TrainingRun run = new TrainingRun(data, TrainingRun.parseClasses(normalClasses), holdout,
+        scoring.validationAnomalies, scoring.anomalySample, targetFar, scoring.score, scoring.bankSize,
+        model.toConfig());
     Path checkpoint = out.resolve(TrainingRun.CHECKPOINT);
     VaeModel start = null;
     if (resume) {
@@ -80,8 +80,10 @@ final class TrainCommand implements Callable<Integer> {
       err.printf("resuming %s after epoch %d%n", checkpoint, start.epochsDone());
     }
     TrainingRun.Splits s = run.splits();
-    err.printf(Locale.ROOT, "data: %s; normal classes %s: %d train, %d held out; %d validation anomalies%n",
-        s.all().description(), run.classesLabel(s.all()), s.train().size(), s.calibration().size(), s.anomalies().size());
+    err.printf(Locale.ROOT, "data: %s; normal classes %s: %d train, %d held out; %s%n",
+        s.all().description(), run.classesLabel(s.all()), s.train().size(), s.calibration().size(),
+        s.anomalies().isEmpty() ? "one-class: normal images only"
+            : s.anomalies().size() + " validation anomalies (semi-supervised)");
     err.printf("model: %s%n", run.config());
     run.save(out);
 

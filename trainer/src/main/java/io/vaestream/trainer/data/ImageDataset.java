@@ -5,11 +5,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -144,6 +147,33 @@ public final class ImageDataset {
     return new ImageDataset[] {
       select(Arrays.copyOfRange(order, 0, cut), description),
       select(Arrays.copyOfRange(order, cut, order.length), description)
+    };
+  }
+
+  /**
+   * Splits into two disjoint parts, class by class: the first holds {@code fraction} of each
+   * label's images (rounded, after a seeded shuffle), the second the rest. Every index lands in
+   * exactly one part.
+   */
+  public ImageDataset[] stratifiedSplit(double fraction, long seed, String firstName, String secondName) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException("split fraction must be in (0, 1), got " + fraction);
+    }
+    int[] order = shuffledIndices(size(), seed);
+    Map<Integer, List<Integer>> byLabel = new TreeMap<>();
+    for (int i : order) {
+      byLabel.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
+    }
+    List<Integer> first = new ArrayList<>();
+    List<Integer> second = new ArrayList<>();
+    for (List<Integer> idx : byLabel.values()) {
+      int cut = (int) Math.round(idx.size() * fraction);
+      first.addAll(idx.subList(0, cut));
+      second.addAll(idx.subList(cut, idx.size()));
+    }
+    return new ImageDataset[] {
+      select(first.stream().mapToInt(Integer::intValue).sorted().toArray(), firstName),
+      select(second.stream().mapToInt(Integer::intValue).sorted().toArray(), secondName)
     };
   }
 

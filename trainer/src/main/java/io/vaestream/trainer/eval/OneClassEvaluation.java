@@ -5,15 +5,16 @@ import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
+import io.vaestream.trainer.export.OnnxExporter;
 import io.vaestream.trainer.export.OnnxModelRunner;
 import io.vaestream.trainer.model.EpochStats;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
 import io.vaestream.trainer.report.Plots;
+import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.Metrics;
 import io.vaestream.trainer.score.Pca;
-import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreSelector;
 import io.vaestream.trainer.score.Threshold;
 import java.io.IOException;
@@ -29,35 +30,42 @@ import java.util.Set;
 
 /**
  * The standard one-class protocol: for each class c, train on c's training images (less a
- * calibration hold-out) and test on all test images, the other classes being the anomalies. A PCA
- * reconstruction baseline is fitted on exactly the same images. Each (class, seed) cell is cached
- * under the work directory, with its model, so the run can stop and resume.
+ * calibration hold-out) and test on all test images, the other classes being the anomalies. By
+ * default nothing but class c's own training images is used to build, choose and calibrate the
+ * score. Baselines are fitted on exactly the same images in the same run: PCA (k = 32) and raw-pixel
+ * kNN (k = 5). Each (class, seed) cell is cached under the work directory, with its model, so the
+ * run can stop and resume.
  */
 public final class OneClassEvaluation {
   /** Components of the PCA baseline. */
   public static final int PCA_K = 32;
+  /** Neighbours of the raw-pixel kNN baseline. */
+  public static final int KNN_K = 5;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * What every cell shares.
+   *
+   * @param dataName the data set's name, for model names (e.g. {@code fashion-mnist})
+   * @param validationAnomalies null for one-class; else as {@link TrainingRun#validationAnomalies()}
+   */
+  public record Settings(String dataName, VaeConfig config, double holdout, ScoreSelector.Kind score, int bankSize,
+      String validationAnomalies, int anomalySample, double targetFar) {}
+
   private final ImageDataset train;
-  private final ImageDataset test;
   private final String trainSpec;
-  private final VaeConfig config;
-  private final double holdout;
-  private final int anomalySample;
-  private final double targetFar;
+  private final ImageDataset test;
+  private final Settings settings;
   private final Path workDir;
   private final PrintWriter log;
 
-  public OneClassEvaluation(ImageDataset train, String trainSpec, ImageDataset test, VaeConfig config,
-      double holdout, int anomalySample, double targetFar, Path workDir, PrintWriter log) {
+  public OneClassEvaluation(ImageDataset train, String trainSpec, ImageDataset test, Settings settings, Path workDir,
+      PrintWriter log) {
     this.train = train;
     this.trainSpec = trainSpec;
     this.test = test;
-    this.config = config;
-    this.holdout = holdout;
-    this.anomalySample = anomalySample;
-    this.targetFar = targetFar;
+    this.settings = settings;
     this.workDir = workDir;
     this.log = log;
   }
@@ -75,57 +83,83 @@ public final class OneClassEvaluation {
       return JSON.readValue(cache.toFile(), ClassResult.class);
     }
     long t0 = System.nanoTime();
-    TrainingRun run = new TrainingRun(trainSpec, Set.of(c), holdout, anomalySample, targetFar, config.withSeed(seed));
+    Settings st = settings;
+    TrainingRun run = new TrainingRun(trainSpec, Set.of(c), st.holdout(), st.validationAnomalies(),
+        st.anomalySample(), st.targetFar(), st.score(), st.bankSize(), st.config().withSeed(seed));
     TrainingRun.Splits s = run.splits(train);
     log.printf(Locale.ROOT, "class %d (%s), seed %d: %d train, %d held out%n",
         c, train.className(c), seed, s.train().size(), s.calibration().size());
     log.flush();
     List<EpochStats> epochs = new ArrayList<>();
-    VaeModel model = new VaeTrainer(st -> {
-      epochs.add(st);
-      if (st.epoch() == st.epochs() || st.epoch() % 5 == 0) {
-        log.println("  " + st.summary());
+    VaeModel model = new VaeTrainer(e -> {
+      epochs.add(e);
+      if (e.epoch() == e.epochs() || e.epoch() % 5 == 0) {
+        log.println("  " + e.summary());
         log.flush();
       }
     }, m -> { }).fit(run.config(), s.train(), s.calibration());
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    PackagedModel pkg = run.packageModel(model, s, "fashion-mnist-class-" + c, "eval-seed-" + seed);
+    PackagedModel pkg = run.packageModel(model, s, st.dataName() + "-class-" + c, "eval-seed-" + seed);
     pkg.write(dir);
 
     boolean[] anomalous = new boolean[test.size()];
+    int testNormals = 0;
     for (int i = 0; i < test.size(); i++) {
       anomalous[i] = test.label(i) != c;
+      testNormals += anomalous[i] ? 0 : 1;
     }
-    double[] vaeScores;
+    // The shipped model over the test images, through ONNX Runtime as the detector runs it.
+    List<String> outputs = new ArrayList<>(List.of(ModelFormat.SCORE, ModelFormat.RECONSTRUCTION_ERROR));
+    if (pkg.score().usesBank()) {
+      outputs.addAll(List.of(OnnxExporter.KNN_PIXELS, OnnxExporter.KNN_GRADIENTS));
+    }
+    Map<String, float[]> out;
+    Map<String, float[]> cal;
+    long s0 = System.nanoTime();
     try (OnnxModelRunner runner = OnnxModelRunner.open(pkg.onnx())) {
-      vaeScores = toDouble(runner.run(test.pixels(), test.size(), List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE));
+      out = runner.run(test.pixels(), test.size(), outputs);
+      cal = runner.run(s.calibration().pixels(), s.calibration().size(), outputs);
     }
-    ClassResult.Detector vae = detector(vaeScores, anomalous, pkg.threshold());
-
-    // The alternatives, on test data, for the report only: the choice was made on validation data.
-    VaeModel.Forward f = model.forward(test.pixels(), test.size());
+    double scoringRate = test.size() / ((System.nanoTime() - s0) / 1e9);
+    double[] shippedScores = toDouble(out.get(ModelFormat.SCORE));
+    ClassResult.Detector shipped = detector(shippedScores, anomalous, pkg.threshold());
+    // The VAE's own score, as --score vae ships it: the blurred reconstruction error, calibrated the same way.
+    double[] vaeScores = toDouble(out.get(ModelFormat.RECONSTRUCTION_ERROR));
+    ClassResult.Detector vae = detector(vaeScores, anomalous,
+        Threshold.calibrate(toDouble(cal.get(ModelFormat.RECONSTRUCTION_ERROR)), st.targetFar()));
     Map<String, Double> testAuroc = new LinkedHashMap<>();
-    for (ScoreDefinition d : pkg.selection().definitions()) {
-      testAuroc.put(d.name(), Metrics.auroc(ScoreSelector.scores(d, f), anomalous));
+    for (String part : outputs) {
+      testAuroc.put(part, Metrics.auroc(toDouble(out.get(part)), anomalous));
     }
 
     int dim = train.contract().size();
     Pca pca = Pca.fit(s.train().pixels(), s.train().size(), dim, PCA_K);
-    Threshold pcaThreshold = Threshold.calibrate(
-        pca.reconstructionError(s.calibration().pixels(), s.calibration().size()), targetFar);
     double[] pcaScores = pca.reconstructionError(test.pixels(), test.size());
-    ClassResult.Detector pcaResult = detector(pcaScores, anomalous, pcaThreshold);
+    ClassResult.Detector pcaResult = detector(pcaScores, anomalous, Threshold.calibrate(
+        pca.reconstructionError(s.calibration().pixels(), s.calibration().size()), st.targetFar()));
+    double[] knnScores;
+    double[] knnCal;
+    ImageDataset bank = s.train().sample(st.bankSize(), st.config().withSeed(seed).seed());
+    try (OnnxModelRunner knn = OnnxModelRunner.open(OnnxExporter.rawKnnBaseline(bank, KNN_K))) {
+      knnScores = toDouble(knn.run(test.pixels(), test.size(), List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE));
+      knnCal = toDouble(knn.run(s.calibration().pixels(), s.calibration().size(), List.of(ModelFormat.SCORE))
+          .get(ModelFormat.SCORE));
+    }
+    ClassResult.Detector knnResult = detector(knnScores, anomalous, Threshold.calibrate(knnCal, st.targetFar()));
 
-    writeScores(dir, vaeScores, pcaScores, anomalous, pkg.threshold().value(), pcaThreshold.value());
+    writeScores(dir, Map.of("shipped", shippedScores, "vae", vaeScores, "pca", pcaScores, "raw_knn", knnScores),
+        anomalous, pkg.threshold().value(), out, cal);
     writePriorSamples(dir, model, seed);
     EpochStats last = epochs.get(epochs.size() - 1);
     double meanRate = epochs.stream().mapToDouble(EpochStats::examplesPerSecond).average().orElse(Double.NaN);
-    ClassResult r = new ClassResult(c, train.className(c), seed, vae, pcaResult, pkg.score().name(),
-        pkg.selection().candidates(), testAuroc, last.epoch(), trainSeconds, meanRate,
-        (System.nanoTime() - t0) / 1e9, pkg.sha256());
+    ClassResult r = new ClassResult(c, train.className(c), seed, shipped, vae, pcaResult, knnResult,
+        pkg.score().name(), pkg.selection().protocol(), pkg.selection().candidates(), testAuroc, last.epoch(),
+        trainSeconds, meanRate, scoringRate, (System.nanoTime() - t0) / 1e9, s.calibration().size(), testNormals,
+        pkg.sha256());
     JSON.writerWithDefaultPrettyPrinter().writeValue(cache.toFile(), r);
-    log.printf(Locale.ROOT, "  -> VAE AUROC %.4f (score %s), PCA AUROC %.4f, %.0f s%n",
-        vae.auroc(), r.chosenScore(), pcaResult.auroc(), r.totalSeconds());
+    log.printf(Locale.ROOT, "  -> %s AUROC %.4f (FAR %.2f%%), VAE alone %.4f, PCA %.4f, raw kNN %.4f, %.0f s%n",
+        r.chosenScore(), shipped.auroc(), 100 * shipped.falseAlarmRate(), vae.auroc(), pcaResult.auroc(),
+        knnResult.auroc(), r.totalSeconds());
     log.flush();
     return r;
   }
@@ -149,14 +183,14 @@ public final class OneClassEvaluation {
         t.value(), falseAlarms / (double) normals, caught / (double) anomalies);
   }
 
-  private static void writeScores(Path dir, double[] vae, double[] pca, boolean[] anomalous, double vaeT, double pcaT)
-      throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("vae", vae);
-    m.put("pca", pca);
+  /** Test scores of every detector, and every output of the model on test and held-out images. */
+  private static void writeScores(Path dir, Map<String, double[]> scores, boolean[] anomalous, double threshold,
+      Map<String, float[]> parts, Map<String, float[]> calibrationParts) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>(scores);
     m.put("anomalous", anomalous);
-    m.put("vae_threshold", vaeT);
-    m.put("pca_threshold", pcaT);
+    m.put("threshold", threshold);
+    m.put("parts", parts);
+    m.put("calibration_parts", calibrationParts);
     JSON.writeValue(dir.resolve("test-scores.json").toFile(), m);
   }
 

@@ -9,7 +9,9 @@ import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainerVersion;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ScoreDefinition;
+import io.vaestream.trainer.score.ScoreParts;
 import io.vaestream.trainer.score.ScoreSelector;
 import io.vaestream.trainer.score.Threshold;
 import java.io.IOException;
@@ -78,19 +80,6 @@ public final class ModelPackager {
     }
   }
 
-  /**
-   * @param calibration held-out normal images, never trained on
-   * @param anomalies validation anomalies for choosing the score; may be empty
-   */
-  public static PackagedModel build(
-      VaeModel model,
-      ImageDataset calibration,
-      ImageDataset anomalies,
-      double targetFalseAlarmRate,
-      Provenance provenance) {
-    return build(model, calibration, anomalies, targetFalseAlarmRate, provenance, Quantization.NONE);
-  }
-
   /** How the packaged model stores its weights. */
   public enum Quantization {
     /** float32, as trained. */
@@ -99,30 +88,61 @@ public final class ModelPackager {
     INT8
   }
 
-  /** The most an int8 model's score may differ from the float model's (relative). */
+  /**
+   * How the score is decided.
+   *
+   * @param kind the one-class score shipped when no validation anomalies are given
+   * @param bankSize the most training normals kept in the memory bank
+   * @param anomalySource where validation anomalies came from, for the metadata (null: none)
+   */
+  public record ScoreOptions(ScoreSelector.Kind kind, int bankSize, String anomalySource) {
+    public static final int DEFAULT_BANK_SIZE = 6000;
+
+    public static ScoreOptions oneClass() {
+      return new ScoreOptions(ScoreSelector.Kind.FUSED, DEFAULT_BANK_SIZE, null);
+    }
+  }
+
+  /**
+   * The most an int8 model's score may differ from the float model's: relative to the score, or to
+   * the spread of the float scores on held-out normals where the score is smaller than that.
+   */
   public static final double INT8_MAX_SCORE_ERROR = 0.05;
 
   /**
-   * As above; with {@link Quantization#INT8} the float export is checked against the trainer
-   * first, then quantised, and the int8 model's scores are checked against the float ones ({@link
-   * #INT8_MAX_SCORE_ERROR}); it is calibrated and given golden samples of its own.
+   * Packages {@code model}. With {@link Quantization#INT8} the float export is checked against the
+   * trainer first, then quantised, and the int8 model's scores are checked against the float ones
+   * ({@link #INT8_MAX_SCORE_ERROR}); it is calibrated and given golden samples of its own.
+   *
+   * @param train the normal images the model was trained on: the memory bank is drawn from them
+   * @param calibration held-out normal images, never trained on
+   * @param anomalies validation anomalies; when not empty the score is chosen with them
+   *     (semi-supervised), else it is {@code options.kind()} (one-class)
    */
   public static PackagedModel build(
       VaeModel model,
+      ImageDataset train,
       ImageDataset calibration,
       ImageDataset anomalies,
+      ScoreOptions options,
       double targetFalseAlarmRate,
       Provenance provenance,
       Quantization quantization) {
     if (calibration.isEmpty()) {
       throw new IllegalArgumentException("no held-out normal images to calibrate on");
     }
+    boolean semi = anomalies != null && !anomalies.isEmpty();
     // One forward pass serves score choice, calibration, golden samples and the parity reference.
-    ImageDataset check = anomalies == null || anomalies.isEmpty() ? calibration : calibration.concat(anomalies, "parity");
+    ImageDataset check = semi ? calibration.concat(anomalies, "parity") : calibration;
     VaeModel.Forward forward = model.forward(check.pixels(), check.size());
-    VaeModel.Forward normals = forward.slice(0, calibration.size());
-    VaeModel.Forward anomalous = check == calibration ? null : forward.slice(calibration.size(), check.size());
-    ScoreSelector.Selection selection = ScoreSelector.select(normals, anomalous);
+    MemoryBank bank = semi || options.kind() == ScoreSelector.Kind.FUSED
+        ? MemoryBank.of(train, options.bankSize(), model.config().seed())
+        : null;
+    ScoreParts parts = ScoreParts.of(model.contract(), forward, check.pixels(), check.size(), bank);
+    ScoreParts normals = parts.slice(0, calibration.size());
+    ScoreSelector.Selection selection = semi
+        ? ScoreSelector.semiSupervised(normals, parts.slice(calibration.size(), check.size()), options.anomalySource())
+        : ScoreSelector.oneClass(options.kind(), normals);
     ScoreDefinition score = selection.chosen();
     Threshold threshold = Threshold.calibrate(ScoreSelector.scores(score, normals), targetFalseAlarmRate);
 
@@ -132,25 +152,30 @@ public final class ModelPackager {
     meta.put(ModelFormat.TRAINER_VERSION, TrainerVersion.get());
     meta.put(ModelFormat.CREATED, Instant.now().toString());
     meta.put(ModelFormat.TRAINING, json(Map.of("config", model.config(), "epochs_done", model.epochsDone())));
+    meta.put(ModelFormat.SCORE_PROTOCOL, selection.protocol());
     meta.put(ModelFormat.SCORE_SELECTION, json(selection.candidates()));
     meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
     meta.put(ModelFormat.THRESHOLD_TARGET_FAR, Double.toString(threshold.targetFalseAlarmRate()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
     meta.put(ModelFormat.THRESHOLD_CALIBRATION_SIZE, Integer.toString(threshold.calibrationSize()));
+    if (threshold.warning() != null) {
+      meta.put(ModelFormat.THRESHOLD_WARNING, threshold.warning());
+    }
     meta.put(ModelFormat.DATA_DESCRIPTION, provenance.trainingData().toString());
     meta.put(ModelFormat.DATA_SHA256, provenance.trainingData().sha256());
     meta.put(ModelFormat.DATA_NORMAL_CLASSES, provenance.normalClasses());
-    meta.put(ModelFormat.GOLDEN, golden(calibration, normals, anomalies, anomalous, score).toJson());
+    meta.put(ModelFormat.GOLDEN, golden(check, parts, calibration.size(), score).toJson());
 
-    ModelProto proto = OnnxExporter.export(model, score, meta, provenance.version());
-    ParityCheck.Result parity = ParityCheck.require(proto.toByteArray(), forward, score, check.pixels(), check.size());
+    ModelProto proto = OnnxExporter.export(model, score, score.usesBank() ? bank : null, meta, provenance.version());
+    ParityCheck.Result parity =
+        ParityCheck.require(proto.toByteArray(), forward, parts, score, check.pixels(), check.size());
     String parityJson = json(Map.of("images", parity.images(), "tolerance", ParityCheck.TOLERANCE, "max_error", parity.maxError()));
     ModelProto withParity =
         proto.toBuilder()
             .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelFormat.PARITY).setValue(parityJson))
             .build();
     if (quantization == Quantization.INT8) {
-      return int8(withParity, check, ScoreSelector.scores(score, forward), calibration.size(), targetFalseAlarmRate,
+      return int8(withParity, check, ScoreSelector.scores(score, parts), calibration.size(), targetFalseAlarmRate,
           selection, parity);
     }
     Map<String, String> all = new LinkedHashMap<>();
@@ -182,10 +207,13 @@ public final class ModelPackager {
       s = r.run(check.pixels(), check.size(), List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE);
       g = r.run(goldenPixels, floatGolden.size(), outputs);
     }
+    // Relative to the score, or to its spread on held-out normals where the score is smaller: a
+    // standardised score sits near 0, and its unit is that spread.
+    double spread = io.vaestream.trainer.score.Metrics.std(java.util.Arrays.copyOf(floatScores, normals));
     double worst = 0;
     double sum = 0;
     for (int i = 0; i < s.length; i++) {
-      double e = ParityCheck.error(s[i], floatScores[i]);
+      double e = Math.abs(s[i] - floatScores[i]) / Math.max(Math.abs(floatScores[i]), Math.max(spread, 1e-12));
       worst = Math.max(worst, e);
       sum += e;
     }
@@ -219,22 +247,18 @@ public final class ModelPackager {
   /** Tolerance of an int8 model's golden samples: integer kernels differ between CPUs (VNNI, AMX or neither). */
   static final double INT8_GOLDEN_TOLERANCE = 1e-3;
 
-  private static GoldenSamples golden(
-      ImageDataset normals, VaeModel.Forward nf, ImageDataset anomalies, VaeModel.Forward af, ScoreDefinition score) {
+  /** Up to {@value #GOLDEN_PER_KIND} held-out normals and as many validation anomalies, with their outputs. */
+  private static GoldenSamples golden(ImageDataset check, ScoreParts parts, int normals, ScoreDefinition score) {
     List<GoldenSamples.Sample> samples = new ArrayList<>();
-    addGolden(samples, normals, nf, score);
-    if (af != null) {
-      addGolden(samples, anomalies, af, score);
+    int[] starts = {0, normals};
+    int[] ends = {normals, check.size()};
+    for (int kind = 0; kind < 2; kind++) {
+      for (int i = starts[kind]; i < Math.min(ends[kind], starts[kind] + GOLDEN_PER_KIND); i++) {
+        samples.add(GoldenSamples.Sample.of(check.image(i), parts.reconstructionError(score.reconstruction(), i),
+            parts.kl()[i], score.score(parts, i)));
+      }
     }
     return new GoldenSamples(ParityCheck.TOLERANCE, samples);
-  }
-
-  private static void addGolden(
-      List<GoldenSamples.Sample> out, ImageDataset data, VaeModel.Forward f, ScoreDefinition score) {
-    for (int i = 0; i < Math.min(GOLDEN_PER_KIND, data.size()); i++) {
-      double rec = score.reconstructionError(f.bce[i], f.mse[i]);
-      out.add(GoldenSamples.Sample.of(data.image(i), rec, f.kl[i], score.score(rec, f.kl[i])));
-    }
   }
 
   static String sha256(byte[] bytes) {

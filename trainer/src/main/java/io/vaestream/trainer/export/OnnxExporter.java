@@ -13,6 +13,8 @@ import io.vaestream.trainer.model.LayerSpec.Reshape;
 import io.vaestream.trainer.model.VaeGraph;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeSpec;
+import io.vaestream.trainer.score.ImageFeatures;
+import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
 import java.util.List;
@@ -30,8 +32,25 @@ public final class OnnxExporter {
 
   private OnnxExporter() {}
 
+  /** Output of the mean squared distance to the nearest training normals in blurred-pixel space. */
+  public static final String KNN_PIXELS = "knn_pixels";
+  /** Output of the mean squared distance to the nearest training normals in gradient-orientation space. */
+  public static final String KNN_GRADIENTS = "knn_gradients";
+
   public static ModelProto export(
       VaeModel model, ScoreDefinition score, Map<String, String> metadata, String version) {
+    return export(model, score, null, metadata, version);
+  }
+
+  /**
+   * The self-scoring graph of {@code model} under {@code score}; {@code bank} (required when the
+   * score uses it) is stored in the graph as two constant matrices.
+   */
+  public static ModelProto export(
+      VaeModel model, ScoreDefinition score, MemoryBank bank, Map<String, String> metadata, String version) {
+    if (score.usesBank() && bank == null) {
+      throw new IllegalArgumentException("score " + score.name() + " needs a memory bank");
+    }
     VaeSpec spec = model.spec();
     ImageContract contract = spec.contract();
     Map<String, INDArray> params = model.parameters();
@@ -52,6 +71,9 @@ public final class OnnxExporter {
       reconError = g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, g.longs("axes_chw", 1, 2, 3));
     } else {
       String diff = g.op("Sub", "diff", x, recon);
+      if (score.reconstruction() == ReconstructionKind.BLURRED_MSE) {
+        diff = ScoreGraph.blur(g, diff, contract.channels());
+      }
       reconError =
           g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), g.op("Mul", "sq", diff, diff));
     }
@@ -67,6 +89,19 @@ public final class OnnxExporter {
         g.op("Add", "score_sum",
             g.op("Mul", "score_recon", reconError, g.scalar("recon_weight", (float) score.reconstructionWeight())),
             g.op("Mul", "score_kl", kl, g.scalar("kl_weight", (float) score.klWeight())));
+    String[] knn = null;
+    if (score.usesBank()) {
+      ImageFeatures features = bank.features();
+      knn = ScoreGraph.nearestNeighbours(g, ScoreGraph.pixelFeatures(g, x, features),
+          ScoreGraph.orientationFeatures(g, x, features), bank);
+      scoreValue = g.op("Add", "score_knn", scoreValue, g.op("Add", "knn_sum",
+          g.op("Mul", "score_knn_pixels", knn[0], g.scalar("knn_pixels_weight", (float) score.pixelKnnWeight())),
+          g.op("Mul", "score_knn_gradients", knn[1],
+              g.scalar("knn_gradients_weight", (float) score.gradientKnnWeight()))));
+    }
+    if (score.offset() != 0) {
+      scoreValue = g.op("Sub", "score_offset", scoreValue, g.scalar("offset", (float) score.offset()));
+    }
 
     g.output(recon, ModelFormat.RECONSTRUCTION, contract.shape(-1));
     g.output(mean, ModelFormat.Z_MEAN, -1, spec.latentDim());
@@ -74,15 +109,32 @@ public final class OnnxExporter {
     g.output(reconError, ModelFormat.RECONSTRUCTION_ERROR, -1);
     g.output(kl, ModelFormat.KL, -1);
     g.output(scoreValue, ModelFormat.SCORE, -1);
+    if (knn != null) {
+      g.output(knn[0], KNN_PIXELS, -1);
+      g.output(knn[1], KNN_GRADIENTS, -1);
+    }
     Map<String, String> props = new java.util.LinkedHashMap<>(contract.toMetadata());
     props.put(ModelFormat.SCORE_DEFINITION, score.formula());
     props.put(ModelFormat.SCORE_RECONSTRUCTION, score.reconstruction().name().toLowerCase(java.util.Locale.ROOT));
     props.put(ModelFormat.SCORE_RECONSTRUCTION_WEIGHT, Double.toString(score.reconstructionWeight()));
     props.put(ModelFormat.SCORE_KL_WEIGHT, Double.toString(score.klWeight()));
+    if (bank != null && score.usesBank()) {
+      props.put(ModelFormat.SCORE_MEMORY_BANK, String.format(java.util.Locale.ROOT,
+          "{\"images\":%d,\"k\":%d,\"pixel_features\":%d,\"gradient_features\":%d}", bank.size(), bank.k(),
+          bank.features().pixelFeatureSize(), bank.features().orientationFeatureSize()));
+    }
     props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
     props.put(ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(java.util.Locale.ROOT));
     props.putAll(metadata);
     return g.build(PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), props);
+  }
+
+  /**
+   * The raw-pixel kNN baseline (mean squared L2 distance to the {@code k} nearest of {@code bank}'s
+   * images) as a model that {@link OnnxModelRunner} runs: for evaluation reports.
+   */
+  public static byte[] rawKnnBaseline(io.vaestream.trainer.data.ImageDataset bank, int k) {
+    return ScoreGraph.rawKnn(bank.contract(), bank.pixels(), bank.size(), k).toByteArray();
   }
 
   private static String layers(OnnxGraphBuilder g, List<LayerSpec> layers, String in, Map<String, INDArray> p) {

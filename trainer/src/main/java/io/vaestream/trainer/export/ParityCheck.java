@@ -3,6 +3,9 @@ package io.vaestream.trainer.export;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.score.ScoreDefinition;
+import io.vaestream.trainer.score.ScoreParts;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,14 +47,16 @@ public final class ParityCheck {
     }
   }
 
-  /** Compares, and fails unless every output is within {@link #TOLERANCE}. */
+  /** Compares, and fails unless every output is within {@link #TOLERANCE}; for scores without a memory bank. */
   public static Result require(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
-    return require(onnx, model.forward(pixels, count), score, pixels, count);
+    VaeModel.Forward f = model.forward(pixels, count);
+    return require(onnx, f, ScoreParts.of(model.contract(), f, pixels, count, null), score, pixels, count);
   }
 
-  /** As {@link #require(byte[], VaeModel, ScoreDefinition, float[], int)}, against a forward pass already made. */
-  public static Result require(byte[] onnx, VaeModel.Forward ref, ScoreDefinition score, float[] pixels, int count) {
-    Result r = compare(onnx, ref, score, pixels, count);
+  /** As above, against a forward pass and score parts already computed. */
+  public static Result require(byte[] onnx, VaeModel.Forward ref, ScoreParts parts, ScoreDefinition score,
+      float[] pixels, int count) {
+    Result r = compare(onnx, ref, parts, score, pixels, count);
     if (!r.passes(TOLERANCE)) {
       throw new ParityException("ONNX export does not match the trainer (tolerance " + TOLERANCE + "): " + r);
     }
@@ -59,34 +64,50 @@ public final class ParityCheck {
   }
 
   public static Result compare(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
-    return compare(onnx, model.forward(pixels, count), score, pixels, count);
+    VaeModel.Forward f = model.forward(pixels, count);
+    return compare(onnx, f, ScoreParts.of(model.contract(), f, pixels, count, null), score, pixels, count);
   }
 
-  static Result compare(byte[] onnx, VaeModel.Forward ref, ScoreDefinition score, float[] pixels, int count) {
+  static Result compare(byte[] onnx, VaeModel.Forward ref, ScoreParts parts, ScoreDefinition score, float[] pixels,
+      int count) {
     double[] refScore = new double[count];
-    float[] refRecon = new float[count];
+    double[] refRecon = new double[count];
     for (int i = 0; i < count; i++) {
-      double rec = score.reconstructionError(ref.bce[i], ref.mse[i]);
-      refRecon[i] = (float) rec;
-      refScore[i] = score.score(rec, ref.kl[i]);
+      refRecon[i] = parts.reconstructionError(score.reconstruction(), i);
+      refScore[i] = score.score(parts, i);
+    }
+    List<String> names = new ArrayList<>(ModelFormat.OUTPUTS);
+    if (score.usesBank()) {
+      names.add(OnnxExporter.KNN_PIXELS);
+      names.add(OnnxExporter.KNN_GRADIENTS);
     }
     Map<String, Double> err = new LinkedHashMap<>();
     Map<String, float[]> out;
     try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
-      out = runner.run(pixels, count, ModelFormat.OUTPUTS);
+      out = runner.run(pixels, count, names);
     }
     err.put(ModelFormat.RECONSTRUCTION, maxError(out.get(ModelFormat.RECONSTRUCTION), ref.reconstruction));
     err.put(ModelFormat.Z_MEAN, maxError(out.get(ModelFormat.Z_MEAN), ref.mean));
     err.put(ModelFormat.Z_LOG_VAR, maxError(out.get(ModelFormat.Z_LOG_VAR), ref.logVar));
     err.put(ModelFormat.RECONSTRUCTION_ERROR, maxError(out.get(ModelFormat.RECONSTRUCTION_ERROR), refRecon));
     err.put(ModelFormat.KL, maxError(out.get(ModelFormat.KL), ref.kl));
-    float[] s = out.get(ModelFormat.SCORE);
-    double worst = 0;
-    for (int i = 0; i < count; i++) {
-      worst = Math.max(worst, error(s[i], refScore[i]));
+    if (score.usesBank()) {
+      err.put(OnnxExporter.KNN_PIXELS, maxError(out.get(OnnxExporter.KNN_PIXELS), parts.knnPixels()));
+      err.put(OnnxExporter.KNN_GRADIENTS, maxError(out.get(OnnxExporter.KNN_GRADIENTS), parts.knnGradients()));
     }
-    err.put(ModelFormat.SCORE, worst);
+    err.put(ModelFormat.SCORE, maxError(out.get(ModelFormat.SCORE), refScore));
     return new Result(err, count);
+  }
+
+  private static double maxError(float[] actual, double[] expected) {
+    if (actual.length != expected.length) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double worst = 0;
+    for (int i = 0; i < actual.length; i++) {
+      worst = Math.max(worst, error(actual[i], expected[i]));
+    }
+    return worst;
   }
 
   private static double maxError(float[] actual, float[] expected) {

@@ -117,6 +117,34 @@ public final class Metrics {
     return s[lo] + (pos - lo) * (s[hi] - s[lo]);
   }
 
+  /**
+   * The central 95% range of Binomial(n, p), as counts {@code [lo, hi]}: P(X < lo) ≤ 2.5% and
+   * P(X > hi) ≤ 2.5%. A detector whose true false-alarm rate is p shows between lo/n and hi/n on n
+   * normal images 95% of the time.
+   */
+  public static int[] binomialRange(int n, double p) {
+    double cdf = 0;
+    int lo = -1;
+    int hi = n;
+    double logP = Math.log(p);
+    double logQ = Math.log1p(-p);
+    double logC = 0;
+    for (int k = 0; k <= n; k++) {
+      if (k > 0) {
+        logC += Math.log(n - k + 1) - Math.log(k);
+      }
+      cdf += Math.exp(logC + k * logP + (n - k) * logQ);
+      if (lo < 0 && cdf > 0.025) {
+        lo = k;
+      }
+      if (cdf >= 0.975) {
+        hi = k;
+        break;
+      }
+    }
+    return new int[] {Math.max(lo, 0), hi};
+  }
+
   public static double mean(double[] v) {
     return Arrays.stream(v).average().orElse(Double.NaN);
   }

@@ -1,57 +1,83 @@
 package io.vaestream.trainer.score;
 
-import io.vaestream.trainer.model.VaeModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Chooses how reconstruction and KL combine into the anomaly score, on validation data only.
+ * Decides the anomaly score. By default with normal images alone (one-class): the score is fixed
+ * in advance, and held-out normals only standardise its parts. With validation anomalies, given
+ * explicitly, the candidate of highest validation AUROC wins (semi-supervised).
  *
- * <p>The candidates are BCE alone, MSE alone, KL alone, the ELBO (BCE + KL), and weighted sums of
- * either reconstruction error with KL, each term scaled by its spread on the validation normals so
- * that the weight λ means the same thing for every model. With validation anomalies the candidate
- * of highest AUROC wins; with normals only there is nothing to rank, and the ELBO is kept.
+ * <p>The one-class kinds are {@link Kind#FUSED}, the sum of three standardised parts (the VAE's
+ * blurred reconstruction error and the distances to the nearest training normals in blurred-pixel
+ * and gradient-orientation space), and {@link Kind#VAE}, the VAE's blurred reconstruction error
+ * alone (no memory bank, the fastest). The semi-supervised candidates are those two plus BCE, MSE,
+ * KL, the ELBO, and weighted sums of either reconstruction error with KL, each term scaled by its
+ * spread on the validation normals so that the weight λ means the same thing for every model.
  */
 public final class ScoreSelector {
   private static final double[] LAMBDAS = {0.1, 0.3, 1, 3};
 
+  /** The label-free scores. */
+  public enum Kind {
+    /** VAE blurred reconstruction error + kNN in pixel space + kNN in gradient space, standardised. */
+    FUSED,
+    /** The VAE's blurred reconstruction error alone. */
+    VAE
+  }
+
   private ScoreSelector() {}
 
   /**
-   * The chosen definition, every candidate, and each candidate's validation AUROC (NaN without
-   * anomalies).
+   * The chosen definition, every candidate, each candidate's validation AUROC (empty when chosen
+   * with normals alone), and how it was chosen.
    */
-  public record Selection(ScoreDefinition chosen, List<ScoreDefinition> definitions, Map<String, Double> candidates) {
+  public record Selection(ScoreDefinition chosen, List<ScoreDefinition> definitions, Map<String, Double> candidates,
+      String protocol) {
     public Selection {
       definitions = List.copyOf(definitions);
     }
+
+    public boolean semiSupervised() {
+      return !candidates.isEmpty();
+    }
   }
 
-  public static Selection select(VaeModel.Forward normals, VaeModel.Forward anomalies) {
+  /** The one-class choice: {@code kind}, standardised on held-out normals. */
+  public static Selection oneClass(Kind kind, ScoreParts normals) {
+    ScoreDefinition d = kind == Kind.VAE ? ScoreDefinition.vae() : fused(normals);
+    return new Selection(d, List.of(d), Map.of(), "one-class: chosen in advance, standardised on held-out normals");
+  }
+
+  /**
+   * The semi-supervised choice: the candidate of highest AUROC on held-out normals against the
+   * given validation anomalies. {@code normals} must have bank distances.
+   */
+  public static Selection semiSupervised(ScoreParts normals, ScoreParts anomalies, String anomalySource) {
     List<ScoreDefinition> candidates = candidates(normals);
     Map<String, Double> aurocs = new LinkedHashMap<>();
-    if (anomalies == null || anomalies.count == 0) {
-      candidates.forEach(c -> aurocs.put(c.name(), Double.NaN));
-      return new Selection(ScoreDefinition.elbo(), candidates, aurocs);
-    }
     for (ScoreDefinition c : candidates) {
       aurocs.put(c.name(), auroc(c, normals, anomalies));
     }
-    ScoreDefinition best =
-        candidates.stream()
-            .max(Comparator.comparingDouble((ScoreDefinition c) -> aurocs.get(c.name())))
-            .orElseThrow();
-    return new Selection(best, candidates, aurocs);
+    ScoreDefinition best = candidates.stream()
+        .max(Comparator.comparingDouble((ScoreDefinition c) -> aurocs.get(c.name())))
+        .orElseThrow();
+    return new Selection(best, candidates, aurocs, "semi-supervised: chosen by validation AUROC against "
+        + anomalies.count() + " labelled anomalies (" + anomalySource + ")");
   }
 
-  static List<ScoreDefinition> candidates(VaeModel.Forward normals) {
-    double sdBce = spread(normals.bce);
-    double sdMse = spread(normals.mse);
-    double sdKl = spread(normals.kl);
+  /** Every score {@link #semiSupervised} chooses from. */
+  static List<ScoreDefinition> candidates(ScoreParts normals) {
+    double sdBce = spread(toDouble(normals.bce()));
+    double sdMse = spread(toDouble(normals.mse()));
+    double sdKl = spread(toDouble(normals.kl()));
     List<ScoreDefinition> c = new ArrayList<>();
+    c.add(fused(normals));
+    c.add(ScoreDefinition.vae());
     c.add(new ScoreDefinition("bce", ReconstructionKind.BCE, 1, 0));
     c.add(new ScoreDefinition("mse", ReconstructionKind.MSE, 1, 0));
     c.add(new ScoreDefinition("kl", ReconstructionKind.BCE, 0, 1));
@@ -63,32 +89,53 @@ public final class ScoreSelector {
     return c;
   }
 
-  /** Scores of {@code f} under {@code d}. */
-  public static double[] scores(ScoreDefinition d, VaeModel.Forward f) {
-    double[] s = new double[f.count];
-    for (int i = 0; i < f.count; i++) {
-      s[i] = d.score(d.reconstructionError(f.bce[i], f.mse[i]), f.kl[i]);
+  /** Each part minus its mean on {@code normals}, over its spread there; the parts summed. */
+  static ScoreDefinition fused(ScoreParts normals) {
+    if (normals.knnPixels() == null) {
+      throw new IllegalArgumentException("the fused score needs a memory bank");
+    }
+    double[] rec = normals.blurredMse();
+    double sr = spread(rec);
+    double sp = spread(normals.knnPixels());
+    double sg = spread(normals.knnGradients());
+    double offset = mean(rec) / sr + mean(normals.knnPixels()) / sp + mean(normals.knnGradients()) / sg;
+    return new ScoreDefinition("fused", ReconstructionKind.BLURRED_MSE, 1 / sr, 0, 1 / sp, 1 / sg, offset);
+  }
+
+  /** Scores of {@code p} under {@code d}. */
+  public static double[] scores(ScoreDefinition d, ScoreParts p) {
+    double[] s = new double[p.count()];
+    for (int i = 0; i < p.count(); i++) {
+      s[i] = d.score(p, i);
     }
     return s;
   }
 
-  private static double auroc(ScoreDefinition d, VaeModel.Forward normals, VaeModel.Forward anomalies) {
+  private static double auroc(ScoreDefinition d, ScoreParts normals, ScoreParts anomalies) {
     double[] a = scores(d, normals);
     double[] b = scores(d, anomalies);
     double[] all = new double[a.length + b.length];
     boolean[] label = new boolean[all.length];
     System.arraycopy(a, 0, all, 0, a.length);
     System.arraycopy(b, 0, all, a.length, b.length);
-    java.util.Arrays.fill(label, a.length, all.length, true);
+    Arrays.fill(label, a.length, all.length, true);
     return Metrics.auroc(all, label);
   }
 
-  private static double spread(float[] v) {
+  private static double[] toDouble(float[] v) {
     double[] d = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       d[i] = v[i];
     }
-    double s = Metrics.std(d);
+    return d;
+  }
+
+  private static double mean(double[] v) {
+    return Arrays.stream(v).average().orElse(0);
+  }
+
+  private static double spread(double[] v) {
+    double s = Metrics.std(v);
     return s > 1e-12 ? s : 1;
   }
 }

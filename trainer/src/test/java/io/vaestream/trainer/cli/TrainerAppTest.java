@@ -44,12 +44,22 @@ class TrainerAppTest {
     assertThat(train.err()).contains("epoch   2/2").contains("img/s").contains("ETA");
     assertThat(train.out()).contains("parity:").contains("threshold:");
     assertThat(runDir.resolve("model.onnx")).isRegularFile();
-    assertThat(runDir.resolve("model.json")).content().contains("vaestream.threshold");
+    assertThat(runDir.resolve("model.json")).content().contains("vaestream.threshold")
+        .contains("\"vaestream.score.protocol\" : \"one-class").contains("vaestream.score.memory_bank");
+    assertThat(train.out()).contains("score:     fused").contains("chosen:    one-class");
     assertThat(runDir.resolve("checkpoint/graph.sd")).isRegularFile();
+
+    Path semiDir = dir.resolve("semi");
+    Run semi = run("train", "--data", images.toString(), "--normal-classes", "0", "--arch", "mlp",
+        "--epochs", "1", "--width", "32", "--latent-dim", "4", "--batch-size", "32", "--out", semiDir.toString(),
+        "--validation-anomalies", "other-classes", "--score", "vae");
+    assertThat(semi.exit()).as(semi.err()).isZero();
+    assertThat(semi.out()).contains("chosen:    semi-supervised");
+    assertThat(semiDir.resolve("model.json")).content().contains("semi-supervised: chosen by validation AUROC");
 
     Run info = run("info", runDir.resolve("model.onnx").toString());
     assertThat(info.exit()).as(info.err()).isZero();
-    assertThat(info.out()).contains("golden samples: 8/8 match").contains("vaestream.threshold ");
+    assertThat(info.out()).contains("golden samples: 4/4 match").contains("vaestream.threshold ");
 
     Run export = run("export", "--run", runDir.toString(), "--target-far", "0.05");
     assertThat(export.exit()).as(export.err()).isZero();

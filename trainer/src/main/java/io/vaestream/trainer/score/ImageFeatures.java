@@ -1,0 +1,204 @@
+package io.vaestream.trainer.score;
+
+import io.vaestream.schemas.ImageContract;
+
+/**
+ * The fixed image filters of the label-free score, in plain Java: the reference that the ONNX
+ * graph must reproduce (it builds the same kernels from {@link #gaussianKernel()} and {@link
+ * #orientationKernels()}). Images are channel-first, {@code [c, h, w]}, as {@link ImageContract}
+ * lays them out; every filter is a cross-correlation with zero padding, as ONNX's {@code Conv} is.
+ *
+ * <p>The settings are fixed in advance, not tuned on test data: a Gaussian of σ = 1 pixel (the
+ * scale of the stitching and texture that a VAE cannot reproduce, so that the residual keeps
+ * shape errors and drops pixel noise), pooling to about 14 × 14, and {@value #ORIENTATIONS}
+ * gradient orientations pooled over a 4 × 4 grid of cells, like a histogram of oriented gradients.
+ */
+public final class ImageFeatures {
+  /** σ of the Gaussian blur, in pixels. */
+  public static final double SIGMA = 1.0;
+  /** Radius of the blur kernel: 2σ. */
+  public static final int RADIUS = 2;
+  /** Gradient orientations, evenly spaced over the full circle. */
+  public static final int ORIENTATIONS = 8;
+  /** Cells per side of the gradient-orientation grid. */
+  public static final int CELLS = 4;
+
+  private final ImageContract contract;
+  private final int pool;
+  private final int cell;
+
+  public ImageFeatures(ImageContract contract) {
+    this.contract = contract;
+    this.pool = pooling(contract);
+    this.cell = Math.max(1, Math.min(contract.width(), contract.height()) / CELLS);
+  }
+
+  /** The pooling of the blurred-pixel features: 2 for 28 × 28, so that about 14 × 14 remain. */
+  public static int pooling(ImageContract c) {
+    return Math.max(2, Math.min(c.width(), c.height()) / 14);
+  }
+
+  public ImageContract contract() {
+    return contract;
+  }
+
+  public int pool() {
+    return pool;
+  }
+
+  public int cell() {
+    return cell;
+  }
+
+  /** Length of {@link #pixelFeatures}: the blurred image average-pooled by {@link #pool()}. */
+  public int pixelFeatureSize() {
+    return contract.channels() * (contract.height() / pool) * (contract.width() / pool);
+  }
+
+  /** Length of {@link #orientationFeatures}. */
+  public int orientationFeatureSize() {
+    return ORIENTATIONS * (contract.height() / cell) * (contract.width() / cell);
+  }
+
+  /** The normalised 2-D Gaussian, {@code (2R+1)²} values, row by row. */
+  public static float[] gaussianKernel() {
+    int n = 2 * RADIUS + 1;
+    double[] g = new double[n];
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      g[i] = Math.exp(-(i - RADIUS) * (i - RADIUS) / (2 * SIGMA * SIGMA));
+      sum += g[i];
+    }
+    float[] k = new float[n * n];
+    for (int y = 0; y < n; y++) {
+      for (int x = 0; x < n; x++) {
+        k[y * n + x] = (float) (g[y] / sum * g[x] / sum);
+      }
+    }
+    return k;
+  }
+
+  /**
+   * {@value #ORIENTATIONS} 3 × 3 kernels: the Sobel gradient (scaled by 1/8) projected on direction
+   * θ = 2πb/{@value #ORIENTATIONS}; a ReLU after it keeps the edges that rise in that direction.
+   */
+  public static float[] orientationKernels() {
+    double[] sx = {-1, 0, 1, -2, 0, 2, -1, 0, 1};
+    double[] sy = {-1, -2, -1, 0, 0, 0, 1, 2, 1};
+    float[] k = new float[ORIENTATIONS * 9];
+    for (int b = 0; b < ORIENTATIONS; b++) {
+      double t = 2 * Math.PI * b / ORIENTATIONS;
+      for (int i = 0; i < 9; i++) {
+        k[b * 9 + i] = (float) ((Math.cos(t) * sx[i] + Math.sin(t) * sy[i]) / 8);
+      }
+    }
+    return k;
+  }
+
+  /** The image blurred channel by channel. */
+  public float[] blur(float[] image, int offset) {
+    int c = contract.channels();
+    int h = contract.height();
+    int w = contract.width();
+    float[] k = gaussianKernel();
+    float[] out = new float[c * h * w];
+    for (int ch = 0; ch < c; ch++) {
+      correlate(image, offset + ch * h * w, h, w, k, RADIUS, out, ch * h * w);
+    }
+    return out;
+  }
+
+  /** Mean over pixels and channels of the squared, blurred residual {@code blur(x − x̂)}. */
+  public double blurredMse(float[] x, int xOffset, float[] reconstruction, int rOffset) {
+    int n = contract.size();
+    float[] diff = new float[n];
+    for (int i = 0; i < n; i++) {
+      diff[i] = x[xOffset + i] - reconstruction[rOffset + i];
+    }
+    float[] b = blur(diff, 0);
+    double sum = 0;
+    for (float v : b) {
+      sum += (double) v * v;
+    }
+    return sum / n;
+  }
+
+  /** The blurred image, average-pooled by {@link #pool()}, flattened channel-first. */
+  public float[] pixelFeatures(float[] image, int offset) {
+    int c = contract.channels();
+    return avgPool(blur(image, offset), c, contract.height(), contract.width(), pool);
+  }
+
+  /**
+   * The oriented gradients of the grey image (mean of the channels), rectified and average-pooled
+   * over cells of {@link #cell()} pixels: {@value #ORIENTATIONS} × cells × cells values.
+   */
+  public float[] orientationFeatures(float[] image, int offset) {
+    int c = contract.channels();
+    int h = contract.height();
+    int w = contract.width();
+    float[] grey = new float[h * w];
+    for (int ch = 0; ch < c; ch++) {
+      for (int i = 0; i < h * w; i++) {
+        grey[i] += image[offset + ch * h * w + i];
+      }
+    }
+    for (int i = 0; i < h * w; i++) {
+      grey[i] /= c;
+    }
+    float[] k = orientationKernels();
+    float[] g = new float[ORIENTATIONS * h * w];
+    for (int b = 0; b < ORIENTATIONS; b++) {
+      float[] kb = java.util.Arrays.copyOfRange(k, b * 9, b * 9 + 9);
+      correlate(grey, 0, h, w, kb, 1, g, b * h * w);
+    }
+    for (int i = 0; i < g.length; i++) {
+      g[i] = Math.max(0, g[i]);
+    }
+    return avgPool(g, ORIENTATIONS, h, w, cell);
+  }
+
+  /** {@code out[o..]} = the {@code h × w} plane at {@code in[o..]} correlated with a square kernel. */
+  private static void correlate(float[] in, int inOffset, int h, int w, float[] k, int r, float[] out, int outOffset) {
+    int n = 2 * r + 1;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        float s = 0;
+        for (int dy = -r; dy <= r; dy++) {
+          int yy = y + dy;
+          if (yy < 0 || yy >= h) {
+            continue;
+          }
+          for (int dx = -r; dx <= r; dx++) {
+            int xx = x + dx;
+            if (xx >= 0 && xx < w) {
+              s += k[(dy + r) * n + dx + r] * in[inOffset + yy * w + xx];
+            }
+          }
+        }
+        out[outOffset + y * w + x] = s;
+      }
+    }
+  }
+
+  /** Non-overlapping average pooling with stride {@code p}; a remainder at the edge is dropped. */
+  private static float[] avgPool(float[] in, int c, int h, int w, int p) {
+    int oh = h / p;
+    int ow = w / p;
+    float[] out = new float[c * oh * ow];
+    for (int ch = 0; ch < c; ch++) {
+      for (int y = 0; y < oh; y++) {
+        for (int x = 0; x < ow; x++) {
+          float s = 0;
+          for (int dy = 0; dy < p; dy++) {
+            for (int dx = 0; dx < p; dx++) {
+              s += in[ch * h * w + (y * p + dy) * w + x * p + dx];
+            }
+          }
+          out[ch * oh * ow + y * ow + x] = s / (p * p);
+        }
+      }
+    }
+    return out;
+  }
+}
