@@ -12,7 +12,6 @@ import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.schemas.ImageContract;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,10 +44,7 @@ class CrashLoopIT {
     KafkaBroker kafka = KafkaBroker.shared();
     String prefix = "loop-" + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(1, TestDetectors.topics(prefix));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestDetectors.freePort();
     Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), dir.resolve("unused.onnx"), prefix,
         dir.resolve("state"));
     p.put(DetectorConfig.HTTP_PORT, port);

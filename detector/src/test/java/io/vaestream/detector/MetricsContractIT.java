@@ -8,7 +8,6 @@ import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,10 +48,7 @@ class MetricsContractIT {
     KafkaBroker kafka = KafkaBroker.shared();
     String prefix = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(1, TestDetectors.topics(prefix));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestDetectors.freePort();
     Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), TinyVaeModel.write(dir.resolve("m"), 0.48),
         prefix, dir.resolve("state"));
     p.put(DetectorConfig.HTTP_PORT, port);

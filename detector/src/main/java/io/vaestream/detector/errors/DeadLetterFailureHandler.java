@@ -1,6 +1,5 @@
 package io.vaestream.detector.errors;
 
-import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.schemas.AvroSerdes;
@@ -35,17 +34,16 @@ public final class DeadLetterFailureHandler implements ProductionExceptionHandle
 
   private DeadLetters letters;
   private DeadLetterFailures failures;
-  private DetectorMetrics metrics = DetectorMetrics.noop();
+  private DetectorMetrics metrics;
   private boolean exactlyOnce;
 
   @Override
   public void configure(Map<String, ?> configs) {
     exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
-    letters = (DeadLetters) configs.get(DetectorConfig.DEAD_LETTERS_INSTANCE);
-    failures = (DeadLetterFailures) configs.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE);
-    if (configs.get(DetectorMetrics.CONFIG_KEY) instanceof DetectorMetrics m) {
-      metrics = m;
-    }
+    DeadLetterFailures.Wiring w = DeadLetterFailures.Wiring.from(configs);
+    letters = w.letters();
+    failures = w.failures();
+    metrics = w.metrics();
   }
 
   @Override

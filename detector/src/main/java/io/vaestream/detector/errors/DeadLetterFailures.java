@@ -1,5 +1,7 @@
 package io.vaestream.detector.errors;
 
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.metrics.DetectorMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,6 +61,16 @@ public final class DeadLetterFailures {
   /** Why the detector must stop, or null while it may go on. */
   public String fatalReason() {
     return fatal.get();
+  }
+
+  /** The detector's dead-letter objects, as Kafka Streams hands them to a handler's {@code configure}. */
+  record Wiring(DeadLetters letters, DeadLetterFailures failures, DetectorMetrics metrics) {
+    static Wiring from(Map<String, ?> configs) {
+      Object m = configs.get(DetectorMetrics.CONFIG_KEY);
+      return new Wiring((DeadLetters) configs.get(DetectorConfig.DEAD_LETTERS_INSTANCE),
+          (DeadLetterFailures) configs.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE),
+          m instanceof DetectorMetrics dm ? dm : DetectorMetrics.noop());
+    }
   }
 
   private static String key(String topic, int partition, long offset) {

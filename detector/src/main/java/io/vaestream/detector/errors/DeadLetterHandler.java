@@ -1,6 +1,5 @@
 package io.vaestream.detector.errors;
 
-import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.preprocess.RejectedRecordException;
@@ -24,15 +23,14 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
 
   private DeadLetters letters;
   private DeadLetterFailures failures;
-  private DetectorMetrics metrics = DetectorMetrics.noop();
+  private DetectorMetrics metrics;
 
   @Override
   public void configure(Map<String, ?> configs) {
-    letters = (DeadLetters) configs.get(DetectorConfig.DEAD_LETTERS_INSTANCE);
-    failures = (DeadLetterFailures) configs.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE);
-    if (configs.get(DetectorMetrics.CONFIG_KEY) instanceof DetectorMetrics m) {
-      metrics = m;
-    }
+    DeadLetterFailures.Wiring w = DeadLetterFailures.Wiring.from(configs);
+    letters = w.letters();
+    failures = w.failures();
+    metrics = w.metrics();
   }
 
   @Override

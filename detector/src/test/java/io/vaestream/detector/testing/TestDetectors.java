@@ -45,6 +45,27 @@ public final class TestDetectors {
     return p;
   }
 
+  /** A port that was free a moment ago, for a detector's HTTP endpoints. */
+  public static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A read_committed consumer of {@code topic} from its start, in a group of its own. */
+  public static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap,
+      String topic) {
+    var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "it-" + java.util.UUID.randomUUID(),
+        org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    c.subscribe(java.util.List.of(topic));
+    return c;
+  }
+
   /**
    * Sends {@code events} image events (ids and keys {@code PREFIX + i}) at a steady {@code rate}
    * per second, one request in flight and no idempotence, so that faults land mid-stream and

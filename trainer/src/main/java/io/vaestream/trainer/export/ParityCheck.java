@@ -111,14 +111,11 @@ public final class ParityCheck {
   }
 
   private static double maxError(float[] actual, float[] expected) {
-    if (actual.length != expected.length) {
-      return Double.POSITIVE_INFINITY;
+    double[] e = new double[expected.length];
+    for (int i = 0; i < e.length; i++) {
+      e[i] = expected[i];
     }
-    double worst = 0;
-    for (int i = 0; i < actual.length; i++) {
-      worst = Math.max(worst, error(actual[i], expected[i]));
-    }
-    return worst;
+    return maxError(actual, e);
   }
 
   static double error(double actual, double expected) {

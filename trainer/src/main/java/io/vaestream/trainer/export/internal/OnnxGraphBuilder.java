@@ -97,19 +97,11 @@ public final class OnnxGraphBuilder {
    */
   public String[] ops(String opType, String prefix, int outputs, Map<String, Object> attributes, String... inputs) {
     String first = fresh(prefix);
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(first + "_" + opType);
     String[] names = new String[outputs];
     for (int i = 0; i < outputs; i++) {
       names[i] = i == 0 ? first : first + "_out" + i;
-      n.addOutput(names[i]);
     }
-    for (String in : inputs) {
-      n.addInput(in);
-    }
-    attributes.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> n.addAttribute(attribute(e.getKey(), e.getValue())));
-    graph.addNode(n);
+    node(opType, inputs, names, attributes);
     return names;
   }
 
@@ -133,7 +125,15 @@ public final class OnnxGraphBuilder {
   }
 
   private String node(String opType, String[] inputs, String output, Map<String, Object> attributes) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(output + "_" + opType).addOutput(output);
+    node(opType, inputs, new String[] {output}, attributes);
+    return output;
+  }
+
+  private void node(String opType, String[] inputs, String[] outputs, Map<String, Object> attributes) {
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(outputs[0] + "_" + opType);
+    for (String out : outputs) {
+      n.addOutput(out);
+    }
     for (String in : inputs) {
       n.addInput(in);
     }
@@ -141,7 +141,6 @@ public final class OnnxGraphBuilder {
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> n.addAttribute(attribute(e.getKey(), e.getValue())));
     graph.addNode(n);
-    return output;
   }
 
   private static AttributeProto attribute(String name, Object value) {
