@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -54,10 +55,12 @@ public final class Detector implements AutoCloseable {
   private final DetectorMetrics metrics;
   private final AutoCloseable processMetrics;
   private final ExecutorService inference;
+  private final boolean staticMember;
 
   private Detector(Scorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics, ExecutorService inference) {
+      AutoCloseable processMetrics, ExecutorService inference, boolean staticMember) {
     this.scorer = scorer;
+    this.staticMember = staticMember;
     this.inference = inference;
     this.streams = streams;
     this.http = http;
@@ -123,7 +126,7 @@ public final class Detector implements AutoCloseable {
           config.getString(DetectorConfig.PROCESSING_GUARANTEE),
           scorer.device(), config.batchMaxSize(),
           config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread");
-      return new Detector(scorer, streams, http, metrics, processMetrics, inference);
+      return new Detector(scorer, streams, http, metrics, processMetrics, inference, config.staticMembership());
     } catch (RuntimeException | IOException e) {
       if (inference != null) {
         inference.shutdownNow();
@@ -193,7 +196,10 @@ public final class Detector implements AutoCloseable {
   @Override
   public void close() {
     try {
-      streams.close(Duration.ofSeconds(30));
+      // A static member leaves the group only when asked: a graceful stop hands its partitions over at once.
+      streams.close(CloseOptions.groupMembershipOperation(staticMember
+              ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+          .withTimeout(Duration.ofSeconds(30)));
     } catch (RuntimeException e) {
       LOG.warn("closing Kafka Streams failed", e);
     }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -52,6 +53,8 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String INFERENCE_PIPELINED = "inference.pipelined";
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String STATIC_MEMBERSHIP = "static.membership";
+  public static final String BATCH_STORE = "batch.store";
   public static final String HEALTH_MAX_THREAD_REPLACEMENTS = "health.max.thread.replacements";
   public static final String HEALTH_REPLACEMENT_WINDOW_MS = "health.replacement.window.ms";
 
@@ -106,6 +109,15 @@ public final class DetectorConfig extends AbstractConfig {
           "Port of /metrics (Prometheus), /health and /ready; 0 turns the endpoint off.")
       .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.LOW,
           "Address the HTTP endpoint binds to; 0.0.0.0 inside containers.")
+      .define(STATIC_MEMBERSHIP, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Join the consumer group as a static member: group.instance.id is application.id, the host name and a "
+              + "hash of state.dir (unless group.instance.id is set), so a detector restarted after a crash gets its "
+              + "partitions back at once instead of after the session timeout (45 s); a graceful stop leaves the group. "
+              + "With batch.store=rocksdb, restart to first score after kill -9 measured 4.3 s p50 (docs/reliability.md).")
+      .define(BATCH_STORE, Type.STRING, "memory", ValidString.in("memory", "rocksdb"), Importance.MEDIUM,
+          "Where images wait for their batch: memory (changelogged, the default) or rocksdb (changelogged and on "
+              + "disk under state.dir). rocksdb keeps Kafka Streams' process id across restarts, so a restarted "
+              + "detector fences the dead one's open transaction at once instead of waiting for it to time out.")
       .define(HEALTH_MAX_THREAD_REPLACEMENTS, Type.INT, 3, Range.atLeast(0), Importance.LOW,
           "/ready answers 503 (crash loop) when more stream threads than this were replaced within "
               + HEALTH_REPLACEMENT_WINDOW_MS + ".")
@@ -244,6 +256,14 @@ public final class DetectorConfig extends AbstractConfig {
     return getLong(HEALTH_REPLACEMENT_WINDOW_MS);
   }
 
+  public boolean staticMembership() {
+    return getBoolean(STATIC_MEMBERSHIP);
+  }
+
+  public boolean persistentBatchStore() {
+    return getString(BATCH_STORE).equals("rocksdb");
+  }
+
   public String httpBindAddress() {
     return getString(HTTP_BIND_ADDRESS);
   }
@@ -267,7 +287,35 @@ public final class DetectorConfig extends AbstractConfig {
     p.put(StreamsConfig.POLL_MS_CONFIG, getLong(BATCH_MAX_WAIT_MS));
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.putAll(passThrough);
+    if (getBoolean(STATIC_MEMBERSHIP) && !p.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+      p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, staticInstanceId(p));
+    }
     return p;
+  }
+
+  /**
+   * A group.instance.id that is the same each time this instance restarts and differs between
+   * instances: two instances on one host must use different state directories (Kafka Streams locks
+   * them), so the host name and the state directory name one.
+   */
+  static String staticInstanceId(Properties p) {
+    String stateDir = String.valueOf(p.getOrDefault(StreamsConfig.STATE_DIR_CONFIG,
+        StreamsConfig.configDef().defaultValues().get(StreamsConfig.STATE_DIR_CONFIG)));
+    String where = Path.of(stateDir).toAbsolutePath().normalize().toString();
+    return p.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-" + hostName() + "-"
+        + String.format("%08x", where.hashCode());
+  }
+
+  private static String hostName() {
+    String h = System.getenv("HOSTNAME");
+    if (h != null && !h.isBlank()) {
+      return h;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   /** Keys this class does not define, passed to Kafka Streams as they are. */

@@ -59,7 +59,8 @@ public final class DetectorTopology {
   public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
       Executor inference) {
     builder.addStateStore(Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(BATCH_STORE), Serdes.Long(), PendingImageSerde.serde())
+            config.persistentBatchStore() ? Stores.persistentKeyValueStore(BATCH_STORE)
+                : Stores.inMemoryKeyValueStore(BATCH_STORE), Serdes.Long(), PendingImageSerde.serde())
         .withCachingEnabled()
         .withLoggingEnabled(Map.of()));
 
