@@ -44,8 +44,8 @@ public final class DeadLetters {
       long timestamp, Exception error, String stage) {
     RejectReason reason = error instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
     String eventId = error instanceof RejectedRecordException r ? r.eventId() : null;
-    if (eventId == null && isPng(value)) {
-      // A PNG carries no id of its own: its event id is its record key (docs/wire-format.md).
+    if (eventId == null && isPlainImage(value)) {
+      // A PNG or JPEG carries no id of its own: its event id is its record key (docs/wire-format.md).
       eventId = utf8(key);
     }
     int size = value == null ? 0 : value.length;
@@ -101,8 +101,9 @@ public final class DeadLetters {
     return new ProducerRecord<>(letter.topic(), null, letter.key(), serializer.serialize(letter.topic(), d));
   }
 
-  private static boolean isPng(byte[] v) {
-    return v != null && v.length >= 4 && (v[0] & 0xff) == 0x89 && v[1] == 'P' && v[2] == 'N' && v[3] == 'G';
+  private static boolean isPlainImage(byte[] v) {
+    return v != null && v.length >= 4 && ((v[0] & 0xff) == 0x89 && v[1] == 'P' && v[2] == 'N' && v[3] == 'G'
+        || (v[0] & 0xff) == 0xFF && (v[1] & 0xff) == 0xD8 && (v[2] & 0xff) == 0xFF);
   }
 
   /** The key as text, or null when there is none or it is not valid UTF-8. */

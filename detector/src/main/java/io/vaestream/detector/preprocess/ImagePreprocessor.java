@@ -19,10 +19,10 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Turns a record value into model input: an Avro {@link ImageEvent} (single-object encoding) or a
- * plain PNG file, told apart by their magic bytes. Everything a hostile producer controls is
+ * Turns a record value into model input: an Avro {@link ImageEvent} (single-object encoding), a
+ * plain PNG file or a plain JPEG file, told apart by their magic bytes. Everything a hostile producer controls is
  * checked before it is used: the record size, the declared dimensions (against the contract,
- * before any pixel is decoded, so a PNG that declares 100000×100000 pixels costs nothing), the
+ * before any pixel is decoded, so a PNG or JPEG that declares 100000×100000 pixels costs nothing), the
  * byte count, the channel layout, and float pixels for NaN, infinities and range.
  */
 public final class ImagePreprocessor {
@@ -56,8 +56,11 @@ public final class ImagePreprocessor {
     if (value.length >= PNG_MAGIC.length && Arrays.equals(value, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length)) {
       return fromPng(value);
     }
+    if (value.length >= 3 && (value[0] & 0xFF) == 0xFF && (value[1] & 0xFF) == 0xD8 && (value[2] & 0xFF) == 0xFF) {
+      return fromImage(value, RejectReason.BAD_JPEG, "JPEG");
+    }
     throw new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, String.format(
-        "value starts with %s: neither Avro single-object encoding (C3 01) nor PNG (89 50 4E 47)",
+        "value starts with %s: neither Avro single-object encoding (C3 01), PNG (89 50 4E 47) nor JPEG (FF D8 FF)",
         hex(value, 4)));
   }
 
@@ -118,15 +121,30 @@ public final class ImagePreprocessor {
       throw new RejectedRecordException(RejectReason.UNSUPPORTED_PNG,
           "PNG bit depth " + depth + " is not supported; send 8-bit images");
     }
+    return fromImage(value, RejectReason.BAD_PNG, "PNG");
+  }
+
+  /**
+   * Decodes a PNG or JPEG with ImageIO. The size is read from the header and checked against the
+   * contract before any pixel is decoded, so a file that declares a huge image costs nothing.
+   */
+  private ImageInput fromImage(byte[] value, RejectReason bad, String kind) {
     BufferedImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(value))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new RejectedRecordException(RejectReason.BAD_PNG, "no PNG reader accepts the bytes");
+        throw new RejectedRecordException(bad, "no " + kind + " reader accepts the bytes");
       }
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        if (width != contract.width() || height != contract.height()) {
+          throw new RejectedRecordException(RejectReason.WRONG_DIMENSIONS,
+              kind + " declares " + width + "x" + height + ", the model expects " + contract.width() + "x"
+                  + contract.height());
+        }
         img = reader.read(0);
       } finally {
         reader.dispose();
@@ -135,7 +153,7 @@ public final class ImagePreprocessor {
       if (ex instanceof RejectedRecordException r) {
         throw r;
       }
-      throw new RejectedRecordException(RejectReason.BAD_PNG, "PNG cannot be decoded: " + ex.getMessage(), null, ex);
+      throw new RejectedRecordException(bad, kind + " cannot be decoded: " + ex.getMessage(), null, ex);
     }
     PixelFormat format = isGray(img) ? PixelFormat.GRAY8 : PixelFormat.RGB8;
     byte[] pixels = format == PixelFormat.GRAY8 ? grayPixels(img) : rgbPixels(img);

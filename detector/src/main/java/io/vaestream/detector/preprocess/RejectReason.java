@@ -6,7 +6,7 @@ public enum RejectReason {
   EMPTY_VALUE,
   /** The value is larger than {@code max.record.bytes}. */
   TOO_LARGE,
-  /** Neither Avro single-object encoding nor PNG. */
+  /** Neither Avro single-object encoding, PNG nor JPEG. */
   UNKNOWN_FORMAT,
   /** The Avro marker is there but the writer schema's fingerprint is not known. */
   UNKNOWN_SCHEMA,
@@ -16,6 +16,8 @@ public enum RejectReason {
   BAD_PNG,
   /** A PNG layout the detector does not read (16-bit samples, palette with alpha, …). */
   UNSUPPORTED_PNG,
+  /** The JPEG header or body is malformed or truncated, or a JPEG kind ImageIO does not read (CMYK, …). */
+  BAD_JPEG,
   /** Width or height differ from the model's input contract. */
   WRONG_DIMENSIONS,
   /** The channel count or pixel format cannot be mapped onto the model's input. */

@@ -45,6 +45,25 @@ class ImagePreprocessorTest {
   }
 
   @Test
+  void shouldDecodeAPlainJpegGreyOrColour() {
+    ImageInput grey = pre.decode(Images.jpeg(28, 28, BufferedImage.TYPE_BYTE_GRAY));
+    assertThat(grey.id()).isNull();
+    assertThat(grey.format()).isEqualTo(io.vaestream.events.PixelFormat.GRAY8);
+    ImageInput colour = pre.decode(Images.jpeg(28, 28, BufferedImage.TYPE_3BYTE_BGR));
+    assertThat(colour.format()).isEqualTo(io.vaestream.events.PixelFormat.RGB8);
+  }
+
+  @Test
+  void shouldRejectBadJpegsWithTheirOwnReason() {
+    byte[] jpeg = Images.jpeg(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+    assertThat(reasonOf(() -> pre.decode(Images.jpeg(100, 100, BufferedImage.TYPE_BYTE_GRAY))))
+        .isEqualTo(RejectReason.WRONG_DIMENSIONS);
+    assertThat(reasonOf(() -> pre.decode(Arrays.copyOf(jpeg, 30)))).isEqualTo(RejectReason.BAD_JPEG);
+    assertThat(reasonOf(() -> pre.decode(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2})))
+        .isEqualTo(RejectReason.BAD_JPEG);
+  }
+
+  @Test
   void shouldReduceAColourPngToLumaLikeAColourEvent() throws Exception {
     BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
     img.setRGB(0, 0, 0xFF0000);

@@ -47,6 +47,10 @@ public final class BadRecords {
     c.add(new Case("Avro header only", Arrays.copyOf(good, 10), RejectReason.BAD_AVRO));
     c.add(new Case("truncated PNG", Arrays.copyOf(png, 40), RejectReason.BAD_PNG));
     c.add(new Case("PNG without IHDR", Arrays.copyOf(png, 20), RejectReason.BAD_PNG));
+    byte[] jpeg = Images.jpeg(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    c.add(new Case("truncated JPEG", Arrays.copyOf(jpeg, 30), RejectReason.BAD_JPEG));
+    c.add(new Case("JPEG of the wrong size", Images.jpeg(64, 48, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+        RejectReason.WRONG_DIMENSIONS));
     byte[] bomb = png.clone();
     ByteBuffer.wrap(bomb, 16, 8).putInt(100_000).putInt(100_000);
     c.add(new Case("PNG declaring 100000x100000", bomb, RejectReason.WRONG_DIMENSIONS));

@@ -55,10 +55,18 @@ public final class Images {
   }
 
   public static byte[] png(int width, int height, int type) {
-    BufferedImage img = new BufferedImage(width, height, type);
+    return encode(new BufferedImage(width, height, type), "png");
+  }
+
+  /** A black JPEG of the given size and type, as a camera would send it. */
+  public static byte[] jpeg(int width, int height, int type) {
+    return encode(new BufferedImage(width, height, type), "jpeg");
+  }
+
+  public static byte[] encode(BufferedImage img, String format) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      ImageIO.write(img, "png", out);
+      ImageIO.write(img, format, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

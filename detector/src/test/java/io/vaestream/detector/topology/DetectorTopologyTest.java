@@ -136,6 +136,17 @@ class DetectorTopologyTest {
   }
 
   @Test
+  void shouldScorePlainJpegValuesUnderTheirKey() {
+    images.pipeInput("cam-9".getBytes(StandardCharsets.UTF_8), Images.jpeg(28, 28,
+        java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    AnomalyScore s = scores.readValue();
+    assertThat(s.getEventId()).isEqualTo("cam-9");
+    // A black JPEG decodes to (nearly) black pixels: the score of an all-zero image.
+    assertThat(s.getScore()).isCloseTo(TinyVaeModel.score(new float[784]), offset(1e-3));
+  }
+
+  @Test
   void shouldDeadLetterBadRecordsWithReasonBytesAndCoordinates() {
     byte[] garbage = "definitely not an image, and longer than sixty-four bytes for sure..........".getBytes(StandardCharsets.UTF_8);
     images.pipeInput(key(1), garbage);
