@@ -2,7 +2,6 @@ package io.vaestream.detector.errors;
 
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.events.DeadLetter;
-import io.vaestream.schemas.AvroSerdes;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,7 +54,7 @@ public final class DeadLetterFailureHandler implements ProductionExceptionHandle
       return Response.retry();
     }
     metrics.deadLetterFailed();
-    DeadLetter letter = source(record);
+    DeadLetter letter = letters.read(record);
     String where = letter == null ? "an unknown record"
         : letter.getTopic() + "-" + letter.getPartition() + "@" + letter.getOffset();
     if (letter != null) {
@@ -69,19 +68,11 @@ public final class DeadLetterFailureHandler implements ProductionExceptionHandle
       return Response.fail();
     }
     ProducerRecord<byte[], byte[]> small = exactlyOnce ? null
-        : letters.withoutValue(record, exception.getClass().getSimpleName());
+        : letters.withoutValue(record, letter, exception.getClass().getSimpleName());
     LOG.error("the dead letter of {} ({} bytes) could not be written to {}: {}; {}", where,
         record.value() == null ? 0 : record.value().length, record.topic(), exception,
         exactlyOnce ? "the transaction aborts, and the record gets one without its value when it is read again"
             : small == null ? "going on without it" : "writing it without the original value");
     return small == null ? Response.resume() : Response.resume(List.of(small));
-  }
-
-  private static DeadLetter source(ProducerRecord<byte[], byte[]> record) {
-    try {
-      return AvroSerdes.deadLetter().deserializer().deserialize(record.topic(), record.value());
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.vaestream.detector.errors;
 
 import io.vaestream.detector.DetectorVersion;
+import io.vaestream.detector.preprocess.ImagePreprocessor;
 import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.preprocess.RejectedRecordException;
 import io.vaestream.events.DeadLetter;
@@ -44,7 +45,7 @@ public final class DeadLetters {
       long timestamp, Exception error, String stage) {
     RejectReason reason = error instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
     String eventId = error instanceof RejectedRecordException r ? r.eventId() : null;
-    if (eventId == null && isPlainImage(value)) {
+    if (eventId == null && ImagePreprocessor.isPlainImage(value)) {
       // A PNG or JPEG carries no id of its own: its event id is its record key (docs/wire-format.md).
       eventId = utf8(key);
     }
@@ -86,12 +87,11 @@ public final class DeadLetters {
    * written; null when {@code letter} is not a dead letter or already has no value.
    */
   public ProducerRecord<byte[], byte[]> withoutValue(ProducerRecord<byte[], byte[]> letter, String why) {
-    DeadLetter d;
-    try {
-      d = deserializer.deserialize(letter.topic(), letter.value());
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return withoutValue(letter, read(letter), why);
+  }
+
+  /** As {@link #withoutValue(ProducerRecord, String)}, for a letter already read with {@link #read}. */
+  public ProducerRecord<byte[], byte[]> withoutValue(ProducerRecord<byte[], byte[]> letter, DeadLetter d, String why) {
     if (d == null || d.getValue() == null) {
       return null;
     }
@@ -101,9 +101,13 @@ public final class DeadLetters {
     return new ProducerRecord<>(letter.topic(), null, letter.key(), serializer.serialize(letter.topic(), d));
   }
 
-  private static boolean isPlainImage(byte[] v) {
-    return v != null && v.length >= 4 && ((v[0] & 0xff) == 0x89 && v[1] == 'P' && v[2] == 'N' && v[3] == 'G'
-        || (v[0] & 0xff) == 0xFF && (v[1] & 0xff) == 0xD8 && (v[2] & 0xff) == 0xFF);
+  /** The dead letter a record of this class carries, or null when it is not one. */
+  public DeadLetter read(ProducerRecord<byte[], byte[]> letter) {
+    try {
+      return deserializer.deserialize(letter.topic(), letter.value());
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** The key as text, or null when there is none or it is not valid UTF-8. */

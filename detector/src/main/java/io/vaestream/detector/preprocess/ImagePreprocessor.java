@@ -53,15 +53,28 @@ public final class ImagePreprocessor {
     if (AvroSerdes.isSingleObject(value)) {
       return fromEvent(value);
     }
-    if (value.length >= PNG_MAGIC.length && Arrays.equals(value, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length)) {
+    if (isPng(value)) {
       return fromPng(value);
     }
-    if (value.length >= 3 && (value[0] & 0xFF) == 0xFF && (value[1] & 0xFF) == 0xD8 && (value[2] & 0xFF) == 0xFF) {
+    if (isJpeg(value)) {
       return fromImage(value, RejectReason.BAD_JPEG, "JPEG");
     }
     throw new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, String.format(
         "value starts with %s: neither Avro single-object encoding (C3 01), PNG (89 50 4E 47) nor JPEG (FF D8 FF)",
         hex(value, 4)));
+  }
+
+  /** Whether {@code value} is a plain PNG or JPEG file (which carries no event id of its own). */
+  public static boolean isPlainImage(byte[] value) {
+    return value != null && (isPng(value) || isJpeg(value));
+  }
+
+  private static boolean isPng(byte[] v) {
+    return v.length >= PNG_MAGIC.length && Arrays.equals(v, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length);
+  }
+
+  private static boolean isJpeg(byte[] v) {
+    return v.length >= 3 && (v[0] & 0xFF) == 0xFF && (v[1] & 0xFF) == 0xD8 && (v[2] & 0xFF) == 0xFF;
   }
 
   /** A Kafka deserializer over {@link #decode}. */

@@ -23,6 +23,9 @@ public final class ImageFeatures {
   /** Cells per side of the gradient-orientation grid. */
   public static final int CELLS = 4;
 
+  private static final float[] GAUSSIAN = gaussian();
+  private static final float[] ORIENTATION = orientations();
+
   private final ImageContract contract;
   private final int pool;
   private final int cell;
@@ -62,6 +65,10 @@ public final class ImageFeatures {
 
   /** The normalised 2-D Gaussian, {@code (2R+1)²} values, row by row. */
   public static float[] gaussianKernel() {
+    return GAUSSIAN.clone();
+  }
+
+  private static float[] gaussian() {
     int n = 2 * RADIUS + 1;
     double[] g = new double[n];
     double sum = 0;
@@ -83,6 +90,10 @@ public final class ImageFeatures {
    * θ = 2πb/{@value #ORIENTATIONS}; a ReLU after it keeps the edges that rise in that direction.
    */
   public static float[] orientationKernels() {
+    return ORIENTATION.clone();
+  }
+
+  private static float[] orientations() {
     double[] sx = {-1, 0, 1, -2, 0, 2, -1, 0, 1};
     double[] sy = {-1, -2, -1, 0, 0, 0, 1, 2, 1};
     float[] k = new float[ORIENTATIONS * 9];
@@ -100,10 +111,9 @@ public final class ImageFeatures {
     int c = contract.channels();
     int h = contract.height();
     int w = contract.width();
-    float[] k = gaussianKernel();
     float[] out = new float[c * h * w];
     for (int ch = 0; ch < c; ch++) {
-      correlate(image, offset + ch * h * w, h, w, k, RADIUS, out, ch * h * w);
+      correlate(image, offset + ch * h * w, h, w, GAUSSIAN, 0, RADIUS, out, ch * h * w);
     }
     return out;
   }
@@ -146,11 +156,9 @@ public final class ImageFeatures {
     for (int i = 0; i < h * w; i++) {
       grey[i] /= c;
     }
-    float[] k = orientationKernels();
     float[] g = new float[ORIENTATIONS * h * w];
     for (int b = 0; b < ORIENTATIONS; b++) {
-      float[] kb = java.util.Arrays.copyOfRange(k, b * 9, b * 9 + 9);
-      correlate(grey, 0, h, w, kb, 1, g, b * h * w);
+      correlate(grey, 0, h, w, ORIENTATION, b * 9, 1, g, b * h * w);
     }
     for (int i = 0; i < g.length; i++) {
       g[i] = Math.max(0, g[i]);
@@ -158,8 +166,12 @@ public final class ImageFeatures {
     return avgPool(g, ORIENTATIONS, h, w, cell);
   }
 
-  /** {@code out[o..]} = the {@code h × w} plane at {@code in[o..]} correlated with a square kernel. */
-  private static void correlate(float[] in, int inOffset, int h, int w, float[] k, int r, float[] out, int outOffset) {
+  /**
+   * {@code out[o..]} = the {@code h × w} plane at {@code in[o..]} correlated with the square kernel
+   * of radius {@code r} at {@code k[kOffset..]}.
+   */
+  private static void correlate(float[] in, int inOffset, int h, int w, float[] k, int kOffset, int r, float[] out,
+      int outOffset) {
     int n = 2 * r + 1;
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -172,7 +184,7 @@ public final class ImageFeatures {
           for (int dx = -r; dx <= r; dx++) {
             int xx = x + dx;
             if (xx >= 0 && xx < w) {
-              s += k[(dy + r) * n + dx + r] * in[inOffset + yy * w + xx];
+              s += k[kOffset + (dy + r) * n + dx + r] * in[inOffset + yy * w + xx];
             }
           }
         }
