@@ -3,9 +3,14 @@ package io.vaestream.schemas;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.events.ImageEvent;
+import io.vaestream.events.Box;
+import io.vaestream.events.Localization;
+import io.vaestream.events.PixelFormat;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -40,18 +45,33 @@ public final class AvroSerdes {
             ClassSecurityValidator.builder()
                 .add(ImageEvent.class)
                 .add(AnomalyScore.class)
+                .add(Localization.class)
+                .add(Box.class)
                 .add(DeadLetter.class)
-                .add(io.vaestream.events.PixelFormat.class)
+                .add(PixelFormat.class)
                 .build()));
     KNOWN_SCHEMAS.addSchema(ImageEvent.getClassSchema());
     KNOWN_SCHEMAS.addSchema(AnomalyScore.getClassSchema());
     KNOWN_SCHEMAS.addSchema(DeadLetter.getClassSchema());
+    // scores written before flagged events carried their localization
+    KNOWN_SCHEMAS.addSchema(earlierSchema("AnomalyScore-1.avsc"));
+  }
+
+  private static Schema earlierSchema(String resource) {
+    try (InputStream in = AvroSerdes.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private AvroSerdes() {}
 
   /** Lets readers resolve records written with an older (compatible) schema. */
-  public static void addWriterSchema(org.apache.avro.Schema schema) {
+  public static void addWriterSchema(Schema schema) {
     KNOWN_SCHEMAS.addSchema(schema);
   }
 

@@ -3,7 +3,11 @@ package io.vaestream.schemas;
 import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.ImageContractException.Reason;
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,12 +18,27 @@ import java.util.Objects;
  * <p>A tensor is {@code float32}, laid out NCHW ({@code [batch, channels, height, width]}), with
  * every sample scaled from {@code 0..255} to {@code [0, 1]} by dividing by 255. Colour input is
  * reduced to one channel with the ITU-R BT.601 luma weights when the contract has one channel.
- * Nothing is resized: an image of the wrong size is rejected, never silently stretched.
+ *
+ * <p>What happens to an image of another size is the contract's {@link Resize} policy, chosen at
+ * training time: {@link Resize#EXACT} rejects it, {@link Resize#RESIZE} resamples it to the
+ * contract's size, and {@link Resize#CROP} first cuts the largest centred region of the contract's
+ * aspect ratio, then resamples. Resampling ({@link #fit}) works on the 8-bit samples, so a resized
+ * image is exactly what a camera set to the model's size would have sent.
  *
  * <p>The contract travels inside the ONNX model's metadata ({@link #toMetadata()}), so a detector
  * can check at start-up that the model it loaded expects the images it is configured for.
  */
-public record ImageContract(int width, int height, int channels) {
+public record ImageContract(int width, int height, int channels, Resize resize) {
+
+  /** What the contract does with an image whose size is not its own. */
+  public enum Resize {
+    /** Reject it ({@code WRONG_DIMENSIONS}). */
+    EXACT,
+    /** Resample the whole image to the contract's size, stretching it if the aspect differs. */
+    RESIZE,
+    /** Cut the largest centred region with the contract's aspect ratio, then resample it. */
+    CROP
+  }
 
   /** 28×28 grey, the shape of MNIST and Fashion-MNIST. */
   public static final ImageContract GRAY_28 = new ImageContract(28, 28, 1);
@@ -27,11 +46,18 @@ public record ImageContract(int width, int height, int channels) {
   /** The largest side accepted, to keep a hostile header from forcing a huge allocation. */
   public static final int MAX_SIDE = 4096;
 
+  /**
+   * The most pixels an image may declare before it is decoded (16.8 megapixels: a 4096×4096
+   * frame), so that a small compressed file cannot expand into gigabytes.
+   */
+  public static final long MAX_SOURCE_PIXELS = 4096L * 4096L;
+
   static final String KEY_WIDTH = "vaestream.input.width";
   static final String KEY_HEIGHT = "vaestream.input.height";
   static final String KEY_CHANNELS = "vaestream.input.channels";
   static final String KEY_LAYOUT = "vaestream.input.layout";
   static final String KEY_SCALING = "vaestream.input.scaling";
+  static final String KEY_RESIZE = "vaestream.input.resize";
   static final String LAYOUT = "NCHW";
   static final String SCALING = "uint8/255";
 
@@ -43,6 +69,113 @@ public record ImageContract(int width, int height, int channels) {
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
     }
+    resize = resize == null ? Resize.EXACT : resize; // contracts saved before the policy existed
+  }
+
+  /** A contract that accepts only images of exactly its size. */
+  public ImageContract(int width, int height, int channels) {
+    this(width, height, channels, Resize.EXACT);
+  }
+
+  /** This contract with another resize policy. */
+  public ImageContract withResize(Resize policy) {
+    return new ImageContract(width, height, channels, policy);
+  }
+
+  /** Whether images under {@code other} become tensors of the same shape as under this one. */
+  public boolean sameTensor(ImageContract other) {
+    return width == other.width && height == other.height && channels == other.channels;
+  }
+
+  /**
+   * Checks a size read from a file or event header, before any pixel is decoded: it must be the
+   * contract's own under {@link Resize#EXACT}, and within {@link #MAX_SIDE} and {@link
+   * #MAX_SOURCE_PIXELS} otherwise.
+   */
+  public void checkSource(long sourceWidth, long sourceHeight) {
+    if (resize == Resize.EXACT) {
+      if (sourceWidth != width || sourceHeight != height) {
+        throw new ImageContractException(Reason.WRONG_DIMENSIONS,
+            "the model expects " + width + "x" + height + " (its resize policy is exact), got " + sourceWidth + "x"
+                + sourceHeight);
+      }
+      return;
+    }
+    if (sourceWidth < 1 || sourceHeight < 1 || sourceWidth > MAX_SIDE || sourceHeight > MAX_SIDE
+        || sourceWidth * sourceHeight > MAX_SOURCE_PIXELS) {
+      throw new ImageContractException(Reason.WRONG_DIMENSIONS,
+          "an image of " + sourceWidth + "x" + sourceHeight + " is outside the accepted 1.." + MAX_SIDE
+              + " per side and " + MAX_SOURCE_PIXELS + " pixels");
+    }
+  }
+
+  /**
+   * The image at the contract's size, by its {@link #resize()} policy: itself when it already fits,
+   * otherwise resampled (8-bit formats only; RGBA loses its alpha on the way). Everything {@link
+   * #check} checks is checked first.
+   */
+  public RawImage fit(RawImage image) {
+    checkSource(image.width(), image.height());
+    checkPixels(image.format(), image.width(), image.height(), image.pixels());
+    if (image.width() == width && image.height() == height) {
+      return image;
+    }
+    if (image.format() == PixelFormat.GRAY_F32) {
+      throw new ImageContractException(Reason.WRONG_DIMENSIONS,
+          "float pixels are never resampled: send " + width + "x" + height + ", got " + image.width() + "x"
+              + image.height());
+    }
+    int sw = image.width();
+    int sh = image.height();
+    int cw = sw;
+    int ch = sh;
+    if (resize == Resize.CROP) {
+      // the largest centred region with the contract's aspect ratio
+      if ((long) sw * height > (long) sh * width) {
+        cw = (int) Math.max(1, Math.round((double) sh * width / height));
+      } else {
+        ch = (int) Math.max(1, Math.round((double) sw * height / width));
+      }
+    }
+    int bpp = bytesPerPixel(image.format());
+    int outBpp = image.format() == PixelFormat.RGBA8 ? 3 : bpp;
+    byte[] out = Resampling.resample(image.pixels(), sw, bpp, outBpp, (sw - cw) / 2, (sh - ch) / 2, cw, ch, width,
+        height);
+    return new RawImage(outBpp == 1 ? PixelFormat.GRAY8 : PixelFormat.RGB8, width, height, out);
+  }
+
+  /**
+   * Where a rectangle of the contract's pixel grid lies in the source image of {@code sourceWidth ×
+   * sourceHeight} that {@link #fit} resampled: {@code {x, y, width, height}}, rounded outwards.
+   */
+  public int[] toSource(int x, int y, int w, int h, int sourceWidth, int sourceHeight) {
+    if (sourceWidth == width && sourceHeight == height) {
+      return new int[] {x, y, w, h};
+    }
+    double cw = sourceWidth;
+    double ch = sourceHeight;
+    if (resize == Resize.CROP) {
+      if ((long) sourceWidth * height > (long) sourceHeight * width) {
+        cw = Math.max(1, Math.round((double) sourceHeight * width / height));
+      } else {
+        ch = Math.max(1, Math.round((double) sourceWidth * height / width));
+      }
+    }
+    double sx = cw / width;
+    double sy = ch / height;
+    int ox = (int) ((sourceWidth - cw) / 2);
+    int oy = (int) ((sourceHeight - ch) / 2);
+    int x0 = ox + (int) Math.floor(x * sx);
+    int y0 = oy + (int) Math.floor(y * sy);
+    int x1 = ox + (int) Math.ceil((x + w) * sx);
+    int y1 = oy + (int) Math.ceil((y + h) * sy);
+    return new int[] {x0, y0, x1 - x0, y1 - y0};
+  }
+
+  /** {@link #fit} the image, then write its tensor into {@code dst[offset .. offset + size())}. */
+  public void toTensor(RawImage image, float[] dst, int offset) {
+    RawImage fitted = fit(image);
+    toTensor(fitted.format(), width, height, fitted.pixels(), dst, offset);
   }
 
   /** Values in one image tensor: channels × height × width. */
@@ -76,8 +209,12 @@ public record ImageContract(int width, int height, int channels) {
    * naming the problem.
    */
   public void check(PixelFormat format, int imageWidth, int imageHeight, byte[] pixels) {
-    Objects.requireNonNull(format, "format");
     checkDimensions(imageWidth, imageHeight);
+    checkPixels(format, imageWidth, imageHeight, pixels);
+  }
+
+  private void checkPixels(PixelFormat format, int imageWidth, int imageHeight, byte[] pixels) {
+    Objects.requireNonNull(format, "format");
     long expected = (long) imageWidth * imageHeight * bytesPerPixel(format);
     if (pixels.length != expected) {
       throw new ImageContractException(
@@ -90,7 +227,7 @@ public record ImageContract(int width, int height, int channels) {
           Reason.WRONG_CHANNELS, "the model expects 3 channels, got " + format);
     }
     if (format == PixelFormat.GRAY_F32) {
-      java.nio.FloatBuffer fb = floats(pixels);
+      FloatBuffer fb = floats(pixels);
       for (int i = 0; i < fb.limit(); i++) {
         float v = fb.get(i);
         if (!Float.isFinite(v)) {
@@ -133,36 +270,13 @@ public record ImageContract(int width, int height, int channels) {
     }
   }
 
-  private static java.nio.FloatBuffer floats(byte[] pixels) {
-    return java.nio.ByteBuffer.wrap(pixels).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+  private static FloatBuffer floats(byte[] pixels) {
+    return ByteBuffer.wrap(pixels).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
   }
 
   /** Converts a decoded image (PNG, JPEG, …) into {@code dst[offset .. offset + size())}. */
   public void toTensor(BufferedImage image, float[] dst, int offset) {
-    checkDimensions(image.getWidth(), image.getHeight());
-    int plane = width * height;
-    boolean gray =
-        image.getType() == BufferedImage.TYPE_BYTE_GRAY && image.getColorModel().getNumComponents() == 1;
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        int i = y * width + x;
-        if (gray) {
-          dst[offset + i] = image.getRaster().getSample(x, y, 0) / 255f;
-          continue;
-        }
-        int rgb = image.getRGB(x, y);
-        int r = (rgb >> 16) & 0xFF;
-        int g = (rgb >> 8) & 0xFF;
-        int b = rgb & 0xFF;
-        if (channels == 1) {
-          dst[offset + i] = luma(r, g, b);
-        } else {
-          dst[offset + i] = r / 255f;
-          dst[offset + plane + i] = g / 255f;
-          dst[offset + 2 * plane + i] = b / 255f;
-        }
-      }
-    }
+    toTensor(RawImage.of(image), dst, offset);
   }
 
   /** Converts a decoded image into a new tensor of {@link #size()} values. */
@@ -197,6 +311,7 @@ public record ImageContract(int width, int height, int channels) {
     m.put(KEY_CHANNELS, Integer.toString(channels));
     m.put(KEY_LAYOUT, LAYOUT);
     m.put(KEY_SCALING, SCALING);
+    m.put(KEY_RESIZE, resize.name().toLowerCase(Locale.ROOT));
     return m;
   }
 
@@ -220,8 +335,16 @@ public record ImageContract(int width, int height, int channels) {
               + SCALING
               + ")");
     }
+    String policy = metadata.getOrDefault(KEY_RESIZE, "exact");
+    Resize resize;
+    try {
+      resize = Resize.valueOf(policy.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "model metadata " + KEY_RESIZE + "=" + policy + " is not one of exact, resize, crop", e);
+    }
     return new ImageContract(
-        intKey(metadata, KEY_WIDTH), intKey(metadata, KEY_HEIGHT), intKey(metadata, KEY_CHANNELS));
+        intKey(metadata, KEY_WIDTH), intKey(metadata, KEY_HEIGHT), intKey(metadata, KEY_CHANNELS), resize);
   }
 
   private static int intKey(Map<String, String> metadata, String key) {
@@ -250,6 +373,7 @@ public record ImageContract(int width, int height, int channels) {
 
   @Override
   public String toString() {
-    return width + "x" + height + "x" + channels;
+    String policy = resize == Resize.EXACT ? "" : " (" + resize.name().toLowerCase(Locale.ROOT) + ")";
+    return width + "x" + height + "x" + channels + policy;
   }
 }

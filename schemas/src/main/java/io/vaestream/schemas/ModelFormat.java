@@ -21,6 +21,13 @@ public final class ModelFormat {
   public static final String KL = "kl";
   public static final String SCORE = "score";
 
+  /**
+   * Where the image differs from its reconstruction, {@code [N, 1, H, W]}: the squared, blurred
+   * residual averaged over the channels, whose mean is the blurred reconstruction error. Models
+   * written before it existed lack it.
+   */
+  public static final String ANOMALY_MAP = "anomaly_map";
+
   /** Every output, in graph order. */
   public static final List<String> OUTPUTS =
       List.of(RECONSTRUCTION, Z_MEAN, Z_LOG_VAR, RECONSTRUCTION_ERROR, KL, SCORE);
@@ -50,6 +57,11 @@ public final class ModelFormat {
   public static final String SCORE_SELECTION = "vaestream.score.selection";
 
   public static final String THRESHOLD = "vaestream.threshold";
+  /**
+   * A value of {@link #ANOMALY_MAP} above which a pixel is anomalous: calibrated so that the map of a
+   * held-out normal image rises above it anywhere at the target false-alarm rate.
+   */
+  public static final String PIXEL_THRESHOLD = "vaestream.pixel_threshold";
   public static final String THRESHOLD_TARGET_FAR = "vaestream.threshold.target_false_alarm_rate";
   public static final String THRESHOLD_QUANTILES = "vaestream.threshold.calibration_quantiles";
   public static final String THRESHOLD_CALIBRATION_SIZE = "vaestream.threshold.calibration_size";

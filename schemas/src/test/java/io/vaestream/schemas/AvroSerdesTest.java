@@ -30,4 +30,22 @@ class AvroSerdesTest {
         .hasMessageContaining("unknown writer schema: fingerprint 0x8807060504030201")
         .hasMessageContaining("is not ImageEvent's (" + AvroSerdes.fingerprint(ImageEvent.getClassSchema()) + ")");
   }
+
+  @Test
+  void shouldReadScoresWrittenBeforeLocalizationExisted() throws Exception {
+    org.apache.avro.Schema old;
+    try (var in = AvroSerdes.class.getResourceAsStream("AnomalyScore-1.avsc")) {
+      old = new org.apache.avro.Schema.Parser().parse(in);
+    }
+    org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericRecordBuilder(old)
+        .set("event_id", "e1").set("event_time", 1L).set("scored_time", 2L).set("model_name", "m")
+        .set("model_version", "1").set("reconstruction_error", 0.5).set("kl", 1.5).set("score", 2.0)
+        .set("threshold", 1.0).set("is_anomaly", true).set("processing_latency_ms", 3.0).build();
+    byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+        org.apache.avro.generic.GenericData.get(), old).encode(r).array();
+    io.vaestream.events.AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize("scores", bytes);
+    assertThat(s.getEventId()).isEqualTo("e1");
+    assertThat(s.getIsAnomaly()).isTrue();
+    assertThat(s.getLocalization()).isNull();
+  }
 }

@@ -93,4 +93,55 @@ class ImageContractTest {
     assertThatThrownBy(() -> new ImageContract(0, 28, 1)).hasMessageContaining("0x28");
     assertThatThrownBy(() -> new ImageContract(28, 28, 2)).hasMessageContaining("channels must be 1 or 3, got 2");
   }
+
+  @Test
+  void shouldKeepTheResizePolicyInTheMetadataAndReadOldModelsAsExact() {
+    ImageContract crop = new ImageContract(64, 48, 3, ImageContract.Resize.CROP);
+    assertThat(ImageContract.fromMetadata(crop.toMetadata())).isEqualTo(crop);
+    Map<String, String> old = new java.util.HashMap<>(crop.toMetadata());
+    old.remove("vaestream.input.resize");
+    assertThat(ImageContract.fromMetadata(old).resize()).isEqualTo(ImageContract.Resize.EXACT);
+    old.put("vaestream.input.resize", "stretch");
+    assertThatThrownBy(() -> ImageContract.fromMetadata(old)).hasMessageContaining("vaestream.input.resize=stretch");
+  }
+
+  @Test
+  void shouldAverageWhenShrinkingAndKeepAConstantImageConstant() {
+    ImageContract two = new ImageContract(2, 1, 1, ImageContract.Resize.RESIZE);
+    RawImage fitted = two.fit(new RawImage(PixelFormat.GRAY8, 4, 2, new byte[] {0, 100, (byte) 200, (byte) 200,
+        0, 100, (byte) 200, (byte) 200}));
+    assertThat(fitted.pixels()).containsExactly(50, (byte) 200);
+    RawImage flat = new ImageContract(5, 7, 3, ImageContract.Resize.RESIZE)
+        .fit(new RawImage(PixelFormat.RGBA8, 3, 2, filled(3 * 2 * 4, 77)));
+    assertThat(flat.format()).isEqualTo(PixelFormat.RGB8);
+    assertThat(flat.pixels()).hasSize(5 * 7 * 3).containsOnly(77);
+  }
+
+  @Test
+  void shouldCropTheCentreToTheContractsAspectBeforeResizing() {
+    // 6×2 grey: the centred 2×2 square holds the 9s, the sides the 1s
+    byte[] wide = {1, 1, 9, 9, 1, 1, 1, 1, 9, 9, 1, 1};
+    ImageContract square = new ImageContract(2, 2, 1, ImageContract.Resize.CROP);
+    assertThat(square.fit(new RawImage(PixelFormat.GRAY8, 6, 2, wide)).pixels()).containsOnly(9);
+    assertThat(square.toSource(0, 0, 1, 1, 6, 2)).containsExactly(2, 0, 1, 1);
+    assertThat(square.withResize(ImageContract.Resize.RESIZE).toSource(1, 1, 1, 1, 6, 2))
+        .containsExactly(3, 1, 3, 1);
+  }
+
+  @Test
+  void shouldRejectOtherSizesUnderExactAndHugeOnesUnderAnyPolicy() {
+    assertThatThrownBy(() -> gray.fit(new RawImage(PixelFormat.GRAY8, 3, 3, new byte[9])))
+        .isInstanceOf(ImageContractException.class).hasMessageContaining("3x3").hasMessageContaining("exact");
+    ImageContract resize = gray.withResize(ImageContract.Resize.RESIZE);
+    assertThatThrownBy(() -> resize.checkSource(4096, 4097)).hasMessageContaining("4096x4097");
+    assertThatThrownBy(() -> resize.checkSource(100_000, 100_000)).hasMessageContaining("100000x100000");
+    assertThatThrownBy(() -> resize.fit(new RawImage(PixelFormat.GRAY_F32, 1, 1, new byte[4])))
+        .hasMessageContaining("float pixels are never resampled");
+  }
+
+  private static byte[] filled(int n, int value) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) value);
+    return b;
+  }
 }

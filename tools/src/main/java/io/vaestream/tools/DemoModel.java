@@ -92,7 +92,7 @@ final class DemoModel {
     TrainingRun run = TrainingRun.load(from);
     if (score != null) {
       run = new TrainingRun(run.data(), run.normalClasses(), run.holdout(), run.validationAnomalies(),
-          run.anomalySample(), run.targetFalseAlarmRate(), score, run.bankSize(), run.config());
+          run.anomalySample(), run.targetFalseAlarmRate(), score, run.bankSize(), run.config(), run.input());
     }
     VaeModel trained = VaeModel.load(from.resolve(TrainingRun.CHECKPOINT));
     PackagedModel pkg = run.packageModel(trained, run.splits(), dir.getFileName().toString(), "1", quantization);

@@ -1,8 +1,9 @@
 package io.vaestream.tools;
 
 import io.vaestream.events.ImageEvent;
-import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.RawImage;
 import io.vaestream.trainer.data.ImageDataset;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -84,20 +85,15 @@ final class ImageSender {
     return acked.get();
   }
 
-  /** Image {@code i} of {@code d} as the 8-bit grey pixels that are sent. */
+  /** Image {@code i} of {@code d} as the 8-bit pixels that are sent (grey, or interleaved RGB). */
   static byte[] pixels(ImageDataset d, int i) {
-    float[] t = d.image(i);
-    byte[] px = new byte[t.length];
-    for (int k = 0; k < t.length; k++) {
-      px[k] = (byte) Math.round(t[k] * 255f);
-    }
-    return px;
+    return d.raw(i).pixels();
   }
 
-  /** Image {@code n} of {@code d} (counted round the data set) as an 8-bit grey event. */
+  /** Image {@code n} of {@code d} (counted round the data set) as an 8-bit grey or RGB event. */
   static ImageEvent event(ImageDataset d, int n, String id, Set<Integer> normal) {
     int i = n % d.size();
-    byte[] px = pixels(d, i);
+    RawImage raw = d.raw(i);
     int label = d.label(i);
     return ImageEvent.newBuilder()
         .setId(id)
@@ -105,9 +101,9 @@ final class ImageSender {
         .setEventTime(Instant.now())
         .setWidth(d.contract().width())
         .setHeight(d.contract().height())
-        .setChannels(1)
-        .setPixelFormat(PixelFormat.GRAY8)
-        .setPixels(ByteBuffer.wrap(px))
+        .setChannels(ImageContract.channelsOf(raw.format()))
+        .setPixelFormat(raw.format())
+        .setPixels(ByteBuffer.wrap(raw.pixels()))
         .setLabel(label < 0 ? null : d.className(label))
         .setAnomalous(normal == null || label < 0 ? null : !normal.contains(label))
         .setAttributes(Map.of("index", Integer.toString(i)))

@@ -2,7 +2,6 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
-import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
 import java.util.HashSet;
@@ -39,7 +38,7 @@ final class NoopScorer implements Scorer {
     for (int from = 0; from < images.size(); from += chunk) {
       int n = Math.min(chunk, images.size() - from);
       for (int i = 0; i < n; i++) {
-        c.toTensor(PixelFormat.GRAY8, c.width(), c.height(), ImageSender.pixels(images, from + i), x, i * c.size());
+        c.toTensor(images.raw(from + i), x, i * c.size());
       }
       float[] scores = model.score(x, n).score();
       for (int i = 0; i < n; i++) {

@@ -61,12 +61,9 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter o = spec.commandLine().getOut();
-    ImageDataset images = DataSources.open(data);
     try (OnnxScorer scorer = OnnxScorer.open(model, Device.valueOf(device.toUpperCase(Locale.ROOT)), null, null, Runtime.getRuntime().availableProcessors())) {
-      if (!scorer.contract().equals(images.contract())) {
-        throw new IllegalArgumentException(data + " holds " + images.contract() + " images but " + model
-            + " expects " + scorer.contract());
-      }
+      // the images go through the model's own contract: its size, channels and resize policy
+      ImageDataset images = DataSources.open(data, scorer.contract());
       int n = images.size();
       int size = images.contract().size();
       float[] score = new float[n];

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.data.ImageShape;
 import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
@@ -32,6 +33,8 @@ import java.util.stream.Collectors;
  * @param score the one-class score
  * @param bankSize most training normals in the memory bank
  * @param config the model and optimiser settings
+ * @param input the image contract asked for ({@code --image-size}, {@code --channels}, {@code
+ *     --resize}); what it leaves open comes from the images
  */
 public record TrainingRun(
     String data,
@@ -42,7 +45,8 @@ public record TrainingRun(
     double targetFalseAlarmRate,
     ScoreSelector.Kind score,
     int bankSize,
-    VaeConfig config) {
+    VaeConfig config,
+    ImageShape input) {
 
   /** {@code --validation-anomalies} value for the other classes of the training data. */
   public static final String OTHER_CLASSES = "other-classes";
@@ -54,6 +58,7 @@ public record TrainingRun(
   public TrainingRun {
     normalClasses = Set.copyOf(new TreeSet<>(normalClasses));
     score = score == null ? ScoreSelector.Kind.FUSED : score;
+    input = input == null ? ImageShape.AUTO : input;
     bankSize = bankSize == 0 ? ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE : bankSize;
     if (bankSize < MemoryBank.DEFAULT_K) {
       throw new IllegalArgumentException("bank-size=" + bankSize + " is invalid: expected >= " + MemoryBank.DEFAULT_K);
@@ -70,12 +75,19 @@ public record TrainingRun(
     }
   }
 
+  /** A run on the images' own size and channels. */
+  public TrainingRun(String data, Set<Integer> normalClasses, double holdout, String validationAnomalies,
+      int anomalySample, double targetFalseAlarmRate, ScoreSelector.Kind score, int bankSize, VaeConfig config) {
+    this(data, normalClasses, holdout, validationAnomalies, anomalySample, targetFalseAlarmRate, score, bankSize,
+        config, ImageShape.AUTO);
+  }
+
   /** The images a run trains on, calibrates on, and chooses its score with. */
   public record Splits(ImageDataset train, ImageDataset calibration, ImageDataset anomalies, ImageDataset all) {}
 
   /** Loads the data and cuts it into the run's splits; the same recipe always gives the same cut. */
   public Splits splits() throws IOException {
-    return splits(DataSources.open(data));
+    return splits(DataSources.open(data, input));
   }
 
   public Splits splits(ImageDataset all) {
@@ -104,7 +116,7 @@ public record TrainingRun(
           .sample(anomalySample, config.seed());
     }
     try {
-      return DataSources.open(validationAnomalies).sample(anomalySample, config.seed());
+      return DataSources.open(validationAnomalies, all.contract()).sample(anomalySample, config.seed());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,12 +5,14 @@ import io.vaestream.schemas.ImageContract;
 import java.util.Map;
 
 /**
- * A validated image with what its score must carry forward. The pixels stay as they arrived
- * (already checked against the model's image contract, so they have its width and height): they
- * are turned into the model's float tensor only when their batch is scored, so the batch store
- * holds one byte per 8-bit sample rather than four.
+ * A validated image with what its score must carry forward. The pixels are at the model's size
+ * (checked against its image contract, and resampled where its resize policy allows) but not yet
+ * converted: they become the model's float tensor only when their batch is scored, so the batch
+ * store holds one byte per 8-bit sample rather than four.
  *
  * @param id the event id; null for plain PNG records, which take their coordinates as id
+ * @param sourceWidth the width of the image as it was sent, which boxes on flagged events refer to
+ * @param sourceHeight the height of the image as it was sent
  */
 public record ImageInput(
     String id,
@@ -20,7 +22,9 @@ public record ImageInput(
     Boolean anomalous,
     Map<String, String> attributes,
     PixelFormat format,
-    byte[] pixels) {
+    byte[] pixels,
+    int sourceWidth,
+    int sourceHeight) {
 
   public ImageInput {
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);

@@ -5,6 +5,7 @@ import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ImageContractException;
+import io.vaestream.schemas.RawImage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -108,13 +109,9 @@ public final class ImagePreprocessor {
       pixels = new byte[buf.remaining()];
       buf.duplicate().get(pixels);
     }
-    try {
-      contract.check(format, e.getWidth(), e.getHeight(), pixels);
-    } catch (ImageContractException ex) {
-      throw new RejectedRecordException(RejectReason.valueOf(ex.reason().name()), ex.getMessage(), id, ex);
-    }
+    RawImage fitted = fit(new RawImage(format, e.getWidth(), e.getHeight(), pixels), id);
     return new ImageInput(id, e.getSource(), e.getEventTime().toEpochMilli(), e.getLabel(), e.getAnomalous(),
-        e.getAttributes(), format, pixels);
+        e.getAttributes(), fitted.format(), fitted.pixels(), e.getWidth(), e.getHeight());
   }
 
   private ImageInput fromPng(byte[] value) {
@@ -126,10 +123,7 @@ public final class ImagePreprocessor {
     long width = h.getInt() & 0xFFFFFFFFL;
     long height = h.getInt() & 0xFFFFFFFFL;
     int depth = h.get() & 0xFF;
-    if (width != contract.width() || height != contract.height()) {
-      throw new RejectedRecordException(RejectReason.WRONG_DIMENSIONS,
-          "PNG declares " + width + "x" + height + ", the model expects " + contract.width() + "x" + contract.height());
-    }
+    checkSource("PNG", width, height);
     if (depth != 8) {
       throw new RejectedRecordException(RejectReason.UNSUPPORTED_PNG,
           "PNG bit depth " + depth + " is not supported; send 8-bit images");
@@ -153,11 +147,7 @@ public final class ImagePreprocessor {
         reader.setInput(in, true, true);
         int width = reader.getWidth(0);
         int height = reader.getHeight(0);
-        if (width != contract.width() || height != contract.height()) {
-          throw new RejectedRecordException(RejectReason.WRONG_DIMENSIONS,
-              kind + " declares " + width + "x" + height + ", the model expects " + contract.width() + "x"
-                  + contract.height());
-        }
+        checkSource(kind, width, height);
         img = reader.read(0);
       } finally {
         reader.dispose();
@@ -168,40 +158,28 @@ public final class ImagePreprocessor {
       }
       throw new RejectedRecordException(bad, kind + " cannot be decoded: " + ex.getMessage(), null, ex);
     }
-    PixelFormat format = isGray(img) ? PixelFormat.GRAY8 : PixelFormat.RGB8;
-    byte[] pixels = format == PixelFormat.GRAY8 ? grayPixels(img) : rgbPixels(img);
+    RawImage fitted = fit(RawImage.of(img), null);
+    return new ImageInput(null, "", -1L, null, null, Map.of(), fitted.format(), fitted.pixels(), img.getWidth(),
+        img.getHeight());
+  }
+
+  /** The size a file's header declares, checked against the contract before any pixel is decoded. */
+  private void checkSource(String kind, long width, long height) {
     try {
-      contract.check(format, img.getWidth(), img.getHeight(), pixels);
+      contract.checkSource(width, height);
     } catch (ImageContractException ex) {
-      throw new RejectedRecordException(RejectReason.valueOf(ex.reason().name()), ex.getMessage(), null, ex);
+      throw new RejectedRecordException(RejectReason.WRONG_DIMENSIONS, kind + " declares " + width + "x" + height
+          + ": " + ex.getMessage(), null, ex);
     }
-    return new ImageInput(null, "", -1L, null, null, Map.of(), format, pixels);
   }
 
-  private static boolean isGray(BufferedImage img) {
-    return img.getType() == BufferedImage.TYPE_BYTE_GRAY && img.getColorModel().getNumComponents() == 1;
-  }
-
-  private static byte[] grayPixels(BufferedImage img) {
-    int[] samples = img.getRaster().getSamples(0, 0, img.getWidth(), img.getHeight(), 0, (int[]) null);
-    byte[] out = new byte[samples.length];
-    for (int i = 0; i < samples.length; i++) {
-      out[i] = (byte) samples[i];
+  /** The image at the model's size (checked, and resampled where the model's resize policy allows). */
+  private RawImage fit(RawImage image, String id) {
+    try {
+      return contract.fit(image);
+    } catch (ImageContractException ex) {
+      throw new RejectedRecordException(RejectReason.valueOf(ex.reason().name()), ex.getMessage(), id, ex);
     }
-    return out;
-  }
-
-  /** Interleaved 8-bit RGB of any other PNG (palette, RGB, with alpha, grey with alpha); alpha is dropped. */
-  private static byte[] rgbPixels(BufferedImage img) {
-    int w = img.getWidth();
-    int[] argb = img.getRGB(0, 0, w, img.getHeight(), null, 0, w);
-    byte[] out = new byte[argb.length * 3];
-    for (int i = 0; i < argb.length; i++) {
-      out[3 * i] = (byte) (argb[i] >> 16);
-      out[3 * i + 1] = (byte) (argb[i] >> 8);
-      out[3 * i + 2] = (byte) argb[i];
-    }
-    return out;
   }
 
   private static String hex(byte[] b, int n) {

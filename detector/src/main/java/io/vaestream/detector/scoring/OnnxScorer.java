@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.vaestream.schemas.GoldenSamples;
+import io.vaestream.detector.localize.Localizer;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
 import java.io.IOException;
@@ -34,6 +35,8 @@ public final class OnnxScorer implements Scorer {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxScorer.class);
   private static final Set<String> SCORE_OUTPUTS =
       Set.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
+  private static final Set<String> SCORE_AND_MAP_OUTPUTS =
+      Set.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE, ModelFormat.ANOMALY_MAP);
 
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final SessionOptions options;
@@ -50,6 +53,9 @@ public final class OnnxScorer implements Scorer {
    */
   private final ThreadLocal<FloatBuffer> inputs = ThreadLocal.withInitial(() -> direct(0));
   private volatile double threshold;
+  /** Null for models written before anomaly maps, or without a pixel threshold. */
+  private final Localizer localizer;
+  private final Set<String> outputs;
 
   private OnnxScorer(SessionOptions options, OrtSession session, String device, String sha256)
       throws OrtException {
@@ -60,6 +66,11 @@ public final class OnnxScorer implements Scorer {
     this.metadata = session.getMetadata().getCustomMetadata();
     this.contract = ImageContract.fromMetadata(metadata);
     this.threshold = parseThreshold(metadata);
+    this.localizer = session.getOutputNames().contains(ModelFormat.ANOMALY_MAP)
+        && metadata.containsKey(ModelFormat.PIXEL_THRESHOLD)
+        ? new Localizer(contract, Double.parseDouble(metadata.get(ModelFormat.PIXEL_THRESHOLD)))
+        : null;
+    this.outputs = localizer != null ? SCORE_AND_MAP_OUTPUTS : SCORE_OUTPUTS;
   }
 
   /**
@@ -90,14 +101,16 @@ public final class OnnxScorer implements Scorer {
       session = OrtEnvironment.getEnvironment().createSession(bytes, opts);
       OnnxScorer s = new OnnxScorer(opts, session, used, sha256);
       s.checkSignature(model);
-      if (expected != null && !expected.equals(s.contract)) {
+      if (expected != null && !expected.sameTensor(s.contract)) {
         throw new ScorerException(model + ": the model expects " + s.contract + " images but the detector is "
             + "configured for " + expected);
       }
       s.checkGolden(model);
-      LOG.info("loaded model {} ({} v{}) on {}: input {}, threshold {}, {} weights", model, s.modelName(),
+      LOG.info("loaded model {} ({} v{}) on {}: input {}, threshold {}, {} weights, {}", model, s.modelName(),
           s.modelVersion(), used, s.contract, s.threshold,
-          s.metadata.containsKey(ModelFormat.QUANTIZATION) ? "int8" : "float32");
+          s.metadata.containsKey(ModelFormat.QUANTIZATION) ? "int8" : "float32",
+          s.localizer != null ? "anomaly maps (pixel threshold " + s.localizer.pixelThreshold() + ")"
+              : "no anomaly maps");
       return s;
     } catch (OrtException e) {
       closeQuietly(session, opts);
@@ -122,9 +135,10 @@ public final class OnnxScorer implements Scorer {
     input.clear();
     input.put(tensors, 0, n).flip();
     try (var in = nativeObjects.track(OnnxTensor.createTensor(env, input, contract.shape(count)));
-        var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()), SCORE_OUTPUTS))) {
+        var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()), outputs))) {
       return new ScoreBatch(floats(out.value(), ModelFormat.RECONSTRUCTION_ERROR), floats(out.value(), ModelFormat.KL),
-          floats(out.value(), ModelFormat.SCORE));
+          floats(out.value(), ModelFormat.SCORE),
+          localizer == null ? null : floats(out.value(), ModelFormat.ANOMALY_MAP));
     } catch (OrtException e) {
       throw new ScorerException("ONNX Runtime failed to score a batch of " + count + ": " + e.getMessage(), e);
     }
@@ -147,6 +161,11 @@ public final class OnnxScorer implements Scorer {
   @Override
   public double threshold() {
     return threshold;
+  }
+
+  @Override
+  public Localizer localizer() {
+    return localizer;
   }
 
   /** Overrides the model's threshold at run time, without reloading the model. */

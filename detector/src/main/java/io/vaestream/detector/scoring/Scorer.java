@@ -1,5 +1,6 @@
 package io.vaestream.detector.scoring;
 
+import io.vaestream.detector.localize.Localizer;
 import io.vaestream.schemas.ImageContract;
 
 /** Scores batches of image tensors. Implementations are thread-safe. */
@@ -31,6 +32,14 @@ public interface Scorer extends AutoCloseable {
   /** The false-alarm rate the model's threshold was calibrated for, or NaN if it does not say. */
   default double targetFalseAlarmRate() {
     return Double.NaN;
+  }
+
+  /**
+   * What turns this scorer's anomaly maps ({@link ScoreBatch#maps()}) into boxes for flagged
+   * events, or null when it gives no maps.
+   */
+  default Localizer localizer() {
+    return null;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.vaestream.detector.topology;
 
+import io.vaestream.detector.localize.Localizer;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.preprocess.ImageInput;
 import io.vaestream.detector.scoring.ScoreBatch;
@@ -116,7 +117,8 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     long eventTime = in.eventTime() >= 0 ? in.eventTime() : record.timestamp();
     long now = context.currentSystemTimeMs();
     PendingImage p = new PendingImage(record.key(), id, in.source(), eventTime, in.label(), in.anomalous(),
-        in.attributes(), md.topic(), md.partition(), md.offset(), record.timestamp(), now, in.format(), in.pixels());
+        in.attributes(), md.topic(), md.partition(), md.offset(), record.timestamp(), now, in.format(), in.pixels(),
+        in.sourceWidth(), in.sourceHeight());
     store.put(md.offset(), p);
     if (pending.isEmpty()) {
       oldestMs = now;
@@ -168,6 +170,9 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     List<PendingImage> batch = f.images();
     int n = batch.size();
     double threshold = scorer.threshold();
+    Localizer localizer = scores.maps() != null ? scorer.localizer() : null;
+    ImageContract contract = scorer.contract();
+    int plane = contract.width() * contract.height();
     long now = context.currentSystemTimeMs();
     for (int i = 0; i < n; i++) {
       PendingImage p = batch.get(i);
@@ -192,6 +197,10 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
           .setInputPartition(p.partition())
           .setInputOffset(p.offset())
           .setAttributes(p.attributes())
+          .setLocalization(anomalous && localizer != null
+              ? localizer.localize(scores.maps(), i * plane, p.sourceWidth() > 0 ? p.sourceWidth() : contract.width(),
+                  p.sourceHeight() > 0 ? p.sourceHeight() : contract.height())
+              : null)
           .build();
       context.forward(new Record<>(p.key(), s, p.timestamp()));
       metrics.scored(score, anomalous, p.source(), p.eventTime(), p.readTimeMs(), now);

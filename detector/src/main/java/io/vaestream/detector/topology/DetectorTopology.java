@@ -34,8 +34,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   images ──(ImagePreprocessor; bad records → DeadLetterHandler → images.dlq)
- *          ──► score-batches [batch store] ──► scores
- *                                         └──► (is_anomaly) ──► anomalies
+ *          ──► score-batches [batch store] ──► (without map and boxes) ──► scores
+ *                                         └──► (is_anomaly, with map and boxes) ──► anomalies
  * </pre>
  *
  * Built in a static method, apart from {@code main}, so that {@code TopologyTestDriver} tests use
@@ -74,7 +74,10 @@ public final class DetectorTopology {
         .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
         .process(() -> new BatchScoringProcessor(BATCH_STORE, scorer, config.batchMaxSize(),
             Duration.ofMillis(config.batchMaxWaitMs()), metrics, inference), Named.as("score-batches"), BATCH_STORE);
-    scores.to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("scores"));
+    // the map and boxes go to 'anomalies' only, so that every event on 'scores' stays small
+    scores.mapValues(s -> s.getLocalization() == null ? s : AnomalyScore.newBuilder(s).setLocalization(null).build(),
+            Named.as("without-localization"))
+        .to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("scores"));
     scores.filter((k, s) -> s.getIsAnomaly(), Named.as("flagged"))
         .to(config.anomaliesTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("anomalies"));
     return builder.build();

@@ -63,6 +63,8 @@ final class EvaluateCommand implements Callable<Integer> {
           + "for testing by a seeded, stratified split (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
+  @Mixin InputOptions input = new InputOptions();
+
   @Mixin ModelOptions model = new ModelOptions();
 
   @Mixin ScoringOptions scoring = new ScoringOptions();
@@ -74,7 +76,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     PrintWriter log = spec.commandLine().getErr();
-    EvaluationData data = EvaluationData.open(trainData, testData, testFraction, model.toConfig().seed());
+    EvaluationData data = EvaluationData.open(trainData, testData, input.toShape(), testFraction,
+        model.toConfig().seed());
     ImageDataset train = data.train();
     ImageDataset test = data.test();
     log.println(data.split());

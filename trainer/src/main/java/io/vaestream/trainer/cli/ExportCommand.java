@@ -65,7 +65,7 @@ final class ExportCommand implements Callable<Integer> {
     TrainingRun r = TrainingRun.load(run);
     if (targetFar != null) {
       r = new TrainingRun(r.data(), r.normalClasses(), r.holdout(), r.validationAnomalies(), r.anomalySample(),
-          targetFar, r.score(), r.bankSize(), r.config());
+          targetFar, r.score(), r.bankSize(), r.config(), r.input());
     }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
     TrainingRun.Splits s = r.splits();

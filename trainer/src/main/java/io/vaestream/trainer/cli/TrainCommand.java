@@ -59,6 +59,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from OUT/checkpoint instead of starting afresh.")
   boolean resume;
 
+  @Mixin InputOptions input = new InputOptions();
+
   @Mixin ModelOptions model = new ModelOptions();
 
   @Mixin ScoringOptions scoring = new ScoringOptions();
@@ -68,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     TrainingRun run = new TrainingRun(data, TrainingRun.parseClasses(normalClasses), holdout,
         scoring.validationAnomalies, scoring.anomalySample, targetFar, scoring.score, scoring.bankSize,
-        model.toConfig());
+        model.toConfig(), input.toShape());
     Path checkpoint = out.resolve(TrainingRun.CHECKPOINT);
     VaeModel start = null;
     if (resume) {
@@ -84,7 +86,7 @@ final class TrainCommand implements Callable<Integer> {
         s.all().description(), run.classesLabel(s.all()), s.train().size(), s.calibration().size(),
         s.anomalies().isEmpty() ? "one-class: normal images only"
             : s.anomalies().size() + " validation anomalies (semi-supervised)");
-    err.printf("model: %s%n", run.config());
+    err.printf("input: %s%nmodel: %s%n", s.all().contract(), run.config());
     run.save(out);
 
     VaeTrainer trainer = new VaeTrainer(st -> err.println(st.summary()), m -> m.save(checkpoint));

@@ -31,6 +31,32 @@ public final class DataSources {
   private DataSources() {}
 
   public static ImageDataset open(String spec) throws IOException {
+    return open(spec, ImageShape.AUTO);
+  }
+
+  /**
+   * The data set under the contract {@code shape} resolves to: a folder's images are decoded and
+   * fitted to it; IDX and npm images are refitted when it asks for another size or channel count.
+   */
+  public static ImageDataset open(String spec, ImageShape shape) throws IOException {
+    Path p = Path.of(spec.trim());
+    if (Files.isDirectory(p)) {
+      return ImageFolderReader.read(p, shape);
+    }
+    ImageDataset d = openFixed(spec);
+    return shape.asksNothing() ? d : d.refit(shape.resolve(d.contract()));
+  }
+
+  /** The data set under {@code contract} (a model's own), whatever its source. */
+  public static ImageDataset open(String spec, ImageContract contract) throws IOException {
+    Path p = Path.of(spec.trim());
+    if (Files.isDirectory(p)) {
+      return ImageFolderReader.read(p, contract);
+    }
+    return openFixed(spec).refit(contract);
+  }
+
+  private static ImageDataset openFixed(String spec) throws IOException {
     String s = spec.trim();
     switch (s.toLowerCase(Locale.ROOT)) {
       case "fashion-mnist", "fashion-mnist:train":
@@ -44,9 +70,6 @@ public final class DataSources {
     }
     Path p = Path.of(s);
     String name = p.getFileName() == null ? s : p.getFileName().toString();
-    if (Files.isDirectory(p)) {
-      return ImageFolderReader.read(p, ImageContract.GRAY_28);
-    }
     if (name.endsWith(".tgz") || name.endsWith(".tar.gz")) {
       return NpmMnistReader.read(p);
     }

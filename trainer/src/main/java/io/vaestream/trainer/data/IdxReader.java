@@ -1,5 +1,6 @@
 package io.vaestream.trainer.data;
 
+import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.ImageContract;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
@@ -36,12 +38,14 @@ public final class IdxReader {
       }
     } else {
       labels = new int[images.count];
-      java.util.Arrays.fill(labels, ImageDataset.NO_LABEL);
+      Arrays.fill(labels, ImageDataset.NO_LABEL);
     }
     ImageContract contract = new ImageContract(images.width, images.height, 1);
     float[] pixels = new float[images.bytes.length];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = (images.bytes[i] & 0xFF) / 255f;
+    int n = contract.size();
+    for (int i = 0; i < images.count; i++) {
+      byte[] one = Arrays.copyOfRange(images.bytes, i * n, (i + 1) * n);
+      contract.toTensor(PixelFormat.GRAY8, images.width, images.height, one, pixels, i * n);
     }
     return new ImageDataset(contract, pixels, labels, classNames, imagesFile.getFileName().toString());
   }

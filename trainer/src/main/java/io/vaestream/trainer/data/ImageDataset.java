@@ -1,6 +1,8 @@
 package io.vaestream.trainer.data;
 
+import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.RawImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
@@ -210,6 +212,42 @@ public final class ImageDataset {
     }
     return new ImageDataset(to, out, labels.clone(), classNames,
         description + " resized to " + width + "x" + height);
+  }
+
+  /**
+   * Image {@code i} as the 8-bit pixels a camera would send: {@link PixelFormat#GRAY8} or
+   * interleaved {@link PixelFormat#RGB8}, each value rounded to the nearest of 256 levels.
+   */
+  public RawImage raw(int i) {
+    int n = contract.size();
+    int plane = contract.width() * contract.height();
+    int c = contract.channels();
+    byte[] bytes = new byte[n];
+    for (int p = 0; p < plane; p++) {
+      for (int ch = 0; ch < c; ch++) {
+        bytes[p * c + ch] = (byte) Math.round(pixels[i * n + ch * plane + p] * 255);
+      }
+    }
+    return new RawImage(c == 1 ? PixelFormat.GRAY8 : PixelFormat.RGB8, contract.width(), contract.height(), bytes);
+  }
+
+  /**
+   * Every image sent through {@code to} as 8-bit pixels, as if a camera had delivered it: resampled
+   * by the contract's policy, reduced to grey or kept in colour. A contract with this data set's
+   * tensor shape only takes over the policy; nothing is recomputed.
+   */
+  public ImageDataset refit(ImageContract to) {
+    if (to.sameTensor(contract)) {
+      return new ImageDataset(to, pixels, labels, classNames, description);
+    }
+    if (to.channels() == 3 && contract.channels() == 1) {
+      throw new IllegalArgumentException(description + " is grey; a colour model cannot be trained on it");
+    }
+    float[] out = new float[size() * to.size()];
+    for (int i = 0; i < size(); i++) {
+      to.toTensor(raw(i), out, i * to.size());
+    }
+    return new ImageDataset(to, out, labels.clone(), classNames, description + " as " + to);
   }
 
   /** All images in a seeded random order. */

@@ -2,6 +2,7 @@ package io.vaestream.trainer.data;
 
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ImageContractException;
+import io.vaestream.schemas.RawImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,13 +15,24 @@ import javax.imageio.ImageIO;
 
 /**
  * Reads a directory of PNG or JPEG files with one sub-folder per class ({@code root/ok/*.png},
- * {@code root/scratch/*.png}). Class labels follow the sorted sub-folder names. Every image must
- * already match the contract's size: nothing is resized.
+ * {@code root/scratch/*.png}). Class labels follow the sorted sub-folder names. Every image goes
+ * through the {@link ImageContract}: the one given, or the one an {@link ImageShape} resolves from
+ * the images (their own size and channels unless the user asked for others).
  */
 public final class ImageFolderReader {
   private ImageFolderReader() {}
 
+  /** Reads the images under the contract that {@code shape} and the images resolve to. */
+  public static ImageDataset read(Path root, ImageShape shape) throws IOException {
+    return read(root, shape, null);
+  }
+
+  /** Reads the images under {@code contract} (a model's own, when scoring with it). */
   public static ImageDataset read(Path root, ImageContract contract) throws IOException {
+    return read(root, ImageShape.AUTO, contract);
+  }
+
+  private static ImageDataset read(Path root, ImageShape shape, ImageContract given) throws IOException {
     if (!Files.isDirectory(root)) {
       throw new DataFormatException(root, "is not a directory");
     }
@@ -32,26 +44,39 @@ public final class ImageFolderReader {
       throw new DataFormatException(root, "has no class sub-folders (expected root/<class>/<image>.png)");
     }
     List<String> names = new ArrayList<>();
-    List<float[]> images = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    List<RawImage> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     for (Path dir : classDirs) {
       int label = names.size();
       names.add(dir.getFileName().toString());
-      List<Path> files;
+      List<Path> inClass;
       try (Stream<Path> s = Files.list(dir)) {
-        files = s.filter(ImageFolderReader::isImage).sorted().toList();
+        inClass = s.filter(ImageFolderReader::isImage).sorted().toList();
       }
-      for (Path f : files) {
-        images.add(decode(f, contract));
+      for (Path f : inClass) {
+        images.add(decode(f));
+        files.add(f);
         labels.add(label);
       }
     }
     if (images.isEmpty()) {
       throw new DataFormatException(root, "holds no .png, .jpg or .jpeg files");
     }
+    ImageContract contract;
+    try {
+      contract = given != null ? given : shape.resolve(images, files.stream().map(Path::toString).toList());
+    } catch (IllegalArgumentException e) {
+      throw new DataFormatException(root, e.getMessage(), e);
+    }
     float[] pixels = new float[images.size() * contract.size()];
     for (int i = 0; i < images.size(); i++) {
-      System.arraycopy(images.get(i), 0, pixels, i * contract.size(), contract.size());
+      try {
+        contract.toTensor(images.get(i), pixels, i * contract.size());
+      } catch (ImageContractException e) {
+        throw new DataFormatException(files.get(i), e.reason() + ": " + e.getMessage(), e);
+      }
+      images.set(i, null); // let the decoded bytes go as soon as they are tensors
     }
     return new ImageDataset(
         contract,
@@ -61,7 +86,7 @@ public final class ImageFolderReader {
         root.getFileName().toString());
   }
 
-  private static float[] decode(Path file, ImageContract contract) throws IOException {
+  private static RawImage decode(Path file) throws IOException {
     BufferedImage img;
     try {
       img = ImageIO.read(file.toFile());
@@ -71,11 +96,7 @@ public final class ImageFolderReader {
     if (img == null) {
       throw new DataFormatException(file, "is not a PNG or JPEG image");
     }
-    try {
-      return contract.toTensor(img);
-    } catch (ImageContractException e) {
-      throw new DataFormatException(file, e.reason() + ": " + e.getMessage(), e);
-    }
+    return RawImage.of(img);
   }
 
   private static boolean isImage(Path p) {

@@ -2,6 +2,7 @@ package io.vaestream.trainer.eval;
 
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.data.ImageShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,16 @@ public record EvaluationData(String name, String trainSpec, ImageDataset train, 
 
   public static EvaluationData open(String trainSpec, String testSpec, double testFraction, long seed)
       throws IOException {
-    ImageDataset train = DataSources.open(trainSpec);
+    return open(trainSpec, testSpec, ImageShape.AUTO, testFraction, seed);
+  }
+
+  /** As above, with the training images under the contract {@code shape} resolves to, and the test images under it too. */
+  public static EvaluationData open(String trainSpec, String testSpec, ImageShape shape, double testFraction,
+      long seed) throws IOException {
+    ImageDataset train = DataSources.open(trainSpec, shape);
     String name = name(trainSpec);
     if (!sameSource(trainSpec, testSpec)) {
-      ImageDataset test = DataSources.open(testSpec);
+      ImageDataset test = DataSources.open(testSpec, train.contract());
       if (!test.sha256().equals(train.sha256())) {
         return new EvaluationData(name, trainSpec, train, test,
             "Training images from " + train.description() + ", test images from " + test.description() + ".");

@@ -158,6 +158,7 @@ public final class ModelPackager {
     meta.put(ModelFormat.THRESHOLD_TARGET_FAR, Double.toString(threshold.targetFalseAlarmRate()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
     meta.put(ModelFormat.THRESHOLD_CALIBRATION_SIZE, Integer.toString(threshold.calibrationSize()));
+    meta.put(ModelFormat.PIXEL_THRESHOLD, Double.toString(pixelThreshold(normals, targetFalseAlarmRate)));
     if (threshold.warning() != null) {
       meta.put(ModelFormat.THRESHOLD_WARNING, threshold.warning());
     }
@@ -168,7 +169,7 @@ public final class ModelPackager {
 
     ModelProto proto = OnnxExporter.export(model, score, score.usesBank() ? bank : null, meta, provenance.version());
     ParityCheck.Result parity =
-        ParityCheck.require(proto.toByteArray(), forward, parts, score, check.pixels(), check.size());
+        ParityCheck.require(proto.toByteArray(), model.contract(), forward, parts, score, check.pixels(), check.size());
     String parityJson = json(Map.of("images", parity.images(), "tolerance", ParityCheck.TOLERANCE, "max_error", parity.maxError()));
     ModelProto withParity =
         proto.toBuilder()
@@ -242,6 +243,14 @@ public final class ModelPackager {
     ModelProto.Builder b = q.toBuilder().clearMetadataProps();
     meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return new PackagedModel(b.build().toByteArray(), meta, selection, threshold, parity);
+  }
+
+  /**
+   * The pixel threshold: the conformal threshold of the held-out normals' map peaks, so that the map
+   * of a normal image rises above it anywhere with probability at most the target false-alarm rate.
+   */
+  static double pixelThreshold(ScoreParts normals, double targetFalseAlarmRate) {
+    return Threshold.calibrate(normals.mapPeaks(), targetFalseAlarmRate).value();
   }
 
   /** Tolerance of an int8 model's golden samples: integer kernels differ between CPUs (VNNI, AMX or neither). */

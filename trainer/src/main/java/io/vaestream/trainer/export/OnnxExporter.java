@@ -64,16 +64,19 @@ public final class OnnxExporter {
     String logits = layers(g, spec.decoder(), mean, params);
     String recon = g.op("Sigmoid", "sigmoid", logits);
 
+    // the anomaly map: blur(x − x̂)², averaged over the channels
+    String blurredDiff = ScoreGraph.blur(g, g.op("Sub", "diff", x, recon), contract.channels());
+    String blurredSquare = g.op("Mul", "blurred_sq", blurredDiff, blurredDiff);
+    String map = g.op("ReduceMean", "map", Map.of("keepdims", 1L, "axes", new long[] {1}), blurredSquare);
     String reconError;
     if (score.reconstruction() == ReconstructionKind.BCE) {
       // softplus(l) − x·l, summed over the image
       String perPixel = g.op("Sub", "bce_pixel", g.op("Softplus", "softplus", logits), g.op("Mul", "x_logits", x, logits));
       reconError = g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, g.longs("axes_chw", 1, 2, 3));
+    } else if (score.reconstruction() == ReconstructionKind.BLURRED_MSE) {
+      reconError = g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), blurredSquare);
     } else {
-      String diff = g.op("Sub", "diff", x, recon);
-      if (score.reconstruction() == ReconstructionKind.BLURRED_MSE) {
-        diff = ScoreGraph.blur(g, diff, contract.channels());
-      }
+      String diff = g.op("Sub", "raw_diff", x, recon);
       reconError =
           g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), g.op("Mul", "sq", diff, diff));
     }
@@ -109,6 +112,7 @@ public final class OnnxExporter {
     g.output(reconError, ModelFormat.RECONSTRUCTION_ERROR, -1);
     g.output(kl, ModelFormat.KL, -1);
     g.output(scoreValue, ModelFormat.SCORE, -1);
+    g.output(map, ModelFormat.ANOMALY_MAP, -1, 1, contract.height(), contract.width());
     if (knn != null) {
       g.output(knn[0], KNN_PIXELS, -1);
       g.output(knn[1], KNN_GRADIENTS, -1);

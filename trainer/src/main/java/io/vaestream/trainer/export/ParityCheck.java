@@ -1,13 +1,16 @@
 package io.vaestream.trainer.export;
 
+import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.score.ImageFeatures;
 import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreParts;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Runs an exported model in ONNX Runtime (CPU) and compares every output with the trainer's own
@@ -50,13 +53,14 @@ public final class ParityCheck {
   /** Compares, and fails unless every output is within {@link #TOLERANCE}; for scores without a memory bank. */
   public static Result require(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
     VaeModel.Forward f = model.forward(pixels, count);
-    return require(onnx, f, ScoreParts.of(model.contract(), f, pixels, count, null), score, pixels, count);
+    return require(onnx, model.contract(), f, ScoreParts.of(model.contract(), f, pixels, count, null), score, pixels,
+        count);
   }
 
   /** As above, against a forward pass and score parts already computed. */
-  public static Result require(byte[] onnx, VaeModel.Forward ref, ScoreParts parts, ScoreDefinition score,
-      float[] pixels, int count) {
-    Result r = compare(onnx, ref, parts, score, pixels, count);
+  public static Result require(byte[] onnx, ImageContract contract, VaeModel.Forward ref, ScoreParts parts,
+      ScoreDefinition score, float[] pixels, int count) {
+    Result r = compare(onnx, contract, ref, parts, score, pixels, count);
     if (!r.passes(TOLERANCE)) {
       throw new ParityException("ONNX export does not match the trainer (tolerance " + TOLERANCE + "): " + r);
     }
@@ -65,11 +69,12 @@ public final class ParityCheck {
 
   public static Result compare(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
     VaeModel.Forward f = model.forward(pixels, count);
-    return compare(onnx, f, ScoreParts.of(model.contract(), f, pixels, count, null), score, pixels, count);
+    return compare(onnx, model.contract(), f, ScoreParts.of(model.contract(), f, pixels, count, null), score, pixels,
+        count);
   }
 
-  static Result compare(byte[] onnx, VaeModel.Forward ref, ScoreParts parts, ScoreDefinition score, float[] pixels,
-      int count) {
+  static Result compare(byte[] onnx, ImageContract contract, VaeModel.Forward ref, ScoreParts parts,
+      ScoreDefinition score, float[] pixels, int count) {
     double[] refScore = new double[count];
     double[] refRecon = new double[count];
     for (int i = 0; i < count; i++) {
@@ -77,6 +82,7 @@ public final class ParityCheck {
       refScore[i] = score.score(parts, i);
     }
     List<String> names = new ArrayList<>(ModelFormat.OUTPUTS);
+    names.add(ModelFormat.ANOMALY_MAP);
     if (score.usesBank()) {
       names.add(OnnxExporter.KNN_PIXELS);
       names.add(OnnxExporter.KNN_GRADIENTS);
@@ -96,7 +102,27 @@ public final class ParityCheck {
       err.put(OnnxExporter.KNN_GRADIENTS, maxError(out.get(OnnxExporter.KNN_GRADIENTS), parts.knnGradients()));
     }
     err.put(ModelFormat.SCORE, maxError(out.get(ModelFormat.SCORE), refScore));
+    err.put(ModelFormat.ANOMALY_MAP, mapError(out.get(ModelFormat.ANOMALY_MAP), ref, contract, pixels, count));
     return new Result(err, count);
+  }
+
+  /** The worst error of the graph's anomaly maps against {@link ImageFeatures#anomalyMap}. */
+  private static double mapError(float[] actual, VaeModel.Forward ref, ImageContract contract, float[] pixels,
+      int count) {
+    int plane = contract.width() * contract.height();
+    if (actual == null || actual.length != count * plane) {
+      return Double.POSITIVE_INFINITY;
+    }
+    ImageFeatures features = new ImageFeatures(contract);
+    int size = contract.size();
+    return IntStream.range(0, count).parallel().mapToDouble(i -> {
+      float[] expected = features.anomalyMap(pixels, i * size, ref.reconstruction, i * size);
+      double worst = 0;
+      for (int p = 0; p < plane; p++) {
+        worst = Math.max(worst, error(actual[i * plane + p], expected[p]));
+      }
+      return worst;
+    }).max().orElse(0);
   }
 
   private static double maxError(float[] actual, double[] expected) {

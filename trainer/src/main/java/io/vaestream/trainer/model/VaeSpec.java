@@ -90,28 +90,50 @@ public record VaeSpec(
         dec);
   }
 
+  /**
+   * Stride-2 stages of the convolutional VAE for an image whose shorter side is {@code side}: as
+   * many as bring it down to about 7 pixels, at least 2 (28 → 7, 64 → 8, 128 → 8, 256 → 8).
+   */
+  public static int convStages(int side) {
+    return Math.max(2, (int) Math.round(Math.log(side / 7.0) / Math.log(2)));
+  }
+
+  /**
+   * The convolutional VAE: {@link #convStages} stride-2 3×3 convolutions, the filters doubling
+   * from {@code width} at every stage up to 8 × {@code width}, a dense layer, and a mirror image of
+   * 4×4 stride-2 transposed convolutions back to the input size.
+   */
   private static VaeSpec conv(VaeConfig c, ImageContract contract) {
-    if (contract.width() % 4 != 0 || contract.height() % 4 != 0) {
-      throw new IllegalArgumentException(
-          "the convolutional VAE needs width and height divisible by 4, got " + contract);
+    int stages = convStages(Math.min(contract.width(), contract.height()));
+    int factor = 1 << stages;
+    if (contract.width() % factor != 0 || contract.height() % factor != 0) {
+      throw new IllegalArgumentException("the convolutional VAE has " + stages + " stride-2 stages at " + contract
+          + ", so it needs width and height divisible by " + factor + "; pick another --image-size (e.g. "
+          + factor * Math.max(1, Math.round((float) contract.width() / factor)) + ") or --arch mlp");
     }
-    int f1 = c.width();
-    int f2 = 2 * c.width();
-    int h = contract.height() / 4;
-    int w = contract.width() / 4;
-    int flat = f2 * h * w;
+    int[] filters = new int[stages + 1];
+    filters[0] = contract.channels();
+    for (int i = 1; i <= stages; i++) {
+      filters[i] = c.width() * Math.min(8, 1 << (i - 1));
+    }
+    int h = contract.height() / factor;
+    int w = contract.width() / factor;
+    int flat = filters[stages] * h * w;
     int hidden = 256;
     List<LayerSpec> enc = new ArrayList<>();
-    enc.add(new Conv("conv1", contract.channels(), f1, 3, 2, 1, Activation.RELU));
-    enc.add(new Conv("conv2", f1, f2, 3, 2, 1, Activation.RELU));
+    for (int i = 1; i <= stages; i++) {
+      enc.add(new Conv("conv" + i, filters[i - 1], filters[i], 3, 2, 1, Activation.RELU));
+    }
     enc.add(new Reshape(flat));
-    enc.add(new Dense("enc3", flat, hidden, Activation.RELU));
+    enc.add(new Dense("enc" + (stages + 1), flat, hidden, Activation.RELU));
     List<LayerSpec> dec = new ArrayList<>();
     dec.add(new Dense("dec1", c.latentDim(), hidden, Activation.RELU));
     dec.add(new Dense("dec2", hidden, flat, Activation.RELU));
-    dec.add(new Reshape(f2, h, w));
-    dec.add(new Deconv("deconv1", f2, f1, 4, 2, 1, Activation.RELU));
-    dec.add(new Deconv("deconv2", f1, contract.channels(), 4, 2, 1, Activation.NONE));
+    dec.add(new Reshape(filters[stages], h, w));
+    for (int i = stages; i >= 1; i--) {
+      dec.add(new Deconv("deconv" + (stages - i + 1), filters[i], filters[i - 1], 4, 2, 1,
+          i == 1 ? Activation.NONE : Activation.RELU));
+    }
     return new VaeSpec(
         contract,
         c.latentDim(),

@@ -118,19 +118,53 @@ public final class ImageFeatures {
     return out;
   }
 
-  /** Mean over pixels and channels of the squared, blurred residual {@code blur(x − x̂)}. */
-  public double blurredMse(float[] x, int xOffset, float[] reconstruction, int rOffset) {
+  /**
+   * The anomaly map: the squared, blurred residual {@code blur(x − x̂)²} averaged over the
+   * channels, one value per pixel ({@code h × w}). Its mean is {@link #blurredMse}.
+   */
+  public float[] anomalyMap(float[] x, int xOffset, float[] reconstruction, int rOffset) {
     int n = contract.size();
+    int plane = contract.width() * contract.height();
+    int c = contract.channels();
     float[] diff = new float[n];
     for (int i = 0; i < n; i++) {
       diff[i] = x[xOffset + i] - reconstruction[rOffset + i];
     }
     float[] b = blur(diff, 0);
-    double sum = 0;
-    for (float v : b) {
-      sum += (double) v * v;
+    float[] map = new float[plane];
+    for (int ch = 0; ch < c; ch++) {
+      for (int i = 0; i < plane; i++) {
+        float v = b[ch * plane + i];
+        map[i] += v * v;
+      }
     }
-    return sum / n;
+    for (int i = 0; i < plane; i++) {
+      map[i] /= c;
+    }
+    return map;
+  }
+
+  /** Mean over pixels and channels of the squared, blurred residual {@code blur(x − x̂)}. */
+  public double blurredMse(float[] x, int xOffset, float[] reconstruction, int rOffset) {
+    return mean(anomalyMap(x, xOffset, reconstruction, rOffset));
+  }
+
+  /** The mean of a map, in double precision. */
+  public static double mean(float[] map) {
+    double sum = 0;
+    for (float v : map) {
+      sum += v;
+    }
+    return sum / map.length;
+  }
+
+  /** The largest value of a map. */
+  public static double peak(float[] map) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : map) {
+      max = Math.max(max, v);
+    }
+    return max;
   }
 
   /** The blurred image, average-pooled by {@link #pool()}, flattened channel-first. */

@@ -2,13 +2,16 @@ package io.vaestream.trainer.score;
 
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.model.VaeModel;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Every term a score can be made of, per image: the VAE's reconstruction errors and KL, and the
- * distances to the memory bank ({@code null} without one).
+ * distances to the memory bank ({@code null} without one); and the peak of each image's anomaly
+ * map, which the pixel threshold is calibrated on.
  */
 public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMse, float[] kl, double[] knnPixels,
-    double[] knnGradients) {
+    double[] knnGradients, double[] mapPeaks) {
 
   /** The parts of {@code count} images from the VAE's forward pass over them and, if given, a bank. */
   public static ScoreParts of(ImageContract contract, VaeModel.Forward f, float[] pixels, int count,
@@ -16,10 +19,14 @@ public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMs
     ImageFeatures features = new ImageFeatures(contract);
     int size = contract.size();
     double[] blurred = new double[count];
-    java.util.stream.IntStream.range(0, count).parallel()
-        .forEach(i -> blurred[i] = features.blurredMse(pixels, i * size, f.reconstruction, i * size));
+    double[] peaks = new double[count];
+    IntStream.range(0, count).parallel().forEach(i -> {
+      float[] map = features.anomalyMap(pixels, i * size, f.reconstruction, i * size);
+      blurred[i] = ImageFeatures.mean(map);
+      peaks[i] = ImageFeatures.peak(map);
+    });
     double[][] d = bank == null ? new double[2][] : bank.distances(pixels, count);
-    return new ScoreParts(count, f.bce, f.mse, blurred, f.kl, d[0], d[1]);
+    return new ScoreParts(count, f.bce, f.mse, blurred, f.kl, d[0], d[1], peaks);
   }
 
   public double reconstructionError(ReconstructionKind kind, int i) {
@@ -32,10 +39,10 @@ public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMs
 
   /** Images {@code from} (inclusive) to {@code to} (exclusive). */
   public ScoreParts slice(int from, int to) {
-    return new ScoreParts(to - from, java.util.Arrays.copyOfRange(bce, from, to),
-        java.util.Arrays.copyOfRange(mse, from, to), java.util.Arrays.copyOfRange(blurredMse, from, to),
-        java.util.Arrays.copyOfRange(kl, from, to),
-        knnPixels == null ? null : java.util.Arrays.copyOfRange(knnPixels, from, to),
-        knnGradients == null ? null : java.util.Arrays.copyOfRange(knnGradients, from, to));
+    return new ScoreParts(to - from, Arrays.copyOfRange(bce, from, to), Arrays.copyOfRange(mse, from, to),
+        Arrays.copyOfRange(blurredMse, from, to), Arrays.copyOfRange(kl, from, to),
+        knnPixels == null ? null : Arrays.copyOfRange(knnPixels, from, to),
+        knnGradients == null ? null : Arrays.copyOfRange(knnGradients, from, to),
+        mapPeaks == null ? null : Arrays.copyOfRange(mapPeaks, from, to));
   }
 }

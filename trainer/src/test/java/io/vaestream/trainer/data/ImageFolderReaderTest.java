@@ -68,4 +68,37 @@ class ImageFolderReaderTest {
     }
     ImageIO.write(img, "png", file.toFile());
   }
+
+  @Test
+  void shouldTakeTheSizeAndColourOfTheImagesThemselves() throws Exception {
+    rgb(dir.resolve("good/a.png"), 48, 32, 0xFF8000);
+    rgb(dir.resolve("good/b.jpg"), 48, 32, 0x0080FF);
+    ImageDataset d = ImageFolderReader.read(dir, ImageShape.AUTO);
+    assertThat(d.contract()).isEqualTo(new ImageContract(48, 32, 3));
+    assertThat(d.pixels()[0]).isEqualTo(1f); // red plane of the orange PNG
+  }
+
+  @Test
+  void shouldNameTheImageOfAnotherSizeUnlessAResizeIsAskedFor() throws Exception {
+    rgb(dir.resolve("good/a.png"), 48, 32, 0x808080);
+    rgb(dir.resolve("good/b.png"), 64, 64, 0x808080);
+    assertThatThrownBy(() -> ImageFolderReader.read(dir, ImageShape.AUTO))
+        .isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("b.png is 64x64").hasMessageContaining("--image-size");
+    ImageDataset d = ImageFolderReader.read(dir, ImageShape.parse("32", 0, "crop"));
+    assertThat(d.contract()).isEqualTo(new ImageContract(32, 32, 3, ImageContract.Resize.CROP));
+    assertThat(d.pixels()).containsOnly(128 / 255f);
+  }
+
+  private static void rgb(Path file, int w, int h, int colour) throws Exception {
+    Files.createDirectories(file.getParent());
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, colour);
+      }
+    }
+    String name = file.getFileName().toString();
+    ImageIO.write(img, name.endsWith(".png") ? "png" : "jpg", file.toFile());
+  }
 }

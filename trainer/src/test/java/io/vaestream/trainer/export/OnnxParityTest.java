@@ -2,6 +2,7 @@ package io.vaestream.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeArchitecture;
@@ -53,12 +54,37 @@ class OnnxParityTest {
     ScoreDefinition fused = ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
 
     byte[] onnx = OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
-    ParityCheck.Result r = ParityCheck.require(onnx, f, parts, fused, heldOut.pixels(), heldOut.size());
+    ParityCheck.Result r = ParityCheck.require(onnx, model.contract(), f, parts, fused, heldOut.pixels(), heldOut.size());
 
     System.out.println(arch + " fused " + r);
     assertThat(r.maxError()).containsKeys(OnnxExporter.KNN_PIXELS, OnnxExporter.KNN_GRADIENTS, ModelFormat.SCORE);
     assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
     assertThat(bank.size()).isEqualTo(40);
     assertThat(java.util.Arrays.stream(parts.knnPixels()).min().orElseThrow()).isNotNegative();
+  }
+
+  /** A colour image at 64 × 64: a deeper convolutional VAE, three-channel blur and the anomaly map. */
+  @ParameterizedTest
+  @EnumSource(VaeArchitecture.class)
+  void shouldReproduceAColourModelAtSixtyFourPixels(VaeArchitecture arch) throws Exception {
+    ImageContract rgb64 = new ImageContract(64, 64, 3, ImageContract.Resize.RESIZE);
+    ImageDataset train = SyntheticImages.tinted(SyntheticImages.squaresAndRings(48, 1))
+        .filterLabels(l -> l == 0, "squares").refit(rgb64);
+    ImageDataset heldOut = SyntheticImages.tinted(SyntheticImages.squaresAndRings(24, 2)).refit(rgb64);
+    VaeConfig config = new VaeConfig(arch, 6, 1.0, 1, 16, 3e-3, 3L, arch == VaeArchitecture.MLP ? 32 : 4);
+    VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(config, train, null);
+    MemoryBank bank = MemoryBank.of(train, 20, 7);
+    VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
+    ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
+    ScoreDefinition fused = ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
+
+    byte[] onnx = OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
+    ParityCheck.Result r = ParityCheck.require(onnx, model.contract(), f, parts, fused, heldOut.pixels(), heldOut.size());
+
+    assertThat(r.maxError()).containsKeys(ModelFormat.ANOMALY_MAP, ModelFormat.SCORE);
+    assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
+    try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
+      assertThat(runner.contract()).isEqualTo(rgb64);
+    }
   }
 }

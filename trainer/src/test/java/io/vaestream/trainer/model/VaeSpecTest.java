@@ -40,4 +40,20 @@ class VaeSpecTest {
     // Only the first and the last layer see the image: 2 × 2 × 512 × (16384 − 784) more.
     assertThat(large - small).isEqualTo(4L * 512 * (128 * 128 - 784));
   }
+
+  @Test
+  void shouldDeepenTheConvolutionsWithTheImage() {
+    VaeConfig c = config(VaeArchitecture.CONV, 16);
+    for (int side : new int[] {28, 64, 128, 256}) {
+      VaeSpec spec = VaeSpec.of(c, new ImageContract(side, side, 3));
+      long convs = spec.encoder().stream().filter(l -> l instanceof LayerSpec.Conv).count();
+      LayerSpec.Reshape bottleneck = (LayerSpec.Reshape) spec.decoder().get(2);
+      assertThat(convs).as("stages at %d", side).isEqualTo(VaeSpec.convStages(side));
+      assertThat(bottleneck.dims()[1]).as("bottleneck side at %d", side).isBetween(7L, 8L);
+      LayerSpec.Deconv last = (LayerSpec.Deconv) spec.decoder().get(spec.decoder().size() - 1);
+      assertThat(last.out()).isEqualTo(3);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VaeSpec.of(c, new ImageContract(100, 100, 3)))
+        .hasMessageContaining("divisible by 16");
+  }
 }

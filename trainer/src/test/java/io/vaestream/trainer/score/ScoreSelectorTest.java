@@ -25,7 +25,7 @@ class ScoreSelectorTest {
       knnPixels[i] = 3 + r.nextDouble();
       knnGradients[i] = 0.5 + r.nextDouble() * 0.2;
     }
-    return new ScoreParts(n, bce, mse, blurred, kl, knnPixels, knnGradients);
+    return new ScoreParts(n, bce, mse, blurred, kl, knnPixels, knnGradients, null);
   }
 
   @Test

@@ -30,4 +30,23 @@ public final class SyntheticImages {
     }
     return new ImageDataset(c, px, labels, List.of("square", "ring"), "synthetic");
   }
+
+  /** The grey images of {@code grey} in colour: orange shapes on a dark blue ground. */
+  public static ImageDataset tinted(ImageDataset grey) {
+    ImageContract g = grey.contract();
+    ImageContract c = new ImageContract(g.width(), g.height(), 3);
+    int plane = g.width() * g.height();
+    float[] px = new float[grey.size() * c.size()];
+    float[] on = {1f, 0.55f, 0.1f};
+    float[] off = {0.05f, 0.1f, 0.35f};
+    for (int i = 0; i < grey.size(); i++) {
+      for (int p = 0; p < plane; p++) {
+        float v = grey.pixels()[i * plane + p];
+        for (int ch = 0; ch < 3; ch++) {
+          px[i * c.size() + ch * plane + p] = Math.round((off[ch] + v * (on[ch] - off[ch])) * 255) / 255f;
+        }
+      }
+    }
+    return new ImageDataset(c, px, grey.labels().clone(), grey.classNames(), grey.description() + " tinted");
+  }
 }

@@ -22,4 +22,6 @@ public record PendingImage(
     long timestamp,
     long readTimeMs,
     PixelFormat format,
-    byte[] pixels) {}
+    byte[] pixels,
+    int sourceWidth,
+    int sourceHeight) {}

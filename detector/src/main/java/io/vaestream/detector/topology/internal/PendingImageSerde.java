@@ -17,10 +17,14 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Binary form of {@link PendingImage} for the batch store and its changelog: the coordinates and
  * fields a score carries, then the pixel format and the raw pixels as they arrived (one byte per
- * 8-bit sample; nothing is converted or rounded on the way through the store).
+ * 8-bit sample; nothing is converted or rounded on the way through the store), and the size the
+ * image was sent at. Version 2 records, written before that size was kept, are still read (size 0:
+ * the model's own).
  */
 public final class PendingImageSerde {
-  private static final byte VERSION = 2;
+  private static final byte VERSION = 3;
+  /** Version 2 had no source size: its images were sent at the model's size. */
+  private static final byte VERSION_WITHOUT_SOURCE_SIZE = 2;
   private static final PixelFormat[] FORMATS = PixelFormat.values();
 
   private PendingImageSerde() {}
@@ -56,6 +60,8 @@ public final class PendingImageSerde {
       out.writeLong(p.readTimeMs());
       out.writeByte(p.format().ordinal());
       writeBytes(out, p.pixels());
+      out.writeInt(p.sourceWidth());
+      out.writeInt(p.sourceHeight());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -66,7 +72,7 @@ public final class PendingImageSerde {
   static PendingImage read(byte[] b) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_WITHOUT_SOURCE_SIZE) {
         throw new IllegalStateException("pending image format " + version + " is not " + VERSION
             + "; the batch store was written by another detector version");
       }
@@ -89,8 +95,10 @@ public final class PendingImageSerde {
       long readTime = in.readLong();
       PixelFormat format = FORMATS[in.readByte()];
       byte[] pixels = readBytes(in);
+      int sourceWidth = version == VERSION ? in.readInt() : 0;
+      int sourceHeight = version == VERSION ? in.readInt() : 0;
       return new PendingImage(key, id, source, eventTime, label, anomalous, attributes, topic, partition, offset,
-          timestamp, readTime, format, pixels);
+          timestamp, readTime, format, pixels, sourceWidth, sourceHeight);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,7 +12,7 @@ class PendingImageSerdeTest {
 
   private static PendingImage image(PixelFormat format, byte[] pixels, byte[] key, String label, Boolean anomalous) {
     return new PendingImage(key, "id", "cam", 5L, label, anomalous, Map.of("a", "b"), "images", 2, 77L, 9L, 11L,
-        format, pixels);
+        format, pixels, 640, 480);
   }
 
   @Test
@@ -29,7 +29,20 @@ class PendingImageSerdeTest {
     assertThat(back.anomalous()).isTrue();
     assertThat(back.attributes()).containsEntry("a", "b");
     assertThat(back.offset()).isEqualTo(77L);
+    assertThat(back.sourceWidth()).isEqualTo(640);
+    assertThat(back.sourceHeight()).isEqualTo(480);
     assertThat(b.length).isLessThan(784 + 100);
+  }
+
+  @Test
+  void shouldStillReadVersionTwoRecordsAsSentAtTheModelsSize() {
+    byte[] v3 = PendingImageSerde.write(image(PixelFormat.GRAY8, new byte[] {7, 8}, null, null, null));
+    byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 8);
+    v2[0] = 2;
+    PendingImage back = PendingImageSerde.read(v2);
+    assertThat(back.pixels()).containsExactly(7, 8);
+    assertThat(back.sourceWidth()).isZero();
+    assertThat(back.sourceHeight()).isZero();
   }
 
   @Test

@@ -1,0 +1,154 @@
+package io.vaestream.detector.localize;
+
+import io.vaestream.events.Box;
+import io.vaestream.events.Localization;
+import io.vaestream.schemas.ImageContract;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns one image's anomaly map into what a flagged event carries: the map as a small grey PNG,
+ * the connected regions above the pixel threshold as boxes, and the peak. Boxes and the peak are
+ * given in the pixels of the image as it was sent, so that they can be drawn over it directly,
+ * even when the model resized or cropped it.
+ */
+public final class Localizer {
+  /** The most boxes an event carries; the largest regions are kept. */
+  public static final int MAX_BOXES = 16;
+  /** The map value drawn as 255, in pixel thresholds: 2, so that grey 128 is the threshold. */
+  public static final double PNG_SCALE = 2.0;
+
+  private final ImageContract contract;
+  private final double pixelThreshold;
+
+  /**
+   * @param contract the model's input contract: the map has its width and height
+   * @param pixelThreshold map values above it are anomalous
+   */
+  public Localizer(ImageContract contract, double pixelThreshold) {
+    if (!(pixelThreshold > 0) || Double.isInfinite(pixelThreshold)) {
+      throw new IllegalArgumentException("pixel threshold " + pixelThreshold + " is invalid: expected > 0");
+    }
+    this.contract = contract;
+    this.pixelThreshold = pixelThreshold;
+  }
+
+  public double pixelThreshold() {
+    return pixelThreshold;
+  }
+
+  /**
+   * The localization of the map at {@code maps[offset .. offset + width × height)} for an image
+   * that was sent at {@code imageWidth × imageHeight}.
+   */
+  public Localization localize(float[] maps, int offset, int imageWidth, int imageHeight) {
+    int w = contract.width();
+    int h = contract.height();
+    int peak = offset;
+    for (int i = offset; i < offset + w * h; i++) {
+      if (maps[i] > maps[peak]) {
+        peak = i;
+      }
+    }
+    int px = (peak - offset) % w;
+    int py = (peak - offset) / w;
+    int[] peakBox = contract.toSource(px, py, 1, 1, imageWidth, imageHeight);
+    return Localization.newBuilder()
+        .setMapPng(ByteBuffer.wrap(png(maps, offset)))
+        .setMapWidth(w)
+        .setMapHeight(h)
+        .setMapMax(PNG_SCALE * pixelThreshold)
+        .setPixelThreshold(pixelThreshold)
+        .setImageWidth(imageWidth)
+        .setImageHeight(imageHeight)
+        .setPeakX(peakBox[0] + peakBox[2] / 2)
+        .setPeakY(peakBox[1] + peakBox[3] / 2)
+        .setPeakValue(maps[peak])
+        .setBoxes(boxes(maps, offset, imageWidth, imageHeight))
+        .build();
+  }
+
+  /** Connected regions (8-neighbours) above the threshold, largest first, as boxes in the sent image. */
+  List<Box> boxes(float[] maps, int offset, int imageWidth, int imageHeight) {
+    int w = contract.width();
+    int h = contract.height();
+    int[] region = new int[w * h];
+    int[] stack = new int[w * h];
+    List<Box> boxes = new ArrayList<>();
+    double areaScale = (double) imageWidth * imageHeight / ((double) w * h);
+    int next = 0;
+    for (int start = 0; start < w * h; start++) {
+      if (region[start] != 0 || !(maps[offset + start] > pixelThreshold)) {
+        continue;
+      }
+      next++;
+      int x0 = w;
+      int y0 = h;
+      int x1 = -1;
+      int y1 = -1;
+      int count = 0;
+      double max = 0;
+      int top = 0;
+      stack[top++] = start;
+      region[start] = next;
+      while (top > 0) {
+        int p = stack[--top];
+        int x = p % w;
+        int y = p / w;
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+        count++;
+        max = Math.max(max, maps[offset + p]);
+        for (int dy = -1; dy <= 1; dy++) {
+          for (int dx = -1; dx <= 1; dx++) {
+            int nx = x + dx;
+            int ny = y + dy;
+            if (nx < 0 || ny < 0 || nx >= w || ny >= h) {
+              continue;
+            }
+            int q = ny * w + nx;
+            if (region[q] == 0 && maps[offset + q] > pixelThreshold) {
+              region[q] = next;
+              stack[top++] = q;
+            }
+          }
+        }
+      }
+      int[] b = contract.toSource(x0, y0, x1 - x0 + 1, y1 - y0 + 1, imageWidth, imageHeight);
+      boxes.add(Box.newBuilder().setX(b[0]).setY(b[1]).setWidth(b[2]).setHeight(b[3])
+          .setArea((int) Math.round(count * areaScale)).setMaxValue(max).build());
+    }
+    boxes.sort(Comparator.comparingInt(Box::getArea).reversed().thenComparing(Box::getMaxValue,
+        Comparator.reverseOrder()));
+    return boxes.size() > MAX_BOXES ? new ArrayList<>(boxes.subList(0, MAX_BOXES)) : boxes;
+  }
+
+  /** The map as an 8-bit grey PNG: 0 is no difference, 255 is {@link #PNG_SCALE} pixel thresholds or more. */
+  byte[] png(float[] maps, int offset) {
+    int w = contract.width();
+    int h = contract.height();
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] grey = new byte[w * h];
+    double scale = 255 / (PNG_SCALE * pixelThreshold);
+    for (int i = 0; i < grey.length; i++) {
+      grey[i] = (byte) Math.max(0, Math.min(255, Math.round(maps[offset + i] * scale)));
+    }
+    img.getRaster().setDataElements(0, 0, w, h, grey);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + w * h / 4);
+    try {
+      ImageIO.write(img, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

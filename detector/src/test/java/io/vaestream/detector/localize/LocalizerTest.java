@@ -1,0 +1,74 @@
+package io.vaestream.detector.localize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaestream.events.Box;
+import io.vaestream.events.Localization;
+import io.vaestream.schemas.ImageContract;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class LocalizerTest {
+  private static final ImageContract RGB_32 = new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE);
+
+  /** A 32 × 32 map, 0.01 everywhere, with hot rectangles {x, y, w, h, value}. */
+  private static float[] map(int[]... hot) {
+    float[] m = new float[32 * 32];
+    java.util.Arrays.fill(m, 0.01f);
+    for (int[] r : hot) {
+      for (int y = r[1]; y < r[1] + r[3]; y++) {
+        for (int x = r[0]; x < r[0] + r[2]; x++) {
+          m[y * 32 + x] = r[4] / 10f;
+        }
+      }
+    }
+    return m;
+  }
+
+  @Test
+  void shouldBoxEveryRegionAboveThePixelThresholdLargestFirst() {
+    Localizer l = new Localizer(RGB_32, 0.1);
+    float[] m = map(new int[] {2, 3, 4, 2, 5}, new int[] {20, 20, 6, 5, 3});
+    Localization loc = l.localize(m, 0, 32, 32);
+    assertThat(loc.getBoxes()).extracting(Box::getX, Box::getY, Box::getWidth, Box::getHeight, Box::getArea)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(20, 20, 6, 5, 30),
+            org.assertj.core.groups.Tuple.tuple(2, 3, 4, 2, 8));
+    assertThat(loc.getPeakX()).isBetween(2, 5);
+    assertThat(loc.getPeakY()).isBetween(3, 4);
+    assertThat(loc.getPeakValue()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(loc.getMapMax()).isEqualTo(0.2);
+  }
+
+  @Test
+  void shouldJoinDiagonalNeighboursAndFindNothingInANormalMap() {
+    Localizer l = new Localizer(RGB_32, 0.1);
+    float[] diagonal = map(new int[] {5, 5, 1, 1, 9}, new int[] {6, 6, 1, 1, 9}, new int[] {7, 7, 1, 1, 9});
+    assertThat(l.localize(diagonal, 0, 32, 32).getBoxes()).hasSize(1);
+    assertThat(l.localize(map(), 0, 32, 32).getBoxes()).isEmpty();
+  }
+
+  @Test
+  void shouldGiveBoxesInThePixelsOfTheImageAsSent() {
+    Localizer l = new Localizer(RGB_32, 0.1);
+    // sent at 128 × 64 and resized to 32 × 32: x scales by 4, y by 2
+    Localization loc = l.localize(map(new int[] {8, 8, 2, 2, 5}), 0, 128, 64);
+    Box b = loc.getBoxes().get(0);
+    assertThat(new int[] {b.getX(), b.getY(), b.getWidth(), b.getHeight()}).containsExactly(32, 16, 8, 4);
+    assertThat(b.getArea()).isEqualTo(4 * 8);
+    assertThat(loc.getImageWidth()).isEqualTo(128);
+  }
+
+  @Test
+  void shouldDrawTheMapAsAGreyPngWithTheThresholdAtHalfScale() throws Exception {
+    Localizer l = new Localizer(RGB_32, 0.1);
+    Localization loc = l.localize(map(new int[] {0, 0, 1, 1, 1}, new int[] {1, 0, 1, 1, 5}), 0, 32, 32);
+    BufferedImage png = ImageIO.read(new ByteArrayInputStream(loc.getMapPng().array()));
+    assertThat(png.getWidth()).isEqualTo(32);
+    assertThat(png.getRaster().getSample(0, 0, 0)).isEqualTo(128); // the threshold itself
+    assertThat(png.getRaster().getSample(1, 0, 0)).isEqualTo(255); // clipped
+    assertThat(png.getRaster().getSample(5, 5, 0)).isEqualTo(13); // 0.01 of 0.2
+  }
+}

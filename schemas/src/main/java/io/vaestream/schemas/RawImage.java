@@ -1,0 +1,66 @@
+package io.vaestream.schemas;
+
+import io.vaestream.events.PixelFormat;
+import java.awt.image.BufferedImage;
+import java.util.Objects;
+
+/**
+ * Pixels as they arrive, before the {@link ImageContract} turns them into a tensor: a format, a
+ * size and the samples, interleaved and row by row. Decoded PNG and JPEG files become one of these
+ * ({@link #of(BufferedImage)}) so that files, IDX data and Avro events all enter the contract
+ * through the same door.
+ */
+public record RawImage(PixelFormat format, int width, int height, byte[] pixels) {
+
+  public RawImage {
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(pixels, "pixels");
+  }
+
+  /**
+   * The samples of a decoded image: {@link PixelFormat#GRAY8} for a plain grey image, otherwise
+   * interleaved {@link PixelFormat#RGB8} (palette, RGB, with alpha, grey with alpha; alpha is
+   * dropped).
+   */
+  public static RawImage of(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && image.getColorModel().getNumComponents() == 1) {
+      int[] samples = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+      byte[] out = new byte[samples.length];
+      for (int i = 0; i < samples.length; i++) {
+        out[i] = (byte) samples[i];
+      }
+      return new RawImage(PixelFormat.GRAY8, w, h, out);
+    }
+    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    byte[] out = new byte[argb.length * 3];
+    for (int i = 0; i < argb.length; i++) {
+      out[3 * i] = (byte) (argb[i] >> 16);
+      out[3 * i + 1] = (byte) (argb[i] >> 8);
+      out[3 * i + 2] = (byte) argb[i];
+    }
+    return new RawImage(PixelFormat.RGB8, w, h, out);
+  }
+
+  /** A grey or RGB image of these pixels, for writing as PNG. */
+  public BufferedImage toBufferedImage() {
+    int bpp = ImageContract.bytesPerPixel(format);
+    if (format == PixelFormat.GRAY_F32) {
+      throw new IllegalStateException("float pixels have no 8-bit image");
+    }
+    BufferedImage img =
+        new BufferedImage(width, height, bpp == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+    if (bpp == 1) {
+      img.getRaster().setDataElements(0, 0, width, height, pixels);
+      return img;
+    }
+    int[] rgb = new int[width * height];
+    for (int i = 0; i < rgb.length; i++) {
+      int p = i * bpp;
+      rgb[i] = (pixels[p] & 0xFF) << 16 | (pixels[p + 1] & 0xFF) << 8 | pixels[p + 2] & 0xFF;
+    }
+    img.setRGB(0, 0, width, height, rgb, 0, width);
+    return img;
+  }
+}
