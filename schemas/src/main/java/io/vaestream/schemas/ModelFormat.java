@@ -62,6 +62,8 @@ public final class ModelFormat {
    * held-out normal image rises above it anywhere at the target false-alarm rate.
    */
   public static final String PIXEL_THRESHOLD = "vaestream.pixel_threshold";
+  /** What {@link #ANOMALY_MAP} computes, in words. */
+  public static final String MAP_DEFINITION = "vaestream.map.definition";
   public static final String THRESHOLD_TARGET_FAR = "vaestream.threshold.target_false_alarm_rate";
   public static final String THRESHOLD_QUANTILES = "vaestream.threshold.calibration_quantiles";
   public static final String THRESHOLD_CALIBRATION_SIZE = "vaestream.threshold.calibration_size";

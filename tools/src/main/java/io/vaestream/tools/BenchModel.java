@@ -3,6 +3,7 @@ package io.vaestream.tools;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.data.Textures;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeSpec;
@@ -16,8 +17,15 @@ import java.util.Locale;
  * (resized when the side is not 28) for class {@link #NORMAL_CLASS}, and cached under models/.
  * The larger ones are trained briefly: they are there to measure cost, not accuracy.
  */
-record BenchModel(String name, VaeConfig config, int side, int epochs, boolean int8, ScoreSelector.Kind score) {
+record BenchModel(String name, VaeConfig config, int side, int epochs, boolean int8, ScoreSelector.Kind score,
+    boolean colour) {
   static final int NORMAL_CLASS = 7;
+  /** The colour images of {@code conv-128-rgb}: the synthetic fabric of {@code textures}, seed 7. */
+  private static final long TEXTURE_SEED = 7;
+
+  BenchModel(String name, VaeConfig config, int side, int epochs, boolean int8, ScoreSelector.Kind score) {
+    this(name, config, side, epochs, int8, score, false);
+  }
 
   /**
    * The demo MLP at 28, 64 and 128 pixels, the convolutional VAE at 28, and the demo MLP's own
@@ -30,7 +38,8 @@ record BenchModel(String name, VaeConfig config, int side, int epochs, boolean i
       new BenchModel("mlp-28-int8", DemoModel.CONFIG, 28, 10, true, ScoreSelector.Kind.FUSED),
       new BenchModel("conv-28", VaeConfig.defaults(VaeArchitecture.CONV), 28, 3, false, ScoreSelector.Kind.FUSED),
       new BenchModel("mlp-64", DemoModel.CONFIG, 64, 3, false, ScoreSelector.Kind.FUSED),
-      new BenchModel("mlp-128", DemoModel.CONFIG, 128, 2, false, ScoreSelector.Kind.FUSED));
+      new BenchModel("mlp-128", DemoModel.CONFIG, 128, 2, false, ScoreSelector.Kind.FUSED),
+      new BenchModel("conv-128-rgb", DemoCommand.TEXTURE_CONFIG, 128, 2, false, ScoreSelector.Kind.FUSED, true));
 
   static BenchModel named(String name) {
     return ALL.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
@@ -39,7 +48,7 @@ record BenchModel(String name, VaeConfig config, int side, int epochs, boolean i
   }
 
   ImageContract contract() {
-    return new ImageContract(side, side, 1);
+    return new ImageContract(side, side, colour ? 3 : 1);
   }
 
   long flopsPerImage() {
@@ -59,6 +68,10 @@ record BenchModel(String name, VaeConfig config, int side, int epochs, boolean i
       Path demo = DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
       return int8 ? DemoModel.int8(demo) : score == ScoreSelector.Kind.VAE ? DemoModel.vaeScore(demo) : demo;
     }
+    if (colour) {
+      return DemoModel.ensure("bench-" + name, "textures fabric " + side + "x" + side + " seed " + TEXTURE_SEED,
+          () -> textures(600, 0), 0, config.withEpochs(epochs));
+    }
     String description = "fashion-mnist:train" + (side == 28 ? "" : " resized to " + side + "x" + side);
     return DemoModel.ensure("bench-" + name, description, () -> {
       // Resize only what training uses: the normal class (the score is chosen with normal images alone).
@@ -70,7 +83,24 @@ record BenchModel(String name, VaeConfig config, int side, int epochs, boolean i
 
   /** At most {@code max} test images at this model's size, for sending. */
   ImageDataset testImages(int max) throws Exception {
+    if (colour) {
+      return textures(0, max);
+    }
     ImageDataset test = DataSources.open("fashion-mnist:test").sample(max, 11);
     return side == 28 ? test : test.resized(side, side);
+  }
+
+  /** {@code train} training normals, or {@code test} test images (a fifth of them defective), of the fabric. */
+  private ImageDataset textures(int train, int test) {
+    int perDefect = test / 5 / Textures.Defect.values().length;
+    Textures.Benchmark b = Textures.generate(Textures.Family.FABRIC, side, train, test - perDefect
+        * Textures.Defect.values().length, perDefect, TEXTURE_SEED);
+    Textures.Split s = train > 0 ? b.train() : b.test();
+    List<String> names = new java.util.ArrayList<>();
+    names.add("good");
+    for (Textures.Defect d : Textures.Defect.values()) {
+      names.add(d.folderName());
+    }
+    return new ImageDataset(contract(), s.images(), s.labels(), names, "textures fabric " + side + "x" + side);
   }
 }

@@ -7,6 +7,12 @@ import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.data.ImageShape;
+import io.vaestream.trainer.data.InspectionData;
+import io.vaestream.trainer.data.Textures;
+import io.vaestream.trainer.model.VaeArchitecture;
+import io.vaestream.trainer.model.VaeConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +37,20 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the whole pipeline on an embedded Kafka and reports how it did.",
       "Starts Kafka, trains a model on one Fashion-MNIST class if none is cached, starts the detector,",
-      "streams a labelled mix of normal and anomalous test images, prints a summary and writes an HTML report."
+      "streams a labelled mix of normal and anomalous test images, prints a summary and writes an HTML report.",
+      "--data textures does the same with colour camera images: the synthetic inspection set (128x128 RGB",
+      "fabric with scratches, spots, stains, patches and holes), and reports where the defects were found."
     })
 final class DemoCommand implements Callable<Integer> {
+  /** The texture demo's model: a conv VAE for 128 × 128 colour images that resizes what it is sent. */
+  static final VaeConfig TEXTURE_CONFIG = new VaeConfig(VaeArchitecture.CONV, 32, 1.0, 6, 32, 1e-3, 42L, 16);
+  static final Path TEXTURE_SET = Path.of("runs", "textures", "demo-fabric");
+
+  @Option(names = "--data", defaultValue = "fashion",
+      description = "fashion (Fashion-MNIST, 28x28 grey) or textures (synthetic 128x128 colour inspection images "
+          + "with defect masks, written to " + "runs/textures/demo-fabric on first use) (default: ${DEFAULT-VALUE}).")
+  String data;
+
   @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of starting an embedded one.")
   String bootstrap;
 
@@ -62,8 +79,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "0", description = "Images per second; 0 as fast as possible (default).")
   double rate;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "Epochs when training the demo model (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Option(names = "--epochs",
+      description = "Epochs when training the demo model (default: 10 for fashion, 6 for textures).")
+  Integer epochs;
 
   @Option(names = "--out", defaultValue = "runs/demo", description = "Report directory (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -85,8 +103,15 @@ final class DemoCommand implements Callable<Integer> {
       if (kafka != null) {
         kafka.createTopics(3, images, scores, "demo-anomalies-" + suffix, "demo-dlq-" + suffix);
       }
-      Path modelFile = model != null ? model : demoModel();
-      ImageDataset stream = mix(DataSources.open(testData));
+      boolean textures = switch (data.toLowerCase(Locale.ROOT)) {
+        case "fashion" -> false;
+        case "textures" -> true;
+        default -> throw new IllegalArgumentException("data=" + data + " is invalid: use fashion or textures");
+      };
+      InspectionData inspection = textures ? textureSet() : null;
+      Path modelFile = model != null ? model : textures ? textureModel(inspection) : demoModel();
+      int normal = textures ? inspection.test().classNames().indexOf(InspectionData.GOOD) : normalClass;
+      ImageDataset stream = textures ? inspection.test() : mix(DataSources.open(testData));
       Map<String, Object> cfg = new HashMap<>();
       cfg.put(DetectorConfig.BOOTSTRAP_SERVERS, servers);
       cfg.put(DetectorConfig.APPLICATION_ID, "vaestream-demo-" + suffix);
@@ -100,13 +125,17 @@ final class DemoCommand implements Callable<Integer> {
       say("starting the detector with " + modelFile);
       ScoreSummary summary = new ScoreSummary();
       List<AnomalyScore> all = new ArrayList<>();
+      List<AnomalyScore> flagged = new ArrayList<>();
+      String anomaliesTopic = "demo-anomalies-" + suffix;
       long streamStart;
       try (Detector detector = Detector.start(new DetectorConfig(cfg));
-          KafkaConsumer<byte[], byte[]> consumer = ScoreConsumers.open(servers, scores, true, "vaestream-demo")) {
+          KafkaConsumer<byte[], byte[]> consumer = ScoreConsumers.open(servers, scores, true, "vaestream-demo");
+          KafkaConsumer<byte[], byte[]> anomalies =
+              ScoreConsumers.open(servers, anomaliesTopic, true, "vaestream-demo-anomalies")) {
         consumer.poll(Duration.ofMillis(100));
         streamStart = System.nanoTime();
         Thread producer = new Thread(() -> new ImageSender(servers, images)
-            .send(stream, stream.size(), "demo", Set.of(normalClass), rate, n -> { }), "demo-producer");
+            .send(stream, stream.size(), "demo", Set.of(normal), rate, n -> { }), "demo-producer");
         producer.start();
         long lastLine = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -116,6 +145,9 @@ final class DemoCommand implements Callable<Integer> {
             summary.add(s);
             all.add(s);
           }
+          for (ConsumerRecord<byte[], byte[]> r : anomalies.poll(Duration.ZERO)) {
+            flagged.add(AvroSerdes.anomalyScore().deserializer().deserialize(anomaliesTopic, r.value()));
+          }
           if (System.nanoTime() - lastLine > 1_000_000_000L) {
             System.err.print("\r" + summary.line().replace("[tail] ", "[demo] ") + "   ");
             lastLine = System.nanoTime();
@@ -123,16 +155,33 @@ final class DemoCommand implements Callable<Integer> {
         }
         producer.join();
         System.err.println();
+        // the flagged events' transactions committed with their scores: drain what is left
+        long drain = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (flagged.size() < summary.flagged && System.nanoTime() < drain) {
+          for (ConsumerRecord<byte[], byte[]> r : anomalies.poll(Duration.ofMillis(200))) {
+            flagged.add(AvroSerdes.anomalyScore().deserializer().deserialize(anomaliesTopic, r.value()));
+          }
+        }
       }
       double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
-      Path report = DemoReport.write(out, modelFile, stream, all, summary);
-      System.out.printf(Locale.ROOT, "%n=== vaestream demo: %s class %d (%s) is normal ===%n", testData, normalClass,
-          stream.className(normalClass));
+      Path report = DemoReport.write(out, modelFile, stream, all, summary, flagged, inspection);
+      if (textures) {
+        System.out.printf(Locale.ROOT, "%n=== vaestream demo: %s, 128x128 RGB, '%s' is normal ===%n", TEXTURE_SET,
+            InspectionData.GOOD);
+      } else {
+        System.out.printf(Locale.ROOT, "%n=== vaestream demo: %s class %d (%s) is normal ===%n", testData, normalClass,
+            stream.className(normalClass));
+      }
       System.out.printf(Locale.ROOT, "events scored      %d of %d (%d anomalous by label)%n", summary.n, stream.size(),
           all.stream().filter(s -> Boolean.TRUE.equals(s.getAnomalous())).count());
       System.out.printf(Locale.ROOT, "flagged            %d%n", summary.flagged);
       System.out.printf(Locale.ROOT, "precision, recall  %.3f, %.3f   (AUROC %.4f)%n", summary.precision(),
           summary.recall(), summary.aurocValue());
+      if (textures) {
+        DemoReport.Boxed boxed = DemoReport.boxed(flagged, inspection);
+        System.out.printf(Locale.ROOT, "localized          %d of %d flagged defective images have a box on the defect%n",
+            boxed.onDefect(), boxed.defective());
+      }
       System.out.printf(Locale.ROOT, "throughput         %.0f events/s end to end%n", summary.n / streamSeconds);
       System.out.printf(Locale.ROOT, "latency            p50 %.0f ms, p99 %.0f ms (event to score, producer flat out)%n",
           summary.latency(0.5), summary.latency(0.99));
@@ -147,7 +196,22 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private Path demoModel() throws Exception {
-    return DemoModel.ensure(trainData, normalClass, epochs);
+    return DemoModel.ensure(trainData, normalClass, epochs != null ? epochs : 10);
+  }
+
+  /** The synthetic inspection set, written on first use; its test images in a seeded order. */
+  private static InspectionData textureSet() throws IOException {
+    if (!Files.isDirectory(TEXTURE_SET.resolve("ground_truth"))) {
+      say("writing the synthetic texture set to " + TEXTURE_SET);
+      Textures.writeFolder(Textures.generate(Textures.Family.FABRIC, 128, 600, 300, 20, 7), TEXTURE_SET);
+    }
+    return InspectionData.read(TEXTURE_SET, ImageShape.parse("128", 0, "resize")).shuffled(5);
+  }
+
+  private Path textureModel(InspectionData set) throws Exception {
+    VaeConfig config = TEXTURE_CONFIG.withEpochs(epochs != null ? epochs : TEXTURE_CONFIG.epochs());
+    return DemoModel.ensure("demo-textures-fabric-" + config.epochs(), TEXTURE_SET.resolve("train").toString(),
+        set::train, 0, config);
   }
 
   /** Test images: normals of the class, and anomalies from the others, shuffled. */

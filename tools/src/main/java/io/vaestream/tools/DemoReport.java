@@ -1,8 +1,11 @@
 package io.vaestream.tools;
 
 import io.vaestream.events.AnomalyScore;
+import io.vaestream.events.Box;
+import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.data.InspectionData;
 import io.vaestream.trainer.export.OnnxModelRunner;
 import io.vaestream.trainer.report.Plots;
 import java.awt.image.BufferedImage;
@@ -20,8 +23,36 @@ import javax.imageio.ImageIO;
 final class DemoReport {
   private DemoReport() {}
 
-  static Path write(Path dir, Path model, ImageDataset stream, List<AnomalyScore> scores, ScoreSummary summary)
-      throws IOException {
+  /** Flagged defective images, and how many of them have a box on their defect. */
+  record Boxed(int defective, int onDefect) {}
+
+  /** How many of the {@code flagged} events of defective images have a box that touches the defect's mask. */
+  static Boxed boxed(List<AnomalyScore> flagged, InspectionData set) {
+    int defective = 0;
+    int onDefect = 0;
+    int w = set.test().contract().width();
+    for (AnomalyScore s : flagged) {
+      int index = Integer.parseInt(s.getAttributes().getOrDefault("index", "-1"));
+      if (index < 0 || set.isGood(index) || s.getLocalization() == null) {
+        continue;
+      }
+      defective++;
+      byte[] mask = set.mask(index);
+      boolean hit = false;
+      for (Box b : s.getLocalization().getBoxes()) {
+        for (int y = b.getY(); y < b.getY() + b.getHeight() && !hit; y++) {
+          for (int x = b.getX(); x < b.getX() + b.getWidth() && !hit; x++) {
+            hit = mask[y * w + x] != 0;
+          }
+        }
+      }
+      onDefect += hit ? 1 : 0;
+    }
+    return new Boxed(defective, onDefect);
+  }
+
+  static Path write(Path dir, Path model, ImageDataset stream, List<AnomalyScore> scores, ScoreSummary summary,
+      List<AnomalyScore> flagged, InspectionData inspection) throws IOException {
     double threshold = scores.isEmpty() ? Double.NaN : scores.get(0).getThreshold();
     double[] normal = scores.stream().filter(s -> Boolean.FALSE.equals(s.getAnomalous()))
         .mapToDouble(AnomalyScore::getScore).toArray();
@@ -41,6 +72,10 @@ final class DemoReport {
     if (normal.length > 0 && anomalous.length > 0) {
       html.append("<h2>Scores</h2><img src=\"").append(png(Plots.histogram(
           "Score of normal (blue) and anomalous (orange) images", normal, anomalous, threshold))).append("\">");
+    }
+    if (inspection != null) {
+      where(html, stream, flagged, inspection);
+      return finish(dir, html);
     }
     List<AnomalyScore> top = scores.stream().sorted(Comparator.comparingDouble(AnomalyScore::getScore).reversed())
         .limit(12).toList();
@@ -64,10 +99,44 @@ final class DemoReport {
             s.getScore(), png(row)));
       }
     }
+    return finish(dir, html);
+  }
+
+  private static Path finish(Path dir, StringBuilder html) throws IOException {
     html.append("</table></body></html>");
     Path file = dir.resolve("report.html");
     Files.writeString(file, html.toString());
     return file;
+  }
+
+  /** The flagged events with the highest scores: the image with its boxes, the anomaly map, the true mask. */
+  private static void where(StringBuilder html, ImageDataset stream, List<AnomalyScore> flagged, InspectionData set)
+      throws IOException {
+    Boxed boxed = boxed(flagged, set);
+    html.append(String.format(Locale.ROOT, "<h2>Where</h2><p>%d of %d flagged defective images have a box on the "
+        + "defect. The highest-scoring flagged events as they arrived on the anomalies topic: the image with the "
+        + "event's boxes, the event's anomaly map (grey 128 is the pixel threshold), and the true defect mask.</p>"
+        + "<table><tr><th>event</th><th>kind</th><th>score</th><th>image and boxes</th><th>anomaly map</th>"
+        + "<th>mask</th></tr>", boxed.onDefect(), boxed.defective()));
+    ImageContract c = stream.contract();
+    List<AnomalyScore> top = flagged.stream().filter(s -> s.getLocalization() != null)
+        .sorted(Comparator.comparingDouble(AnomalyScore::getScore).reversed()).limit(12).toList();
+    for (AnomalyScore s : top) {
+      int index = Integer.parseInt(s.getAttributes().getOrDefault("index", "-1"));
+      if (index < 0) {
+        continue;
+      }
+      BufferedImage image = stream.raw(index).toBufferedImage();
+      byte[] m = set.mask(index);
+      BufferedImage mask = new BufferedImage(c.width(), c.height(), BufferedImage.TYPE_BYTE_GRAY);
+      for (int p = 0; p < m.length; p++) {
+        mask.getRaster().setSample(p % c.width(), p / c.width(), 0, m[p] != 0 ? 255 : 0);
+      }
+      html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.4g</td><td><img src=\"%s\"></td>"
+          + "<td><img src=\"%s\"></td><td><img src=\"%s\" width=\"%d\"></td></tr>", s.getEventId(), s.getLabel(),
+          s.getScore(), png(MapPictures.overImage(image, s.getLocalization())),
+          png(MapPictures.picture(s.getLocalization())), png(mask), 2 * c.width()));
+    }
   }
 
   private static String png(BufferedImage img) throws IOException {

@@ -2,7 +2,10 @@ package io.vaestream.tools;
 
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +44,11 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Print only the summary, not every score.")
   boolean quiet;
 
+  @Option(names = "--maps", paramLabel = "DIR",
+      description = "Write the anomaly map of every event that carries one (read --topic anomalies) as DIR/<event id>.png: "
+          + "the map in false colour with its boxes and peak drawn on it.")
+  Path maps;
+
   @Override
   public Integer call() {
     ScoreSummary summary = new ScoreSummary();
@@ -55,9 +63,14 @@ final class TailCommand implements Callable<Integer> {
           try {
             AnomalyScore s = de.deserialize(topic, r.value());
             summary.add(s);
-            if (!quiet) {
-              out.println(s);
+            if (maps != null && s.getLocalization() != null) {
+              MapPictures.write(s, maps);
             }
+            if (!quiet) {
+              out.println(MapPictures.printable(s));
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           } catch (SerializationException e) {
             System.err.printf("skipping %s-%d@%d: %s%n", r.topic(), r.partition(), r.offset(), e.getMessage());
           }

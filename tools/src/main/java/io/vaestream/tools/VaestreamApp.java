@@ -24,7 +24,7 @@ public final class VaestreamApp {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new VaestreamApp());
     CommandLine trainer = TrainerApp.commandLine();
-    for (String name : new String[] {"train", "export", "sample", "evaluate", "info"}) {
+    for (String name : new String[] {"train", "export", "sample", "evaluate", "evaluate-maps", "textures", "info"}) {
       cl.addSubcommand(name, trainer.getSubcommands().get(name));
     }
     cl.addSubcommand("detect", DetectorApp.commandLine("detect"));

@@ -127,4 +127,32 @@ class ImagePreprocessorTest {
     }
     return b.array();
   }
+
+  @Test
+  void shouldResampleOtherSizesToAModelThatResizesAndKeepTheSentSize() {
+    ImagePreprocessor colour =
+        new ImagePreprocessor(new ImageContract(32, 32, 3, ImageContract.Resize.CROP), 4 * 1024 * 1024);
+    ImageInput png = colour.decode(Images.png(64, 48, BufferedImage.TYPE_INT_RGB));
+    assertThat(png.format()).isEqualTo(PixelFormat.RGB8);
+    assertThat(png.pixels()).hasSize(32 * 32 * 3);
+    assertThat(png.sourceWidth()).isEqualTo(64);
+    assertThat(png.sourceHeight()).isEqualTo(48);
+    ImageInput jpeg = colour.decode(Images.jpeg(640, 480, BufferedImage.TYPE_3BYTE_BGR));
+    assertThat(jpeg.pixels()).hasSize(32 * 32 * 3);
+    assertThat(jpeg.sourceWidth()).isEqualTo(640);
+    assertThat(reasonOf(() -> colour.decode(Images.png(64, 48, BufferedImage.TYPE_BYTE_GRAY))))
+        .isEqualTo(RejectReason.WRONG_CHANNELS);
+  }
+
+  @Test
+  void shouldRejectAHugeDeclaredSizeBeforeDecodingEvenWhenResizing() {
+    ImagePreprocessor resizing =
+        new ImagePreprocessor(new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE), 4 * 1024 * 1024);
+    byte[] png = Images.png(64, 48, BufferedImage.TYPE_INT_RGB);
+    ByteBuffer.wrap(png, 16, 8).putInt(100_000).putInt(100_000); // IHDR width and height
+    RejectedRecordException e = org.junit.jupiter.api.Assertions.assertThrows(RejectedRecordException.class,
+        () -> resizing.decode(png));
+    assertThat(e.reason()).isEqualTo(RejectReason.WRONG_DIMENSIONS);
+    assertThat(e.getMessage()).contains("100000x100000");
+  }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       SampleCommand.class,
       EvaluateCommand.class,
+      EvaluateMapsCommand.class,
+      TexturesCommand.class,
       InfoCommand.class,
       CommandLine.HelpCommand.class
     })

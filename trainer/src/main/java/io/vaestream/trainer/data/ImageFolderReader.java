@@ -32,6 +32,33 @@ public final class ImageFolderReader {
     return read(root, ImageShape.AUTO, contract);
   }
 
+  /** The image files that {@link #read} reads, in its order (class folders sorted, then file names). */
+  public static List<Path> files(Path root) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> s = Files.list(root)) {
+      for (Path dir : s.filter(Files::isDirectory).sorted().toList()) {
+        try (Stream<Path> f = Files.list(dir)) {
+          files.addAll(f.filter(ImageFolderReader::isImage).sorted().toList());
+        }
+      }
+    }
+    return files;
+  }
+
+  /** Decodes one PNG or JPEG file, naming it when it cannot be read. */
+  public static RawImage decode(Path file) throws IOException {
+    BufferedImage img;
+    try {
+      img = ImageIO.read(file.toFile());
+    } catch (IOException | RuntimeException e) {
+      throw new DataFormatException(file, "cannot be decoded: " + e.getMessage(), e);
+    }
+    if (img == null) {
+      throw new DataFormatException(file, "is not a PNG or JPEG image");
+    }
+    return RawImage.of(img);
+  }
+
   private static ImageDataset read(Path root, ImageShape shape, ImageContract given) throws IOException {
     if (!Files.isDirectory(root)) {
       throw new DataFormatException(root, "is not a directory");
@@ -84,19 +111,6 @@ public final class ImageFolderReader {
         labels.stream().mapToInt(Integer::intValue).toArray(),
         names,
         root.getFileName().toString());
-  }
-
-  private static RawImage decode(Path file) throws IOException {
-    BufferedImage img;
-    try {
-      img = ImageIO.read(file.toFile());
-    } catch (IOException | RuntimeException e) {
-      throw new DataFormatException(file, "cannot be decoded: " + e.getMessage(), e);
-    }
-    if (img == null) {
-      throw new DataFormatException(file, "is not a PNG or JPEG image");
-    }
-    return RawImage.of(img);
   }
 
   private static boolean isImage(Path p) {

@@ -9,6 +9,7 @@ import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainerVersion;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeModel;
+import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreParts;
@@ -138,7 +139,8 @@ public final class ModelPackager {
     MemoryBank bank = semi || options.kind() == ScoreSelector.Kind.FUSED
         ? MemoryBank.of(train, options.bankSize(), model.config().seed())
         : null;
-    ScoreParts parts = ScoreParts.of(model.contract(), forward, check.pixels(), check.size(), bank);
+    MapScale mapScale = MapScale.of(model, train, model.config().seed());
+    ScoreParts parts = ScoreParts.of(model.contract(), forward, check.pixels(), check.size(), bank, mapScale);
     ScoreParts normals = parts.slice(0, calibration.size());
     ScoreSelector.Selection selection = semi
         ? ScoreSelector.semiSupervised(normals, parts.slice(calibration.size(), check.size()), options.anomalySource())
@@ -167,9 +169,11 @@ public final class ModelPackager {
     meta.put(ModelFormat.DATA_NORMAL_CLASSES, provenance.normalClasses());
     meta.put(ModelFormat.GOLDEN, golden(check, parts, calibration.size(), score).toJson());
 
-    ModelProto proto = OnnxExporter.export(model, score, score.usesBank() ? bank : null, meta, provenance.version());
+    ModelProto proto = OnnxExporter.export(model, score, score.usesBank() ? bank : null, mapScale, meta,
+        provenance.version());
     ParityCheck.Result parity =
-        ParityCheck.require(proto.toByteArray(), model.contract(), forward, parts, score, check.pixels(), check.size());
+        ParityCheck.require(proto.toByteArray(), model.contract(), forward, parts, score, mapScale, check.pixels(),
+            check.size());
     String parityJson = json(Map.of("images", parity.images(), "tolerance", ParityCheck.TOLERANCE, "max_error", parity.maxError()));
     ModelProto withParity =
         proto.toBuilder()

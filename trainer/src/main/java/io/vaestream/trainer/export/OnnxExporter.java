@@ -14,6 +14,7 @@ import io.vaestream.trainer.model.VaeGraph;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeSpec;
 import io.vaestream.trainer.score.ImageFeatures;
+import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
@@ -48,6 +49,15 @@ public final class OnnxExporter {
    */
   public static ModelProto export(
       VaeModel model, ScoreDefinition score, MemoryBank bank, Map<String, String> metadata, String version) {
+    return export(model, score, bank, null, metadata, version);
+  }
+
+  /**
+   * As above, with the anomaly map's residual scaled by {@code mapScale} (null: the map is the
+   * plain blurred squared residual, whose mean is the blurred reconstruction error).
+   */
+  public static ModelProto export(VaeModel model, ScoreDefinition score, MemoryBank bank, MapScale mapScale,
+      Map<String, String> metadata, String version) {
     if (score.usesBank() && bank == null) {
       throw new IllegalArgumentException("score " + score.name() + " needs a memory bank");
     }
@@ -67,7 +77,17 @@ public final class OnnxExporter {
     // the anomaly map: blur(x − x̂)², averaged over the channels
     String blurredDiff = ScoreGraph.blur(g, g.op("Sub", "diff", x, recon), contract.channels());
     String blurredSquare = g.op("Mul", "blurred_sq", blurredDiff, blurredDiff);
-    String map = g.op("ReduceMean", "map", Map.of("keepdims", 1L, "axes", new long[] {1}), blurredSquare);
+    String mapSquare = blurredSquare;
+    if (mapScale != null) {
+      // blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x − μ))²: the residual and the deviation from the mean normal
+      String r = ScoreGraph.blur(g, g.op("Mul", "residual_scaled", g.op("Sub", "residual", x, recon),
+          g.floats("residual_scale", mapScale.inverse(), contract.shape(1))), contract.channels());
+      String t = ScoreGraph.blur(g, g.op("Mul", "deviation_scaled",
+          g.op("Sub", "deviation", x, g.floats("normal_mean", mapScale.mean(), contract.shape(1))),
+          g.floats("deviation_scale", mapScale.inverseSpread(), contract.shape(1))), contract.channels());
+      mapSquare = g.op("Add", "map_terms", g.op("Mul", "residual_sq", r, r), g.op("Mul", "deviation_sq", t, t));
+    }
+    String map = g.op("ReduceMean", "map", Map.of("keepdims", 1L, "axes", new long[] {1}), mapSquare);
     String reconError;
     if (score.reconstruction() == ReconstructionKind.BCE) {
       // softplus(l) − x·l, summed over the image
@@ -127,6 +147,9 @@ public final class OnnxExporter {
           "{\"images\":%d,\"k\":%d,\"pixel_features\":%d,\"gradient_features\":%d}", bank.size(), bank.k(),
           bank.features().pixelFeatureSize(), bank.features().orientationFeatureSize()));
     }
+    props.put(ModelFormat.MAP_DEFINITION, mapScale == null ? "mean over channels of blur(x - reconstruction)^2"
+        : "mean over channels of blur((x - reconstruction) / sigma_r)^2 + blur((x - mu) / sigma_x)^2; sigma_r: "
+            + "the residual's spread per pixel and channel on training normals, mu and sigma_x: their mean and spread");
     props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
     props.put(ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(java.util.Locale.ROOT));
     props.putAll(metadata);

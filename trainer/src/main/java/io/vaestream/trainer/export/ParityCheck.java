@@ -4,6 +4,7 @@ import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.score.ImageFeatures;
+import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreParts;
 import java.util.ArrayList;
@@ -60,7 +61,13 @@ public final class ParityCheck {
   /** As above, against a forward pass and score parts already computed. */
   public static Result require(byte[] onnx, ImageContract contract, VaeModel.Forward ref, ScoreParts parts,
       ScoreDefinition score, float[] pixels, int count) {
-    Result r = compare(onnx, contract, ref, parts, score, pixels, count);
+    return require(onnx, contract, ref, parts, score, null, pixels, count);
+  }
+
+  /** As above, for a model whose anomaly map is scaled by {@code mapScale}. */
+  public static Result require(byte[] onnx, ImageContract contract, VaeModel.Forward ref, ScoreParts parts,
+      ScoreDefinition score, MapScale mapScale, float[] pixels, int count) {
+    Result r = compare(onnx, contract, ref, parts, score, mapScale, pixels, count);
     if (!r.passes(TOLERANCE)) {
       throw new ParityException("ONNX export does not match the trainer (tolerance " + TOLERANCE + "): " + r);
     }
@@ -69,12 +76,12 @@ public final class ParityCheck {
 
   public static Result compare(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
     VaeModel.Forward f = model.forward(pixels, count);
-    return compare(onnx, model.contract(), f, ScoreParts.of(model.contract(), f, pixels, count, null), score, pixels,
-        count);
+    return compare(onnx, model.contract(), f, ScoreParts.of(model.contract(), f, pixels, count, null), score, null,
+        pixels, count);
   }
 
   static Result compare(byte[] onnx, ImageContract contract, VaeModel.Forward ref, ScoreParts parts,
-      ScoreDefinition score, float[] pixels, int count) {
+      ScoreDefinition score, MapScale mapScale, float[] pixels, int count) {
     double[] refScore = new double[count];
     double[] refRecon = new double[count];
     for (int i = 0; i < count; i++) {
@@ -102,13 +109,14 @@ public final class ParityCheck {
       err.put(OnnxExporter.KNN_GRADIENTS, maxError(out.get(OnnxExporter.KNN_GRADIENTS), parts.knnGradients()));
     }
     err.put(ModelFormat.SCORE, maxError(out.get(ModelFormat.SCORE), refScore));
-    err.put(ModelFormat.ANOMALY_MAP, mapError(out.get(ModelFormat.ANOMALY_MAP), ref, contract, pixels, count));
+    err.put(ModelFormat.ANOMALY_MAP, mapError(out.get(ModelFormat.ANOMALY_MAP), ref, contract, mapScale, pixels,
+        count));
     return new Result(err, count);
   }
 
   /** The worst error of the graph's anomaly maps against {@link ImageFeatures#anomalyMap}. */
-  private static double mapError(float[] actual, VaeModel.Forward ref, ImageContract contract, float[] pixels,
-      int count) {
+  private static double mapError(float[] actual, VaeModel.Forward ref, ImageContract contract, MapScale mapScale,
+      float[] pixels, int count) {
     int plane = contract.width() * contract.height();
     if (actual == null || actual.length != count * plane) {
       return Double.POSITIVE_INFINITY;
@@ -116,7 +124,9 @@ public final class ParityCheck {
     ImageFeatures features = new ImageFeatures(contract);
     int size = contract.size();
     return IntStream.range(0, count).parallel().mapToDouble(i -> {
-      float[] expected = features.anomalyMap(pixels, i * size, ref.reconstruction, i * size);
+      float[] expected = mapScale == null
+          ? features.anomalyMap(pixels, i * size, ref.reconstruction, i * size)
+          : features.anomalyMap(pixels, i * size, ref.reconstruction, i * size, mapScale);
       double worst = 0;
       for (int p = 0; p < plane; p++) {
         worst = Math.max(worst, error(actual[i * plane + p], expected[p]));

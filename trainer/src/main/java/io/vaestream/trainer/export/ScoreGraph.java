@@ -81,21 +81,35 @@ final class ScoreGraph {
   /**
    * Mean of the {@code k} smallest squared distances from each row of {@code q} to the {@code size}
    * rows of {@code bank}: |q|² − 2 q·b + |b|², as one matrix product, clipped at 0 against rounding.
+   * Query and bank are first centred on the bank's mean (which leaves every distance as it is): in
+   * float32 the expansion loses the digits that the norms and the distance share, and centring
+   * makes the norms as small as the spread of the data.
    */
   private static String knn(OnnxGraphBuilder g, String name, String q, float[] bank, int size, int dim, int k) {
+    double[] centre = new double[dim];
+    for (int r = 0; r < size; r++) {
+      for (int j = 0; j < dim; j++) {
+        centre[j] += bank[r * dim + j];
+      }
+    }
+    float[] mean = new float[dim];
+    for (int j = 0; j < dim; j++) {
+      mean[j] = (float) (centre[j] / size);
+    }
     float[] transposed = new float[dim * size];
     float[] norms = new float[size];
     for (int r = 0; r < size; r++) {
       double s = 0;
       for (int j = 0; j < dim; j++) {
-        float v = bank[r * dim + j];
+        float v = bank[r * dim + j] - mean[j];
         transposed[j * size + r] = v;
         s += (double) v * v;
       }
       norms[r] = (float) s;
     }
-    String qq = g.op("ReduceSumSquare", name + "_qq", Map.of("keepdims", 1L, "axes", new long[] {1}), q);
-    String qb = g.op("MatMul", name + "_qb", q, g.floats(name + "_bank", transposed, dim, size));
+    String centred = g.op("Sub", name + "_centred", q, g.floats(name + "_bank_mean", mean, 1, dim));
+    String qq = g.op("ReduceSumSquare", name + "_qq", Map.of("keepdims", 1L, "axes", new long[] {1}), centred);
+    String qb = g.op("MatMul", name + "_qb", centred, g.floats(name + "_bank", transposed, dim, size));
     String d2 = g.op("Add", name + "_d2", g.op("Sub", name + "_qq_qb", qq, g.op("Mul", name + "_2qb", qb,
         g.scalar(name + "_two", 2f))), g.floats(name + "_bank_norms", norms, 1, size));
     String negative = g.op("Neg", name + "_neg", g.op("Relu", name + "_clip", d2));

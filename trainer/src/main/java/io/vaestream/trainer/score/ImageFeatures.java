@@ -123,12 +123,36 @@ public final class ImageFeatures {
    * channels, one value per pixel ({@code h × w}). Its mean is {@link #blurredMse}.
    */
   public float[] anomalyMap(float[] x, int xOffset, float[] reconstruction, int rOffset) {
+    return anomalyMap(x, xOffset, reconstruction, rOffset, (float[]) null);
+  }
+
+  /**
+   * The shipped anomaly map ({@link MapScale}): {@code blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x −
+   * μ))²}, averaged over the channels.
+   */
+  public float[] anomalyMap(float[] x, int xOffset, float[] reconstruction, int rOffset, MapScale scale) {
+    float[] residual = anomalyMap(x, xOffset, reconstruction, rOffset, scale.inverse());
+    float[] template = anomalyMap(x, xOffset, scale.mean(), 0, scale.inverseSpread());
+    for (int i = 0; i < residual.length; i++) {
+      residual[i] += template[i];
+    }
+    return residual;
+  }
+
+  /**
+   * The map of the residual scaled value by value by {@code scale} (null for none): {@code blur(s ⊙
+   * (x − x̂))²} averaged over the channels.
+   */
+  public float[] anomalyMap(float[] x, int xOffset, float[] reconstruction, int rOffset, float[] scale) {
     int n = contract.size();
     int plane = contract.width() * contract.height();
     int c = contract.channels();
     float[] diff = new float[n];
     for (int i = 0; i < n; i++) {
       diff[i] = x[xOffset + i] - reconstruction[rOffset + i];
+      if (scale != null) {
+        diff[i] *= scale[i];
+      }
     }
     float[] b = blur(diff, 0);
     float[] map = new float[plane];

@@ -16,6 +16,12 @@ public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMs
   /** The parts of {@code count} images from the VAE's forward pass over them and, if given, a bank. */
   public static ScoreParts of(ImageContract contract, VaeModel.Forward f, float[] pixels, int count,
       MemoryBank bank) {
+    return of(contract, f, pixels, count, bank, null);
+  }
+
+  /** As above, with the map peaks taken from maps scaled by {@code mapScale} (null for none). */
+  public static ScoreParts of(ImageContract contract, VaeModel.Forward f, float[] pixels, int count,
+      MemoryBank bank, MapScale mapScale) {
     ImageFeatures features = new ImageFeatures(contract);
     int size = contract.size();
     double[] blurred = new double[count];
@@ -23,7 +29,8 @@ public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMs
     IntStream.range(0, count).parallel().forEach(i -> {
       float[] map = features.anomalyMap(pixels, i * size, f.reconstruction, i * size);
       blurred[i] = ImageFeatures.mean(map);
-      peaks[i] = ImageFeatures.peak(map);
+      peaks[i] = ImageFeatures.peak(mapScale == null ? map
+          : features.anomalyMap(pixels, i * size, f.reconstruction, i * size, mapScale));
     });
     double[][] d = bank == null ? new double[2][] : bank.distances(pixels, count);
     return new ScoreParts(count, f.bce, f.mse, blurred, f.kl, d[0], d[1], peaks);

@@ -9,6 +9,7 @@ import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
+import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
@@ -75,11 +76,13 @@ class OnnxParityTest {
     VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(config, train, null);
     MemoryBank bank = MemoryBank.of(train, 20, 7);
     VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
-    ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
+    MapScale scale = MapScale.of(model, train, 1);
+    ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank, scale);
     ScoreDefinition fused = ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
 
-    byte[] onnx = OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
-    ParityCheck.Result r = ParityCheck.require(onnx, model.contract(), f, parts, fused, heldOut.pixels(), heldOut.size());
+    byte[] onnx = OnnxExporter.export(model, fused, bank, scale, Map.of("k", "v"), "test").toByteArray();
+    ParityCheck.Result r =
+        ParityCheck.require(onnx, model.contract(), f, parts, fused, scale, heldOut.pixels(), heldOut.size());
 
     assertThat(r.maxError()).containsKeys(ModelFormat.ANOMALY_MAP, ModelFormat.SCORE);
     assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);

@@ -64,4 +64,21 @@ class MetricsTest {
     assertThatThrownBy(() -> Threshold.calibrate(new double[0], 0.01)).hasMessageContaining("no held-out normal");
     assertThat(Map.copyOf(t.quantiles())).hasSize(7);
   }
+
+  @Test
+  void shouldGiveThePackedPixelAurocOfTheBoxedOne() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    int n = 5000;
+    float[] f = new float[n];
+    double[] d = new double[n];
+    byte[] pos = new byte[n];
+    boolean[] anomalous = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      anomalous[i] = r.nextInt(10) == 0;
+      pos[i] = (byte) (anomalous[i] ? 1 : 0);
+      f[i] = (float) (Math.round((r.nextGaussian() + (anomalous[i] ? 1 : 0)) * 4) / 4.0 - 0.5); // ties, negatives
+      d[i] = f[i];
+    }
+    assertThat(Metrics.auroc(f, pos)).isCloseTo(Metrics.auroc(d, anomalous), org.assertj.core.data.Offset.offset(1e-12));
+  }
 }

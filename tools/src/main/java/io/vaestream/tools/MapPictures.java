@@ -1,0 +1,103 @@
+package io.vaestream.tools;
+
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.events.Box;
+import io.vaestream.events.Localization;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** Pictures of the localization that flagged events carry, for {@code tail --maps}. */
+final class MapPictures {
+  private static final int ZOOM_TO = 256;
+
+  private MapPictures() {}
+
+  /**
+   * Writes {@code DIR/<event id>.png}: the map in false colour (black, red, yellow; the pixel
+   * threshold is the middle), its boxes in cyan and the peak as a cross, enlarged to about 256
+   * pixels.
+   */
+  static Path write(AnomalyScore s, Path dir) throws IOException {
+    BufferedImage out = picture(s.getLocalization());
+    Files.createDirectories(dir);
+    Path file = dir.resolve(s.getEventId().replaceAll("[^A-Za-z0-9._-]", "_") + ".png");
+    ImageIO.write(out, "png", file.toFile());
+    return file;
+  }
+
+  /** The map in false colour with its boxes and peak, enlarged to about 256 pixels. */
+  static BufferedImage picture(Localization loc) throws IOException {
+    BufferedImage map = ImageIO.read(new ByteArrayInputStream(loc.getMapPng().array()));
+    int zoom = Math.max(1, ZOOM_TO / Math.max(map.getWidth(), map.getHeight()));
+    BufferedImage out = new BufferedImage(map.getWidth() * zoom, map.getHeight() * zoom, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < out.getHeight(); y++) {
+      for (int x = 0; x < out.getWidth(); x++) {
+        float v = map.getRaster().getSample(x / zoom, y / zoom, 0) / 255f;
+        int r = (int) (255 * Math.min(1f, 2 * v));
+        int g = (int) (255 * Math.max(0f, 2 * v - 1));
+        out.setRGB(x, y, r << 16 | g << 8);
+      }
+    }
+    // boxes and the peak are in the sent image's pixels; the picture is the map's grid, enlarged
+    double sx = (double) out.getWidth() / loc.getImageWidth();
+    double sy = (double) out.getHeight() / loc.getImageHeight();
+    Graphics2D g = out.createGraphics();
+    g.setStroke(new BasicStroke(2f));
+    g.setColor(Color.CYAN);
+    for (Box b : loc.getBoxes()) {
+      g.drawRect((int) (b.getX() * sx), (int) (b.getY() * sy), (int) Math.max(1, b.getWidth() * sx),
+          (int) Math.max(1, b.getHeight() * sy));
+    }
+    g.setColor(Color.WHITE);
+    int px = (int) (loc.getPeakX() * sx);
+    int py = (int) (loc.getPeakY() * sy);
+    g.drawLine(px - 5, py, px + 5, py);
+    g.drawLine(px, py - 5, px, py + 5);
+    g.dispose();
+    return out;
+  }
+
+  /** {@code image} enlarged like {@link #picture}, with the boxes drawn over it. */
+  static BufferedImage overImage(BufferedImage image, Localization loc) {
+    int zoom = Math.max(1, ZOOM_TO / Math.max(image.getWidth(), image.getHeight()));
+    BufferedImage out = new BufferedImage(image.getWidth() * zoom, image.getHeight() * zoom,
+        BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.drawImage(image, 0, 0, out.getWidth(), out.getHeight(), null);
+    g.setStroke(new BasicStroke(2f));
+    g.setColor(Color.CYAN);
+    double sx = (double) out.getWidth() / loc.getImageWidth();
+    double sy = (double) out.getHeight() / loc.getImageHeight();
+    for (Box b : loc.getBoxes()) {
+      g.drawRect((int) (b.getX() * sx), (int) (b.getY() * sy), (int) Math.max(1, b.getWidth() * sx),
+          (int) Math.max(1, b.getHeight() * sy));
+    }
+    g.dispose();
+    return out;
+  }
+
+  /** The event as text, with the map's PNG bytes replaced by a summary of the localization. */
+  static String printable(AnomalyScore s) {
+    Localization loc = s.getLocalization();
+    if (loc == null) {
+      return s.toString();
+    }
+    StringBuilder boxes = new StringBuilder();
+    for (Box b : loc.getBoxes()) {
+      boxes.append(String.format(Locale.ROOT, " [%d,%d %dx%d area %d]", b.getX(), b.getY(), b.getWidth(),
+          b.getHeight(), b.getArea()));
+    }
+    String where = String.format(Locale.ROOT, "map %dx%d (%d-byte PNG), peak (%d,%d) %.4g, pixel threshold %.4g, "
+        + "%d box(es):%s", loc.getMapWidth(), loc.getMapHeight(), loc.getMapPng().remaining(), loc.getPeakX(),
+        loc.getPeakY(), loc.getPeakValue(), loc.getPixelThreshold(), loc.getBoxes().size(), boxes);
+    return AnomalyScore.newBuilder(s).setLocalization(null).build() + " localization: " + where;
+  }
+}
