@@ -78,6 +78,9 @@ public final class Detector implements AutoCloseable {
     if (config.thresholdOverride() != null) {
       scorer.setThreshold(config.thresholdOverride());
     }
+    if (!config.localization()) {
+      scorer.disableLocalization();
+    }
     return start(config, scorer);
   }
 

@@ -44,6 +44,39 @@ public record GoldenSamples(double tolerance, List<Sample> samples) {
     return Math.abs(expected - actual) <= tolerance * Math.max(1.0, Math.abs(expected));
   }
 
+  /**
+   * Every sample's input, one after another, for one batch of a model whose input takes {@code
+   * size} values per image; throws naming the first sample of another size.
+   */
+  public float[] inputs(int size) {
+    float[] x = new float[samples.size() * size];
+    for (int i = 0; i < samples.size(); i++) {
+      float[] t = samples.get(i).tensor();
+      if (t.length != size) {
+        throw new IllegalArgumentException("golden sample " + i + " has " + t.length + " values, the input needs "
+            + size);
+      }
+      System.arraycopy(t, 0, x, i * size, size);
+    }
+    return x;
+  }
+
+  /**
+   * The samples whose outputs, as a model computed them from {@link #inputs}, differ from the
+   * recorded ones by more than the tolerance; empty when the model reproduces all of them.
+   */
+  public List<Integer> mismatches(float[] reconstructionError, float[] kl, float[] score) {
+    List<Integer> bad = new java.util.ArrayList<>();
+    for (int i = 0; i < samples.size(); i++) {
+      Sample s = samples.get(i);
+      if (!matches(s.reconstruction_error(), reconstructionError[i]) || !matches(s.kl(), kl[i])
+          || !matches(s.score(), score[i])) {
+        bad.add(i);
+      }
+    }
+    return bad;
+  }
+
   public String toJson() {
     try {
       return JSON.writeValueAsString(this);

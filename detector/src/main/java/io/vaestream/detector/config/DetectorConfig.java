@@ -51,6 +51,7 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String DEAD_LETTER_FAILURES_INSTANCE = "vaestream.dead.letter.failures.instance";
   public static final String INFERENCE_THREADS = "inference.threads";
   public static final String INFERENCE_PIPELINED = "inference.pipelined";
+  public static final String LOCALIZATION = "localization";
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
   public static final String STATIC_MEMBERSHIP = "static.membership";
@@ -92,6 +93,9 @@ public final class DetectorConfig extends AbstractConfig {
       .define(INFERENCE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.MEDIUM,
           "ONNX Runtime intra-op threads for CPU inference. One leaves the other cores to Kafka; raise it on "
               + "machines with cores to spare.")
+      .define(LOCALIZATION, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Whether flagged events on the anomalies topic carry the anomaly map, its boxes and its peak (for models "
+              + "that have a map). false skips computing the map.")
       .define(INFERENCE_PIPELINED, Type.BOOLEAN, true, Importance.MEDIUM,
           "Score a full batch on an inference thread while the stream thread reads the next one (one batch in "
               + "flight per task; order and delivery guarantee unchanged). false scores on the stream thread.")
@@ -214,6 +218,10 @@ public final class DetectorConfig extends AbstractConfig {
 
   public int inferenceThreads() {
     return getInt(INFERENCE_THREADS);
+  }
+
+  public boolean localization() {
+    return getBoolean(LOCALIZATION);
   }
 
   public boolean inferencePipelined() {

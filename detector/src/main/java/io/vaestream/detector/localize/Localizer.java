@@ -3,15 +3,10 @@ package io.vaestream.detector.localize;
 import io.vaestream.events.Box;
 import io.vaestream.events.Localization;
 import io.vaestream.schemas.ImageContract;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * Turns one image's anomaly map into what a flagged event carries: the map as a small grey PNG,
@@ -136,19 +131,11 @@ public final class Localizer {
   byte[] png(float[] maps, int offset) {
     int w = contract.width();
     int h = contract.height();
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
     byte[] grey = new byte[w * h];
     double scale = 255 / (PNG_SCALE * pixelThreshold);
     for (int i = 0; i < grey.length; i++) {
       grey[i] = (byte) Math.max(0, Math.min(255, Math.round(maps[offset + i] * scale)));
     }
-    img.getRaster().setDataElements(0, 0, w, h, grey);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + w * h / 4);
-    try {
-      ImageIO.write(img, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return GreyPng.encode(grey, w, h);
   }
 }

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession.SessionOptions;
 import io.vaestream.schemas.GoldenSamples;
 import io.vaestream.detector.localize.Localizer;
 import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.ModelFiles;
 import io.vaestream.schemas.ModelFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,9 +16,8 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -53,9 +53,9 @@ public final class OnnxScorer implements Scorer {
    */
   private final ThreadLocal<FloatBuffer> inputs = ThreadLocal.withInitial(() -> direct(0));
   private volatile double threshold;
-  /** Null for models written before anomaly maps, or without a pixel threshold. */
-  private final Localizer localizer;
-  private final Set<String> outputs;
+  /** Null for models written before anomaly maps, without a pixel threshold, or with maps switched off. */
+  private volatile Localizer localizer;
+  private volatile Set<String> outputs;
 
   private OnnxScorer(SessionOptions options, OrtSession session, String device, String sha256)
       throws OrtException {
@@ -134,11 +134,12 @@ public final class OnnxScorer implements Scorer {
     }
     input.clear();
     input.put(tensors, 0, n).flip();
+    Set<String> wanted = outputs;
     try (var in = nativeObjects.track(OnnxTensor.createTensor(env, input, contract.shape(count)));
-        var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()), outputs))) {
+        var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()), wanted))) {
       return new ScoreBatch(floats(out.value(), ModelFormat.RECONSTRUCTION_ERROR), floats(out.value(), ModelFormat.KL),
           floats(out.value(), ModelFormat.SCORE),
-          localizer == null ? null : floats(out.value(), ModelFormat.ANOMALY_MAP));
+          wanted.contains(ModelFormat.ANOMALY_MAP) ? floats(out.value(), ModelFormat.ANOMALY_MAP) : null);
     } catch (OrtException e) {
       throw new ScorerException("ONNX Runtime failed to score a batch of " + count + ": " + e.getMessage(), e);
     }
@@ -166,6 +167,15 @@ public final class OnnxScorer implements Scorer {
   @Override
   public Localizer localizer() {
     return localizer;
+  }
+
+  /** Stops computing anomaly maps: flagged events then carry no localization. */
+  public void disableLocalization() {
+    if (localizer != null) {
+      LOG.info("anomaly maps switched off (localization=false): flagged events carry no localization");
+    }
+    localizer = null;
+    outputs = SCORE_OUTPUTS;
   }
 
   /** Overrides the model's threshold at run time, without reloading the model. */
@@ -249,25 +259,20 @@ public final class OnnxScorer implements Scorer {
       throw new ScorerException(model + ": carries no golden samples (" + ModelFormat.GOLDEN + ")");
     }
     GoldenSamples golden = GoldenSamples.fromJson(json);
-    List<GoldenSamples.Sample> samples = golden.samples();
-    int n = contract.size();
-    float[] x = new float[samples.size() * n];
-    for (int i = 0; i < samples.size(); i++) {
-      float[] t = samples.get(i).tensor();
-      if (t.length != n) {
-        throw new ScorerException(model + ": golden sample " + i + " has " + t.length + " values, input needs " + n);
-      }
-      System.arraycopy(t, 0, x, i * n, n);
+    float[] x;
+    try {
+      x = golden.inputs(contract.size());
+    } catch (IllegalArgumentException e) {
+      throw new ScorerException(model + ": " + e.getMessage(), e);
     }
-    ScoreBatch b = score(x, samples.size());
-    for (int i = 0; i < samples.size(); i++) {
-      GoldenSamples.Sample s = samples.get(i);
-      if (!golden.matches(s.score(), b.score()[i]) || !golden.matches(s.kl(), b.kl()[i])
-          || !golden.matches(s.reconstruction_error(), b.reconstructionError()[i])) {
-        throw new ScorerException(String.format(java.util.Locale.ROOT,
-            "%s: golden sample %d does not reproduce: expected score %.6g, got %.6g (tolerance %.0e)",
-            model, i, s.score(), b.score()[i], golden.tolerance()));
-      }
+    ScoreBatch b = score(x, golden.samples().size());
+    List<Integer> bad = golden.mismatches(b.reconstructionError(), b.kl(), b.score());
+    if (!bad.isEmpty()) {
+      int i = bad.get(0);
+      throw new ScorerException(String.format(Locale.ROOT,
+          "%s: golden sample %d does not reproduce: expected score %.6g, got %.6g (tolerance %.0e; %d of %d samples "
+              + "differ)", model, i, golden.samples().get(i).score(), b.score()[i], golden.tolerance(), bad.size(),
+          golden.samples().size()));
     }
   }
 
@@ -294,23 +299,15 @@ public final class OnnxScorer implements Scorer {
     }
   }
 
-  /** Checks the file against {@code expected} (or its {@code .sha256} sidecar); returns its SHA-256. */
+  /** Checks the file against {@code expected} (or its {@code .sha256} file); returns its SHA-256. */
   private static String checkSha256(Path model, byte[] bytes, String expected) {
-    String want = expected;
-    Path sidecar = model.resolveSibling(model.getFileName() + ".sha256");
-    if (want == null && Files.isRegularFile(sidecar)) {
-      try {
-        want = Files.readString(sidecar).trim().split("\\s+")[0];
-      } catch (IOException e) {
-        throw new ScorerException(sidecar + ": cannot read: " + e.getMessage(), e);
-      }
-    }
-    String actual;
+    String want;
     try {
-      actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      want = expected != null ? expected : ModelFiles.readChecksum(model).orElse(null);
+    } catch (RuntimeException e) {
+      throw new ScorerException(e.getMessage(), e);
     }
+    String actual = ModelFiles.sha256(bytes);
     if (want != null && !want.equalsIgnoreCase(actual)) {
       throw new ScorerException(model + ": SHA-256 is " + actual + " but " + want + " was expected; the file is "
           + "corrupt, truncated or not the model you meant");

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * overlap with: it is scored and forwarded at once. With a direct executor every batch is scored
  * on the stream thread.
  */
-final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[], AnomalyScore> {
+final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[], Scored> {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScoringProcessor.class);
 
   /** A batch handed to the inference executor, with the images it scores. */
@@ -64,7 +64,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   private final DetectorMetrics metrics;
   private final Executor inference;
   private final TreeMap<Long, PendingImage> pending = new TreeMap<>();
-  private ProcessorContext<byte[], AnomalyScore> context;
+  private ProcessorContext<byte[], Scored> context;
   private KeyValueStore<Long, PendingImage> store;
   private long oldestMs;
   private InFlight inFlight;
@@ -80,7 +80,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   }
 
   @Override
-  public void init(ProcessorContext<byte[], AnomalyScore> context) {
+  public void init(ProcessorContext<byte[], Scored> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
     try (KeyValueIterator<Long, PendingImage> it = store.all()) {
@@ -178,7 +178,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       PendingImage p = batch.get(i);
       double score = scores.score()[i];
       boolean anomalous = score > threshold;
-      AnomalyScore s = AnomalyScore.newBuilder()
+      AnomalyScore.Builder b = AnomalyScore.newBuilder()
           .setEventId(p.id())
           .setSource(p.source())
           .setEventTime(Instant.ofEpochMilli(p.eventTime()))
@@ -196,13 +196,15 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
           .setInputTopic(p.topic())
           .setInputPartition(p.partition())
           .setInputOffset(p.offset())
-          .setAttributes(p.attributes())
-          .setLocalization(anomalous && localizer != null
-              ? localizer.localize(scores.maps(), i * plane, p.sourceWidth() > 0 ? p.sourceWidth() : contract.width(),
-                  p.sourceHeight() > 0 ? p.sourceHeight() : contract.height())
-              : null)
-          .build();
-      context.forward(new Record<>(p.key(), s, p.timestamp()));
+          .setAttributes(p.attributes());
+      AnomalyScore plain = b.build();
+      AnomalyScore flagged = null;
+      if (anomalous) {
+        flagged = localizer == null ? plain : b.setLocalization(localizer.localize(scores.maps(), i * plane,
+            p.sourceWidth() > 0 ? p.sourceWidth() : contract.width(),
+            p.sourceHeight() > 0 ? p.sourceHeight() : contract.height())).build();
+      }
+      context.forward(new Record<>(p.key(), new Scored(plain, flagged), p.timestamp()));
       metrics.scored(score, anomalous, p.source(), p.eventTime(), p.readTimeMs(), now);
       store.delete(p.offset());
       if (anomalous) {

@@ -70,15 +70,15 @@ public final class DetectorTopology {
     }, pre.deserializer());
     Serde<AnomalyScore> scoreSerde = AvroSerdes.anomalyScore();
 
-    KStream<byte[], AnomalyScore> scores = builder
+    KStream<byte[], Scored> scored = builder
         .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
         .process(() -> new BatchScoringProcessor(BATCH_STORE, scorer, config.batchMaxSize(),
             Duration.ofMillis(config.batchMaxWaitMs()), metrics, inference), Named.as("score-batches"), BATCH_STORE);
     // the map and boxes go to 'anomalies' only, so that every event on 'scores' stays small
-    scores.mapValues(s -> s.getLocalization() == null ? s : AnomalyScore.newBuilder(s).setLocalization(null).build(),
-            Named.as("without-localization"))
+    scored.mapValues(Scored::score, Named.as("score"))
         .to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("scores"));
-    scores.filter((k, s) -> s.getIsAnomaly(), Named.as("flagged"))
+    scored.filter((k, s) -> s.flagged() != null, Named.as("flagged"))
+        .mapValues(Scored::flagged, Named.as("with-localization"))
         .to(config.anomaliesTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("anomalies"));
     return builder.build();
   }

@@ -71,4 +71,22 @@ class LocalizerTest {
     assertThat(png.getRaster().getSample(1, 0, 0)).isEqualTo(255); // clipped
     assertThat(png.getRaster().getSample(5, 5, 0)).isEqualTo(13); // 0.01 of 0.2
   }
+
+  @Test
+  void shouldWritePngsThatImageIoReadsBackExactly() throws Exception {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int[] size : new int[][] {{1, 1}, {28, 28}, {128, 96}, {300, 7}}) {
+      byte[] grey = new byte[size[0] * size[1]];
+      for (int i = 0; i < grey.length; i++) {
+        grey[i] = (byte) (i % 3 == 0 ? r.nextInt(256) : i / size[0]);
+      }
+      BufferedImage back = ImageIO.read(new ByteArrayInputStream(GreyPng.encode(grey, size[0], size[1])));
+      assertThat(back.getWidth()).isEqualTo(size[0]);
+      assertThat(back.getHeight()).isEqualTo(size[1]);
+      int[] samples = back.getRaster().getSamples(0, 0, size[0], size[1], 0, (int[]) null);
+      for (int i = 0; i < grey.length; i++) {
+        assertThat(samples[i]).as("pixel %d of %dx%d", i, size[0], size[1]).isEqualTo(grey[i] & 0xFF);
+      }
+    }
+  }
 }

@@ -1,13 +1,12 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.schemas.GoldenSamples;
+import io.vaestream.schemas.ModelFiles;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.export.OnnxModelRunner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,7 +37,7 @@ final class InfoCommand implements Callable<Integer> {
     try (OnnxModelRunner runner = OnnxModelRunner.open(bytes)) {
       Map<String, String> meta = new TreeMap<>(runner.metadata());
       o.printf("file:    %s (%d bytes)%n", model, bytes.length);
-      o.printf("sha256:  %s%n", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+      o.printf("sha256:  %s%n", ModelFiles.sha256(bytes));
       o.printf("input:   %s [batch, %d, %d, %d] float32 in [0, 1]%n", ModelFormat.INPUT,
           runner.contract().channels(), runner.contract().height(), runner.contract().width());
       o.printf("outputs: %s%n", String.join(", ", ModelFormat.OUTPUTS));
@@ -55,23 +54,12 @@ final class InfoCommand implements Callable<Integer> {
 
   /** Runs every golden sample; returns how many did not match. */
   static int checkGolden(OnnxModelRunner runner, GoldenSamples golden, PrintWriter o) {
-    int n = runner.contract().size();
-    List<GoldenSamples.Sample> samples = golden.samples();
-    float[] x = new float[samples.size() * n];
-    for (int i = 0; i < samples.size(); i++) {
-      System.arraycopy(samples.get(i).tensor(), 0, x, i * n, n);
-    }
-    Map<String, float[]> out = runner.run(x, samples.size(),
+    int count = golden.samples().size();
+    Map<String, float[]> out = runner.run(golden.inputs(runner.contract().size()), count,
         List.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE));
-    int failed = 0;
-    for (int i = 0; i < samples.size(); i++) {
-      GoldenSamples.Sample s = samples.get(i);
-      boolean ok = golden.matches(s.reconstruction_error(), out.get(ModelFormat.RECONSTRUCTION_ERROR)[i])
-          && golden.matches(s.kl(), out.get(ModelFormat.KL)[i])
-          && golden.matches(s.score(), out.get(ModelFormat.SCORE)[i]);
-      failed += ok ? 0 : 1;
-    }
-    o.printf("golden samples: %d/%d match within %.0e%n", samples.size() - failed, samples.size(), golden.tolerance());
+    int failed = golden.mismatches(out.get(ModelFormat.RECONSTRUCTION_ERROR), out.get(ModelFormat.KL),
+        out.get(ModelFormat.SCORE)).size();
+    o.printf("golden samples: %d/%d match within %.0e%n", count - failed, count, golden.tolerance());
     return failed;
   }
 }

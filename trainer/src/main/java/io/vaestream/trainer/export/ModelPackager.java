@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vaestream.schemas.GoldenSamples;
+import io.vaestream.schemas.ModelFiles;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainerVersion;
 import io.vaestream.trainer.data.ImageDataset;
@@ -19,10 +20,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,7 @@ public final class ModelPackager {
     }
 
     public String sha256() {
-      return ModelPackager.sha256(onnx);
+      return ModelFiles.sha256(onnx);
     }
 
     /**
@@ -68,7 +67,7 @@ public final class ModelPackager {
       Path tmp = dir.resolve("model.onnx.tmp");
       Files.write(tmp, onnx);
       Files.move(tmp, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      Files.writeString(dir.resolve("model.onnx.sha256"), sha256() + "  model.onnx\n");
+      ModelFiles.writeChecksum(model, onnx);
       Map<String, Object> readable = new LinkedHashMap<>();
       readable.put("file", "model.onnx");
       readable.put("sha256", sha256());
@@ -274,13 +273,7 @@ public final class ModelPackager {
     return new GoldenSamples(ParityCheck.TOLERANCE, samples);
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+
 
   private static String json(Object o) {
     try {
