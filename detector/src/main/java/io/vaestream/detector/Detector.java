@@ -78,14 +78,14 @@ public final class Detector implements AutoCloseable {
     if (config.thresholdOverride() != null) {
       scorer.setThreshold(config.thresholdOverride());
     }
-    if (!config.localization()) {
-      scorer.disableLocalization();
-    }
     return start(config, scorer);
   }
 
   /** Starts streaming with a scorer the caller opened; the detector closes it. For benchmarks. */
   public static Detector start(DetectorConfig config, Scorer scorer) throws IOException {
+    if (!config.localization()) {
+      scorer.disableLocalization();
+    }
     ExecutorService inference = config.inferencePipelined() ? inferenceThreads(config) : null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

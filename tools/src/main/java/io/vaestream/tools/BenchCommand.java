@@ -91,6 +91,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "64", description = "The detector's batch.max.size (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--localization", defaultValue = "true", arity = "1",
+      description = "The detector's localization: maps and boxes on flagged events (default: ${DEFAULT-VALUE}).")
+  boolean localization;
+
   @Option(names = "--commit-interval-ms", description = "Overrides the detector's commit.interval.ms (default: the detector's, 100).")
   Integer commitIntervalMs;
 
@@ -271,7 +275,8 @@ final class BenchCommand implements Callable<Integer> {
         + latencySeconds + " --latency-warmup-seconds " + latencyWarmupSeconds + " --latency-commit-intervals "
         + join(latencyCommitIntervals) + " --partitions " + partitions
         + " --threads " + threads + " --batch " + batch + " --guarantee " + guarantee
-        + (commitIntervalMs == null ? "" : " --commit-interval-ms " + commitIntervalMs) + " --model " + modelName
+        + (commitIntervalMs == null ? "" : " --commit-interval-ms " + commitIntervalMs)
+        + (localization ? "" : " --localization false") + " --model " + modelName
         + " --sections " + String.join(",", sections.stream().map(Enum::name).toList()));
     if (sections.contains(Section.models)) {
       cmd.append(" --compare-models ").append(String.join(",", compareModels));
@@ -531,6 +536,7 @@ final class BenchCommand implements Callable<Integer> {
     c.put(DetectorConfig.DLQ_TOPIC, output + "-dlq");
     c.put(DetectorConfig.BATCH_MAX_SIZE, maxBatch);
     c.put(DetectorConfig.INFERENCE_PIPELINED, pipelined);
+    c.put(DetectorConfig.LOCALIZATION, localization);
     c.put(DetectorConfig.HTTP_PORT, 0);
     c.put(DetectorConfig.PROCESSING_GUARANTEE, guarantee);
     c.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);

@@ -169,7 +169,7 @@ public final class OnnxScorer implements Scorer {
     return localizer;
   }
 
-  /** Stops computing anomaly maps: flagged events then carry no localization. */
+  @Override
   public void disableLocalization() {
     if (localizer != null) {
       LOG.info("anomaly maps switched off (localization=false): flagged events carry no localization");

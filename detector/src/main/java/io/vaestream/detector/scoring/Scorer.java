@@ -42,6 +42,9 @@ public interface Scorer extends AutoCloseable {
     return null;
   }
 
+  /** Stops computing anomaly maps, so that {@link #localizer()} is null from now on. */
+  default void disableLocalization() {}
+
   @Override
   void close();
 }

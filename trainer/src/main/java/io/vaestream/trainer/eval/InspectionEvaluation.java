@@ -111,8 +111,10 @@ public final class InspectionEvaluation {
       knn = toDouble(raw.run(test.pixels(), n, List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE));
     }
 
-    MapScale scale = MapScale.of(model, s.train(), model.config().seed());
-    float[] residualMaps = residualMaps(test, out.get(ModelFormat.RECONSTRUCTION), scale);
+    float[] residualMaps = MapScale.suits(c)
+        ? residualMaps(test, out.get(ModelFormat.RECONSTRUCTION), MapScale.of(model, s.train(), model.config().seed()))
+        : maps; // small grey images: the shipped map is the residual alone
+
     List<MethodResult> methods = new ArrayList<>();
     methods.add(method(data, "vaestream: fused score; anomaly map", toDouble(out.get(ModelFormat.SCORE)), maps));
     methods.add(method(data, "vaestream: the anomaly map's peak as image score; anomaly map",

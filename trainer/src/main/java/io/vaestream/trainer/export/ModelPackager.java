@@ -138,7 +138,7 @@ public final class ModelPackager {
     MemoryBank bank = semi || options.kind() == ScoreSelector.Kind.FUSED
         ? MemoryBank.of(train, options.bankSize(), model.config().seed())
         : null;
-    MapScale mapScale = MapScale.of(model, train, model.config().seed());
+    MapScale mapScale = MapScale.suits(model.contract()) ? MapScale.of(model, train, model.config().seed()) : null;
     ScoreParts parts = ScoreParts.of(model.contract(), forward, check.pixels(), check.size(), bank, mapScale);
     ScoreParts normals = parts.slice(0, calibration.size());
     ScoreSelector.Selection selection = semi
