@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -173,10 +172,8 @@ public final class Detector implements AutoCloseable {
 
   /** One inference thread per stream thread: each task has at most one batch in flight. */
   private static ExecutorService inferenceThreads(DetectorConfig config) {
-    int streamThreads = (Integer) ConfigDef.parseType(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-        config.passThrough().getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), ConfigDef.Type.INT);
     AtomicInteger n = new AtomicInteger();
-    return Executors.newFixedThreadPool(Math.max(1, streamThreads), r -> {
+    return Executors.newFixedThreadPool(Math.max(1, config.streamThreads()), r -> {
       Thread t = new Thread(r, "vaestream-inference-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;

@@ -23,18 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -102,26 +94,12 @@ class FolderModelIT {
     ImageDataset test = DataSources.open("fashion-mnist:test");
     int n = EVENTS;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-        admin.createTopics(Stream.of("images", "scores", "anomalies", "images.dlq")
-            .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
-      }
-      Map<String, Object> p = new HashMap<>();
-      p.put(DetectorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-      p.put(DetectorConfig.MODEL_PATH, model.toString());
-      p.put(DetectorConfig.DEVICE, "cpu");
-      p.put(DetectorConfig.HTTP_PORT, 0);
-      p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-      p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+      LocalPipeline.createTopics(kafka);
+      Map<String, Object> p = LocalPipeline.detectorConfig(kafka, model, dir.resolve("state"));
       Map<Integer, Double> online = new HashMap<>();
       try (Detector detector = Detector.start(new DetectorConfig(p));
-          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-              new ByteArraySerializer(), new ByteArraySerializer());
-          KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, "it",
-              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-              "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+          KafkaProducer<byte[], byte[]> producer = LocalPipeline.producer(kafka);
+          KafkaConsumer<byte[], byte[]> consumer = LocalPipeline.readCommitted(kafka)) {
         for (int i = 0; i < n; i++) {
           producer.send(new ProducerRecord<>("images", AvroSerdes.imageEvent().serializer().serialize("images",
               ImageSender.event(test, i, "t-" + i, null))));

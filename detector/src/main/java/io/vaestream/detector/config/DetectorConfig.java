@@ -208,6 +208,12 @@ public final class DetectorConfig extends AbstractConfig {
     return getDouble(THRESHOLD);
   }
 
+  /** Kafka Streams' {@code num.stream.threads} as the detector will run with it (a pass-through key). */
+  public int streamThreads() {
+    return (Integer) ConfigDef.parseType(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+        passThrough().getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), ConfigDef.Type.INT);
+  }
+
   public int batchMaxSize() {
     return getInt(BATCH_MAX_SIZE);
   }
