@@ -126,21 +126,10 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
               + image.height());
     }
     int sw = image.width();
-    int sh = image.height();
-    int cw = sw;
-    int ch = sh;
-    if (resize == Resize.CROP) {
-      // the largest centred region with the contract's aspect ratio
-      if ((long) sw * height > (long) sh * width) {
-        cw = (int) Math.max(1, Math.round((double) sh * width / height));
-      } else {
-        ch = (int) Math.max(1, Math.round((double) sw * height / width));
-      }
-    }
+    int[] r = sourceRegion(sw, image.height());
     int bpp = bytesPerPixel(image.format());
     int outBpp = image.format() == PixelFormat.RGBA8 ? 3 : bpp;
-    byte[] out = Resampling.resample(image.pixels(), sw, bpp, outBpp, (sw - cw) / 2, (sh - ch) / 2, cw, ch, width,
-        height);
+    byte[] out = Resampling.resample(image.pixels(), sw, bpp, outBpp, r[0], r[1], r[2], r[3], width, height);
     return new RawImage(outBpp == 1 ? PixelFormat.GRAY8 : PixelFormat.RGB8, width, height, out);
   }
 
@@ -152,30 +141,38 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
     if (sourceWidth == width && sourceHeight == height) {
       return new int[] {x, y, w, h};
     }
-    double cw = sourceWidth;
-    double ch = sourceHeight;
+    int[] r = sourceRegion(sourceWidth, sourceHeight);
+    double sx = (double) r[2] / width;
+    double sy = (double) r[3] / height;
+    int x0 = (int) Math.floor(x * sx);
+    int y0 = (int) Math.floor(y * sy);
+    int x1 = (int) Math.ceil((x + w) * sx);
+    int y1 = (int) Math.ceil((y + h) * sy);
+    return new int[] {r[0] + x0, r[1] + y0, x1 - x0, y1 - y0};
+  }
+
+  /**
+   * The region {@code {x, y, width, height}} of a {@code sourceWidth × sourceHeight} image that
+   * {@link #fit} resamples: all of it, or under {@link Resize#CROP} the largest centred region of
+   * the contract's aspect ratio.
+   */
+  private int[] sourceRegion(int sourceWidth, int sourceHeight) {
+    int cw = sourceWidth;
+    int ch = sourceHeight;
     if (resize == Resize.CROP) {
       if ((long) sourceWidth * height > (long) sourceHeight * width) {
-        cw = Math.max(1, Math.round((double) sourceHeight * width / height));
+        cw = (int) Math.max(1, Math.round((double) sourceHeight * width / height));
       } else {
-        ch = Math.max(1, Math.round((double) sourceWidth * height / width));
+        ch = (int) Math.max(1, Math.round((double) sourceWidth * height / width));
       }
     }
-    double sx = cw / width;
-    double sy = ch / height;
-    int ox = (int) ((sourceWidth - cw) / 2);
-    int oy = (int) ((sourceHeight - ch) / 2);
-    int x0 = ox + (int) Math.floor(x * sx);
-    int y0 = oy + (int) Math.floor(y * sy);
-    int x1 = ox + (int) Math.ceil((x + w) * sx);
-    int y1 = oy + (int) Math.ceil((y + h) * sy);
-    return new int[] {x0, y0, x1 - x0, y1 - y0};
+    return new int[] {(sourceWidth - cw) / 2, (sourceHeight - ch) / 2, cw, ch};
   }
 
   /** {@link #fit} the image, then write its tensor into {@code dst[offset .. offset + size())}. */
   public void toTensor(RawImage image, float[] dst, int offset) {
     RawImage fitted = fit(image);
-    toTensor(fitted.format(), width, height, fitted.pixels(), dst, offset);
+    convert(fitted.format(), fitted.pixels(), dst, offset);
   }
 
   /** Values in one image tensor: channels × height × width. */
@@ -249,6 +246,11 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
   public void toTensor(
       PixelFormat format, int imageWidth, int imageHeight, byte[] pixels, float[] dst, int offset) {
     check(format, imageWidth, imageHeight, pixels);
+    convert(format, pixels, dst, offset);
+  }
+
+  /** The conversion of {@link #toTensor}, for pixels already checked against the contract. */
+  private void convert(PixelFormat format, byte[] pixels, float[] dst, int offset) {
     int plane = width * height;
     if (format == PixelFormat.GRAY_F32) {
       floats(pixels).get(dst, offset, plane);

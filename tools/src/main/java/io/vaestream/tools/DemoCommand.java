@@ -145,9 +145,7 @@ final class DemoCommand implements Callable<Integer> {
             summary.add(s);
             all.add(s);
           }
-          for (ConsumerRecord<byte[], byte[]> r : anomalies.poll(Duration.ZERO)) {
-            flagged.add(AvroSerdes.anomalyScore().deserializer().deserialize(anomaliesTopic, r.value()));
-          }
+          readInto(flagged, anomalies, anomaliesTopic, Duration.ZERO);
           if (System.nanoTime() - lastLine > 1_000_000_000L) {
             System.err.print("\r" + summary.line().replace("[tail] ", "[demo] ") + "   ");
             lastLine = System.nanoTime();
@@ -158,9 +156,7 @@ final class DemoCommand implements Callable<Integer> {
         // the flagged events' transactions committed with their scores: drain what is left
         long drain = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (flagged.size() < summary.flagged && System.nanoTime() < drain) {
-          for (ConsumerRecord<byte[], byte[]> r : anomalies.poll(Duration.ofMillis(200))) {
-            flagged.add(AvroSerdes.anomalyScore().deserializer().deserialize(anomaliesTopic, r.value()));
-          }
+          readInto(flagged, anomalies, anomaliesTopic, Duration.ofMillis(200));
         }
       }
       double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
@@ -192,6 +188,14 @@ final class DemoCommand implements Callable<Integer> {
       if (kafka != null) {
         kafka.close();
       }
+    }
+  }
+
+  /** Adds the scores one poll of {@code consumer} returns to {@code scores}. */
+  private static void readInto(List<AnomalyScore> scores, KafkaConsumer<byte[], byte[]> consumer, String topic,
+      Duration timeout) {
+    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+      scores.add(AvroSerdes.anomalyScore().deserializer().deserialize(topic, r.value()));
     }
   }
 

@@ -85,11 +85,6 @@ final class ImageSender {
     return acked.get();
   }
 
-  /** Image {@code i} of {@code d} as the 8-bit pixels that are sent (grey, or interleaved RGB). */
-  static byte[] pixels(ImageDataset d, int i) {
-    return d.raw(i).pixels();
-  }
-
   /** Image {@code n} of {@code d} (counted round the data set) as an 8-bit grey or RGB event. */
   static ImageEvent event(ImageDataset d, int n, String id, Set<Integer> normal) {
     int i = n % d.size();

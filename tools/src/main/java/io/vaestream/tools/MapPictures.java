@@ -46,16 +46,11 @@ final class MapPictures {
         out.setRGB(x, y, r << 16 | g << 8);
       }
     }
-    // boxes and the peak are in the sent image's pixels; the picture is the map's grid, enlarged
+    Graphics2D g = out.createGraphics();
+    drawBoxes(g, out, loc);
+    // the peak, like the boxes, is in the sent image's pixels; the picture is the map's grid, enlarged
     double sx = (double) out.getWidth() / loc.getImageWidth();
     double sy = (double) out.getHeight() / loc.getImageHeight();
-    Graphics2D g = out.createGraphics();
-    g.setStroke(new BasicStroke(2f));
-    g.setColor(Color.CYAN);
-    for (Box b : loc.getBoxes()) {
-      g.drawRect((int) (b.getX() * sx), (int) (b.getY() * sy), (int) Math.max(1, b.getWidth() * sx),
-          (int) Math.max(1, b.getHeight() * sy));
-    }
     g.setColor(Color.WHITE);
     int px = (int) (loc.getPeakX() * sx);
     int py = (int) (loc.getPeakY() * sy);
@@ -72,16 +67,21 @@ final class MapPictures {
         BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.drawImage(image, 0, 0, out.getWidth(), out.getHeight(), null);
+    drawBoxes(g, out, loc);
+    g.dispose();
+    return out;
+  }
+
+  /** Draws {@code loc}'s boxes, given in the sent image's pixels, on {@code picture}, which shows that image at any scale. */
+  private static void drawBoxes(Graphics2D g, BufferedImage picture, Localization loc) {
+    double sx = (double) picture.getWidth() / loc.getImageWidth();
+    double sy = (double) picture.getHeight() / loc.getImageHeight();
     g.setStroke(new BasicStroke(2f));
     g.setColor(Color.CYAN);
-    double sx = (double) out.getWidth() / loc.getImageWidth();
-    double sy = (double) out.getHeight() / loc.getImageHeight();
     for (Box b : loc.getBoxes()) {
       g.drawRect((int) (b.getX() * sx), (int) (b.getY() * sy), (int) Math.max(1, b.getWidth() * sx),
           (int) Math.max(1, b.getHeight() * sy));
     }
-    g.dispose();
-    return out;
   }
 
   /** The event as text, with the map's PNG bytes replaced by a summary of the localization. */

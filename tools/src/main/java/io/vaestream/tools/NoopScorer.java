@@ -28,7 +28,7 @@ final class NoopScorer implements Scorer {
     this(contract, Set.of(), 0);
   }
 
-  /** Flags what {@code model} flags among {@code images}, sent as 8-bit pixels ({@link ImageSender#pixels}). */
+  /** Flags what {@code model} flags among {@code images}, sent as 8-bit pixels ({@link ImageDataset#raw}). */
   static NoopScorer replaying(Scorer model, ImageDataset images) {
     ImageContract c = model.contract();
     int chunk = 256;

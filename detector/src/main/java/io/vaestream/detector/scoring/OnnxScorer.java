@@ -55,7 +55,6 @@ public final class OnnxScorer implements Scorer {
   private volatile double threshold;
   /** Null for models written before anomaly maps, without a pixel threshold, or with maps switched off. */
   private volatile Localizer localizer;
-  private volatile Set<String> outputs;
 
   private OnnxScorer(SessionOptions options, OrtSession session, String device, String sha256)
       throws OrtException {
@@ -70,7 +69,6 @@ public final class OnnxScorer implements Scorer {
         && metadata.containsKey(ModelFormat.PIXEL_THRESHOLD)
         ? new Localizer(contract, Double.parseDouble(metadata.get(ModelFormat.PIXEL_THRESHOLD)))
         : null;
-    this.outputs = localizer != null ? SCORE_AND_MAP_OUTPUTS : SCORE_OUTPUTS;
   }
 
   /**
@@ -134,12 +132,13 @@ public final class OnnxScorer implements Scorer {
     }
     input.clear();
     input.put(tensors, 0, n).flip();
-    Set<String> wanted = outputs;
+    boolean maps = localizer != null;
     try (var in = nativeObjects.track(OnnxTensor.createTensor(env, input, contract.shape(count)));
-        var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()), wanted))) {
+        var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()),
+            maps ? SCORE_AND_MAP_OUTPUTS : SCORE_OUTPUTS))) {
       return new ScoreBatch(floats(out.value(), ModelFormat.RECONSTRUCTION_ERROR), floats(out.value(), ModelFormat.KL),
           floats(out.value(), ModelFormat.SCORE),
-          wanted.contains(ModelFormat.ANOMALY_MAP) ? floats(out.value(), ModelFormat.ANOMALY_MAP) : null);
+          maps ? floats(out.value(), ModelFormat.ANOMALY_MAP) : null);
     } catch (OrtException e) {
       throw new ScorerException("ONNX Runtime failed to score a batch of " + count + ": " + e.getMessage(), e);
     }
@@ -175,7 +174,6 @@ public final class OnnxScorer implements Scorer {
       LOG.info("anomaly maps switched off (localization=false): flagged events carry no localization");
     }
     localizer = null;
-    outputs = SCORE_OUTPUTS;
   }
 
   /** Overrides the model's threshold at run time, without reloading the model. */

@@ -52,11 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--report", defaultValue = "docs/evaluation", description = "Report directory (default: ${DEFAULT-VALUE}).")
   Path report;
 
-  @Option(names = "--holdout", defaultValue = "0.1", description = "Calibration hold-out fraction (default: ${DEFAULT-VALUE}).")
-  double holdout;
-
-  @Option(names = "--target-far", defaultValue = "0.01", description = "Target false-alarm rate (default: ${DEFAULT-VALUE}).")
-  double targetFar;
+  @Mixin CalibrationOptions calibration = new CalibrationOptions();
 
   @Option(names = "--test-fraction", defaultValue = "0.2",
       description = "When --train-data and --test-data are the same source: the share of each class kept apart "
@@ -85,8 +81,9 @@ final class EvaluateCommand implements Callable<Integer> {
     if (cs.isEmpty()) {
       throw new IllegalArgumentException("classes=" + classes + " is invalid: name the classes to evaluate");
     }
-    OneClassEvaluation.Settings settings = new OneClassEvaluation.Settings(data.name(), model.toConfig(), holdout,
-        scoring.score, scoring.bankSize, scoring.validationAnomalies, scoring.anomalySample, targetFar);
+    OneClassEvaluation.Settings settings = new OneClassEvaluation.Settings(data.name(), model.toConfig(),
+        calibration.holdout, scoring.score, scoring.bankSize, scoring.validationAnomalies, scoring.anomalySample,
+        calibration.targetFar);
     OneClassEvaluation eval = new OneClassEvaluation(train, data.trainSpec(), test, settings, workDir, log);
     List<Long> seedList = LongStream.rangeClosed(1, seeds).boxed().toList();
     List<ClassResult> results = new ArrayList<>();

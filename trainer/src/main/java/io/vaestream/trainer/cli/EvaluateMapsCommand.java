@@ -36,13 +36,7 @@ final class EvaluateMapsCommand implements Callable<Integer> {
       description = "Directory for report.md, examples.png and result.json (default: ${DEFAULT-VALUE}).")
   Path report;
 
-  @Option(names = "--holdout", defaultValue = "0.1",
-      description = "Share of training normals held out for calibration (default: ${DEFAULT-VALUE}).")
-  double holdout;
-
-  @Option(names = "--target-far", defaultValue = "0.01",
-      description = "False-alarm rate the thresholds are set for (default: ${DEFAULT-VALUE}).")
-  double targetFar;
+  @Mixin CalibrationOptions calibration = new CalibrationOptions();
 
   @Mixin InputOptions input = new InputOptions();
 
@@ -52,7 +46,8 @@ final class EvaluateMapsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getErr();
     InspectionData d = InspectionData.read(data, input.toShape());
-    InspectionEvaluation.Settings st = new InspectionEvaluation.Settings(model.toConfig(), holdout, targetFar,
+    InspectionEvaluation.Settings st = new InspectionEvaluation.Settings(model.toConfig(), calibration.holdout,
+        calibration.targetFar,
         ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE);
     InspectionEvaluation.Result r = InspectionEvaluation.run(d, st, workDir, log);
     String command = "./vaestream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

@@ -37,13 +37,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Directory for the checkpoint and the model.")
   Path out;
 
-  @Option(names = "--holdout", defaultValue = "0.1",
-      description = "Fraction of normal images held out for calibration (default: ${DEFAULT-VALUE}).")
-  double holdout;
-
-  @Option(names = "--target-far", defaultValue = "0.01",
-      description = "False-alarm rate the threshold is set for (default: ${DEFAULT-VALUE}).")
-  double targetFar;
+  @Mixin CalibrationOptions calibration = new CalibrationOptions();
 
 
   @Option(names = "--name", description = "Model name in the metadata (default: the OUT directory's name).")
@@ -68,8 +62,8 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    TrainingRun run = new TrainingRun(data, TrainingRun.parseClasses(normalClasses), holdout,
-        scoring.validationAnomalies, scoring.anomalySample, targetFar, scoring.score, scoring.bankSize,
+    TrainingRun run = new TrainingRun(data, TrainingRun.parseClasses(normalClasses), calibration.holdout,
+        scoring.validationAnomalies, scoring.anomalySample, calibration.targetFar, scoring.score, scoring.bankSize,
         model.toConfig(), input.toShape());
     Path checkpoint = out.resolve(TrainingRun.CHECKPOINT);
     VaeModel start = null;

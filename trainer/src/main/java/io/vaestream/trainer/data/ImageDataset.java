@@ -180,37 +180,14 @@ public final class ImageDataset {
   }
 
   /**
-   * Every image resampled to {@code width}×{@code height} (bilinear, pixel centres aligned), then
-   * rounded to 8-bit levels as a camera would deliver them. For measuring cost at other image
-   * sizes; the detector itself never resizes.
+   * Every image resampled to {@code width}×{@code height} as a model with the {@code resize} policy
+   * resamples what it is sent ({@link #refit}), under a contract that takes that size only. For
+   * measuring cost at other image sizes.
    */
   public ImageDataset resized(int width, int height) {
     ImageContract to = new ImageContract(width, height, contract.channels());
-    int sw = contract.width();
-    int sh = contract.height();
-    float[] out = new float[size() * to.size()];
-    for (int i = 0; i < size(); i++) {
-      for (int c = 0; c < contract.channels(); c++) {
-        int src = i * contract.size() + c * sw * sh;
-        int dst = i * to.size() + c * width * height;
-        for (int y = 0; y < height; y++) {
-          double sy = Math.min(sh - 1, Math.max(0, (y + 0.5) * sh / height - 0.5));
-          int y0 = (int) sy;
-          int y1 = Math.min(y0 + 1, sh - 1);
-          double fy = sy - y0;
-          for (int x = 0; x < width; x++) {
-            double sx = Math.min(sw - 1, Math.max(0, (x + 0.5) * sw / width - 0.5));
-            int x0 = (int) sx;
-            int x1 = Math.min(x0 + 1, sw - 1);
-            double fx = sx - x0;
-            double top = pixels[src + y0 * sw + x0] * (1 - fx) + pixels[src + y0 * sw + x1] * fx;
-            double bottom = pixels[src + y1 * sw + x0] * (1 - fx) + pixels[src + y1 * sw + x1] * fx;
-            out[dst + y * width + x] = Math.round((top * (1 - fy) + bottom * fy) * 255) / 255f;
-          }
-        }
-      }
-    }
-    return new ImageDataset(to, out, labels.clone(), classNames,
+    ImageDataset fitted = refit(to.withResize(ImageContract.Resize.RESIZE));
+    return new ImageDataset(to, fitted.pixels, labels.clone(), classNames,
         description + " resized to " + width + "x" + height);
   }
 

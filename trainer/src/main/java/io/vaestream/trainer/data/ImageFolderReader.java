@@ -34,15 +34,40 @@ public final class ImageFolderReader {
 
   /** The image files that {@link #read} reads, in its order (class folders sorted, then file names). */
   public static List<Path> files(Path root) throws IOException {
-    List<Path> files = new ArrayList<>();
+    return list(root).files();
+  }
+
+  /** The class folders' names, and every image file with the index of its class folder. */
+  private record Listing(List<String> classes, List<Path> files, int[] labels) {}
+
+  private static Listing list(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new DataFormatException(root, "is not a directory");
+    }
+    List<Path> classDirs;
     try (Stream<Path> s = Files.list(root)) {
-      for (Path dir : s.filter(Files::isDirectory).sorted().toList()) {
-        try (Stream<Path> f = Files.list(dir)) {
-          files.addAll(f.filter(ImageFolderReader::isImage).sorted().toList());
+      classDirs = s.filter(Files::isDirectory).sorted().toList();
+    }
+    if (classDirs.isEmpty()) {
+      throw new DataFormatException(root, "has no class sub-folders (expected root/<class>/<image>.png)");
+    }
+    List<String> classes = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (Path dir : classDirs) {
+      int label = classes.size();
+      classes.add(dir.getFileName().toString());
+      try (Stream<Path> s = Files.list(dir)) {
+        for (Path f : s.filter(ImageFolderReader::isImage).sorted().toList()) {
+          files.add(f);
+          labels.add(label);
         }
       }
     }
-    return files;
+    if (files.isEmpty()) {
+      throw new DataFormatException(root, "holds no .png, .jpg or .jpeg files");
+    }
+    return new Listing(classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** Decodes one PNG or JPEG file, naming it when it cannot be read. */
@@ -60,35 +85,11 @@ public final class ImageFolderReader {
   }
 
   private static ImageDataset read(Path root, ImageShape shape, ImageContract given) throws IOException {
-    if (!Files.isDirectory(root)) {
-      throw new DataFormatException(root, "is not a directory");
-    }
-    List<Path> classDirs;
-    try (Stream<Path> s = Files.list(root)) {
-      classDirs = s.filter(Files::isDirectory).sorted().toList();
-    }
-    if (classDirs.isEmpty()) {
-      throw new DataFormatException(root, "has no class sub-folders (expected root/<class>/<image>.png)");
-    }
-    List<String> names = new ArrayList<>();
-    List<Path> files = new ArrayList<>();
+    Listing listing = list(root);
+    List<Path> files = listing.files();
     List<RawImage> images = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
-    for (Path dir : classDirs) {
-      int label = names.size();
-      names.add(dir.getFileName().toString());
-      List<Path> inClass;
-      try (Stream<Path> s = Files.list(dir)) {
-        inClass = s.filter(ImageFolderReader::isImage).sorted().toList();
-      }
-      for (Path f : inClass) {
-        images.add(decode(f));
-        files.add(f);
-        labels.add(label);
-      }
-    }
-    if (images.isEmpty()) {
-      throw new DataFormatException(root, "holds no .png, .jpg or .jpeg files");
+    for (Path f : files) {
+      images.add(decode(f));
     }
     ImageContract contract;
     try {
@@ -105,12 +106,7 @@ public final class ImageFolderReader {
       }
       images.set(i, null); // let the decoded bytes go as soon as they are tensors
     }
-    return new ImageDataset(
-        contract,
-        pixels,
-        labels.stream().mapToInt(Integer::intValue).toArray(),
-        names,
-        root.getFileName().toString());
+    return new ImageDataset(contract, pixels, listing.labels(), listing.classes(), root.getFileName().toString());
   }
 
   private static boolean isImage(Path p) {

@@ -71,7 +71,7 @@ public record ImageShape(int width, int height, int channels, Resize resize) {
     int w = width > 0 ? width : first.width();
     int h = height > 0 ? height : first.height();
     int c = channels > 0 ? channels : images.stream().anyMatch(i -> ImageContract.channelsOf(i.format()) == 3) ? 3 : 1;
-    Resize policy = resize != null ? resize : width > 0 ? Resize.RESIZE : Resize.EXACT;
+    Resize policy = policy();
     if (width == 0 && policy == Resize.EXACT) {
       for (int i = 0; i < images.size(); i++) {
         RawImage img = images.get(i);
@@ -89,8 +89,12 @@ public record ImageShape(int width, int height, int channels, Resize resize) {
   public ImageContract resolve(ImageContract own) {
     int w = width > 0 ? width : own.width();
     int h = height > 0 ? height : own.height();
-    Resize policy = resize != null ? resize : width > 0 ? Resize.RESIZE : Resize.EXACT;
-    return new ImageContract(w, h, channels > 0 ? channels : own.channels(), policy);
+    return new ImageContract(w, h, channels > 0 ? channels : own.channels(), policy());
+  }
+
+  /** The asked-for policy, or {@link Resize#RESIZE} with a size and {@link Resize#EXACT} without. */
+  private Resize policy() {
+    return resize != null ? resize : width > 0 ? Resize.RESIZE : Resize.EXACT;
   }
 
   @Override

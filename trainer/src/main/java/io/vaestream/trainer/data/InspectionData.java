@@ -1,12 +1,11 @@
 package io.vaestream.trainer.data;
 
-import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ImageContractException;
-import io.vaestream.schemas.RawImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,14 +51,15 @@ public record InspectionData(String name, ImageDataset train, ImageDataset test,
       if (!Files.isRegularFile(mask)) {
         throw new DataFormatException(mask, "is missing: every defective test image needs its mask");
       }
-      RawImage m;
+      // masks go through the contract like the images (resized alike), reduced to grey; white is defect
+      float[] m = new float[plane];
       try {
-        m = grey.fit(toGrey(ImageFolderReader.decode(mask)));
+        grey.toTensor(ImageFolderReader.decode(mask), m, 0);
       } catch (ImageContractException e) {
         throw new DataFormatException(mask, e.reason() + ": " + e.getMessage(), e);
       }
       for (int p = 0; p < plane; p++) {
-        masks[i * plane + p] = (byte) ((m.pixels()[p] & 0xFF) >= 128 ? 1 : 0);
+        masks[i * plane + p] = (byte) (m[p] >= 0.5f ? 1 : 0);
       }
     }
     return new InspectionData(root.getFileName().toString(), train, test, masks);
@@ -80,22 +80,11 @@ public record InspectionData(String name, ImageDataset train, ImageDataset test,
   /** The mask of test image {@code i}, {@code width × height} bytes (1 = defect). */
   public byte[] mask(int i) {
     int plane = test.contract().width() * test.contract().height();
-    return java.util.Arrays.copyOfRange(masks, i * plane, (i + 1) * plane);
+    return Arrays.copyOfRange(masks, i * plane, (i + 1) * plane);
   }
 
   /** Whether test image {@code i} is normal. */
   public boolean isGood(int i) {
     return test.className(test.label(i)).equals(GOOD);
-  }
-
-  private static RawImage toGrey(RawImage image) {
-    if (image.format() == PixelFormat.GRAY8) {
-      return image;
-    }
-    byte[] grey = new byte[image.width() * image.height()];
-    for (int p = 0; p < grey.length; p++) {
-      grey[p] = image.pixels()[3 * p]; // masks are black and white: any channel will do
-    }
-    return new RawImage(PixelFormat.GRAY8, image.width(), image.height(), grey);
   }
 }

@@ -20,10 +20,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Trains on the normal images of an {@link InspectionData} set, exactly as {@code train} would
@@ -111,8 +113,8 @@ public final class InspectionEvaluation {
       knn = toDouble(raw.run(test.pixels(), n, List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE));
     }
 
-    float[] residualMaps = MapScale.suits(c)
-        ? residualMaps(test, out.get(ModelFormat.RECONSTRUCTION), MapScale.of(model, s.train(), model.config().seed()))
+    float[] residualMaps = pkg.mapScale() != null
+        ? residualMaps(test, out.get(ModelFormat.RECONSTRUCTION), pkg.mapScale())
         : maps; // small grey images: the shipped map is the residual alone
 
     List<MethodResult> methods = new ArrayList<>();
@@ -254,8 +256,8 @@ public final class InspectionEvaluation {
             mask[p] = data.masks()[i * plane + p];
           }
           out.add(new Example(test.className(label), test.image(i),  mask,
-              java.util.Arrays.copyOfRange(maps, i * plane, (i + 1) * plane),
-              java.util.Arrays.copyOfRange(baselineMaps, i * plane, (i + 1) * plane)));
+              Arrays.copyOfRange(maps, i * plane, (i + 1) * plane),
+              Arrays.copyOfRange(baselineMaps, i * plane, (i + 1) * plane)));
           break;
         }
       }
@@ -269,7 +271,7 @@ public final class InspectionEvaluation {
     int size = test.contract().size();
     int plane = test.contract().width() * test.contract().height();
     float[] out = new float[test.size() * plane];
-    java.util.stream.IntStream.range(0, test.size()).parallel().forEach(i -> System.arraycopy(
+    IntStream.range(0, test.size()).parallel().forEach(i -> System.arraycopy(
         f.anomalyMap(test.pixels(), i * size, reconstruction, i * size, scale.inverse()), 0, out, i * plane, plane));
     return out;
   }
@@ -277,7 +279,11 @@ public final class InspectionEvaluation {
   private static double[] peaks(float[] maps, int n, int plane) {
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
-      out[i] = ImageFeatures.peak(java.util.Arrays.copyOfRange(maps, i * plane, (i + 1) * plane));
+      float max = Float.NEGATIVE_INFINITY;
+      for (int p = i * plane; p < (i + 1) * plane; p++) {
+        max = Math.max(max, maps[p]);
+      }
+      out[i] = max;
     }
     return out;
   }

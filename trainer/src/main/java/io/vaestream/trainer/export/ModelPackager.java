@@ -41,13 +41,18 @@ public final class ModelPackager {
   /** Where the model came from: written into its metadata. */
   public record Provenance(String name, String version, ImageDataset trainingData, String normalClasses) {}
 
-  /** A packaged model: the ONNX bytes and what went into them. */
+  /**
+   * A packaged model: the ONNX bytes and what went into them.
+   *
+   * @param mapScale what the anomaly map measures against, or null for the plain map
+   */
   public record PackagedModel(
       byte[] onnx,
       Map<String, String> metadata,
       ScoreSelector.Selection selection,
       Threshold threshold,
-      ParityCheck.Result parity) {
+      ParityCheck.Result parity,
+      MapScale mapScale) {
 
     public ScoreDefinition score() {
       return selection.chosen();
@@ -180,11 +185,11 @@ public final class ModelPackager {
             .build();
     if (quantization == Quantization.INT8) {
       return int8(withParity, check, ScoreSelector.scores(score, parts), calibration.size(), targetFalseAlarmRate,
-          selection, parity);
+          selection, parity, mapScale);
     }
     Map<String, String> all = new LinkedHashMap<>();
     withParity.getMetadataPropsList().forEach(e -> all.put(e.getKey(), e.getValue()));
-    return new PackagedModel(withParity.toByteArray(), all, selection, threshold, parity);
+    return new PackagedModel(withParity.toByteArray(), all, selection, threshold, parity, mapScale);
   }
 
   /**
@@ -194,7 +199,7 @@ public final class ModelPackager {
    * batch, the way the detector checks them: activations are quantised per batch).
    */
   private static PackagedModel int8(ModelProto floatModel, ImageDataset check, double[] floatScores, int normals,
-      double targetFalseAlarmRate, ScoreSelector.Selection selection, ParityCheck.Result parity) {
+      double targetFalseAlarmRate, ScoreSelector.Selection selection, ParityCheck.Result parity, MapScale mapScale) {
     ModelProto q = Int8Quantizer.quantize(floatModel);
     Map<String, String> meta = new LinkedHashMap<>();
     floatModel.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
@@ -245,7 +250,7 @@ public final class ModelPackager {
         "mean_score_error_vs_float", mean, "images", s.length, "float_threshold", floatThreshold)));
     ModelProto.Builder b = q.toBuilder().clearMetadataProps();
     meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-    return new PackagedModel(b.build().toByteArray(), meta, selection, threshold, parity);
+    return new PackagedModel(b.build().toByteArray(), meta, selection, threshold, parity, mapScale);
   }
 
   /**

@@ -74,31 +74,34 @@ public final class OnnxExporter {
     String logits = layers(g, spec.decoder(), mean, params);
     String recon = g.op("Sigmoid", "sigmoid", logits);
 
-    // the anomaly map: blur(x − x̂)², averaged over the channels
-    String blurredDiff = ScoreGraph.blur(g, g.op("Sub", "diff", x, recon), contract.channels());
-    String blurredSquare = g.op("Mul", "blurred_sq", blurredDiff, blurredDiff);
+    String diff = g.op("Sub", "diff", x, recon);
+    // blur(x − x̂)²: the blurred reconstruction error's terms, and the plain anomaly map
+    String blurredSquare = null;
+    if (score.reconstruction() == ReconstructionKind.BLURRED_MSE || mapScale == null) {
+      String blurredDiff = ScoreGraph.blur(g, diff, contract.channels());
+      blurredSquare = g.op("Mul", "blurred_sq", blurredDiff, blurredDiff);
+    }
     String mapSquare = blurredSquare;
     if (mapScale != null) {
       // blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x − μ))²: the residual and the deviation from the mean normal
-      String r = ScoreGraph.blur(g, g.op("Mul", "residual_scaled", g.op("Sub", "residual", x, recon),
+      String r = ScoreGraph.blur(g, g.op("Mul", "residual_scaled", diff,
           g.floats("residual_scale", mapScale.inverse(), contract.shape(1))), contract.channels());
       String t = ScoreGraph.blur(g, g.op("Mul", "deviation_scaled",
           g.op("Sub", "deviation", x, g.floats("normal_mean", mapScale.mean(), contract.shape(1))),
           g.floats("deviation_scale", mapScale.inverseSpread(), contract.shape(1))), contract.channels());
       mapSquare = g.op("Add", "map_terms", g.op("Mul", "residual_sq", r, r), g.op("Mul", "deviation_sq", t, t));
     }
+    // the anomaly map: averaged over the channels
     String map = g.op("ReduceMean", "map", Map.of("keepdims", 1L, "axes", new long[] {1}), mapSquare);
     String reconError;
     if (score.reconstruction() == ReconstructionKind.BCE) {
       // softplus(l) − x·l, summed over the image
       String perPixel = g.op("Sub", "bce_pixel", g.op("Softplus", "softplus", logits), g.op("Mul", "x_logits", x, logits));
       reconError = g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, g.longs("axes_chw", 1, 2, 3));
-    } else if (score.reconstruction() == ReconstructionKind.BLURRED_MSE) {
-      reconError = g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), blurredSquare);
     } else {
-      String diff = g.op("Sub", "raw_diff", x, recon);
-      reconError =
-          g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), g.op("Mul", "sq", diff, diff));
+      String squares = score.reconstruction() == ReconstructionKind.BLURRED_MSE ? blurredSquare
+          : g.op("Mul", "sq", diff, diff);
+      reconError = g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), squares);
     }
     // KL = −½ Σ (1 + log σ² − μ² − exp(log σ²))
     String inner =

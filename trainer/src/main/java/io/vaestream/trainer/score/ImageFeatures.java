@@ -120,7 +120,7 @@ public final class ImageFeatures {
 
   /**
    * The anomaly map: the squared, blurred residual {@code blur(x − x̂)²} averaged over the
-   * channels, one value per pixel ({@code h × w}). Its mean is {@link #blurredMse}.
+   * channels, one value per pixel ({@code h × w}). Its mean is the blurred reconstruction error.
    */
   public float[] anomalyMap(float[] x, int xOffset, float[] reconstruction, int rOffset) {
     return anomalyMap(x, xOffset, reconstruction, rOffset, (float[]) null);
@@ -166,11 +166,6 @@ public final class ImageFeatures {
       map[i] /= c;
     }
     return map;
-  }
-
-  /** Mean over pixels and channels of the squared, blurred residual {@code blur(x − x̂)}. */
-  public double blurredMse(float[] x, int xOffset, float[] reconstruction, int rOffset) {
-    return mean(anomalyMap(x, xOffset, reconstruction, rOffset));
   }
 
   /** The mean of a map, in double precision. */
