@@ -3,14 +3,20 @@ package io.vaestream.tools;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** A one-line progress bar on standard error, redrawn at most ten times a second. */
+/**
+ * Progress on standard error: on a terminal, a one-line bar redrawn at most ten times a second;
+ * elsewhere (a container's log, a CI job), a plain line every ten seconds, so that logs stay
+ * readable instead of holding one line of carriage returns.
+ */
 final class Progress {
   private static final int WIDTH = 30;
   private final String label;
   private final long total;
   private final long started = System.nanoTime();
   private final PrintStream out = System.err;
-  private long lastDraw;
+  private final boolean terminal = System.console() != null;
+  private final long redrawNanos = terminal ? 100_000_000L : 10_000_000_000L;
+  private long lastDraw = started;
 
   Progress(String label, long total) {
     this.label = label;
@@ -19,19 +25,25 @@ final class Progress {
 
   void update(long done) {
     long now = System.nanoTime();
-    if (now - lastDraw < 100_000_000L && done < total) {
+    if (now - lastDraw < redrawNanos && done < total) {
       return;
     }
     lastDraw = now;
     double frac = total == 0 ? 1 : (double) done / total;
-    int bars = (int) (frac * WIDTH);
     double rate = done / Math.max(1e-9, (now - started) / 1e9);
-    out.printf(Locale.ROOT, "\r%s [%s%s] %d/%d  %.0f/s ", label, "#".repeat(bars), " ".repeat(WIDTH - bars), done,
-        total, rate);
-    out.flush();
+    if (terminal) {
+      int bars = (int) (frac * WIDTH);
+      out.printf(Locale.ROOT, "\r%s [%s%s] %d/%d  %.0f/s ", label, "#".repeat(bars), " ".repeat(WIDTH - bars), done,
+          total, rate);
+      out.flush();
+    } else {
+      out.printf(Locale.ROOT, "%s: %d/%d (%.0f%%), %.0f/s%n", label, done, total, 100 * frac, rate);
+    }
   }
 
   void done() {
-    out.println();
+    if (terminal) {
+      out.println();
+    }
   }
 }
