@@ -1,10 +1,14 @@
-# syntax=docker/dockerfile:1
 # Multi-stage build of the vaestream images (CPU). Targets:
 #   detector  - the Kafka Streams detector alone (no DL4J), on a JRE
 #   tools     - the whole command line (train, produce, tail, demo, ...), on a JRE
 # The GPU detector is Dockerfile.gpu.
+# The base images are build arguments. Their defaults are the public images, so `docker build` and
+# `docker compose build` need nothing else; scripts/docker-images.sh passes local stand-ins built
+# from Debian's packages on machines that cannot pull them (docs/deployment.md).
+ARG JDK_IMAGE=eclipse-temurin:17.0.15_6-jdk
+ARG JRE_IMAGE=eclipse-temurin:17.0.15_6-jre
 
-FROM eclipse-temurin:17.0.15_6-jdk AS build
+FROM ${JDK_IMAGE} AS build
 WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
@@ -21,8 +25,15 @@ RUN ./mvnw -B -q -DskipTests install \
  && tr ':' '\n' < detector/target/classpath.txt | xargs -I{} cp {} /out/detector/lib/ \
  && cp tools/target/vaestream-tools-*.jar /out/tools/lib/ \
  && tr ':' '\n' < tools/target/classpath.txt | xargs -I{} cp {} /out/tools/lib/
+# ONNX Runtime and RocksDB ship natives for every platform (and Windows debug symbols: 133 MB and
+# 70 MB of jar); the image keeps Linux's, for x86-64 and arm64.
+RUN command -v zip > /dev/null || { apt-get update && apt-get install -y --no-install-recommends zip; } \
+ && for lib in /out/detector/lib /out/tools/lib; do \
+      zip -q -d "$lib"/onnxruntime-*.jar 'ai/onnxruntime/native/win-*' 'ai/onnxruntime/native/osx-*'; \
+      zip -q -d "$lib"/rocksdbjni-*.jar '*musl*' '*.jnilib' '*.dll' '*linux32*' '*ppc64le*' '*s390x*' '*riscv64*'; \
+    done
 
-FROM eclipse-temurin:17.0.15_6-jre AS detector
+FROM ${JRE_IMAGE} AS detector
 RUN useradd --system --uid 10001 --home-dir /app vaestream && mkdir -p /app/state && chown vaestream /app/state
 COPY --from=build /out/detector/lib /app/lib
 USER 10001
@@ -35,7 +46,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "io.vaestream.detector.DetectorApp"]
 
-FROM eclipse-temurin:17.0.15_6-jre AS tools
+FROM ${JRE_IMAGE} AS tools
 RUN useradd --system --uid 10001 --home-dir /app vaestream && mkdir -p /app /models && chown vaestream /app /models
 COPY --from=build /out/tools/lib /app/lib
 USER 10001

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.Detector;
 import io.vaestream.detector.config.DetectorConfig;
-import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.Box;
 import io.vaestream.events.Localization;
@@ -80,47 +79,45 @@ class ColourInspectionIT {
       }
     }
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      LocalPipeline.createTopics(kafka);
-      Map<String, Object> p = LocalPipeline.detectorConfig(kafka, model, dir.resolve("state"));
-      Map<String, AnomalyScore> scores = new HashMap<>();
-      Map<String, AnomalyScore> flagged = new HashMap<>();
-      try (Detector detector = Detector.start(new DetectorConfig(p));
-          KafkaProducer<byte[], byte[]> producer = LocalPipeline.producer(kafka);
-          KafkaConsumer<byte[], byte[]> consumer = LocalPipeline.readCommitted(kafka)) {
-        records.forEach((key, value) ->
-            producer.send(new ProducerRecord<>("images", key.getBytes(StandardCharsets.UTF_8), value)));
-        producer.flush();
-        consumer.subscribe(List.of("scores", "anomalies", "images.dlq"));
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            assertThat(r.topic()).as("dead letter for %s", new String(r.key(), StandardCharsets.UTF_8))
-                .isNotEqualTo("images.dlq");
-            AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(r.topic(), r.value());
-            (r.topic().equals("scores") ? scores : flagged).put(s.getEventId(), s);
-          }
-          return scores.size() == records.size() && flagged.size() == scores.values().stream()
-              .filter(AnomalyScore::getIsAnomaly).count();
-        });
-      }
-      assertThat(scores.values()).allSatisfy(s -> assertThat(s.getLocalization()).isNull());
-      long holesFlagged = defects.keySet().stream().filter(flagged::containsKey).count();
-      System.out.printf("colour inspection: %d of %d holed and %d of %d good records flagged%n", holesFlagged,
-          defects.size(), flagged.size() - holesFlagged, records.size() - defects.size());
-      assertThat(holesFlagged).as("holed records flagged").isGreaterThanOrEqualTo(defects.size() / 2);
-      for (Map.Entry<String, AnomalyScore> e : flagged.entrySet()) {
-        Localization loc = e.getValue().getLocalization();
-        assertThat(loc).as(e.getKey()).isNotNull();
-        int scale = e.getKey().endsWith("x2") ? 2 : 1;
-        assertThat(loc.getImageWidth()).isEqualTo(SIDE * scale);
-        assertThat(loc.getMapWidth()).isEqualTo(SIDE);
-        BufferedImage map = ImageIO.read(new java.io.ByteArrayInputStream(loc.getMapPng().array()));
-        assertThat(map.getWidth()).isEqualTo(SIDE);
-        int[] defect = defects.get(e.getKey());
-        if (defect != null) {
-          assertThat(loc.getBoxes()).as("boxes of %s, defect at %s", e.getKey(), java.util.Arrays.toString(defect))
-              .anySatisfy(b -> assertThat(covers(b, defect)).isTrue());
+    LocalPipeline pipeline = LocalPipeline.create();
+    Map<String, Object> p = pipeline.detectorConfig(model, dir.resolve("state"));
+    Map<String, AnomalyScore> scores = new HashMap<>();
+    Map<String, AnomalyScore> flagged = new HashMap<>();
+    try (Detector detector = Detector.start(new DetectorConfig(p));
+        KafkaProducer<byte[], byte[]> producer = pipeline.producer();
+        KafkaConsumer<byte[], byte[]> consumer = pipeline.readCommitted()) {
+      records.forEach((key, value) ->
+          producer.send(new ProducerRecord<>(pipeline.images(), key.getBytes(StandardCharsets.UTF_8), value)));
+      producer.flush();
+      consumer.subscribe(List.of(pipeline.scores(), pipeline.anomalies(), pipeline.dlq()));
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          assertThat(r.topic()).as("dead letter for %s", new String(r.key(), StandardCharsets.UTF_8))
+              .isNotEqualTo(pipeline.dlq());
+          AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(r.topic(), r.value());
+          (r.topic().equals(pipeline.scores()) ? scores : flagged).put(s.getEventId(), s);
         }
+        return scores.size() == records.size() && flagged.size() == scores.values().stream()
+            .filter(AnomalyScore::getIsAnomaly).count();
+      });
+    }
+    assertThat(scores.values()).allSatisfy(s -> assertThat(s.getLocalization()).isNull());
+    long holesFlagged = defects.keySet().stream().filter(flagged::containsKey).count();
+    System.out.printf("colour inspection: %d of %d holed and %d of %d good records flagged%n", holesFlagged,
+        defects.size(), flagged.size() - holesFlagged, records.size() - defects.size());
+    assertThat(holesFlagged).as("holed records flagged").isGreaterThanOrEqualTo(defects.size() / 2);
+    for (Map.Entry<String, AnomalyScore> e : flagged.entrySet()) {
+      Localization loc = e.getValue().getLocalization();
+      assertThat(loc).as(e.getKey()).isNotNull();
+      int scale = e.getKey().endsWith("x2") ? 2 : 1;
+      assertThat(loc.getImageWidth()).isEqualTo(SIDE * scale);
+      assertThat(loc.getMapWidth()).isEqualTo(SIDE);
+      BufferedImage map = ImageIO.read(new java.io.ByteArrayInputStream(loc.getMapPng().array()));
+      assertThat(map.getWidth()).isEqualTo(SIDE);
+      int[] defect = defects.get(e.getKey());
+      if (defect != null) {
+        assertThat(loc.getBoxes()).as("boxes of %s, defect at %s", e.getKey(), java.util.Arrays.toString(defect))
+            .anySatisfy(b -> assertThat(covers(b, defect)).isTrue());
       }
     }
   }

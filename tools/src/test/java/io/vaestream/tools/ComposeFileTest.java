@@ -12,14 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * No Docker engine runs here, so docker-compose.yml and the Dockerfiles are checked against the
- * code instead: the detector's environment must name real configuration keys, topics must match
- * the detector's defaults, the Kafka image must match the client version, and the detector must be
- * scalable and run as a non-root user.
+ * docker-compose.yml and the Dockerfiles checked against the code, without a Docker engine: the
+ * detector's environment must name real configuration keys, topics must match the detector's
+ * defaults, the Kafka images (public and stand-in) must match the client version, and the detector
+ * must be scalable and run as a non-root user. ComposeIT runs the file for real where Docker is.
  */
 class ComposeFileTest {
   private static Path root;
@@ -47,13 +49,22 @@ class ComposeFileTest {
     assertThat(service("prometheus").path("profiles").toString()).contains("monitoring");
   }
 
+  /** The image a user gets: the default of {@code ${VAESTREAM_..._IMAGE:-default}}, or the literal name. */
+  private static String defaultImage(JsonNode service) {
+    String image = service.path("image").asText("");
+    Matcher m = Pattern.compile("\\$\\{VAESTREAM_[A-Z_]+_IMAGE:-([^}]+)}").matcher(image);
+    return m.matches() ? m.group(1) : image;
+  }
+
   @Test
-  void shouldPinKafkaToTheClientVersion() {
+  void shouldPinKafkaToTheClientVersion() throws Exception {
     String version = System.getProperty("kafka.version");
-    assertThat(service("kafka").path("image").asText()).isEqualTo("apache/kafka:" + version);
-    assertThat(service("topics").path("image").asText()).isEqualTo("apache/kafka:" + version);
+    assertThat(defaultImage(service("kafka"))).isEqualTo("apache/kafka:" + version);
+    assertThat(defaultImage(service("topics"))).isEqualTo("apache/kafka:" + version);
+    assertThat(Files.readString(root.resolve("docker/local/kafka/pom.xml")))
+        .as("the stand-in Kafka image's jars").contains("<kafka.version>" + version + "</kafka.version>");
     compose.path("services").forEach(s -> {
-      String image = s.path("image").asText("");
+      String image = defaultImage(s);
       if (!image.isEmpty()) {
         assertThat(image).as("pinned tag").contains(":").doesNotEndWith(":latest");
       }
@@ -94,7 +105,8 @@ class ComposeFileTest {
     assertThat(service("trainer").path("command").toString()).contains(Path.of(model).getParent().toString());
     List<String> volumes = new ArrayList<>();
     d.path("volumes").forEach(v -> volumes.add(v.asText()));
-    assertThat(volumes).anyMatch(v -> v.startsWith("./models:/models"));
+    assertThat(volumes).anyMatch(v -> v.equals("${VAESTREAM_MODELS:-models}:/models:ro"));
+    assertThat(compose.path("volumes").has("models")).as("the default models volume").isTrue();
   }
 
   @Test

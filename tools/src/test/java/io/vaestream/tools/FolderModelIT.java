@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.detector.Detector;
 import io.vaestream.detector.config.DetectorConfig;
-import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.trainer.data.DataSources;
@@ -93,31 +92,29 @@ class FolderModelIT {
 
     ImageDataset test = DataSources.open("fashion-mnist:test");
     int n = EVENTS;
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      LocalPipeline.createTopics(kafka);
-      Map<String, Object> p = LocalPipeline.detectorConfig(kafka, model, dir.resolve("state"));
-      Map<Integer, Double> online = new HashMap<>();
-      try (Detector detector = Detector.start(new DetectorConfig(p));
-          KafkaProducer<byte[], byte[]> producer = LocalPipeline.producer(kafka);
-          KafkaConsumer<byte[], byte[]> consumer = LocalPipeline.readCommitted(kafka)) {
-        for (int i = 0; i < n; i++) {
-          producer.send(new ProducerRecord<>("images", AvroSerdes.imageEvent().serializer().serialize("images",
-              ImageSender.event(test, i, "t-" + i, null))));
-        }
-        producer.flush();
-        consumer.subscribe(List.of("scores"));
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize("scores", r.value());
-            online.put(Integer.parseInt(s.getEventId().substring(2)), s.getScore());
-          }
-          return online.size() >= n;
-        });
-      }
+    LocalPipeline pipeline = LocalPipeline.create();
+    Map<String, Object> p = pipeline.detectorConfig(model, dir.resolve("state"));
+    Map<Integer, Double> online = new HashMap<>();
+    try (Detector detector = Detector.start(new DetectorConfig(p));
+        KafkaProducer<byte[], byte[]> producer = pipeline.producer();
+        KafkaConsumer<byte[], byte[]> consumer = pipeline.readCommitted()) {
       for (int i = 0; i < n; i++) {
-        assertThat(online.get(i)).as("image %d", i)
-            .isCloseTo(offline.get(i).get("score").asDouble(), offset(1e-5 * Math.max(1, Math.abs(online.get(i)))));
+        producer.send(new ProducerRecord<>(pipeline.images(), AvroSerdes.imageEvent().serializer()
+            .serialize(pipeline.images(), ImageSender.event(test, i, "t-" + i, null))));
       }
+      producer.flush();
+      consumer.subscribe(List.of(pipeline.scores()));
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(pipeline.scores(), r.value());
+          online.put(Integer.parseInt(s.getEventId().substring(2)), s.getScore());
+        }
+        return online.size() >= n;
+      });
+    }
+    for (int i = 0; i < n; i++) {
+      assertThat(online.get(i)).as("image %d", i)
+          .isCloseTo(offline.get(i).get("score").asDouble(), offset(1e-5 * Math.max(1, Math.abs(online.get(i)))));
     }
   }
 

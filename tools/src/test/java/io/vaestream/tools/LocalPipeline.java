@@ -1,10 +1,11 @@
 package io.vaestream.tools;
 
 import io.vaestream.detector.config.DetectorConfig;
-import io.vaestream.embedded.EmbeddedKafka;
+import io.vaestream.detector.testing.KafkaBroker;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -13,22 +14,45 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
-/** What the tools' end-to-end tests need around a detector on an embedded broker. */
-final class LocalPipeline {
-  /** The detector's topics, one partition each. */
-  static final String[] TOPICS = {"images", "scores", "anomalies", "images.dlq"};
+/**
+ * What the tools' end-to-end tests need around a detector: topics of their own on the shared test
+ * broker ({@link KafkaBroker}: a Kafka container where Docker runs, the embedded broker elsewhere),
+ * named {@code PREFIX-images}, {@code -scores}, {@code -anomalies} and {@code -dlq}.
+ */
+record LocalPipeline(KafkaBroker kafka, String prefix) {
 
-  private LocalPipeline() {}
-
-  /** Creates {@link #TOPICS}. */
-  static void createTopics(EmbeddedKafka kafka) throws Exception {
-    kafka.createTopics(1, TOPICS);
+  /** A pipeline with fresh topics, one partition each, on the shared broker. */
+  static LocalPipeline create() throws Exception {
+    LocalPipeline p = new LocalPipeline(KafkaBroker.shared(), "tools-" + UUID.randomUUID().toString().substring(0, 8));
+    p.kafka.createTopics(1, p.images(), p.scores(), p.anomalies(), p.dlq());
+    return p;
   }
 
-  /** A detector's settings for {@code model} on {@code kafka}: CPU, no HTTP port, state under {@code state}. */
-  static Map<String, Object> detectorConfig(EmbeddedKafka kafka, Path model, Path state) {
+  String images() {
+    return prefix + "-images";
+  }
+
+  String scores() {
+    return prefix + "-scores";
+  }
+
+  String anomalies() {
+    return prefix + "-anomalies";
+  }
+
+  String dlq() {
+    return prefix + "-dlq";
+  }
+
+  /** A detector's settings for {@code model} on these topics: CPU, no HTTP port, state under {@code state}. */
+  Map<String, Object> detectorConfig(Path model, Path state) {
     Map<String, Object> p = new HashMap<>();
     p.put(DetectorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    p.put(DetectorConfig.APPLICATION_ID, "detector-" + prefix);
+    p.put(DetectorConfig.INPUT_TOPIC, images());
+    p.put(DetectorConfig.SCORES_TOPIC, scores());
+    p.put(DetectorConfig.ANOMALIES_TOPIC, anomalies());
+    p.put(DetectorConfig.DLQ_TOPIC, dlq());
     p.put(DetectorConfig.MODEL_PATH, model.toString());
     p.put(DetectorConfig.DEVICE, "cpu");
     p.put(DetectorConfig.HTTP_PORT, 0);
@@ -37,15 +61,15 @@ final class LocalPipeline {
     return p;
   }
 
-  static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+  KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
         new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** A consumer from the earliest offset that sees committed transactions only, as scores must be read. */
-  static KafkaConsumer<byte[], byte[]> readCommitted(EmbeddedKafka kafka) {
+  KafkaConsumer<byte[], byte[]> readCommitted() {
     return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "it", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.GROUP_ID_CONFIG, "it-" + prefix, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
   }

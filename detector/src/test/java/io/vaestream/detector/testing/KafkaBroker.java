@@ -13,44 +13,78 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Network;
 import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
- * The broker the integration tests share: Testcontainers' {@link KafkaContainer} with a pinned
- * {@code apache/kafka} image where Docker runs, the embedded KRaft broker elsewhere. The same test
- * classes run either way; the fixture logs which one it used.
+ * The broker the integration tests share: Testcontainers' {@link KafkaContainer} where Docker runs
+ * (the image of {@link DockerImages#KAFKA}: {@code apache/kafka}, or a local stand-in), the embedded
+ * KRaft broker elsewhere. The same test classes run either way; the fixture logs which one it used.
+ * The container sits on a Docker network of its own, where other containers (the shipped detector
+ * image) reach it as {@link #networkBootstrapServers()}.
  */
 public final class KafkaBroker {
   /** Pinned to the Kafka client version the project builds against. */
   public static final String IMAGE = "apache/kafka:4.3.1";
+  private static final String NETWORK_ALIAS = "kafka";
+  private static final String NETWORK_LISTENER = NETWORK_ALIAS + ":19092";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
   private static KafkaBroker shared;
 
   private final String bootstrap;
   private final String kind;
+  private final Network network;
 
-  private KafkaBroker(String bootstrap, String kind) {
+  private KafkaBroker(String bootstrap, String kind, Network network) {
     this.bootstrap = bootstrap;
     this.kind = kind;
+    this.network = network;
   }
 
   /** The one broker of this JVM, started on first use and stopped when the JVM exits. */
   public static synchronized KafkaBroker shared() throws Exception {
     if (shared == null) {
-      if (DockerClientFactory.instance().isDockerAvailable()) {
-        KafkaContainer container = new KafkaContainer(IMAGE);
+      if (DockerImages.dockerAvailable()) {
+        DockerImages.checkTestcontainersImages();
+        DockerImageName image = DockerImages.KAFKA.require();
+        Network network = Network.newNetwork();
+        KafkaContainer container = new KafkaContainer(image.asCompatibleSubstituteFor("apache/kafka"))
+            .withNetwork(network)
+            .withListener(NETWORK_LISTENER);
         container.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-        shared = new KafkaBroker(container.getBootstrapServers(), "Testcontainers " + IMAGE);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          container.stop();
+          network.close();
+        }));
+        shared = new KafkaBroker(container.getBootstrapServers(), "Testcontainers " + image, network);
       } else {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
-        shared = new KafkaBroker(kafka.bootstrapServers(), "embedded KRaft broker (no Docker here)");
+        shared = new KafkaBroker(kafka.bootstrapServers(), "embedded KRaft broker (no Docker here)", null);
       }
       LOG.warn("integration tests use the {} at {}", shared.kind, shared.bootstrap);
     }
     return shared;
+  }
+
+  /** Whether the broker is a container, reachable from other containers. */
+  public boolean inDocker() {
+    return network != null;
+  }
+
+  /** The Docker network of the broker's container; only where {@link #inDocker()}. */
+  public Network network() {
+    if (network == null) {
+      throw new IllegalStateException("the broker is not in Docker: " + kind);
+    }
+    return network;
+  }
+
+  /** Bootstrap servers for containers on {@link #network()}. */
+  public String networkBootstrapServers() {
+    network();
+    return NETWORK_LISTENER;
   }
 
   public String bootstrapServers() {

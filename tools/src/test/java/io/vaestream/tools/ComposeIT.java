@@ -1,0 +1,217 @@
+package io.vaestream.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.AvroSerdes;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real docker-compose.yml, end to end, with the images named in the environment (public ones
+ * by default, the stand-ins of scripts/docker-images.sh in CI): Kafka, the topics job, the trainer
+ * (one epoch), two detector replicas, Prometheus, and the demo producer. One detector is killed
+ * with {@code docker kill} mid-stream; the {@code scores} topic must still end with exactly one
+ * score per produced image (read_committed), and Prometheus must have scraped both replicas.
+ * Needs docker-compose and a Docker engine (skipped without them); runs in a project of its own,
+ * under a temporary folder, and removes it afterwards.
+ */
+@Timeout(900)
+class ComposeIT {
+  private static final Logger LOG = LoggerFactory.getLogger(ComposeIT.class);
+  private static final Path COMPOSE = Path.of("/usr/bin/docker-compose");
+  private static final int IMAGES = Integer.getInteger("vaestream.compose.images", 3000);
+  private static final int RATE = Integer.getInteger("vaestream.compose.rate", 150);
+
+  @TempDir Path dir;
+  private final String project = "vaestream-it-" + UUID.randomUUID().toString().substring(0, 8);
+  private final Map<String, String> env = new HashMap<>();
+  private boolean started;
+
+  @Test
+  void shouldScoreEveryProducedImageOnceThroughAContainerKill() throws Exception {
+    assumeTrue(Files.isExecutable(COMPOSE) && run(List.of("docker", "info"), Duration.ofSeconds(20)).ok(),
+        "needs docker-compose and a Docker engine");
+    Path root = Path.of(System.getProperty("project.root", ".."));
+    Files.copy(root.resolve("docker-compose.yml"), dir.resolve("docker-compose.yml"));
+    Files.createDirectories(dir.resolve("deploy"));
+    for (String f : List.of("prometheus.yml", "alerts.yml")) {
+      Files.copy(root.resolve("deploy").resolve(f), dir.resolve("deploy").resolve(f));
+    }
+    int kafkaPort = freePort();
+    int prometheusPort = freePort();
+    env.put("VAESTREAM_KAFKA_HOST_PORT", Integer.toString(kafkaPort));
+    env.put("VAESTREAM_PROMETHEUS_HOST_PORT", Integer.toString(prometheusPort));
+    env.put("VAESTREAM_TRAIN_EPOCHS", "1");
+    env.put("VAESTREAM_PRODUCE_LIMIT", Integer.toString(IMAGES));
+    env.put("VAESTREAM_PRODUCE_RATE", Integer.toString(RATE));
+    for (String image : List.of("KAFKA", "PROMETHEUS", "JDK", "JRE")) {
+      String value = System.getenv("VAESTREAM_" + image + "_IMAGE");
+      if (value != null) {
+        env.put("VAESTREAM_" + image + "_IMAGE", value);
+      }
+    }
+    for (String image : List.of("vaestream/detector:0.1.0", "vaestream/tools:0.1.0")) {
+      assertThat(run(List.of("docker", "image", "inspect", image), Duration.ofSeconds(20)).ok())
+          .as(image + " is not built: run scripts/docker-images.sh").isTrue();
+    }
+
+    started = true;
+    long t0 = System.nanoTime();
+    compose(Duration.ofMinutes(8), "--profile", "monitoring", "up", "-d", "--no-build", "--scale", "detector=2");
+    List<String> detectors = containers("detector");
+    assertThat(detectors).hasSize(2);
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+        .until(() -> detectors.stream().allMatch(c -> "healthy".equals(health(c))));
+    LOG.info("compose: kafka, topics, trainer, 2 healthy detectors and prometheus up in {} s", seconds(t0));
+    await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
+        .until(() -> upTargets(prometheusPort) == 2);
+
+    compose(Duration.ofMinutes(2), "--profile", "demo", "up", "-d", "--no-build", "--no-deps", "producer");
+    Map<String, Integer> perId = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> scores = readCommitted("127.0.0.1:" + kafkaPort, "scores")) {
+      await().atMost(Duration.ofMinutes(2)).until(() -> drain(scores, perId) >= IMAGES / 5);
+      String victim = detectors.get(0);
+      assertThat(run(List.of("docker", "kill", victim), Duration.ofSeconds(30)).ok()).isTrue();
+      LOG.info("compose: killed detector container {} after {} scores", victim, perId.size());
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100))
+          .until(() -> drain(scores, perId) >= IMAGES);
+      // Nothing more arrives: no duplicates behind the first copies.
+      long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < quiet) {
+        drain(scores, perId);
+      }
+    }
+    assertThat(perId).hasSize(IMAGES);
+    assertThat(perId.values()).as("scores per produced image").containsOnly(1);
+    LOG.info("compose: {} produced, {} scored, 0 duplicates, after a container kill; {} s in all",
+        IMAGES, perId.size(), seconds(t0));
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    if (!started) {
+      return;
+    }
+    Result logs = compose(Duration.ofMinutes(1), "--profile", "demo", "--profile", "monitoring", "logs", "--no-color",
+        "--tail", "40");
+    LOG.info("compose logs (last lines per service):\n{}", logs.output());
+    compose(Duration.ofMinutes(2), "--profile", "demo", "--profile", "monitoring", "down", "-v", "--timeout", "5");
+  }
+
+  private int drain(KafkaConsumer<byte[], byte[]> consumer, Map<String, Integer> perId) {
+    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize("scores", r.value());
+      perId.merge(s.getEventId(), 1, Integer::sum);
+    }
+    return perId.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap, String topic) {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "compose-it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+
+  /** How many scrape targets Prometheus reports up, through its HTTP API. */
+  private static int upTargets(int port) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/api/v1/targets?state=active")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    int up = 0;
+    for (JsonNode t : new ObjectMapper().readTree(r.body()).path("data").path("activeTargets")) {
+      if ("up".equals(t.path("health").asText())) {
+        up++;
+      }
+    }
+    return up;
+  }
+
+  private List<String> containers(String service) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (String line : compose(Duration.ofSeconds(30), "ps", "-q", service).output().split("\n")) {
+      if (!line.isBlank()) {
+        ids.add(line.strip());
+      }
+    }
+    return ids;
+  }
+
+  private String health(String container) {
+    try {
+      return run(List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container),
+          Duration.ofSeconds(20)).output().strip();
+    } catch (IOException | InterruptedException e) {
+      return "unknown: " + e;
+    }
+  }
+
+  private Result compose(Duration timeout, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(COMPOSE.toString(), "-p", project,
+        "--project-directory", dir.toString(), "-f", dir.resolve("docker-compose.yml").toString()));
+    command.addAll(List.of(args));
+    Result r = run(command, timeout);
+    assertThat(r.ok()).as(String.join(" ", args) + ":\n" + r.output()).isTrue();
+    return r;
+  }
+
+  private record Result(int exit, String output) {
+    boolean ok() {
+      return exit == 0;
+    }
+  }
+
+  private Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Path log = Files.createTempFile(dir, "cmd", ".log");
+    Process p = pb.redirectOutput(log.toFile()).start();
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      return new Result(-1, "timed out after " + timeout + ": " + Files.readString(log, StandardCharsets.UTF_8));
+    }
+    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  private static long seconds(long t0) {
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
