@@ -82,6 +82,8 @@ path-include /usr/share/locale/locale.alias
 DPKG
   find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
   rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/*
+  # OpenJDK's post-install step links its manual page there; the folder must exist, though empty.
+  mkdir -p "$root/usr/share/man/man1"
   find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
   cat > "$root/etc/apt/apt.conf.d/docker-clean" <<'APT'
 DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
