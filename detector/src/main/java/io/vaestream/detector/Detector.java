@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Detector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   /** A topic's {@code max.message.bytes} when neither it nor the broker sets one. */
   private static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
 
@@ -54,13 +56,15 @@ public final class Detector implements AutoCloseable {
   private final DetectorMetrics metrics;
   private final AutoCloseable processMetrics;
   private final ExecutorService inference;
-  private final boolean staticMember;
+  private final String applicationId;
+  private final AtomicBoolean closing;
 
   private Detector(Scorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics, ExecutorService inference, boolean staticMember) {
+      AutoCloseable processMetrics, ExecutorService inference, String applicationId, AtomicBoolean closing) {
     this.scorer = scorer;
-    this.staticMember = staticMember;
     this.inference = inference;
+    this.applicationId = applicationId;
+    this.closing = closing;
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
@@ -106,7 +110,13 @@ public final class Detector implements AutoCloseable {
       StreamHealth health = new StreamHealth(streams::state, metrics::progress, config.healthMaxThreadReplacements(),
           Duration.ofMillis(config.healthReplacementWindowMs()), Clock.systemUTC());
       metrics.bindHealth(health);
+      AtomicBoolean closing = new AtomicBoolean();
       streams.setUncaughtExceptionHandler(e -> {
+        if (closing.get()) {
+          // A thread added while Kafka Streams shuts down would never be told to stop.
+          LOG.warn("stream thread failed while the detector stops; not replacing it", e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         if (deadLetterFailures.fatalReason() != null) {
           LOG.error("stopping: {}", deadLetterFailures.fatalReason(), e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -128,7 +138,8 @@ public final class Detector implements AutoCloseable {
           config.getString(DetectorConfig.PROCESSING_GUARANTEE),
           scorer.device(), config.batchMaxSize(),
           config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread");
-      return new Detector(scorer, streams, http, metrics, processMetrics, inference, config.staticMembership());
+      return new Detector(scorer, streams, http, metrics, processMetrics, inference,
+          config.getString(DetectorConfig.APPLICATION_ID), closing);
     } catch (RuntimeException | IOException e) {
       if (inference != null) {
         inference.shutdownNow();
@@ -170,6 +181,20 @@ public final class Detector implements AutoCloseable {
     return limits;
   }
 
+  /** This detector's stream threads still alive, each with where it is, for the log of a close that timed out. */
+  private String streamThreadsStillRunning() {
+    StringBuilder out = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getName().startsWith(applicationId + "-") && t.getName().contains("StreamThread")) {
+        out.append("\n  ").append(t.getName()).append(" (").append(t.getState()).append(')');
+        for (int i = 0; i < Math.min(12, stack.length); i++) {
+          out.append("\n    at ").append(stack[i]);
+        }
+      }
+    });
+    return out.length() == 0 ? "none" : out.toString();
+  }
+
   /** One inference thread per stream thread: each task has at most one batch in flight. */
   private static ExecutorService inferenceThreads(DetectorConfig config) {
     AtomicInteger n = new AtomicInteger();
@@ -195,11 +220,16 @@ public final class Detector implements AutoCloseable {
   /** Stops streaming (committing what was processed), then the endpoints and the model. */
   @Override
   public void close() {
+    closing.set(true);
     try {
-      // A static member leaves the group only when asked: a graceful stop hands its partitions over at once.
-      streams.close(CloseOptions.groupMembershipOperation(staticMember
-              ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-          .withTimeout(Duration.ofSeconds(30)));
+      // A graceful stop leaves the group, static member or not, so that its partitions are handed
+      // over at once rather than after the session timeout (45 s).
+      boolean stopped = streams.close(CloseOptions.groupMembershipOperation(
+          CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+      if (!stopped) {
+        LOG.warn("Kafka Streams did not stop within {} s; its threads are left to finish on their own: {}",
+            CLOSE_TIMEOUT.toSeconds(), streamThreadsStillRunning());
+      }
     } catch (RuntimeException e) {
       LOG.warn("closing Kafka Streams failed", e);
     }

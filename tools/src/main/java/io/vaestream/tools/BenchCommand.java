@@ -95,6 +95,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "The detector's localization: maps and boxes on flagged events (default: ${DEFAULT-VALUE}).")
   boolean localization;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "A detector setting for every detector the benchmark starts, for example batch.store=memory "
+          + "(repeatable; applied last).")
+  private Map<String, String> settings = new LinkedHashMap<>();
+
   @Option(names = "--commit-interval-ms", description = "Overrides the detector's commit.interval.ms (default: the detector's, 100).")
   Integer commitIntervalMs;
 
@@ -546,6 +551,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     c.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("runs", "bench", "state-" + UUID.randomUUID().toString()
         .substring(0, 8)).toAbsolutePath().toString());
+    c.putAll(settings);
     return c;
   }
 
