@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The real docker-compose.yml, end to end, with the images named in the environment (public ones
  * by default, the stand-ins of scripts/docker-images.sh in CI): Kafka, the topics job, the trainer
- * (one epoch), two detector replicas, Prometheus, and the demo producer. One detector is killed
+ * (one epoch), two detector replicas, Prometheus, and the demo producer. Both replicas must have
+ * scored (they share the partitions), as Prometheus reports it. One detector is killed
  * with {@code docker kill} mid-stream; the {@code scores} topic must still end with exactly one
  * score per produced image (read_committed), and Prometheus must have scraped both replicas.
  * Needs docker-compose and a Docker engine (skipped without them); runs in a project of its own,
@@ -99,6 +100,10 @@ class ComposeIT {
     Map<String, Integer> perId = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> scores = readCommitted("127.0.0.1:" + kafkaPort, "scores")) {
       await().atMost(Duration.ofMinutes(2)).until(() -> drain(scores, perId) >= IMAGES / 5);
+      // Both replicas share the partitions: each has scored, as Prometheus sees it.
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
+          .until(() -> scoredByReplica(prometheusPort).size() == 2);
+      LOG.info("compose: scored per detector replica, from Prometheus: {}", scoredByReplica(prometheusPort));
       String victim = detectors.get(0);
       assertThat(run(List.of("docker", "kill", victim), Duration.ofSeconds(30)).ok()).isTrue();
       LOG.info("compose: killed detector container {} after {} scores", victim, perId.size());
@@ -157,6 +162,20 @@ class ComposeIT {
       }
     }
     return up;
+  }
+
+  /** Images scored per detector replica that has scored any, from Prometheus' query API. */
+  private static Map<String, Double> scoredByReplica(int port) throws Exception {
+    String query = java.net.URLEncoder.encode("sum by (instance) (vaestream_events_scored_total) > 0",
+        StandardCharsets.UTF_8);
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=" + query)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    Map<String, Double> byInstance = new HashMap<>();
+    for (JsonNode series : new ObjectMapper().readTree(r.body()).path("data").path("result")) {
+      byInstance.put(series.path("metric").path("instance").asText(), series.path("value").path(1).asDouble());
+    }
+    return byInstance;
   }
 
   private List<String> containers(String service) throws Exception {
