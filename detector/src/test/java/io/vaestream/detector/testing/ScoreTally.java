@@ -26,12 +26,17 @@ public final class ScoreTally implements AutoCloseable {
   public final Map<String, Integer> perId = new HashMap<>();
 
   public ScoreTally(String bootstrap, String topic) {
+    this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic);
+  }
+
+  /** A tally whose consumer also takes {@code settings} (bootstrap servers, SASL, …). */
+  public ScoreTally(Map<String, Object> settings, String topic) {
     this.topic = topic;
-    consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "tally-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Map<String, Object> c = new HashMap<>(settings);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "tally-" + UUID.randomUUID());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(topic));
   }
 
