@@ -49,7 +49,7 @@ have() { docker image inspect "$1" >/dev/null 2>&1; }
 # public_or_local PUBLIC LOCAL BUILD_FUNCTION: prints the image to use, building the stand-in if needed.
 public_or_local() {
   local public="$1" local_name="$2" build="$3"
-  if ! $FORCE_LOCAL && { have "$public" || docker pull -q "$public" >/dev/null 2>&1; }; then
+  if ! $FORCE_LOCAL && { have "$public" || timeout 60 docker pull -q "$public" >/dev/null 2>&1; }; then
     echo "docker-images: using $public" >&2
     echo "$public"
     return
@@ -136,7 +136,7 @@ done
 # integration tests run without it and stop their containers themselves (they log so).
 RYUK_IMAGE=testcontainers/ryuk:0.12.0
 RYUK_DISABLED=false
-if ! have "$RYUK_IMAGE" && ! docker pull -q "$RYUK_IMAGE" >/dev/null 2>&1; then
+if ! have "$RYUK_IMAGE" && ! timeout 60 docker pull -q "$RYUK_IMAGE" >/dev/null 2>&1; then
   echo "docker-images: $RYUK_IMAGE cannot be pulled here; the integration tests will run without Ryuk"
   RYUK_DISABLED=true
 fi
@@ -144,7 +144,7 @@ fi
 # Testcontainers checks the engine (disk space) in a container of its "tiny image", alpine; the
 # Debian base serves where alpine cannot be pulled.
 TINY_IMAGE=alpine:3.17
-if ! have "$TINY_IMAGE" && ! docker pull -q "$TINY_IMAGE" >/dev/null 2>&1; then
+if ! have "$TINY_IMAGE" && ! timeout 60 docker pull -q "$TINY_IMAGE" >/dev/null 2>&1; then
   debian_base
   TINY_IMAGE=vaestream-local/debian:bookworm
 fi
