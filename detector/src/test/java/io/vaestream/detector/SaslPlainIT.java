@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.testing.DockerImages;
 import io.vaestream.detector.testing.Images;
+import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
@@ -48,8 +49,7 @@ class SaslPlainIT {
 
     static SaslBroker start() throws Exception {
       if (DockerImages.dockerAvailable()) {
-        DockerImages.checkTestcontainersImages();
-        KafkaContainer kafka = new KafkaContainer(DockerImages.KAFKA.require().asCompatibleSubstituteFor("apache/kafka"))
+        KafkaContainer kafka = KafkaBroker.container()
             .withEnv("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "BROKER:PLAINTEXT,PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT")
             .withEnv("KAFKA_SASL_ENABLED_MECHANISMS", "PLAIN")
             .withEnv("KAFKA_LISTENER_NAME_PLAINTEXT_PLAIN_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain."

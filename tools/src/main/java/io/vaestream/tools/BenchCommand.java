@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "A detector setting for every detector the benchmark starts, for example batch.store=memory "
           + "(repeatable; applied last).")
-  private Map<String, String> settings = new LinkedHashMap<>();
+  Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(names = "--commit-interval-ms", description = "Overrides the detector's commit.interval.ms (default: the detector's, 100).")
   Integer commitIntervalMs;
@@ -293,6 +293,7 @@ final class BenchCommand implements Callable<Integer> {
     if (sections.contains(Section.batch)) {
       cmd.append(" --batch-sizes ").append(join(batchSizes));
     }
+    settings.forEach((k, v) -> cmd.append(" --set ").append(k).append('=').append(v));
     cmd.append(" --out ").append(out);
     return "# Benchmarks\n\nReproduce with:\n\n```\n" + cmd + "\n```\n\n"
         + String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s. Broker, producer, detector(s) and consumer all "

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vaestream.events.AnomalyScore;
-import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.detector.testing.ScoreTally;
+import io.vaestream.detector.testing.TestDetectors;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,10 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,8 +63,8 @@ class ComposeIT {
     for (String f : List.of("prometheus.yml", "alerts.yml")) {
       Files.copy(root.resolve("deploy").resolve(f), dir.resolve("deploy").resolve(f));
     }
-    int kafkaPort = freePort();
-    int prometheusPort = freePort();
+    int kafkaPort = TestDetectors.freePort();
+    int prometheusPort = TestDetectors.freePort();
     env.put("VAESTREAM_KAFKA_HOST_PORT", Integer.toString(kafkaPort));
     env.put("VAESTREAM_PROMETHEUS_HOST_PORT", Integer.toString(prometheusPort));
     env.put("VAESTREAM_TRAIN_EPOCHS", "1");
@@ -97,23 +93,24 @@ class ComposeIT {
         .until(() -> upTargets(prometheusPort) == 2);
 
     compose(Duration.ofMinutes(2), "--profile", "demo", "up", "-d", "--no-build", "--no-deps", "producer");
-    Map<String, Integer> perId = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> scores = readCommitted("127.0.0.1:" + kafkaPort, "scores")) {
-      await().atMost(Duration.ofMinutes(2)).until(() -> drain(scores, perId) >= IMAGES / 5);
+    Map<String, Integer> perId;
+    try (ScoreTally scores = new ScoreTally("127.0.0.1:" + kafkaPort, "scores")) {
+      await().atMost(Duration.ofMinutes(2)).until(() -> scores.drain() >= IMAGES / 5);
       // Both replicas share the partitions: each has scored, as Prometheus sees it.
       await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
           .until(() -> scoredByReplica(prometheusPort).size() == 2);
       LOG.info("compose: scored per detector replica, from Prometheus: {}", scoredByReplica(prometheusPort));
       String victim = detectors.get(0);
       assertThat(run(List.of("docker", "kill", victim), Duration.ofSeconds(30)).ok()).isTrue();
-      LOG.info("compose: killed detector container {} after {} scores", victim, perId.size());
+      LOG.info("compose: killed detector container {} after {} scores", victim, scores.perId.size());
       await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100))
-          .until(() -> drain(scores, perId) >= IMAGES);
+          .until(() -> scores.drain() >= IMAGES);
       // Nothing more arrives: no duplicates behind the first copies.
       long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
       while (System.nanoTime() < quiet) {
-        drain(scores, perId);
+        scores.drain();
       }
+      perId = scores.perId;
     }
     assertThat(perId).hasSize(IMAGES);
     assertThat(perId.values()).as("scores per produced image").containsOnly(1);
@@ -132,31 +129,17 @@ class ComposeIT {
     compose(Duration.ofMinutes(2), "--profile", "demo", "--profile", "monitoring", "down", "-v", "--timeout", "5");
   }
 
-  private int drain(KafkaConsumer<byte[], byte[]> consumer, Map<String, Integer> perId) {
-    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize("scores", r.value());
-      perId.merge(s.getEventId(), 1, Integer::sum);
-    }
-    return perId.values().stream().mapToInt(Integer::intValue).sum();
-  }
-
-  private static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap, String topic) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "compose-it-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
+  /** The {@code data} of a Prometheus HTTP API answer, for {@code path} on the host's port. */
+  private static JsonNode prometheus(int port, String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return new ObjectMapper().readTree(r.body()).path("data");
   }
 
   /** How many scrape targets Prometheus reports up, through its HTTP API. */
   private static int upTargets(int port) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + "/api/v1/targets?state=active")).build(),
-        HttpResponse.BodyHandlers.ofString());
     int up = 0;
-    for (JsonNode t : new ObjectMapper().readTree(r.body()).path("data").path("activeTargets")) {
+    for (JsonNode t : prometheus(port, "/api/v1/targets?state=active").path("activeTargets")) {
       if ("up".equals(t.path("health").asText())) {
         up++;
       }
@@ -166,13 +149,9 @@ class ComposeIT {
 
   /** Images scored per detector replica that has scored any, from Prometheus' query API. */
   private static Map<String, Double> scoredByReplica(int port) throws Exception {
-    String query = java.net.URLEncoder.encode("sum by (instance) (vaestream_events_scored_total) > 0",
-        StandardCharsets.UTF_8);
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=" + query)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    String query = URLEncoder.encode("sum by (instance) (vaestream_events_scored_total) > 0", StandardCharsets.UTF_8);
     Map<String, Double> byInstance = new HashMap<>();
-    for (JsonNode series : new ObjectMapper().readTree(r.body()).path("data").path("result")) {
+    for (JsonNode series : prometheus(port, "/api/v1/query?query=" + query).path("result")) {
       byInstance.put(series.path("metric").path("instance").asText(), series.path("value").path(1).asDouble());
     }
     return byInstance;
@@ -226,11 +205,5 @@ class ComposeIT {
 
   private static long seconds(long t0) {
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

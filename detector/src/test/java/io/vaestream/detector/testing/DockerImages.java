@@ -55,28 +55,28 @@ public final class DockerImages {
   }
 
   /**
-   * A client of the Docker engine, if one answers, that does not start Testcontainers' resource
-   * reaper (Ryuk): {@link DockerClientFactory#client()} would, and would retry its image pull.
+   * The client of the Docker engine, if one answers, made once per JVM. It does not start
+   * Testcontainers' resource reaper (Ryuk): {@link DockerClientFactory#client()} would, and would
+   * retry its image pull.
    */
-  public static Optional<DockerClient> engine() {
-    try {
-      return Optional.of(DockerClientProviderStrategy.getClientForConfig(
-          DockerClientFactory.instance().getTransportConfig()));
-    } catch (IllegalStateException noEngine) {
-      return Optional.empty();
+  private static final class Engine {
+    static final Optional<DockerClient> CLIENT = connect();
+
+    private static Optional<DockerClient> connect() {
+      try {
+        DockerClient d = DockerClientProviderStrategy.getClientForConfig(
+            DockerClientFactory.instance().getTransportConfig());
+        d.pingCmd().exec();
+        return Optional.of(d);
+      } catch (RuntimeException noEngine) {
+        return Optional.empty();
+      }
     }
   }
 
   /** Whether a Docker engine answers here. */
   public static boolean dockerAvailable() {
-    return engine().map(d -> {
-      try {
-        d.pingCmd().exec();
-        return true;
-      } catch (RuntimeException e) {
-        return false;
-      }
-    }).orElse(false);
+    return Engine.CLIENT.isPresent();
   }
 
   /**
@@ -102,13 +102,11 @@ public final class DockerImages {
   }
 
   private static void require(String image, String remedy) {
-    DockerClient docker = engine().orElseThrow(() -> new IllegalStateException("no Docker engine answers"));
-    try {
-      docker.inspectImageCmd(image).exec();
+    DockerClient docker = Engine.CLIENT.orElseThrow(() -> new IllegalStateException("no Docker engine answers"));
+    if (present(docker, image)) {
       return;
-    } catch (NotFoundException absent) {
-      LOG.info("image {} is not on the engine; pulling it (at most {} s)", image, PULL_TIMEOUT.toSeconds());
     }
+    LOG.info("image {} is not on the engine; pulling it (at most {} s)", image, PULL_TIMEOUT.toSeconds());
     String why;
     try {
       boolean done = docker.pullImageCmd(image).start().awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

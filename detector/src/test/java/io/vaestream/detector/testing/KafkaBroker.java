@@ -46,18 +46,15 @@ public final class KafkaBroker {
   public static synchronized KafkaBroker shared() throws Exception {
     if (shared == null) {
       if (DockerImages.dockerAvailable()) {
-        DockerImages.checkTestcontainersImages();
-        DockerImageName image = DockerImages.KAFKA.require();
         Network network = Network.newNetwork();
-        KafkaContainer container = new KafkaContainer(image.asCompatibleSubstituteFor("apache/kafka"))
-            .withNetwork(network)
-            .withListener(NETWORK_LISTENER);
+        KafkaContainer container = container().withNetwork(network).withListener(NETWORK_LISTENER);
         container.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           container.stop();
           network.close();
         }));
-        shared = new KafkaBroker(container.getBootstrapServers(), "Testcontainers " + image, network);
+        shared = new KafkaBroker(container.getBootstrapServers(), "Testcontainers " + container.getDockerImageName(),
+            network);
       } else {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
@@ -66,6 +63,16 @@ public final class KafkaBroker {
       LOG.warn("integration tests use the {} at {}", shared.kind, shared.bootstrap);
     }
     return shared;
+  }
+
+  /**
+   * A Kafka container of the configured image ({@link DockerImages#KAFKA}), not yet started, after
+   * checking every image it needs; for tests that need a broker of their own. Needs Docker.
+   */
+  public static KafkaContainer container() {
+    DockerImages.checkTestcontainersImages();
+    DockerImageName image = DockerImages.KAFKA.require();
+    return new KafkaContainer(image.asCompatibleSubstituteFor("apache/kafka"));
   }
 
   /** Whether the broker is a container, reachable from other containers. */

@@ -47,8 +47,7 @@ final class EvaluateMapsCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getErr();
     InspectionData d = InspectionData.read(data, input.toShape());
     InspectionEvaluation.Settings st = new InspectionEvaluation.Settings(model.toConfig(), calibration.holdout,
-        calibration.targetFar,
-        ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE);
+        calibration.targetFar, ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE);
     InspectionEvaluation.Result r = InspectionEvaluation.run(d, st, workDir, log);
     String command = "./vaestream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     Path md = InspectionReport.write(report, r, command, st);

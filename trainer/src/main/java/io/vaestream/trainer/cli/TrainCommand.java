@@ -39,7 +39,6 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin CalibrationOptions calibration = new CalibrationOptions();
 
-
   @Option(names = "--name", description = "Model name in the metadata (default: the OUT directory's name).")
   String name;
 

@@ -279,11 +279,7 @@ public final class InspectionEvaluation {
   private static double[] peaks(float[] maps, int n, int plane) {
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
-      float max = Float.NEGATIVE_INFINITY;
-      for (int p = i * plane; p < (i + 1) * plane; p++) {
-        max = Math.max(max, maps[p]);
-      }
-      out[i] = max;
+      out[i] = ImageFeatures.peak(maps, i * plane, (i + 1) * plane);
     }
     return out;
   }

@@ -278,8 +278,6 @@ public final class ModelPackager {
     return new GoldenSamples(ParityCheck.TOLERANCE, samples);
   }
 
-
-
   private static String json(Object o) {
     try {
       return new ObjectMapper().writeValueAsString(o);

@@ -179,9 +179,14 @@ public final class ImageFeatures {
 
   /** The largest value of a map. */
   public static double peak(float[] map) {
+    return peak(map, 0, map.length);
+  }
+
+  /** The largest value of {@code maps[from .. to)}, one map of several laid end to end. */
+  public static double peak(float[] maps, int from, int to) {
     float max = Float.NEGATIVE_INFINITY;
-    for (float v : map) {
-      max = Math.max(max, v);
+    for (int p = from; p < to; p++) {
+      max = Math.max(max, maps[p]);
     }
     return max;
   }
