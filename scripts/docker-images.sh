@@ -10,7 +10,7 @@
 # builds a stand-in under its own name, never the public one:
 #   vaestream-local/debian:bookworm   debootstrap --variant=minbase bookworm, imported
 #   vaestream-local/jdk:17, jre:17    Debian's OpenJDK 17 (docker/local/java.Dockerfile)
-#   vaestream-local/kafka:4.3.1       Apache Kafka's jars from Maven Central (docker/local/kafka/)
+#   vaestream-local/kafka:4.4.0       Apache Kafka's jars from Maven Central (docker/local/kafka/)
 #   vaestream-local/prometheus:2      Debian's prometheus package (docker/local/prometheus.Dockerfile)
 # Then it builds vaestream/detector and vaestream/tools from this checkout (Dockerfile) on the chosen
 # JDK and JRE, and writes the chosen names to target/docker/images.env:
@@ -21,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-KAFKA_VERSION=4.3.1
+KAFKA_VERSION=4.4.0
 VAESTREAM_VERSION=0.1.0
 OUT=target/docker
 mkdir -p "$OUT"

@@ -1,11 +1,11 @@
 package io.vaestream.detector;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.errors.DeadLetterFailures;
 import io.vaestream.detector.errors.DeadLetterLimits;
+import io.vaestream.detector.errors.DeadLetters;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.metrics.HttpEndpoints;
 import io.vaestream.detector.metrics.StreamHealth;
@@ -19,23 +19,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,25 +44,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class Detector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   /** A topic's {@code max.message.bytes} when neither it nor the broker sets one. */
   private static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
 
   private final Scorer scorer;
-  private final KafkaStreams streams;
+  private final RestartingStreams streams;
   private final HttpEndpoints http;
   private final DetectorMetrics metrics;
   private final AutoCloseable processMetrics;
   private final ExecutorService inference;
-  private final String applicationId;
-  private final AtomicBoolean closing;
 
-  private Detector(Scorer scorer, KafkaStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics, ExecutorService inference, String applicationId, AtomicBoolean closing) {
+  private Detector(Scorer scorer, RestartingStreams streams, HttpEndpoints http, DetectorMetrics metrics,
+      AutoCloseable processMetrics, ExecutorService inference) {
     this.scorer = scorer;
     this.inference = inference;
-    this.applicationId = applicationId;
-    this.closing = closing;
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
@@ -97,36 +90,23 @@ public final class Detector implements AutoCloseable {
         metrics.bindNativeObjects(onnx.nativeObjects());
       }
       metrics.bindModel(scorer);
-      Properties props = DetectorTopology.properties(config, metrics, deadLetterLimits(config));
-      DeadLetterFailures deadLetterFailures = (DeadLetterFailures) props.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE);
-      KafkaStreams streams = new KafkaStreams(
-          // The builder gets the real properties: a bare StreamsBuilder makes a StreamsConfig of its
-          // defaults, which warns about settings the detector does set.
-          DetectorTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))), config, scorer,
-              metrics,
-              inference != null ? inference : Runnable::run),
-          props);
-      new KafkaStreamsMetrics(streams).bindTo(registry);
-      StreamHealth health = new StreamHealth(streams::state, metrics::progress, config.healthMaxThreadReplacements(),
-          Duration.ofMillis(config.healthReplacementWindowMs()), Clock.systemUTC());
+      // Shared by every Kafka Streams client of this detector: a restart keeps the memory of dead
+      // letters that could not be written.
+      DeadLetters letters = new DeadLetters(config.dlqTopic(), deadLetterLimits(config));
+      DeadLetterFailures deadLetterFailures = new DeadLetterFailures(config.dlqFailurePolicy());
+      Supplier<KafkaStreams> clients = () -> {
+        Properties props = DetectorTopology.properties(config, metrics, letters, deadLetterFailures);
+        // The builder gets the real properties: a bare StreamsBuilder makes a StreamsConfig of its
+        // defaults, which warns about settings the detector does set.
+        return new KafkaStreams(DetectorTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))),
+            config, scorer, metrics, inference != null ? inference : Runnable::run), props);
+      };
+      RestartingStreams streams = new RestartingStreams(clients, deadLetterFailures::fatalReason,
+          registry, config.getString(DetectorConfig.APPLICATION_ID), (state, restarting) -> new StreamHealth(state,
+              restarting, metrics::progress, config.healthMaxRestarts(),
+              Duration.ofMillis(config.healthRestartWindowMs()), Clock.systemUTC()));
+      StreamHealth health = streams.health();
       metrics.bindHealth(health);
-      AtomicBoolean closing = new AtomicBoolean();
-      streams.setUncaughtExceptionHandler(e -> {
-        if (closing.get()) {
-          // A thread added while Kafka Streams shuts down would never be told to stop.
-          LOG.warn("stream thread failed while the detector stops; not replacing it", e);
-          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        }
-        if (deadLetterFailures.fatalReason() != null) {
-          LOG.error("stopping: {}", deadLetterFailures.fatalReason(), e);
-          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        }
-        // Pending images stay in the changelogged batch store, so a replaced thread loses nothing.
-        health.threadReplaced(e);
-        LOG.error("stream thread failed; replacing it ({} replaced in the last {} s)", health.recentReplacements(),
-            Duration.ofMillis(config.healthReplacementWindowMs()).toSeconds(), e);
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-      });
       HttpEndpoints http = config.httpPort() == 0
           ? null
           : HttpEndpoints.start(config.httpBindAddress(), config.httpPort(), registry::scrape, health::unhealthy,
@@ -138,8 +118,7 @@ public final class Detector implements AutoCloseable {
           config.getString(DetectorConfig.PROCESSING_GUARANTEE),
           scorer.device(), config.batchMaxSize(),
           config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread");
-      return new Detector(scorer, streams, http, metrics, processMetrics, inference,
-          config.getString(DetectorConfig.APPLICATION_ID), closing);
+      return new Detector(scorer, streams, http, metrics, processMetrics, inference);
     } catch (RuntimeException | IOException e) {
       if (inference != null) {
         inference.shutdownNow();
@@ -181,20 +160,6 @@ public final class Detector implements AutoCloseable {
     return limits;
   }
 
-  /** This detector's stream threads still alive, each with where it is, for the log of a close that timed out. */
-  private String streamThreadsStillRunning() {
-    StringBuilder out = new StringBuilder();
-    Thread.getAllStackTraces().forEach((t, stack) -> {
-      if (t.getName().startsWith(applicationId + "-") && t.getName().contains("StreamThread")) {
-        out.append("\n  ").append(t.getName()).append(" (").append(t.getState()).append(')');
-        for (int i = 0; i < Math.min(12, stack.length); i++) {
-          out.append("\n    at ").append(stack[i]);
-        }
-      }
-    });
-    return out.length() == 0 ? "none" : out.toString();
-  }
-
   /** One inference thread per stream thread: each task has at most one batch in flight. */
   private static ExecutorService inferenceThreads(DetectorConfig config) {
     AtomicInteger n = new AtomicInteger();
@@ -205,8 +170,9 @@ public final class Detector implements AutoCloseable {
     });
   }
 
+  /** The Kafka Streams client running now; a new one after a stream thread failed. */
   public KafkaStreams streams() {
-    return streams;
+    return streams.current();
   }
 
   public DetectorMetrics metrics() {
@@ -220,19 +186,7 @@ public final class Detector implements AutoCloseable {
   /** Stops streaming (committing what was processed), then the endpoints and the model. */
   @Override
   public void close() {
-    closing.set(true);
-    try {
-      // A graceful stop leaves the group, static member or not, so that its partitions are handed
-      // over at once rather than after the session timeout (45 s).
-      boolean stopped = streams.close(CloseOptions.groupMembershipOperation(
-          CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
-      if (!stopped) {
-        LOG.warn("Kafka Streams did not stop within {} s; its threads are left to finish on their own: {}",
-            CLOSE_TIMEOUT.toSeconds(), streamThreadsStillRunning());
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("closing Kafka Streams failed", e);
-    }
+    streams.close();
     if (http != null) {
       http.close();
     }

@@ -9,6 +9,7 @@ import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.KafkaBroker;
+import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.schemas.ImageContract;
@@ -19,21 +20,25 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A forced crash loop: the scorer fails every batch, so every stream thread fails and is replaced,
- * and reads the same records again. Kafka Streams stays RUNNING or REBALANCING; {@code /ready}
- * must say the truth within 30 s.
+ * A scorer that fails: each failure makes the detector restart its Kafka Streams client, which
+ * reads the same records again. A scorer that fails every batch is a crash loop in which the
+ * process stays alive; {@code /ready} must say the truth within 30 s. A scorer that fails a few
+ * times and recovers must lose and repeat nothing, and no stream thread may outlive the detector.
  */
 @Timeout(180)
 class CrashLoopIT {
@@ -71,12 +76,89 @@ class CrashLoopIT {
       assertThat(ready.body()).startsWith("NOT READY: a stream thread failed").contains("scorer broke");
       assertThat(get(http, port, "/health").statusCode()).as("alive: a restart is the orchestrator's call").isEqualTo(200);
       assertThat(get(http, port, "/metrics").body()).contains("vaestream_ready 0.0");
+      await().atMost(Duration.ofSeconds(30)).until(() -> get(http, port, "/metrics").body()
+          .contains("vaestream_stream_restarts_recent 2.0"));
     }
+    assertThat(streamThreadsOf(prefix)).as("every client stopped, the failed ones too").isEmpty();
+  }
+
+  @Test
+  void shouldRestartAfterFailuresAndScoreEveryImageOnce() throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    String prefix = "flaky-" + UUID.randomUUID().toString().substring(0, 8);
+    kafka.createTopics(2, TestDetectors.topics(prefix));
+    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), dir.resolve("unused.onnx"), prefix,
+        dir.resolve("state"));
+    p.put(DetectorConfig.HTTP_PORT, 0);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
+    int events = 300;
+    try (OnnxScorer real = OnnxScorer.open(model, io.vaestream.detector.scoring.Device.CPU, null, null);
+        Detector detector = Detector.start(new DetectorConfig(p), new FlakyScorer(real, 3));
+        ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
+      long t0 = System.nanoTime();
+      TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix), prefix, events, 1000);
+      await().atMost(Duration.ofSeconds(90)).until(() -> tally.drain() == events);
+      System.out.printf("%d of %d scored after 3 scorer failures, %.1f s after the first image was sent%n",
+          tally.perId.size(), events, (System.nanoTime() - t0) / 1e9);
+      tally.drain(Duration.ofSeconds(2));
+      assertThat(tally.perInput).as("one committed score per input record").hasSize(events)
+          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+      assertThat(detector.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+    assertThat(streamThreadsOf(prefix)).as("no stream thread outlives the detector").isEmpty();
+  }
+
+  private static List<String> streamThreadsOf(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+        .filter(n -> n.startsWith("detector-" + prefix) && n.contains("StreamThread")).toList();
   }
 
   private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A scorer that fails its first {@code failures} batches, then scores with {@code real}. */
+  private static final class FlakyScorer implements Scorer {
+    private final Scorer real;
+    private final AtomicInteger failuresLeft;
+
+    FlakyScorer(Scorer real, int failures) {
+      this.real = real;
+      this.failuresLeft = new AtomicInteger(failures);
+    }
+
+    @Override
+    public ScoreBatch score(float[] tensors, int count) {
+      if (failuresLeft.getAndDecrement() > 0) {
+        throw new IllegalStateException("scorer failed on a batch of " + count);
+      }
+      return real.score(tensors, count);
+    }
+
+    @Override
+    public ImageContract contract() {
+      return real.contract();
+    }
+
+    @Override
+    public double threshold() {
+      return real.threshold();
+    }
+
+    @Override
+    public String modelName() {
+      return real.modelName();
+    }
+
+    @Override
+    public String modelVersion() {
+      return real.modelVersion();
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** A scorer that fails every batch, as a model with a bug would. */

@@ -3,6 +3,7 @@ package io.vaestream.detector.errors;
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,6 +38,11 @@ public final class DeadLetterFailures {
 
   public DeadLetterFailures(Policy policy) {
     this.policy = policy;
+  }
+
+  /** With the policy named as in {@code dlq.failure.policy} ({@code skip} or {@code fail}). */
+  public DeadLetterFailures(String policy) {
+    this(Policy.valueOf(policy.toUpperCase(Locale.ROOT)));
   }
 
   public Policy policy() {

@@ -105,10 +105,11 @@ public final class DetectorMetrics {
         .description("ONNX Runtime tensors and results created").register(registry);
   }
 
-  /** Adds the stream-thread replacements of the last window and a 0/1 readiness gauge. */
+  /** Adds the stream-thread failures (each a Kafka Streams restart) of the last window and a 0/1 readiness gauge. */
   public void bindHealth(StreamHealth health) {
-    Gauge.builder("vaestream.stream.thread.replacements.recent", health, StreamHealth::recentReplacements)
-        .strongReference(true).description("Stream threads replaced within health.replacement.window.ms")
+    Gauge.builder("vaestream.stream.restarts.recent", health, StreamHealth::recentFailures)
+        .strongReference(true).description("Stream-thread failures, each a Kafka Streams restart, within "
+            + "health.restart.window.ms")
         .register(registry);
     Gauge.builder("vaestream.ready", health, h -> h.notReady() == null ? 1 : 0).strongReference(true)
         .description("1 when /ready answers 200, 0 otherwise").register(registry);

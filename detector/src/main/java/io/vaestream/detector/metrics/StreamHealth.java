@@ -4,45 +4,51 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What {@code /health} and {@code /ready} answer, from the Kafka Streams state and from how often
- * stream threads have failed. A stream thread that fails is replaced, so a record that fails it
- * every time makes a crash loop in which the state stays RUNNING or REBALANCING while nothing is
- * scored. The detector is not ready (an orchestrator routes around it or restarts it), with the
- * reason in the body, while a replaced thread has not scored anything since it failed (for at
- * most {@code window}), and while more than {@code maxReplacements} replacements fall within
- * {@code window}. A replacement takes a consumer session timeout before the new thread gets the
- * partitions, so the first rule is what reports a crash loop within seconds.
+ * stream threads have failed. A failed stream thread makes the detector restart its Kafka Streams
+ * client, so a record that fails it every time makes a crash loop in which the client goes from
+ * ERROR to a new one, REBALANCING and RUNNING, again and again, while nothing is scored. The
+ * process stays healthy while a restart is under way. It is not ready (an orchestrator routes
+ * around it or restarts it), with the reason in the body, while nothing has been scored since the
+ * last failure (for at most {@code window}), and while more than {@code maxRestarts} failures fall
+ * within {@code window}. The first rule reports a crash loop within seconds; the second one a loop
+ * in which a few records are scored between failures.
  */
 public final class StreamHealth {
   private final Supplier<KafkaStreams.State> state;
+  private final BooleanSupplier restarting;
   private final LongSupplier progress;
-  private final int maxReplacements;
+  private final int maxRestarts;
   private final Duration window;
   private final Clock clock;
-  private final Deque<Long> replacements = new ArrayDeque<>();
+  private final Deque<Long> failures = new ArrayDeque<>();
   private String lastFailure = "";
   private long progressAtFailure;
 
   /**
+   * @param state the state of the Kafka Streams client running now
+   * @param restarting true while a failed client is being replaced by a new one
    * @param progress a count that grows whenever records are scored or dead-lettered
    */
-  public StreamHealth(Supplier<KafkaStreams.State> state, LongSupplier progress, int maxReplacements, Duration window,
-      Clock clock) {
+  public StreamHealth(Supplier<KafkaStreams.State> state, BooleanSupplier restarting, LongSupplier progress,
+      int maxRestarts, Duration window, Clock clock) {
     this.state = state;
+    this.restarting = restarting;
     this.progress = progress;
-    this.maxReplacements = maxReplacements;
+    this.maxRestarts = maxRestarts;
     this.window = window;
     this.clock = clock;
   }
 
-  /** Notes that a stream thread failed with {@code cause} and is being replaced. */
-  public synchronized void threadReplaced(Throwable cause) {
-    replacements.addLast(clock.millis());
+  /** Notes that a stream thread failed with {@code cause}; Kafka Streams is being restarted. */
+  public synchronized void threadFailed(Throwable cause) {
+    failures.addLast(clock.millis());
     progressAtFailure = progress.getAsLong();
     Throwable root = cause;
     while (root.getCause() != null && root.getCause() != root) {
@@ -52,14 +58,21 @@ public final class StreamHealth {
     prune();
   }
 
-  /** Replacements within the window. */
-  public synchronized int recentReplacements() {
+  /** Failures within the window. */
+  public synchronized int recentFailures() {
     prune();
-    return replacements.size();
+    return failures.size();
+  }
+
+  public Duration window() {
+    return window;
   }
 
   /** Why the process is not healthy (should be restarted), or null when it is. */
   public String unhealthy() {
+    if (restarting.getAsBoolean()) {
+      return null;
+    }
     KafkaStreams.State s = state.get();
     return switch (s) {
       case ERROR, PENDING_ERROR, NOT_RUNNING, PENDING_SHUTDOWN -> "Kafka Streams is " + s;
@@ -73,15 +86,18 @@ public final class StreamHealth {
     if (down != null) {
       return down;
     }
-    int recent = recentReplacements();
-    if (recent > maxReplacements) {
-      return String.format("crash loop: %d stream threads replaced in the last %d s (more than %d); last failure: %s",
-          recent, window.toSeconds(), maxReplacements, lastFailure);
+    int recent = recentFailures();
+    if (recent > maxRestarts) {
+      return String.format("crash loop: %d stream-thread failures (Kafka Streams restarts) in the last %d s (more "
+          + "than %d); last failure: %s", recent, window.toSeconds(), maxRestarts, lastFailure);
     }
     if (recent > 0 && progress.getAsLong() == progressAtFailure) {
-      return String.format("a stream thread failed %d s ago and nothing has been scored since (%d replaced in the "
-          + "last %d s); last failure: %s", (clock.millis() - replacements.peekLast()) / 1000, recent,
+      return String.format("a stream thread failed %d s ago and nothing has been scored since (%d failures in the "
+          + "last %d s); last failure: %s", (clock.millis() - failures.peekLast()) / 1000, recent,
           window.toSeconds(), lastFailure);
+    }
+    if (restarting.getAsBoolean()) {
+      return "Kafka Streams is restarting after a stream thread failed";
     }
     KafkaStreams.State s = state.get();
     return s == KafkaStreams.State.RUNNING ? null : "Kafka Streams is " + s;
@@ -89,8 +105,8 @@ public final class StreamHealth {
 
   private void prune() {
     long oldest = clock.millis() - window.toMillis();
-    while (!replacements.isEmpty() && replacements.peekFirst() < oldest) {
-      replacements.removeFirst();
+    while (!failures.isEmpty() && failures.peekFirst() < oldest) {
+      failures.removeFirst();
     }
   }
 }

@@ -94,12 +94,21 @@ public final class DetectorTopology {
 
   /** Streams properties for {@code config}, with dead letters that fit {@code limits}. */
   public static Properties properties(DetectorConfig config, DetectorMetrics metrics, DeadLetterLimits limits) {
+    return properties(config, metrics, new DeadLetters(config.dlqTopic(), limits),
+        new DeadLetterFailures(config.dlqFailurePolicy()));
+  }
+
+  /**
+   * Streams properties for {@code config}, writing dead letters with {@code letters} and keeping
+   * track of those that failed in {@code failures}, which outlive a restart of Kafka Streams.
+   */
+  public static Properties properties(DetectorConfig config, DetectorMetrics metrics, DeadLetters letters,
+      DeadLetterFailures failures) {
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterFailureHandler.class);
-    p.put(DetectorConfig.DEAD_LETTERS_INSTANCE, new DeadLetters(config.dlqTopic(), limits));
-    p.put(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE, new DeadLetterFailures(
-        DeadLetterFailures.Policy.valueOf(config.dlqFailurePolicy().toUpperCase(Locale.ROOT))));
+    p.put(DetectorConfig.DEAD_LETTERS_INSTANCE, letters);
+    p.put(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE, failures);
     p.put(DetectorMetrics.CONFIG_KEY, metrics);
     return p;
   }

@@ -76,9 +76,8 @@ class DetectorConfigTest {
   }
 
   @Test
-  void shouldGiveEachInstanceAStableStaticIdWhenAsked() {
-    Map<String, String> base = Map.of(DetectorConfig.MODEL_PATH, "m.onnx", DetectorConfig.STATIC_MEMBERSHIP, "true",
-        "state.dir", "/var/lib/a");
+  void shouldGiveEachInstanceAStableStaticIdByDefault() {
+    Map<String, String> base = Map.of(DetectorConfig.MODEL_PATH, "m.onnx", "state.dir", "/var/lib/a");
     Object a1 = new DetectorConfig(base).streamsProperties().get("group.instance.id");
     Object a2 = new DetectorConfig(base).streamsProperties().get("group.instance.id");
     Map<String, String> other = new java.util.HashMap<>(base);
@@ -86,8 +85,8 @@ class DetectorConfigTest {
     Object b = new DetectorConfig(other).streamsProperties().get("group.instance.id");
     assertThat(a1).isEqualTo(a2).asString().startsWith("vaestream-detector-");
     assertThat(b).isNotEqualTo(a1);
-    assertThat(new DetectorConfig(Map.of(DetectorConfig.MODEL_PATH, "m.onnx")).streamsProperties())
-        .as("off by default").doesNotContainKey("group.instance.id");
+    assertThat(new DetectorConfig(Map.of(DetectorConfig.MODEL_PATH, "m.onnx", DetectorConfig.STATIC_MEMBERSHIP,
+        "false")).streamsProperties()).as("dynamic when asked").doesNotContainKey("group.instance.id");
     Map<String, String> given = new java.util.HashMap<>(base);
     given.put("group.instance.id", "camera-line-3");
     assertThat(new DetectorConfig(given).streamsProperties().get("group.instance.id")).isEqualTo("camera-line-3");

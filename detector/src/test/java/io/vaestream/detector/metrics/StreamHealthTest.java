@@ -30,13 +30,14 @@ class StreamHealthTest {
     }
   };
   private long progress;
-  private final StreamHealth health = new StreamHealth(state::get, () -> progress, 3, Duration.ofMinutes(5), clock);
+  private boolean restarting;
+  private final StreamHealth health = new StreamHealth(state::get, () -> restarting, () -> progress, 3, Duration.ofMinutes(5), clock);
 
   @Test
   void shouldBeReadyWhileRunningWithoutACrashLoop() {
     assertThat(health.notReady()).isNull();
     assertThat(health.unhealthy()).isNull();
-    health.threadReplaced(new IllegalStateException("once"));
+    health.threadFailed(new IllegalStateException("once"));
     now = now.plusSeconds(12);
     assertThat(health.notReady()).as("not proven since the failure")
         .contains("a stream thread failed 12 s ago and nothing has been scored since", "IllegalStateException: once");
@@ -47,10 +48,10 @@ class StreamHealthTest {
   @Test
   void shouldReportACrashLoopWithItsLastFailure() {
     for (int i = 0; i < 4; i++) {
-      health.threadReplaced(new RuntimeException("wrapped", new IllegalArgumentException("bad batch " + i)));
+      health.threadFailed(new RuntimeException("wrapped", new IllegalArgumentException("bad batch " + i)));
       progress++;
     }
-    assertThat(health.notReady()).contains("crash loop: 4 stream threads replaced in the last 300 s",
+    assertThat(health.notReady()).contains("crash loop: 4 stream-thread failures (Kafka Streams restarts) in the last 300 s",
         "IllegalArgumentException: bad batch 3");
     assertThat(health.unhealthy()).as("alive, only not ready").isNull();
 
@@ -65,5 +66,18 @@ class StreamHealthTest {
     assertThat(health.notReady()).isEqualTo("Kafka Streams is REBALANCING");
     state.set(KafkaStreams.State.ERROR);
     assertThat(health.unhealthy()).isEqualTo("Kafka Streams is ERROR");
+  }
+
+  @Test
+  void shouldStayAliveWhileAFailedClientIsRestarted() {
+    health.threadFailed(new IllegalStateException("once"));
+    state.set(KafkaStreams.State.ERROR);
+    restarting = true;
+    assertThat(health.unhealthy()).as("the old client is in ERROR, a new one is on its way").isNull();
+    progress++;
+    assertThat(health.notReady()).isEqualTo("Kafka Streams is restarting after a stream thread failed");
+    restarting = false;
+    state.set(KafkaStreams.State.RUNNING);
+    assertThat(health.notReady()).isNull();
   }
 }

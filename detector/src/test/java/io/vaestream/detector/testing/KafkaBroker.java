@@ -26,7 +26,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class KafkaBroker {
   /** Pinned to the Kafka client version the project builds against. */
-  public static final String IMAGE = "apache/kafka:4.3.1";
+  public static final String IMAGE = "apache/kafka:4.4.0";
   private static final String NETWORK_ALIAS = "kafka";
   private static final String NETWORK_LISTENER = NETWORK_ALIAS + ":19092";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
