@@ -169,7 +169,7 @@ final class RestartingStreams implements AutoCloseable {
   public void close() {
     closing = true;
     restartPending = false;
-    restarter.shutdownNow();
+    restarter.shutdown(); // a restart under way finishes first; one still waiting sees closing and does nothing
     synchronized (this) {
       closeCurrent(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
