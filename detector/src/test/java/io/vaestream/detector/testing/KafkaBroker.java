@@ -121,6 +121,11 @@ public final class KafkaBroker {
   }
 
   public void createTopics(int partitions, String... names) throws Exception {
+    createTopics(bootstrap, partitions, names);
+  }
+
+  /** Creates topics with replication factor 1 on the broker at {@code bootstrap}. */
+  public static void createTopics(String bootstrap, int partitions, String... names) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin.createTopics(Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
           .all().get(60, TimeUnit.SECONDS);
