@@ -5,13 +5,14 @@
 #   scripts/docker-images.sh              # base images: public where present or pullable, else stand-ins
 #   scripts/docker-images.sh --stand-ins  # base images: always the local stand-ins
 #
-# For each public base image this project uses (eclipse-temurin JDK and JRE, apache/kafka,
+# For each public base image this project uses (eclipse-temurin JDK and JRE, apache/kafka, apicurio,
 # prom/prometheus) it takes the public image when the engine has it or can pull it. Otherwise it
 # builds a stand-in under its own name, never the public one:
 #   vaestream-local/debian:bookworm   debootstrap --variant=minbase bookworm, imported
 #   vaestream-local/jdk:17, jre:17    Debian's OpenJDK 17 (docker/local/java.Dockerfile)
 #   vaestream-local/kafka:4.4.0       Apache Kafka's jars from Maven Central (docker/local/kafka/)
 #   vaestream-local/prometheus:2      Debian's prometheus package (docker/local/prometheus.Dockerfile)
+#   vaestream-local/apicurio-registry:2.6.13.Final  Apicurio Registry's server from Maven Central (docker/local/apicurio/)
 # Then it builds vaestream/detector and vaestream/tools from this checkout (Dockerfile) on the chosen
 # JDK and JRE, and writes the chosen names to target/docker/images.env:
 #   docker-compose --env-file target/docker/images.env up      # compose reads VAESTREAM_*_IMAGE
@@ -22,6 +23,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 KAFKA_VERSION=4.4.0
+APICURIO_VERSION=2.6.13.Final
 VAESTREAM_VERSION=0.1.0
 OUT=target/docker
 mkdir -p "$OUT"
@@ -115,6 +117,15 @@ build_kafka() {
   step vaestream-local/kafka:$KAFKA_VERSION docker build --network host \
     --build-arg JRE_IMAGE=vaestream-local/jre:17 -t vaestream-local/kafka:$KAFKA_VERSION docker/local/kafka
 }
+build_registry() {
+  have vaestream-local/jre:17 || build_jre
+  rm -rf docker/local/apicurio/app
+  step "apicurio registry (Maven Central)" ./mvnw -B -q -N dependency:unpack \
+    -Dartifact=io.apicurio:apicurio-registry-app:$APICURIO_VERSION:zip:all -DoutputDirectory=docker/local/apicurio/app
+  step vaestream-local/apicurio-registry:$APICURIO_VERSION docker build --network host \
+    --build-arg JRE_IMAGE=vaestream-local/jre:17 -t vaestream-local/apicurio-registry:$APICURIO_VERSION \
+    docker/local/apicurio
+}
 build_prometheus() {
   debian_base
   step vaestream-local/prometheus:2 docker build --network host -f docker/local/prometheus.Dockerfile \
@@ -125,6 +136,8 @@ JDK_IMAGE=$(public_or_local eclipse-temurin:17.0.15_6-jdk vaestream-local/jdk:17
 JRE_IMAGE=$(public_or_local eclipse-temurin:17.0.15_6-jre vaestream-local/jre:17 build_jre)
 KAFKA_IMAGE=$(public_or_local apache/kafka:$KAFKA_VERSION vaestream-local/kafka:$KAFKA_VERSION build_kafka)
 PROMETHEUS_IMAGE=$(public_or_local prom/prometheus:v3.5.0 vaestream-local/prometheus:2 build_prometheus)
+REGISTRY_IMAGE=$(public_or_local apicurio/apicurio-registry-mem:$APICURIO_VERSION \
+  vaestream-local/apicurio-registry:$APICURIO_VERSION build_registry)
 
 for target in detector tools; do
   step "vaestream/$target:$VAESTREAM_VERSION" docker build --network host --target "$target" \
@@ -154,11 +167,12 @@ VAESTREAM_JDK_IMAGE=$JDK_IMAGE
 VAESTREAM_JRE_IMAGE=$JRE_IMAGE
 VAESTREAM_KAFKA_IMAGE=$KAFKA_IMAGE
 VAESTREAM_PROMETHEUS_IMAGE=$PROMETHEUS_IMAGE
+VAESTREAM_REGISTRY_IMAGE=$REGISTRY_IMAGE
 VAESTREAM_DETECTOR_IMAGE=vaestream/detector:$VAESTREAM_VERSION
 VAESTREAM_TOOLS_IMAGE=vaestream/tools:$VAESTREAM_VERSION
 TESTCONTAINERS_RYUK_DISABLED=$RYUK_DISABLED
 TESTCONTAINERS_TINYIMAGE_CONTAINER_IMAGE=$TINY_IMAGE
 ENV
 echo "docker-images: done in ${SECONDS}s; images in $OUT/images.env, step times in $TIMES"
-docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(vaestream|eclipse-temurin|apache/kafka|prom/)' \
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(vaestream|eclipse-temurin|apache/kafka|prom/|apicurio/)' \
   | sort | tee "$OUT/image-sizes.txt" || true

@@ -12,6 +12,7 @@ import io.vaestream.detector.metrics.StreamHealth;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.DetectorTopology;
+import io.vaestream.detector.topology.EventFormats;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,8 @@ public final class Detector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
   /** A topic's {@code max.message.bytes} when neither it nor the broker sets one. */
   private static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
+  /** How long a start waits for a schema registry that does not answer. */
+  private static final Duration REGISTRY_PATIENCE = Duration.ofSeconds(60);
 
   private final Scorer scorer;
   private final RestartingStreams streams;
@@ -90,16 +93,18 @@ public final class Detector implements AutoCloseable {
         metrics.bindNativeObjects(onnx.nativeObjects());
       }
       metrics.bindModel(scorer);
-      // Shared by every Kafka Streams client of this detector: a restart keeps the memory of dead
-      // letters that could not be written.
-      DeadLetters letters = new DeadLetters(config.dlqTopic(), deadLetterLimits(config));
+      EventFormats formats = EventFormats.of(config);
+      formats.registerOutputSchemas(config, REGISTRY_PATIENCE.toMillis());
+      // Shared by every Kafka Streams client of this detector: a restart keeps the registry's
+      // cached schemas and the memory of dead letters that could not be written.
+      DeadLetters letters = new DeadLetters(config.dlqTopic(), deadLetterLimits(config), formats.deadLetters());
       DeadLetterFailures deadLetterFailures = new DeadLetterFailures(config.dlqFailurePolicy());
       Supplier<KafkaStreams> clients = () -> {
         Properties props = DetectorTopology.properties(config, metrics, letters, deadLetterFailures);
         // The builder gets the real properties: a bare StreamsBuilder makes a StreamsConfig of its
         // defaults, which warns about settings the detector does set.
         return new KafkaStreams(DetectorTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))),
-            config, scorer, metrics, inference != null ? inference : Runnable::run), props);
+            config, scorer, metrics, inference != null ? inference : Runnable::run, formats), props);
       };
       RestartingStreams streams = new RestartingStreams(clients, deadLetterFailures::fatalReason,
           registry, config.getString(DetectorConfig.APPLICATION_ID), (state, restarting) -> new StreamHealth(state,
@@ -113,11 +118,14 @@ public final class Detector implements AutoCloseable {
               health::notReady);
       AutoCloseable processMetrics = metrics.bindProcessMetrics();
       streams.start();
-      LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}",
+      LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}; "
+              + "schema registry: {}, writing {}",
           config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
           config.getString(DetectorConfig.PROCESSING_GUARANTEE),
           scorer.device(), config.batchMaxSize(),
-          config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread");
+          config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread",
+          formats.registry() == null ? "none" : formats.registry().describe(),
+          config.confluentOutput() ? "the Confluent wire format" : "Avro single-object encoding");
       return new Detector(scorer, streams, http, metrics, processMetrics, inference);
     } catch (RuntimeException | IOException e) {
       if (inference != null) {

@@ -60,7 +60,8 @@ public final class DetectorApp implements Callable<Integer> {
     StringBuilder footer = new StringBuilder("%nConfiguration keys, with their defaults (set them in --config, as "
         + "VAESTREAM_KEY_WITH_UNDERSCORES, or with --set key=value):%n");
     for (ConfigDef.ConfigKey k : DetectorConfig.CONFIG.configKeys().values()) {
-      Object d = k.defaultValue == ConfigDef.NO_DEFAULT_VALUE ? "(required)" : k.defaultValue;
+      Object d = k.defaultValue == ConfigDef.NO_DEFAULT_VALUE ? "(required)"
+          : k.defaultValue == null || "".equals(k.defaultValue) ? "(none)" : k.defaultValue;
       footer.append(String.format("  %s = %s%n      %s%n", k.name, d instanceof java.util.List<?> l
           ? String.join(",", l.stream().map(Object::toString).toList()) : d, k.documentation.replace("%", "%%")));
     }

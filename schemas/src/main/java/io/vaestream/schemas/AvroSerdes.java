@@ -70,6 +70,11 @@ public final class AvroSerdes {
 
   private AvroSerdes() {}
 
+  /** The Avro model of a generated event class, with the event classes trusted (see the class comment). */
+  public static SpecificData specificData(Class<? extends SpecificRecord> type) {
+    return SpecificData.getForClass(type);
+  }
+
   /** Lets readers resolve records written with an older (compatible) schema. */
   public static void addWriterSchema(Schema schema) {
     KNOWN_SCHEMAS.addSchema(schema);

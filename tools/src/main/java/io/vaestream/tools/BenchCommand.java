@@ -7,7 +7,10 @@ import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
+import io.vaestream.events.ImageEvent;
 import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.schemas.registry.RegistryAvro;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
 import io.vaestream.trainer.data.ImageDataset;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -99,6 +102,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "A detector setting for every detector the benchmark starts, for example batch.store=memory "
           + "(repeatable; applied last).")
   Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--schema-registry", paramLabel = "URL",
+      description = "Send the input in the Confluent wire format through this registry's Confluent-compatible API "
+          + "(the detectors get it as schema.registry.url); default: Avro single-object encoding.")
+  String schemaRegistry;
 
   @Option(names = "--commit-interval-ms", description = "Overrides the detector's commit.interval.ms (default: the detector's, 100).")
   Integer commitIntervalMs;
@@ -294,11 +302,15 @@ final class BenchCommand implements Callable<Integer> {
       cmd.append(" --batch-sizes ").append(join(batchSizes));
     }
     settings.forEach((k, v) -> cmd.append(" --set ").append(k).append('=').append(v));
+    if (schemaRegistry != null) {
+      cmd.append(" --schema-registry ").append(schemaRegistry);
+    }
     cmd.append(" --out ").append(out);
     return "# Benchmarks\n\nReproduce with:\n\n```\n" + cmd + "\n```\n\n"
         + String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s. Broker, producer, detector(s) and consumer all "
             + "run in this one JVM on this machine. Records are Fashion-MNIST test images sent as Avro ImageEvents "
-            + "(8-bit grey), read back with `read_committed`; `%s`, commit.interval.ms %s. Core model: %s. Before the first "
+            + "(8-bit grey" + (schemaRegistry == null ? "" : ", in the Confluent wire format through a schema registry")
+            + "), read back with `read_committed`; `%s`, commit.interval.ms %s. Core model: %s. Before the first "
             + "measurement the JVM is warmed up with two unreported runs each of the ceiling and the detector.%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"),
         guarantee, commitIntervalMs == null ? "100" : commitIntervalMs, core.describe());
@@ -518,12 +530,19 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** A sender of image events in the input format this run measures. */
+  private ImageSender sender(String topic) {
+    return schemaRegistry == null ? new ImageSender(kafka.bootstrapServers(), topic)
+        : new ImageSender(kafka.bootstrapServers(), topic, RegistryAvro.serializer(
+            SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, schemaRegistry)), ImageEvent.class));
+  }
+
   /** A new topic of {@code partitions} holding {@code n} events cycled from {@code images}. */
   private String preload(String prefix, int partitions, ImageDataset images, int n) throws Exception {
     String topic = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(partitions, topic);
     long t0 = System.nanoTime();
-    new ImageSender(kafka.bootstrapServers(), topic).send(images, n, "b", null, 0, k -> { });
+    sender(topic).send(images, n, "b", null, 0, k -> { });
     double s = (System.nanoTime() - t0) / 1e9;
     log("preloaded %d %dx%d records into %s (%d partition(s)) in %.1f s", n, images.contract().width(),
         images.contract().height(), topic, partitions, s);
@@ -552,6 +571,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     c.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("runs", "bench", "state-" + UUID.randomUUID().toString()
         .substring(0, 8)).toAbsolutePath().toString());
+    if (schemaRegistry != null) {
+      c.put(DetectorConfig.SCHEMA_REGISTRY_URL, schemaRegistry);
+    }
     c.putAll(settings);
     return c;
   }
@@ -580,7 +602,7 @@ final class BenchCommand implements Callable<Integer> {
       if (trial.live()) {
         String topic = input;
         sender = new Thread(() -> {
-          new ImageSender(kafka.bootstrapServers(), topic).send(liveImages, trial.records(), "live", null, 0, n -> { });
+          sender(topic).send(liveImages, trial.records(), "live", null, 0, n -> { });
           senderDone.set(System.nanoTime());
         }, "bench-live-sender");
         sender.start();
@@ -754,7 +776,7 @@ final class BenchCommand implements Callable<Integer> {
       while (d.streams().state() != KafkaStreams.State.RUNNING && System.nanoTime() < ready) {
         c.poll(Duration.ofMillis(100));
       }
-      Thread sender = new Thread(() -> new ImageSender(kafka.bootstrapServers(), input)
+      Thread sender = new Thread(() -> sender(input)
           .send(test, count, "l", null, rate, n -> { }));
       long warmEnd = System.currentTimeMillis() + latencyWarmupSeconds * 1000L;
       sender.start();

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Sends a data set to a topic as {@link ImageEvent}s, optionally at a fixed rate, for {@code
@@ -27,10 +28,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class ImageSender {
   private final String bootstrap;
   private final String topic;
+  private final Serializer<ImageEvent> events;
 
+  /** A sender of Avro single-object encoded events. */
   ImageSender(String bootstrap, String topic) {
+    this(bootstrap, topic, (t, e) -> AvroSerdes.encode(e));
+  }
+
+  /** A sender of events encoded with {@code events}. */
+  ImageSender(String bootstrap, String topic, Serializer<ImageEvent> events) {
     this.bootstrap = bootstrap;
     this.topic = topic;
+    this.events = events;
   }
 
   /**
@@ -66,7 +75,7 @@ final class ImageSender {
         }
         String id = idPrefix + "-" + i;
         producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8),
-                AvroSerdes.encode(event(d, i, id, normal))),
+                events.serialize(topic, event(d, i, id, normal))),
             (md, ex) -> {
               if (ex != null) {
                 failure.compareAndSet(null, ex);

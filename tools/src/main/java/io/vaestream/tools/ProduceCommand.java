@@ -1,8 +1,13 @@
 package io.vaestream.tools;
 
+import io.vaestream.events.ImageEvent;
+import io.vaestream.schemas.registry.RegistryAvro;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +18,8 @@ import picocli.CommandLine.Option;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends a data set to the input topic as Avro ImageEvents.",
+      "Sends a data set to the input topic as Avro ImageEvents, in single-object encoding or, with",
+      "--schema-registry, in the Confluent wire format (the schema registered under <topic>-value).",
       "Labels are attached when the data set has them; with --normal-classes each event also says whether",
       "it is anomalous."
     })
@@ -43,6 +49,11 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--id-prefix", description = "Event ids are PREFIX-INDEX (default: the data set's name).")
   String idPrefix;
 
+  @Option(names = "--schema-registry", paramLabel = "URL",
+      description = "Write the Confluent wire format through this registry's Confluent-compatible API, "
+          + "e.g. http://127.0.0.1:8081/apis/ccompat/v7 (default: Avro single-object encoding).")
+  String schemaRegistry;
+
   @Override
   public Integer call() throws Exception {
     ImageDataset d = DataSources.open(data);
@@ -54,10 +65,13 @@ final class ProduceCommand implements Callable<Integer> {
     String prefix = idPrefix != null ? idPrefix : d.description().replaceAll("[^A-Za-z0-9]+", "-");
     Progress progress = new Progress("produce", n);
     long t0 = System.nanoTime();
-    long acked = new ImageSender(bootstrap, topic).send(d, n, prefix, normal, rate, progress::update);
+    ImageSender sender = schemaRegistry == null ? new ImageSender(bootstrap, topic)
+        : new ImageSender(bootstrap, topic, RegistryAvro.serializer(
+            SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, schemaRegistry)), ImageEvent.class));
+    long acked = sender.send(d, n, prefix, normal, rate, progress::update);
     progress.done();
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(java.util.Locale.ROOT, "sent %d images to %s in %.1f s (%.0f/s)%n", acked, topic, s, acked / s);
+    System.out.printf(Locale.ROOT, "sent %d images to %s in %.1f s (%.0f/s)%n", acked, topic, s, acked / s);
     return 0;
   }
 }

@@ -2,11 +2,15 @@ package io.vaestream.tools;
 
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.schemas.registry.RegistryAvro;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
+import io.vaestream.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,6 +48,11 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Print only the summary, not every score.")
   boolean quiet;
 
+  @Option(names = "--schema-registry", paramLabel = "URL",
+      description = "Also read scores in the Confluent wire format (detector value.format=confluent), through this "
+          + "registry's Confluent-compatible API; single-object encoded scores are read either way.")
+  String schemaRegistry;
+
   @Option(names = "--maps", paramLabel = "DIR",
       description = "Write the anomaly map of every event that carries one (read --topic anomalies) as DIR/<event id>.png: "
           + "the map in false colour with its boxes and peak drawn on it.")
@@ -52,7 +61,9 @@ final class TailCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ScoreSummary summary = new ScoreSummary();
-    Deserializer<AnomalyScore> de = AvroSerdes.anomalyScore().deserializer();
+    Deserializer<AnomalyScore> de = RegistryAvro.eitherFormat(AvroSerdes.anomalyScore().deserializer(),
+        schemaRegistry == null ? null : SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, schemaRegistry)),
+        AnomalyScore.class);
     PrintStream out = System.out;
     long lastRecord = System.nanoTime();
     long lastSummary = System.nanoTime();
@@ -71,7 +82,7 @@ final class TailCommand implements Callable<Integer> {
             }
           } catch (IOException e) {
             throw new UncheckedIOException(e);
-          } catch (SerializationException e) {
+          } catch (SerializationException | SchemaRegistryException e) {
             System.err.printf("skipping %s-%d@%d: %s%n", r.topic(), r.partition(), r.offset(), e.getMessage());
           }
           if (count != null && summary.n >= count) {

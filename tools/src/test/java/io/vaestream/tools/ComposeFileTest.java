@@ -41,7 +41,8 @@ class ComposeFileTest {
 
   @Test
   void shouldDefineEveryServiceOfThePipeline() {
-    for (String s : List.of("kafka", "topics", "trainer", "detector", "detector-gpu", "producer", "prometheus")) {
+    for (String s : List.of("kafka", "registry", "topics", "trainer", "detector", "detector-gpu", "producer",
+        "prometheus")) {
       service(s);
     }
     assertThat(service("detector-gpu").path("profiles").toString()).contains("gpu");

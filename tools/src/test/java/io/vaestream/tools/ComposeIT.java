@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real docker-compose.yml, end to end, with the images named in the environment (public ones
- * by default, the stand-ins of scripts/docker-images.sh in CI): Kafka, the topics job, the trainer
- * (one epoch), two detector replicas, Prometheus, and the demo producer. Both replicas must have
+ * by default, the stand-ins of scripts/docker-images.sh in CI): Kafka, the schema registry, the
+ * topics job, the trainer (one epoch), two detector replicas, Prometheus, and the demo producer,
+ * which writes the Confluent wire format through the registry. Both replicas must have
  * scored (they share the partitions), as Prometheus reports it. One detector is killed
  * with {@code docker kill} mid-stream; the {@code scores} topic must still end with exactly one
  * score per produced image (read_committed), and Prometheus must have scraped both replicas.
@@ -65,12 +66,16 @@ class ComposeIT {
     }
     int kafkaPort = TestDetectors.freePort();
     int prometheusPort = TestDetectors.freePort();
+    int registryPort = TestDetectors.freePort();
     env.put("VAESTREAM_KAFKA_HOST_PORT", Integer.toString(kafkaPort));
     env.put("VAESTREAM_PROMETHEUS_HOST_PORT", Integer.toString(prometheusPort));
+    env.put("VAESTREAM_REGISTRY_HOST_PORT", Integer.toString(registryPort));
+    // The demo producer writes the Confluent wire format through the compose file's registry.
+    env.put("VAESTREAM_PRODUCE_FORMAT", "confluent");
     env.put("VAESTREAM_TRAIN_EPOCHS", "1");
     env.put("VAESTREAM_PRODUCE_LIMIT", Integer.toString(IMAGES));
     env.put("VAESTREAM_PRODUCE_RATE", Integer.toString(RATE));
-    for (String image : List.of("KAFKA", "PROMETHEUS", "JDK", "JRE")) {
+    for (String image : List.of("KAFKA", "PROMETHEUS", "REGISTRY", "JDK", "JRE")) {
       String value = System.getenv("VAESTREAM_" + image + "_IMAGE");
       if (value != null) {
         env.put("VAESTREAM_" + image + "_IMAGE", value);
@@ -114,6 +119,9 @@ class ComposeIT {
     }
     assertThat(perId).hasSize(IMAGES);
     assertThat(perId.values()).as("scores per produced image").containsOnly(1);
+    HttpResponse<String> subjects = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7/subjects")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(subjects.body()).as("the producer wrote through the registry").contains("\"images-value\"");
     LOG.info("compose: {} produced, {} scored, 0 duplicates, after a container kill; {} s in all",
         IMAGES, perId.size(), seconds(t0));
   }

@@ -1,6 +1,7 @@
 package io.vaestream.detector.config;
 
 import io.vaestream.detector.scoring.Device;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -58,6 +59,13 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String BATCH_STORE = "batch.store";
   public static final String HEALTH_MAX_RESTARTS = "health.max.restarts";
   public static final String HEALTH_RESTART_WINDOW_MS = "health.restart.window.ms";
+  public static final String SCHEMA_REGISTRY_URL = SchemaRegistryClient.URL;
+  public static final String SCHEMA_REGISTRY_USER_INFO = SchemaRegistryClient.BASIC_AUTH_USER_INFO;
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION = SchemaRegistryClient.TRUSTSTORE_LOCATION;
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD = SchemaRegistryClient.TRUSTSTORE_PASSWORD;
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE = SchemaRegistryClient.TRUSTSTORE_TYPE;
+  public static final String SCHEMA_REGISTRY_TIMEOUT_MS = SchemaRegistryClient.REQUEST_TIMEOUT_MS;
+  public static final String VALUE_FORMAT = "value.format";
 
   /** Prefix of environment variables that set configuration keys. */
   public static final String ENV_PREFIX = "VAESTREAM_";
@@ -128,7 +136,28 @@ public final class DetectorConfig extends AbstractConfig {
               + "within " + HEALTH_RESTART_WINDOW_MS + ", at most 30 s); /ready answers 503 (crash loop) when more "
               + "than this many failures fall within that window.")
       .define(HEALTH_RESTART_WINDOW_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
-          "The window over which stream-thread failures are counted for /ready and for the restart back-off.");
+          "The window over which stream-thread failures are counted for /ready and for the restart back-off.")
+      .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
+          "Base URL of a schema registry's Confluent-compatible API (comma-separated for several), e.g. "
+              + "http://registry:8080/apis/ccompat/v7 for Apicurio Registry. With it, input in the Confluent wire "
+              + "format (00 + schema id + Avro) is read, its writer schema resolved to ImageEvent. Empty: such input "
+              + "is dead-lettered as NO_SCHEMA_REGISTRY.")
+      .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+          "user:password for the registry's HTTP basic authentication; never logged.")
+      .define(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+          "Trust store for an https registry (default: the JVM's CAs).")
+      .define(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+          "Password of that trust store; never logged.")
+      .define(SCHEMA_REGISTRY_TRUSTSTORE_TYPE, Type.STRING, "", Importance.LOW,
+          "JKS or PKCS12 (default: the JVM's default type).")
+      .define(SCHEMA_REGISTRY_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+          "Connect and request timeout of one registry call. A registry that does not answer holds the record "
+              + "(the detector restarts Kafka Streams with a back-off and reads it again); it never dead-letters it.")
+      .define(VALUE_FORMAT, Type.STRING, "single-object", ValidString.in("single-object", "confluent"),
+          Importance.MEDIUM,
+          "Encoding of what the detector writes (scores, anomalies, dead letters): Avro single-object encoding, or "
+              + "the Confluent wire format with the schemas registered under <topic>-value at start-up (needs "
+              + SCHEMA_REGISTRY_URL + "). Input is read in either format whatever this says.");
 
   private final Map<String, Object> passThrough;
 
@@ -142,6 +171,41 @@ public final class DetectorConfig extends AbstractConfig {
       }
     });
     this.passThrough = Map.copyOf(rest);
+    if (confluentOutput() && getString(SCHEMA_REGISTRY_URL).isBlank()) {
+      throw new ConfigException(VALUE_FORMAT, "confluent", "writing the Confluent wire format needs "
+          + SCHEMA_REGISTRY_URL);
+    }
+    if (!getString(SCHEMA_REGISTRY_URL).isBlank()) {
+      schemaRegistry(); // a bad URL or trust store is refused at start-up, naming its key
+    }
+  }
+
+  /** True when the detector writes the Confluent wire format ({@code value.format=confluent}). */
+  public boolean confluentOutput() {
+    return getString(VALUE_FORMAT).equals("confluent");
+  }
+
+  /** A client of the configured schema registry, or null when {@code schema.registry.url} is empty. */
+  public SchemaRegistryClient schemaRegistry() {
+    if (getString(SCHEMA_REGISTRY_URL).isBlank()) {
+      return null;
+    }
+    Map<String, Object> s = new HashMap<>();
+    s.put(SchemaRegistryClient.URL, getString(SCHEMA_REGISTRY_URL));
+    s.put(SchemaRegistryClient.BASIC_AUTH_USER_INFO, getPassword(SCHEMA_REGISTRY_USER_INFO));
+    s.put(SchemaRegistryClient.TRUSTSTORE_LOCATION, getString(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION));
+    s.put(SchemaRegistryClient.TRUSTSTORE_PASSWORD, getPassword(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD));
+    s.put(SchemaRegistryClient.TRUSTSTORE_TYPE, emptyToNull(getString(SCHEMA_REGISTRY_TRUSTSTORE_TYPE)));
+    s.put(SchemaRegistryClient.REQUEST_TIMEOUT_MS, getLong(SCHEMA_REGISTRY_TIMEOUT_MS));
+    try {
+      return SchemaRegistryClient.create(s);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(SCHEMA_REGISTRY_URL, getString(SCHEMA_REGISTRY_URL), e.getMessage());
+    }
+  }
+
+  private static String emptyToNull(String v) {
+    return v == null || v.isBlank() ? null : v;
   }
 
   /**

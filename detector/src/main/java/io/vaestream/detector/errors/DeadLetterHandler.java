@@ -3,6 +3,7 @@ package io.vaestream.detector.errors;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.preprocess.RejectedRecordException;
+import io.vaestream.schemas.registry.SchemaRegistryException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * letter goes out through the task's own producer (KIP-1034), so under exactly-once it commits
  * with the input offset: a bad record is dead-lettered exactly once and never lost. A record whose
  * dead letter failed before (see {@link DeadLetterFailures}) gets one without its value, then none.
+ * A schema registry that cannot be reached is no reason to dead-letter a record: the handler fails
+ * instead, and the record is read again once Kafka Streams has been restarted.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
@@ -35,6 +38,13 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
 
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    if (exception instanceof SchemaRegistryException r && r.isTransient()) {
+      // Not the record's fault: fail the stream thread; the detector restarts Kafka Streams with a
+      // back-off and reads the record again. Exactly-once holds: nothing after it was committed.
+      LOG.error("holding {}-{}@{}: {}; Kafka Streams will read it again after a restart", record.topic(),
+          record.partition(), record.offset(), r.getMessage());
+      return Response.fail();
+    }
     RejectReason reason = exception instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
     int failedBefore = failures.failures(record.topic(), record.partition(), record.offset());
     LOG.warn("dead-lettering {}-{}@{} ({} bytes): {}", record.topic(), record.partition(), record.offset(),

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -24,12 +25,20 @@ public final class DeadLetters {
 
   private final String topic;
   private final DeadLetterLimits limits;
-  private final Serializer<DeadLetter> serializer = AvroSerdes.deadLetter().serializer();
-  private final Deserializer<DeadLetter> deserializer = AvroSerdes.deadLetter().deserializer();
+  private final Serializer<DeadLetter> serializer;
+  private final Deserializer<DeadLetter> deserializer;
 
+  /** Dead letters in Avro single-object encoding. */
   public DeadLetters(String topic, DeadLetterLimits limits) {
+    this(topic, limits, AvroSerdes.deadLetter());
+  }
+
+  /** Dead letters written with {@code serde}. */
+  public DeadLetters(String topic, DeadLetterLimits limits, Serde<DeadLetter> serde) {
     this.topic = topic;
     this.limits = limits;
+    this.serializer = serde.serializer();
+    this.deserializer = serde.deserializer();
   }
 
   public String topic() {

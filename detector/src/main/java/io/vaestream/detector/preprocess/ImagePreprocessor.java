@@ -16,12 +16,21 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import io.vaestream.schemas.registry.RegistryAvro;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
+import io.vaestream.schemas.registry.SchemaRegistryException;
+import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Turns a record value into model input: an Avro {@link ImageEvent} (single-object encoding), a
- * plain PNG file or a plain JPEG file, told apart by their magic bytes. Everything a hostile producer controls is
+ * Turns a record value into model input: an Avro {@link ImageEvent} (single-object encoding, or the
+ * Confluent wire format when a schema registry is configured), a plain PNG file or a plain JPEG
+ * file, told apart by their magic bytes. A registry that cannot be reached is not the record's
+ * fault: its {@link SchemaRegistryException} is thrown as it is, and the record is read again
+ * later. Everything a hostile producer controls is
  * checked before it is used: the record size, the declared dimensions (against the contract,
  * before any pixel is decoded, so a PNG or JPEG that declares 100000×100000 pixels costs nothing), the
  * byte count, the channel layout, and float pixels for NaN, infinities and range.
@@ -32,10 +41,19 @@ public final class ImagePreprocessor {
   private final ImageContract contract;
   private final int maxRecordBytes;
   private final Deserializer<ImageEvent> avro = AvroSerdes.imageEvent().deserializer();
+  private final SchemaRegistryClient registry;
+  private final Deserializer<ImageEvent> registryAvro;
 
   public ImagePreprocessor(ImageContract contract, int maxRecordBytes) {
+    this(contract, maxRecordBytes, null);
+  }
+
+  /** With {@code registry} (or null) to read the Confluent wire format. */
+  public ImagePreprocessor(ImageContract contract, int maxRecordBytes, SchemaRegistryClient registry) {
     this.contract = contract;
     this.maxRecordBytes = maxRecordBytes;
+    this.registry = registry;
+    this.registryAvro = registry == null ? null : RegistryAvro.deserializer(registry, ImageEvent.class);
   }
 
   public ImageContract contract() {
@@ -44,6 +62,14 @@ public final class ImagePreprocessor {
 
   /** Decodes and validates one value; throws {@link RejectedRecordException} naming the problem. */
   public ImageInput decode(byte[] value) {
+    return decode(value, null);
+  }
+
+  /**
+   * Decodes and validates one value, with its record's headers (or null), which tell a schema id
+   * carried in a header; throws {@link RejectedRecordException} naming the problem.
+   */
+  public ImageInput decode(byte[] value, Headers headers) {
     if (value == null || value.length == 0) {
       throw new RejectedRecordException(RejectReason.EMPTY_VALUE, "the record has no value");
     }
@@ -52,7 +78,7 @@ public final class ImagePreprocessor {
           "value of " + value.length + " bytes exceeds max.record.bytes=" + maxRecordBytes);
     }
     if (AvroSerdes.isSingleObject(value)) {
-      return fromEvent(value);
+      return fromEvent(singleObject(value));
     }
     if (isPng(value)) {
       return fromPng(value);
@@ -60,9 +86,35 @@ public final class ImagePreprocessor {
     if (isJpeg(value)) {
       return fromImage(value, RejectReason.BAD_JPEG, "JPEG");
     }
+    if (RegistryAvro.isFramed(value)) {
+      return fromEvent(confluent(value));
+    }
+    String header = headers == null ? null : schemaIdHeader(headers);
+    if (header != null) {
+      throw new RejectedRecordException(RejectReason.UNSUPPORTED_FRAMING, String.format("the schema id is in record "
+          + "header %s and the value starts with %s: the detector reads the id from the value (Confluent wire "
+          + "format); for Apicurio's serializers set apicurio.registry.headers.enabled=false and "
+          + "apicurio.registry.as-confluent=true", header, hex(value, 4)));
+    }
+    if ((value[0] & 0xFF) <= 0x0F && value.length >= RegistryAvro.HEADER_BYTES) {
+      throw new RejectedRecordException(RejectReason.UNSUPPORTED_FRAMING, String.format("value starts with magic byte "
+          + "%02X (%s): not a framing this detector reads; Confluent's is 00 + a 4-byte schema id", value[0],
+          hex(value, 5)));
+    }
     throw new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, String.format(
-        "value starts with %s: neither Avro single-object encoding (C3 01), PNG (89 50 4E 47) nor JPEG (FF D8 FF)",
-        hex(value, 4)));
+        "value starts with %s: neither Avro single-object encoding (C3 01), the Confluent wire format (00 + schema "
+            + "id), PNG (89 50 4E 47) nor JPEG (FF D8 FF)", hex(value, 4)));
+  }
+
+  private static String schemaIdHeader(Headers headers) {
+    for (Header h : headers) {
+      String k = h.key().toLowerCase(Locale.ROOT);
+      if (k.endsWith("globalid") || k.endsWith("contentid") || k.endsWith("schemaid") || k.endsWith("schema.id")
+          || k.endsWith("schema_id")) {
+        return h.key();
+      }
+    }
+    return null;
   }
 
   /** Whether {@code value} is a plain PNG or JPEG file (which carries no event id of its own). */
@@ -80,18 +132,54 @@ public final class ImagePreprocessor {
 
   /** A Kafka deserializer over {@link #decode}. */
   public Deserializer<ImageInput> deserializer() {
-    return (topic, bytes) -> decode(bytes);
+    return new Deserializer<>() {
+      @Override
+      public ImageInput deserialize(String topic, byte[] bytes) {
+        return decode(bytes, null);
+      }
+
+      @Override
+      public ImageInput deserialize(String topic, Headers headers, byte[] bytes) {
+        return decode(bytes, headers);
+      }
+    };
   }
 
-  private ImageInput fromEvent(byte[] value) {
-    ImageEvent e;
+  private ImageEvent singleObject(byte[] value) {
     try {
-      e = avro.deserialize(null, value);
+      return avro.deserialize(null, value);
     } catch (SerializationException ex) {
       RejectReason r = ex.getMessage() != null && ex.getMessage().contains("unknown writer schema")
           ? RejectReason.UNKNOWN_SCHEMA : RejectReason.BAD_AVRO;
       throw new RejectedRecordException(r, ex.getMessage(), null, ex);
     }
+  }
+
+  /** An ImageEvent in the Confluent wire format; a registry that cannot be reached is rethrown as is. */
+  private ImageEvent confluent(byte[] value) {
+    int schemaId = RegistryAvro.schemaId(value);
+    if (registryAvro == null) {
+      throw new RejectedRecordException(RejectReason.NO_SCHEMA_REGISTRY, String.format("value is in the Confluent "
+          + "wire format (schema id %d) but the detector has no %s", schemaId, SchemaRegistryClient.URL));
+    }
+    try {
+      return registryAvro.deserialize(null, value);
+    } catch (SchemaRegistryException ex) {
+      switch (ex.kind()) {
+        case NOT_FOUND -> throw new RejectedRecordException(RejectReason.UNKNOWN_SCHEMA, ex.getMessage()
+            + (schemaId == 0 ? " (a producer that writes 8-byte ids, as Apicurio's serializers do by default, "
+            + "looks like id 0 here: set apicurio.registry.as-confluent=true)" : ""), null, ex);
+        case INCOMPATIBLE -> throw new RejectedRecordException(RejectReason.INCOMPATIBLE_SCHEMA, ex.getMessage(),
+            null, ex);
+        default -> throw ex;
+      }
+    } catch (SerializationException ex) {
+      throw new RejectedRecordException(RejectReason.BAD_AVRO, ex.getMessage() + " (registry "
+          + registry.describe() + ")", null, ex);
+    }
+  }
+
+  private ImageInput fromEvent(ImageEvent e) {
     String id = e.getId();
     if (id == null || id.isBlank()) {
       throw new RejectedRecordException(RejectReason.MISSING_FIELD, "ImageEvent.id is empty");

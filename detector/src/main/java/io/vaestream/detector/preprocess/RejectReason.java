@@ -6,10 +6,16 @@ public enum RejectReason {
   EMPTY_VALUE,
   /** The value is larger than {@code max.record.bytes}. */
   TOO_LARGE,
-  /** Neither Avro single-object encoding, PNG nor JPEG. */
+  /** Neither Avro single-object encoding, the Confluent wire format, PNG nor JPEG. */
   UNKNOWN_FORMAT,
-  /** The Avro marker is there but the writer schema's fingerprint is not known. */
+  /** A schema-registry framing the detector does not read: another magic byte, or the schema id in a header. */
+  UNSUPPORTED_FRAMING,
+  /** The Confluent wire format, but the detector has no {@code schema.registry.url}. */
+  NO_SCHEMA_REGISTRY,
+  /** The writer schema is not known: an unknown single-object fingerprint, or a schema id the registry does not have. */
   UNKNOWN_SCHEMA,
+  /** The registry's writer schema cannot be resolved to ImageEvent (a renamed record, a field changed in type, …). */
+  INCOMPATIBLE_SCHEMA,
   /** The Avro body cannot be decoded. */
   BAD_AVRO,
   /** The PNG header or body is malformed or truncated. */

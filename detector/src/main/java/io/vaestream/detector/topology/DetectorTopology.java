@@ -12,9 +12,7 @@ import io.vaestream.detector.preprocess.ImagePreprocessor;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.internal.PendingImageSerde;
 import io.vaestream.events.AnomalyScore;
-import io.vaestream.schemas.AvroSerdes;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
@@ -58,17 +56,23 @@ public final class DetectorTopology {
    */
   public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
       Executor inference) {
+    return build(builder, config, scorer, metrics, inference, EventFormats.of(config));
+  }
+
+  /** The graph, reading and writing events in {@code formats}. */
+  public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
+      Executor inference, EventFormats formats) {
     builder.addStateStore(Stores.keyValueStoreBuilder(
             config.persistentBatchStore() ? Stores.persistentKeyValueStore(BATCH_STORE)
                 : Stores.inMemoryKeyValueStore(BATCH_STORE), Serdes.Long(), PendingImageSerde.serde())
         .withCachingEnabled()
         .withLoggingEnabled(Map.of()));
 
-    ImagePreprocessor pre = new ImagePreprocessor(scorer.contract(), config.maxRecordBytes());
+    ImagePreprocessor pre = new ImagePreprocessor(scorer.contract(), config.maxRecordBytes(), formats.registry());
     Serde<ImageInput> images = Serdes.serdeFrom((topic, v) -> {
       throw new UnsupportedOperationException("ImageInput is never written");
     }, pre.deserializer());
-    Serde<AnomalyScore> scoreSerde = AvroSerdes.anomalyScore();
+    Serde<AnomalyScore> scoreSerde = formats.scores();
 
     KStream<byte[], Scored> scored = builder
         .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
@@ -94,7 +98,7 @@ public final class DetectorTopology {
 
   /** Streams properties for {@code config}, with dead letters that fit {@code limits}. */
   public static Properties properties(DetectorConfig config, DetectorMetrics metrics, DeadLetterLimits limits) {
-    return properties(config, metrics, new DeadLetters(config.dlqTopic(), limits),
+    return properties(config, metrics, new DeadLetters(config.dlqTopic(), limits, EventFormats.of(config).deadLetters()),
         new DeadLetterFailures(config.dlqFailurePolicy()));
   }
 

@@ -91,4 +91,23 @@ class DetectorConfigTest {
     given.put("group.instance.id", "camera-line-3");
     assertThat(new DetectorConfig(given).streamsProperties().get("group.instance.id")).isEqualTo("camera-line-3");
   }
+
+  @Test
+  void shouldRefuseARegistryFormatWithoutARegistryNamingTheKey() {
+    assertThatThrownBy(() -> new DetectorConfig(Map.of(DetectorConfig.MODEL_PATH, "m.onnx",
+        DetectorConfig.VALUE_FORMAT, "confluent")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("value.format")
+        .hasMessageContaining("needs schema.registry.url");
+    assertThatThrownBy(() -> new DetectorConfig(Map.of(DetectorConfig.MODEL_PATH, "m.onnx",
+        DetectorConfig.SCHEMA_REGISTRY_URL, "registry:8081")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.url");
+    DetectorConfig ok = new DetectorConfig(Map.of(DetectorConfig.MODEL_PATH, "m.onnx",
+        DetectorConfig.SCHEMA_REGISTRY_URL, "http://registry:8080/apis/ccompat/v7",
+        DetectorConfig.SCHEMA_REGISTRY_USER_INFO, "svc:hunter2", DetectorConfig.VALUE_FORMAT, "confluent"));
+    assertThat(ok.confluentOutput()).isTrue();
+    assertThat(ok.schemaRegistry().describe()).isEqualTo("http://registry:8080/apis/ccompat/v7");
+    assertThat(ok.streamsProperties()).as("registry settings are the detector's, not Kafka's")
+        .doesNotContainKeys(DetectorConfig.SCHEMA_REGISTRY_URL, DetectorConfig.SCHEMA_REGISTRY_USER_INFO);
+    assertThat(ok.values().toString()).doesNotContain("hunter2");
+  }
 }

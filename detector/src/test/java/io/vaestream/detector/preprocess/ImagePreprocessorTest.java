@@ -7,10 +7,17 @@ import io.vaestream.detector.testing.Images;
 import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
+import io.vaestream.schemas.registry.SchemaRegistryException;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 class ImagePreprocessorTest {
@@ -154,5 +161,43 @@ class ImagePreprocessorTest {
         () -> resizing.decode(png));
     assertThat(e.reason()).isEqualTo(RejectReason.WRONG_DIMENSIONS);
     assertThat(e.getMessage()).contains("100000x100000");
+  }
+
+  @Test
+  void shouldNameTheRegistryFramingsItCannotRead() {
+    byte[] confluent = ByteBuffer.allocate(9).put((byte) 0).putInt(42).put(new byte[] {2, 'x', 0, 0}).array();
+    assertThatThrownBy(() -> pre.decode(confluent)).isInstanceOfSatisfying(RejectedRecordException.class,
+        e -> assertThat(e.reason()).isEqualTo(RejectReason.NO_SCHEMA_REGISTRY))
+        .hasMessageContaining("Confluent wire format (schema id 42) but the detector has no schema.registry.url");
+    byte[] otherMagic = {1, 0, 0, 0, 42, 2, 'x'};
+    assertThatThrownBy(() -> pre.decode(otherMagic)).isInstanceOfSatisfying(RejectedRecordException.class,
+        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FRAMING))
+        .hasMessageContaining("magic byte 01");
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("apicurio.value.globalId", new byte[8]);
+    byte[] bareAvro = {2, 'x', 4, 'y', 'z'};
+    assertThatThrownBy(() -> pre.decode(bareAvro, headers)).isInstanceOfSatisfying(RejectedRecordException.class,
+        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FRAMING))
+        .hasMessageContaining("header apicurio.value.globalId");
+    assertThatThrownBy(() -> pre.decode(bareAvro)).as("without the header, a low first byte reads as a framing")
+        .hasMessageContaining("magic byte 02");
+    assertThat(reasonOf(() -> pre.decode("hello, world".getBytes(StandardCharsets.US_ASCII))))
+        .isEqualTo(RejectReason.UNKNOWN_FORMAT);
+  }
+
+  @Test
+  void shouldHoldAConfluentRecordWhileTheRegistryDoesNotAnswer() throws IOException {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    ImagePreprocessor withRegistry = new ImagePreprocessor(ImageContract.GRAY_28, 64 * 1024,
+        SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, "http://127.0.0.1:" + closed,
+            SchemaRegistryClient.REQUEST_TIMEOUT_MS, "2000")));
+    byte[] confluent = ByteBuffer.allocate(9).put((byte) 0).putInt(42).put(new byte[] {2, 'x', 0, 0}).array();
+    assertThatThrownBy(() -> withRegistry.decode(confluent)).as("not the record's fault: not a rejection")
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isTransient()).isTrue());
+    assertThat(withRegistry.decode(Images.eventBytes("e1", 9)).id()).as("single-object needs no registry")
+        .isEqualTo("e1");
   }
 }

@@ -40,6 +40,10 @@ public final class BadRecords {
     byte[] wrongMarker = good.clone();
     wrongMarker[1] = 0x02;
     c.add(new Case("wrong Avro marker", wrongMarker, RejectReason.UNKNOWN_FORMAT));
+    c.add(new Case("another registry framing (magic byte 01)", new byte[] {1, 0, 0, 0, 9, 2, 'x'},
+        RejectReason.UNSUPPORTED_FRAMING));
+    c.add(new Case("Confluent wire format without a registry", new byte[] {0, 0, 0, 0, 9, 2, 'x'},
+        RejectReason.NO_SCHEMA_REGISTRY));
     byte[] unknownFp = good.clone();
     unknownFp[5] ^= 0x55;
     c.add(new Case("unknown schema fingerprint", unknownFp, RejectReason.UNKNOWN_SCHEMA));

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads a scores topic with read_committed and counts what it sees: scores per input record
@@ -20,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class ScoreTally implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
+  private final Deserializer<AnomalyScore> scores;
   /** Committed scores per input record, keyed {@code partition@offset}. */
   public final Map<String, Integer> perInput = new HashMap<>();
   /** Committed scores per event id. */
@@ -31,7 +33,13 @@ public final class ScoreTally implements AutoCloseable {
 
   /** A tally whose consumer also takes {@code settings} (bootstrap servers, SASL, …). */
   public ScoreTally(Map<String, Object> settings, String topic) {
+    this(settings, topic, AvroSerdes.anomalyScore().deserializer());
+  }
+
+  /** A tally of scores in another encoding, read with {@code scores}. */
+  public ScoreTally(Map<String, Object> settings, String topic, Deserializer<AnomalyScore> scores) {
     this.topic = topic;
+    this.scores = scores;
     Map<String, Object> c = new HashMap<>(settings);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "tally-" + UUID.randomUUID());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -44,7 +52,7 @@ public final class ScoreTally implements AutoCloseable {
   public List<AnomalyScore> drain(Duration wait) {
     List<AnomalyScore> fresh = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
-      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(topic, r.value());
+      AnomalyScore s = scores.deserialize(topic, r.value());
       perInput.merge(s.getInputPartition() + "@" + s.getInputOffset(), 1, Integer::sum);
       perId.merge(s.getEventId(), 1, Integer::sum);
       fresh.add(s);

@@ -1,0 +1,246 @@
+package io.vaestream.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vaestream.schemas.registry.SchemaRegistryException.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * A small client of a schema registry's Confluent-compatible REST API: the writer schema of an
+ * id ({@code GET /schemas/ids/{id}}) and the id of a schema under a subject ({@code POST
+ * /subjects/{subject}/versions}, which registers it or returns the id it already has). Answers
+ * are cached for the life of the client: an id names one schema forever, so a running detector
+ * asks the registry once per id and goes on scoring through a registry outage.
+ *
+ * <p>Several URLs may be given, comma-separated; each request tries them in order until one
+ * answers. Credentials are sent as HTTP basic authentication and never appear in a message; URLs
+ * are shown without any user info.
+ */
+public final class SchemaRegistryClient {
+  /** Comma-separated base URLs, e.g. {@code http://registry:8080/apis/ccompat/v7}. */
+  public static final String URL = "schema.registry.url";
+  /** {@code user:password} for HTTP basic authentication. */
+  public static final String BASIC_AUTH_USER_INFO = "schema.registry.basic.auth.user.info";
+  public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+  public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+  public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+  public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+  private final List<URI> urls;
+  private final String authorization;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+  private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+
+  private SchemaRegistryClient(List<URI> urls, String userInfo, SSLContext ssl, Duration timeout) {
+    this.urls = urls;
+    this.authorization = userInfo == null || userInfo.isEmpty() ? null
+        : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    this.timeout = timeout;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL);
+    if (ssl != null) {
+      b.sslContext(ssl);
+    }
+    this.http = b.build();
+  }
+
+  /**
+   * A client from settings named as in this class ({@link #URL} and the others); values may be
+   * strings or, for the secrets, Kafka's {@code Password}. Throws {@link IllegalArgumentException}
+   * naming the key of a bad value.
+   */
+  public static SchemaRegistryClient create(Map<String, ?> settings) {
+    String urlList = text(settings.get(URL));
+    if (urlList == null || urlList.isBlank()) {
+      throw new IllegalArgumentException(URL + " is not set");
+    }
+    List<URI> urls = new ArrayList<>();
+    for (String u : urlList.split(",")) {
+      String s = u.trim().replaceAll("/+$", "");
+      URI uri;
+      try {
+        uri = URI.create(s);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(URL + ": not a URL: " + s, e);
+      }
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException(URL + ": not an http(s) URL: " + redact(uri));
+      }
+      urls.add(uri);
+    }
+    String timeoutMs = text(settings.get(REQUEST_TIMEOUT_MS));
+    Duration timeout = Duration.ofMillis(timeoutMs == null ? 10_000 : Long.parseLong(timeoutMs));
+    return new SchemaRegistryClient(List.copyOf(urls), text(settings.get(BASIC_AUTH_USER_INFO)), ssl(settings),
+        timeout);
+  }
+
+  /** The base URLs, without user info, for messages. */
+  public String describe() {
+    return String.join(",", urls.stream().map(SchemaRegistryClient::redact).toList());
+  }
+
+  /** The writer schema registered under {@code id}. */
+  public Schema schemaById(int id) {
+    Schema known = schemasById.get(id);
+    if (known != null) {
+      return known;
+    }
+    JsonNode answer = call("GET", "/schemas/ids/" + id, null, "schema id " + id);
+    String type = answer.path("schemaType").asText("AVRO");
+    if (!"AVRO".equals(type)) {
+      throw new SchemaRegistryException(Kind.NOT_FOUND, "schema id " + id + " is a " + type + " schema, not Avro",
+          null);
+    }
+    Schema schema;
+    try {
+      schema = new Schema.Parser().setValidateDefaults(false).parse(answer.path("schema").asText());
+    } catch (SchemaParseException e) {
+      throw new SchemaRegistryException(Kind.NOT_FOUND, "schema id " + id + " is not a valid Avro schema: "
+          + e.getMessage(), e);
+    }
+    schemasById.put(id, schema);
+    return schema;
+  }
+
+  /** The id of {@code schema} under {@code subject}, registering it there if it is new. */
+  public int register(String subject, Schema schema) {
+    String key = subject + '\n' + schema;
+    Integer known = idsBySubjectAndSchema.get(key);
+    if (known != null) {
+      return known;
+    }
+    ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
+    JsonNode answer = call("POST", "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8)
+        + "/versions", body.toString(), "subject " + subject);
+    if (!answer.path("id").canConvertToInt()) {
+      throw new SchemaRegistryException(Kind.REFUSED, "registering under subject " + subject + ": no id in "
+          + answer, null);
+    }
+    int id = answer.path("id").asInt();
+    idsBySubjectAndSchema.put(key, id);
+    schemasById.putIfAbsent(id, schema);
+    return id;
+  }
+
+  private JsonNode call(String method, String path, String body, String what) {
+    SchemaRegistryException last = null;
+    for (URI base : urls) {
+      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+          .header("Accept", CONTENT_TYPE + ", application/json");
+      if (authorization != null) {
+        req.header("Authorization", authorization);
+      }
+      req.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+          : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+      if (body != null) {
+        req.header("Content-Type", CONTENT_TYPE);
+      }
+      HttpResponse<String> res;
+      try {
+        res = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        last = new SchemaRegistryException(Kind.UNAVAILABLE, String.format("%s: schema registry %s did not answer "
+            + "(%s)", what, redact(base), e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+            : ": " + e.getMessage())), e);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException(Kind.UNAVAILABLE, what + ": interrupted", e);
+      }
+      int status = res.statusCode();
+      if (status == 200) {
+        try {
+          return JSON.readTree(res.body());
+        } catch (IOException e) {
+          throw new SchemaRegistryException(Kind.UNAVAILABLE, what + ": schema registry " + redact(base)
+              + " answered with something other than JSON", e);
+        }
+      }
+      String message = String.format("%s: schema registry %s answered HTTP %d %s", what, redact(base), status,
+          errorMessage(res.body()));
+      if (status == 404) {
+        throw new SchemaRegistryException(Kind.NOT_FOUND, message, null);
+      }
+      if (status == 401 || status == 403 || status == 409 || status == 422 || status == 400) {
+        throw new SchemaRegistryException(Kind.REFUSED, message, null);
+      }
+      last = new SchemaRegistryException(Kind.UNAVAILABLE, message, null);
+    }
+    throw last;
+  }
+
+  /** The registry's own error message, when it gave one in the usual {@code {"message": ...}} form. */
+  private static String errorMessage(String body) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      String m = n.path("message").asText("");
+      return m.isEmpty() ? "" : "(" + m + ")";
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static String redact(URI uri) {
+    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+        + (uri.getRawPath() == null ? "" : uri.getRawPath());
+  }
+
+  private static SSLContext ssl(Map<String, ?> settings) {
+    String location = text(settings.get(TRUSTSTORE_LOCATION));
+    if (location == null || location.isBlank()) {
+      return null;
+    }
+    String password = text(settings.get(TRUSTSTORE_PASSWORD));
+    String type = text(settings.get(TRUSTSTORE_TYPE));
+    try (InputStream in = Files.newInputStream(Path.of(location))) {
+      KeyStore store = KeyStore.getInstance(type == null ? KeyStore.getDefaultType() : type);
+      store.load(in, password == null ? null : password.toCharArray());
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(TRUSTSTORE_LOCATION + ": cannot load trust store " + location + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** A setting's text: Kafka's {@code Password} hides its value in toString, so it is read through value(). */
+  private static String text(Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Password p) {
+      return p.value();
+    }
+    return v.toString();
+  }
+}

@@ -1,0 +1,72 @@
+package io.vaestream.schemas.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaestream.events.ImageEvent;
+import io.vaestream.events.PixelFormat;
+import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.schemas.registry.SchemaRegistryException.Kind;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class SchemaRegistryClientTest {
+
+  @Test
+  void shouldRefuseSettingsWithoutAUsableUrlNamingTheKey() {
+    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema.registry.url is not set");
+    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, "registry:8081")))
+        .hasMessageContaining("schema.registry.url: not an http(s) URL");
+    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, "http://r:1",
+        SchemaRegistryClient.TRUSTSTORE_LOCATION, "/no/such/truststore.p12")))
+        .hasMessageContaining("schema.registry.ssl.truststore.location: cannot load trust store /no/such/truststore.p12");
+  }
+
+  @Test
+  void shouldSayTheRegistryIsUnavailableWithoutShowingCredentials() throws IOException {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    SchemaRegistryClient client = SchemaRegistryClient.create(Map.of(
+        SchemaRegistryClient.URL, "http://alice:secret@127.0.0.1:" + closed + "/apis/ccompat/v7/",
+        SchemaRegistryClient.BASIC_AUTH_USER_INFO, "bob:hunter2",
+        SchemaRegistryClient.REQUEST_TIMEOUT_MS, "2000"));
+    assertThat(client.describe()).isEqualTo("http://127.0.0.1:" + closed + "/apis/ccompat/v7");
+    assertThatThrownBy(() -> client.schemaById(7))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+          assertThat(e.isTransient()).isTrue();
+        })
+        .hasMessageContaining("schema id 7: schema registry http://127.0.0.1:" + closed + "/apis/ccompat/v7 did not answer")
+        .hasMessageNotContaining("secret").hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void shouldTellTheConfluentFramingApart() {
+    byte[] framed = ByteBuffer.allocate(7).put((byte) 0).putInt(258).put(new byte[] {2, 'x'}).array();
+    assertThat(RegistryAvro.isFramed(framed)).isTrue();
+    assertThat(RegistryAvro.schemaId(framed)).isEqualTo(258);
+    assertThat(RegistryAvro.isFramed(new byte[] {0, 0, 0, 1})).as("too short for an id").isFalse();
+    assertThat(RegistryAvro.isFramed(new byte[] {(byte) 0xC3, 1, 0, 0, 0})).isFalse();
+    assertThat(RegistryAvro.subject("images")).isEqualTo("images-value");
+  }
+
+  @Test
+  void shouldReadSingleObjectEncodingWithoutARegistryAndRefuseTheConfluentFormat() {
+    var either = RegistryAvro.eitherFormat(AvroSerdes.imageEvent().deserializer(), null, ImageEvent.class);
+    ImageEvent e = ImageEvent.newBuilder().setId("a").setSource("s").setEventTime(Instant.EPOCH)
+        .setWidth(1).setHeight(1).setChannels(1).setPixelFormat(PixelFormat.GRAY8)
+        .setPixels(ByteBuffer.wrap(new byte[1])).setAttributes(Map.of()).build();
+    assertThat(either.deserialize("t", AvroSerdes.encode(e)).getId()).isEqualTo("a");
+    byte[] framed = ByteBuffer.allocate(6).put((byte) 0).putInt(3).put((byte) 2).array();
+    assertThatThrownBy(() -> either.deserialize("t", framed)).isInstanceOf(SerializationException.class)
+        .hasMessageContaining("ImageEvent in the Confluent wire format (schema id 3): reading it needs a schema registry");
+  }
+}
