@@ -11,6 +11,7 @@ import io.vaestream.detector.metrics.HttpEndpoints;
 import io.vaestream.detector.metrics.StreamHealth;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
+import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.detector.topology.DetectorTopology;
 import io.vaestream.detector.topology.EventFormats;
 import java.io.IOException;
@@ -72,8 +73,8 @@ public final class Detector implements AutoCloseable {
    * model fails its checks.
    */
   public static Detector start(DetectorConfig config) throws IOException {
-    OnnxScorer scorer = OnnxScorer.open(config.modelPath(), config.device(), null, config.modelSha256(),
-        config.inferenceThreads());
+    OnnxScorer scorer = OnnxScorer.open(config.modelPath(), ScorerOptions.on(config.device())
+        .withSha256(config.modelSha256()).withThreads(config.inferenceThreads()));
     if (config.thresholdOverride() != null) {
       scorer.setThreshold(config.thresholdOverride());
     }
@@ -89,8 +90,8 @@ public final class Detector implements AutoCloseable {
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
-      if (scorer instanceof OnnxScorer onnx) {
-        metrics.bindNativeObjects(onnx.nativeObjects());
+      if (scorer.nativeObjects() != null) {
+        metrics.bindNativeObjects(scorer.nativeObjects());
       }
       metrics.bindModel(scorer);
       EventFormats formats = EventFormats.of(config);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
@@ -57,7 +58,7 @@ class CrashLoopIT {
     p.put(DetectorConfig.INFERENCE_PIPELINED, false);
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
     HttpClient http = HttpClient.newHttpClient();
-    try (OnnxScorer real = OnnxScorer.open(model, io.vaestream.detector.scoring.Device.CPU, null, null);
+    try (OnnxScorer real = OnnxScorer.open(model, Device.CPU);
         Detector detector = Detector.start(new DetectorConfig(p), new FailingScorer(real.contract()))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> get(http, port, "/ready").statusCode() == 200);
       long t0 = System.nanoTime();
@@ -93,7 +94,7 @@ class CrashLoopIT {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
     int events = 300;
-    try (OnnxScorer real = OnnxScorer.open(model, io.vaestream.detector.scoring.Device.CPU, null, null);
+    try (OnnxScorer real = OnnxScorer.open(model, Device.CPU);
         Detector detector = Detector.start(new DetectorConfig(p), new FlakyScorer(real, 3));
         ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       long t0 = System.nanoTime();

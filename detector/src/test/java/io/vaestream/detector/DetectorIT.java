@@ -116,7 +116,7 @@ class DetectorIT {
       }
       assertThat(byId).hasSize(n);
       assertThat(perInput.values()).as("scores per input record").containsOnly(1);
-      try (OnnxScorer offline = OnnxScorer.open(model, Device.CPU, null, null)) {
+      try (OnnxScorer offline = OnnxScorer.open(model, Device.CPU)) {
         for (int i = 0; i < n; i++) {
           AnomalyScore s = byId.get("e" + i).get(0);
           ScoreBatch ref = offline.score(Images.tensor(i), 1);

@@ -517,7 +517,7 @@ final class BenchCommand implements Callable<Integer> {
   // ---------------------------------------------------------------- runs
 
   private static Scorer onnx(Path model) {
-    return OnnxScorer.open(model, Device.AUTO, null, null);
+    return OnnxScorer.open(model, Device.AUTO);
   }
 
   /** The ceiling's scorer: no inference, but the model's verdicts, so the graph writes the same records. */

@@ -2,6 +2,7 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
+import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
@@ -61,7 +62,9 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter o = spec.commandLine().getOut();
-    try (OnnxScorer scorer = OnnxScorer.open(model, Device.valueOf(device.toUpperCase(Locale.ROOT)), null, null, Runtime.getRuntime().availableProcessors())) {
+    try (OnnxScorer scorer = OnnxScorer.open(model,
+        ScorerOptions.on(Device.valueOf(device.toUpperCase(Locale.ROOT)))
+            .withThreads(Runtime.getRuntime().availableProcessors()))) {
       // the images go through the model's own contract: its size, channels and resize policy
       ImageDataset images = DataSources.open(data, scorer.contract());
       int n = images.size();

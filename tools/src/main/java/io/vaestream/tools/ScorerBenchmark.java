@@ -44,7 +44,7 @@ public class ScorerBenchmark {
   public void open() {
     Path model = Path.of(System.getProperty("vaestream.model", "models/demo-fashion-mnist-train-7/model.onnx"));
     Device device = Device.valueOf(System.getProperty("vaestream.device", "auto").toUpperCase(java.util.Locale.ROOT));
-    scorer = OnnxScorer.open(model, device, null, null);
+    scorer = OnnxScorer.open(model, device);
     images = new float[batch * scorer.contract().size()];
     SplittableRandom r = new SplittableRandom(1);
     for (int i = 0; i < images.length; i++) {

@@ -71,25 +71,21 @@ public final class OnnxScorer implements Scorer {
         : null;
   }
 
-  /**
-   * Loads and checks a model.
-   *
-   * @param expected the contract the detector is configured for; null accepts the model's own
-   * @param expectedSha256 hex SHA-256 the file must have; null reads {@code MODEL.sha256} if present
-   */
-  public static OnnxScorer open(Path model, Device device, ImageContract expected, String expectedSha256) {
-    return open(model, device, expected, expectedSha256, 1);
+  /** Loads and checks a model for {@code device}, one intra-op thread, nothing expected beyond its own checks. */
+  public static OnnxScorer open(Path model, Device device) {
+    return open(model, ScorerOptions.on(device));
   }
 
   /**
-   * As {@link #open(Path, Device, ImageContract, String)}, with {@code threads} intra-op threads
-   * for CPU inference. Their spin-waiting is switched off: on a small machine the spinning threads
-   * would take the CPU from Kafka's own threads between batches.
+   * Loads and checks a model: its SHA-256, signature, image contract and golden samples. Throws
+   * {@link ScorerException} naming the file and what is wrong with it, and leaves nothing open.
    */
-  public static OnnxScorer open(Path model, Device device, ImageContract expected, String expectedSha256,
-      int threads) {
+  public static OnnxScorer open(Path model, ScorerOptions options) {
+    Device device = options.device();
+    ImageContract expected = options.expectedContract();
+    int threads = options.threads();
     byte[] bytes = read(model);
-    String sha256 = checkSha256(model, bytes, expectedSha256);
+    String sha256 = checkSha256(model, bytes, options.expectedSha256());
     SessionOptions opts = new SessionOptions();
     OrtSession session = null;
     try {
@@ -149,6 +145,7 @@ public final class OnnxScorer implements Scorer {
   }
 
   /** The ONNX Runtime tensors and results this scorer has created and closed. */
+  @Override
   public NativeObjects nativeObjects() {
     return nativeObjects;
   }

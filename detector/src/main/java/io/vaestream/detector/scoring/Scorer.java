@@ -42,6 +42,11 @@ public interface Scorer extends AutoCloseable {
     return null;
   }
 
+  /** The native objects (tensors, results) this scorer has created and closed, or null when it makes none. */
+  default NativeObjects nativeObjects() {
+    return null;
+  }
+
   /** Stops computing anomaly maps, so that {@link #localizer()} is null from now on. */
   default void disableLocalization() {}
 

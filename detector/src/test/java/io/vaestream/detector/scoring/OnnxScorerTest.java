@@ -19,7 +19,7 @@ class OnnxScorerTest {
   @Test
   void shouldScoreABatchLikeTheReferenceFormula() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
-    try (OnnxScorer scorer = OnnxScorer.open(model, Device.CPU, ImageContract.GRAY_28, null)) {
+    try (OnnxScorer scorer = OnnxScorer.open(model, ScorerOptions.on(Device.CPU).expecting(ImageContract.GRAY_28))) {
       SplittableRandom r = new SplittableRandom(1);
       float[] x = new float[5 * 784];
       for (int i = 0; i < x.length; i++) {
@@ -42,7 +42,7 @@ class OnnxScorerTest {
   @Test
   void shouldCloseEveryTensorAndResultItCreates() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
-    try (OnnxScorer scorer = OnnxScorer.open(model, Device.CPU, null, null)) {
+    try (OnnxScorer scorer = OnnxScorer.open(model, Device.CPU)) {
       long afterSelfCheck = scorer.nativeObjects().created();
       for (int i = 0; i < 10; i++) {
         scorer.score(new float[3 * 784], 3);
@@ -58,14 +58,14 @@ class OnnxScorerTest {
   @Test
   void shouldFallBackToTheCpuWhenCudaIsMissing() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
-    try (OnnxScorer scorer = OnnxScorer.open(model, Device.AUTO, null, null)) {
+    try (OnnxScorer scorer = OnnxScorer.open(model, Device.AUTO)) {
       assertThat(scorer.device()).isIn("cpu", "cuda");
     }
   }
 
   @Test
   void shouldRefuseAMissingModel() {
-    assertThatThrownBy(() -> OnnxScorer.open(dir.resolve("none.onnx"), Device.CPU, null, null))
+    assertThatThrownBy(() -> OnnxScorer.open(dir.resolve("none.onnx"), Device.CPU))
         .isInstanceOf(ScorerException.class).hasMessageContaining("none.onnx: model file not found");
   }
 
@@ -74,7 +74,7 @@ class OnnxScorerTest {
     Path model = TinyVaeModel.write(dir, 0.5);
     byte[] b = Files.readAllBytes(model);
     Files.write(model, Arrays.copyOf(b, b.length / 2));
-    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
         .isInstanceOf(ScorerException.class).hasMessageContaining("cannot load the model");
   }
 
@@ -82,14 +82,14 @@ class OnnxScorerTest {
   void shouldRefuseAModelWhoseChecksumDiffers() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
     Files.writeString(dir.resolve("model.onnx.sha256"), "00".repeat(32) + "  model.onnx\n");
-    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
         .isInstanceOf(ScorerException.class).hasMessageContaining("SHA-256 is");
   }
 
   @Test
   void shouldRefuseAModelForOtherImages() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
-    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, new ImageContract(64, 64, 1), null))
+    assertThatThrownBy(() -> OnnxScorer.open(model, ScorerOptions.on(Device.CPU).expecting(new ImageContract(64, 64, 1))))
         .isInstanceOf(ScorerException.class).hasMessageContaining("expects 28x28x1 images")
         .hasMessageContaining("configured for 64x64x1");
   }
@@ -97,14 +97,14 @@ class OnnxScorerTest {
   @Test
   void shouldRefuseAModelThatFailsItsGoldenSamples() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5, 0.01);
-    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
         .isInstanceOf(ScorerException.class).hasMessageContaining("golden sample 0 does not reproduce");
   }
 
   @Test
   void shouldRefuseAModelOfAnUnknownOpset() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5, 0, 999);
-    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU, null, null))
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
         .isInstanceOf(ScorerException.class).hasMessageContaining("cannot load the model");
   }
 }

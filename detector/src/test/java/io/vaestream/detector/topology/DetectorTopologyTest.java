@@ -50,7 +50,7 @@ class DetectorTopologyTest {
 
   @BeforeEach
   void start() throws Exception {
-    scorer = OnnxScorer.open(TinyVaeModel.write(dir, THRESHOLD), Device.CPU, null, null);
+    scorer = OnnxScorer.open(TinyVaeModel.write(dir, THRESHOLD), Device.CPU);
     start(4);
   }
 

@@ -93,7 +93,7 @@ class PipelinedScoringTest {
   }
 
   private void start(boolean fail) throws Exception {
-    onnx = OnnxScorer.open(TinyVaeModel.write(dir, 0.5), Device.CPU, null, null);
+    onnx = OnnxScorer.open(TinyVaeModel.write(dir, 0.5), Device.CPU);
     DetectorConfig config = new DetectorConfig(Map.of(
         DetectorConfig.MODEL_PATH, dir.resolve("model.onnx").toString(),
         DetectorConfig.BATCH_MAX_SIZE, 4,
