@@ -6,15 +6,18 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.errors.DeadLetterFailures;
 import io.vaestream.detector.errors.DeadLetterLimits;
 import io.vaestream.detector.errors.DeadLetters;
+import io.vaestream.detector.lifecycle.ModelWatcher;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.metrics.HttpEndpoints;
 import io.vaestream.detector.metrics.StreamHealth;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.scoring.ScorerOptions;
+import io.vaestream.detector.scoring.SwappableScorer;
 import io.vaestream.detector.topology.DetectorTopology;
 import io.vaestream.detector.topology.EventFormats;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -57,10 +61,12 @@ public final class Detector implements AutoCloseable {
   private final DetectorMetrics metrics;
   private final AutoCloseable processMetrics;
   private final ExecutorService inference;
+  private final ModelWatcher models;
 
   private Detector(Scorer scorer, RestartingStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics, ExecutorService inference) {
+      AutoCloseable processMetrics, ExecutorService inference, ModelWatcher models) {
     this.scorer = scorer;
+    this.models = models;
     this.inference = inference;
     this.streams = streams;
     this.http = http;
@@ -82,7 +88,9 @@ public final class Detector implements AutoCloseable {
   }
 
   /** Starts streaming with a scorer the caller opened; the detector closes it. For benchmarks. */
-  public static Detector start(DetectorConfig config, Scorer scorer) throws IOException {
+  public static Detector start(DetectorConfig config, Scorer first) throws IOException {
+    // Published models take over from the first one between two batches (ModelWatcher).
+    SwappableScorer scorer = new SwappableScorer(first);
     if (!config.localization()) {
       scorer.disableLocalization();
     }
@@ -90,9 +98,7 @@ public final class Detector implements AutoCloseable {
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
-      if (scorer.nativeObjects() != null) {
-        metrics.bindNativeObjects(scorer.nativeObjects());
-      }
+      metrics.bindNativeObjects(scorer);
       metrics.bindModel(scorer);
       EventFormats formats = EventFormats.of(config);
       formats.registerOutputSchemas(config, REGISTRY_PATIENCE.toMillis());
@@ -119,6 +125,7 @@ public final class Detector implements AutoCloseable {
               health::notReady);
       AutoCloseable processMetrics = metrics.bindProcessMetrics();
       streams.start();
+      ModelWatcher models = modelWatcher(config, scorer, metrics);
       LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}; "
               + "schema registry: {}, writing {}",
           config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
@@ -127,7 +134,7 @@ public final class Detector implements AutoCloseable {
           config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread",
           formats.registry() == null ? "none" : formats.registry().describe(),
           config.confluentOutput() ? "the Confluent wire format" : "Avro single-object encoding");
-      return new Detector(scorer, streams, http, metrics, processMetrics, inference);
+      return new Detector(scorer, streams, http, metrics, processMetrics, inference, models);
     } catch (RuntimeException | IOException e) {
       if (inference != null) {
         inference.shutdownNow();
@@ -169,6 +176,23 @@ public final class Detector implements AutoCloseable {
     return limits;
   }
 
+  /** A follower of the models topic, started, or null when none is configured. */
+  private static ModelWatcher modelWatcher(DetectorConfig config, SwappableScorer scorer, DetectorMetrics metrics) {
+    String topic = config.modelsTopic();
+    if (topic == null) {
+      return null;
+    }
+    StreamsConfig streams = new StreamsConfig(config.streamsProperties());
+    Object id = config.streamsProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    String instance = id != null ? id.toString() : config.getString(DetectorConfig.APPLICATION_ID) + "-"
+        + ProcessHandle.current().pid();
+    ModelWatcher w = new ModelWatcher(topic, streams.getAdminConfigs(instance + "-models"), scorer,
+        ScorerOptions.on(config.device()).withThreads(config.inferenceThreads()), config.thresholdOverride(),
+        Path.of(streams.getString(StreamsConfig.STATE_DIR_CONFIG), "models"), instance, metrics);
+    w.start();
+    return w;
+  }
+
   /** One inference thread per stream thread: each task has at most one batch in flight. */
   private static ExecutorService inferenceThreads(DetectorConfig config) {
     AtomicInteger n = new AtomicInteger();
@@ -195,6 +219,9 @@ public final class Detector implements AutoCloseable {
   /** Stops streaming (committing what was processed), then the endpoints and the model. */
   @Override
   public void close() {
+    if (models != null) {
+      models.close();
+    }
     streams.close();
     if (http != null) {
       http.close();

@@ -66,6 +66,7 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE = SchemaRegistryClient.TRUSTSTORE_TYPE;
   public static final String SCHEMA_REGISTRY_TIMEOUT_MS = SchemaRegistryClient.REQUEST_TIMEOUT_MS;
   public static final String VALUE_FORMAT = "value.format";
+  public static final String MODELS_TOPIC = "models.topic";
 
   /** Prefix of environment variables that set configuration keys. */
   public static final String ENV_PREFIX = "VAESTREAM_";
@@ -157,7 +158,12 @@ public final class DetectorConfig extends AbstractConfig {
           Importance.MEDIUM,
           "Encoding of what the detector writes (scores, anomalies, dead letters): Avro single-object encoding, or "
               + "the Confluent wire format with the schemas registered under <topic>-value at start-up (needs "
-              + SCHEMA_REGISTRY_URL + "). Input is read in either format whatever this says.");
+              + SCHEMA_REGISTRY_URL + "). Input is read in either format whatever this says.")
+      .define(MODELS_TOPIC, Type.STRING, "", Importance.MEDIUM,
+          "Compacted topic that `vaestream publish` puts models on. When set, the detector follows it from its "
+              + "start and swaps each new live model in between two batches, after checking it (SHA-256, "
+              + "signature, golden samples, same image contract); a model that fails is rejected on "
+              + "<topic>.status and the model in use keeps scoring. Empty: the model file is the only model.");
 
   private final Map<String, Object> passThrough;
 
@@ -178,6 +184,12 @@ public final class DetectorConfig extends AbstractConfig {
     if (!getString(SCHEMA_REGISTRY_URL).isBlank()) {
       schemaRegistry(); // a bad URL or trust store is refused at start-up, naming its key
     }
+  }
+
+  /** The topic of published models, or null when the detector does not follow one. */
+  public String modelsTopic() {
+    String t = getString(MODELS_TOPIC);
+    return t.isBlank() ? null : t;
   }
 
   /** True when the detector writes the Confluent wire format ({@code value.format=confluent}). */

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -23,7 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * The detector's own meters, beside the Kafka Streams metrics the binder adds: events scored,
@@ -38,6 +42,9 @@ public final class DetectorMetrics {
   private final Counter anomalies;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
   private final Counter deadLettersFailed;
+  private final Counter modelSwaps;
+  private final Counter modelRejections;
+  private MultiGauge modelInfo;
   private final DistributionSummary batchSize;
   private final Timer inference;
   private final DistributionSummary scores;
@@ -55,6 +62,10 @@ public final class DetectorMetrics {
     }
     deadLettersFailed = Counter.builder("vaestream.dead.letters.failed")
         .description("Dead letters the producer or the broker refused (see dlq.failure.policy)").register(registry);
+    modelSwaps = Counter.builder("vaestream.model.swaps").description("Published models that went live")
+        .register(registry);
+    modelRejections = Counter.builder("vaestream.model.rejections")
+        .description("Published models that failed validation (the model in use kept scoring)").register(registry);
     batchSize = DistributionSummary.builder("vaestream.batch.size").description("Images per inference call")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(registry);
     inference = Timer.builder("vaestream.inference").description("ONNX Runtime time per batch")
@@ -97,12 +108,21 @@ public final class DetectorMetrics {
     return gc;
   }
 
-  /** Adds the ONNX Runtime object counts of a scorer, so that a leak of tensors or results shows. */
-  public void bindNativeObjects(NativeObjects objects) {
-    Gauge.builder("vaestream.onnx.objects.open", objects, NativeObjects::open).strongReference(true)
-        .description("ONNX Runtime tensors and results created and not yet closed").register(registry);
-    FunctionCounter.builder("vaestream.onnx.objects.allocated", objects, NativeObjects::created)
-        .description("ONNX Runtime tensors and results created").register(registry);
+  /**
+   * Adds the ONNX Runtime object counts of the scorer's model in use, so that a leak of tensors or
+   * results shows; after a model swap they are the new model's.
+   */
+  public void bindNativeObjects(Scorer scorer) {
+    Gauge.builder("vaestream.onnx.objects.open", scorer, s -> count(s.nativeObjects(), NativeObjects::open))
+        .strongReference(true).description("ONNX Runtime tensors and results created and not yet closed")
+        .register(registry);
+    FunctionCounter.builder("vaestream.onnx.objects.allocated", scorer,
+            s -> count(s.nativeObjects(), NativeObjects::created))
+        .description("ONNX Runtime tensors and results created by the model in use").register(registry);
+  }
+
+  private static double count(NativeObjects objects, ToLongFunction<NativeObjects> f) {
+    return objects == null ? 0 : f.applyAsLong(objects);
   }
 
   /** Adds the stream-thread failures (each a Kafka Streams restart) of the last window and a 0/1 readiness gauge. */
@@ -187,13 +207,24 @@ public final class DetectorMetrics {
    * rate it was calibrated for.
    */
   public void bindModel(Scorer scorer) {
-    Gauge.builder("vaestream.model.info", () -> 1).tags("name", scorer.modelName(), "version", scorer.modelVersion(),
-        "sha256", scorer.sha256(), "device", scorer.device()).description("The model in use (always 1)")
+    modelInfo = MultiGauge.builder("vaestream.model.info").description("The model in use (always 1)")
         .register(registry);
+    modelChanged(scorer);
     Gauge.builder("vaestream.threshold", scorer, Scorer::threshold).description("The anomaly threshold in force")
         .register(registry);
     Gauge.builder("vaestream.threshold.target.false.alarm.rate", scorer, Scorer::targetFalseAlarmRate)
         .description("The false-alarm rate the threshold was calibrated for (NaN if unknown)").register(registry);
+  }
+
+  /** The model info after a model swap: one series, for the model now in use. */
+  public void modelChanged(Scorer scorer) {
+    modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("name", scorer.modelName(), "version",
+        scorer.modelVersion(), "sha256", scorer.sha256(), "device", scorer.device()), 1)), true);
+  }
+
+  /** Counts a published model that went live, or one that was rejected. */
+  public void modelPublished(boolean accepted) {
+    (accepted ? modelSwaps : modelRejections).increment();
   }
 
   public void deadLetter(RejectReason reason) {

@@ -167,11 +167,13 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     }
     inFlight = null;
     ScoreBatch scores = await(f.scores());
+    // The model that scored this batch labels it, even if another one has taken over since.
+    Scorer model = scores.model() != null ? scores.model() : scorer;
     List<PendingImage> batch = f.images();
     int n = batch.size();
-    double threshold = scorer.threshold();
-    Localizer localizer = scores.maps() != null ? scorer.localizer() : null;
-    ImageContract contract = scorer.contract();
+    double threshold = model.threshold();
+    Localizer localizer = scores.maps() != null ? model.localizer() : null;
+    ImageContract contract = model.contract();
     int plane = contract.width() * contract.height();
     long now = context.currentSystemTimeMs();
     for (int i = 0; i < n; i++) {
@@ -183,8 +185,8 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
           .setSource(p.source())
           .setEventTime(Instant.ofEpochMilli(p.eventTime()))
           .setScoredTime(Instant.ofEpochMilli(now))
-          .setModelName(scorer.modelName())
-          .setModelVersion(scorer.modelVersion())
+          .setModelName(model.modelName())
+          .setModelVersion(model.modelVersion())
           .setReconstructionError(scores.reconstructionError()[i])
           .setKl(scores.kl()[i])
           .setScore(score)

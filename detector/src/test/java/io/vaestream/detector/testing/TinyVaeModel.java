@@ -68,8 +68,18 @@ public final class TinyVaeModel {
     return write(dir, threshold, goldenError, ModelFormat.OPSET);
   }
 
+  /** As {@link #write(Path, double)}, with model version {@code version} (the others are version 7). */
+  public static Path write(Path dir, double threshold, String version) throws IOException {
+    return write(dir, threshold, 0, ModelFormat.OPSET, version);
+  }
+
   /** As {@link #write(Path, double, double)}, declaring {@code opset}. */
   public static Path write(Path dir, double threshold, double goldenError, int opset) throws IOException {
+    return write(dir, threshold, goldenError, opset, "7");
+  }
+
+  private static Path write(Path dir, double threshold, double goldenError, int opset, String version)
+      throws IOException {
     GraphProto.Builder g = GraphProto.newBuilder().setName("tiny");
     g.addInput(value(ModelFormat.INPUT, -1, 1, 28, 28));
     float[] w = new float[784 * 2];
@@ -110,7 +120,7 @@ public final class TinyVaeModel {
 
     Map<String, String> meta = new LinkedHashMap<>(CONTRACT.toMetadata());
     meta.put(ModelFormat.NAME, "tiny");
-    meta.put(ModelFormat.VERSION, "7");
+    meta.put(ModelFormat.VERSION, version);
     meta.put(ModelFormat.THRESHOLD, Double.toString(threshold));
     List<GoldenSamples.Sample> golden = new ArrayList<>();
     for (int k = 0; k < 3; k++) {

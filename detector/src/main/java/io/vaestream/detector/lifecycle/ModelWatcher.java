@@ -1,0 +1,249 @@
+package io.vaestream.detector.lifecycle;
+
+import io.vaestream.detector.metrics.DetectorMetrics;
+import io.vaestream.detector.scoring.OnnxScorer;
+import io.vaestream.detector.scoring.ScorerException;
+import io.vaestream.detector.scoring.ScorerOptions;
+import io.vaestream.detector.scoring.SwappableScorer;
+import io.vaestream.schemas.ModelFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the models topic, where {@code vaestream publish} puts models, and swaps each new live
+ * model into the running detector. Every instance reads the whole (compacted) topic from its start,
+ * so all instances converge on the last live model, and a detector started later takes it too.
+ *
+ * <p>A published model must pass every check the detector makes of its own model file (SHA-256
+ * against the record's {@code vaestream.sha256} header, signature, golden samples) and keep the
+ * image contract of the model in use. One that fails is rejected: the reason goes to the log, to
+ * {@code vaestream_model_rejections_total} and to the status topic ({@code <models topic>.status}),
+ * and the model in use keeps scoring. One that passes is warmed up by those checks, then takes
+ * over between two batches ({@link SwappableScorer}).
+ */
+public final class ModelWatcher implements AutoCloseable {
+  /** The key of the live model's record on the models topic. */
+  public static final String LIVE = "live";
+  /** Header with the model file's hex SHA-256. */
+  public static final String SHA256_HEADER = "vaestream.sha256";
+  /** The largest model record: models with a memory bank run to tens of MB. */
+  public static final int MAX_MODEL_BYTES = 64 * 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
+
+  private final String topic;
+  private final SwappableScorer scorer;
+  private final ScorerOptions options;
+  private final Double thresholdOverride;
+  private final Path dir;
+  private final String instance;
+  private final DetectorMetrics metrics;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<String, String> status;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  /**
+   * @param clientSettings Kafka client settings (bootstrap servers, security) for the watcher's
+   *     consumer and the status producer
+   * @param dir where accepted models are written before they are loaded
+   */
+  public ModelWatcher(String topic, Map<String, Object> clientSettings, SwappableScorer scorer, ScorerOptions options,
+      Double thresholdOverride, Path dir, String instance, DetectorMetrics metrics) {
+    this.topic = topic;
+    this.scorer = scorer;
+    this.options = options;
+    this.thresholdOverride = thresholdOverride;
+    this.dir = dir;
+    this.instance = instance;
+    this.metrics = metrics;
+    Map<String, Object> c = new HashMap<>(clientSettings);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_MODEL_BYTES);
+    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, MAX_MODEL_BYTES);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, instance + "-models");
+    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Map<String, Object> p = new HashMap<>(clientSettings);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, instance + "-model-status");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    this.status = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    this.thread = new Thread(this::run, "vaestream-model-watcher");
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      List<TopicPartition> partitions = waitForTopic();
+      if (partitions == null) {
+        return;
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      LOG.info("following published models on {}", topic);
+      while (running) {
+        ConsumerRecord<byte[], byte[]> live = null;
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+          if (r.key() != null && LIVE.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null) {
+            live = r; // only the last live model of a poll matters
+          }
+        }
+        if (live != null) {
+          apply(live);
+        }
+      }
+    } catch (WakeupException | InterruptException e) {
+      // closing
+    } catch (RuntimeException e) {
+      LOG.error("the model watcher stopped: {}; published models are no longer followed", e.getMessage(), e);
+    }
+  }
+
+  /** The topic's partitions, once it exists; null when the watcher was closed first. */
+  private List<TopicPartition> waitForTopic() {
+    boolean told = false;
+    while (running) {
+      var infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+      if (infos != null && !infos.isEmpty()) {
+        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      }
+      if (!told) {
+        LOG.info("models topic {} does not exist yet; waiting for a first `vaestream publish`", topic);
+        told = true;
+      }
+      try {
+        Thread.sleep(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private void apply(ConsumerRecord<byte[], byte[]> r) {
+    byte[] bytes = r.value();
+    String claimed = header(r, SHA256_HEADER);
+    String sha256 = ModelFiles.sha256(bytes);
+    String where = topic + "-" + r.partition() + "@" + r.offset();
+    if (sha256.equals(scorer.current().sha256())) {
+      LOG.info("model {} from {} is already in use", sha256.substring(0, 12), where);
+      return;
+    }
+    if (claimed == null || !claimed.equalsIgnoreCase(sha256)) {
+      reject(where, sha256, "its SHA-256 is " + sha256 + " but the record's " + SHA256_HEADER + " header says "
+          + claimed + " (corrupted or truncated on the way)", null);
+      return;
+    }
+    OnnxScorer next;
+    Path file = dir.resolve(sha256 + ".onnx");
+    try {
+      Files.createDirectories(dir);
+      Files.write(file, bytes);
+      next = OnnxScorer.open(file, options.withSha256(sha256));
+    } catch (IOException e) {
+      reject(where, sha256, "cannot write it to " + dir + ": " + e.getMessage(), file);
+      return;
+    } catch (ScorerException e) {
+      reject(where, sha256, e.getMessage(), file);
+      return;
+    }
+    if (!next.contract().sameTensor(scorer.contract())) {
+      next.close();
+      reject(where, sha256, "it expects " + next.contract() + " images, the detector reads " + scorer.contract()
+          + "; a model for other images needs a detector of its own", file);
+      return;
+    }
+    if (thresholdOverride != null) {
+      next.setThreshold(thresholdOverride);
+    }
+    String before = scorer.modelName() + " v" + scorer.modelVersion();
+    String beforeSha = scorer.current().sha256();
+    scorer.swap(next);
+    if (!beforeSha.equals(sha256)) {
+      deleteQuietly(dir.resolve(beforeSha + ".onnx")); // a model published earlier; never the configured file
+    }
+    metrics.modelChanged(scorer);
+    metrics.modelPublished(true);
+    LOG.info("model {} v{} (sha256 {}) from {} is live; it replaces {}", next.modelName(), next.modelVersion(),
+        sha256.substring(0, 12), where, before);
+    report(sha256, "live", next.modelName() + " v" + next.modelVersion());
+  }
+
+  private void reject(String where, String sha256, String reason, Path file) {
+    deleteQuietly(file);
+    metrics.modelPublished(false);
+    LOG.error("rejecting the model published at {}: {}; {} v{} keeps scoring", where, reason, scorer.modelName(),
+        scorer.modelVersion());
+    report(sha256, "rejected", reason);
+  }
+
+  /** One JSON line on the status topic, keyed by this instance. */
+  private void report(String sha256, String outcome, String detail) {
+    String json = String.format("{\"instance\":\"%s\",\"sha256\":\"%s\",\"outcome\":\"%s\",\"detail\":\"%s\","
+            + "\"time\":\"%s\"}", escape(instance), sha256, outcome, escape(detail), Instant.now());
+    status.send(new ProducerRecord<>(topic + ".status", instance, json), (md, e) -> {
+      if (e != null) {
+        LOG.warn("cannot write the model status to {}.status: {}", topic, e.getMessage());
+      }
+    });
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.debug("cannot delete {}", file, e);
+    }
+  }
+
+  private static String header(ConsumerRecord<?, ?> r, String key) {
+    Header h = r.headers().lastHeader(key);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static String escape(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.close(Duration.ofSeconds(5));
+    status.close(Duration.ofSeconds(5));
+  }
+}

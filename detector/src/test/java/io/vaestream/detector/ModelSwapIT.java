@@ -1,0 +1,187 @@
+package io.vaestream.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.lifecycle.ModelPublisher;
+import io.vaestream.detector.testing.KafkaBroker;
+import io.vaestream.detector.testing.ScoreTally;
+import io.vaestream.detector.testing.TestDetectors;
+import io.vaestream.detector.testing.TinyVaeModel;
+import io.vaestream.events.AnomalyScore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new model published while events stream through a detector under exactly_once_v2: it takes
+ * over between two batches, without a restart; every event gets exactly one score, and per input
+ * partition every score before the switch is the old model's and every score after it the new
+ * one's. Then a corrupt model is published: it is rejected with its reason (status topic, metric)
+ * and the live model keeps scoring.
+ */
+@Timeout(240)
+class ModelSwapIT {
+  private static final int EVENTS = 2000;
+  @TempDir Path dir;
+
+  @Test
+  void shouldSwapAPublishedModelInBetweenBatchesAndRejectACorruptOne() throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    String prefix = "swap-" + UUID.randomUUID().toString().substring(0, 8);
+    String models = prefix + "-models";
+    kafka.createTopics(2, TestDetectors.topics(prefix));
+    int port = TestDetectors.freePort();
+    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(),
+        TinyVaeModel.write(dir.resolve("v7"), 0.48, "7"), prefix, dir.resolve("state"));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    p.put(DetectorConfig.HTTP_PORT, port);
+    p.put(DetectorConfig.MODELS_TOPIC, models);
+    Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    List<AnomalyScore> scores = new ArrayList<>();
+    try (Detector detector = Detector.start(new DetectorConfig(p));
+        ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
+      Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix),
+          "e", EVENTS, 250), "swap-it-producer");
+      sender.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        scores.addAll(tally.drain(Duration.ofMillis(200)));
+        return tally.perId.size() >= EVENTS / 4;
+      });
+      long published = System.currentTimeMillis();
+      ModelPublisher.publish(client, models, TinyVaeModel.write(dir.resolve("v8"), 0.6, "8"));
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
+        scores.addAll(tally.drain(Duration.ofMillis(200)));
+        return tally.perId.size() >= EVENTS;
+      });
+      sender.join();
+      scores.addAll(tally.drain(Duration.ofSeconds(1)));
+
+      assertThat(tally.perInput).as("one committed score per input record").hasSize(EVENTS)
+          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+      Map<Integer, List<AnomalyScore>> byPartition = new TreeMap<>();
+      scores.forEach(s -> byPartition.computeIfAbsent(s.getInputPartition(), k -> new ArrayList<>()).add(s));
+      long firstV8 = Long.MAX_VALUE;
+      for (var e : byPartition.entrySet()) {
+        List<AnomalyScore> inOrder = e.getValue().stream().sorted(Comparator.comparingLong(AnomalyScore::getInputOffset))
+            .toList();
+        String versions = String.join("", inOrder.stream().map(AnomalyScore::getModelVersion).toList());
+        assertThat(versions).as("partition %d: v7 until the switch, v8 after it", e.getKey()).matches("7+8+");
+        AnomalyScore first = inOrder.stream().filter(s -> s.getModelVersion().equals("8")).findFirst().orElseThrow();
+        assertThat(first.getThreshold()).as("the new model's threshold labels its scores").isEqualTo(0.6);
+        firstV8 = Math.min(firstV8, first.getScoredTime().toEpochMilli());
+      }
+      System.out.printf("model v8 published; first v8 score %d ms later; %d of %d scored once%n",
+          firstV8 - published, tally.perId.size(), EVENTS);
+
+      ModelPublisher.publish(client, models, "this is not an ONNX model".getBytes(StandardCharsets.UTF_8));
+      List<String> statuses = new ArrayList<>();
+      try (KafkaConsumer<byte[], byte[]> status = TestDetectors.readCommitted(kafka.bootstrapServers(),
+          models + ".status")) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          for (ConsumerRecord<byte[], byte[]> r : status.poll(Duration.ofMillis(200))) {
+            statuses.add(new String(r.value(), StandardCharsets.UTF_8));
+          }
+          return statuses.stream().anyMatch(s -> s.contains("\"outcome\":\"rejected\""));
+        });
+      }
+      String rejected = statuses.stream().filter(s -> s.contains("rejected")).findFirst().orElseThrow();
+      System.out.println("status: " + rejected);
+      assertThat(rejected).contains("ONNX Runtime cannot load the model");
+      assertThat(statuses).anyMatch(s -> s.contains("\"outcome\":\"live\"") && s.contains("tiny v8"));
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("vaestream_model_swaps_total 1.0", "vaestream_model_rejections_total 1.0")
+          .containsPattern("vaestream_model_info\\{[^}]*version=\"8\"");
+
+      TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix), "after", 200, 1000);
+      List<AnomalyScore> after = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        tally.drain(Duration.ofMillis(200)).stream().filter(s -> s.getEventId().startsWith("after")).forEach(after::add);
+        return after.size() >= 200;
+      });
+      assertThat(after).as("v8 keeps scoring after the rejection").allMatch(s -> s.getModelVersion().equals("8"));
+    }
+  }
+
+  @Test
+  void shouldSwapOnTwoInstancesWithoutLosingRepeatingOrStallingAnEvent() throws Exception {
+    int events = Integer.getInteger("vaestream.swap.events", 20_000);
+    KafkaBroker kafka = KafkaBroker.shared();
+    String prefix = "swap2-" + UUID.randomUUID().toString().substring(0, 8);
+    String models = prefix + "-models";
+    kafka.createTopics(4, TestDetectors.topics(prefix));
+    Path v7 = TinyVaeModel.write(dir.resolve("v7"), 0.48, "7");
+    List<Detector> detectors = new ArrayList<>();
+    List<AnomalyScore> scores = new ArrayList<>();
+    try (ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
+      for (String instance : List.of("a", "b")) {
+        Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), v7, prefix,
+            dir.resolve("state-" + instance));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        p.put(DetectorConfig.HTTP_PORT, 0);
+        p.put(DetectorConfig.MODELS_TOPIC, models);
+        detectors.add(Detector.start(new DetectorConfig(p)));
+      }
+      // Both running with partitions of their own before the stream starts: the gaps measured
+      // below are the swap's, not the group's first rebalance.
+      await().atMost(Duration.ofSeconds(90)).until(() -> detectors.stream().allMatch(d ->
+          d.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+              && d.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty())));
+      Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix),
+          "e", events, 1000), "swap-it-producer");
+      sender.start();
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        scores.addAll(tally.drain(Duration.ofMillis(200)));
+        return tally.perId.size() >= events / 3;
+      });
+      ModelPublisher.publish(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), models,
+          TinyVaeModel.write(dir.resolve("v8"), 0.6, "8"));
+      await().atMost(Duration.ofSeconds(180)).until(() -> {
+        scores.addAll(tally.drain(Duration.ofMillis(200)));
+        return tally.perId.size() >= events;
+      });
+      sender.join();
+      scores.addAll(tally.drain(Duration.ofSeconds(1)));
+      assertThat(tally.perInput).as("one committed score per input record").hasSize(events)
+          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+      long maxGap = 0;
+      Map<Integer, List<AnomalyScore>> byPartition = new TreeMap<>();
+      scores.forEach(x -> byPartition.computeIfAbsent(x.getInputPartition(), k -> new ArrayList<>()).add(x));
+      for (var e : byPartition.entrySet()) {
+        List<AnomalyScore> inOrder = e.getValue().stream()
+            .sorted(Comparator.comparingLong(AnomalyScore::getInputOffset)).toList();
+        String versions = String.join("", inOrder.stream().map(AnomalyScore::getModelVersion).toList());
+        assertThat(versions).as("partition %d: v7 until the switch, v8 after it", e.getKey()).matches("7+8+");
+        for (int i = 1; i < inOrder.size(); i++) {
+          maxGap = Math.max(maxGap, inOrder.get(i).getScoredTime().toEpochMilli()
+              - inOrder.get(i - 1).getScoredTime().toEpochMilli());
+        }
+      }
+      System.out.printf("two instances, %d events at 1000/s: %d scored once, v7 then v8 on each of %d partitions; "
+          + "longest gap between two scores of a partition %d ms%n", events, tally.perInput.size(),
+          byPartition.size(), maxGap);
+      assertThat(maxGap).as("no gap longer than the batch wait plus 1 s").isLessThan(1005);
+    } finally {
+      detectors.forEach(Detector::close);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.vaestream.tools;
+
+import io.vaestream.detector.lifecycle.ModelPublisher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+/** {@code publish}: puts a model on the models topic, where every detector that follows it swaps it in. */
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Publishes a model to the detectors that follow the models topic (detector setting models.topic).",
+      "Each checks it (SHA-256, signature, golden samples, same image contract) and swaps it in between two",
+      "batches, or rejects it with its reason on <topic>.status while the model in use keeps scoring.",
+      "A rollback is publishing the previous model again."
+    })
+final class PublishCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "The model.onnx to publish.")
+  Path model;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")
+  String bootstrap;
+
+  @Option(names = "--topic", defaultValue = "models", description = "Default: ${DEFAULT-VALUE}.")
+  String topic;
+
+  @Override
+  public Integer call() throws Exception {
+    ModelPublisher.Published p;
+    try {
+      p = ModelPublisher.publish(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, model);
+    } catch (IOException e) {
+      System.err.println("publish: " + e.getMessage());
+      return 2;
+    }
+    System.out.printf("published %s (%d bytes, sha256 %s) to %s-%d@%d as the live model; the detectors report on "
+        + "%s.status%n", model, p.bytes(), p.sha256(), p.topic(), p.partition(), p.offset(), topic);
+    return 0;
+  }
+}
