@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelSwapIT {
   private static final int EVENTS = 2000;
   @TempDir Path dir;
+  private long publishedAt;
 
   @Test
   void shouldSwapAPublishedModelInBetweenBatchesAndRejectACorruptOne() throws Exception {
@@ -56,41 +57,13 @@ class ModelSwapIT {
     p.put(DetectorConfig.HTTP_PORT, port);
     p.put(DetectorConfig.MODELS_TOPIC, models);
     Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    List<AnomalyScore> scores = new ArrayList<>();
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
-      Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix),
-          "e", EVENTS, 250), "swap-it-producer");
-      sender.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        scores.addAll(tally.drain(Duration.ofMillis(200)));
-        return tally.perId.size() >= EVENTS / 4;
-      });
-      long published = System.currentTimeMillis();
-      ModelPublisher.publish(client, models, TinyVaeModel.write(dir.resolve("v8"), 0.6, "8"));
-      await().atMost(Duration.ofSeconds(90)).until(() -> {
-        scores.addAll(tally.drain(Duration.ofMillis(200)));
-        return tally.perId.size() >= EVENTS;
-      });
-      sender.join();
-      scores.addAll(tally.drain(Duration.ofSeconds(1)));
-
-      assertThat(tally.perInput).as("one committed score per input record").hasSize(EVENTS)
-          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
-      Map<Integer, List<AnomalyScore>> byPartition = new TreeMap<>();
-      scores.forEach(s -> byPartition.computeIfAbsent(s.getInputPartition(), k -> new ArrayList<>()).add(s));
-      long firstV8 = Long.MAX_VALUE;
-      for (var e : byPartition.entrySet()) {
-        List<AnomalyScore> inOrder = e.getValue().stream().sorted(Comparator.comparingLong(AnomalyScore::getInputOffset))
-            .toList();
-        String versions = String.join("", inOrder.stream().map(AnomalyScore::getModelVersion).toList());
-        assertThat(versions).as("partition %d: v7 until the switch, v8 after it", e.getKey()).matches("7+8+");
-        AnomalyScore first = inOrder.stream().filter(s -> s.getModelVersion().equals("8")).findFirst().orElseThrow();
-        assertThat(first.getThreshold()).as("the new model's threshold labels its scores").isEqualTo(0.6);
-        firstV8 = Math.min(firstV8, first.getScoredTime().toEpochMilli());
-      }
+      Map<Integer, List<AnomalyScore>> byPartition = streamThroughASwap(kafka, prefix, models, EVENTS, 250, tally);
+      long firstV8 = byPartition.values().stream().flatMap(List::stream).filter(x -> x.getModelVersion().equals("8"))
+          .mapToLong(x -> x.getScoredTime().toEpochMilli()).min().orElseThrow();
       System.out.printf("model v8 published; first v8 score %d ms later; %d of %d scored once%n",
-          firstV8 - published, tally.perId.size(), EVENTS);
+          firstV8 - publishedAt, tally.perId.size(), EVENTS);
 
       ModelPublisher.publish(client, models, "this is not an ONNX model".getBytes(StandardCharsets.UTF_8));
       List<String> statuses = new ArrayList<>();
@@ -131,7 +104,6 @@ class ModelSwapIT {
     kafka.createTopics(4, TestDetectors.topics(prefix));
     Path v7 = TinyVaeModel.write(dir.resolve("v7"), 0.48, "7");
     List<Detector> detectors = new ArrayList<>();
-    List<AnomalyScore> scores = new ArrayList<>();
     try (ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       for (String instance : List.of("a", "b")) {
         Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), v7, prefix,
@@ -146,31 +118,9 @@ class ModelSwapIT {
       await().atMost(Duration.ofSeconds(90)).until(() -> detectors.stream().allMatch(d ->
           d.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
               && d.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty())));
-      Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix),
-          "e", events, 1000), "swap-it-producer");
-      sender.start();
-      await().atMost(Duration.ofSeconds(120)).until(() -> {
-        scores.addAll(tally.drain(Duration.ofMillis(200)));
-        return tally.perId.size() >= events / 3;
-      });
-      ModelPublisher.publish(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), models,
-          TinyVaeModel.write(dir.resolve("v8"), 0.6, "8"));
-      await().atMost(Duration.ofSeconds(180)).until(() -> {
-        scores.addAll(tally.drain(Duration.ofMillis(200)));
-        return tally.perId.size() >= events;
-      });
-      sender.join();
-      scores.addAll(tally.drain(Duration.ofSeconds(1)));
-      assertThat(tally.perInput).as("one committed score per input record").hasSize(events)
-          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+      Map<Integer, List<AnomalyScore>> byPartition = streamThroughASwap(kafka, prefix, models, events, 1000, tally);
       long maxGap = 0;
-      Map<Integer, List<AnomalyScore>> byPartition = new TreeMap<>();
-      scores.forEach(x -> byPartition.computeIfAbsent(x.getInputPartition(), k -> new ArrayList<>()).add(x));
-      for (var e : byPartition.entrySet()) {
-        List<AnomalyScore> inOrder = e.getValue().stream()
-            .sorted(Comparator.comparingLong(AnomalyScore::getInputOffset)).toList();
-        String versions = String.join("", inOrder.stream().map(AnomalyScore::getModelVersion).toList());
-        assertThat(versions).as("partition %d: v7 until the switch, v8 after it", e.getKey()).matches("7+8+");
+      for (List<AnomalyScore> inOrder : byPartition.values()) {
         for (int i = 1; i < inOrder.size(); i++) {
           maxGap = Math.max(maxGap, inOrder.get(i).getScoredTime().toEpochMilli()
               - inOrder.get(i - 1).getScoredTime().toEpochMilli());
@@ -183,5 +133,44 @@ class ModelSwapIT {
     } finally {
       detectors.forEach(Detector::close);
     }
+  }
+
+  /**
+   * Streams {@code events} image events at {@code rate} per second, publishes model v8 (threshold
+   * 0.6) a third of the way through, and waits for every score. Checks that each input record got
+   * exactly one, and that per input partition the versions run v7 then v8, the v8 scores carrying
+   * v8's threshold; returns the scores per input partition in offset order.
+   */
+  private Map<Integer, List<AnomalyScore>> streamThroughASwap(KafkaBroker kafka, String prefix, String models,
+      int events, int rate, ScoreTally tally) throws Exception {
+    List<AnomalyScore> scores = new ArrayList<>();
+    Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix),
+        "e", events, rate), "swap-it-producer");
+    sender.start();
+    await().atMost(Duration.ofSeconds(120)).until(() -> {
+      scores.addAll(tally.drain(Duration.ofMillis(200)));
+      return tally.perId.size() >= events / 3;
+    });
+    Path v8 = TinyVaeModel.write(dir.resolve("v8"), 0.6, "8");
+    publishedAt = System.currentTimeMillis();
+    ModelPublisher.publish(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), models, v8);
+    await().atMost(Duration.ofSeconds(180)).until(() -> {
+      scores.addAll(tally.drain(Duration.ofMillis(200)));
+      return tally.perId.size() >= events;
+    });
+    sender.join();
+    scores.addAll(tally.drain(Duration.ofSeconds(1)));
+    assertThat(tally.perInput).as("one committed score per input record").hasSize(events)
+        .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+    Map<Integer, List<AnomalyScore>> byPartition = new TreeMap<>();
+    scores.stream().sorted(Comparator.comparingLong(AnomalyScore::getInputOffset))
+        .forEach(x -> byPartition.computeIfAbsent(x.getInputPartition(), k -> new ArrayList<>()).add(x));
+    byPartition.forEach((partition, inOrder) -> {
+      String versions = String.join("", inOrder.stream().map(AnomalyScore::getModelVersion).toList());
+      assertThat(versions).as("partition %d: v7 until the switch, v8 after it", partition).matches("7+8+");
+      assertThat(inOrder.stream().filter(x -> x.getModelVersion().equals("8")).findFirst().orElseThrow()
+          .getThreshold()).as("the new model's threshold labels its scores").isEqualTo(0.6);
+    });
+    return byPartition;
   }
 }
