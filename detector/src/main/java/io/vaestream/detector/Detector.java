@@ -52,6 +52,8 @@ public final class Detector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
   /** A topic's {@code max.message.bytes} when neither it nor the broker sets one. */
   private static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
+  /** How long a start may spend reading the models topic for its live model. */
+  private static final Duration MODELS_CATCH_UP = Duration.ofSeconds(30);
   /** How long a start waits for a schema registry that does not answer. */
   private static final Duration REGISTRY_PATIENCE = Duration.ofSeconds(60);
 
@@ -95,6 +97,11 @@ public final class Detector implements AutoCloseable {
       scorer.disableLocalization();
     }
     ExecutorService inference = config.inferencePipelined() ? inferenceThreads(config) : null;
+    // What is running so far, closed in reverse order if the start fails half-way.
+    ModelWatcher models = null;
+    RestartingStreams streams = null;
+    HttpEndpoints http = null;
+    AutoCloseable processMetrics = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
@@ -113,19 +120,20 @@ public final class Detector implements AutoCloseable {
         return new KafkaStreams(DetectorTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))),
             config, scorer, metrics, inference != null ? inference : Runnable::run, formats), props);
       };
-      RestartingStreams streams = new RestartingStreams(clients, deadLetterFailures::fatalReason,
+      streams = new RestartingStreams(clients, deadLetterFailures::fatalReason,
           registry, config.getString(DetectorConfig.APPLICATION_ID), (state, restarting) -> new StreamHealth(state,
               restarting, metrics::progress, config.healthMaxRestarts(),
               Duration.ofMillis(config.healthRestartWindowMs()), Clock.systemUTC()));
       StreamHealth health = streams.health();
       metrics.bindHealth(health);
-      HttpEndpoints http = config.httpPort() == 0
+      http = config.httpPort() == 0
           ? null
           : HttpEndpoints.start(config.httpBindAddress(), config.httpPort(), registry::scrape, health::unhealthy,
               health::notReady);
-      AutoCloseable processMetrics = metrics.bindProcessMetrics();
+      processMetrics = metrics.bindProcessMetrics();
+      // The live published model, if there is one, before the first record is scored.
+      models = modelWatcher(config, scorer, metrics);
       streams.start();
-      ModelWatcher models = modelWatcher(config, scorer, metrics);
       LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}; "
               + "schema registry: {}, writing {}",
           config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
@@ -136,11 +144,25 @@ public final class Detector implements AutoCloseable {
           config.confluentOutput() ? "the Confluent wire format" : "Avro single-object encoding");
       return new Detector(scorer, streams, http, metrics, processMetrics, inference, models);
     } catch (RuntimeException | IOException e) {
+      closeQuietly(models, streams, http, processMetrics);
       if (inference != null) {
         inference.shutdownNow();
       }
       scorer.close();
       throw e;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable... started) {
+    for (AutoCloseable c : started) {
+      if (c == null) {
+        continue;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} after a failed start failed", c.getClass().getSimpleName(), e);
+      }
     }
   }
 
@@ -189,7 +211,7 @@ public final class Detector implements AutoCloseable {
     ModelWatcher w = new ModelWatcher(topic, streams.getAdminConfigs(instance + "-models"), scorer,
         ScorerOptions.on(config.device()).withThreads(config.inferenceThreads()), config.thresholdOverride(),
         Path.of(streams.getString(StreamsConfig.STATE_DIR_CONFIG), "models"), instance, metrics);
-    w.start();
+    w.start(MODELS_CATCH_UP);
     return w;
   }
 

@@ -50,6 +50,8 @@ final class RestartingStreams implements AutoCloseable {
   private volatile KafkaStreams current;
   private KafkaStreamsMetrics currentMetrics;
   private volatile boolean restartPending;
+  /** Not {@code this}: close() holds that while it waits for the stream threads that land here. */
+  private final Object failureLock = new Object();
   private volatile boolean closing;
 
   /**
@@ -110,8 +112,15 @@ final class RestartingStreams implements AutoCloseable {
       LOG.error("stopping: {}", fatal, e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
+    synchronized (failureLock) {
+      if (restartPending) {
+        // Another stream thread of the same client failed first: one restart, counted once.
+        LOG.error("stream thread failed too; Kafka Streams is already being restarted", e);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+      restartPending = true;
+    }
     health.threadFailed(e);
-    restartPending = true;
     LOG.error("stream thread failed; restarting Kafka Streams in {} ms ({} failures in the last {} s)",
         backoff().toMillis(), health.recentFailures(), health.window().toSeconds(), e);
     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -142,14 +151,19 @@ final class RestartingStreams implements AutoCloseable {
       start();
       LOG.info("Kafka Streams restarted after a stream thread failed");
     } catch (RuntimeException e) {
-      LOG.error("restarting Kafka Streams failed; trying again", e);
+      // Counted like a failure: the back-off grows and /ready reports the loop.
       restartPending = true;
+      health.threadFailed(e);
+      LOG.error("restarting Kafka Streams failed; trying again in {} ms", backoff().toMillis(), e);
       scheduleRestart();
     }
   }
 
   private void closeCurrent(CloseOptions options) {
     KafkaStreams client = current;
+    if (client == null) {
+      return; // never started
+    }
     try {
       if (!client.close(options.withTimeout(CLOSE_TIMEOUT))) {
         LOG.warn("Kafka Streams did not stop within {} s; its threads are left to finish on their own: {}",

@@ -212,7 +212,8 @@ public final class DetectorConfig extends AbstractConfig {
     try {
       return SchemaRegistryClient.create(s);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, getString(SCHEMA_REGISTRY_URL), e.getMessage());
+      throw new ConfigException(SCHEMA_REGISTRY_URL, SchemaRegistryClient.redact(getString(SCHEMA_REGISTRY_URL)),
+          e.getMessage());
     }
   }
 

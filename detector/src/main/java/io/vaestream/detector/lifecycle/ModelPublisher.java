@@ -12,11 +12,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -52,6 +55,7 @@ public final class ModelPublisher {
     createTopics(clientSettings, topic);
     Map<String, Object> p = new HashMap<>(clientSettings);
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RECORD_BYTES);
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * RECORD_BYTES); // the producer refuses records over it
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
         new ByteArraySerializer())) {
@@ -87,6 +91,16 @@ public final class ModelPublisher {
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IOException("cannot create " + t.name() + ": " + e.getCause().getMessage(), e);
+          }
+          // It exists, perhaps created with the broker's defaults: give it the settings it needs.
+          ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, t.name());
+          List<AlterConfigOp> ops = t.configs().entrySet().stream()
+              .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET)).toList();
+          try {
+            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(60, TimeUnit.SECONDS);
+          } catch (ExecutionException | TimeoutException e2) {
+            throw new IOException("topic " + t.name() + " exists, and its settings " + t.configs()
+                + " cannot be set: " + e2.getMessage(), e2);
           }
         } catch (TimeoutException e) {
           throw new IOException("cannot create " + t.name() + ": no answer in 60 s", e);

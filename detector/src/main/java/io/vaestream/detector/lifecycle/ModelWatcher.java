@@ -1,5 +1,6 @@
 package io.vaestream.detector.lifecycle;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScorerException;
@@ -15,6 +16,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,7 +25,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -50,6 +52,7 @@ public final class ModelWatcher implements AutoCloseable {
   /** The largest model record: models with a memory bank run to tens of MB. */
   public static final int MAX_MODEL_BYTES = 64 * 1024 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String topic;
   private final SwappableScorer scorer;
@@ -62,6 +65,7 @@ public final class ModelWatcher implements AutoCloseable {
   private final KafkaProducer<String, String> status;
   private final Thread thread;
   private volatile boolean running = true;
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
   /**
    * @param clientSettings Kafka client settings (bootstrap servers, security) for the watcher's
@@ -83,60 +87,102 @@ public final class ModelWatcher implements AutoCloseable {
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_MODEL_BYTES);
     c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, MAX_MODEL_BYTES);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, instance + "-models");
+    // A broker with auto.create.topics.enable would create the topic with its defaults (not
+    // compacted, 1 MB messages) when the watcher asks for it first; `publish` creates it right.
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     Map<String, Object> p = new HashMap<>(clientSettings);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, instance + "-model-status");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    this.status = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    try {
+      this.status = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
     this.thread = new Thread(this::run, "vaestream-model-watcher");
     this.thread.setDaemon(true);
   }
 
-  public void start() {
+  /**
+   * Reads the topic to its end, for at most {@code limit}, and takes its live model, before the
+   * detector starts streaming: a detector that starts (or restarts) while another model is live
+   * scores nothing with the configured one. Then follows the topic on a thread of its own.
+   */
+  public void start(Duration limit) {
+    List<TopicPartition> partitions = partitions(Duration.ofSeconds(10));
+    if (partitions != null) {
+      follow(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + limit.toNanos();
+      ConsumerRecord<byte[], byte[]> live = null;
+      while (System.nanoTime() < deadline
+          && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          live = isLive(r) ? r : live;
+        }
+      }
+      if (live != null) {
+        apply(live);
+      }
+    }
     thread.start();
+  }
+
+  private void follow(List<TopicPartition> partitions) {
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    LOG.info("following published models on {}", topic);
+  }
+
+  private static boolean isLive(ConsumerRecord<byte[], byte[]> r) {
+    return r.key() != null && LIVE.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null;
   }
 
   private void run() {
     try {
-      List<TopicPartition> partitions = waitForTopic();
-      if (partitions == null) {
-        return;
+      if (consumer.assignment().isEmpty()) {
+        List<TopicPartition> partitions = waitForTopic();
+        if (partitions == null) {
+          return;
+        }
+        follow(partitions);
       }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      LOG.info("following published models on {}", topic);
       while (running) {
         ConsumerRecord<byte[], byte[]> live = null;
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-          if (r.key() != null && LIVE.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null) {
-            live = r; // only the last live model of a poll matters
-          }
+          live = isLive(r) ? r : live; // only the last live model of a poll matters
         }
         if (live != null) {
           apply(live);
         }
       }
-    } catch (WakeupException | InterruptException e) {
+    } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
       LOG.error("the model watcher stopped: {}; published models are no longer followed", e.getMessage(), e);
     }
   }
 
+  /** The topic's partitions, or null when it does not exist. */
+  private List<TopicPartition> partitions(Duration wait) {
+    var infos = consumer.partitionsFor(topic, wait);
+    return infos == null || infos.isEmpty() ? null
+        : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+  }
+
   /** The topic's partitions, once it exists; null when the watcher was closed first. */
   private List<TopicPartition> waitForTopic() {
-    boolean told = false;
+    LOG.info("models topic {} does not exist yet; waiting for a first `vaestream publish`", topic);
     while (running) {
-      var infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-      if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      }
-      if (!told) {
-        LOG.info("models topic {} does not exist yet; waiting for a first `vaestream publish`", topic);
-        told = true;
+      List<TopicPartition> partitions = partitions(Duration.ofSeconds(10));
+      if (partitions != null) {
+        return partitions;
       }
       try {
-        Thread.sleep(2_000);
+        if (stopped.await(2, TimeUnit.SECONDS)) {
+          return null;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return null;
@@ -172,14 +218,19 @@ public final class ModelWatcher implements AutoCloseable {
       reject(where, sha256, e.getMessage(), file);
       return;
     }
-    if (!next.contract().sameTensor(scorer.contract())) {
+    if (!next.contract().equals(scorer.contract())) {
       next.close();
       reject(where, sha256, "it expects " + next.contract() + " images, the detector reads " + scorer.contract()
-          + "; a model for other images needs a detector of its own", file);
+          + " (size, channels and resize policy must stay); a model for other images needs a detector of its own",
+          file);
       return;
     }
     if (thresholdOverride != null) {
       next.setThreshold(thresholdOverride);
+    }
+    if (!running) {
+      next.close(); // the detector is stopping: its scorer may be closed already
+      return;
     }
     String before = scorer.modelName() + " v" + scorer.modelVersion();
     String beforeSha = scorer.current().sha256();
@@ -204,8 +255,8 @@ public final class ModelWatcher implements AutoCloseable {
 
   /** One JSON line on the status topic, keyed by this instance. */
   private void report(String sha256, String outcome, String detail) {
-    String json = String.format("{\"instance\":\"%s\",\"sha256\":\"%s\",\"outcome\":\"%s\",\"detail\":\"%s\","
-            + "\"time\":\"%s\"}", escape(instance), sha256, outcome, escape(detail), Instant.now());
+    String json = JSON.createObjectNode().put("instance", instance).put("sha256", sha256).put("outcome", outcome)
+        .put("detail", detail).put("time", Instant.now().toString()).toString();
     status.send(new ProducerRecord<>(topic + ".status", instance, json), (md, e) -> {
       if (e != null) {
         LOG.warn("cannot write the model status to {}.status: {}", topic, e.getMessage());
@@ -229,19 +280,20 @@ public final class ModelWatcher implements AutoCloseable {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
-  }
-
+  /** Stops following the topic; a model being loaded is loaded to the end, then closed, not swapped in. */
   @Override
   public void close() {
     running = false;
+    stopped.countDown();
     consumer.wakeup();
-    thread.interrupt();
     try {
-      thread.join(10_000);
+      thread.join(60_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("the model watcher did not stop within 60 s");
+      return;
     }
     consumer.close(Duration.ofSeconds(5));
     status.close(Duration.ofSeconds(5));

@@ -25,6 +25,7 @@ public final class SwappableScorer implements Scorer {
 
   private volatile Slot current;
   private volatile boolean localizationOff;
+  private volatile boolean closed;
 
   public SwappableScorer(Scorer first) {
     this.current = new Slot(first);
@@ -39,7 +40,12 @@ public final class SwappableScorer implements Scorer {
    * Makes {@code next} score every batch from now on, waits for the batches the old model is
    * scoring, then closes it; returns the old model (closed).
    */
-  public Scorer swap(Scorer next) {
+  public synchronized Scorer swap(Scorer next) {
+    if (closed) {
+      next.close();
+      throw new IllegalStateException("the scorer is closed; " + next.modelName() + " v" + next.modelVersion()
+          + " was not swapped in");
+    }
     if (localizationOff) {
       next.disableLocalization();
     }
@@ -58,6 +64,9 @@ public final class SwappableScorer implements Scorer {
   @Override
   public ScoreBatch score(float[] tensors, int count) {
     while (true) {
+      if (closed) {
+        throw new IllegalStateException("the scorer is closed");
+      }
       Slot s = current;
       if (s.inUse.readLock().tryLock()) {
         try {
@@ -124,8 +133,20 @@ public final class SwappableScorer implements Scorer {
     current.scorer.disableLocalization();
   }
 
+  /** Closes the model in use once no batch is being scored by it. */
   @Override
-  public void close() {
-    current.scorer.close();
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Slot last = current;
+    last.inUse.writeLock().lock();
+    try {
+      last.retired = true;
+    } finally {
+      last.inUse.writeLock().unlock();
+    }
+    last.scorer.close();
   }
 }

@@ -65,6 +65,8 @@ public final class RegistryAvro {
     SpecificData data = AvroSerdes.specificData(type);
     Schema reader = data.getSchema(type);
     Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+    // An id names one schema forever, so an id that cannot be read as T never will be.
+    Map<Integer, SchemaRegistryException> unreadable = new ConcurrentHashMap<>();
     return (topic, bytes) -> {
       if (bytes == null) {
         return null;
@@ -75,11 +77,19 @@ public final class RegistryAvro {
       int id = schemaId(bytes);
       DatumReader<T> datumReader = readers.get(id);
       if (datumReader == null) {
+        SchemaRegistryException known = unreadable.get(id);
+        if (known != null) {
+          throw known;
+        }
         Schema writer = registry.schemaById(id);
         SchemaPairCompatibility c = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-          throw new SchemaRegistryException(Kind.INCOMPATIBLE, String.format("schema id %d (%s) cannot be read as "
-              + "%s: %s", id, writer.getFullName(), reader.getFullName(), describe(c)), null);
+          SchemaRegistryException e = new SchemaRegistryException(Kind.INCOMPATIBLE, String.format("schema id %d "
+              + "(%s) cannot be read as %s: %s", id, writer.getFullName(), reader.getFullName(), describe(c)), null);
+          if (unreadable.size() < 10_000) {
+            unreadable.put(id, e);
+          }
+          throw e;
         }
         DatumReader<T> made = new SpecificDatumReader<T>(writer, reader, data);
         readers.put(id, made);

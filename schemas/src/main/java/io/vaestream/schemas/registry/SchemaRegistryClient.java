@@ -51,6 +51,7 @@ public final class SchemaRegistryClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final Duration MISSING_TTL = Duration.ofMinutes(1);
 
   private final List<URI> urls;
   private final String authorization;
@@ -58,6 +59,9 @@ public final class SchemaRegistryClient {
   private final Duration timeout;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+  /** Ids the registry said it does not have, until when (nanoTime): one call per id a minute, not per record. */
+  private final Map<Integer, Long> missingUntil = new ConcurrentHashMap<>();
+  private final Map<Integer, String> missingWhy = new ConcurrentHashMap<>();
 
   private SchemaRegistryClient(List<URI> urls, String userInfo, SSLContext ssl, Duration timeout) {
     this.urls = urls;
@@ -88,7 +92,11 @@ public final class SchemaRegistryClient {
       try {
         uri = URI.create(s);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(URL + ": not a URL: " + s, e);
+        throw new IllegalArgumentException(URL + ": not a URL: " + redact(s), e);
+      }
+      if (uri.getUserInfo() != null) {
+        throw new IllegalArgumentException(URL + ": " + redact(s) + " carries credentials, which are not sent from "
+            + "there; give them as " + BASIC_AUTH_USER_INFO);
       }
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
         throw new IllegalArgumentException(URL + ": not an http(s) URL: " + redact(uri));
@@ -112,7 +120,24 @@ public final class SchemaRegistryClient {
     if (known != null) {
       return known;
     }
-    JsonNode answer = call("GET", "/schemas/ids/" + id, null, "schema id " + id);
+    Long until = missingUntil.get(id);
+    if (until != null && System.nanoTime() < until) {
+      throw new SchemaRegistryException(Kind.NOT_FOUND, missingWhy.get(id) + " (answer cached for a minute)", null);
+    }
+    JsonNode answer;
+    try {
+      answer = call("GET", "/schemas/ids/" + id, null, "schema id " + id);
+    } catch (SchemaRegistryException e) {
+      if (e.kind() == Kind.NOT_FOUND) {
+        if (missingUntil.size() > 10_000) {
+          missingUntil.clear();
+          missingWhy.clear();
+        }
+        missingWhy.put(id, e.getMessage());
+        missingUntil.put(id, System.nanoTime() + MISSING_TTL.toNanos());
+      }
+      throw e;
+    }
     String type = answer.path("schemaType").asText("AVRO");
     if (!"AVRO".equals(type)) {
       throw new SchemaRegistryException(Kind.NOT_FOUND, "schema id " + id + " is a " + type + " schema, not Avro",
@@ -149,8 +174,14 @@ public final class SchemaRegistryClient {
     return id;
   }
 
+  /**
+   * The first 200 answer of the URLs in turn. An id or subject is {@code NOT_FOUND} only when every
+   * URL said so: a replica that is behind, beside one that is down, must not dead-letter records.
+   */
   private JsonNode call(String method, String path, String body, String what) {
     SchemaRegistryException last = null;
+    SchemaRegistryException notFound = null;
+    int answeredNotFound = 0;
     for (URI base : urls) {
       HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
           .header("Accept", CONTENT_TYPE + ", application/json");
@@ -186,14 +217,16 @@ public final class SchemaRegistryClient {
       String message = String.format("%s: schema registry %s answered HTTP %d %s", what, redact(base), status,
           errorMessage(res.body()));
       if (status == 404) {
-        throw new SchemaRegistryException(Kind.NOT_FOUND, message, null);
+        notFound = new SchemaRegistryException(Kind.NOT_FOUND, message, null);
+        answeredNotFound++;
+        continue;
       }
       if (status == 401 || status == 403 || status == 409 || status == 422 || status == 400) {
         throw new SchemaRegistryException(Kind.REFUSED, message, null);
       }
       last = new SchemaRegistryException(Kind.UNAVAILABLE, message, null);
     }
-    throw last;
+    throw answeredNotFound == urls.size() ? notFound : last;
   }
 
   /** The registry's own error message, when it gave one in the usual {@code {"message": ...}} form. */
@@ -205,6 +238,11 @@ public final class SchemaRegistryClient {
     } catch (IOException | RuntimeException e) {
       return "";
     }
+  }
+
+  /** {@code urls} with any {@code user:password@} taken out, for messages. */
+  public static String redact(String urls) {
+    return urls == null ? null : urls.replaceAll("//[^/@,]*@", "//");
   }
 
   private static String redact(URI uri) {

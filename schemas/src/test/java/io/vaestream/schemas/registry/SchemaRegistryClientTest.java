@@ -34,8 +34,12 @@ class SchemaRegistryClientTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
+    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL,
+        "http://alice:secret@127.0.0.1:" + closed + "/apis/ccompat/v7")))
+        .hasMessageContaining("carries credentials").hasMessageContaining("schema.registry.basic.auth.user.info")
+        .hasMessageNotContaining("secret");
     SchemaRegistryClient client = SchemaRegistryClient.create(Map.of(
-        SchemaRegistryClient.URL, "http://alice:secret@127.0.0.1:" + closed + "/apis/ccompat/v7/",
+        SchemaRegistryClient.URL, "http://127.0.0.1:" + closed + "/apis/ccompat/v7/",
         SchemaRegistryClient.BASIC_AUTH_USER_INFO, "bob:hunter2",
         SchemaRegistryClient.REQUEST_TIMEOUT_MS, "2000"));
     assertThat(client.describe()).isEqualTo("http://127.0.0.1:" + closed + "/apis/ccompat/v7");
