@@ -1,0 +1,2 @@
+/** ONNX graph-building helpers for the exporter; not for callers outside {@code export}. */
+package io.vaestream.trainer.export.internal;

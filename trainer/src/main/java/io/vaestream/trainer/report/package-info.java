@@ -1,0 +1,2 @@
+/** Plots (PNG) for the evaluation reports. */
+package io.vaestream.trainer.report;
