@@ -17,7 +17,6 @@ import io.vaestream.detector.scoring.SwappableScorer;
 import io.vaestream.detector.topology.DetectorTopology;
 import io.vaestream.detector.topology.EventFormats;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -204,13 +203,14 @@ public final class Detector implements AutoCloseable {
     if (topic == null) {
       return null;
     }
-    StreamsConfig streams = new StreamsConfig(config.streamsProperties());
-    Object id = config.streamsProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    Properties props = config.streamsProperties();
+    StreamsConfig streams = new StreamsConfig(props);
+    Object id = props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     String instance = id != null ? id.toString() : config.getString(DetectorConfig.APPLICATION_ID) + "-"
         + ProcessHandle.current().pid();
     ModelWatcher w = new ModelWatcher(topic, streams.getAdminConfigs(instance + "-models"), scorer,
         ScorerOptions.on(config.device()).withThreads(config.inferenceThreads()), config.thresholdOverride(),
-        Path.of(streams.getString(StreamsConfig.STATE_DIR_CONFIG), "models"), instance, metrics);
+        instance, metrics);
     w.start(MODELS_CATCH_UP);
     return w;
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -49,9 +50,7 @@ final class RestartingStreams implements AutoCloseable {
   });
   private volatile KafkaStreams current;
   private KafkaStreamsMetrics currentMetrics;
-  private volatile boolean restartPending;
-  /** Not {@code this}: close() holds that while it waits for the stream threads that land here. */
-  private final Object failureLock = new Object();
+  private final AtomicBoolean restartPending = new AtomicBoolean();
   private volatile boolean closing;
 
   /**
@@ -76,7 +75,7 @@ final class RestartingStreams implements AutoCloseable {
     KafkaStreams client = clients.get();
     client.setUncaughtExceptionHandler(this::onFailure);
     client.setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.ERROR && restartPending) {
+      if (now == KafkaStreams.State.ERROR && restartPending.get()) {
         scheduleRestart();
       }
     });
@@ -98,7 +97,7 @@ final class RestartingStreams implements AutoCloseable {
 
   /** True from a stream thread's failure until the new client has started. */
   boolean restarting() {
-    return restartPending;
+    return restartPending.get();
   }
 
   private StreamThreadExceptionResponse onFailure(Throwable e) {
@@ -112,13 +111,10 @@ final class RestartingStreams implements AutoCloseable {
       LOG.error("stopping: {}", fatal, e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
-    synchronized (failureLock) {
-      if (restartPending) {
-        // Another stream thread of the same client failed first: one restart, counted once.
-        LOG.error("stream thread failed too; Kafka Streams is already being restarted", e);
-        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-      }
-      restartPending = true;
+    if (!restartPending.compareAndSet(false, true)) {
+      // Another stream thread of the same client failed first: one restart, counted once.
+      LOG.error("stream thread failed too; Kafka Streams is already being restarted", e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
     health.threadFailed(e);
     LOG.error("stream thread failed; restarting Kafka Streams in {} ms ({} failures in the last {} s)",
@@ -145,27 +141,33 @@ final class RestartingStreams implements AutoCloseable {
     if (closing) {
       return;
     }
-    closeCurrent(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    closeCurrent();
     try {
-      restartPending = false;
+      restartPending.set(false);
       start();
       LOG.info("Kafka Streams restarted after a stream thread failed");
     } catch (RuntimeException e) {
       // Counted like a failure: the back-off grows and /ready reports the loop.
-      restartPending = true;
+      restartPending.set(true);
       health.threadFailed(e);
       LOG.error("restarting Kafka Streams failed; trying again in {} ms", backoff().toMillis(), e);
       scheduleRestart();
     }
   }
 
-  private void closeCurrent(CloseOptions options) {
+  /**
+   * Closes the client running now, committing what was processed. It leaves the group, static
+   * member or not, so that its partitions are handed over at once rather than after the session
+   * timeout.
+   */
+  private void closeCurrent() {
     KafkaStreams client = current;
     if (client == null) {
       return; // never started
     }
     try {
-      if (!client.close(options.withTimeout(CLOSE_TIMEOUT))) {
+      if (!client.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(CLOSE_TIMEOUT))) {
         LOG.warn("Kafka Streams did not stop within {} s; its threads are left to finish on their own: {}",
             CLOSE_TIMEOUT.toSeconds(), streamThreadsStillRunning());
       }
@@ -175,17 +177,14 @@ final class RestartingStreams implements AutoCloseable {
     currentMetrics.close();
   }
 
-  /**
-   * Stops streaming, committing what was processed. A graceful stop leaves the group, static member
-   * or not, so that its partitions are handed over at once rather than after the session timeout.
-   */
+  /** Stops streaming (see {@link #closeCurrent}); no restart follows. */
   @Override
   public void close() {
     closing = true;
-    restartPending = false;
+    restartPending.set(false);
     restarter.shutdown(); // a restart under way finishes first; one still waiting sees closing and does nothing
     synchronized (this) {
-      closeCurrent(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      closeCurrent();
     }
   }
 

@@ -59,7 +59,7 @@ class CrashLoopIT {
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
     HttpClient http = HttpClient.newHttpClient();
     try (OnnxScorer real = OnnxScorer.open(model, Device.CPU);
-        Detector detector = Detector.start(new DetectorConfig(p), new FailingScorer(real.contract()))) {
+        Detector detector = Detector.start(new DetectorConfig(p), new FlakyScorer(real, Integer.MAX_VALUE))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> get(http, port, "/ready").statusCode() == 200);
       long t0 = System.nanoTime();
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -120,7 +120,10 @@ class CrashLoopIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** A scorer that fails its first {@code failures} batches, then scores with {@code real}. */
+  /**
+   * A scorer that fails its first {@code failures} batches, then scores with {@code real}; with
+   * {@code Integer.MAX_VALUE} it fails every batch, as a model with a bug would.
+   */
   private static final class FlakyScorer implements Scorer {
     private final Scorer real;
     private final AtomicInteger failuresLeft;
@@ -133,7 +136,7 @@ class CrashLoopIT {
     @Override
     public ScoreBatch score(float[] tensors, int count) {
       if (failuresLeft.getAndDecrement() > 0) {
-        throw new IllegalStateException("scorer failed on a batch of " + count);
+        throw new IllegalStateException("scorer broke on a batch of " + count);
       }
       return real.score(tensors, count);
     }
@@ -156,32 +159,6 @@ class CrashLoopIT {
     @Override
     public String modelVersion() {
       return real.modelVersion();
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /** A scorer that fails every batch, as a model with a bug would. */
-  private record FailingScorer(ImageContract contract) implements Scorer {
-    @Override
-    public ScoreBatch score(float[] tensors, int count) {
-      throw new IllegalStateException("scorer broke on a batch of " + count);
-    }
-
-    @Override
-    public double threshold() {
-      return 1;
-    }
-
-    @Override
-    public String modelName() {
-      return "failing";
-    }
-
-    @Override
-    public String modelVersion() {
-      return "1";
     }
 
     @Override

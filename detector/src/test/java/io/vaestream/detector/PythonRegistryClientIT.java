@@ -58,7 +58,7 @@ class PythonRegistryClientIT {
     p.put(DetectorConfig.HTTP_PORT, 0);
     p.put(DetectorConfig.SCHEMA_REGISTRY_URL, REGISTRY.url());
     p.put(DetectorConfig.VALUE_FORMAT, "confluent");
-    SchemaRegistryClient registry = SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, REGISTRY.url()));
+    SchemaRegistryClient registry = SchemaRegistryClient.at(REGISTRY.url());
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally tally = new ScoreTally(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
             TestDetectors.scores(prefix), RegistryAvro.deserializer(registry, AnomalyScore.class))) {

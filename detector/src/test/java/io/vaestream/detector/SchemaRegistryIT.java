@@ -65,7 +65,7 @@ class SchemaRegistryIT {
   @Test
   void shouldScoreEveryEncodingOnOneTopicAndWriteTheConfluentFormat() throws Exception {
     String prefix = "registry-" + UUID.randomUUID().toString().substring(0, 8);
-    SchemaRegistryClient registry = SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, REGISTRY.url()));
+    SchemaRegistryClient registry = SchemaRegistryClient.at(REGISTRY.url());
     Serializer<ImageEvent> confluent = RegistryAvro.serializer(registry, ImageEvent.class);
     Schema evolved = withOptionalField(ImageEvent.getClassSchema(), "exposure_ms");
     int evolvedId = registry.register(RegistryAvro.subject(TestDetectors.images(prefix)), evolved);
@@ -117,7 +117,7 @@ class SchemaRegistryIT {
   @Test
   void shouldHoldRecordsWhileTheRegistryDoesNotAnswerAndLoseNothing() throws Exception {
     String prefix = "outage-" + UUID.randomUUID().toString().substring(0, 8);
-    SchemaRegistryClient registry = SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, REGISTRY.url()));
+    SchemaRegistryClient registry = SchemaRegistryClient.at(REGISTRY.url());
     String images = TestDetectors.images(prefix);
     Serializer<ImageEvent> confluent = RegistryAvro.serializer(registry, ImageEvent.class);
     // A schema version the detector has not seen yet: reading it needs the registry.

@@ -7,10 +7,7 @@ import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
-import io.vaestream.events.ImageEvent;
 import io.vaestream.schemas.AvroSerdes;
-import io.vaestream.schemas.registry.RegistryAvro;
-import io.vaestream.schemas.registry.SchemaRegistryClient;
 import io.vaestream.trainer.data.ImageDataset;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -532,9 +529,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** A sender of image events in the input format this run measures. */
   private ImageSender sender(String topic) {
-    return schemaRegistry == null ? new ImageSender(kafka.bootstrapServers(), topic)
-        : new ImageSender(kafka.bootstrapServers(), topic, RegistryAvro.serializer(
-            SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, schemaRegistry)), ImageEvent.class));
+    return new ImageSender(kafka.bootstrapServers(), topic, schemaRegistry);
   }
 
   /** A new topic of {@code partitions} holding {@code n} events cycled from {@code images}. */

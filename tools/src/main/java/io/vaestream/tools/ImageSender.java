@@ -2,6 +2,8 @@ package io.vaestream.tools;
 
 import io.vaestream.events.ImageEvent;
 import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.schemas.registry.RegistryAvro;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.RawImage;
 import io.vaestream.trainer.data.ImageDataset;
@@ -32,14 +34,18 @@ final class ImageSender {
 
   /** A sender of Avro single-object encoded events. */
   ImageSender(String bootstrap, String topic) {
-    this(bootstrap, topic, (t, e) -> AvroSerdes.encode(e));
+    this(bootstrap, topic, null);
   }
 
-  /** A sender of events encoded with {@code events}. */
-  ImageSender(String bootstrap, String topic, Serializer<ImageEvent> events) {
+  /**
+   * A sender of events in the Confluent wire format through the registry at {@code schemaRegistry},
+   * or in single-object encoding when it is null.
+   */
+  ImageSender(String bootstrap, String topic, String schemaRegistry) {
     this.bootstrap = bootstrap;
     this.topic = topic;
-    this.events = events;
+    this.events = schemaRegistry == null ? (t, e) -> AvroSerdes.encode(e)
+        : RegistryAvro.serializer(SchemaRegistryClient.at(schemaRegistry), ImageEvent.class);
   }
 
   /**

@@ -1,13 +1,9 @@
 package io.vaestream.tools;
 
-import io.vaestream.events.ImageEvent;
-import io.vaestream.schemas.registry.RegistryAvro;
-import io.vaestream.schemas.registry.SchemaRegistryClient;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,10 +61,7 @@ final class ProduceCommand implements Callable<Integer> {
     String prefix = idPrefix != null ? idPrefix : d.description().replaceAll("[^A-Za-z0-9]+", "-");
     Progress progress = new Progress("produce", n);
     long t0 = System.nanoTime();
-    ImageSender sender = schemaRegistry == null ? new ImageSender(bootstrap, topic)
-        : new ImageSender(bootstrap, topic, RegistryAvro.serializer(
-            SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, schemaRegistry)), ImageEvent.class));
-    long acked = sender.send(d, n, prefix, normal, rate, progress::update);
+    long acked = new ImageSender(bootstrap, topic, schemaRegistry).send(d, n, prefix, normal, rate, progress::update);
     progress.done();
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.printf(Locale.ROOT, "sent %d images to %s in %.1f s (%.0f/s)%n", acked, topic, s, acked / s);

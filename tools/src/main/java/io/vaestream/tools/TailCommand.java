@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,7 +61,7 @@ final class TailCommand implements Callable<Integer> {
   public Integer call() {
     ScoreSummary summary = new ScoreSummary();
     Deserializer<AnomalyScore> de = RegistryAvro.eitherFormat(AvroSerdes.anomalyScore().deserializer(),
-        schemaRegistry == null ? null : SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, schemaRegistry)),
+        schemaRegistry == null ? null : SchemaRegistryClient.at(schemaRegistry),
         AnomalyScore.class);
     PrintStream out = System.out;
     long lastRecord = System.nanoTime();

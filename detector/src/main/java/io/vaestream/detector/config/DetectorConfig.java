@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -166,6 +167,7 @@ public final class DetectorConfig extends AbstractConfig {
               + "<topic>.status and the model in use keeps scoring. Empty: the model file is the only model.");
 
   private final Map<String, Object> passThrough;
+  private final SchemaRegistryClient registry;
 
   public DetectorConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
@@ -181,9 +183,7 @@ public final class DetectorConfig extends AbstractConfig {
       throw new ConfigException(VALUE_FORMAT, "confluent", "writing the Confluent wire format needs "
           + SCHEMA_REGISTRY_URL);
     }
-    if (!getString(SCHEMA_REGISTRY_URL).isBlank()) {
-      schemaRegistry(); // a bad URL or trust store is refused at start-up, naming its key
-    }
+    this.registry = makeSchemaRegistry();
   }
 
   /** The topic of published models, or null when the detector does not follow one. */
@@ -197,28 +197,31 @@ public final class DetectorConfig extends AbstractConfig {
     return getString(VALUE_FORMAT).equals("confluent");
   }
 
-  /** A client of the configured schema registry, or null when {@code schema.registry.url} is empty. */
+  /**
+   * The client of the configured schema registry, or null when {@code schema.registry.url} is
+   * empty; made once, when the configuration is, so that a bad URL or trust store is refused at
+   * start-up, naming its key.
+   */
   public SchemaRegistryClient schemaRegistry() {
+    return registry;
+  }
+
+  private SchemaRegistryClient makeSchemaRegistry() {
     if (getString(SCHEMA_REGISTRY_URL).isBlank()) {
       return null;
     }
     Map<String, Object> s = new HashMap<>();
-    s.put(SchemaRegistryClient.URL, getString(SCHEMA_REGISTRY_URL));
-    s.put(SchemaRegistryClient.BASIC_AUTH_USER_INFO, getPassword(SCHEMA_REGISTRY_USER_INFO));
-    s.put(SchemaRegistryClient.TRUSTSTORE_LOCATION, getString(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION));
-    s.put(SchemaRegistryClient.TRUSTSTORE_PASSWORD, getPassword(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD));
-    s.put(SchemaRegistryClient.TRUSTSTORE_TYPE, emptyToNull(getString(SCHEMA_REGISTRY_TRUSTSTORE_TYPE)));
-    s.put(SchemaRegistryClient.REQUEST_TIMEOUT_MS, getLong(SCHEMA_REGISTRY_TIMEOUT_MS));
+    // The detector's keys are the client's own: values go across as they are (Password included).
+    for (String key : List.of(SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, SCHEMA_REGISTRY_TRUSTSTORE_LOCATION,
+        SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, SCHEMA_REGISTRY_TRUSTSTORE_TYPE, SCHEMA_REGISTRY_TIMEOUT_MS)) {
+      s.put(key, get(key));
+    }
     try {
       return SchemaRegistryClient.create(s);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(SCHEMA_REGISTRY_URL, SchemaRegistryClient.redact(getString(SCHEMA_REGISTRY_URL)),
           e.getMessage());
     }
-  }
-
-  private static String emptyToNull(String v) {
-    return v == null || v.isBlank() ? null : v;
   }
 
   /**

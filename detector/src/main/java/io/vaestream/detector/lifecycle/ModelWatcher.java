@@ -6,11 +6,7 @@ import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScorerException;
 import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.detector.scoring.SwappableScorer;
-import io.vaestream.schemas.ModelFiles;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -58,7 +54,6 @@ public final class ModelWatcher implements AutoCloseable {
   private final SwappableScorer scorer;
   private final ScorerOptions options;
   private final Double thresholdOverride;
-  private final Path dir;
   private final String instance;
   private final DetectorMetrics metrics;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -70,15 +65,13 @@ public final class ModelWatcher implements AutoCloseable {
   /**
    * @param clientSettings Kafka client settings (bootstrap servers, security) for the watcher's
    *     consumer and the status producer
-   * @param dir where accepted models are written before they are loaded
    */
   public ModelWatcher(String topic, Map<String, Object> clientSettings, SwappableScorer scorer, ScorerOptions options,
-      Double thresholdOverride, Path dir, String instance, DetectorMetrics metrics) {
+      Double thresholdOverride, String instance, DetectorMetrics metrics) {
     this.topic = topic;
     this.scorer = scorer;
     this.options = options;
     this.thresholdOverride = thresholdOverride;
-    this.dir = dir;
     this.instance = instance;
     this.metrics = metrics;
     Map<String, Object> c = new HashMap<>(clientSettings);
@@ -192,37 +185,28 @@ public final class ModelWatcher implements AutoCloseable {
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> r) {
-    byte[] bytes = r.value();
-    String claimed = header(r, SHA256_HEADER);
-    String sha256 = ModelFiles.sha256(bytes);
+    String sha256 = header(r, SHA256_HEADER);
     String where = topic + "-" + r.partition() + "@" + r.offset();
-    if (sha256.equals(scorer.current().sha256())) {
-      LOG.info("model {} from {} is already in use", sha256.substring(0, 12), where);
+    if (sha256 == null) {
+      reject(where, "", "the record has no " + SHA256_HEADER + " header; publish it with `vaestream publish`");
       return;
     }
-    if (claimed == null || !claimed.equalsIgnoreCase(sha256)) {
-      reject(where, sha256, "its SHA-256 is " + sha256 + " but the record's " + SHA256_HEADER + " header says "
-          + claimed + " (corrupted or truncated on the way)", null);
+    if (sha256.equalsIgnoreCase(scorer.current().sha256())) {
+      LOG.info("model {} from {} is already in use", sha256.substring(0, Math.min(12, sha256.length())), where);
       return;
     }
     OnnxScorer next;
-    Path file = dir.resolve(sha256 + ".onnx");
     try {
-      Files.createDirectories(dir);
-      Files.write(file, bytes);
-      next = OnnxScorer.open(file, options.withSha256(sha256));
-    } catch (IOException e) {
-      reject(where, sha256, "cannot write it to " + dir + ": " + e.getMessage(), file);
-      return;
+      // The header's SHA-256 is checked against the bytes with the model's other checks.
+      next = OnnxScorer.open(where, r.value(), options.withSha256(sha256));
     } catch (ScorerException e) {
-      reject(where, sha256, e.getMessage(), file);
+      reject(where, sha256, e.getMessage());
       return;
     }
     if (!next.contract().equals(scorer.contract())) {
       next.close();
       reject(where, sha256, "it expects " + next.contract() + " images, the detector reads " + scorer.contract()
-          + " (size, channels and resize policy must stay); a model for other images needs a detector of its own",
-          file);
+          + " (size, channels and resize policy must stay); a model for other images needs a detector of its own");
       return;
     }
     if (thresholdOverride != null) {
@@ -233,20 +217,15 @@ public final class ModelWatcher implements AutoCloseable {
       return;
     }
     String before = scorer.modelName() + " v" + scorer.modelVersion();
-    String beforeSha = scorer.current().sha256();
     scorer.swap(next);
-    if (!beforeSha.equals(sha256)) {
-      deleteQuietly(dir.resolve(beforeSha + ".onnx")); // a model published earlier; never the configured file
-    }
     metrics.modelChanged(scorer);
     metrics.modelPublished(true);
     LOG.info("model {} v{} (sha256 {}) from {} is live; it replaces {}", next.modelName(), next.modelVersion(),
-        sha256.substring(0, 12), where, before);
+        sha256.substring(0, Math.min(12, sha256.length())), where, before);
     report(sha256, "live", next.modelName() + " v" + next.modelVersion());
   }
 
-  private void reject(String where, String sha256, String reason, Path file) {
-    deleteQuietly(file);
+  private void reject(String where, String sha256, String reason) {
     metrics.modelPublished(false);
     LOG.error("rejecting the model published at {}: {}; {} v{} keeps scoring", where, reason, scorer.modelName(),
         scorer.modelVersion());
@@ -262,17 +241,6 @@ public final class ModelWatcher implements AutoCloseable {
         LOG.warn("cannot write the model status to {}.status: {}", topic, e.getMessage());
       }
     });
-  }
-
-  private static void deleteQuietly(Path file) {
-    if (file == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      LOG.debug("cannot delete {}", file, e);
-    }
   }
 
   private static String header(ConsumerRecord<?, ?> r, String key) {

@@ -79,15 +79,34 @@ public final class OnnxScorer implements Scorer {
   }
 
   /**
-   * Loads and checks a model: its SHA-256, signature, image contract and golden samples. Throws
-   * {@link ScorerException} naming the file and what is wrong with it, and leaves nothing open.
+   * Loads and checks a model: its SHA-256 (against {@code options}, else its {@code .sha256} file),
+   * signature, image contract and golden samples. Throws {@link ScorerException} naming the file and
+   * what is wrong with it, and leaves nothing open.
    */
   public static OnnxScorer open(Path model, ScorerOptions options) {
+    byte[] bytes = read(model);
+    String want;
+    try {
+      want = options.expectedSha256() != null ? options.expectedSha256()
+          : ModelFiles.readChecksum(model).orElse(null);
+    } catch (RuntimeException e) {
+      throw new ScorerException(e.getMessage(), e);
+    }
+    return load(model.toString(), bytes, checkSha256(model.toString(), bytes, want), options);
+  }
+
+  /**
+   * As {@link #open(Path, ScorerOptions)}, for a model held in memory (one published on a topic);
+   * {@code source} names it in messages, and its SHA-256 is checked against {@code options} only.
+   */
+  public static OnnxScorer open(String source, byte[] bytes, ScorerOptions options) {
+    return load(source, bytes, checkSha256(source, bytes, options.expectedSha256()), options);
+  }
+
+  private static OnnxScorer load(String model, byte[] bytes, String sha256, ScorerOptions options) {
     Device device = options.device();
     ImageContract expected = options.expectedContract();
     int threads = options.threads();
-    byte[] bytes = read(model);
-    String sha256 = checkSha256(model, bytes, options.expectedSha256());
     SessionOptions opts = new SessionOptions();
     OrtSession session = null;
     try {
@@ -239,7 +258,7 @@ public final class OnnxScorer implements Scorer {
     }
   }
 
-  private void checkSignature(Path model) throws OrtException {
+  private void checkSignature(String model) throws OrtException {
     if (!session.getInputNames().contains(ModelFormat.INPUT)) {
       throw new ScorerException(model + ": has no input '" + ModelFormat.INPUT + "' (inputs: " + session.getInputNames() + ")");
     }
@@ -250,7 +269,7 @@ public final class OnnxScorer implements Scorer {
     }
   }
 
-  private void checkGolden(Path model) {
+  private void checkGolden(String model) {
     String json = metadata.get(ModelFormat.GOLDEN);
     if (json == null) {
       throw new ScorerException(model + ": carries no golden samples (" + ModelFormat.GOLDEN + ")");
@@ -296,14 +315,8 @@ public final class OnnxScorer implements Scorer {
     }
   }
 
-  /** Checks the file against {@code expected} (or its {@code .sha256} file); returns its SHA-256. */
-  private static String checkSha256(Path model, byte[] bytes, String expected) {
-    String want;
-    try {
-      want = expected != null ? expected : ModelFiles.readChecksum(model).orElse(null);
-    } catch (RuntimeException e) {
-      throw new ScorerException(e.getMessage(), e);
-    }
+  /** Checks the model's bytes against {@code want} (null: nothing to check against); returns their SHA-256. */
+  private static String checkSha256(String model, byte[] bytes, String want) {
     String actual = ModelFiles.sha256(bytes);
     if (want != null && !want.equalsIgnoreCase(actual)) {
       throw new ScorerException(model + ": SHA-256 is " + actual + " but " + want + " was expected; the file is "

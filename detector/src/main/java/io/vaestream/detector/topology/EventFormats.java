@@ -10,7 +10,6 @@ import io.vaestream.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * How the detector's events look on the wire: the schema registry that input in the Confluent
@@ -32,11 +31,8 @@ public record EventFormats(SchemaRegistryClient registry, Serde<AnomalyScore> sc
     if (!config.confluentOutput()) {
       return new EventFormats(registry, AvroSerdes.anomalyScore(), AvroSerdes.deadLetter());
     }
-    return new EventFormats(registry,
-        Serdes.serdeFrom(RegistryAvro.serializer(registry, AnomalyScore.class),
-            RegistryAvro.deserializer(registry, AnomalyScore.class)),
-        Serdes.serdeFrom(RegistryAvro.serializer(registry, DeadLetter.class),
-            RegistryAvro.deserializer(registry, DeadLetter.class)));
+    return new EventFormats(registry, RegistryAvro.serde(registry, AnomalyScore.class),
+        RegistryAvro.serde(registry, DeadLetter.class));
   }
 
   /**
@@ -59,7 +55,7 @@ public record EventFormats(SchemaRegistryClient registry, Serde<AnomalyScore> sc
         register(config.dlqTopic(), DeadLetter.getClassSchema());
         return;
       } catch (SchemaRegistryException e) {
-        if (!e.isTransient() || e.kind() == SchemaRegistryException.Kind.REFUSED || System.nanoTime() > deadline) {
+        if (e.kind() != SchemaRegistryException.Kind.UNAVAILABLE || System.nanoTime() > deadline) {
           throw new ConfigException(SchemaRegistryClient.URL, registry.describe(),
               "cannot register the output schemas (value.format=confluent): " + e.getMessage());
         }

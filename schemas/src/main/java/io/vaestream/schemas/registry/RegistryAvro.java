@@ -21,6 +21,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -103,6 +105,11 @@ public final class RegistryAvro {
             reader.getName(), id, e.getMessage()), e);
       }
     };
+  }
+
+  /** The serializer and deserializer of {@code type} in the Confluent wire format, as one serde. */
+  public static <T extends SpecificRecord> Serde<T> serde(SchemaRegistryClient registry, Class<T> type) {
+    return Serdes.serdeFrom(serializer(registry, type), deserializer(registry, type));
   }
 
   /**

@@ -59,9 +59,11 @@ public final class SchemaRegistryClient {
   private final Duration timeout;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
-  /** Ids the registry said it does not have, until when (nanoTime): one call per id a minute, not per record. */
-  private final Map<Integer, Long> missingUntil = new ConcurrentHashMap<>();
-  private final Map<Integer, String> missingWhy = new ConcurrentHashMap<>();
+  /** Ids the registry said it does not have, with its answer: one call per id a minute, not per record. */
+  private final Map<Integer, Missing> missing = new ConcurrentHashMap<>();
+
+  /** The registry's NOT_FOUND answer for an id, and until when (System.nanoTime) it stands. */
+  private record Missing(String why, long until) {}
 
   private SchemaRegistryClient(List<URI> urls, String userInfo, SSLContext ssl, Duration timeout) {
     this.urls = urls;
@@ -109,6 +111,11 @@ public final class SchemaRegistryClient {
         timeout);
   }
 
+  /** A client of the registry at {@code url}, with no credentials and the default timeout. */
+  public static SchemaRegistryClient at(String url) {
+    return create(Map.of(URL, url));
+  }
+
   /** The base URLs, without user info, for messages. */
   public String describe() {
     return String.join(",", urls.stream().map(SchemaRegistryClient::redact).toList());
@@ -120,21 +127,19 @@ public final class SchemaRegistryClient {
     if (known != null) {
       return known;
     }
-    Long until = missingUntil.get(id);
-    if (until != null && System.nanoTime() < until) {
-      throw new SchemaRegistryException(Kind.NOT_FOUND, missingWhy.get(id) + " (answer cached for a minute)", null);
+    Missing gone = missing.get(id);
+    if (gone != null && System.nanoTime() < gone.until()) {
+      throw new SchemaRegistryException(Kind.NOT_FOUND, gone.why() + " (answer cached for a minute)", null);
     }
     JsonNode answer;
     try {
       answer = call("GET", "/schemas/ids/" + id, null, "schema id " + id);
     } catch (SchemaRegistryException e) {
       if (e.kind() == Kind.NOT_FOUND) {
-        if (missingUntil.size() > 10_000) {
-          missingUntil.clear();
-          missingWhy.clear();
+        if (missing.size() > 10_000) {
+          missing.clear();
         }
-        missingWhy.put(id, e.getMessage());
-        missingUntil.put(id, System.nanoTime() + MISSING_TTL.toNanos());
+        missing.put(id, new Missing(e.getMessage(), System.nanoTime() + MISSING_TTL.toNanos()));
       }
       throw e;
     }
@@ -271,14 +276,12 @@ public final class SchemaRegistryClient {
     }
   }
 
-  /** A setting's text: Kafka's {@code Password} hides its value in toString, so it is read through value(). */
+  /**
+   * A setting's text, null when absent or blank; Kafka's {@code Password} hides its value in
+   * toString, so it is read through value().
+   */
   private static String text(Object v) {
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof Password p) {
-      return p.value();
-    }
-    return v.toString();
+    String s = v == null ? null : v instanceof Password p ? p.value() : v.toString();
+    return s == null || s.isBlank() ? null : s;
   }
 }
