@@ -14,11 +14,13 @@ import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.detector.scoring.SwappableScorer;
+import io.vaestream.detector.topology.BatchListener;
 import io.vaestream.detector.topology.DetectorTopology;
 import io.vaestream.detector.topology.EventFormats;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -112,12 +114,15 @@ public final class Detector implements AutoCloseable {
       // cached schemas and the memory of dead letters that could not be written.
       DeadLetters letters = new DeadLetters(config.dlqTopic(), deadLetterLimits(config), formats.deadLetters());
       DeadLetterFailures deadLetterFailures = new DeadLetterFailures(config.dlqFailurePolicy());
+      // What watches each scored batch besides the scores topic.
+      List<BatchListener> listeners = new ArrayList<>();
+      BatchListener listener = BatchListener.all(listeners);
       Supplier<KafkaStreams> clients = () -> {
         Properties props = DetectorTopology.properties(config, metrics, letters, deadLetterFailures);
         // The builder gets the real properties: a bare StreamsBuilder makes a StreamsConfig of its
         // defaults, which warns about settings the detector does set.
         return new KafkaStreams(DetectorTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))),
-            config, scorer, metrics, inference != null ? inference : Runnable::run, formats), props);
+            config, scorer, metrics, inference != null ? inference : Runnable::run, formats, listener), props);
       };
       streams = new RestartingStreams(clients, deadLetterFailures::fatalReason,
           registry, config.getString(DetectorConfig.APPLICATION_ID), (state, restarting) -> new StreamHealth(state,

@@ -55,7 +55,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   private static final Logger LOG = LoggerFactory.getLogger(BatchScoringProcessor.class);
 
   /** A batch handed to the inference executor, with the images it scores. */
-  private record InFlight(List<PendingImage> images, CompletableFuture<ScoreBatch> scores) {}
+  private record InFlight(List<PendingImage> images, float[] tensors, CompletableFuture<ScoreBatch> scores) {}
 
   private final String storeName;
   private final Scorer scorer;
@@ -63,6 +63,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   private final Duration maxWait;
   private final DetectorMetrics metrics;
   private final Executor inference;
+  private final BatchListener listener;
   private final TreeMap<Long, PendingImage> pending = new TreeMap<>();
   private ProcessorContext<byte[], Scored> context;
   private KeyValueStore<Long, PendingImage> store;
@@ -70,8 +71,9 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   private InFlight inFlight;
 
   BatchScoringProcessor(String storeName, Scorer scorer, int maxBatch, Duration maxWait, DetectorMetrics metrics,
-      Executor inference) {
+      Executor inference, BatchListener listener) {
     this.storeName = storeName;
+    this.listener = listener;
     this.scorer = scorer;
     this.maxBatch = maxBatch;
     this.maxWait = maxWait;
@@ -143,7 +145,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       contract.toTensor(p.format(), contract.width(), contract.height(), p.pixels(), x, i * contract.size());
     }
     pending.clear();
-    inFlight = new InFlight(batch, CompletableFuture.supplyAsync(() -> {
+    inFlight = new InFlight(batch, x, CompletableFuture.supplyAsync(() -> {
       long t0 = System.nanoTime();
       ScoreBatch scores = scorer.score(x, n);
       metrics.batch(n, Duration.ofNanos(System.nanoTime() - t0));
@@ -176,6 +178,8 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     ImageContract contract = model.contract();
     int plane = contract.width() * contract.height();
     long now = context.currentSystemTimeMs();
+    List<byte[]> keys = new ArrayList<>(n);
+    List<AnomalyScore> forwarded = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       PendingImage p = batch.get(i);
       double score = scores.score()[i];
@@ -207,12 +211,24 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
             p.sourceHeight() > 0 ? p.sourceHeight() : contract.height())).build();
       }
       context.forward(new Record<>(p.key(), new Scored(plain, flagged), p.timestamp()));
+      keys.add(p.key());
+      forwarded.add(plain);
       metrics.scored(score, anomalous, p.source(), p.eventTime(), p.readTimeMs(), now);
       store.delete(p.offset());
       if (anomalous) {
         LOG.debug("anomaly {} from {}-{}@{}: score {} > {}", p.id(), p.topic(), p.partition(), p.offset(), score,
             threshold);
       }
+    }
+    tell(new ScoredBatch(contract, f.tensors(), keys, forwarded));
+  }
+
+  /** Tells the listener; what it throws is logged, never allowed to stop scoring. */
+  private void tell(ScoredBatch scored) {
+    try {
+      listener.scored(scored);
+    } catch (RuntimeException e) {
+      LOG.warn("a batch listener failed on a batch of {} images: {}", scored.size(), e.toString(), e);
     }
   }
 

@@ -62,6 +62,12 @@ public final class DetectorTopology {
   /** The graph, reading and writing events in {@code formats}. */
   public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
       Executor inference, EventFormats formats) {
+    return build(builder, config, scorer, metrics, inference, formats, BatchListener.NONE);
+  }
+
+  /** The graph, telling {@code listener} of every batch it has scored (shadow scoring, drift). */
+  public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
+      Executor inference, EventFormats formats, BatchListener listener) {
     builder.addStateStore(Stores.keyValueStoreBuilder(
             config.persistentBatchStore() ? Stores.persistentKeyValueStore(BATCH_STORE)
                 : Stores.inMemoryKeyValueStore(BATCH_STORE), Serdes.Long(), PendingImageSerde.serde())
@@ -77,7 +83,7 @@ public final class DetectorTopology {
     KStream<byte[], Scored> scored = builder
         .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
         .process(() -> new BatchScoringProcessor(BATCH_STORE, scorer, config.batchMaxSize(),
-            Duration.ofMillis(config.batchMaxWaitMs()), metrics, inference), Named.as("score-batches"), BATCH_STORE);
+            Duration.ofMillis(config.batchMaxWaitMs()), metrics, inference, listener), Named.as("score-batches"), BATCH_STORE);
     // the map and boxes go to 'anomalies' only, so that every event on 'scores' stays small
     scored.mapValues(Scored::score, Named.as("score"))
         .to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("scores"));

@@ -1,0 +1,34 @@
+package io.vaestream.detector.topology;
+
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.ImageContract;
+import java.util.List;
+
+/**
+ * A batch whose scores the detector has just forwarded, as {@link BatchListener}s see it. The
+ * arrays and lists are the listener's to keep: the detector never reuses them.
+ *
+ * @param contract the layout of {@code tensors}
+ * @param tensors the input tensors that were scored, {@code size() × contract.size()} values
+ * @param keys the input records' keys (an element may be null), in batch order
+ * @param scores the live scores as they went to the scores topic (no map or boxes), in batch order
+ */
+public record ScoredBatch(ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores) {
+
+  public ScoredBatch {
+    keys = List.copyOf(keys.stream().map(k -> k == null ? NO_KEY : k).toList());
+    scores = List.copyOf(scores);
+  }
+
+  private static final byte[] NO_KEY = new byte[0];
+
+  public int size() {
+    return scores.size();
+  }
+
+  /** The key of image {@code i}, or null when its record had none. */
+  public byte[] key(int i) {
+    byte[] k = keys.get(i);
+    return k == NO_KEY ? null : k;
+  }
+}
