@@ -7,6 +7,7 @@ import io.vaestream.detector.errors.DeadLetterFailures;
 import io.vaestream.detector.errors.DeadLetterLimits;
 import io.vaestream.detector.errors.DeadLetters;
 import io.vaestream.detector.lifecycle.ModelWatcher;
+import io.vaestream.detector.lifecycle.ShadowScoring;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.metrics.HttpEndpoints;
 import io.vaestream.detector.metrics.StreamHealth;
@@ -65,10 +66,12 @@ public final class Detector implements AutoCloseable {
   private final AutoCloseable processMetrics;
   private final ExecutorService inference;
   private final ModelWatcher models;
+  private final ShadowScoring shadow;
 
   private Detector(Scorer scorer, RestartingStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics, ExecutorService inference, ModelWatcher models) {
+      AutoCloseable processMetrics, ExecutorService inference, ModelWatcher models, ShadowScoring shadow) {
     this.scorer = scorer;
+    this.shadow = shadow;
     this.models = models;
     this.inference = inference;
     this.streams = streams;
@@ -100,6 +103,7 @@ public final class Detector implements AutoCloseable {
     ExecutorService inference = config.inferencePipelined() ? inferenceThreads(config) : null;
     // What is running so far, closed in reverse order if the start fails half-way.
     ModelWatcher models = null;
+    ShadowScoring shadow = null;
     RestartingStreams streams = null;
     HttpEndpoints http = null;
     AutoCloseable processMetrics = null;
@@ -116,6 +120,11 @@ public final class Detector implements AutoCloseable {
       DeadLetterFailures deadLetterFailures = new DeadLetterFailures(config.dlqFailurePolicy());
       // What watches each scored batch besides the scores topic.
       List<BatchListener> listeners = new ArrayList<>();
+      if (config.modelsTopic() != null) {
+        shadow = new ShadowScoring(config.shadowScoresTopic(), clientSettings(config, "shadow-scores"),
+            formats.scores().serializer(), config.shadowTimeBudget(), config.shadowWindowEvents(), registry);
+        listeners.add(shadow);
+      }
       BatchListener listener = BatchListener.all(listeners);
       Supplier<KafkaStreams> clients = () -> {
         Properties props = DetectorTopology.properties(config, metrics, letters, deadLetterFailures);
@@ -136,7 +145,7 @@ public final class Detector implements AutoCloseable {
               health::notReady);
       processMetrics = metrics.bindProcessMetrics();
       // The live published model, if there is one, before the first record is scored.
-      models = modelWatcher(config, scorer, metrics);
+      models = modelWatcher(config, scorer, shadow, metrics);
       streams.start();
       LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}; "
               + "schema registry: {}, writing {}",
@@ -146,9 +155,9 @@ public final class Detector implements AutoCloseable {
           config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread",
           formats.registry() == null ? "none" : formats.registry().describe(),
           config.confluentOutput() ? "the Confluent wire format" : "Avro single-object encoding");
-      return new Detector(scorer, streams, http, metrics, processMetrics, inference, models);
+      return new Detector(scorer, streams, http, metrics, processMetrics, inference, models, shadow);
     } catch (RuntimeException | IOException e) {
-      closeQuietly(models, streams, http, processMetrics);
+      closeQuietly(models, streams, shadow, http, processMetrics);
       if (inference != null) {
         inference.shutdownNow();
       }
@@ -203,21 +212,29 @@ public final class Detector implements AutoCloseable {
   }
 
   /** A follower of the models topic, started, or null when none is configured. */
-  private static ModelWatcher modelWatcher(DetectorConfig config, SwappableScorer scorer, DetectorMetrics metrics) {
+  private static ModelWatcher modelWatcher(DetectorConfig config, SwappableScorer scorer, ShadowScoring shadow,
+      DetectorMetrics metrics) {
     String topic = config.modelsTopic();
     if (topic == null) {
       return null;
     }
-    Properties props = config.streamsProperties();
-    StreamsConfig streams = new StreamsConfig(props);
-    Object id = props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    String instance = id != null ? id.toString() : config.getString(DetectorConfig.APPLICATION_ID) + "-"
-        + ProcessHandle.current().pid();
-    ModelWatcher w = new ModelWatcher(topic, streams.getAdminConfigs(instance + "-models"), scorer,
+    ModelWatcher w = new ModelWatcher(topic, clientSettings(config, "models"), scorer, shadow,
         ScorerOptions.on(config.device()).withThreads(config.inferenceThreads()), config.thresholdOverride(),
-        instance, metrics);
+        instance(config), metrics);
     w.start(MODELS_CATCH_UP);
     return w;
+  }
+
+  /** This detector's name towards Kafka: its static member id, else the application id and the process id. */
+  private static String instance(DetectorConfig config) {
+    Object id = config.streamsProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    return id != null ? id.toString() : config.getString(DetectorConfig.APPLICATION_ID) + "-"
+        + ProcessHandle.current().pid();
+  }
+
+  /** Settings (bootstrap servers, security) for a plain Kafka client of this detector's, named {@code role}. */
+  private static Map<String, Object> clientSettings(DetectorConfig config, String role) {
+    return new StreamsConfig(config.streamsProperties()).getAdminConfigs(instance(config) + "-" + role);
   }
 
   /** One inference thread per stream thread: each task has at most one batch in flight. */
@@ -250,6 +267,9 @@ public final class Detector implements AutoCloseable {
       models.close();
     }
     streams.close();
+    if (shadow != null) {
+      shadow.close();
+    }
     if (http != null) {
       http.close();
     }

@@ -153,7 +153,8 @@ class ModelSwapIT {
     });
     Path v8 = TinyVaeModel.write(dir.resolve("v8"), 0.6, "8");
     publishedAt = System.currentTimeMillis();
-    ModelPublisher.publish(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), models, v8);
+    ModelPublisher.publish(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), models, v8,
+        ModelPublisher.Role.LIVE);
     await().atMost(Duration.ofSeconds(180)).until(() -> {
       scores.addAll(tally.drain(Duration.ofMillis(200)));
       return tally.perId.size() >= events;

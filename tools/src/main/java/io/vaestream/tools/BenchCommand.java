@@ -2,6 +2,7 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.Detector;
 import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.lifecycle.ModelPublisher;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
@@ -58,7 +59,7 @@ import picocli.CommandLine.Option;
       "Writes a Markdown report."
     })
 final class BenchCommand implements Callable<Integer> {
-  enum Section { core, models, scaling, batch }
+  enum Section { core, models, scaling, batch, shadow }
 
   @Option(names = "--records", defaultValue = "20000", description = "Records per throughput run (default: ${DEFAULT-VALUE}).")
   int records;
@@ -137,6 +138,10 @@ final class BenchCommand implements Callable<Integer> {
   Path out;
 
   private EmbeddedKafka kafka;
+  /** The models topic the detectors follow, during shadow runs; null otherwise. */
+  private String modelsTopic;
+  /** Images the shadow model scored in the last run that had one. */
+  private double shadowEvents;
   private final Map<String, String> memory = new LinkedHashMap<>();
   private String nativeProfile;
   /** What live runs send. */
@@ -234,7 +239,7 @@ final class BenchCommand implements Callable<Integer> {
       md.append(header(core));
       ImageDataset test = core.testImages(10_000);
       liveImages = test;
-      if (sections.contains(Section.core) || sections.contains(Section.batch)) {
+      if (sections.contains(Section.core) || sections.contains(Section.batch) || sections.contains(Section.shadow)) {
         NoopScorer ceilingScorer = replaying(models.get(core.name()), test);
         String input = preload("bench-images", partitions, test, records);
         // Starting JFR the first time loads classes that send compiled code back to the JIT compiler;
@@ -256,6 +261,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (sections.contains(Section.batch)) {
           md.append(batchSection(core, models.get(core.name()), test, input));
+        }
+        if (sections.contains(Section.shadow)) {
+          md.append(shadowSection(core, models.get(core.name()), input));
         }
       }
       if (sections.contains(Section.models)) {
@@ -511,6 +519,49 @@ final class BenchCommand implements Callable<Integer> {
     return md.append('\n').toString();
   }
 
+  // ---------------------------------------------------------------- shadow
+
+  /**
+   * The live path's throughput with a shadow model (the same model again, so as costly as the live
+   * one) against without, in interleaved rounds, under the default shadow time budget.
+   */
+  private String shadowSection(BenchModel core, Path model, String input) throws Exception {
+    String topic = "bench-models-" + UUID.randomUUID().toString().substring(0, 8);
+    ModelPublisher.publish(Map.of(DetectorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()), topic, model,
+        ModelPublisher.Role.SHADOW);
+    List<Run> alone = new ArrayList<>();
+    List<Run> shadowed = new ArrayList<>();
+    double[] coverage = new double[repeat];
+    for (int i = 1; i <= repeat; i++) {
+      String round = repeat > 1 ? ", round " + i + "/" + repeat : "";
+      alone.add(throughput(new Trial("detector" + round, input, records, model, () -> onnx(model), batch, threads, 1,
+          null)));
+      modelsTopic = topic;
+      try {
+        shadowed.add(throughput(new Trial("detector + shadow model" + round, input, records, model,
+            () -> onnx(model), batch, threads, 1, null)));
+      } finally {
+        modelsTopic = null;
+      }
+      coverage[i - 1] = shadowEvents / records;
+    }
+    Repeated a = new Repeated("detector, no shadow model", alone);
+    Repeated s = new Repeated("detector with a shadow model (shadow.time.budget 0.5)", shadowed);
+    StringBuilder md = new StringBuilder("## Shadow scoring\n\n");
+    md.append(String.format(Locale.ROOT, "%s, batches of %d, %d records preloaded, %d interleaved round(s). The shadow "
+        + "model is the live model published again with `--mode shadow`, so it costs as much as the live one; "
+        + "its time budget (shadow.time.budget, default 0.5) lets it spend at most half the live model's inference "
+        + "time, and a batch that comes while it is busy is skipped.%n%n", core.describe(), batch, records, repeat));
+    md.append("| run | records/s (steady) | steady, range |\n|---|---|---|\n");
+    for (Repeated r : List.of(a, s)) {
+      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f |%n", r.name(), r.steady(), r.min(), r.max()));
+    }
+    md.append(String.format(Locale.ROOT, "%nLive throughput with a shadow model / without: **%s**. Share of the "
+        + "images the shadow model scored: %.0f%% (median over rounds; the rest were over its budget or came while "
+        + "it was busy).%n%n", ratio(s, a), 100 * median(coverage)));
+    return md.toString();
+  }
+
   // ---------------------------------------------------------------- runs
 
   private static Scorer onnx(Path model) {
@@ -569,6 +620,9 @@ final class BenchCommand implements Callable<Integer> {
     if (schemaRegistry != null) {
       c.put(DetectorConfig.SCHEMA_REGISTRY_URL, schemaRegistry);
     }
+    if (modelsTopic != null) {
+      c.put(DetectorConfig.MODELS_TOPIC, modelsTopic);
+    }
     c.putAll(settings);
     return c;
   }
@@ -621,6 +675,10 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       if (profiler != null) {
         profiler.during(false);
+      }
+      if (modelsTopic != null) {
+        shadowEvents = detectors.stream().mapToDouble(d -> d.metrics().registry().counter("vaestream.shadow.events")
+            .count()).sum();
       }
       detectors.forEach(Detector::close);
       if (sender != null) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     name = "vaestream",
     mixinStandardHelpOptions = true,
     description = "Streaming anomaly detection for images on Kafka, with a variational autoencoder.",
-    subcommands = {DemoCommand.class, ScoreCommand.class, BenchCommand.class, SoakCommand.class, JmhCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, PublishCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ScoreCommand.class, BenchCommand.class, SoakCommand.class, JmhCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, PublishCommand.class, PromoteCommand.class, CommandLine.HelpCommand.class})
 public final class VaestreamApp {
 
   public static void main(String[] args) {

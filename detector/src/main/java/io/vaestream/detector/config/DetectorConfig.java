@@ -68,6 +68,9 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String SCHEMA_REGISTRY_TIMEOUT_MS = SchemaRegistryClient.REQUEST_TIMEOUT_MS;
   public static final String VALUE_FORMAT = "value.format";
   public static final String MODELS_TOPIC = "models.topic";
+  public static final String SHADOW_SCORES_TOPIC = "shadow.scores.topic";
+  public static final String SHADOW_TIME_BUDGET = "shadow.time.budget";
+  public static final String SHADOW_WINDOW_EVENTS = "shadow.window.events";
 
   /** Prefix of environment variables that set configuration keys. */
   public static final String ENV_PREFIX = "VAESTREAM_";
@@ -164,7 +167,19 @@ public final class DetectorConfig extends AbstractConfig {
           "Compacted topic that `vaestream publish` puts models on. When set, the detector follows it from its "
               + "start and swaps each new live model in between two batches, after checking it (SHA-256, "
               + "signature, golden samples, same image contract); a model that fails is rejected on "
-              + "<topic>.status and the model in use keeps scoring. Empty: the model file is the only model.");
+              + "<topic>.status and the model in use keeps scoring. Empty: the model file is the only model.")
+      .define(SHADOW_SCORES_TOPIC, Type.STRING, "", Importance.LOW,
+          "Where a shadow model's scores go (`vaestream publish --mode shadow`). Empty: <scores.topic>.shadow. "
+              + "They are written outside the exactly-once transaction: a batch skipped for the time budget has "
+              + "none, and a crash may repeat some.")
+      .define(SHADOW_TIME_BUDGET, Type.DOUBLE, 0.5, Range.atLeast(0.0), Importance.LOW,
+          "The most time a shadow model may spend scoring, as a share of the live model's inference time; "
+              + "batches over it are not shadow-scored (vaestream_shadow_skipped_batches_total{reason=\"budget\"}). "
+              + "A batch that comes while the shadow model is still busy is skipped too, so the shadow never "
+              + "holds up the live path.")
+      .define(SHADOW_WINDOW_EVENTS, Type.INT, 1000, Range.atLeast(2), Importance.LOW,
+          "How many recent images the shadow agreement metrics (flag agreement, rank correlation, anomaly "
+              + "rates) are computed over.");
 
   private final Map<String, Object> passThrough;
   private final SchemaRegistryClient registry;
@@ -190,6 +205,20 @@ public final class DetectorConfig extends AbstractConfig {
   public String modelsTopic() {
     String t = getString(MODELS_TOPIC);
     return t.isBlank() ? null : t;
+  }
+
+  /** Where a shadow model's scores go. */
+  public String shadowScoresTopic() {
+    String t = getString(SHADOW_SCORES_TOPIC);
+    return t.isBlank() ? scoresTopic() + ".shadow" : t;
+  }
+
+  public double shadowTimeBudget() {
+    return getDouble(SHADOW_TIME_BUDGET);
+  }
+
+  public int shadowWindowEvents() {
+    return getInt(SHADOW_WINDOW_EVENTS);
   }
 
   /** True when the detector writes the Confluent wire format ({@code value.format=confluent}). */

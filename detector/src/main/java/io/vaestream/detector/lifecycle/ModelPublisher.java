@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,21 +16,29 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Puts a model on the models topic as the live model ({@link ModelWatcher} takes it from there):
- * one record, key {@code live}, the model file's bytes as value and its SHA-256 in a header. The
- * topic is created, compacted and sized for models, when it does not exist yet; so is its status
- * topic, where the detectors say what they made of each model.
+ * Puts models on the models topic ({@link ModelWatcher} takes them from there): one record per
+ * model, keyed by its role ({@code live} or {@code shadow}), the model file's bytes as value and
+ * its SHA-256 in a header. The topic is created, compacted and sized for models, when it does not
+ * exist yet; so is its status topic, where the detectors say what they made of each model.
  */
 public final class ModelPublisher {
   /** Room for a record's framing beside the model. */
@@ -37,15 +46,40 @@ public final class ModelPublisher {
 
   private ModelPublisher() {}
 
+  /** What a published model does. */
+  public enum Role {
+    /** Scores every event, in place of the model before it. */
+    LIVE(ModelWatcher.LIVE),
+    /** Scores beside the live model, to its own topic, until promoted or ended. */
+    SHADOW(ModelWatcher.SHADOW);
+
+    private final String key;
+
+    Role(String key) {
+      this.key = key;
+    }
+
+    /** The record key on the models topic. */
+    public String key() {
+      return key;
+    }
+  }
+
   /** What was published, and where. */
   public record Published(String sha256, int bytes, String topic, int partition, long offset) {}
 
+  /** Publishes {@code bytes} as the live model. */
+  public static Published publish(Map<String, Object> clientSettings, String topic, byte[] bytes)
+      throws IOException, InterruptedException {
+    return publish(clientSettings, topic, bytes, Role.LIVE);
+  }
+
   /**
-   * Publishes {@code bytes} as the live model.
+   * Publishes {@code bytes} as the {@code role} model.
    *
    * @param clientSettings Kafka client settings: bootstrap servers, and security where needed
    */
-  public static Published publish(Map<String, Object> clientSettings, String topic, byte[] bytes)
+  public static Published publish(Map<String, Object> clientSettings, String topic, byte[] bytes, Role role)
       throws IOException, InterruptedException {
     if (bytes.length > ModelWatcher.MAX_MODEL_BYTES) {
       throw new IOException("the model is " + bytes.length + " bytes; the models topic takes at most "
@@ -53,28 +87,120 @@ public final class ModelPublisher {
     }
     String sha256 = ModelFiles.sha256(bytes);
     createTopics(clientSettings, topic);
-    Map<String, Object> p = new HashMap<>(clientSettings);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RECORD_BYTES);
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * RECORD_BYTES); // the producer refuses records over it
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-        new ByteArraySerializer())) {
-      ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, ModelWatcher.LIVE, bytes);
-      r.headers().add(ModelWatcher.SHA256_HEADER, sha256.getBytes(StandardCharsets.UTF_8));
-      RecordMetadata md = producer.send(r).get(60, TimeUnit.SECONDS);
+    try (KafkaProducer<String, byte[]> producer = producer(clientSettings, null)) {
+      RecordMetadata md = producer.send(model(topic, role, bytes, sha256)).get(60, TimeUnit.SECONDS);
       return new Published(sha256, bytes.length, md.topic(), md.partition(), md.offset());
     } catch (ExecutionException | TimeoutException e) {
       throw new IOException("publishing to " + topic + " failed: " + e.getMessage(), e);
     }
   }
 
-  /** Publishes the model file {@code model}. */
-  public static Published publish(Map<String, Object> clientSettings, String topic, Path model)
+  /** Publishes the model file {@code model} as the {@code role} model. */
+  public static Published publish(Map<String, Object> clientSettings, String topic, Path model, Role role)
       throws IOException, InterruptedException {
     if (!Files.isRegularFile(model)) {
       throw new IOException(model + ": no such file");
     }
-    return publish(clientSettings, topic, Files.readAllBytes(model));
+    return publish(clientSettings, topic, Files.readAllBytes(model), role);
+  }
+
+  /**
+   * Makes the shadow model live and ends shadow scoring, in one transaction: the detectors see
+   * both changes together, so no batch is scored by the promoted model twice over.
+   *
+   * @throws IOException when the topic holds no shadow model
+   */
+  public static Published promote(Map<String, Object> clientSettings, String topic)
+      throws IOException, InterruptedException {
+    ConsumerRecord<String, byte[]> shadow = shadowRecord(clientSettings, topic);
+    String sha256 = header(shadow, ModelWatcher.SHA256_HEADER);
+    if (sha256 == null) {
+      throw new IOException("the shadow model at " + topic + "-" + shadow.partition() + "@" + shadow.offset()
+          + " has no " + ModelWatcher.SHA256_HEADER + " header; publish it again with `vaestream publish`");
+    }
+    try (KafkaProducer<String, byte[]> producer = producer(clientSettings, "vaestream-promote-" + topic)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      var live = producer.send(model(topic, Role.LIVE, shadow.value(), sha256));
+      producer.send(new ProducerRecord<>(topic, Role.SHADOW.key(), null));
+      producer.commitTransaction();
+      RecordMetadata md = live.get(60, TimeUnit.SECONDS);
+      return new Published(sha256, shadow.value().length, md.topic(), md.partition(), md.offset());
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      throw new IOException("promoting on " + topic + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Ends shadow scoring, keeping the live model: a tombstone on the shadow key. */
+  public static void endShadow(Map<String, Object> clientSettings, String topic)
+      throws IOException, InterruptedException {
+    shadowRecord(clientSettings, topic);
+    try (KafkaProducer<String, byte[]> producer = producer(clientSettings, null)) {
+      producer.send(new ProducerRecord<>(topic, Role.SHADOW.key(), null)).get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("ending the shadow model on " + topic + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The shadow model's record on {@code topic}, read to its end. */
+  private static ConsumerRecord<String, byte[]> shadowRecord(Map<String, Object> clientSettings, String topic)
+      throws IOException {
+    Map<String, Object> c = new HashMap<>(clientSettings);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RECORD_BYTES);
+    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, RECORD_BYTES);
+    ConsumerRecord<String, byte[]> shadow = null;
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      if (infos == null || infos.isEmpty()) {
+        throw new IOException("there is no models topic " + topic + "; publish a model with --mode shadow first");
+      }
+      List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("cannot read " + topic + " to its end within 60 s");
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          shadow = Role.SHADOW.key().equals(r.key()) ? r : shadow;
+        }
+      }
+    } catch (KafkaException e) {
+      throw new IOException("cannot read " + topic + ": " + e.getMessage(), e);
+    }
+    if (shadow == null || shadow.value() == null) {
+      throw new IOException("there is no shadow model on " + topic + "; publish one with --mode shadow first");
+    }
+    return shadow;
+  }
+
+  private static ProducerRecord<String, byte[]> model(String topic, Role role, byte[] bytes, String sha256) {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, role.key(), bytes);
+    r.headers().add(ModelWatcher.SHA256_HEADER, sha256.getBytes(StandardCharsets.UTF_8));
+    return r;
+  }
+
+  private static String header(ConsumerRecord<?, ?> r, String key) {
+    Header h = r.headers().lastHeader(key);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /** A producer for model-sized records; transactional when {@code transactionalId} is set. */
+  private static KafkaProducer<String, byte[]> producer(Map<String, Object> clientSettings, String transactionalId) {
+    Map<String, Object> p = new HashMap<>(clientSettings);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RECORD_BYTES);
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * RECORD_BYTES); // the producer refuses records over it
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    if (transactionalId != null) {
+      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    }
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   /** The models topic (compacted, one partition, messages of a model's size) and its status topic. */

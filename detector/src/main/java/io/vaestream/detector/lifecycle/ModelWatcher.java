@@ -3,6 +3,7 @@ package io.vaestream.detector.lifecycle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.scoring.OnnxScorer;
+import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.scoring.ScorerException;
 import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.detector.scoring.SwappableScorer;
@@ -39,10 +40,16 @@ import org.slf4j.LoggerFactory;
  * {@code vaestream_model_rejections_total} and to the status topic ({@code <models topic>.status}),
  * and the model in use keeps scoring. One that passes is warmed up by those checks, then takes
  * over between two batches ({@link SwappableScorer}).
+ *
+ * <p>A model published under the key {@value #SHADOW} passes the same checks, then scores beside
+ * the live one ({@link ShadowScoring}) until a tombstone on that key ends it; {@code vaestream
+ * promote} writes both in one transaction: the shadow model as live, and the tombstone.
  */
 public final class ModelWatcher implements AutoCloseable {
   /** The key of the live model's record on the models topic. */
   public static final String LIVE = "live";
+  /** The key of the shadow model's record; a tombstone (null value) ends shadow scoring. */
+  public static final String SHADOW = "shadow";
   /** Header with the model file's hex SHA-256. */
   public static final String SHA256_HEADER = "vaestream.sha256";
   /** The largest model record: models with a memory bank run to tens of MB. */
@@ -52,6 +59,7 @@ public final class ModelWatcher implements AutoCloseable {
 
   private final String topic;
   private final SwappableScorer scorer;
+  private final ShadowScoring shadow;
   private final ScorerOptions options;
   private final Double thresholdOverride;
   private final String instance;
@@ -66,10 +74,11 @@ public final class ModelWatcher implements AutoCloseable {
    * @param clientSettings Kafka client settings (bootstrap servers, security) for the watcher's
    *     consumer and the status producer
    */
-  public ModelWatcher(String topic, Map<String, Object> clientSettings, SwappableScorer scorer, ScorerOptions options,
-      Double thresholdOverride, String instance, DetectorMetrics metrics) {
+  public ModelWatcher(String topic, Map<String, Object> clientSettings, SwappableScorer scorer, ShadowScoring shadow,
+      ScorerOptions options, Double thresholdOverride, String instance, DetectorMetrics metrics) {
     this.topic = topic;
     this.scorer = scorer;
+    this.shadow = shadow;
     this.options = options;
     this.thresholdOverride = thresholdOverride;
     this.instance = instance;
@@ -108,16 +117,12 @@ public final class ModelWatcher implements AutoCloseable {
       follow(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + limit.toNanos();
-      ConsumerRecord<byte[], byte[]> live = null;
+      Latest latest = new Latest();
       while (System.nanoTime() < deadline
           && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          live = isLive(r) ? r : live;
-        }
+        latest.add(consumer.poll(Duration.ofMillis(500)));
       }
-      if (live != null) {
-        apply(live);
-      }
+      latest.apply();
     }
     thread.start();
   }
@@ -128,8 +133,33 @@ public final class ModelWatcher implements AutoCloseable {
     LOG.info("following published models on {}", topic);
   }
 
-  private static boolean isLive(ConsumerRecord<byte[], byte[]> r) {
-    return r.key() != null && LIVE.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null;
+  /** The last live and the last shadow record of what was read: only those matter. */
+  private final class Latest {
+    ConsumerRecord<byte[], byte[]> live;
+    ConsumerRecord<byte[], byte[]> shadow;
+
+    void add(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+        if (LIVE.equals(key) && r.value() != null) {
+          live = r;
+        } else if (SHADOW.equals(key)) {
+          shadow = r;
+        }
+      }
+    }
+
+    /** The live model first: a promotion writes the shadow as live and ends the shadow together. */
+    void apply() {
+      if (live != null) {
+        applyLive(live);
+      }
+      if (shadow != null) {
+        applyShadow(shadow);
+      }
+      live = null;
+      shadow = null;
+    }
   }
 
   private void run() {
@@ -141,14 +171,10 @@ public final class ModelWatcher implements AutoCloseable {
         }
         follow(partitions);
       }
+      Latest latest = new Latest();
       while (running) {
-        ConsumerRecord<byte[], byte[]> live = null;
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-          live = isLive(r) ? r : live; // only the last live model of a poll matters
-        }
-        if (live != null) {
-          apply(live);
-        }
+        latest.add(consumer.poll(Duration.ofSeconds(1)));
+        latest.apply();
       }
     } catch (WakeupException e) {
       // closing
@@ -184,36 +210,14 @@ public final class ModelWatcher implements AutoCloseable {
     return null;
   }
 
-  private void apply(ConsumerRecord<byte[], byte[]> r) {
+  private void applyLive(ConsumerRecord<byte[], byte[]> r) {
     String sha256 = header(r, SHA256_HEADER);
-    String where = topic + "-" + r.partition() + "@" + r.offset();
-    if (sha256 == null) {
-      reject(where, "", "the record has no " + SHA256_HEADER + " header; publish it with `vaestream publish`");
+    if (sha256 != null && sha256.equalsIgnoreCase(scorer.current().sha256())) {
+      LOG.info("model {} from {} is already in use", shortSha(sha256), where(r));
       return;
     }
-    if (sha256.equalsIgnoreCase(scorer.current().sha256())) {
-      LOG.info("model {} from {} is already in use", sha256.substring(0, Math.min(12, sha256.length())), where);
-      return;
-    }
-    OnnxScorer next;
-    try {
-      // The header's SHA-256 is checked against the bytes with the model's other checks.
-      next = OnnxScorer.open(where, r.value(), options.withSha256(sha256));
-    } catch (ScorerException e) {
-      reject(where, sha256, e.getMessage());
-      return;
-    }
-    if (!next.contract().equals(scorer.contract())) {
-      next.close();
-      reject(where, sha256, "it expects " + next.contract() + " images, the detector reads " + scorer.contract()
-          + " (size, channels and resize policy must stay); a model for other images needs a detector of its own");
-      return;
-    }
-    if (thresholdOverride != null) {
-      next.setThreshold(thresholdOverride);
-    }
-    if (!running) {
-      next.close(); // the detector is stopping: its scorer may be closed already
+    OnnxScorer next = checked(r, sha256);
+    if (next == null) {
       return;
     }
     String before = scorer.modelName() + " v" + scorer.modelVersion();
@@ -221,8 +225,75 @@ public final class ModelWatcher implements AutoCloseable {
     metrics.modelChanged(scorer);
     metrics.modelPublished(true);
     LOG.info("model {} v{} (sha256 {}) from {} is live; it replaces {}", next.modelName(), next.modelVersion(),
-        sha256.substring(0, Math.min(12, sha256.length())), where, before);
+        shortSha(sha256), where(r), before);
     report(sha256, "live", next.modelName() + " v" + next.modelVersion());
+  }
+
+  private void applyShadow(ConsumerRecord<byte[], byte[]> r) {
+    Scorer current = shadow.shadow();
+    if (r.value() == null) {
+      if (current != null) {
+        shadow.use(null);
+        LOG.info("shadow scoring with {} v{} ended ({})", current.modelName(), current.modelVersion(), where(r));
+        report(current.sha256(), "shadow-ended", current.modelName() + " v" + current.modelVersion());
+      }
+      return;
+    }
+    String sha256 = header(r, SHA256_HEADER);
+    if (current != null && sha256 != null && sha256.equalsIgnoreCase(current.sha256())) {
+      LOG.info("model {} from {} is already the shadow model", shortSha(sha256), where(r));
+      return;
+    }
+    OnnxScorer next = checked(r, sha256);
+    if (next == null) {
+      return;
+    }
+    shadow.use(next);
+    LOG.info("model {} v{} (sha256 {}) from {} scores in shadow beside {} v{}; its scores go to {}", next.modelName(),
+        next.modelVersion(), shortSha(sha256), where(r), scorer.modelName(), scorer.modelVersion(), shadow.topic());
+    report(sha256, "shadow", next.modelName() + " v" + next.modelVersion());
+  }
+
+  /**
+   * The published model, opened and checked like the detector's own model file and against the
+   * image contract in use; null when it was rejected (and reported) or the watcher is closing.
+   */
+  private OnnxScorer checked(ConsumerRecord<byte[], byte[]> r, String sha256) {
+    String where = where(r);
+    if (sha256 == null) {
+      reject(where, "", "the record has no " + SHA256_HEADER + " header; publish it with `vaestream publish`");
+      return null;
+    }
+    OnnxScorer next;
+    try {
+      // The header's SHA-256 is checked against the bytes with the model's other checks.
+      next = OnnxScorer.open(where, r.value(), options.withSha256(sha256));
+    } catch (ScorerException e) {
+      reject(where, sha256, e.getMessage());
+      return null;
+    }
+    if (!next.contract().equals(scorer.contract())) {
+      next.close();
+      reject(where, sha256, "it expects " + next.contract() + " images, the detector reads " + scorer.contract()
+          + " (size, channels and resize policy must stay); a model for other images needs a detector of its own");
+      return null;
+    }
+    if (thresholdOverride != null) {
+      next.setThreshold(thresholdOverride);
+    }
+    if (!running) {
+      next.close(); // the detector is stopping: its scorer may be closed already
+      return null;
+    }
+    return next;
+  }
+
+  private String where(ConsumerRecord<?, ?> r) {
+    return topic + "-" + r.partition() + "@" + r.offset();
+  }
+
+  private static String shortSha(String sha256) {
+    return sha256.substring(0, Math.min(12, sha256.length()));
   }
 
   private void reject(String where, String sha256, String reason) {

@@ -55,7 +55,10 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   private static final Logger LOG = LoggerFactory.getLogger(BatchScoringProcessor.class);
 
   /** A batch handed to the inference executor, with the images it scores. */
-  private record InFlight(List<PendingImage> images, float[] tensors, CompletableFuture<ScoreBatch> scores) {}
+  private record InFlight(List<PendingImage> images, float[] tensors, CompletableFuture<Timed> scores) {}
+
+  /** Scores and how long the model took to make them. */
+  private record Timed(ScoreBatch scores, long nanos) {}
 
   private final String storeName;
   private final Scorer scorer;
@@ -148,8 +151,9 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     inFlight = new InFlight(batch, x, CompletableFuture.supplyAsync(() -> {
       long t0 = System.nanoTime();
       ScoreBatch scores = scorer.score(x, n);
-      metrics.batch(n, Duration.ofNanos(System.nanoTime() - t0));
-      return scores;
+      long took = System.nanoTime() - t0;
+      metrics.batch(n, Duration.ofNanos(took));
+      return new Timed(scores, took);
     }, inference));
     // A direct executor has scored it already.
     forwardIfDone();
@@ -168,7 +172,8 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       return;
     }
     inFlight = null;
-    ScoreBatch scores = await(f.scores());
+    Timed timed = await(f.scores());
+    ScoreBatch scores = timed.scores();
     // The model that scored this batch labels it, even if another one has taken over since.
     Scorer model = scores.model() != null ? scores.model() : scorer;
     List<PendingImage> batch = f.images();
@@ -220,7 +225,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
             threshold);
       }
     }
-    tell(new ScoredBatch(contract, f.tensors(), keys, forwarded));
+    tell(new ScoredBatch(contract, f.tensors(), keys, forwarded, timed.nanos()));
   }
 
   /** Tells the listener; what it throws is logged, never allowed to stop scoring. */
@@ -233,7 +238,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   }
 
   /** The scores, or the scorer's own exception on this thread (the thread is replaced; images stay stored). */
-  private static ScoreBatch await(CompletableFuture<ScoreBatch> scores) {
+  private static Timed await(CompletableFuture<Timed> scores) {
     try {
       return scores.join();
     } catch (CompletionException e) {

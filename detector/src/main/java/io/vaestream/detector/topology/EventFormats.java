@@ -53,6 +53,9 @@ public record EventFormats(SchemaRegistryClient registry, Serde<AnomalyScore> sc
         register(config.scoresTopic(), AnomalyScore.getClassSchema());
         register(config.anomaliesTopic(), AnomalyScore.getClassSchema());
         register(config.dlqTopic(), DeadLetter.getClassSchema());
+        if (config.modelsTopic() != null) {
+          register(config.shadowScoresTopic(), AnomalyScore.getClassSchema());
+        }
         return;
       } catch (SchemaRegistryException e) {
         if (e.kind() != SchemaRegistryException.Kind.UNAVAILABLE || System.nanoTime() > deadline) {

@@ -12,8 +12,10 @@ import java.util.List;
  * @param tensors the input tensors that were scored, {@code size() × contract.size()} values
  * @param keys the input records' keys (an element may be null), in batch order
  * @param scores the live scores as they went to the scores topic (no map or boxes), in batch order
+ * @param inferenceNanos how long the live model took to score the batch
  */
-public record ScoredBatch(ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores) {
+public record ScoredBatch(ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores,
+    long inferenceNanos) {
 
   public ScoredBatch {
     keys = List.copyOf(keys.stream().map(k -> k == null ? NO_KEY : k).toList());
@@ -21,6 +23,11 @@ public record ScoredBatch(ImageContract contract, float[] tensors, List<byte[]> 
   }
 
   private static final byte[] NO_KEY = new byte[0];
+
+  /** A batch whose inference time is not known. */
+  public ScoredBatch(ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores) {
+    this(contract, tensors, keys, scores, 0);
+  }
 
   public int size() {
     return scores.size();

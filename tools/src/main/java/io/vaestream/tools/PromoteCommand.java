@@ -1,0 +1,48 @@
+package io.vaestream.tools;
+
+import io.vaestream.detector.lifecycle.ModelPublisher;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code promote}: the shadow model becomes the live one. */
+@Command(
+    name = "promote",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Makes the shadow model (`publish --mode shadow`) the live model of every detector that follows the models",
+      "topic, and ends shadow scoring, in one transaction. With --discard, ends shadow scoring and keeps the live",
+      "model."
+    })
+final class PromoteCommand implements Callable<Integer> {
+  @Option(names = "--discard", description = "Drop the shadow model instead of promoting it.")
+  boolean discard;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")
+  String bootstrap;
+
+  @Option(names = "--topic", defaultValue = "models", description = "Default: ${DEFAULT-VALUE}.")
+  String topic;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try {
+      if (discard) {
+        ModelPublisher.endShadow(client, topic);
+        System.out.printf("shadow scoring ended on %s; the live model stays%n", topic);
+      } else {
+        ModelPublisher.Published p = ModelPublisher.promote(client, topic);
+        System.out.printf("promoted the shadow model (sha256 %s, %d bytes) to live at %s-%d@%d; the detectors report "
+            + "on %s.status%n", p.sha256(), p.bytes(), p.topic(), p.partition(), p.offset(), topic);
+      }
+    } catch (IOException e) {
+      System.err.println("promote: " + e.getMessage());
+      return 2;
+    }
+    return 0;
+  }
+}
