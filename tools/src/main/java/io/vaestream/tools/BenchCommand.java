@@ -631,6 +631,9 @@ final class BenchCommand implements Callable<Integer> {
     String id = UUID.randomUUID().toString().substring(0, 8);
     String output = "bench-out-" + id;
     kafka.createTopics(partitions, output, output + "-anomalies", output + "-dlq");
+    if (modelsTopic != null) {
+      kafka.createTopics(partitions, output + ".shadow");
+    }
     String input = trial.input();
     if (trial.live()) {
       input = "bench-live-" + id;
