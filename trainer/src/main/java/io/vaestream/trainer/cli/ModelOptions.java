@@ -1,5 +1,6 @@
 package io.vaestream.trainer.cli;
 
+import io.vaestream.trainer.model.Restoration;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import picocli.CommandLine.Option;
@@ -16,8 +17,8 @@ final class ModelOptions {
   @Option(names = "--beta", defaultValue = "1.0", description = "Weight of the KL term (default: ${DEFAULT-VALUE}).")
   double beta;
 
-  @Option(names = "--epochs", defaultValue = "20", description = "Training epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Option(names = "--epochs", description = "Training epochs (default: 40 for mlp, 20 for conv).")
+  Integer epochs;
 
   @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -31,9 +32,26 @@ final class ModelOptions {
   @Option(names = "--width", description = "Hidden width: dense units (MLP, default 512) or first-layer filters (conv, default 32).")
   Integer width;
 
+  @Option(names = "--restore", defaultValue = "none", description = "none, or rotations: train the VAE to restore "
+      + "upright images from turned copies and score the mean error over the four turns (square images; default: "
+      + "${DEFAULT-VALUE}).", converter = RestorationConverter.class)
+  Restoration restoration;
+
   VaeConfig toConfig() {
-    int w = width != null ? width : VaeConfig.defaults(architecture).width();
-    return new VaeConfig(architecture, latentDim, beta, epochs, batchSize, learningRate, seed, w);
+    VaeConfig defaults = VaeConfig.defaults(architecture);
+    return new VaeConfig(architecture, latentDim, beta, epochs != null ? epochs : defaults.epochs(), batchSize,
+        learningRate, seed, width != null ? width : defaults.width(), restoration);
+  }
+
+  static final class RestorationConverter implements picocli.CommandLine.ITypeConverter<Restoration> {
+    @Override
+    public Restoration convert(String value) {
+      try {
+        return Restoration.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not none or rotations");
+      }
+    }
   }
 
   static final class ArchConverter implements picocli.CommandLine.ITypeConverter<VaeArchitecture> {

@@ -10,6 +10,7 @@ import io.vaestream.trainer.model.LayerSpec.Conv;
 import io.vaestream.trainer.model.LayerSpec.Deconv;
 import io.vaestream.trainer.model.LayerSpec.Dense;
 import io.vaestream.trainer.model.LayerSpec.Reshape;
+import io.vaestream.trainer.model.Restoration;
 import io.vaestream.trainer.model.VaeGraph;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeSpec;
@@ -67,50 +68,64 @@ public final class OnnxExporter {
     OnnxGraphBuilder g = new OnnxGraphBuilder("vae");
 
     String x = g.input(ModelFormat.INPUT, contract.shape(-1));
-    String h = layers(g, spec.encoder(), x, params);
-    String mean = layer(g, spec.meanHead(), h, params);
-    String logVar = layer(g, spec.logVarHead(), h, params);
+    // A restoring VAE scores every image from each of its turns, stacked along the batch axis:
+    // [T·n, c, h, w], the upright images first; each result is then averaged over the T turns.
+    int turns = model.config().restoration().transforms();
+    String in = turns == 1 ? x : turned(g, x, contract);
+    String target = turns == 1 ? x : g.op("Concat", "targets", Map.of("axis", 0L), x, x, x, x);
+    String h = layers(g, spec.encoder(), in, params);
+    String means = layer(g, spec.meanHead(), h, params);
+    String logVars = layer(g, spec.logVarHead(), h, params);
     // Scoring is deterministic: decode at z = μ.
-    String logits = layers(g, spec.decoder(), mean, params);
-    String recon = g.op("Sigmoid", "sigmoid", logits);
+    String logits = layers(g, spec.decoder(), means, params);
+    String reconstructions = g.op("Sigmoid", "sigmoid", logits);
+    long[] image = {contract.channels(), contract.height(), contract.width()};
+    String recon = upright(g, "reconstruction", reconstructions, turns, image);
+    String mean = upright(g, "z_mean", means, turns, spec.latentDim());
+    String logVar = upright(g, "z_log_var", logVars, turns, spec.latentDim());
 
-    String diff = g.op("Sub", "diff", x, recon);
+    String diff = g.op("Sub", "diff", target, reconstructions);
     // blur(x − x̂)²: the blurred reconstruction error's terms, and the plain anomaly map
     String blurredSquare = null;
     if (score.reconstruction() == ReconstructionKind.BLURRED_MSE || mapScale == null) {
       String blurredDiff = ScoreGraph.blur(g, diff, contract.channels());
       blurredSquare = g.op("Mul", "blurred_sq", blurredDiff, blurredDiff);
     }
-    String mapSquare = blurredSquare;
-    if (mapScale != null) {
+    String mapSquare;
+    if (mapScale == null) {
+      mapSquare = meanOverTurns(g, "blurred_sq", blurredSquare, turns, image);
+    } else {
       // blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x − μ))²: the residual and the deviation from the mean normal
       String r = ScoreGraph.blur(g, g.op("Mul", "residual_scaled", diff,
           g.floats("residual_scale", mapScale.inverse(), contract.shape(1))), contract.channels());
       String t = ScoreGraph.blur(g, g.op("Mul", "deviation_scaled",
           g.op("Sub", "deviation", x, g.floats("normal_mean", mapScale.mean(), contract.shape(1))),
           g.floats("deviation_scale", mapScale.inverseSpread(), contract.shape(1))), contract.channels());
-      mapSquare = g.op("Add", "map_terms", g.op("Mul", "residual_sq", r, r), g.op("Mul", "deviation_sq", t, t));
+      mapSquare = g.op("Add", "map_terms", meanOverTurns(g, "residual_sq", g.op("Mul", "residual_sq", r, r), turns,
+          image), g.op("Mul", "deviation_sq", t, t));
     }
     // the anomaly map: averaged over the channels
     String map = g.op("ReduceMean", "map", Map.of("keepdims", 1L, "axes", new long[] {1}), mapSquare);
     String reconError;
     if (score.reconstruction() == ReconstructionKind.BCE) {
       // softplus(l) − x·l, summed over the image
-      String perPixel = g.op("Sub", "bce_pixel", g.op("Softplus", "softplus", logits), g.op("Mul", "x_logits", x, logits));
+      String perPixel = g.op("Sub", "bce_pixel", g.op("Softplus", "softplus", logits),
+          g.op("Mul", "x_logits", target, logits));
       reconError = g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, g.longs("axes_chw", 1, 2, 3));
     } else {
       String squares = score.reconstruction() == ReconstructionKind.BLURRED_MSE ? blurredSquare
           : g.op("Mul", "sq", diff, diff);
       reconError = g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), squares);
     }
+    reconError = meanOverTurns(g, "reconstruction_error", reconError, turns);
     // KL = −½ Σ (1 + log σ² − μ² − exp(log σ²))
     String inner =
         g.op("Sub", "kl_inner",
-            g.op("Sub", "kl_a", g.op("Add", "kl_b", logVar, g.scalar("one", 1f)), g.op("Mul", "mu2", mean, mean)),
-            g.op("Exp", "var", logVar));
-    String kl =
+            g.op("Sub", "kl_a", g.op("Add", "kl_b", logVars, g.scalar("one", 1f)), g.op("Mul", "mu2", means, means)),
+            g.op("Exp", "var", logVars));
+    String kl = meanOverTurns(g, "kl",
         g.op("Mul", "kl_scaled", g.op("ReduceSum", "kl_sum", Map.of("keepdims", 0L), inner, g.longs("axes_latent", 1)),
-            g.scalar("minus_half", -0.5f));
+            g.scalar("minus_half", -0.5f)), turns);
     String scoreValue =
         g.op("Add", "score_sum",
             g.op("Mul", "score_recon", reconError, g.scalar("recon_weight", (float) score.reconstructionWeight())),
@@ -165,6 +180,55 @@ public final class OnnxExporter {
    */
   public static byte[] rawKnnBaseline(io.vaestream.trainer.data.ImageDataset bank, int k) {
     return ScoreGraph.rawKnn(bank.contract(), bank.pixels(), bank.size(), k).toByteArray();
+  }
+
+  /**
+   * {@code x} and its three turns by 90° ({@link Restoration#rotate}), stacked: {@code [4n, c, s,
+   * s]}. One turn is a transpose of the last two axes, then a flip of the rows.
+   */
+  private static String turned(OnnxGraphBuilder g, String x, ImageContract contract) {
+    String transposed = g.op("Transpose", "transposed", Map.of("perm", new long[] {0, 1, 3, 2}), x);
+    String turn1 = flip(g, "turn1", transposed, 2);
+    String turn2 = flip(g, "turn2", flip(g, "turn2_rows", x, 2), 3);
+    String turn3 = flip(g, "turn3", transposed, 3);
+    return g.op("Concat", "turns", Map.of("axis", 0L), x, turn1, turn2, turn3);
+  }
+
+  /** {@code x} reversed along {@code axis}: a Slice with step −1. */
+  private static String flip(OnnxGraphBuilder g, String name, String x, long axis) {
+    return g.op("Slice", name, x, g.longs(name + "_starts", -1), g.longs(name + "_ends", Long.MIN_VALUE),
+        g.longs(name + "_axes", axis), g.longs(name + "_steps", -1));
+  }
+
+  /** The mean over the {@code turns} stacked versions of {@code value} ({@code [turns·n, rest…]} → {@code [n, rest…]}). */
+  private static String meanOverTurns(OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
+    if (turns == 1) {
+      return value;
+    }
+    return g.op("ReduceMean", name + "_over_turns", Map.of("keepdims", 0L, "axes", new long[] {0}),
+        g.op("Reshape", name + "_by_turn", value, g.longs(name + "_turn_shape", shape(turns, rest))));
+  }
+
+  /** The upright images' part of {@code value} ({@code [turns·n, rest…]} → {@code [n, rest…]}). */
+  private static String upright(OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
+    if (turns == 1) {
+      return value;
+    }
+    String byTurn = g.op("Reshape", name + "_by_turn", value, g.longs(name + "_turn_shape", shape(turns, rest)));
+    String first = g.op("Slice", name + "_upright", byTurn, g.longs(name + "_start", 0), g.longs(name + "_end", 1),
+        g.longs(name + "_axis", 0));
+    long[] flat = new long[rest.length + 1];
+    flat[0] = -1;
+    System.arraycopy(rest, 0, flat, 1, rest.length);
+    return g.op("Reshape", name + "_upright_flat", first, g.longs(name + "_upright_shape", flat));
+  }
+
+  private static long[] shape(int turns, long... rest) {
+    long[] s = new long[rest.length + 2];
+    s[0] = turns;
+    s[1] = -1;
+    System.arraycopy(rest, 0, s, 2, rest.length);
+    return s;
   }
 
   private static String layers(OnnxGraphBuilder g, List<LayerSpec> layers, String in, Map<String, INDArray> p) {

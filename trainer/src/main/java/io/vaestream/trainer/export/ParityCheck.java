@@ -124,9 +124,7 @@ public final class ParityCheck {
     ImageFeatures features = new ImageFeatures(contract);
     int size = contract.size();
     return IntStream.range(0, count).parallel().mapToDouble(i -> {
-      float[] expected = mapScale == null
-          ? features.anomalyMap(pixels, i * size, ref.reconstruction, i * size)
-          : features.anomalyMap(pixels, i * size, ref.reconstruction, i * size, mapScale);
+      float[] expected = ScoreParts.anomalyMap(features, pixels, ref, i, mapScale);
       double worst = 0;
       for (int p = 0; p < plane; p++) {
         worst = Math.max(worst, error(actual[i * plane + p], expected[p]));

@@ -22,12 +22,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Builds SameDiff graphs from a {@link VaeSpec}.
  *
- * <p>The training graph takes the images {@value #INPUT} and the noise {@value #EPS} as
+ * <p>The training graph takes the images {@value #INPUT}, what their reconstruction should be
+ * {@value #TARGET} (the same images, or their upright versions) and the noise {@value #EPS} as
  * placeholders. Feeding ε from Java (seeded) rather than drawing it inside the graph keeps a run
  * reproducible; feeding zeros makes z = μ, which is how every score is computed.
  */
 public final class VaeGraph {
   public static final String INPUT = "input";
+  /** What the reconstruction is compared with: the input itself, or its upright version ({@link Restoration}). */
+  public static final String TARGET = "target";
   public static final String EPS = "eps";
   public static final String Z = "z";
   public static final String MEAN = "z_mean";
@@ -84,12 +87,13 @@ public final class VaeGraph {
 
   /**
    * The full graph: encoder, reparameterisation, decoder, per-image scores and the loss
-   * {@code mean(BCE + β·KL)}.
+   * {@code mean(BCE + β·KL)}, the reconstruction compared with {@value #TARGET}.
    */
   public static SameDiff training(VaeSpec spec, Map<String, INDArray> params, double beta) {
     SameDiff sd = SameDiff.create();
     long[] shape = spec.contract().shape(-1);
     SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, shape);
+    SDVariable target = sd.placeHolder(TARGET, DataType.FLOAT, shape);
     SDVariable eps = sd.placeHolder(EPS, DataType.FLOAT, -1, spec.latentDim());
     declare(sd, params);
 
@@ -103,9 +107,9 @@ public final class VaeGraph {
     sd.nn().sigmoid(RECONSTRUCTION, logits);
 
     // Binary cross-entropy from logits, stable form: softplus(l) − x·l, summed per image.
-    SDVariable bce = sd.sum(BCE, sd.nn().softplus(logits).sub(x.mul(logits)), 1, 2, 3);
+    SDVariable bce = sd.sum(BCE, sd.nn().softplus(logits).sub(target.mul(logits)), 1, 2, 3);
     SDVariable recon = sd.getVariable(RECONSTRUCTION);
-    sd.mean(MSE, sd.math().square(x.sub(recon)), 1, 2, 3);
+    sd.mean(MSE, sd.math().square(target.sub(recon)), 1, 2, 3);
     // KL(N(μ, σ²) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²)
     SDVariable kl =
         sd.sum(logVar.add(1.0).sub(sd.math().square(mean)).sub(sd.math().exp(logVar)), 1)

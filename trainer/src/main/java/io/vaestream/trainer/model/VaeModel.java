@@ -82,26 +82,54 @@ public final class VaeModel {
     return out;
   }
 
-  /** The deterministic forward pass (z = μ) over {@code count} images. */
+  /**
+   * The deterministic forward pass (z = μ) over {@code count} images. With a {@link Restoration},
+   * every image is also restored from each of its turns: BCE, MSE and KL are their means over the
+   * turns, and {@link Forward#restored} holds every reconstruction; {@link Forward#reconstruction},
+   * μ and log σ² are the upright image's.
+   */
   public Forward forward(float[] pixels, int count) {
     int n = contract().size();
     int latent = spec.latentDim();
-    Forward out = new Forward(count, n, latent);
+    int transforms = config.restoration().transforms();
+    Forward out = new Forward(count, n, latent, transforms);
+    float[] turned = transforms > 1 ? new float[Math.min(EVAL_BATCH, count) * n] : null;
     for (int start = 0; start < count; start += EVAL_BATCH) {
       int b = Math.min(EVAL_BATCH, count - start);
-      INDArray x = Nd4j.create(java.util.Arrays.copyOfRange(pixels, start * n, (start + b) * n), contract().shape(b), 'c');
-      Map<String, INDArray> r =
-          graph.output(
-              Map.of(VaeGraph.INPUT, x, VaeGraph.EPS, Nd4j.zeros(DataType.FLOAT, b, latent)),
-              VaeGraph.RECONSTRUCTION, VaeGraph.MEAN, VaeGraph.LOG_VAR, VaeGraph.BCE, VaeGraph.MSE, VaeGraph.KL);
-      copy(r.get(VaeGraph.RECONSTRUCTION), out.reconstruction, start * n);
-      copy(r.get(VaeGraph.MEAN), out.mean, start * latent);
-      copy(r.get(VaeGraph.LOG_VAR), out.logVar, start * latent);
-      copy(r.get(VaeGraph.BCE), out.bce, start);
-      copy(r.get(VaeGraph.MSE), out.mse, start);
-      copy(r.get(VaeGraph.KL), out.kl, start);
+      float[] batch = java.util.Arrays.copyOfRange(pixels, start * n, (start + b) * n);
+      INDArray target = Nd4j.create(batch, contract().shape(b), 'c');
+      for (int t = 0; t < transforms; t++) {
+        INDArray x = target;
+        if (t > 0) {
+          for (int i = 0; i < b; i++) {
+            Restoration.rotate(batch, i * n, contract(), t, turned, i * n);
+          }
+          x = Nd4j.create(java.util.Arrays.copyOf(turned, b * n), contract().shape(b), 'c');
+        }
+        Map<String, INDArray> r =
+            graph.output(
+                Map.of(VaeGraph.INPUT, x, VaeGraph.TARGET, target, VaeGraph.EPS, Nd4j.zeros(DataType.FLOAT, b, latent)),
+                VaeGraph.RECONSTRUCTION, VaeGraph.MEAN, VaeGraph.LOG_VAR, VaeGraph.BCE, VaeGraph.MSE, VaeGraph.KL);
+        if (t == 0) {
+          copy(r.get(VaeGraph.RECONSTRUCTION), out.reconstruction, start * n);
+          copy(r.get(VaeGraph.MEAN), out.mean, start * latent);
+          copy(r.get(VaeGraph.LOG_VAR), out.logVar, start * latent);
+        }
+        copy(r.get(VaeGraph.RECONSTRUCTION), out.restored[t], start * n);
+        accumulate(r.get(VaeGraph.BCE), out.bce, start, transforms);
+        accumulate(r.get(VaeGraph.MSE), out.mse, start, transforms);
+        accumulate(r.get(VaeGraph.KL), out.kl, start, transforms);
+      }
     }
     return out;
+  }
+
+  /** Adds {@code src / transforms} to {@code dst} from {@code offset}: a mean over the transforms. */
+  private static void accumulate(INDArray src, float[] dst, int offset, int transforms) {
+    float[] v = src.castTo(DataType.FLOAT).data().asFloat();
+    for (int i = 0; i < src.length(); i++) {
+      dst[offset + i] += transforms == 1 ? v[i] : v[i] / transforms;
+    }
   }
 
   /** Decodes {@code count} latent vectors into images: the generative direction. */
@@ -168,14 +196,31 @@ public final class VaeModel {
     public final float[] bce;
     public final float[] mse;
     public final float[] kl;
+    /**
+     * The reconstruction of each image from each transform of it ({@link Restoration}): {@code
+     * restored[0]} is {@link #reconstruction}.
+     */
+    public final float[][] restored;
 
     public Forward(int count, int imageSize, int latent) {
+      this(count, imageSize, latent, 1);
+    }
+
+    Forward(int count, int imageSize, int latent, int transforms) {
       this(count, new float[count * imageSize], new float[count * latent], new float[count * latent],
-          new float[count], new float[count], new float[count]);
+          new float[count], new float[count], new float[count], restoredArrays(count * imageSize, transforms));
+    }
+
+    private static float[][] restoredArrays(int size, int transforms) {
+      float[][] r = new float[transforms][];
+      for (int t = 1; t < transforms; t++) {
+        r[t] = new float[size];
+      }
+      return r;
     }
 
     private Forward(int count, float[] reconstruction, float[] mean, float[] logVar, float[] bce, float[] mse,
-        float[] kl) {
+        float[] kl, float[][] restored) {
       this.count = count;
       this.reconstruction = reconstruction;
       this.mean = mean;
@@ -183,19 +228,25 @@ public final class VaeModel {
       this.bce = bce;
       this.mse = mse;
       this.kl = kl;
+      this.restored = restored;
+      restored[0] = reconstruction;
     }
 
     /** The outputs of images {@code from} (inclusive) to {@code to} (exclusive), copied. */
     public Forward slice(int from, int to) {
       int image = reconstruction.length / Math.max(1, count);
       int latent = mean.length / Math.max(1, count);
+      float[][] r = new float[restored.length][];
+      for (int t = 1; t < r.length; t++) {
+        r[t] = java.util.Arrays.copyOfRange(restored[t], from * image, to * image);
+      }
       return new Forward(to - from,
           java.util.Arrays.copyOfRange(reconstruction, from * image, to * image),
           java.util.Arrays.copyOfRange(mean, from * latent, to * latent),
           java.util.Arrays.copyOfRange(logVar, from * latent, to * latent),
           java.util.Arrays.copyOfRange(bce, from, to),
           java.util.Arrays.copyOfRange(mse, from, to),
-          java.util.Arrays.copyOfRange(kl, from, to));
+          java.util.Arrays.copyOfRange(kl, from, to), r);
     }
   }
 }

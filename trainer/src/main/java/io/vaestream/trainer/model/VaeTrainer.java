@@ -60,13 +60,15 @@ public final class VaeTrainer {
     sd.setTrainingConfig(
         TrainingConfig.builder()
             .updater(new Adam(config.learningRate()))
-            .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS)
+            .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS, VaeGraph.TARGET)
             .markLabelsUnused()
             .minimize(VaeGraph.LOSS)
             .build());
     quietly(sd::createGradFunction);
     int n = train.contract().size();
     int latent = config.latentDim();
+    Restoration restoration = config.restoration();
+    restoration.check(train.contract());
     int count = train.size();
     float[] pixels = train.pixels();
     // One stream per epoch, derived from the seed, so a resumed run sees the same batches.
@@ -89,13 +91,22 @@ public final class VaeTrainer {
         for (int i = 0; i < b; i++) {
           System.arraycopy(pixels, order[start + i] * n, xb, i * n, n);
         }
-        INDArray x = Nd4j.create(xb, train.contract().shape(b), 'c');
+        INDArray target = Nd4j.create(xb, train.contract().shape(b), 'c');
+        INDArray x = target;
+        if (restoration == Restoration.ROTATIONS) {
+          // Each image turned by a random multiple of 90°; the target stays upright.
+          float[] turned = new float[xb.length];
+          for (int i = 0; i < b; i++) {
+            Restoration.rotate(xb, i * n, train.contract(), rnd.nextInt(4), turned, i * n);
+          }
+          x = Nd4j.create(turned, train.contract().shape(b), 'c');
+        }
         float[] e = new float[b * latent];
         for (int i = 0; i < e.length; i++) {
           e[i] = (float) rnd.nextGaussian();
         }
         INDArray eps = Nd4j.create(e, new long[] {b, latent}, 'c');
-        MultiDataSet mds = new MultiDataSet(new INDArray[] {x, eps}, new INDArray[0]);
+        MultiDataSet mds = new MultiDataSet(new INDArray[] {x, eps, target}, new INDArray[0]);
         sd.fit(mds, terms);
         double r = terms.reconstruction;
         double k = terms.kl;

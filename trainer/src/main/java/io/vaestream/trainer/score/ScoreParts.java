@@ -27,13 +27,39 @@ public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMs
     double[] blurred = new double[count];
     double[] peaks = new double[count];
     IntStream.range(0, count).parallel().forEach(i -> {
-      float[] map = features.anomalyMap(pixels, i * size, f.reconstruction, i * size);
+      float[] map = anomalyMap(features, pixels, f, i, null);
       blurred[i] = ImageFeatures.mean(map);
-      peaks[i] = ImageFeatures.peak(mapScale == null ? map
-          : features.anomalyMap(pixels, i * size, f.reconstruction, i * size, mapScale));
+      peaks[i] = ImageFeatures.peak(mapScale == null ? map : anomalyMap(features, pixels, f, i, mapScale));
     });
     double[][] d = bank == null ? new double[2][] : bank.distances(pixels, count);
     return new ScoreParts(count, f.bce, f.mse, blurred, f.kl, d[0], d[1], peaks);
+  }
+
+  /**
+   * The anomaly map of image {@code i} (scaled by {@code mapScale}, or plain when null): with a
+   * restoring VAE, the mean of the maps of its reconstructions from each transform.
+   */
+  public static float[] anomalyMap(ImageFeatures features, float[] pixels, VaeModel.Forward f, int i,
+      MapScale mapScale) {
+    int size = features.contract().size();
+    float[] sum = null;
+    for (float[] reconstruction : f.restored) {
+      float[] map = mapScale == null ? features.anomalyMap(pixels, i * size, reconstruction, i * size)
+          : features.anomalyMap(pixels, i * size, reconstruction, i * size, mapScale);
+      if (sum == null) {
+        sum = map;
+      } else {
+        for (int j = 0; j < map.length; j++) {
+          sum[j] += map[j];
+        }
+      }
+    }
+    if (f.restored.length > 1) {
+      for (int j = 0; j < sum.length; j++) {
+        sum[j] /= f.restored.length;
+      }
+    }
+    return sum;
   }
 
   public double reconstructionError(ReconstructionKind kind, int i) {
