@@ -6,6 +6,7 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.errors.DeadLetterFailures;
 import io.vaestream.detector.errors.DeadLetterLimits;
 import io.vaestream.detector.errors.DeadLetters;
+import io.vaestream.detector.lifecycle.DriftMonitor;
 import io.vaestream.detector.lifecycle.ModelWatcher;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.metrics.HttpEndpoints;
@@ -65,10 +66,12 @@ public final class Detector implements AutoCloseable {
   private final AutoCloseable processMetrics;
   private final ExecutorService inference;
   private final ModelWatcher models;
+  private final DriftMonitor drift;
 
   private Detector(Scorer scorer, RestartingStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics, ExecutorService inference, ModelWatcher models) {
+      AutoCloseable processMetrics, ExecutorService inference, ModelWatcher models, DriftMonitor drift) {
     this.scorer = scorer;
+    this.drift = drift;
     this.models = models;
     this.inference = inference;
     this.streams = streams;
@@ -103,6 +106,7 @@ public final class Detector implements AutoCloseable {
     RestartingStreams streams = null;
     HttpEndpoints http = null;
     AutoCloseable processMetrics = null;
+    DriftMonitor drift = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
@@ -116,6 +120,10 @@ public final class Detector implements AutoCloseable {
       DeadLetterFailures deadLetterFailures = new DeadLetterFailures(config.dlqFailurePolicy());
       // What watches each scored batch besides the scores topic.
       List<BatchListener> listeners = new ArrayList<>();
+      drift = driftMonitor(config, scorer, metrics);
+      if (drift != null) {
+        listeners.add(drift);
+      }
       BatchListener listener = BatchListener.all(listeners);
       Supplier<KafkaStreams> clients = () -> {
         Properties props = DetectorTopology.properties(config, metrics, letters, deadLetterFailures);
@@ -146,9 +154,9 @@ public final class Detector implements AutoCloseable {
           config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread",
           formats.registry() == null ? "none" : formats.registry().describe(),
           config.confluentOutput() ? "the Confluent wire format" : "Avro single-object encoding");
-      return new Detector(scorer, streams, http, metrics, processMetrics, inference, models);
+      return new Detector(scorer, streams, http, metrics, processMetrics, inference, models, drift);
     } catch (RuntimeException | IOException e) {
-      closeQuietly(models, streams, http, processMetrics);
+      closeQuietly(models, streams, drift, http, processMetrics);
       if (inference != null) {
         inference.shutdownNow();
       }
@@ -208,16 +216,30 @@ public final class Detector implements AutoCloseable {
     if (topic == null) {
       return null;
     }
-    Properties props = config.streamsProperties();
-    StreamsConfig streams = new StreamsConfig(props);
-    Object id = props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    String instance = id != null ? id.toString() : config.getString(DetectorConfig.APPLICATION_ID) + "-"
-        + ProcessHandle.current().pid();
+    StreamsConfig streams = new StreamsConfig(config.streamsProperties());
+    String instance = instance(config);
     ModelWatcher w = new ModelWatcher(topic, streams.getAdminConfigs(instance + "-models"), scorer,
         ScorerOptions.on(config.device()).withThreads(config.inferenceThreads()), config.thresholdOverride(),
         instance, metrics);
     w.start(MODELS_CATCH_UP);
     return w;
+  }
+
+  /** The drift monitor, or null when {@code drift.enabled} is false. */
+  private static DriftMonitor driftMonitor(DetectorConfig config, SwappableScorer scorer, DetectorMetrics metrics) {
+    if (!config.driftEnabled()) {
+      return null;
+    }
+    String instance = instance(config);
+    return DriftMonitor.start(config, new StreamsConfig(config.streamsProperties()).getAdminConfigs(instance + "-drift"),
+        scorer::current, metrics, instance);
+  }
+
+  /** This instance's name in status and drift events: its group.instance.id, else the application id and pid. */
+  private static String instance(DetectorConfig config) {
+    Object id = config.streamsProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    return id != null ? id.toString() : config.getString(DetectorConfig.APPLICATION_ID) + "-"
+        + ProcessHandle.current().pid();
   }
 
   /** One inference thread per stream thread: each task has at most one batch in flight. */
@@ -250,6 +272,9 @@ public final class Detector implements AutoCloseable {
       models.close();
     }
     streams.close();
+    if (drift != null) {
+      drift.close(); // after Kafka Streams: no batch is handed to it any more
+    }
     if (http != null) {
       http.close();
     }
