@@ -261,6 +261,9 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
     if (!Double.isNaN(far)) {
       change(t, RATE, rate > settings.anomalyRateFactor() * far, Double.NaN, Double.NaN, Double.NaN, rate);
     }
+    for (int s = 0; s < SIGNALS.size(); s++) {
+      metrics.drifting(SIGNALS.get(s), t.source, t.drifting[s]); // a source's series exist from its first check
+    }
   }
 
   private void change(Tracked t, int s, boolean drifts, double psi, double ks, double critical, double rate) {
