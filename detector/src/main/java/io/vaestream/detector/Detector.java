@@ -6,6 +6,7 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.errors.DeadLetterFailures;
 import io.vaestream.detector.errors.DeadLetterLimits;
 import io.vaestream.detector.errors.DeadLetters;
+import io.vaestream.detector.lifecycle.DriftMonitor;
 import io.vaestream.detector.lifecycle.ModelWatcher;
 import io.vaestream.detector.lifecycle.ShadowScoring;
 import io.vaestream.detector.metrics.DetectorMetrics;
@@ -67,11 +68,14 @@ public final class Detector implements AutoCloseable {
   private final ExecutorService inference;
   private final ModelWatcher models;
   private final ShadowScoring shadow;
+  private final DriftMonitor drift;
 
   private Detector(Scorer scorer, RestartingStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics, ExecutorService inference, ModelWatcher models, ShadowScoring shadow) {
+      AutoCloseable processMetrics, ExecutorService inference, ModelWatcher models, ShadowScoring shadow,
+      DriftMonitor drift) {
     this.scorer = scorer;
     this.shadow = shadow;
+    this.drift = drift;
     this.models = models;
     this.inference = inference;
     this.streams = streams;
@@ -107,6 +111,7 @@ public final class Detector implements AutoCloseable {
     RestartingStreams streams = null;
     HttpEndpoints http = null;
     AutoCloseable processMetrics = null;
+    DriftMonitor drift = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
@@ -124,6 +129,10 @@ public final class Detector implements AutoCloseable {
         shadow = new ShadowScoring(config.shadowScoresTopic(), clientSettings(config, "shadow-scores"),
             formats.scores().serializer(), config.shadowTimeBudget(), config.shadowWindowEvents(), registry);
         listeners.add(shadow);
+      }
+      drift = driftMonitor(config, scorer, metrics);
+      if (drift != null) {
+        listeners.add(drift);
       }
       BatchListener listener = BatchListener.all(listeners);
       Supplier<KafkaStreams> clients = () -> {
@@ -155,9 +164,9 @@ public final class Detector implements AutoCloseable {
           config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread",
           formats.registry() == null ? "none" : formats.registry().describe(),
           config.confluentOutput() ? "the Confluent wire format" : "Avro single-object encoding");
-      return new Detector(scorer, streams, http, metrics, processMetrics, inference, models, shadow);
+      return new Detector(scorer, streams, http, metrics, processMetrics, inference, models, shadow, drift);
     } catch (RuntimeException | IOException e) {
-      closeQuietly(models, streams, shadow, http, processMetrics);
+      closeQuietly(models, streams, shadow, drift, http, processMetrics);
       if (inference != null) {
         inference.shutdownNow();
       }
@@ -225,7 +234,15 @@ public final class Detector implements AutoCloseable {
     return w;
   }
 
-  /** This detector's name towards Kafka: its static member id, else the application id and the process id. */
+  /** The drift monitor, or null when {@code drift.enabled} is false. */
+  private static DriftMonitor driftMonitor(DetectorConfig config, SwappableScorer scorer, DetectorMetrics metrics) {
+    if (!config.driftEnabled()) {
+      return null;
+    }
+    return DriftMonitor.start(config, clientSettings(config, "drift"), scorer::current, metrics, instance(config));
+  }
+
+  /** This instance's name in status and drift events: its group.instance.id, else the application id and pid. */
   private static String instance(DetectorConfig config) {
     Object id = config.streamsProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     return id != null ? id.toString() : config.getString(DetectorConfig.APPLICATION_ID) + "-"
@@ -269,6 +286,9 @@ public final class Detector implements AutoCloseable {
     streams.close();
     if (shadow != null) {
       shadow.close();
+    }
+    if (drift != null) {
+      drift.close(); // after Kafka Streams: no batch is handed to it any more
     }
     if (http != null) {
       http.close();

@@ -67,6 +67,12 @@ public final class ModelFormat {
   public static final String THRESHOLD_TARGET_FAR = "vaestream.threshold.target_false_alarm_rate";
   public static final String THRESHOLD_QUANTILES = "vaestream.threshold.calibration_quantiles";
   public static final String THRESHOLD_CALIBRATION_SIZE = "vaestream.threshold.calibration_size";
+  /**
+   * Quantiles of the shipped score and of the input statistics on the held-out calibration normals
+   * ({@link CalibrationProfile}, JSON): what a detector compares its traffic with to see drift.
+   * Models written before it existed lack it, and are not monitored for drift.
+   */
+  public static final String CALIBRATION_PROFILE = "vaestream.calibration.profile";
 
   public static final String DATA_DESCRIPTION = "vaestream.data.description";
   public static final String DATA_SHA256 = "vaestream.data.sha256";

@@ -92,7 +92,7 @@ class ComposeFileTest {
   void shouldCreateTheTopicsTheDetectorUses() {
     String script = service("topics").path("command").toString();
     Map<String, Object> d = DetectorConfig.CONFIG.defaultValues();
-    for (String key : List.of("input.topic", "scores.topic", "anomalies.topic", "dlq.topic")) {
+    for (String key : List.of("input.topic", "scores.topic", "anomalies.topic", "dlq.topic", "drift.topic")) {
       assertThat(script).contains(d.get(key).toString());
     }
   }

@@ -60,6 +60,13 @@ public final class DetectorConfig extends AbstractConfig {
   public static final String BATCH_STORE = "batch.store";
   public static final String HEALTH_MAX_RESTARTS = "health.max.restarts";
   public static final String HEALTH_RESTART_WINDOW_MS = "health.restart.window.ms";
+  public static final String DRIFT_ENABLED = "drift.enabled";
+  public static final String DRIFT_TOPIC = "drift.topic";
+  public static final String DRIFT_WINDOW_EVENTS = "drift.window.events";
+  public static final String DRIFT_MIN_EVENTS = "drift.min.events";
+  public static final String DRIFT_PSI_THRESHOLD = "drift.psi.threshold";
+  public static final String DRIFT_KS_ALPHA = "drift.ks.alpha";
+  public static final String DRIFT_ANOMALY_RATE_FACTOR = "drift.anomaly.rate.factor";
   public static final String SCHEMA_REGISTRY_URL = SchemaRegistryClient.URL;
   public static final String SCHEMA_REGISTRY_USER_INFO = SchemaRegistryClient.BASIC_AUTH_USER_INFO;
   public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION = SchemaRegistryClient.TRUSTSTORE_LOCATION;
@@ -142,6 +149,29 @@ public final class DetectorConfig extends AbstractConfig {
               + "than this many failures fall within that window.")
       .define(HEALTH_RESTART_WINDOW_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
           "The window over which stream-thread failures are counted for /ready and for the restart back-off.")
+      .define(DRIFT_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Watch whether scored images still look like the model's held-out calibration normals (score, mean "
+              + "intensity, contrast, anomaly rate) and write drift and recovered events to " + DRIFT_TOPIC + ". "
+              + "Only models that carry a calibration profile are watched; for older ones it is off (one INFO line).")
+      .define(DRIFT_TOPIC, Type.STRING, "drift", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Topic of drift events: one JSON line per change of a drift state, keyed by source (* for all sources). "
+              + "Written outside the scores' exactly-once transaction: alerts, not records of account.")
+      .define(DRIFT_WINDOW_EVENTS, Type.INT, 1000, Range.between(100, 1_000_000), Importance.LOW,
+          "Events in each rolling drift window (one over all sources, one per source for the first 100 sources).")
+      .define(DRIFT_MIN_EVENTS, Type.INT, 500, Range.between(100, 1_000_000), Importance.LOW,
+          "Events a window needs before it is compared with the calibration (at least 100: fewer leave PSI's ten "
+              + "bins too thin to tell drift from chance, at most " + DRIFT_WINDOW_EVENTS + "); also the fewest "
+              + "events between two state changes of one source and signal, so that a signal near its limit cannot "
+              + "flood the topic.")
+      .define(DRIFT_PSI_THRESHOLD, Type.DOUBLE, 0.25, Range.between(1e-6, 100), Importance.LOW,
+          "A signal drifts when the population stability index over the calibration's deciles exceeds this (0.25 "
+              + "is the usual 'significant shift'); it recovers below half of it.")
+      .define(DRIFT_KS_ALPHA, Type.DOUBLE, 0.001, Range.between(1e-12, 0.5), Importance.LOW,
+          "A signal also drifts when its Kolmogorov-Smirnov distance from the calibration exceeds the two-sample "
+              + "critical value at this level; it recovers below it.")
+      .define(DRIFT_ANOMALY_RATE_FACTOR, Type.DOUBLE, 5.0, Range.between(1.0, 1e6), Importance.LOW,
+          "The anomaly rate drifts when the window's share of flagged events exceeds this many times the false-alarm "
+              + "rate the model's threshold was calibrated for (models that do not say are not checked).")
       .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
           "Base URL of a schema registry's Confluent-compatible API (comma-separated for several), e.g. "
               + "http://registry:8080/apis/ccompat/v7 for Apicurio Registry. With it, input in the Confluent wire "
@@ -194,6 +224,10 @@ public final class DetectorConfig extends AbstractConfig {
       }
     });
     this.passThrough = Map.copyOf(rest);
+    if (getInt(DRIFT_MIN_EVENTS) > getInt(DRIFT_WINDOW_EVENTS)) {
+      throw new ConfigException(DRIFT_MIN_EVENTS, getInt(DRIFT_MIN_EVENTS), "must be at most " + DRIFT_WINDOW_EVENTS
+          + " (" + getInt(DRIFT_WINDOW_EVENTS) + "): a window never holds more");
+    }
     if (confluentOutput() && getString(SCHEMA_REGISTRY_URL).isBlank()) {
       throw new ConfigException(VALUE_FORMAT, "confluent", "writing the Confluent wire format needs "
           + SCHEMA_REGISTRY_URL);
@@ -387,6 +421,14 @@ public final class DetectorConfig extends AbstractConfig {
 
   public boolean persistentBatchStore() {
     return getString(BATCH_STORE).equals("rocksdb");
+  }
+
+  public boolean driftEnabled() {
+    return getBoolean(DRIFT_ENABLED);
+  }
+
+  public String driftTopic() {
+    return getString(DRIFT_TOPIC);
   }
 
   public String httpBindAddress() {

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.vaestream.schemas.GoldenSamples;
 import io.vaestream.detector.localize.Localizer;
+import io.vaestream.schemas.CalibrationProfile;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFiles;
 import io.vaestream.schemas.ModelFormat;
@@ -57,6 +58,8 @@ public final class OnnxScorer implements Scorer {
   private volatile double threshold;
   /** Null for models written before anomaly maps, without a pixel threshold, or with maps switched off. */
   private volatile Localizer localizer;
+  /** Null for models written before calibration profiles. */
+  private final CalibrationProfile profile;
 
   private OnnxScorer(SessionOptions options, OrtSession session, String device, String sha256)
       throws OrtException {
@@ -71,6 +74,7 @@ public final class OnnxScorer implements Scorer {
         && metadata.containsKey(ModelFormat.PIXEL_THRESHOLD)
         ? new Localizer(contract, Double.parseDouble(metadata.get(ModelFormat.PIXEL_THRESHOLD)))
         : null;
+    this.profile = parseProfile(metadata);
   }
 
   /** Loads and checks a model for {@code device}, one intra-op thread, nothing expected beyond its own checks. */
@@ -233,6 +237,11 @@ public final class OnnxScorer implements Scorer {
     return device;
   }
 
+  @Override
+  public CalibrationProfile calibrationProfile() {
+    return profile;
+  }
+
   public Map<String, String> metadata() {
     return metadata;
   }
@@ -289,6 +298,19 @@ public final class OnnxScorer implements Scorer {
           "%s: golden sample %d does not reproduce: expected score %.6g, got %.6g (tolerance %.0e; %d of %d samples "
               + "differ)", model, i, golden.samples().get(i).score(), b.score()[i], golden.tolerance(), bad.size(),
           golden.samples().size()));
+    }
+  }
+
+  /** The model's calibration profile, null when it has none; a malformed one refuses the model. */
+  private static CalibrationProfile parseProfile(Map<String, String> metadata) {
+    String json = metadata.get(ModelFormat.CALIBRATION_PROFILE);
+    if (json == null) {
+      return null;
+    }
+    try {
+      return CalibrationProfile.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      throw new ScorerException("model metadata " + ModelFormat.CALIBRATION_PROFILE + ": " + e.getMessage(), e);
     }
   }
 

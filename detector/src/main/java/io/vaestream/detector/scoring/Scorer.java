@@ -1,6 +1,7 @@
 package io.vaestream.detector.scoring;
 
 import io.vaestream.detector.localize.Localizer;
+import io.vaestream.schemas.CalibrationProfile;
 import io.vaestream.schemas.ImageContract;
 
 /** Scores batches of image tensors. Implementations are thread-safe. */
@@ -32,6 +33,15 @@ public interface Scorer extends AutoCloseable {
   /** The false-alarm rate the model's threshold was calibrated for, or NaN if it does not say. */
   default double targetFalseAlarmRate() {
     return Double.NaN;
+  }
+
+  /**
+   * What the model's held-out calibration normals looked like, for drift monitoring; null when
+   * the model carries no profile (models written before it existed), which turns drift monitoring
+   * off for that model.
+   */
+  default CalibrationProfile calibrationProfile() {
+    return null;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.vaestream.detector.scoring;
 
 import io.vaestream.detector.localize.Localizer;
+import io.vaestream.schemas.CalibrationProfile;
 import io.vaestream.schemas.ImageContract;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -115,6 +116,11 @@ public final class SwappableScorer implements Scorer {
   @Override
   public double targetFalseAlarmRate() {
     return current.scorer.targetFalseAlarmRate();
+  }
+
+  @Override
+  public CalibrationProfile calibrationProfile() {
+    return current.scorer.calibrationProfile();
   }
 
   @Override

@@ -45,6 +45,20 @@ class DetectorConfigTest {
   }
 
   @Test
+  void shouldMonitorDriftByDefaultAndRefuseAWindowSmallerThanItsMinimum() {
+    DetectorConfig c = DetectorConfig.load(null, Map.of(), Map.of("model.path", "m"));
+    assertThat(c.driftEnabled()).isTrue();
+    assertThat(c.driftTopic()).isEqualTo("drift");
+    assertThat(c.getInt(DetectorConfig.DRIFT_WINDOW_EVENTS)).isEqualTo(1000);
+    assertThat(c.getInt(DetectorConfig.DRIFT_MIN_EVENTS)).isEqualTo(500);
+    assertThatThrownBy(() -> DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", "drift.window.events", "400")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("drift.min.events").hasMessageContaining("500")
+        .hasMessageContaining("drift.window.events (400)");
+    assertThatThrownBy(() -> DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", "drift.ks.alpha", "1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("drift.ks.alpha");
+  }
+
+  @Test
   void shouldRequireAModel() {
     assertThatThrownBy(() -> DetectorConfig.load(null, Map.of(), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("model.path");

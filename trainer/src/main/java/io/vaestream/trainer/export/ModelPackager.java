@@ -4,7 +4,9 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vaestream.schemas.CalibrationProfile;
 import io.vaestream.schemas.GoldenSamples;
+import io.vaestream.schemas.ImageStatistics;
 import io.vaestream.schemas.ModelFiles;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainerVersion;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +153,8 @@ public final class ModelPackager {
         ? ScoreSelector.semiSupervised(normals, parts.slice(calibration.size(), check.size()), options.anomalySource())
         : ScoreSelector.oneClass(options.kind(), normals);
     ScoreDefinition score = selection.chosen();
-    Threshold threshold = Threshold.calibrate(ScoreSelector.scores(score, normals), targetFalseAlarmRate);
+    double[] normalScores = ScoreSelector.scores(score, normals);
+    Threshold threshold = Threshold.calibrate(normalScores, targetFalseAlarmRate);
 
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put(ModelFormat.NAME, provenance.name());
@@ -164,6 +168,7 @@ public final class ModelPackager {
     meta.put(ModelFormat.THRESHOLD_TARGET_FAR, Double.toString(threshold.targetFalseAlarmRate()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
     meta.put(ModelFormat.THRESHOLD_CALIBRATION_SIZE, Integer.toString(threshold.calibrationSize()));
+    meta.put(ModelFormat.CALIBRATION_PROFILE, profile(normalScores, check, calibration.size()).toJson());
     meta.put(ModelFormat.PIXEL_THRESHOLD, Double.toString(pixelThreshold(normals, targetFalseAlarmRate)));
     if (threshold.warning() != null) {
       meta.put(ModelFormat.THRESHOLD_WARNING, threshold.warning());
@@ -195,8 +200,9 @@ public final class ModelPackager {
   /**
    * Quantises {@code floatModel} (which passed the parity gate, so the trainer's {@code
    * floatScores} are its scores within 1e-4) and re-derives what depends on the scores: threshold,
-   * quantiles and golden samples (the float model's golden inputs, scored by the int8 model as one
-   * batch, the way the detector checks them: activations are quantised per batch).
+   * quantiles, the calibration profile's score quantiles and golden samples (the float model's
+   * golden inputs, scored by the int8 model as one batch, the way the detector checks them:
+   * activations are quantised per batch).
    */
   private static PackagedModel int8(ModelProto floatModel, ImageDataset check, double[] floatScores, int normals,
       double targetFalseAlarmRate, ScoreSelector.Selection selection, ParityCheck.Result parity, MapScale mapScale) {
@@ -245,12 +251,31 @@ public final class ModelPackager {
     String floatThreshold = meta.get(ModelFormat.THRESHOLD);
     meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
+    meta.put(ModelFormat.CALIBRATION_PROFILE, profile(normalScores, check, normals).toJson());
     meta.put(ModelFormat.GOLDEN, new GoldenSamples(INT8_GOLDEN_TOLERANCE, samples).toJson());
     meta.put(ModelFormat.QUANTIZATION, json(Map.of("scheme", Int8Quantizer.SCHEME, "max_score_error_vs_float", worst,
         "mean_score_error_vs_float", mean, "images", s.length, "float_threshold", floatThreshold)));
     ModelProto.Builder b = q.toBuilder().clearMetadataProps();
     meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return new PackagedModel(b.build().toByteArray(), meta, selection, threshold, parity, mapScale);
+  }
+
+  /**
+   * The calibration profile of the first {@code normals} images of {@code images} (the held-out
+   * normals), whose shipped scores are {@code scores}: what the detector's drift monitor compares
+   * its traffic with.
+   */
+  static CalibrationProfile profile(double[] scores, ImageDataset images, int normals) {
+    int size = images.contract().size();
+    double[] mean = new double[normals];
+    double[] contrast = new double[normals];
+    for (int i = 0; i < normals; i++) {
+      ImageStatistics st = ImageStatistics.of(images.pixels(), i * size, size);
+      mean[i] = st.meanIntensity();
+      contrast[i] = st.contrast();
+    }
+    return CalibrationProfile.of(Map.of(CalibrationProfile.SCORE, Arrays.copyOf(scores, normals),
+        CalibrationProfile.MEAN_INTENSITY, mean, CalibrationProfile.CONTRAST, contrast));
   }
 
   /**

@@ -2,11 +2,14 @@ package io.vaestream.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vaestream.schemas.CalibrationProfile;
 import io.vaestream.schemas.GoldenSamples;
+import io.vaestream.schemas.ImageStatistics;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
@@ -78,6 +81,33 @@ class Int8QuantizerTest {
       assertThat(golden.matches(golden.samples().get(i).score(), scores[i])).as("golden sample %d", i).isTrue();
     }
     assertThat(Double.parseDouble(q.metadata().get(ModelFormat.THRESHOLD))).isEqualTo(q.threshold().value());
+  }
+
+  /** The drift monitor's reference: the held-out normals' shipped scores, float or int8, and their input statistics. */
+  @Test
+  void shouldProfileTheShippedScoresOfTheHeldOutNormals() {
+    PackagedModel f = pack(Quantization.NONE);
+    PackagedModel q = pack(Quantization.INT8);
+    for (PackagedModel m : List.of(f, q)) {
+      CalibrationProfile p = CalibrationProfile.fromJson(m.metadata().get(ModelFormat.CALIBRATION_PROFILE));
+      assertThat(p.n()).isEqualTo(calibration.size()).isEqualTo(m.threshold().calibrationSize());
+      assertThat(p.quantile(CalibrationProfile.SCORE, 1)).isEqualTo(m.threshold().quantiles().get("max"));
+      assertThat(p.quantile(CalibrationProfile.SCORE, 0.5)).isCloseTo(m.threshold().quantiles().get("p50"),
+          offset(1e-12));
+    }
+    CalibrationProfile fp = CalibrationProfile.fromJson(f.metadata().get(ModelFormat.CALIBRATION_PROFILE));
+    CalibrationProfile qp = CalibrationProfile.fromJson(q.metadata().get(ModelFormat.CALIBRATION_PROFILE));
+    assertThat(qp.quantiles(CalibrationProfile.SCORE)).as("int8 scores, not the float ones")
+        .isNotEqualTo(fp.quantiles(CalibrationProfile.SCORE));
+    assertThat(qp.quantiles(CalibrationProfile.CONTRAST)).containsExactly(fp.quantiles(CalibrationProfile.CONTRAST));
+    double[] mean = new double[calibration.size()];
+    int size = calibration.contract().size();
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = ImageStatistics.of(calibration.pixels(), i * size, size).meanIntensity();
+    }
+    java.util.Arrays.sort(mean);
+    assertThat(fp.quantile(CalibrationProfile.MEAN_INTENSITY, 0)).isEqualTo(mean[0]);
+    assertThat(fp.quantile(CalibrationProfile.MEAN_INTENSITY, 1)).isEqualTo(mean[mean.length - 1]);
   }
 
   @Test

@@ -1,0 +1,355 @@
+package io.vaestream.detector.lifecycle;
+
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.metrics.DetectorMetrics;
+import io.vaestream.detector.scoring.Scorer;
+import io.vaestream.detector.topology.BatchListener;
+import io.vaestream.detector.topology.ScoredBatch;
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.CalibrationProfile;
+import io.vaestream.schemas.ImageStatistics;
+import io.vaestream.schemas.ModelFormat;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells when the images the detector scores stop looking like the held-out normals its model was
+ * calibrated on, so that a threshold set on those normals no longer means what it says: a new
+ * camera, new lighting, a new product, or a wave of defects.
+ *
+ * <p>It keeps rolling windows of the last {@code drift.window.events} scored events, one over all
+ * sources ({@value #ALL_SOURCES}) and one per source for the first {@link DetectorMetrics#MAX_SOURCES}
+ * sources (later sources count in the overall window only, which keeps the windows' memory and the
+ * metrics' label sets bounded). Per event it records the score and the image's {@link
+ * ImageStatistics} (mean intensity and contrast), and whether it was flagged. Once a window holds
+ * {@code drift.min.events}, each batch compares each signal with the model's {@link
+ * CalibrationProfile}: PSI over the calibration's deciles and the Kolmogorov–Smirnov distance
+ * ({@link DriftStatistics}). A signal drifts when PSI exceeds {@code drift.psi.threshold} or the
+ * distance exceeds the two-sample critical value at {@code drift.ks.alpha}; the anomaly rate drifts
+ * when it exceeds {@code drift.anomaly.rate.factor} times the model's target false-alarm rate.
+ *
+ * <p>Hysteresis keeps the events few: a drifting signal recovers only when PSI is below half the
+ * threshold and the distance below its critical value (the anomaly rate: back at or under its
+ * limit), and a (source, signal) changes state at most once per {@code drift.min.events} events
+ * it sees. Each change is one {@link DriftEvent} on the drift topic and a change of {@code
+ * vaestream_drifting}.
+ *
+ * <p>A new model (a swap by {@link ModelWatcher}) has its own calibration: the windows are emptied
+ * and open drift states closed with a {@value #RECOVERED} event without statistics. A model with
+ * no profile (written before profiles existed) is not monitored; one INFO line says so.
+ *
+ * <p>The stream threads only hand each batch to the monitor's own thread ({@link #scored}), which
+ * does the work: per batch, one sort of each window it touched, O(w log w) for a window of w. When
+ * that thread falls behind by {@value #QUEUE} batches, further batches are left out of the
+ * windows (logged), never waited for. Drift events are alerts written by a plain idempotent
+ * producer, outside the exactly-once transaction of the scores: a crash can repeat one or lose
+ * one, and batches scored again after a crash are counted again.
+ */
+public final class DriftMonitor implements BatchListener, AutoCloseable {
+  /** The source of the window over all sources. */
+  public static final String ALL_SOURCES = "*";
+  /** The signal that is the share of flagged events. */
+  public static final String ANOMALY_RATE = "anomaly_rate";
+  public static final String DRIFT = "drift";
+  public static final String RECOVERED = "recovered";
+  /** Every signal, the distributions of {@link CalibrationProfile#SIGNALS} first. */
+  public static final List<String> SIGNALS = signals();
+  /** Batches that may wait for the monitor's thread before further ones are left out. */
+  static final int QUEUE = 64;
+  private static final Logger LOG = LoggerFactory.getLogger(DriftMonitor.class);
+  private static final int DISTRIBUTIONS = CalibrationProfile.SIGNALS.size();
+  private static final int RATE = DISTRIBUTIONS;
+
+  /** The limits of drift monitoring ({@code drift.*} keys of {@link DetectorConfig}). */
+  public record Settings(int windowEvents, int minEvents, double psiThreshold, double ksAlpha,
+      double anomalyRateFactor) {
+    public Settings {
+      if (minEvents < 1 || minEvents > windowEvents) {
+        throw new IllegalArgumentException(DetectorConfig.DRIFT_MIN_EVENTS + "=" + minEvents + " must be within 1.."
+            + DetectorConfig.DRIFT_WINDOW_EVENTS + " (" + windowEvents + ")");
+      }
+      if (!(psiThreshold > 0) || !(ksAlpha > 0 && ksAlpha < 1) || !(anomalyRateFactor > 0)) {
+        throw new IllegalArgumentException("drift limits must be positive (and the KS alpha below 1), got PSI "
+            + psiThreshold + ", alpha " + ksAlpha + ", anomaly-rate factor " + anomalyRateFactor);
+      }
+    }
+
+    public static Settings of(DetectorConfig config) {
+      return new Settings(config.getInt(DetectorConfig.DRIFT_WINDOW_EVENTS),
+          config.getInt(DetectorConfig.DRIFT_MIN_EVENTS), config.getDouble(DetectorConfig.DRIFT_PSI_THRESHOLD),
+          config.getDouble(DetectorConfig.DRIFT_KS_ALPHA), config.getDouble(DetectorConfig.DRIFT_ANOMALY_RATE_FACTOR));
+    }
+  }
+
+  /** A window and the drift state of each of its signals. */
+  private final class Tracked {
+    final String source;
+    final DriftWindow window = new DriftWindow(DISTRIBUTIONS, settings.windowEvents());
+    final boolean[] drifting = new boolean[SIGNALS.size()];
+    /** {@link DriftWindow#seen()} at each signal's last change. */
+    final long[] changedAt = new long[SIGNALS.size()];
+
+    Tracked(String source) {
+      this.source = source;
+      java.util.Arrays.fill(changedAt, Long.MIN_VALUE / 2);
+    }
+  }
+
+  private final Settings settings;
+  private final Supplier<Scorer> models;
+  private final DetectorMetrics metrics;
+  private final String instance;
+  private final Consumer<DriftEvent> events;
+  private final Executor worker;
+  private final Clock clock;
+  private final AutoCloseable resources;
+  private final AtomicLong dropped = new AtomicLong();
+  // Touched by the worker only (and by the constructor, before the first batch is handed over).
+  private Scorer model;
+  private CalibrationProfile profile;
+  private Tracked overall;
+  private final Map<String, Tracked> bySource = new HashMap<>();
+
+  /**
+   * @param models the model scoring new batches now ({@code SwappableScorer::current})
+   * @param events where drift events go
+   * @param worker runs the monitor's work, one task at a time
+   * @param resources closed by {@link #close()}, after the worker (null: nothing)
+   */
+  DriftMonitor(Settings settings, Supplier<Scorer> models, DetectorMetrics metrics, String instance,
+      Consumer<DriftEvent> events, Executor worker, Clock clock, AutoCloseable resources) {
+    this.settings = settings;
+    this.models = models;
+    this.metrics = metrics;
+    this.instance = instance;
+    this.events = events;
+    this.worker = worker;
+    this.clock = clock;
+    this.resources = resources;
+    metrics.bindDriftEvents(SIGNALS);
+    adopt(models.get());
+  }
+
+  /**
+   * A monitor on a thread of its own, writing to {@code drift.topic} with a producer made from
+   * {@code clientSettings} (bootstrap servers, security) when it has a first event to write.
+   */
+  public static DriftMonitor start(DetectorConfig config, Map<String, Object> clientSettings, Supplier<Scorer> models,
+      DetectorMetrics metrics, String instance) {
+    DriftTopic topic = new DriftTopic(config.driftTopic(), clientSettings, instance);
+    ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(QUEUE), r -> {
+          Thread t = new Thread(r, "vaestream-drift");
+          t.setDaemon(true);
+          return t;
+        });
+    DriftMonitor m = new DriftMonitor(Settings.of(config), models, metrics, instance, topic::send, worker,
+        Clock.systemUTC(), () -> {
+          worker.shutdown();
+          if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("the drift monitor did not finish its batches within 10 s");
+          }
+          topic.close();
+        });
+    worker.setRejectedExecutionHandler((r, pool) -> m.leftOut(pool.isShutdown()));
+    return m;
+  }
+
+  /** Counts a batch the worker had no room for (or that came while closing). */
+  private void leftOut(boolean closing) {
+    long n = dropped.incrementAndGet();
+    if (!closing && (n == 1 || n % 1000 == 0)) {
+      LOG.warn("the drift monitor falls behind: {} batches left out of its windows so far", n);
+    }
+  }
+
+  /** Hands the batch to the monitor's thread and returns at once. */
+  @Override
+  public void scored(ScoredBatch batch) {
+    worker.execute(() -> {
+      try {
+        process(batch);
+      } catch (RuntimeException e) {
+        LOG.warn("the drift monitor failed on a batch of {}: {}", batch.size(), e.toString(), e);
+      }
+    });
+  }
+
+  private void process(ScoredBatch batch) {
+    Scorer now = models.get();
+    if (now != model) {
+      adopt(now);
+    }
+    if (profile == null || batch.size() == 0) {
+      return;
+    }
+    AnomalyScore first = batch.scores().get(0);
+    if (!model.modelName().contentEquals(first.getModelName())
+        || !model.modelVersion().contentEquals(first.getModelVersion())) {
+      return; // scored by the model before a swap: its calibration is not this one's
+    }
+    int size = batch.contract().size();
+    double[] values = new double[DISTRIBUTIONS];
+    Set<Tracked> touched = new LinkedHashSet<>();
+    touched.add(overall);
+    for (int i = 0; i < batch.size(); i++) {
+      AnomalyScore s = batch.scores().get(i);
+      ImageStatistics st = ImageStatistics.of(batch.tensors(), i * size, size);
+      values[0] = s.getScore();
+      values[1] = st.meanIntensity();
+      values[2] = st.contrast();
+      overall.window.add(values, s.getIsAnomaly());
+      Tracked t = source(s.getSource().toString());
+      if (t != null) {
+        t.window.add(values, s.getIsAnomaly());
+        touched.add(t);
+      }
+    }
+    touched.forEach(this::evaluate);
+  }
+
+  /** The window of {@code name}, or null when it is beyond the first {@link DetectorMetrics#MAX_SOURCES}. */
+  private Tracked source(String name) {
+    String key = name.isBlank() ? "unknown" : name;
+    Tracked t = bySource.get(key);
+    if (t == null && bySource.size() < DetectorMetrics.MAX_SOURCES) {
+      t = new Tracked(key);
+      bySource.put(key, t);
+      if (bySource.size() == DetectorMetrics.MAX_SOURCES) {
+        LOG.info("drift is tracked for {} sources; sources seen after {} count in the overall window only",
+            DetectorMetrics.MAX_SOURCES, key);
+      }
+    }
+    return t;
+  }
+
+  /** Compares a window that has enough events with the calibration, and records what changed. */
+  private void evaluate(Tracked t) {
+    int n = t.window.size();
+    if (n < settings.minEvents()) {
+      return;
+    }
+    double critical = DriftStatistics.ksCritical(settings.ksAlpha(), n, profile.n());
+    double rate = t.window.anomalyRate();
+    metrics.driftAnomalyRate(t.source, rate);
+    for (int s = 0; s < DISTRIBUTIONS; s++) {
+      String signal = SIGNALS.get(s);
+      double[] sorted = t.window.sorted(s);
+      double psi = DriftStatistics.psi(profile, signal, sorted);
+      double ks = DriftStatistics.ks(profile, signal, sorted);
+      metrics.drift(signal, t.source, psi, ks);
+      boolean drifts = t.drifting[s]
+          ? !(psi < settings.psiThreshold() / 2 && ks < critical)
+          : psi > settings.psiThreshold() || ks > critical;
+      change(t, s, drifts, psi, ks, critical, rate);
+    }
+    double far = model.targetFalseAlarmRate();
+    if (!Double.isNaN(far)) {
+      change(t, RATE, rate > settings.anomalyRateFactor() * far, Double.NaN, Double.NaN, Double.NaN, rate);
+    }
+    for (int s = 0; s < SIGNALS.size(); s++) {
+      metrics.drifting(SIGNALS.get(s), t.source, t.drifting[s]); // a source's series exist from its first check
+    }
+  }
+
+  private void change(Tracked t, int s, boolean drifts, double psi, double ks, double critical, double rate) {
+    if (drifts == t.drifting[s] || t.window.seen() - t.changedAt[s] < settings.minEvents()) {
+      return;
+    }
+    t.drifting[s] = drifts;
+    t.changedAt[s] = t.window.seen();
+    emit(t, s, drifts ? DRIFT : RECOVERED, psi, ks, critical, rate);
+  }
+
+  private void emit(Tracked t, int s, String state, double psi, double ks, double critical, double rate) {
+    String signal = SIGNALS.get(s);
+    DriftEvent e = new DriftEvent(instance, t.source, signal, state, DriftEvent.orNull(psi), DriftEvent.orNull(ks),
+        DriftEvent.orNull(critical), t.window.size(), DriftEvent.orNull(rate),
+        DriftEvent.orNull(model.targetFalseAlarmRate()), model.modelName(), model.modelVersion(), clock.instant());
+    metrics.drifting(signal, t.source, state.equals(DRIFT));
+    metrics.driftEvent(signal, state);
+    if (state.equals(DRIFT)) {
+      LOG.warn("drift: {} of source {} has left the calibration of {} v{}: {}", signal, t.source, model.modelName(),
+          model.modelVersion(), e.toJson());
+    } else {
+      LOG.info("drift: {} of source {} has recovered: {}", signal, t.source, e.toJson());
+    }
+    events.accept(e);
+  }
+
+  /** Takes {@code next}'s calibration: closes the old model's drift states and empties the windows. */
+  private void adopt(Scorer next) {
+    if (model != null && profile != null) {
+      List<Tracked> all = new ArrayList<>(bySource.values());
+      all.add(0, overall);
+      for (Tracked t : all) {
+        for (int s = 0; s < SIGNALS.size(); s++) {
+          if (t.drifting[s]) {
+            emit(t, s, RECOVERED, Double.NaN, Double.NaN, Double.NaN, t.window.anomalyRate());
+          }
+        }
+      }
+    }
+    model = next;
+    profile = next.calibrationProfile();
+    overall = new Tracked(ALL_SOURCES);
+    bySource.clear();
+    metrics.driftReset();
+    for (String signal : SIGNALS) {
+      metrics.drifting(signal, ALL_SOURCES, false);
+    }
+    for (String signal : CalibrationProfile.SIGNALS) {
+      metrics.drift(signal, ALL_SOURCES, Double.NaN, Double.NaN);
+    }
+    metrics.driftAnomalyRate(ALL_SOURCES, Double.NaN);
+    if (profile == null) {
+      LOG.info("drift monitoring is off for model {} v{}: it carries no calibration profile ({}); retrain or "
+          + "re-export it to get one", next.modelName(), next.modelVersion(), ModelFormat.CALIBRATION_PROFILE);
+    } else {
+      LOG.info("drift monitoring of model {} v{}: windows of {} events, compared from {} on with the calibration of {} "
+              + "held-out normals (PSI > {}, KS at alpha {}, anomaly rate > {} x {})", next.modelName(),
+          next.modelVersion(), settings.windowEvents(), settings.minEvents(), profile.n(), settings.psiThreshold(),
+          settings.ksAlpha(), settings.anomalyRateFactor(), next.targetFalseAlarmRate());
+    }
+  }
+
+  /** Batches left out of the windows because the monitor's thread was behind. */
+  long dropped() {
+    return dropped.get();
+  }
+
+  /** Finishes the batches handed over (for at most 10 s), then closes the producer. */
+  @Override
+  public void close() {
+    if (resources == null) {
+      return;
+    }
+    try {
+      resources.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("closing the drift monitor failed", e);
+    }
+  }
+
+  private static List<String> signals() {
+    List<String> s = new ArrayList<>(CalibrationProfile.SIGNALS);
+    s.add(ANOMALY_RATE);
+    return List.copyOf(s);
+  }
+}

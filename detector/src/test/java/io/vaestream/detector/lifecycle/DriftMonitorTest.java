@@ -1,0 +1,237 @@
+package io.vaestream.detector.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vaestream.detector.metrics.DetectorMetrics;
+import io.vaestream.detector.scoring.ScoreBatch;
+import io.vaestream.detector.scoring.Scorer;
+import io.vaestream.detector.topology.ScoredBatch;
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.CalibrationProfile;
+import io.vaestream.schemas.ImageContract;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The drift monitor on constructed traffic: 2×2 images whose mean intensity and contrast are drawn
+ * as the calibration's were, or shifted; the monitor's work runs on the calling thread.
+ */
+class DriftMonitorTest {
+  private static final ImageContract TINY = new ImageContract(2, 2, 1);
+  private static final DriftMonitor.Settings DEFAULTS = new DriftMonitor.Settings(1000, 500, 0.25, 0.001, 5);
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final List<DriftEvent> events = new ArrayList<>();
+  private final AtomicReference<Scorer> model = new AtomicReference<>(new Model("m", "1", 0.01, calibration()));
+  private final SplittableRandom random = new SplittableRandom(11);
+
+  /** One event: score ~ N(0, 1), mean intensity ~ U(0.3, 0.5) + shift, contrast ~ U(0.05, 0.15). */
+  private record Event(double score, double mean, double contrast, boolean flagged) {}
+
+  private static Event draw(SplittableRandom random, double meanShift, double flaggedShare) {
+    double score = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+    return new Event(score, 0.3 + 0.2 * random.nextDouble() + meanShift, 0.05 + 0.1 * random.nextDouble(),
+        random.nextDouble() < flaggedShare);
+  }
+
+  /** 2,000 held-out normals of the unshifted traffic. */
+  private static CalibrationProfile calibration() {
+    SplittableRandom random = new SplittableRandom(3);
+    double[][] v = new double[3][2000];
+    for (int i = 0; i < 2000; i++) {
+      Event e = draw(random, 0, 0);
+      v[0][i] = e.score();
+      v[1][i] = e.mean();
+      v[2][i] = e.contrast();
+    }
+    return CalibrationProfile.of(Map.of(CalibrationProfile.SCORE, v[0], CalibrationProfile.MEAN_INTENSITY, v[1],
+        CalibrationProfile.CONTRAST, v[2]));
+  }
+
+  private DriftMonitor monitor(DriftMonitor.Settings settings) {
+    return new DriftMonitor(settings, model::get, new DetectorMetrics(registry), "test-1", events::add, Runnable::run,
+        Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC), null);
+  }
+
+  /** Sends {@code count} events in batches of 50, from {@code sources} in turn, scored by {@code version}. */
+  private void send(DriftMonitor m, int count, List<String> sources, String version, double meanShift,
+      double flaggedShare) {
+    for (int start = 0; start < count; start += 50) {
+      int n = Math.min(50, count - start);
+      float[] tensors = new float[n * TINY.size()];
+      List<AnomalyScore> scores = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Event e = draw(random, meanShift, flaggedShare);
+        float lo = (float) (e.mean() - e.contrast());
+        float hi = (float) (e.mean() + e.contrast());
+        System.arraycopy(new float[] {lo, hi, lo, hi}, 0, tensors, i * 4, 4);
+        scores.add(score(sources.get((start + i) % sources.size()), version, e));
+      }
+      m.scored(new ScoredBatch(TINY, tensors, Collections.nCopies(n, null), scores));
+    }
+  }
+
+  private static AnomalyScore score(String source, String version, Event e) {
+    return AnomalyScore.newBuilder().setEventId("e").setSource(source).setEventTime(Instant.EPOCH)
+        .setScoredTime(Instant.EPOCH).setModelName("m").setModelVersion(version).setReconstructionError(0).setKl(0)
+        .setScore(e.score()).setThreshold(2.33).setIsAnomaly(e.flagged()).setProcessingLatencyMs(1.0).build();
+  }
+
+  private List<String> changes() {
+    return events.stream().map(e -> e.source() + " " + e.signal() + " " + e.state()).toList();
+  }
+
+  @Test
+  void shouldStayQuietOnTrafficDrawnLikeTheCalibration() {
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, 3000, List.of("cam-1"), "1", 0, 0.01);
+    assertThat(events).isEmpty();
+    String scrape = registry.scrape();
+    System.out.println(scrape.lines().filter(l -> l.startsWith("vaestream_drift")).collect(Collectors.joining("\n")));
+    assertThat(gauge(scrape, "vaestream_drift_psi{signal=\"score\",source=\"*\"}")).isLessThan(0.05);
+    assertThat(gauge(scrape, "vaestream_drift_ks{signal=\"mean_intensity\",source=\"cam-1\"}")).isLessThan(0.08);
+    assertThat(scrape).contains("vaestream_drifting{signal=\"contrast\",source=\"*\"} 0.0",
+        "vaestream_drift_events_total{signal=\"anomaly_rate\",state=\"drift\"} 0.0");
+  }
+
+  @Test
+  void shouldRaiseOneDriftEventThenOneRecoveredEventPerSourceAndSignal() throws Exception {
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, 600, List.of("cam-1"), "1", 0, 0.01);
+    assertThat(events).isEmpty();
+    send(m, 1500, List.of("cam-1"), "1", 0.15, 0.01);
+    assertThat(changes()).containsExactlyInAnyOrder("* mean_intensity drift", "cam-1 mean_intensity drift");
+    assertThat(registry.scrape()).contains("vaestream_drifting{signal=\"mean_intensity\",source=\"cam-1\"} 1.0",
+        "vaestream_drift_events_total{signal=\"mean_intensity\",state=\"drift\"} 2.0");
+    send(m, 2000, List.of("cam-1"), "1", 0, 0.01);
+    assertThat(changes()).containsExactlyInAnyOrder("* mean_intensity drift", "cam-1 mean_intensity drift",
+        "* mean_intensity recovered", "cam-1 mean_intensity recovered");
+    assertThat(registry.scrape()).contains("vaestream_drifting{signal=\"mean_intensity\",source=\"cam-1\"} 0.0");
+
+    JsonNode drift = new ObjectMapper().readTree(events.get(0).toJson());
+    assertThat(drift.get("instance").asText()).isEqualTo("test-1");
+    assertThat(drift.get("state").asText()).isEqualTo("drift");
+    assertThat(drift.get("psi").asDouble() > 0.25 || drift.get("ks").asDouble() > drift.get("ks_critical").asDouble())
+        .isTrue();
+    assertThat(drift.get("window_events").asInt()).isBetween(500, 1000);
+    assertThat(drift.get("target_far").asDouble()).isEqualTo(0.01);
+    assertThat(drift.get("model_name").asText()).isEqualTo("m");
+    assertThat(drift.get("model_version").asText()).isEqualTo("1");
+    assertThat(drift.get("time").asText()).isEqualTo("2026-12-01T10:00:00Z");
+    assertThat(drift.has("anomaly_rate")).isTrue();
+  }
+
+  @Test
+  void shouldTreatAnAnomalyRateFarAboveTheTargetAsDrift() {
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, 1000, List.of("cam-1"), "1", 0, 0.01);
+    assertThat(events).isEmpty();
+    send(m, 1000, List.of("cam-1"), "1", 0, 0.2);
+    assertThat(changes()).containsExactlyInAnyOrder("* anomaly_rate drift", "cam-1 anomaly_rate drift");
+    DriftEvent e = events.get(0);
+    assertThat(e.psi()).isNull();
+    assertThat(e.anomalyRate()).isGreaterThan(5 * 0.01);
+  }
+
+  @Test
+  void shouldNotCheckTheAnomalyRateOfAModelWithoutATarget() {
+    model.set(new Model("m", "1", Double.NaN, calibration()));
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, 1500, List.of("cam-1"), "1", 0, 0.5);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void shouldTrackAtMostTheSourceCapAndCountTheRestOverall() {
+    // Windows of 20 (far too few to judge drift by: limits no window can reach keep the log quiet).
+    DriftMonitor m = monitor(new DriftMonitor.Settings(20, 10, 100, 1e-12, 1e6));
+    List<String> sources = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      sources.add("cam-" + i);
+    }
+    send(m, 150 * 20, sources, "1", 0, 0.01);
+    Set<String> labelled = new TreeSet<>();
+    Matcher s = Pattern.compile("vaestream_drift_anomaly_rate\\{source=\"([^\"]+)\"}").matcher(registry.scrape());
+    while (s.find()) {
+      labelled.add(s.group(1));
+    }
+    assertThat(labelled).hasSize(DetectorMetrics.MAX_SOURCES + 1).contains("*", "cam-0", "cam-99")
+        .doesNotContain("cam-100", "cam-149");
+  }
+
+  @Test
+  void shouldStartAfreshWhenAnotherModelScores() {
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, 1200, List.of("cam-1"), "1", 0.15, 0.01);
+    assertThat(changes()).contains("* mean_intensity drift");
+    events.clear();
+
+    model.set(new Model("m", "2", 0.01, calibration()));
+    send(m, 600, List.of("cam-1"), "1", 0.15, 0.01); // scored by v1 before the swap took effect
+    assertThat(changes()).as("open states closed for the old model")
+        .containsExactlyInAnyOrder("* mean_intensity recovered", "cam-1 mean_intensity recovered");
+    assertThat(events.get(0).psi()).isNull();
+    assertThat(events.get(0).modelVersion()).isEqualTo("1");
+    String scrape = registry.scrape();
+    assertThat(scrape).contains("vaestream_drifting{signal=\"mean_intensity\",source=\"*\"} 0.0",
+        "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"} NaN");
+
+    send(m, 600, List.of("cam-1"), "2", 0, 0.01);
+    assertThat(events).hasSize(2);
+    assertThat(gauge(registry.scrape(), "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"}"))
+        .as("600 events of v2 compared, v1's left out").isLessThan(0.1);
+  }
+
+  @Test
+  void shouldLeaveAModelWithoutAProfileAlone() {
+    model.set(new Model("old", "1", 0.01, null));
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, 1500, List.of("cam-1"), "1", 0.3, 0.5);
+    assertThat(events).isEmpty();
+    assertThat(registry.scrape()).contains("vaestream_drift_psi{signal=\"score\",source=\"*\"} NaN");
+  }
+
+  private static double gauge(String scrape, String series) {
+    return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+        .findFirst().orElseThrow(() -> new AssertionError(series + " is not exposed"));
+  }
+
+  /** A model that only says what the monitor asks. */
+  private record Model(String modelName, String modelVersion, double targetFalseAlarmRate,
+      CalibrationProfile calibrationProfile) implements Scorer {
+    @Override
+    public ImageContract contract() {
+      return TINY;
+    }
+
+    @Override
+    public ScoreBatch score(float[] tensors, int count) {
+      throw new UnsupportedOperationException("not scored here");
+    }
+
+    @Override
+    public double threshold() {
+      return 2.33;
+    }
+
+    @Override
+    public void close() {}
+  }
+}
