@@ -1,4 +1,4 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,9 +1,12 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.tools.DemoModel;
+import io.vaestream.tools.ImageSender;
+import io.vaestream.tools.ScoreConsumers;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.score.Metrics;
@@ -50,7 +53,7 @@ import picocli.CommandLine.Option;
       "Embedded broker; the detector is a separate JVM, sampled through /metrics and /proc. Writes a",
       "Markdown report and a CSV of every sample."
     })
-final class SoakCommand implements Callable<Integer> {
+public final class SoakCommand implements Callable<Integer> {
   @Option(names = "--minutes", defaultValue = "30", description = "Length of the steady phase (default: ${DEFAULT-VALUE}).")
   double minutes;
 

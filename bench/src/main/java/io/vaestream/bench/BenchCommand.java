@@ -1,4 +1,4 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import io.vaestream.detector.Detector;
 import io.vaestream.detector.config.DetectorConfig;
@@ -9,6 +9,8 @@ import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.tools.ImageSender;
+import io.vaestream.tools.ScoreConsumers;
 import io.vaestream.trainer.data.ImageDataset;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -58,7 +60,7 @@ import picocli.CommandLine.Option;
       "  batch    the scorer alone and the detector against the batch size.",
       "Writes a Markdown report."
     })
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
   enum Section { core, models, scaling, batch, shadow }
 
   @Option(names = "--records", defaultValue = "20000", description = "Records per throughput run (default: ${DEFAULT-VALUE}).")

@@ -1,4 +1,4 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class SoakSmokeIT {
     Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
         "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
     Path report = dir.resolve("soak.md");
-    int code = VaestreamApp.commandLine().execute("soak", "--minutes", "0.25", "--calibration-records", "2000",
+    int code = BenchApp.commandLine().execute("soak", "--minutes", "0.25", "--calibration-records", "2000",
         "--sample-seconds", "2", "--out", report.toString());
     assertThat(code).as("exit code: 0 when nothing was lost or duplicated").isZero();
     String md = Files.readString(report);

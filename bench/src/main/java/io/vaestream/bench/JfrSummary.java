@@ -1,4 +1,4 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -77,7 +77,7 @@ final class JfrSummary {
       if (t.startsWith("org.apache.kafka.clients") || t.startsWith("org.apache.kafka.common")) {
         return "Kafka clients (producer, consumer, compression)";
       }
-      if (t.startsWith("io.vaestream.tools")) {
+      if (t.startsWith("io.vaestream.tools") || t.startsWith("io.vaestream.bench")) {
         return "benchmark producer and consumer";
       }
     }

@@ -1,4 +1,4 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class BenchSmokeIT {
     Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
         "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
     Path report = dir.resolve("benchmarks.md");
-    int code = VaestreamApp.commandLine().execute("bench", "--records", "400", "--repeat", "1", "--latency-seconds",
+    int code = BenchApp.commandLine().execute("bench", "--records", "400", "--repeat", "1", "--latency-seconds",
         "1", "--latency-commit-intervals", "100", "--compare-models", "mlp-28,mlp-28-int8",
         "--scaling-partitions", "2",
         "--scaling-threads", "1", "--scaling-instances", "1,2", "--batch-sizes", "1,64", "--out", report.toString());
