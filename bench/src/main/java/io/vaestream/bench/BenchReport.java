@@ -21,37 +21,29 @@ import java.util.Locale;
  * when its section ran. Every word of the report's prose lives here; the figures come from the
  * results as measured, and are rounded only here.
  */
-final class BenchReport {
-  private final BenchOptions o;
-  private final BenchResults r;
-
-  BenchReport(BenchOptions options, BenchResults results) {
-    this.o = options;
-    this.r = results;
-  }
-
+record BenchReport(BenchOptions options, BenchResults results) {
   /** Writes the report to the options' {@code --out}, creating its folder; returns the file. */
   Path write() throws IOException {
-    Files.createDirectories(o.out.toAbsolutePath().getParent());
-    return Files.writeString(o.out, markdown());
+    Files.createDirectories(options.out.toAbsolutePath().getParent());
+    return Files.writeString(options.out, markdown());
   }
 
   String markdown() {
     StringBuilder md = new StringBuilder(header());
-    if (r.core() != null) {
-      md.append(core(r.core()));
+    if (results.core() != null) {
+      md.append(core(results.core()));
     }
-    if (r.batch() != null) {
-      md.append(batch(r.batch()));
+    if (results.batch() != null) {
+      md.append(batch(results.batch()));
     }
-    if (r.shadow() != null) {
-      md.append(shadow(r.shadow()));
+    if (results.shadow() != null) {
+      md.append(shadow(results.shadow()));
     }
-    if (r.models() != null) {
-      md.append(models(r.models()));
+    if (results.models() != null) {
+      md.append(models(results.models()));
     }
-    if (r.scaling() != null) {
-      md.append(scaling(r.scaling()));
+    if (results.scaling() != null) {
+      md.append(scaling(results.scaling()));
     }
     return md.append("\nAnalysis of these figures, the targets and what would close the gaps: "
         + "[benchmarks-notes.md](benchmarks-notes.md).\n").toString();
@@ -59,28 +51,29 @@ final class BenchReport {
 
   /** The command line that reproduces these results, every option that matters spelled out. */
   String command() {
-    StringBuilder cmd = new StringBuilder("./vaestream bench --records " + o.records + " --repeat " + o.repeat
-        + " --latency-seconds " + o.latencySeconds + " --latency-warmup-seconds " + o.latencyWarmupSeconds
-        + " --latency-commit-intervals " + join(o.latencyCommitIntervals) + " --partitions " + o.partitions
-        + " --threads " + o.threads + " --batch " + o.batch + " --guarantee " + o.guarantee
-        + (o.commitIntervalMs == null ? "" : " --commit-interval-ms " + o.commitIntervalMs)
-        + (o.localization ? "" : " --localization false") + " --model " + o.modelName
-        + " --sections " + String.join(",", o.sections.stream().map(Enum::name).toList()));
-    if (o.runs(Section.models)) {
-      cmd.append(" --compare-models ").append(String.join(",", o.compareModels));
+    StringBuilder cmd = new StringBuilder("./vaestream bench --records " + options.records + " --repeat "
+        + options.repeat + " --latency-seconds " + options.latencySeconds + " --latency-warmup-seconds "
+        + options.latencyWarmupSeconds + " --latency-commit-intervals " + join(options.latencyCommitIntervals)
+        + " --partitions " + options.partitions + " --threads " + options.threads + " --batch " + options.batch
+        + " --guarantee " + options.guarantee
+        + (options.commitIntervalMs == null ? "" : " --commit-interval-ms " + options.commitIntervalMs)
+        + (options.localization ? "" : " --localization false") + " --model " + options.modelName
+        + " --sections " + String.join(",", options.sections.stream().map(Enum::name).toList()));
+    if (options.runs(Section.models)) {
+      cmd.append(" --compare-models ").append(String.join(",", options.compareModels));
     }
-    if (o.runs(Section.scaling)) {
-      cmd.append(" --scaling-partitions ").append(join(o.scalingPartitions)).append(" --scaling-threads ")
-          .append(join(o.scalingThreads)).append(" --scaling-instances ").append(join(o.scalingInstances));
+    if (options.runs(Section.scaling)) {
+      cmd.append(" --scaling-partitions ").append(join(options.scalingPartitions)).append(" --scaling-threads ")
+          .append(join(options.scalingThreads)).append(" --scaling-instances ").append(join(options.scalingInstances));
     }
-    if (o.runs(Section.batch)) {
-      cmd.append(" --batch-sizes ").append(join(o.batchSizes));
+    if (options.runs(Section.batch)) {
+      cmd.append(" --batch-sizes ").append(join(options.batchSizes));
     }
-    o.settings.forEach((k, v) -> cmd.append(" --set ").append(k).append('=').append(v));
-    if (o.schemaRegistry != null) {
-      cmd.append(" --schema-registry ").append(o.schemaRegistry);
+    options.settings.forEach((k, v) -> cmd.append(" --set ").append(k).append('=').append(v));
+    if (options.schemaRegistry != null) {
+      cmd.append(" --schema-registry ").append(options.schemaRegistry);
     }
-    return cmd.append(" --out ").append(o.out).toString();
+    return cmd.append(" --out ").append(options.out).toString();
   }
 
   private String header() {
@@ -88,11 +81,11 @@ final class BenchReport {
         + String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s. Broker, producer, detector(s) and consumer "
             + "all run in this one JVM on this machine. Records are Fashion-MNIST test images sent as Avro "
             + "ImageEvents (8-bit grey"
-            + (o.schemaRegistry == null ? "" : ", in the Confluent wire format through a schema registry")
+            + (options.schemaRegistry == null ? "" : ", in the Confluent wire format through a schema registry")
             + "), read back with `read_committed`; `%s`, commit.interval.ms %s. Core model: %s. Before the first "
             + "measurement the JVM is warmed up with two unreported runs each of the ceiling and the detector.%n%n",
-        r.machine().cores(), r.machine().arch(), r.machine().javaVersion(), o.guarantee,
-        o.commitIntervalMs == null ? "100" : o.commitIntervalMs, r.coreModel());
+        results.machine().cores(), results.machine().arch(), results.machine().javaVersion(), options.guarantee,
+        options.commitIntervalMs == null ? "100" : options.commitIntervalMs, results.coreModel());
   }
 
   private String core(Core c) {
@@ -102,12 +95,12 @@ final class BenchReport {
         + "interleaved round(s) of (a), (b), (b'), (c): the median, and the range over the rounds. The model flags "
         + "%.0f%% of these images (most of Fashion-MNIST is not its normal class); the ceiling's scorer does no "
         + "inference but flags the same images (their verdicts are looked up by a hash of the pixels), so every "
-        + "run writes the same records to the scores and anomalies topics.%n%n", o.records,
-        o.partitions, o.threads, o.repeat, 100 * c.flaggedShare()));
+        + "run writes the same records to the scores and anomalies topics.%n%n", options.records,
+        options.partitions, options.threads, options.repeat, 100 * c.flaggedShare()));
     md.append("| run | records/s (overall) | records/s (steady) | steady, range |\n|---|---|---|---|\n");
     String[] names = {"(a) ceiling: same graph and serdes, no inference",
-        "(b) detector: batches of " + o.batch + ", pipelined inference",
-        "(b') detector: batches of " + o.batch + ", inference on the stream thread",
+        "(b) detector: batches of " + options.batch + ", pipelined inference",
+        "(b') detector: batches of " + options.batch + ", inference on the stream thread",
         "(c) per-record baseline: one synchronous inference call per record"};
     List<Repeated> runs = List.of(c.ceiling(), c.detector(), c.notPipelined(), c.perRecord());
     for (int i = 0; i < names.length; i++) {
@@ -115,7 +108,7 @@ final class BenchReport {
       md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f–%.0f |%n", names[i], run.overall(),
           run.steady(), run.min(), run.max()));
     }
-    md.append(String.format(Locale.ROOT, "| (d) scorer alone, batch %d, no Kafka | %.0f | | |%n", o.batch,
+    md.append(String.format(Locale.ROOT, "| (d) scorer alone, batch %d, no Kafka | %.0f | | |%n", options.batch,
         c.scorerBatched()));
     md.append(String.format(Locale.ROOT, "| (d) scorer alone, batch 1, no Kafka | %.0f | | |%n", c.scorerSingle()));
     md.append(String.format(Locale.ROOT, "%n(e) Compute ceiling: %.1f GFLOP/s, the best float32 GEMM through "
@@ -150,7 +143,7 @@ final class BenchReport {
         + "sharing the two cores). The event time is set when the producer sends. *Scored* = the detector's "
         + "scored_time − event_time; *visible* = the moment a `read_committed` consumer receives the score − "
         + "event_time, which adds the wait for the detector's transaction to commit: on average half of "
-        + "commit.interval.ms, at most all of it. Events sent in the first " + o.latencyWarmupSeconds + " s of "
+        + "commit.interval.ms, at most all of it. Events sent in the first " + options.latencyWarmupSeconds + " s of "
         + "each run (start-up, first transactions) are left out. GC = this JVM's stop-the-world pauses in the same "
         + "window (broker, producer, consumer and detector share the JVM).\n\n"
         + "| commit.interval.ms | load | rate (images/s) | scored p50 (ms) | scored p99 (ms) | visible p50 (ms) "
@@ -192,10 +185,10 @@ final class BenchReport {
         + "for 64x64 and 128x128; mlp-28-int8 is the demo model's checkpoint exported with `--quantize int8`, same "
         + "FLOPs in integer arithmetic) and measured like the core section: (a) ceiling, (b) detector with batches "
         + "of %d, (c) one inference call per record, (d) the scorer alone. Records per run shrink with the image so "
-        + "that each run moves about the same bytes. Steady records/s.%n%n", BenchModel.NORMAL_CLASS, o.batch));
+        + "that each run moves about the same bytes. Steady records/s.%n%n", BenchModel.NORMAL_CLASS, options.batch));
     md.append("| model | MFLOP/image | record bytes | records | (a) ceiling | (b) detector | (c) per-record "
-        + "| (d) scorer, batch " + o.batch + " | (d) scorer, batch 1 | detector / ceiling | detector / per-record "
-        + "| inference share of (b) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| (d) scorer, batch " + options.batch + " | (d) scorer, batch 1 | detector / ceiling "
+        + "| detector / per-record | inference share of (b) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (ModelRow m : rows) {
       double det = m.detector().steadyPerSecond();
       md.append(String.format(Locale.ROOT, "| %s | %.1f | %d | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f "
@@ -214,7 +207,7 @@ final class BenchReport {
     StringBuilder md = new StringBuilder("## Scaling: partitions × stream threads × instances\n\n");
     md.append(String.format(Locale.ROOT, "%s, %d records per run; instances are separate KafkaStreams "
         + "applications of one group in this JVM, each with its own scorer. Stream tasks = partitions, so "
-        + "threads × instances beyond the partition count stay idle.%n%n", r.coreModel(), o.records));
+        + "threads × instances beyond the partition count stay idle.%n%n", results.coreModel(), options.records));
     md.append("| partitions | threads per instance | instances | records/s (steady) | records/s (overall) "
         + "| vs first row |\n|---|---|---|---|---|---|\n");
     for (ScalingRow s : rows) {
@@ -227,7 +220,7 @@ final class BenchReport {
   private String batch(List<BatchRow> rows) {
     StringBuilder md = new StringBuilder("## Batch size\n\n");
     md.append(String.format(Locale.ROOT, "%s. The scorer alone (no Kafka) and the whole detector "
-        + "(`batch.max.size`, %d records preloaded) at each batch size.%n%n", r.coreModel(), o.records));
+        + "(`batch.max.size`, %d records preloaded) at each batch size.%n%n", results.coreModel(), options.records));
     md.append("| batch | scorer images/s | scorer µs/image | detector records/s (steady) |\n|---|---|---|---|\n");
     for (BatchRow b : rows) {
       md.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.0f |%n", b.batch(), b.scorerPerSecond(),
@@ -241,8 +234,8 @@ final class BenchReport {
     md.append(String.format(Locale.ROOT, "%s, batches of %d, %d records preloaded, %d interleaved round(s). The "
         + "shadow model is the live model published again with `--mode shadow`, so it costs as much as the live "
         + "one; its time budget (shadow.time.budget, default 0.5) lets it spend at most half the live model's "
-        + "inference time, and a batch that comes while it is busy is skipped.%n%n", r.coreModel(), o.batch,
-        o.records, o.repeat));
+        + "inference time, and a batch that comes while it is busy is skipped.%n%n", results.coreModel(), options.batch,
+        options.records, options.repeat));
     md.append("| run | records/s (steady) | steady, range |\n|---|---|---|\n");
     String[] names = {"detector, no shadow model", "detector with a shadow model (shadow.time.budget 0.5)"};
     List<Repeated> runs = List.of(s.alone(), s.shadowed());
@@ -259,11 +252,12 @@ final class BenchReport {
 
   /** The median and range of a ratio taken within each round of runs. */
   private static String ratio(Repeated num, Repeated den) {
-    double[] r = num.ratiosTo(den);
-    double[] sorted = r.clone();
+    double[] ratios = num.ratiosTo(den);
+    double[] sorted = ratios.clone();
     Arrays.sort(sorted);
-    return r.length == 1 ? String.format(Locale.ROOT, "%.2f", r[0])
-        : String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", BenchResults.median(r), sorted[0], sorted[r.length - 1]);
+    return ratios.length == 1 ? String.format(Locale.ROOT, "%.2f", ratios[0])
+        : String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", BenchResults.median(ratios), sorted[0],
+            sorted[ratios.length - 1]);
   }
 
   private static String join(List<Integer> v) {
