@@ -10,7 +10,6 @@ import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.data.ImageShape;
 import io.vaestream.trainer.data.InspectionData;
 import io.vaestream.trainer.data.Textures;
-import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +41,6 @@ import picocli.CommandLine.Option;
       "fabric with scratches, spots, stains, patches and holes), and reports where the defects were found."
     })
 final class DemoCommand implements Callable<Integer> {
-  /** The texture demo's model: a conv VAE for 128 × 128 colour images that resizes what it is sent. */
-  static final VaeConfig TEXTURE_CONFIG = new VaeConfig(VaeArchitecture.CONV, 32, 1.0, 6, 32, 1e-3, 42L, 16);
   static final Path TEXTURE_SET = Path.of("runs", "textures", "demo-fabric");
 
   @Option(names = "--data", defaultValue = "fashion",
@@ -213,7 +210,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private Path textureModel(InspectionData set) throws Exception {
-    VaeConfig config = TEXTURE_CONFIG.withEpochs(epochs != null ? epochs : TEXTURE_CONFIG.epochs());
+    VaeConfig config = DemoModel.TEXTURE_CONFIG.withEpochs(epochs != null ? epochs : DemoModel.TEXTURE_CONFIG.epochs());
     return DemoModel.ensure("demo-textures-fabric-" + config.epochs(), TEXTURE_SET.resolve("train").toString(),
         set::train, 0, config);
   }

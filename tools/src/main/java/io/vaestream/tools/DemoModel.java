@@ -19,21 +19,27 @@ import java.util.Set;
 
 /**
  * The models the tools train for themselves and cache under models/: the small MLP that {@code
- * demo} and {@code bench} use, and the ones {@code bench} compares it with.
+ * demo} and {@code bench} use, the texture demo's conv VAE, and the ones {@code bench} compares
+ * them with. Public for the benchmark harness (module {@code bench}), which measures these same
+ * models; nothing else outside this package needs it.
  */
-final class DemoModel {
+public final class DemoModel {
   /** The demo model's settings: an MLP of width 512 and latent size 16. */
-  static final VaeConfig CONFIG = new VaeConfig(VaeArchitecture.MLP, 16, 1.0, 10, 128, 1e-3, 42L, 512);
+  public static final VaeConfig CONFIG = new VaeConfig(VaeArchitecture.MLP, 16, 1.0, 10, 128, 1e-3, 42L, 512);
+
+  /** The texture demo's model: a conv VAE for 128 × 128 colour images that resizes what it is sent. */
+  public static final VaeConfig TEXTURE_CONFIG =
+      new VaeConfig(VaeArchitecture.CONV, 32, 1.0, 6, 32, 1e-3, 42L, 16);
 
   /** Loads the images a model trains on; called only when the model is not cached yet. */
-  interface Images {
+  public interface Images {
     ImageDataset load() throws IOException;
   }
 
   private DemoModel() {}
 
   /** The demo MLP for {@code normalClass} of {@code trainData}. */
-  static Path ensure(String trainData, int normalClass, int epochs) throws Exception {
+  public static Path ensure(String trainData, int normalClass, int epochs) throws Exception {
     String name = "demo-" + trainData.replaceAll("[^A-Za-z0-9]+", "-") + "-" + normalClass;
     return ensure(name, trainData, () -> DataSources.open(trainData), normalClass, CONFIG.withEpochs(epochs));
   }
@@ -42,7 +48,7 @@ final class DemoModel {
    * models/NAME/model.onnx, trained with {@code config} on the images of {@code normalClass} in
    * {@code images} if it is not there yet.
    */
-  static Path ensure(String name, String description, Images images, int normalClass, VaeConfig config)
+  public static Path ensure(String name, String description, Images images, int normalClass, VaeConfig config)
       throws Exception {
     Path dir = Path.of("models", name);
     Path file = dir.resolve("model.onnx");
@@ -67,7 +73,7 @@ final class DemoModel {
    * The model next to {@code floatModel} (NAME-int8/model.onnx): the same checkpoint packaged with
    * int8 dense layers, made now if it is not there yet.
    */
-  static Path int8(Path floatModel) throws Exception {
+  public static Path int8(Path floatModel) throws Exception {
     return variant(floatModel, "-int8", ModelPackager.Quantization.INT8, null);
   }
 
@@ -75,7 +81,7 @@ final class DemoModel {
    * The model next to {@code model} (NAME-vae/model.onnx): the same checkpoint packaged with the
    * VAE's own score alone (no memory bank), made now if it is not there yet.
    */
-  static Path vaeScore(Path model) throws Exception {
+  public static Path vaeScore(Path model) throws Exception {
     return variant(model, "-vae", ModelPackager.Quantization.NONE, ScoreSelector.Kind.VAE);
   }
 

@@ -25,15 +25,16 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Sends a data set to a topic as {@link ImageEvent}s, optionally at a fixed rate, for {@code
  * produce} and {@code demo}. Event ids are {@code PREFIX-INDEX}; the event time is the moment of
- * sending, so that event-to-score latency is measured from there.
+ * sending, so that event-to-score latency is measured from there. Public so that the benchmark
+ * harness (module {@code bench}) sends exactly what users' producers send.
  */
-final class ImageSender {
+public final class ImageSender {
   private final String bootstrap;
   private final String topic;
   private final Serializer<ImageEvent> events;
 
   /** A sender of Avro single-object encoded events. */
-  ImageSender(String bootstrap, String topic) {
+  public ImageSender(String bootstrap, String topic) {
     this(bootstrap, topic, null);
   }
 
@@ -41,7 +42,7 @@ final class ImageSender {
    * A sender of events in the Confluent wire format through the registry at {@code schemaRegistry},
    * or in single-object encoding when it is null.
    */
-  ImageSender(String bootstrap, String topic, String schemaRegistry) {
+  public ImageSender(String bootstrap, String topic, String schemaRegistry) {
     this.bootstrap = bootstrap;
     this.topic = topic;
     this.events = schemaRegistry == null ? (t, e) -> AvroSerdes.encode(e)
@@ -56,7 +57,8 @@ final class ImageSender {
    * @param rate images per second; 0 or less sends as fast as possible
    * @return images acknowledged
    */
-  long send(ImageDataset d, int count, String idPrefix, Set<Integer> normal, double rate, LongConsumer progress) {
+  public long send(ImageDataset d, int count, String idPrefix, Set<Integer> normal, double rate,
+      LongConsumer progress) {
     Map<String, Object> props = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -101,7 +103,7 @@ final class ImageSender {
   }
 
   /** Image {@code n} of {@code d} (counted round the data set) as an 8-bit grey or RGB event. */
-  static ImageEvent event(ImageDataset d, int n, String id, Set<Integer> normal) {
+  public static ImageEvent event(ImageDataset d, int n, String id, Set<Integer> normal) {
     int i = n % d.size();
     RawImage raw = d.raw(i);
     int label = d.label(i);

@@ -7,11 +7,19 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Consumers of the detector's output, as every tool reads it: read_committed, a fresh group. */
-final class ScoreConsumers {
+/**
+ * Consumers of the detector's output, as every tool reads it: read_committed, a fresh group.
+ * Public so that the benchmark harness (module {@code bench}) reads scores the way users' tools do.
+ */
+public final class ScoreConsumers {
   private ScoreConsumers() {}
 
-  static KafkaConsumer<byte[], byte[]> open(String bootstrap, String topic, boolean fromBeginning, String groupPrefix) {
+  /**
+   * A consumer subscribed to {@code topic} in a new group {@code groupPrefix-UUID}, reading only
+   * committed records, from the beginning or from the end; offsets are never committed.
+   */
+  public static KafkaConsumer<byte[], byte[]> open(String bootstrap, String topic, boolean fromBeginning,
+      String groupPrefix) {
     KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.GROUP_ID_CONFIG, groupPrefix + "-" + UUID.randomUUID(),

@@ -7,14 +7,18 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code vaestream}: one command line for the whole pipeline. Trainer commands come from {@link
- * TrainerApp}, {@code detect} from {@link DetectorApp}; {@code broker}, {@code produce} and
- * {@code tail} live here.
+ * TrainerApp}, {@code detect} from {@link DetectorApp}; {@code demo}, {@code score}, {@code broker},
+ * {@code produce}, {@code tail}, {@code publish} and {@code promote} live here. The benchmark
+ * harness ({@code bench}, {@code soak}, {@code jmh}) has an entry point of its own,
+ * {@code io.vaestream.bench.BenchApp}, so that this class path carries no JMH; the launcher picks
+ * the entry point by command.
  */
 @Command(
     name = "vaestream",
     mixinStandardHelpOptions = true,
     description = "Streaming anomaly detection for images on Kafka, with a variational autoencoder.",
-    subcommands = {DemoCommand.class, ScoreCommand.class, BenchCommand.class, SoakCommand.class, JmhCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, PublishCommand.class, PromoteCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ScoreCommand.class, BrokerCommand.class, ProduceCommand.class,
+      TailCommand.class, PublishCommand.class, PromoteCommand.class, CommandLine.HelpCommand.class})
 public final class VaestreamApp {
 
   public static void main(String[] args) {

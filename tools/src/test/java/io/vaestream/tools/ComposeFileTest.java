@@ -121,6 +121,23 @@ class ComposeFileTest {
   }
 
   @Test
+  void shouldCopyEveryModulesPomBeforeResolvingDependencies() throws Exception {
+    // Maven reads every module the parent lists, even with -pl: a module whose pom the build stage
+    // lacks fails dependency:go-offline (quietly, behind `|| true`) and the layer caches nothing.
+    Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(root.resolve("pom.xml")));
+    List<String> modules = new ArrayList<>();
+    while (m.find()) {
+      modules.add(m.group(1));
+    }
+    assertThat(modules).contains("detector", "tools", "bench");
+    String dockerfile = Files.readString(root.resolve("Dockerfile"));
+    for (String module : modules) {
+      assertThat(dockerfile).as("Dockerfile's build stage").contains("COPY " + module + "/pom.xml " + module + "/");
+    }
+    assertThat(dockerfile.indexOf("COPY bench/pom.xml")).isLessThan(dockerfile.indexOf("dependency:go-offline"));
+  }
+
+  @Test
   void shouldBeAcceptedByDockerComposeWhereItIsInstalled() throws Exception {
     Path bin = Path.of("/usr/bin/docker-compose");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(bin), "docker-compose is not installed");

@@ -1,4 +1,4 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Unmatched;
       "Runs the JMH micro-benchmark of the scorer alone (ScorerBenchmark).",
       "Arguments go to JMH, e.g. './vaestream jmh -p batch=64 -rf json -rff runs/jmh.json'."
     })
-final class JmhCommand implements Callable<Integer> {
+public final class JmhCommand implements Callable<Integer> {
   @Unmatched List<String> args = new ArrayList<>();
 
   @Override

@@ -1,4 +1,4 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,14 +38,16 @@ final class JfrSummary {
       areas.merge(area(frames), 1, Integer::sum);
     }
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "%d samples of running threads (Java and native), idle waits left out.%n%n", total));
+    md.append(String.format(Locale.ROOT, "%d samples of running threads (Java and native), idle waits left out.%n%n",
+        total));
     md.append("| area | share |\n|---|---|\n");
     for (Map.Entry<String, Integer> a : sorted(areas, 20).entrySet()) {
       md.append(String.format(Locale.ROOT, "| %s | %.1f%% |%n", a.getKey(), 100.0 * a.getValue() / Math.max(1, total)));
     }
     md.append("\n| top frame | share |\n|---|---|\n");
     for (Map.Entry<String, Integer> m : sorted(methods, top).entrySet()) {
-      md.append(String.format(Locale.ROOT, "| `%s` | %.1f%% |%n", m.getKey(), 100.0 * m.getValue() / Math.max(1, total)));
+      md.append(String.format(Locale.ROOT, "| `%s` | %.1f%% |%n", m.getKey(),
+          100.0 * m.getValue() / Math.max(1, total)));
     }
     return md.toString();
   }
@@ -77,7 +79,7 @@ final class JfrSummary {
       if (t.startsWith("org.apache.kafka.clients") || t.startsWith("org.apache.kafka.common")) {
         return "Kafka clients (producer, consumer, compression)";
       }
-      if (t.startsWith("io.vaestream.tools")) {
+      if (t.startsWith("io.vaestream.tools") || t.startsWith("io.vaestream.bench")) {
         return "benchmark producer and consumer";
       }
     }
@@ -85,8 +87,9 @@ final class JfrSummary {
   }
 
   private static boolean isIdleWait(String method) {
-    return method.contains("epollWait") || method.contains("EPoll.wait") || method.contains("accept") || method.contains("Unsafe.park")
-        || method.contains("Object.wait") || method.contains("Thread.sleep") || method.contains("socketRead");
+    return method.contains("epollWait") || method.contains("EPoll.wait") || method.contains("accept")
+        || method.contains("Unsafe.park") || method.contains("Object.wait") || method.contains("Thread.sleep")
+        || method.contains("socketRead");
   }
 
   private static Map<String, Integer> sorted(Map<String, Integer> m, int limit) {

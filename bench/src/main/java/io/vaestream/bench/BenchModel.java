@@ -1,6 +1,7 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import io.vaestream.schemas.ImageContract;
+import io.vaestream.tools.DemoModel;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.data.Textures;
@@ -39,7 +40,7 @@ record BenchModel(String name, VaeConfig config, int side, int epochs, boolean i
       new BenchModel("conv-28", VaeConfig.defaults(VaeArchitecture.CONV), 28, 3, false, ScoreSelector.Kind.FUSED),
       new BenchModel("mlp-64", DemoModel.CONFIG, 64, 3, false, ScoreSelector.Kind.FUSED),
       new BenchModel("mlp-128", DemoModel.CONFIG, 128, 2, false, ScoreSelector.Kind.FUSED),
-      new BenchModel("conv-128-rgb", DemoCommand.TEXTURE_CONFIG, 128, 2, false, ScoreSelector.Kind.FUSED, true));
+      new BenchModel("conv-128-rgb", DemoModel.TEXTURE_CONFIG, 128, 2, false, ScoreSelector.Kind.FUSED, true));
 
   static BenchModel named(String name) {
     return ALL.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->

@@ -1,4 +1,4 @@
-package io.vaestream.tools;
+package io.vaestream.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -51,12 +51,12 @@ final class PerfProfile implements AutoCloseable {
         p.waitFor(20, TimeUnit.MILLISECONDS);
       }
       if (!p.isAlive()) {
-        log("perf record exited with %d (see %s.log): no native profile", p.exitValue(), data);
+        Log.bench("perf record exited with %d (see %s.log): no native profile", p.exitValue(), data);
         return Optional.empty();
       }
       return Optional.of(new PerfProfile(p, data));
     } catch (IOException e) {
-      log("perf is not available (%s): no native profile; apt-get install linux-perf adds it", e.getMessage());
+      Log.bench("perf is not available (%s): no native profile; apt-get install linux-perf adds it", e.getMessage());
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -75,7 +75,7 @@ final class PerfProfile implements AutoCloseable {
       ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
           "compilerPerfmap", new Object[] {new String[0]}, new String[] {String[].class.getName()});
     } catch (Exception e) {
-      log("could not write the JVM's perf map (%s): Java frames stay unnamed", e.getMessage());
+      Log.bench("could not write the JVM's perf map (%s): Java frames stay unnamed", e.getMessage());
     }
   }
 
@@ -179,9 +179,5 @@ final class PerfProfile implements AutoCloseable {
   private static String shorten(String sym) {
     String s = sym.replace("|", "\\|");
     return s.length() > 110 ? s.substring(0, 107) + "..." : s;
-  }
-
-  private static void log(String fmt, Object... args) {
-    System.err.println("[bench] " + String.format(Locale.ROOT, fmt, args));
   }
 }
