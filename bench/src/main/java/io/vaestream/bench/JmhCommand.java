@@ -15,7 +15,8 @@ import picocli.CommandLine.Unmatched;
       "Arguments go to JMH, e.g. './vaestream jmh -p batch=64 -rf json -rff runs/jmh.json'."
     })
 public final class JmhCommand implements Callable<Integer> {
-  @Unmatched List<String> args = new ArrayList<>();
+  @Unmatched
+  List<String> args = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {

@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class ScorerBenchmark {
   @Param({"1", "8", "64", "256"})
   public int batch;
@@ -42,8 +44,10 @@ public class ScorerBenchmark {
 
   @Setup(Level.Trial)
   public void open() {
-    Path model = Path.of(System.getProperty("vaestream.model", "models/demo-fashion-mnist-train-7/model.onnx"));
-    Device device = Device.valueOf(System.getProperty("vaestream.device", "auto").toUpperCase(java.util.Locale.ROOT));
+    Path model = Path.of(
+        System.getProperty("vaestream.model", "models/demo-fashion-mnist-train-7/model.onnx"));
+    Device device = Device.valueOf(
+        System.getProperty("vaestream.device", "auto").toUpperCase(java.util.Locale.ROOT));
     scorer = OnnxScorer.open(model, device);
     images = new float[batch * scorer.contract().size()];
     SplittableRandom r = new SplittableRandom(1);

@@ -65,8 +65,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     return start(0, null, users);
   }
 
-  private static EmbeddedKafka start(int port, Path dataDir, Map<String, String> saslUsers) throws Exception {
-    Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("vaestream-kafka");
+  private static EmbeddedKafka start(int port, Path dataDir, Map<String, String> saslUsers)
+      throws Exception {
+    Path dir = dataDir != null
+        ? Files.createDirectories(dataDir)
+        : Files.createTempDirectory("vaestream-kafka");
     if (port == 0) {
       port = freePort();
     }
@@ -77,15 +80,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
     int saslPort = saslUsers.isEmpty() ? -1 : freePort();
     String sasl = saslUsers.isEmpty() ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + sasl);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + sasl);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + sasl);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
     if (!saslUsers.isEmpty()) {
-      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-      saslUsers.forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
+      StringBuilder jaas =
+          new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+      saslUsers.forEach(
+          (u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
       p.put("sasl.enabled.mechanisms", "PLAIN");
-      p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+      p.put(
+          "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+          jaas.append(';').toString());
     }
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", dir.toString());
@@ -128,8 +139,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public void createTopics(int partitions, String... names) throws Exception {
     try (Admin admin = admin()) {
-      admin.createTopics(Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
-          .all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
@@ -149,8 +163,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   public void ensureTopics(int partitions, String... names) throws Exception {
     try (Admin admin = admin()) {
       java.util.Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-      List<NewTopic> missing = Stream.of(names).filter(n -> !existing.contains(n))
-          .map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+      List<NewTopic> missing = Stream.of(names)
+          .filter(n -> !existing.contains(n))
+          .map(n -> new NewTopic(n, partitions, (short) 1))
+          .toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
       }

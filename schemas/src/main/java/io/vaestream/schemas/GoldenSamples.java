@@ -25,14 +25,17 @@ public record GoldenSamples(double tolerance, List<Sample> samples) {
   /** One stored input and its expected per-image outputs. */
   public record Sample(String input, double reconstruction_error, double kl, double score) {
     public static Sample of(float[] tensor, double reconstructionError, double kl, double score) {
-      ByteBuffer b = ByteBuffer.allocate(tensor.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b =
+          ByteBuffer.allocate(tensor.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       b.asFloatBuffer().put(tensor);
-      return new Sample(Base64.getEncoder().encodeToString(b.array()), reconstructionError, kl, score);
+      return new Sample(
+          Base64.getEncoder().encodeToString(b.array()), reconstructionError, kl, score);
     }
 
     /** The stored input tensor. */
     public float[] tensor() {
-      ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(input)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b =
+          ByteBuffer.wrap(Base64.getDecoder().decode(input)).order(ByteOrder.LITTLE_ENDIAN);
       float[] out = new float[b.remaining() / Float.BYTES];
       b.asFloatBuffer().get(out);
       return out;
@@ -53,8 +56,8 @@ public record GoldenSamples(double tolerance, List<Sample> samples) {
     for (int i = 0; i < samples.size(); i++) {
       float[] t = samples.get(i).tensor();
       if (t.length != size) {
-        throw new IllegalArgumentException("golden sample " + i + " has " + t.length + " values, the input needs "
-            + size);
+        throw new IllegalArgumentException(
+            "golden sample " + i + " has " + t.length + " values, the input needs " + size);
       }
       System.arraycopy(t, 0, x, i * size, size);
     }
@@ -69,7 +72,8 @@ public record GoldenSamples(double tolerance, List<Sample> samples) {
     List<Integer> bad = new java.util.ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       Sample s = samples.get(i);
-      if (!matches(s.reconstruction_error(), reconstructionError[i]) || !matches(s.kl(), kl[i])
+      if (!matches(s.reconstruction_error(), reconstructionError[i])
+          || !matches(s.kl(), kl[i])
           || !matches(s.score(), score[i])) {
         bad.add(i);
       }

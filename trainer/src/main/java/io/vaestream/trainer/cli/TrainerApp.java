@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     name = "vaestream-trainer",
     mixinStandardHelpOptions = true,
     versionProvider = TrainerApp.Version.class,
-    description = "Fits a variational autoencoder with DL4J, exports it to ONNX, calibrates and evaluates it.",
+    description =
+        "Fits a variational autoencoder with DL4J, exports it to ONNX, calibrates and evaluates it.",
     subcommands = {
       TrainCommand.class,
       ExportCommand.class,
@@ -29,14 +30,13 @@ public final class TrainerApp {
   /** The configured command line, for {@code main} and for tests. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TrainerApp());
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
-            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
-            return 2;
-          }
-          throw ex;
-        });
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+        cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+        return 2;
+      }
+      throw ex;
+    });
     return cl;
   }
 

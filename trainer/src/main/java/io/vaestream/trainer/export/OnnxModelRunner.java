@@ -41,7 +41,8 @@ public final class OnnxModelRunner implements AutoCloseable {
     try {
       return new OnnxModelRunner(model);
     } catch (OrtException e) {
-      throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "ONNX Runtime cannot load the model: " + e.getMessage(), e);
     }
   }
 
@@ -67,7 +68,8 @@ public final class OnnxModelRunner implements AutoCloseable {
         int b = Math.min(BATCH, count - start);
         float[] x = Arrays.copyOfRange(pixels, start * n, (start + b) * n);
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), contract.shape(b));
-            OrtSession.Result out = session.run(Map.of(ModelFormat.INPUT, in), Set.copyOf(outputs))) {
+            OrtSession.Result out =
+                session.run(Map.of(ModelFormat.INPUT, in), Set.copyOf(outputs))) {
           for (String name : outputs) {
             FloatBuffer fb = ((OnnxTensor) out.get(name).orElseThrow()).getFloatBuffer();
             int per = fb.remaining() / b;
@@ -89,7 +91,8 @@ public final class OnnxModelRunner implements AutoCloseable {
     try {
       session.close();
     } catch (OrtException e) {
-      org.slf4j.LoggerFactory.getLogger(OnnxModelRunner.class).warn("closing the ONNX session failed", e);
+      org.slf4j.LoggerFactory.getLogger(OnnxModelRunner.class)
+          .warn("closing the ONNX session failed", e);
     }
     options.close();
   }

@@ -40,7 +40,8 @@ public final class VaeModel {
   /** A freshly initialised, untrained model. */
   public static VaeModel initialise(VaeConfig config, ImageContract contract) {
     VaeSpec spec = VaeSpec.of(config, contract);
-    SameDiff sd = VaeGraph.training(spec, VaeGraph.initialParameters(spec, config.seed()), config.beta());
+    SameDiff sd =
+        VaeGraph.training(spec, VaeGraph.initialParameters(spec, config.seed()), config.beta());
     return new VaeModel(config, contract, sd, 0);
   }
 
@@ -106,10 +107,20 @@ public final class VaeModel {
           }
           x = Nd4j.create(java.util.Arrays.copyOf(turned, b * n), contract().shape(b), 'c');
         }
-        Map<String, INDArray> r =
-            graph.output(
-                Map.of(VaeGraph.INPUT, x, VaeGraph.TARGET, target, VaeGraph.EPS, Nd4j.zeros(DataType.FLOAT, b, latent)),
-                VaeGraph.RECONSTRUCTION, VaeGraph.MEAN, VaeGraph.LOG_VAR, VaeGraph.BCE, VaeGraph.MSE, VaeGraph.KL);
+        Map<String, INDArray> r = graph.output(
+            Map.of(
+                VaeGraph.INPUT,
+                x,
+                VaeGraph.TARGET,
+                target,
+                VaeGraph.EPS,
+                Nd4j.zeros(DataType.FLOAT, b, latent)),
+            VaeGraph.RECONSTRUCTION,
+            VaeGraph.MEAN,
+            VaeGraph.LOG_VAR,
+            VaeGraph.BCE,
+            VaeGraph.MSE,
+            VaeGraph.KL);
         if (t == 0) {
           copy(r.get(VaeGraph.RECONSTRUCTION), out.reconstruction, start * n);
           copy(r.get(VaeGraph.MEAN), out.mean, start * latent);
@@ -163,7 +174,10 @@ public final class VaeModel {
     Files.createDirectories(dir);
     Path tmp = dir.resolve(GRAPH_FILE + ".tmp");
     graph.save(tmp.toFile(), true);
-    Files.move(tmp, dir.resolve(GRAPH_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        tmp,
+        dir.resolve(GRAPH_FILE),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     JSON.writeValue(dir.resolve(STATE_FILE).toFile(), new State(config, contract(), epochsDone));
   }
@@ -173,7 +187,8 @@ public final class VaeModel {
     Path state = dir.resolve(STATE_FILE);
     Path graphFile = dir.resolve(GRAPH_FILE);
     if (!Files.isRegularFile(state) || !Files.isRegularFile(graphFile)) {
-      throw new IOException(dir + ": not a checkpoint (needs " + STATE_FILE + " and " + GRAPH_FILE + ")");
+      throw new IOException(
+          dir + ": not a checkpoint (needs " + STATE_FILE + " and " + GRAPH_FILE + ")");
     }
     State s = JSON.readValue(state.toFile(), State.class);
     SameDiff sd = SameDiff.load(graphFile.toFile(), true);
@@ -207,8 +222,15 @@ public final class VaeModel {
     }
 
     Forward(int count, int imageSize, int latent, int transforms) {
-      this(count, new float[count * imageSize], new float[count * latent], new float[count * latent],
-          new float[count], new float[count], new float[count], restoredArrays(count * imageSize, transforms));
+      this(
+          count,
+          new float[count * imageSize],
+          new float[count * latent],
+          new float[count * latent],
+          new float[count],
+          new float[count],
+          new float[count],
+          restoredArrays(count * imageSize, transforms));
     }
 
     private static float[][] restoredArrays(int size, int transforms) {
@@ -219,8 +241,15 @@ public final class VaeModel {
       return r;
     }
 
-    private Forward(int count, float[] reconstruction, float[] mean, float[] logVar, float[] bce, float[] mse,
-        float[] kl, float[][] restored) {
+    private Forward(
+        int count,
+        float[] reconstruction,
+        float[] mean,
+        float[] logVar,
+        float[] bce,
+        float[] mse,
+        float[] kl,
+        float[][] restored) {
       this.count = count;
       this.reconstruction = reconstruction;
       this.mean = mean;
@@ -240,13 +269,15 @@ public final class VaeModel {
       for (int t = 1; t < r.length; t++) {
         r[t] = java.util.Arrays.copyOfRange(restored[t], from * image, to * image);
       }
-      return new Forward(to - from,
+      return new Forward(
+          to - from,
           java.util.Arrays.copyOfRange(reconstruction, from * image, to * image),
           java.util.Arrays.copyOfRange(mean, from * latent, to * latent),
           java.util.Arrays.copyOfRange(logVar, from * latent, to * latent),
           java.util.Arrays.copyOfRange(bce, from, to),
           java.util.Arrays.copyOfRange(mse, from, to),
-          java.util.Arrays.copyOfRange(kl, from, to), r);
+          java.util.Arrays.copyOfRange(kl, from, to),
+          r);
     }
   }
 }

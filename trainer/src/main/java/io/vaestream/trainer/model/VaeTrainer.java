@@ -9,8 +9,8 @@ import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.ListenerVariables;
 import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,13 +57,12 @@ public final class VaeTrainer {
           "training images are " + train.contract() + " but the model expects " + model.contract());
     }
     SameDiff sd = model.graph();
-    sd.setTrainingConfig(
-        TrainingConfig.builder()
-            .updater(new Adam(config.learningRate()))
-            .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS, VaeGraph.TARGET)
-            .markLabelsUnused()
-            .minimize(VaeGraph.LOSS)
-            .build());
+    sd.setTrainingConfig(TrainingConfig.builder()
+        .updater(new Adam(config.learningRate()))
+        .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS, VaeGraph.TARGET)
+        .markLabelsUnused()
+        .minimize(VaeGraph.LOSS)
+        .build());
     quietly(sd::createGradFunction);
     int n = train.contract().size();
     int latent = config.latentDim();
@@ -120,10 +119,18 @@ public final class VaeTrainer {
       double elapsed = (System.nanoTime() - started) / 1e9;
       int done = epoch - firstEpoch;
       Duration eta = Duration.ofMillis((long) (elapsed / done * (config.epochs() - epoch) * 1000));
-      double val = validation == null || validation.isEmpty() ? Double.NaN : validationLoss(model, validation);
-      EpochStats stats =
-          new EpochStats(epoch, config.epochs(), lossSum / batches, reconSum / batches, klSum / batches,
-              val, count / seconds, eta);
+      double val = validation == null || validation.isEmpty()
+          ? Double.NaN
+          : validationLoss(model, validation);
+      EpochStats stats = new EpochStats(
+          epoch,
+          config.epochs(),
+          lossSum / batches,
+          reconSum / batches,
+          klSum / batches,
+          val,
+          count / seconds,
+          eta);
       LOG.debug("epoch {} done: {}", epoch, stats);
       onEpoch.accept(stats);
       afterEpoch.accept(model);
@@ -146,12 +153,18 @@ public final class VaeTrainer {
 
     @Override
     public ListenerVariables requiredVariables(SameDiff sd) {
-      return ListenerVariables.builder().trainingVariables(VaeGraph.LOSS_RECON, VaeGraph.LOSS_KL).build();
+      return ListenerVariables.builder()
+          .trainingVariables(VaeGraph.LOSS_RECON, VaeGraph.LOSS_KL)
+          .build();
     }
 
     @Override
     public void activationAvailable(
-        SameDiff sd, At at, org.nd4j.linalg.dataset.api.MultiDataSet batch, SameDiffOp op, String varName,
+        SameDiff sd,
+        At at,
+        org.nd4j.linalg.dataset.api.MultiDataSet batch,
+        SameDiffOp op,
+        String varName,
         INDArray activation) {
       if (VaeGraph.LOSS_RECON.equals(varName)) {
         reconstruction = activation.getDouble(0);

@@ -12,13 +12,15 @@ import java.util.Arrays;
  * @param pixelBank {@code size × pixelFeatureSize} values, image after image
  * @param orientationBank {@code size × orientationFeatureSize} values
  */
-public record MemoryBank(ImageFeatures features, int size, int k, float[] pixelBank, float[] orientationBank) {
+public record MemoryBank(
+    ImageFeatures features, int size, int k, float[] pixelBank, float[] orientationBank) {
   /** Neighbours averaged over: fixed in advance (the usual choice for kNN anomaly detection). */
   public static final int DEFAULT_K = 5;
 
   public MemoryBank {
     if (size < 1 || k < 1 || k > size) {
-      throw new IllegalArgumentException("a memory bank of " + size + " images cannot give " + k + " neighbours");
+      throw new IllegalArgumentException(
+          "a memory bank of " + size + " images cannot give " + k + " neighbours");
     }
   }
 
