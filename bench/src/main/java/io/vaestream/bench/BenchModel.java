@@ -10,6 +10,7 @@ import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeSpec;
 import io.vaestream.trainer.score.ScoreSelector;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -137,7 +138,7 @@ record BenchModel(
         perDefect,
         TEXTURE_SEED);
     Textures.Split s = train > 0 ? b.train() : b.test();
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     names.add("good");
     for (Textures.Defect d : Textures.Defect.values()) {
       names.add(d.folderName());

@@ -154,7 +154,8 @@ record BenchReport(BenchOptions options, BenchResults results) {
     md.append(String.format(
         Locale.ROOT,
         "%n(e) Compute ceiling: %.1f GFLOP/s, the best float32 GEMM through "
-            + "ND4J/OpenBLAS (the first layer's shape at batch 256, and 1024 cubed); the batched scorer does %.2f MFLOP "
+            + "ND4J/OpenBLAS (the first layer's shape at batch 256, and 1024 cubed); "
+            + "the batched scorer does %.2f MFLOP "
             + "per image, %.1f GFLOP/s. ONNX Runtime's own kernels (MLAS) can beat this OpenBLAS figure, so a ratio "
             + "above 1 means the measured ceiling is not the machine's peak.%n%n",
         c.gemmGflops(),
@@ -162,7 +163,8 @@ record BenchReport(BenchOptions options, BenchResults results) {
         scorerGflops));
     md.append(
         "Overall = records / time from start (including start-up and the first rebalance); steady = between "
-            + "the arrival of the 10th and the 90th percentile score, which leaves out start-up and the last commit.\n\n");
+            + "the arrival of the 10th and the 90th percentile score, which leaves out start-up and the "
+            + "last commit.\n\n");
     md.append("## Ratios\n\n| ratio | value | target |\n|---|---|---|\n");
     md.append(
         "| detector / ceiling (steady) | " + ratio(c.detector(), c.ceiling()) + " | >= 0.7 |\n");
@@ -263,7 +265,8 @@ record BenchReport(BenchOptions options, BenchResults results) {
         "Each model was trained for these runs on Fashion-MNIST class %d (resized "
             + "for 64x64 and 128x128; mlp-28-int8 is the demo model's checkpoint exported with `--quantize int8`, same "
             + "FLOPs in integer arithmetic) and measured like the core section: (a) ceiling, (b) detector with batches "
-            + "of %d, (c) one inference call per record, (d) the scorer alone. Records per run shrink with the image so "
+            + "of %d, (c) one inference call per record, (d) the scorer alone. "
+            + "Records per run shrink with the image so "
             + "that each run moves about the same bytes. Steady records/s.%n%n",
         BenchModel.NORMAL_CLASS,
         options.batch));
@@ -271,7 +274,8 @@ record BenchReport(BenchOptions options, BenchResults results) {
         "| model | MFLOP/image | record bytes | records | (a) ceiling | (b) detector | (c) per-record "
             + "| (d) scorer, batch " + options.batch
             + " | (d) scorer, batch 1 | detector / ceiling "
-            + "| detector / per-record | inference share of (b) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + "| detector / per-record | inference share of (b) |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (ModelRow m : rows) {
       double det = m.detector().steadyPerSecond();
       md.append(String.format(

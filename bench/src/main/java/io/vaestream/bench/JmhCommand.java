@@ -3,6 +3,7 @@ package io.vaestream.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openjdk.jmh.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
@@ -22,7 +23,7 @@ public final class JmhCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<String> all = new ArrayList<>(List.of(ScorerBenchmark.class.getSimpleName()));
     all.addAll(args);
-    org.openjdk.jmh.Main.main(all.toArray(new String[0]));
+    Main.main(all.toArray(new String[0]));
     return 0;
   }
 }

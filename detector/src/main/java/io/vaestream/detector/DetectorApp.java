@@ -4,6 +4,7 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.scoring.ScorerException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -71,7 +72,7 @@ public final class DetectorApp implements Callable<Integer> {
       footer.append(String.format(
           "  %s = %s%n      %s%n",
           k.name,
-          d instanceof java.util.List<?> l
+          d instanceof List<?> l
               ? String.join(",", l.stream().map(Object::toString).toList())
               : d,
           k.documentation.replace("%", "%%")));

@@ -3,6 +3,7 @@ package io.vaestream.embedded;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -162,7 +164,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Creates topics that do not exist yet. */
   public void ensureTopics(int partitions, String... names) throws Exception {
     try (Admin admin = admin()) {
-      java.util.Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
       List<NewTopic> missing = Stream.of(names)
           .filter(n -> !existing.contains(n))
           .map(n -> new NewTopic(n, partitions, (short) 1))
@@ -188,7 +190,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     }
   }

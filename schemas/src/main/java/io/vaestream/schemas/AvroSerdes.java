@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -93,9 +95,8 @@ public final class AvroSerdes {
 
   /** True when {@code bytes} start with the single-object marker {@code C3 01}. */
   /** The schema's CRC-64-AVRO fingerprint in hex, as docs/wire-format.md gives it: {@code 0x507289035033c563}. */
-  public static String fingerprint(org.apache.avro.Schema schema) {
-    return String.format(
-        "0x%016x", org.apache.avro.SchemaNormalization.parsingFingerprint64(schema));
+  public static String fingerprint(Schema schema) {
+    return String.format("0x%016x", SchemaNormalization.parsingFingerprint64(schema));
   }
 
   /** The fingerprint a single-object encoded value carries (bytes 2 to 9, little-endian), in hex. */
@@ -104,10 +105,7 @@ public final class AvroSerdes {
       return "(truncated)";
     }
     return String.format(
-        "0x%016x",
-        java.nio.ByteBuffer.wrap(bytes, 2, 8)
-            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
-            .getLong());
+        "0x%016x", ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
   }
 
   public static boolean isSingleObject(byte[] bytes) {
@@ -119,8 +117,7 @@ public final class AvroSerdes {
     return serde(record.getSchema(), record.getClass()).serializer().serialize(null, record);
   }
 
-  private static <T extends SpecificRecord> Serde<T> serde(
-      org.apache.avro.Schema schema, Class<?> type) {
+  private static <T extends SpecificRecord> Serde<T> serde(Schema schema, Class<?> type) {
     SpecificData data = SpecificData.getForClass(type);
     BinaryMessageEncoder<T> encoder = new BinaryMessageEncoder<>(data, schema);
     BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(data, schema, KNOWN_SCHEMAS);

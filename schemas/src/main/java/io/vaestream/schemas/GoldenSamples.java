@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -69,7 +70,7 @@ public record GoldenSamples(double tolerance, List<Sample> samples) {
    * recorded ones by more than the tolerance; empty when the model reproduces all of them.
    */
   public List<Integer> mismatches(float[] reconstructionError, float[] kl, float[] score) {
-    List<Integer> bad = new java.util.ArrayList<>();
+    List<Integer> bad = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       Sample s = samples.get(i);
       if (!matches(s.reconstruction_error(), reconstructionError[i])

@@ -74,7 +74,10 @@ final class MapPictures {
     return out;
   }
 
-  /** Draws {@code loc}'s boxes, given in the sent image's pixels, on {@code picture}, which shows that image at any scale. */
+  /**
+   * Draws {@code loc}'s boxes, given in the sent image's pixels, on {@code picture}, which shows
+   * that image at any scale.
+   */
   private static void drawBoxes(Graphics2D g, BufferedImage picture, Localization loc) {
     double sx = (double) picture.getWidth() / loc.getImageWidth();
     double sy = (double) picture.getHeight() / loc.getImageHeight();

@@ -10,6 +10,7 @@ import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.score.Metrics;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -218,7 +219,7 @@ final class ScoreCommand implements Callable<Integer> {
       float[] kl,
       double threshold,
       Set<Integer> normal)
-      throws java.io.IOException {
+      throws IOException {
     boolean csv = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
     if (out.getParent() != null) {
       Files.createDirectories(out.getParent());

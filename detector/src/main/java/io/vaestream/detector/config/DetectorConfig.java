@@ -4,6 +4,8 @@ import io.vaestream.detector.scoring.Device;
 import io.vaestream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -702,8 +704,8 @@ public final class DetectorConfig extends AbstractConfig {
       return h;
     }
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
       return "localhost";
     }
   }

@@ -7,6 +7,8 @@ import io.vaestream.detector.preprocess.RejectedRecordException;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.schemas.AvroSerdes;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -140,11 +142,8 @@ public final class DeadLetters {
       return null;
     }
     try {
-      return java.nio.charset.StandardCharsets.UTF_8
-          .newDecoder()
-          .decode(ByteBuffer.wrap(key))
-          .toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key)).toString();
+    } catch (CharacterCodingException e) {
       return null;
     }
   }

@@ -11,6 +11,7 @@ import io.vaestream.schemas.ImageStatistics;
 import io.vaestream.schemas.ModelFormat;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -116,7 +117,7 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
 
     Tracked(String source) {
       this.source = source;
-      java.util.Arrays.fill(changedAt, Long.MIN_VALUE / 2);
+      Arrays.fill(changedAt, Long.MIN_VALUE / 2);
     }
   }
 

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class DetectorMetrics {
   private final DistributionSummary scores;
   private final Timer eventToScore;
   private final Timer processing;
-  private final Map<String, Counter[]> bySource = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter[]> bySource = new ConcurrentHashMap<>();
   /** Drift gauges by name and labels; each holds a double's bits. */
   private final Map<List<String>, AtomicLong> drift = new ConcurrentHashMap<>();
 
@@ -358,7 +359,7 @@ public final class DetectorMetrics {
 
   /** Sets a drift gauge, registering it the first time its name and labels are seen. */
   private void driftGauge(String name, String description, Tags tags, double value) {
-    List<String> key = new java.util.ArrayList<>(List.of(name));
+    List<String> key = new ArrayList<>(List.of(name));
     tags.forEach(t -> key.add(t.getKey() + "=" + t.getValue()));
     drift
         .computeIfAbsent(key, k -> {

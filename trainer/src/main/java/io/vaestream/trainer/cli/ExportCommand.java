@@ -4,6 +4,7 @@ import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.export.ModelPackager.Quantization;
+import io.vaestream.trainer.export.ParityCheck;
 import io.vaestream.trainer.model.VaeModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ final class ExportCommand implements Callable<Integer> {
         "parity:    max error %.2e over %d images (gate %.0e)%n",
         pkg.parity().worst(),
         pkg.parity().images(),
-        io.vaestream.trainer.export.ParityCheck.TOLERANCE);
+        ParityCheck.TOLERANCE);
     if (pkg.metadata().containsKey(ModelFormat.QUANTIZATION)) {
       o.printf("quantized: %s%n", pkg.metadata().get(ModelFormat.QUANTIZATION));
     }

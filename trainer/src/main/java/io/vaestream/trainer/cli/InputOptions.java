@@ -28,8 +28,9 @@ final class InputOptions {
       paramLabel = "POLICY",
       description =
           "What the model (and the detector) does with an image of another size: exact (reject it), "
-              + "resize (resample the whole image) or crop (cut the centre to the model's aspect ratio, then resample); "
-              + "'auto' is resize with --image-size and exact without. Stored in the model (default: ${DEFAULT-VALUE}).")
+              + "resize (resample the whole image) or crop (cut the centre to the model's aspect "
+              + "ratio, then resample); 'auto' is resize with --image-size and exact without. "
+              + "Stored in the model (default: ${DEFAULT-VALUE}).")
   String resize;
 
   ImageShape toShape() {

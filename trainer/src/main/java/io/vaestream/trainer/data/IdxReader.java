@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads the IDX format of MNIST and Fashion-MNIST: big-endian magic {@code 0x00000801} for labels
@@ -105,7 +106,7 @@ public final class IdxReader {
       return in.readInt();
     } catch (EOFException e) {
       throw new DataFormatException(file, "is empty or shorter than an IDX header", e);
-    } catch (java.util.zip.ZipException e) {
+    } catch (ZipException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     }
   }
@@ -117,7 +118,7 @@ public final class IdxReader {
       in.readFully(out);
     } catch (EOFException e) {
       throw new DataFormatException(file, "truncated: expected " + n + " bytes of " + what, e);
-    } catch (java.util.zip.ZipException e) {
+    } catch (ZipException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     }
     return out;

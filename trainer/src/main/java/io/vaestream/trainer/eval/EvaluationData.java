@@ -25,7 +25,10 @@ public record EvaluationData(
     return open(trainSpec, testSpec, ImageShape.AUTO, testFraction, seed);
   }
 
-  /** As above, with the training images under the contract {@code shape} resolves to, and the test images under it too. */
+  /**
+   * As above, with the training images under the contract {@code shape} resolves to, and the test
+   * images under it too.
+   */
   public static EvaluationData open(
       String trainSpec, String testSpec, ImageShape shape, double testFraction, long seed)
       throws IOException {

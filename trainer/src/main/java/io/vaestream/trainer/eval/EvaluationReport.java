@@ -4,20 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.export.OnnxExporter;
 import io.vaestream.trainer.export.OnnxModelRunner;
 import io.vaestream.trainer.report.Plots;
 import io.vaestream.trainer.score.Metrics;
+import io.vaestream.trainer.score.Threshold;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -102,16 +106,13 @@ public final class EvaluationReport {
         format(setup.wallTime())));
 
     md.append("## Summary\n\n");
-    md.append(
-        "| detector | mean AUROC | worst class AUROC | mean AUPRC | false-alarm rate at threshold | recall at threshold |\n");
+    md.append("| detector | mean AUROC | worst class AUROC | mean AUPRC "
+        + "| false-alarm rate at threshold | recall at threshold |\n");
     md.append("|---|---|---|---|---|---|\n");
     summaryRow(
         md,
         "**shipped: " + shippedName + "** (" + arch + " VAE"
-            + (results
-                    .get(0)
-                    .testAuroc()
-                    .containsKey(io.vaestream.trainer.export.OnnxExporter.KNN_PIXELS)
+            + (results.get(0).testAuroc().containsKey(OnnxExporter.KNN_PIXELS)
                 ? " + memory bank)"
                 : ")"),
         byClass,
@@ -179,13 +180,10 @@ public final class EvaluationReport {
             + "held-out normals per class%s%n%n",
         st.targetFar() * 100,
         n,
-        io.vaestream.trainer.score.Threshold.calibrate(new double[n], st.targetFar())
-                    .warning()
-                == null
+        Threshold.calibrate(new double[n], st.targetFar()).warning() == null
             ? "."
             : "; the trainer warns: \""
-                + io.vaestream.trainer.score.Threshold.calibrate(new double[n], st.targetFar())
-                    .warning()
+                + Threshold.calibrate(new double[n], st.targetFar()).warning()
                 + "\". The threshold itself also varies from one calibration set to another, which the "
                 + "binomial range of the test normals does not include."));
 
@@ -335,7 +333,7 @@ public final class EvaluationReport {
       List<List<float[]>> rows = new ArrayList<>();
       for (int i : concat(normals, worst)) {
         float[] x = test.image(i);
-        float[] r = java.util.Arrays.copyOfRange(rec, i * n, (i + 1) * n);
+        float[] r = Arrays.copyOfRange(rec, i * n, (i + 1) * n);
         float[] e = new float[n];
         for (int k = 0; k < n; k++) {
           e[k] = (x[k] - r[k]) * (x[k] - r[k]);
@@ -356,7 +354,7 @@ public final class EvaluationReport {
       StringBuilder md,
       String name,
       Map<Integer, List<ClassResult>> byClass,
-      java.util.function.Function<ClassResult, ClassResult.Detector> which) {
+      Function<ClassResult, ClassResult.Detector> which) {
     int seeds = byClass.values().stream().mapToInt(List::size).min().orElse(0);
     double[] meanPerSeed = new double[seeds];
     for (int s = 0; s < seeds; s++) {

@@ -8,10 +8,12 @@ import io.vaestream.trainer.eval.InspectionEvaluation.MethodResult;
 import io.vaestream.trainer.eval.InspectionEvaluation.Operating;
 import io.vaestream.trainer.eval.InspectionEvaluation.Result;
 import io.vaestream.trainer.report.Plots;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +28,7 @@ public final class InspectionReport {
   public static Path write(Path dir, Result r, String command, InspectionEvaluation.Settings st)
       throws IOException {
     Files.createDirectories(dir);
-    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", command);
     json.put("settings", st);
     json.put("data", r.data());
@@ -114,7 +116,7 @@ public final class InspectionReport {
     return file;
   }
 
-  private static java.awt.image.BufferedImage figure(List<Example> examples, ImageContract c) {
+  private static BufferedImage figure(List<Example> examples, ImageContract c) {
     List<List<float[]>> rows = new ArrayList<>();
     for (Example e : examples) {
       rows.add(List.of(e.image(), e.mask(), e.vaeMap(), e.baselineMap()));

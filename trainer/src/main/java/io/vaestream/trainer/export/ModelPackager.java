@@ -2,6 +2,7 @@ package io.vaestream.trainer.export;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vaestream.schemas.CalibrationProfile;
@@ -14,6 +15,7 @@ import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
+import io.vaestream.trainer.score.Metrics;
 import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreParts;
 import io.vaestream.trainer.score.ScoreSelector;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -268,8 +271,7 @@ public final class ModelPackager {
     }
     // Relative to the score, or to its spread on held-out normals where the score is smaller: a
     // standardised score sits near 0, and its unit is that spread.
-    double spread =
-        io.vaestream.trainer.score.Metrics.std(java.util.Arrays.copyOf(floatScores, normals));
+    double spread = Metrics.std(Arrays.copyOf(floatScores, normals));
     double worst = 0;
     double sum = 0;
     for (int i = 0; i < s.length; i++) {
@@ -281,7 +283,7 @@ public final class ModelPackager {
     double mean = sum / s.length;
     if (!(worst <= INT8_MAX_SCORE_ERROR)) {
       throw new ParityCheck.ParityException(String.format(
-          java.util.Locale.ROOT,
+          Locale.ROOT,
           "the int8 model's scores differ from the float model's by up to %.2e (allowed %.0e) over %d images; "
               + "export it without quantisation",
           worst,
@@ -381,7 +383,7 @@ public final class ModelPackager {
   private static String json(Object o) {
     try {
       return new ObjectMapper().writeValueAsString(o);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + o, e);
     }
   }

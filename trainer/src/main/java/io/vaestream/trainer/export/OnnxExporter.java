@@ -3,6 +3,7 @@ package io.vaestream.trainer.export;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
+import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.internal.OnnxGraphBuilder;
 import io.vaestream.trainer.model.LayerSpec;
 import io.vaestream.trainer.model.LayerSpec.Activation;
@@ -19,7 +20,9 @@ import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -214,11 +217,10 @@ public final class OnnxExporter {
       g.output(knn[0], KNN_PIXELS, -1);
       g.output(knn[1], KNN_GRADIENTS, -1);
     }
-    Map<String, String> props = new java.util.LinkedHashMap<>(contract.toMetadata());
+    Map<String, String> props = new LinkedHashMap<>(contract.toMetadata());
     props.put(ModelFormat.SCORE_DEFINITION, score.formula());
     props.put(
-        ModelFormat.SCORE_RECONSTRUCTION,
-        score.reconstruction().name().toLowerCase(java.util.Locale.ROOT));
+        ModelFormat.SCORE_RECONSTRUCTION, score.reconstruction().name().toLowerCase(Locale.ROOT));
     props.put(
         ModelFormat.SCORE_RECONSTRUCTION_WEIGHT, Double.toString(score.reconstructionWeight()));
     props.put(ModelFormat.SCORE_KL_WEIGHT, Double.toString(score.klWeight()));
@@ -226,7 +228,7 @@ public final class OnnxExporter {
       props.put(
           ModelFormat.SCORE_MEMORY_BANK,
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "{\"images\":%d,\"k\":%d,\"pixel_features\":%d,\"gradient_features\":%d}",
               bank.size(),
               bank.k(),
@@ -237,12 +239,12 @@ public final class OnnxExporter {
         ModelFormat.MAP_DEFINITION,
         mapScale == null
             ? "mean over channels of blur(x - reconstruction)^2"
-            : "mean over channels of blur((x - reconstruction) / sigma_r)^2 + blur((x - mu) / sigma_x)^2; sigma_r: "
-                + "the residual's spread per pixel and channel on training normals, mu and sigma_x: their mean and spread");
+            : "mean over channels of blur((x - reconstruction) / sigma_r)^2 + blur((x - mu) / sigma_x)^2; "
+                + "sigma_r: the residual's spread per pixel and channel on training normals, "
+                + "mu and sigma_x: their mean and spread");
     props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
     props.put(
-        ModelFormat.ARCHITECTURE,
-        model.config().architecture().name().toLowerCase(java.util.Locale.ROOT));
+        ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(Locale.ROOT));
     props.putAll(metadata);
     return g.build(
         PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), props);
@@ -252,7 +254,7 @@ public final class OnnxExporter {
    * The raw-pixel kNN baseline (mean squared L2 distance to the {@code k} nearest of {@code bank}'s
    * images) as a model that {@link OnnxModelRunner} runs: for evaluation reports.
    */
-  public static byte[] rawKnnBaseline(io.vaestream.trainer.data.ImageDataset bank, int k) {
+  public static byte[] rawKnnBaseline(ImageDataset bank, int k) {
     return ScoreGraph.rawKnn(bank.contract(), bank.pixels(), bank.size(), k).toByteArray();
   }
 
@@ -280,7 +282,10 @@ public final class OnnxExporter {
         g.longs(name + "_steps", -1));
   }
 
-  /** The mean over the {@code turns} stacked versions of {@code value} ({@code [turns·n, rest…]} → {@code [n, rest…]}). */
+  /**
+   * The mean over the {@code turns} stacked versions of {@code value} ({@code [turns·n, rest…]} →
+   * {@code [n, rest…]}).
+   */
   private static String meanOverTurns(
       OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
     if (turns == 1) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an exported model on the CPU with ONNX Runtime, in batches: what the trainer uses to check
@@ -91,8 +92,7 @@ public final class OnnxModelRunner implements AutoCloseable {
     try {
       session.close();
     } catch (OrtException e) {
-      org.slf4j.LoggerFactory.getLogger(OnnxModelRunner.class)
-          .warn("closing the ONNX session failed", e);
+      LoggerFactory.getLogger(OnnxModelRunner.class).warn("closing the ONNX session failed", e);
     }
     options.close();
   }

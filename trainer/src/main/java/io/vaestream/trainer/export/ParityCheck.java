@@ -10,6 +10,7 @@ import io.vaestream.trainer.score.ScoreParts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -37,7 +38,7 @@ public final class ParityCheck {
     @Override
     public String toString() {
       StringBuilder sb = new StringBuilder("parity over " + images + " images:");
-      maxError.forEach((k, v) -> sb.append(String.format(java.util.Locale.ROOT, " %s=%.2e", k, v)));
+      maxError.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.2e", k, v)));
       return sb.toString();
     }
   }

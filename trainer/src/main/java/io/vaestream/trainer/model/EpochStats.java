@@ -1,6 +1,7 @@
 package io.vaestream.trainer.model;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * What one epoch achieved. Losses are per image, averaged over the epoch's batches (with sampled
@@ -20,7 +21,7 @@ public record EpochStats(
   public String summary() {
     long left = eta.toSeconds();
     return String.format(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "epoch %3d/%d  ELBO %9.2f  recon %9.2f  KL %7.2f  val -ELBO %9.2f  %7.0f img/s  ETA %d:%02d",
         epoch,
         epochs,

@@ -5,6 +5,7 @@ import io.vaestream.trainer.model.LayerSpec.Conv;
 import io.vaestream.trainer.model.LayerSpec.Deconv;
 import io.vaestream.trainer.model.LayerSpec.Dense;
 import io.vaestream.trainer.model.LayerSpec.Reshape;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ public final class VaeGraph {
 
   /** Every layer that carries weights, in a fixed order. */
   public static List<LayerSpec> allLayers(VaeSpec spec) {
-    List<LayerSpec> all = new java.util.ArrayList<>(spec.encoder());
+    List<LayerSpec> all = new ArrayList<>(spec.encoder());
     all.add(spec.meanHead());
     all.add(spec.logVarHead());
     all.addAll(spec.decoder());

@@ -1,6 +1,9 @@
 package io.vaestream.trainer.model;
 
 import io.vaestream.trainer.data.ImageDataset;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -31,7 +34,7 @@ public final class VaeTrainer {
   /** Called after every epoch with the model, for checkpoints. */
   @FunctionalInterface
   public interface EpochCallback {
-    void accept(VaeModel model) throws java.io.IOException;
+    void accept(VaeModel model) throws IOException;
   }
 
   public VaeTrainer(Consumer<EpochStats> onEpoch, EpochCallback afterEpoch) {
@@ -41,13 +44,13 @@ public final class VaeTrainer {
 
   /** Trains a fresh model for {@code config.epochs()} epochs. */
   public VaeModel fit(VaeConfig config, ImageDataset train, ImageDataset validation)
-      throws java.io.IOException {
+      throws IOException {
     return resume(VaeModel.initialise(config, train.contract()), train, validation);
   }
 
   /** Continues training {@code model} until it has done {@code config.epochs()} epochs. */
   public VaeModel resume(VaeModel model, ImageDataset train, ImageDataset validation)
-      throws java.io.IOException {
+      throws IOException {
     VaeConfig config = model.config();
     if (train.isEmpty()) {
       throw new IllegalArgumentException("no training images in " + train.description());
@@ -162,6 +165,7 @@ public final class VaeTrainer {
     public void activationAvailable(
         SameDiff sd,
         At at,
+        // qualified: the imported MultiDataSet is the class, this is the interface it implements
         org.nd4j.linalg.dataset.api.MultiDataSet batch,
         SameDiffOp op,
         String varName,
@@ -190,9 +194,9 @@ public final class VaeTrainer {
    * output is for the user, so that chatter is dropped.
    */
   private static void quietly(Runnable r) {
-    java.io.PrintStream out = System.out;
+    PrintStream out = System.out;
     synchronized (System.class) {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      System.setOut(new PrintStream(OutputStream.nullOutputStream()));
       try {
         r.run();
       } finally {

@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -114,7 +115,7 @@ public final class Plots {
     double[] all = new double[normal.length + anomalous.length];
     System.arraycopy(normal, 0, all, 0, normal.length);
     System.arraycopy(anomalous, 0, all, normal.length, anomalous.length);
-    java.util.Arrays.sort(all);
+    Arrays.sort(all);
     hi = Math.max(
         all[(int) (0.99 * (all.length - 1))], Double.isFinite(threshold) ? threshold * 1.05 : hi);
     int bins = 60;
@@ -170,10 +171,10 @@ public final class Plots {
   /** A 2-D scatter coloured by label. */
   public static BufferedImage scatter(
       String title, double[] xs, double[] ys, int[] labels, List<String> names) {
-    double minX = java.util.Arrays.stream(xs).min().orElse(0);
-    double maxX = java.util.Arrays.stream(xs).max().orElse(1);
-    double minY = java.util.Arrays.stream(ys).min().orElse(0);
-    double maxY = java.util.Arrays.stream(ys).max().orElse(1);
+    double minX = Arrays.stream(xs).min().orElse(0);
+    double maxX = Arrays.stream(xs).max().orElse(1);
+    double minY = Arrays.stream(ys).min().orElse(0);
+    double maxY = Arrays.stream(ys).max().orElse(1);
     Canvas cv = new Canvas(title, "component 1", "component 2");
     for (int i = 0; i < xs.length; i++) {
       cv.g.setColor(PALETTE[Math.floorMod(labels[i], PALETTE.length)]);

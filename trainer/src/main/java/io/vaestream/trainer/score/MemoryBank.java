@@ -2,6 +2,7 @@ package io.vaestream.trainer.score;
 
 import io.vaestream.trainer.data.ImageDataset;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Features of training normals, kept to measure how far a new image is from its nearest normal
@@ -48,7 +49,7 @@ public record MemoryBank(
   public double[][] distances(float[] pixels, int count) {
     int size = features.contract().size();
     double[][] out = new double[2][count];
-    java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
+    IntStream.range(0, count).parallel().forEach(i -> {
       out[0][i] = nearest(features.pixelFeatures(pixels, i * size), pixelBank);
       out[1][i] = nearest(features.orientationFeatures(pixels, i * size), orientationBank);
     });

@@ -1,5 +1,7 @@
 package io.vaestream.trainer.score;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -90,9 +92,7 @@ public record Threshold(
 
   /** A rate as a percentage with 3 significant digits and no trailing zeros: 0.01 → "1". */
   private static String pct(double rate) {
-    return new java.math.BigDecimal(100 * rate, new java.math.MathContext(3))
-        .stripTrailingZeros()
-        .toPlainString();
+    return new BigDecimal(100 * rate, new MathContext(3)).stripTrailingZeros().toPlainString();
   }
 
   private static String trim(double d) {

@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import io.vaestream.schemas.ModelFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -117,9 +118,7 @@ public final class OnnxGraphBuilder {
         .setProducerVersion(version)
         .setDomain("io.vaestream")
         .setDocString(doc)
-        .addOpsetImport(OperatorSetIdProto.newBuilder()
-            .setDomain("")
-            .setVersion(io.vaestream.schemas.ModelFormat.OPSET))
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(ModelFormat.OPSET))
         .setGraph(graph);
     metadata.forEach((k, v) ->
         m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
