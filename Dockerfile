@@ -21,7 +21,7 @@ COPY bench/pom.xml bench/
 # The images need the detector and the command line, not the benchmark harness (module bench).
 RUN ./mvnw -B -q -pl detector,tools -am dependency:go-offline -DexcludeReactor=true || true
 COPY . .
-RUN ./mvnw -B -q -DskipTests -pl detector,tools -am install \
+RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip -Dcheckstyle.skip -pl detector,tools -am install \
  && mkdir -p /out/detector/lib /out/tools/lib \
  && cp detector/target/vaestream-detector-*.jar /out/detector/lib/ \
  && tr ':' '\n' < detector/target/classpath.txt | xargs -I{} cp {} /out/detector/lib/ \

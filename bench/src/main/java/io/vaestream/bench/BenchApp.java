@@ -14,7 +14,12 @@ import picocli.CommandLine.Command;
     name = "vaestream",
     mixinStandardHelpOptions = true,
     description = "The vaestream benchmark harness: bench, soak and jmh.",
-    subcommands = {BenchCommand.class, SoakCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      BenchCommand.class,
+      SoakCommand.class,
+      JmhCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class BenchApp {
   private BenchApp() {}
 

@@ -26,7 +26,8 @@ import picocli.CommandLine.Mixin;
       "Writes a Markdown report."
     })
 public final class BenchCommand implements Callable<Integer> {
-  @Mixin BenchOptions options;
+  @Mixin
+  BenchOptions options;
 
   @Override
   public Integer call() throws Exception {

@@ -16,91 +16,156 @@ import picocli.CommandLine.Option;
  */
 final class BenchOptions {
   /** The report's sections; the declaration order is the order {@code --sections} is echoed in. */
-  enum Section { core, models, scaling, batch, shadow }
+  enum Section {
+    core,
+    models,
+    scaling,
+    batch,
+    shadow
+  }
 
-  @Option(names = "--records", defaultValue = "20000",
+  @Option(
+      names = "--records",
+      defaultValue = "20000",
       description = "Records per throughput run (default: ${DEFAULT-VALUE}).")
   int records;
 
-  @Option(names = "--repeat", defaultValue = "3",
-      description = "Interleaved rounds of the core throughput runs; the report gives medians and ranges "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeat",
+      defaultValue = "3",
+      description =
+          "Interleaved rounds of the core throughput runs; the report gives medians and ranges "
+              + "(default: ${DEFAULT-VALUE}).")
   int repeat;
 
-  @Option(names = "--latency-seconds", defaultValue = "15",
+  @Option(
+      names = "--latency-seconds",
+      defaultValue = "15",
       description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
   int latencySeconds;
 
-  @Option(names = "--latency-warmup-seconds", defaultValue = "5",
+  @Option(
+      names = "--latency-warmup-seconds",
+      defaultValue = "5",
       description = "Scores of events sent in the first seconds of a latency run are left out "
           + "(default: ${DEFAULT-VALUE}).")
   int latencyWarmupSeconds;
 
-  @Option(names = "--latency-commit-intervals", split = ",", defaultValue = "100,20",
-      description = "The detector's commit.interval.ms in the latency runs: under exactly_once_v2 it bounds how "
-          + "soon a score is visible (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency-commit-intervals",
+      split = ",",
+      defaultValue = "100,20",
+      description =
+          "The detector's commit.interval.ms in the latency runs: under exactly_once_v2 it bounds how "
+              + "soon a score is visible (default: ${DEFAULT-VALUE}).")
   List<Integer> latencyCommitIntervals;
 
-  @Option(names = "--partitions", defaultValue = "1", description = "Input partitions (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "1",
+      description = "Input partitions (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "Stream threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--guarantee", defaultValue = "exactly_once_v2", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--guarantee",
+      defaultValue = "exactly_once_v2",
+      description = "Default: ${DEFAULT-VALUE}.")
   String guarantee;
 
-  @Option(names = "--batch", defaultValue = "64",
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
       description = "The detector's batch.max.size (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--localization", defaultValue = "true", arity = "1",
-      description = "The detector's localization: maps and boxes on flagged events (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--localization",
+      defaultValue = "true",
+      arity = "1",
+      description =
+          "The detector's localization: maps and boxes on flagged events (default: ${DEFAULT-VALUE}).")
   boolean localization;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "A detector setting for every detector the benchmark starts, for example batch.store=memory "
-          + "(repeatable; applied last).")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A detector setting for every detector the benchmark starts, for example batch.store=memory "
+              + "(repeatable; applied last).")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--schema-registry", paramLabel = "URL",
-      description = "Send the input in the Confluent wire format through this registry's Confluent-compatible API "
-          + "(the detectors get it as schema.registry.url); default: Avro single-object encoding.")
+  @Option(
+      names = "--schema-registry",
+      paramLabel = "URL",
+      description =
+          "Send the input in the Confluent wire format through this registry's Confluent-compatible API "
+              + "(the detectors get it as schema.registry.url); default: Avro single-object encoding.")
   String schemaRegistry;
 
-  @Option(names = "--commit-interval-ms",
+  @Option(
+      names = "--commit-interval-ms",
       description = "Overrides the detector's commit.interval.ms (default: the detector's, 100).")
   Integer commitIntervalMs;
 
-  @Option(names = "--model", defaultValue = "mlp-28",
-      description = "The model of the core section: mlp-28 (the demo model), mlp-28-int8 (its weights in int8), "
-          + "conv-28, mlp-64 or mlp-128 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--model",
+      defaultValue = "mlp-28",
+      description =
+          "The model of the core section: mlp-28 (the demo model), mlp-28-int8 (its weights in int8), "
+              + "conv-28, mlp-64 or mlp-128 (default: ${DEFAULT-VALUE}).")
   String modelName;
 
-  @Option(names = "--sections", split = ",", defaultValue = "core,models,scaling,batch",
+  @Option(
+      names = "--sections",
+      split = ",",
+      defaultValue = "core,models,scaling,batch",
       description = "Sections to run (default: ${DEFAULT-VALUE}).")
   Set<Section> sections = EnumSet.allOf(Section.class);
 
-  @Option(names = "--compare-models", split = ",", defaultValue = "mlp-28,mlp-28-int8,conv-28,mlp-64,mlp-128",
+  @Option(
+      names = "--compare-models",
+      split = ",",
+      defaultValue = "mlp-28,mlp-28-int8,conv-28,mlp-64,mlp-128",
       description = "Models of the models section (default: ${DEFAULT-VALUE}).")
   List<String> compareModels;
 
-  @Option(names = "--scaling-partitions", split = ",", defaultValue = "1,2,4",
+  @Option(
+      names = "--scaling-partitions",
+      split = ",",
+      defaultValue = "1,2,4",
       description = "Default: ${DEFAULT-VALUE}.")
   List<Integer> scalingPartitions;
 
-  @Option(names = "--scaling-threads", split = ",", defaultValue = "1,2", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--scaling-threads",
+      split = ",",
+      defaultValue = "1,2",
+      description = "Default: ${DEFAULT-VALUE}.")
   List<Integer> scalingThreads;
 
-  @Option(names = "--scaling-instances", split = ",", defaultValue = "1,2",
+  @Option(
+      names = "--scaling-instances",
+      split = ",",
+      defaultValue = "1,2",
       description = "Default: ${DEFAULT-VALUE}.")
   List<Integer> scalingInstances;
 
-  @Option(names = "--batch-sizes", split = ",", defaultValue = "1,4,16,64,256",
+  @Option(
+      names = "--batch-sizes",
+      split = ",",
+      defaultValue = "1,4,16,64,256",
       description = "Default: ${DEFAULT-VALUE}.")
   List<Integer> batchSizes;
 
-  @Option(names = "--out", defaultValue = "runs/bench/benchmarks.md",
+  @Option(
+      names = "--out",
+      defaultValue = "runs/bench/benchmarks.md",
       description = "Report (default: ${DEFAULT-VALUE}).")
   Path out;
 

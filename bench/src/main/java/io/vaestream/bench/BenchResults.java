@@ -10,8 +10,14 @@ import java.util.List;
  *
  * @param coreModel the core model, described ({@link BenchModel#describe})
  */
-record BenchResults(Machine machine, String coreModel, Core core, List<BatchRow> batch, Shadow shadow,
-    List<ModelRow> models, List<ScalingRow> scaling) {
+record BenchResults(
+    Machine machine,
+    String coreModel,
+    Core core,
+    List<BatchRow> batch,
+    Shadow shadow,
+    List<ModelRow> models,
+    List<ScalingRow> scaling) {
 
   /**
    * One throughput run.
@@ -73,9 +79,20 @@ record BenchResults(Machine machine, String coreModel, Core core, List<BatchRow>
    * @param nativeProfile perf's Markdown tables; null without perf or without a steady window
    * @param javaProfile JFR's Markdown tables; null without a steady window
    */
-  record Core(double flaggedShare, Repeated ceiling, Repeated detector, Repeated notPipelined, Repeated perRecord,
-      double scorerBatched, double scorerSingle, double gemmGflops, long flopsPerImage, List<LatencyRow> latency,
-      Memory memory, String nativeProfile, String javaProfile) {}
+  record Core(
+      double flaggedShare,
+      Repeated ceiling,
+      Repeated detector,
+      Repeated notPipelined,
+      Repeated perRecord,
+      double scorerBatched,
+      double scorerSingle,
+      double gemmGflops,
+      long flopsPerImage,
+      List<LatencyRow> latency,
+      Memory memory,
+      String nativeProfile,
+      String javaProfile) {}
 
   /**
    * One latency run: event-to-score latency as the detector stamps it (scored_time − event_time),
@@ -85,7 +102,12 @@ record BenchResults(Machine machine, String coreModel, Core core, List<BatchRow>
    * @param maxRate the maximum load: the steady rate under a live producer sending flat out
    * @param load the share of {@code maxRate} held
    */
-  record LatencyRow(int commitMs, double maxRate, double load, Quantiles scored, Quantiles visible,
+  record LatencyRow(
+      int commitMs,
+      double maxRate,
+      double load,
+      Quantiles scored,
+      Quantiles visible,
       GcPauses.Summary gc) {
     double rate() {
       return load * maxRate;
@@ -114,8 +136,16 @@ record BenchResults(Machine machine, String coreModel, Core core, List<BatchRow>
   }
 
   /** The models section: the core measurements of one model. */
-  record ModelRow(String model, long flopsPerImage, int recordBytes, int records, Run ceiling, Run detector,
-      Run perRecord, double scorerBatched, double scorerSingle) {}
+  record ModelRow(
+      String model,
+      long flopsPerImage,
+      int recordBytes,
+      int records,
+      Run ceiling,
+      Run detector,
+      Run perRecord,
+      double scorerBatched,
+      double scorerSingle) {}
 
   /** The scaling section: one layout of partitions, stream threads and instances. */
   record ScalingRow(int partitions, int threads, int instances, Run run) {}

@@ -60,16 +60,19 @@ final class BenchRunner {
         Profiler.warmUp();
         // The first runs in a fresh JVM are slower (JIT, class loading); warm up before measuring.
         for (int i = 0; i < 2; i++) {
-          trials.throughput(trial("warm-up, ceiling (not reported)", input, model, () -> ceilingScorer, o.batch));
+          trials.throughput(
+              trial("warm-up, ceiling (not reported)", input, model, () -> ceilingScorer, o.batch));
           trials.throughput(trial("warm-up, detector (not reported)", input, model, o.batch));
         }
-        coreRuns = o.runs(Section.core) ? core(trials, core, model, test, input, ceilingScorer) : null;
+        coreRuns =
+            o.runs(Section.core) ? core(trials, core, model, test, input, ceilingScorer) : null;
         batch = o.runs(Section.batch) ? batch(trials, model, test, input) : null;
         shadow = o.runs(Section.shadow) ? shadow(trials, model, input) : null;
       }
       List<ModelRow> modelRows = o.runs(Section.models) ? models(trials, compared, models) : null;
       List<ScalingRow> scaling = o.runs(Section.scaling) ? scaling(trials, model, test) : null;
-      return new BenchResults(Machine.current(), core.describe(), coreRuns, batch, shadow, modelRows, scaling);
+      return new BenchResults(
+          Machine.current(), core.describe(), coreRuns, batch, shadow, modelRows, scaling);
     }
   }
 
@@ -89,22 +92,35 @@ final class BenchRunner {
     return trial(name, input, model, () -> TrialRunner.onnx(model), batch);
   }
 
-  private Core core(TrialRunner trials, BenchModel core, Path model, ImageDataset test, String input,
-      NoopScorer ceilingScorer) throws Exception {
+  private Core core(
+      TrialRunner trials,
+      BenchModel core,
+      Path model,
+      ImageDataset test,
+      String input,
+      NoopScorer ceilingScorer)
+      throws Exception {
     // Interleaved rounds, so that a slow spell of the machine hits every kind of run alike.
-    List<List<Run>> rounds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    List<List<Run>> rounds =
+        List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     for (int i = 1; i <= o.repeat; i++) {
       String round = round(i);
-      rounds.get(0).add(trials.throughput(trial("(a) ceiling" + round, input, model, () -> ceilingScorer, o.batch)));
+      rounds
+          .get(0)
+          .add(trials.throughput(
+              trial("(a) ceiling" + round, input, model, () -> ceilingScorer, o.batch)));
       rounds.get(1).add(trials.throughput(trial("(b) detector" + round, input, model, o.batch)));
-      rounds.get(2).add(trials.throughput(trial("(b') detector, not pipelined" + round, input, model, o.batch)
-          .notPipelined()));
+      rounds
+          .get(2)
+          .add(
+              trials.throughput(trial("(b') detector, not pipelined" + round, input, model, o.batch)
+                  .notPipelined()));
       rounds.get(3).add(trials.throughput(trial("(c) per-record" + round, input, model, 1)));
     }
     // Profiled separately: JFR's own overhead must not lower the measured throughput.
     Path jfr = Files.createDirectories(Path.of("runs", "bench")).resolve("detector.jfr");
-    Observed profiled = trials.observe(trial("detector, profiled (JFR and perf)", input, model, o.batch)
-        .profiledTo(jfr));
+    Observed profiled = trials.observe(
+        trial("detector, profiled (JFR and perf)", input, model, o.batch).profiledTo(jfr));
     double scorerBatched = ComputeRates.scorer(model, test, o.batch, o.records);
     double scorerSingle = ComputeRates.scorer(model, test, 1, o.records);
     double gflops = ComputeRates.gemmGflops();
@@ -112,19 +128,32 @@ final class BenchRunner {
     for (int commitMs : o.latencyCommitIntervals) {
       // The most a producer on this machine can feed the detector: a backlog's drain rate would
       // overstate it, since the producer then needs its share of the two cores.
-      Run max = trials.throughput(trial("maximum load, live producer, commit " + commitMs + " ms", null, model,
-          o.batch).withCommitMs(commitMs).sentLive());
+      Run max = trials.throughput(
+          trial("maximum load, live producer, commit " + commitMs + " ms", null, model, o.batch)
+              .withCommitMs(commitMs)
+              .sentLive());
       for (double frac : new double[] {0.25, 0.5, 0.9}) {
         latency.add(trials.latency(model, commitMs, max.steadyPerSecond(), frac, test));
       }
     }
-    return new Core(ceilingScorer.flaggedShare(), new Repeated(rounds.get(0)), new Repeated(rounds.get(1)),
-        new Repeated(rounds.get(2)), new Repeated(rounds.get(3)), scorerBatched, scorerSingle, gflops,
-        core.flopsPerImage(), latency, profiled.memory(), profiled.nativeProfile(), profiled.javaProfile());
+    return new Core(
+        ceilingScorer.flaggedShare(),
+        new Repeated(rounds.get(0)),
+        new Repeated(rounds.get(1)),
+        new Repeated(rounds.get(2)),
+        new Repeated(rounds.get(3)),
+        scorerBatched,
+        scorerSingle,
+        gflops,
+        core.flopsPerImage(),
+        latency,
+        profiled.memory(),
+        profiled.nativeProfile(),
+        profiled.javaProfile());
   }
 
-  private List<ModelRow> models(TrialRunner trials, List<BenchModel> compared, Map<String, Path> models)
-      throws Exception {
+  private List<ModelRow> models(
+      TrialRunner trials, List<BenchModel> compared, Map<String, Path> models) throws Exception {
     List<ModelRow> rows = new ArrayList<>();
     for (BenchModel m : compared) {
       Path model = models.get(m.name());
@@ -134,26 +163,56 @@ final class BenchRunner {
       String input = trials.preload("bench-" + m.name(), o.partitions, images, n);
       int bytes = AvroSerdes.encode(ImageSender.event(images, 0, "b-0", null)).length;
       NoopScorer ceilingScorer = replaying(model, images);
-      Run ceiling = trials.throughput(new Trial(m.name() + " (a) ceiling", input, n, model, () -> ceilingScorer,
-          o.batch, o.threads, 1));
-      Run detector = trials.throughput(new Trial(m.name() + " (b) detector", input, n, model,
-          () -> TrialRunner.onnx(model), o.batch, o.threads, 1));
-      Run perRecord = trials.throughput(new Trial(m.name() + " (c) per-record", input, n, model,
-          () -> TrialRunner.onnx(model), 1, o.threads, 1));
-      rows.add(new ModelRow(m.name(), m.flopsPerImage(), bytes, n, ceiling, detector, perRecord,
-          ComputeRates.scorer(model, images, o.batch, o.records), ComputeRates.scorer(model, images, 1, o.records)));
+      Run ceiling = trials.throughput(new Trial(
+          m.name() + " (a) ceiling", input, n, model, () -> ceilingScorer, o.batch, o.threads, 1));
+      Run detector = trials.throughput(new Trial(
+          m.name() + " (b) detector",
+          input,
+          n,
+          model,
+          () -> TrialRunner.onnx(model),
+          o.batch,
+          o.threads,
+          1));
+      Run perRecord = trials.throughput(new Trial(
+          m.name() + " (c) per-record",
+          input,
+          n,
+          model,
+          () -> TrialRunner.onnx(model),
+          1,
+          o.threads,
+          1));
+      rows.add(new ModelRow(
+          m.name(),
+          m.flopsPerImage(),
+          bytes,
+          n,
+          ceiling,
+          detector,
+          perRecord,
+          ComputeRates.scorer(model, images, o.batch, o.records),
+          ComputeRates.scorer(model, images, 1, o.records)));
     }
     return rows;
   }
 
-  private List<ScalingRow> scaling(TrialRunner trials, Path model, ImageDataset test) throws Exception {
+  private List<ScalingRow> scaling(TrialRunner trials, Path model, ImageDataset test)
+      throws Exception {
     List<ScalingRow> rows = new ArrayList<>();
     for (int p : o.scalingPartitions) {
       String input = trials.preload("bench-scale-p" + p, p, test, o.records);
       for (int i : o.scalingInstances) {
         for (int t : o.scalingThreads) {
-          Run r = trials.throughput(new Trial(p + " partition(s), " + t + " thread(s), " + i + " instance(s)",
-              input, o.records, model, () -> TrialRunner.onnx(model), o.batch, t, i));
+          Run r = trials.throughput(new Trial(
+              p + " partition(s), " + t + " thread(s), " + i + " instance(s)",
+              input,
+              o.records,
+              model,
+              () -> TrialRunner.onnx(model),
+              o.batch,
+              t,
+              i));
           rows.add(new ScalingRow(p, t, i, r));
         }
       }
@@ -161,11 +220,13 @@ final class BenchRunner {
     return rows;
   }
 
-  private List<BatchRow> batch(TrialRunner trials, Path model, ImageDataset test, String input) throws Exception {
+  private List<BatchRow> batch(TrialRunner trials, Path model, ImageDataset test, String input)
+      throws Exception {
     List<BatchRow> rows = new ArrayList<>();
     for (int b : o.batchSizes) {
       double scorer = ComputeRates.scorer(model, test, b, o.records);
-      rows.add(new BatchRow(b, scorer, trials.throughput(trial("detector, batch " + b, input, model, b))));
+      rows.add(new BatchRow(
+          b, scorer, trials.throughput(trial("detector, batch " + b, input, model, b))));
     }
     return rows;
   }
@@ -176,15 +237,18 @@ final class BenchRunner {
    */
   private Shadow shadow(TrialRunner trials, Path model, String input) throws Exception {
     String topic = "bench-models-" + UUID.randomUUID().toString().substring(0, 8);
-    ModelPublisher.publish(Map.of(DetectorConfig.BOOTSTRAP_SERVERS, trials.bootstrapServers()), topic, model,
+    ModelPublisher.publish(
+        Map.of(DetectorConfig.BOOTSTRAP_SERVERS, trials.bootstrapServers()),
+        topic,
+        model,
         ModelPublisher.Role.SHADOW);
     List<Run> alone = new ArrayList<>();
     List<Run> shadowed = new ArrayList<>();
     List<Double> coverage = new ArrayList<>();
     for (int i = 1; i <= o.repeat; i++) {
       alone.add(trials.throughput(trial("detector" + round(i), input, model, o.batch)));
-      Observed s = trials.observe(trial("detector + shadow model" + round(i), input, model, o.batch)
-          .following(topic));
+      Observed s = trials.observe(
+          trial("detector + shadow model" + round(i), input, model, o.batch).following(topic));
       shadowed.add(s.run());
       coverage.add(s.shadowEvents() / o.records);
     }
@@ -199,7 +263,8 @@ final class BenchRunner {
   private static NoopScorer replaying(Path model, ImageDataset images) {
     try (Scorer real = TrialRunner.onnx(model)) {
       NoopScorer noop = NoopScorer.replaying(real, images);
-      Log.bench("%s flags %.1f%% of the %d images sent; the ceiling flags the same ones",
+      Log.bench(
+          "%s flags %.1f%% of the %d images sent; the ceiling flags the same ones",
           model.getParent().getFileName(), 100 * noop.flaggedShare(), images.size());
       return noop;
     }

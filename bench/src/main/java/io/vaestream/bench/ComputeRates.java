@@ -39,7 +39,8 @@ final class ComputeRates {
         best = Math.max(best, slices.size() * (double) b / ((System.nanoTime() - t0) / 1e9));
       }
     }
-    Log.bench("scorer alone, %s, batch %-3d %9.0f images/s", model.getParent().getFileName(), b, best);
+    Log.bench(
+        "scorer alone, %s, batch %-3d %9.0f images/s", model.getParent().getFileName(), b, best);
     return best;
   }
 
@@ -62,7 +63,9 @@ final class ComputeRates {
         double gf = iters * flop / ((System.nanoTime() - t0) / 1e9) / 1e9;
         best = Math.max(best, gf);
       }
-      Log.bench("GEMM %dx%d * %dx%d (OpenBLAS via ND4J): best %.1f GFLOP/s so far", s[0], s[1], s[1], s[2], best);
+      Log.bench(
+          "GEMM %dx%d * %dx%d (OpenBLAS via ND4J): best %.1f GFLOP/s so far",
+          s[0], s[1], s[1], s[2], best);
     }
     return best;
   }

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * logs to a file.
  */
 final class DetectorProcess implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
   private final int httpPort;
@@ -42,18 +43,27 @@ final class DetectorProcess implements AutoCloseable {
    * Starts {@code DetectorApp} with {@code settings} (any detector or Kafka key) and its HTTP
    * endpoints on a free port of 127.0.0.1.
    */
-  static DetectorProcess start(Map<String, String> settings, String maxHeap, Path log) throws IOException {
+  static DetectorProcess start(Map<String, String> settings, String maxHeap, Path log)
+      throws IOException {
     int port = freePort();
     Map<String, String> all = new HashMap<>(settings);
     all.put(DetectorConfig.HTTP_PORT, Integer.toString(port));
     all.put(DetectorConfig.HTTP_BIND_ADDRESS, "127.0.0.1");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), DetectorApp.class.getName()));
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + maxHeap,
+        "-cp",
+        System.getProperty("java.class.path"),
+        DetectorApp.class.getName()));
     all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
     Files.createDirectories(log.toAbsolutePath().getParent());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
     // A tool stopped with Ctrl-C or SIGTERM takes its detector with it.
-    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "stop-detector-" + p.pid()));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(p::destroyForcibly, "stop-detector-" + p.pid()));
     return new DetectorProcess(p, port, log);
   }
 
@@ -106,8 +116,11 @@ final class DetectorProcess implements AutoCloseable {
 
   private HttpResponse<String> get(String path) throws IOException {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+              .timeout(Duration.ofSeconds(5))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while reading " + path, e);

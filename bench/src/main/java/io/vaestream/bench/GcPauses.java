@@ -54,9 +54,11 @@ final class GcPauses implements AutoCloseable {
     if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
       return;
     }
-    GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+    GarbageCollectionNotificationInfo info =
+        GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
     // G1's concurrent cycle reports its whole (mostly concurrent) length; only real pauses count.
-    if (info.getGcCause().equals("No GC") || info.getGcName().contains("Concurrent")
+    if (info.getGcCause().equals("No GC")
+        || info.getGcName().contains("Concurrent")
         || jvmStartMs + info.getGcInfo().getStartTime() < fromEpochMs) {
       return;
     }

@@ -34,19 +34,26 @@ final class JfrSummary {
         continue;
       }
       total++;
-      methods.merge(method + (type.equals("jdk.NativeMethodSample") ? " (native)" : ""), 1, Integer::sum);
+      methods.merge(
+          method + (type.equals("jdk.NativeMethodSample") ? " (native)" : ""), 1, Integer::sum);
       areas.merge(area(frames), 1, Integer::sum);
     }
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "%d samples of running threads (Java and native), idle waits left out.%n%n",
+    md.append(String.format(
+        Locale.ROOT,
+        "%d samples of running threads (Java and native), idle waits left out.%n%n",
         total));
     md.append("| area | share |\n|---|---|\n");
     for (Map.Entry<String, Integer> a : sorted(areas, 20).entrySet()) {
-      md.append(String.format(Locale.ROOT, "| %s | %.1f%% |%n", a.getKey(), 100.0 * a.getValue() / Math.max(1, total)));
+      md.append(String.format(
+          Locale.ROOT, "| %s | %.1f%% |%n", a.getKey(), 100.0 * a.getValue() / Math.max(1, total)));
     }
     md.append("\n| top frame | share |\n|---|---|\n");
     for (Map.Entry<String, Integer> m : sorted(methods, top).entrySet()) {
-      md.append(String.format(Locale.ROOT, "| `%s` | %.1f%% |%n", m.getKey(),
+      md.append(String.format(
+          Locale.ROOT,
+          "| `%s` | %.1f%% |%n",
+          m.getKey(),
           100.0 * m.getValue() / Math.max(1, total)));
     }
     return md.toString();
@@ -68,9 +75,13 @@ final class JfrSummary {
       if (t.startsWith("io.vaestream.detector.topology.internal")) {
         return "batch store serde";
       }
-      if (t.startsWith("kafka.") || t.startsWith("org.apache.kafka.server") || t.startsWith("org.apache.kafka.storage")
-          || t.startsWith("org.apache.kafka.raft") || t.startsWith("org.apache.kafka.coordinator")
-          || t.startsWith("org.apache.kafka.controller") || t.startsWith("org.apache.kafka.metadata")) {
+      if (t.startsWith("kafka.")
+          || t.startsWith("org.apache.kafka.server")
+          || t.startsWith("org.apache.kafka.storage")
+          || t.startsWith("org.apache.kafka.raft")
+          || t.startsWith("org.apache.kafka.coordinator")
+          || t.startsWith("org.apache.kafka.controller")
+          || t.startsWith("org.apache.kafka.metadata")) {
         return "embedded broker";
       }
       if (t.startsWith("org.apache.kafka.streams")) {
@@ -87,14 +98,20 @@ final class JfrSummary {
   }
 
   private static boolean isIdleWait(String method) {
-    return method.contains("epollWait") || method.contains("EPoll.wait") || method.contains("accept")
-        || method.contains("Unsafe.park") || method.contains("Object.wait") || method.contains("Thread.sleep")
+    return method.contains("epollWait")
+        || method.contains("EPoll.wait")
+        || method.contains("accept")
+        || method.contains("Unsafe.park")
+        || method.contains("Object.wait")
+        || method.contains("Thread.sleep")
         || method.contains("socketRead");
   }
 
   private static Map<String, Integer> sorted(Map<String, Integer> m, int limit) {
     Map<String, Integer> out = new LinkedHashMap<>();
-    m.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
+    m.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(limit)
         .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
   }

@@ -3,6 +3,7 @@ package io.vaestream.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openjdk.jmh.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
@@ -15,13 +16,14 @@ import picocli.CommandLine.Unmatched;
       "Arguments go to JMH, e.g. './vaestream jmh -p batch=64 -rf json -rff runs/jmh.json'."
     })
 public final class JmhCommand implements Callable<Integer> {
-  @Unmatched List<String> args = new ArrayList<>();
+  @Unmatched
+  List<String> args = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
     List<String> all = new ArrayList<>(List.of(ScorerBenchmark.class.getSimpleName()));
     all.addAll(args);
-    org.openjdk.jmh.Main.main(all.toArray(new String[0]));
+    Main.main(all.toArray(new String[0]));
     return 0;
   }
 }

@@ -7,7 +7,9 @@ package io.vaestream.bench;
  */
 record Machine(int cores, String arch, String javaVersion) {
   static Machine current() {
-    return new Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+    return new Machine(
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"),
         System.getProperty("java.version"));
   }
 }

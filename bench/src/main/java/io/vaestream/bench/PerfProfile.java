@@ -40,23 +40,38 @@ final class PerfProfile implements AutoCloseable {
   static Optional<PerfProfile> start(Path data) {
     try {
       Files.deleteIfExists(data);
-      Process p = new ProcessBuilder("perf", "record", "-q", "-e", "cpu-clock", "-F", "997", "-p",
-          Long.toString(ProcessHandle.current().pid()), "-o", data.toString())
+      Process p = new ProcessBuilder(
+              "perf",
+              "record",
+              "-q",
+              "-e",
+              "cpu-clock",
+              "-F",
+              "997",
+              "-p",
+              Long.toString(ProcessHandle.current().pid()),
+              "-o",
+              data.toString())
           .redirectErrorStream(true)
           .redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile())
           .start();
       // perf writes its header once it has attached to every thread.
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (p.isAlive() && !(Files.exists(data) && Files.size(data) > 0) && System.nanoTime() < deadline) {
+      while (p.isAlive()
+          && !(Files.exists(data) && Files.size(data) > 0)
+          && System.nanoTime() < deadline) {
         p.waitFor(20, TimeUnit.MILLISECONDS);
       }
       if (!p.isAlive()) {
-        Log.bench("perf record exited with %d (see %s.log): no native profile", p.exitValue(), data);
+        Log.bench(
+            "perf record exited with %d (see %s.log): no native profile", p.exitValue(), data);
         return Optional.empty();
       }
       return Optional.of(new PerfProfile(p, data));
     } catch (IOException e) {
-      Log.bench("perf is not available (%s): no native profile; apt-get install linux-perf adds it", e.getMessage());
+      Log.bench(
+          "perf is not available (%s): no native profile; apt-get install linux-perf adds it",
+          e.getMessage());
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -72,10 +87,15 @@ final class PerfProfile implements AutoCloseable {
       perf.destroyForcibly();
     }
     try {
-      ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-          "compilerPerfmap", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+      ManagementFactory.getPlatformMBeanServer()
+          .invoke(
+              new ObjectName("com.sun.management:type=DiagnosticCommand"),
+              "compilerPerfmap",
+              new Object[] {new String[0]},
+              new String[] {String[].class.getName()});
     } catch (Exception e) {
-      Log.bench("could not write the JVM's perf map (%s): Java frames stay unnamed", e.getMessage());
+      Log.bench(
+          "could not write the JVM's perf map (%s): Java frames stay unnamed", e.getMessage());
     }
   }
 
@@ -96,14 +116,27 @@ final class PerfProfile implements AutoCloseable {
       // perf prints "[.] symbol" for user code and "[k] symbol" for the kernel, then the library.
       String sym = parts[0].replaceFirst("^\\[[.kg]\\]\\s*", "");
       String lib = parts.length > 1 ? parts[1] : "";
-      md.append(String.format(Locale.ROOT, "| `%s` | %s | %s%% |%n", shorten(sym), library(lib), row[0]));
+      md.append(
+          String.format(Locale.ROOT, "| `%s` | %s | %s%% |%n", shorten(sym), library(lib), row[0]));
     }
     return md.toString();
   }
 
   private List<String[]> report(String sort) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("perf", "report", "-i", data.toString(), "--stdio", "-q", "--no-children",
-        "--sort", sort, "--percent-limit", "0.1").redirectErrorStream(false).start();
+    Process p = new ProcessBuilder(
+            "perf",
+            "report",
+            "-i",
+            data.toString(),
+            "--stdio",
+            "-q",
+            "--no-children",
+            "--sort",
+            sort,
+            "--percent-limit",
+            "0.1")
+        .redirectErrorStream(false)
+        .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(60, TimeUnit.SECONDS);
     List<String[]> rows = new ArrayList<>();
@@ -125,8 +158,11 @@ final class PerfProfile implements AutoCloseable {
   }
 
   private static void appendRows(StringBuilder md, Map<String, Double> shares, int limit) {
-    shares.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(limit)
-        .forEach(e -> md.append(String.format(Locale.ROOT, "| %s | %.1f%% |%n", e.getKey(), e.getValue())));
+    shares.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(limit)
+        .forEach(e ->
+            md.append(String.format(Locale.ROOT, "| %s | %.1f%% |%n", e.getKey(), e.getValue())));
   }
 
   /** Linux keeps 15 characters of a thread's name; Java and Kafka name theirs, ONNX Runtime does not. */
@@ -140,9 +176,14 @@ final class PerfProfile implements AutoCloseable {
     if (comm.startsWith("kafka-producer-")) {
       return "Kafka producer I/O threads";
     }
-    if (comm.startsWith("data-plane-kafk") || comm.startsWith("kafka-") || comm.startsWith("broker-")
-        || comm.startsWith("quorum-") || comm.startsWith("controller-") || comm.startsWith("ReplicaFetcher")
-        || comm.startsWith("transaction-") || comm.startsWith("group-")) {
+    if (comm.startsWith("data-plane-kafk")
+        || comm.startsWith("kafka-")
+        || comm.startsWith("broker-")
+        || comm.startsWith("quorum-")
+        || comm.startsWith("controller-")
+        || comm.startsWith("ReplicaFetcher")
+        || comm.startsWith("transaction-")
+        || comm.startsWith("group-")) {
       return "embedded broker";
     }
     if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {

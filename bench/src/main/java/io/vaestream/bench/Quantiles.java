@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
  */
 record Quantiles(long p50, long p99, long max, long count) {
   static Quantiles of(Histogram h) {
-    return new Quantiles(h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(),
-        h.getTotalCount());
+    return new Quantiles(
+        h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount());
   }
 }

@@ -4,6 +4,7 @@ import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class ScorerBenchmark {
   @Param({"1", "8", "64", "256"})
   public int batch;
@@ -42,8 +45,10 @@ public class ScorerBenchmark {
 
   @Setup(Level.Trial)
   public void open() {
-    Path model = Path.of(System.getProperty("vaestream.model", "models/demo-fashion-mnist-train-7/model.onnx"));
-    Device device = Device.valueOf(System.getProperty("vaestream.device", "auto").toUpperCase(java.util.Locale.ROOT));
+    Path model = Path.of(
+        System.getProperty("vaestream.model", "models/demo-fashion-mnist-train-7/model.onnx"));
+    Device device =
+        Device.valueOf(System.getProperty("vaestream.device", "auto").toUpperCase(Locale.ROOT));
     scorer = OnnxScorer.open(model, device);
     images = new float[batch * scorer.contract().size()];
     SplittableRandom r = new SplittableRandom(1);

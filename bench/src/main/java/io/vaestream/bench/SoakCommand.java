@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
       "Markdown report and a CSV of every sample."
     })
 public final class SoakCommand implements Callable<Integer> {
-  @Mixin SoakOptions options;
+  @Mixin
+  SoakOptions options;
 
   @Override
   public Integer call() throws Exception {

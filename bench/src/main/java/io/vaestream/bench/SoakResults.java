@@ -15,8 +15,16 @@ import java.util.List;
  * @param exit the detector's exit code on SIGTERM (143: ended by the signal, gracefully)
  * @param samples every reading of the detector process, in order
  */
-record SoakResults(Machine machine, double maxRate, double steadyRate, long expected, long lost, long duplicates,
-    Quantiles latency, int exit, List<Sample> samples) {
+record SoakResults(
+    Machine machine,
+    double maxRate,
+    double steadyRate,
+    long expected,
+    long lost,
+    long duplicates,
+    Quantiles latency,
+    int exit,
+    List<Sample> samples) {
 
   /**
    * One reading of the detector process. Memory in bytes; latency in ms over the readings' window
@@ -24,8 +32,20 @@ record SoakResults(Machine machine, double maxRate, double steadyRate, long expe
    *
    * @param phase {@code max load}, {@code steady} or {@code end}
    */
-  record Sample(double seconds, String phase, long sent, long scored, double heapUsed, double heapCommitted,
-      double nonHeap, double direct, double rss, double onnxOpen, double onnxAllocated, double p50, double p99) {
+  record Sample(
+      double seconds,
+      String phase,
+      long sent,
+      long scored,
+      double heapUsed,
+      double heapCommitted,
+      double nonHeap,
+      double direct,
+      double rss,
+      double onnxOpen,
+      double onnxAllocated,
+      double p50,
+      double p99) {
 
     /** Resident memory that is not the Java heap: metaspace, code, threads, direct buffers, ONNX Runtime. */
     double outsideHeap() {

@@ -62,21 +62,33 @@ final class SoakRunner {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       createTopics(kafka, images, scores, scores + "-anomalies", scores + "-dlq");
       Log.soak("preloading %d records to measure the maximum load", o.calibrationRecords);
-      new ImageSender(kafka.bootstrapServers(), images).send(test, o.calibrationRecords, "cal", null, 0, n -> { });
+      new ImageSender(kafka.bootstrapServers(), images)
+          .send(test, o.calibrationRecords, "cal", null, 0, n -> {});
       Map<String, String> settings = new HashMap<>(Map.of(
-          DetectorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-          DetectorConfig.APPLICATION_ID, "soak-" + id,
-          DetectorConfig.MODEL_PATH, model.toAbsolutePath().toString(),
-          DetectorConfig.DEVICE, "auto",
-          DetectorConfig.INPUT_TOPIC, images,
-          DetectorConfig.SCORES_TOPIC, scores,
-          DetectorConfig.ANOMALIES_TOPIC, scores + "-anomalies",
-          DetectorConfig.DLQ_TOPIC, scores + "-dlq",
-          DetectorConfig.PROCESSING_GUARANTEE, o.guarantee,
-          StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + id).toString()));
+          DetectorConfig.BOOTSTRAP_SERVERS,
+          kafka.bootstrapServers(),
+          DetectorConfig.APPLICATION_ID,
+          "soak-" + id,
+          DetectorConfig.MODEL_PATH,
+          model.toAbsolutePath().toString(),
+          DetectorConfig.DEVICE,
+          "auto",
+          DetectorConfig.INPUT_TOPIC,
+          images,
+          DetectorConfig.SCORES_TOPIC,
+          scores,
+          DetectorConfig.ANOMALIES_TOPIC,
+          scores + "-anomalies",
+          DetectorConfig.DLQ_TOPIC,
+          scores + "-dlq",
+          DetectorConfig.PROCESSING_GUARANTEE,
+          o.guarantee,
+          StreamsConfig.STATE_DIR_CONFIG,
+          dir.resolve("state-" + id).toString()));
       Tally tally = new Tally(o.partitions, scores, o.calibrationRecords);
       long wallStart = System.nanoTime();
-      try (DetectorProcess detector = DetectorProcess.start(settings, o.detectorHeap, dir.resolve("detector.log"));
+      try (DetectorProcess detector =
+              DetectorProcess.start(settings, o.detectorHeap, dir.resolve("detector.log"));
           KafkaConsumer<byte[], byte[]> consumer =
               ScoreConsumers.open(kafka.bootstrapServers(), scores, true, "soak")) {
         Log.soak("detector pid %d, log %s", detector.pid(), detector.log());
@@ -85,20 +97,34 @@ final class SoakRunner {
         double maxRate = maximumLoad(detector, tally, consumer, sampler, wallStart);
         double steadyRate = o.rate != null ? o.rate : o.load * maxRate;
         long total = (long) (steadyRate * o.minutes * 60);
-        Log.soak("maximum load %.0f images/s; holding %.0f/s for %.1f min (%d images)", maxRate, steadyRate,
-            o.minutes, total);
+        Log.soak(
+            "maximum load %.0f images/s; holding %.0f/s for %.1f min (%d images)",
+            maxRate, steadyRate, o.minutes, total);
         hold(kafka, images, test, steadyRate, total, detector, tally, consumer, sampler, sent);
         int exit = detector.stop();
         long expected = o.calibrationRecords + total;
-        return new SoakResults(Machine.current(), maxRate, steadyRate, expected, tally.lost(expected),
-            tally.duplicates, Quantiles.of(tally.all), exit, List.copyOf(samples));
+        return new SoakResults(
+            Machine.current(),
+            maxRate,
+            steadyRate,
+            expected,
+            tally.lost(expected),
+            tally.duplicates,
+            Quantiles.of(tally.all),
+            exit,
+            List.copyOf(samples));
       }
     }
   }
 
   /** Reads back the preloaded backlog's scores; returns the rate after the first fifth. */
-  private double maximumLoad(DetectorProcess detector, Tally tally, KafkaConsumer<byte[], byte[]> consumer,
-      Sampler sampler, long wallStart) throws IOException {
+  private double maximumLoad(
+      DetectorProcess detector,
+      Tally tally,
+      KafkaConsumer<byte[], byte[]> consumer,
+      Sampler sampler,
+      long wallStart)
+      throws IOException {
     while (tally.scored < o.calibrationRecords) {
       tally.poll(consumer);
       sampler.maybeSample("max load", false);
@@ -112,22 +138,41 @@ final class SoakRunner {
   }
 
   /** The steady phase: {@code total} images at {@code rate}, read back until all are scored (or time is up). */
-  private void hold(EmbeddedKafka kafka, String images, ImageDataset test, double rate, long total,
-      DetectorProcess detector, Tally tally, KafkaConsumer<byte[], byte[]> consumer, Sampler sampler,
-      AtomicLong sent) throws IOException, InterruptedException {
+  private void hold(
+      EmbeddedKafka kafka,
+      String images,
+      ImageDataset test,
+      double rate,
+      long total,
+      DetectorProcess detector,
+      Tally tally,
+      KafkaConsumer<byte[], byte[]> consumer,
+      Sampler sampler,
+      AtomicLong sent)
+      throws IOException, InterruptedException {
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread producer = new Thread(() -> {
-      try {
-        new ImageSender(kafka.bootstrapServers(), images).send(test, Math.toIntExact(total), "soak", null, rate,
-            n -> sent.set(o.calibrationRecords + n));
-      } catch (RuntimeException e) {
-        failure.set(e);
-      }
-    }, "soak-producer");
+    Thread producer = new Thread(
+        () -> {
+          try {
+            new ImageSender(kafka.bootstrapServers(), images)
+                .send(
+                    test,
+                    Math.toIntExact(total),
+                    "soak",
+                    null,
+                    rate,
+                    n -> sent.set(o.calibrationRecords + n));
+          } catch (RuntimeException e) {
+            failure.set(e);
+          }
+        },
+        "soak-producer");
     producer.start();
     long expected = o.calibrationRecords + total;
     long deadline = System.nanoTime() + (long) ((o.minutes + 5) * 60e9);
-    while ((producer.isAlive() || tally.scored < expected) && System.nanoTime() < deadline && detector.isAlive()
+    while ((producer.isAlive() || tally.scored < expected)
+        && System.nanoTime() < deadline
+        && detector.isAlive()
         && failure.get() == null) {
       tally.poll(consumer);
       sampler.maybeSample("steady", true);
@@ -141,12 +186,18 @@ final class SoakRunner {
 
   private void createTopics(EmbeddedKafka kafka, String... names) throws Exception {
     // A long soak sends gigabytes: keep minutes of data, not all of it.
-    Map<String, String> retention = Map.of(TopicConfig.RETENTION_MS_CONFIG, "600000",
-        TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 << 20));
+    Map<String, String> retention = Map.of(
+        TopicConfig.RETENTION_MS_CONFIG,
+        "600000",
+        TopicConfig.SEGMENT_BYTES_CONFIG,
+        Integer.toString(64 << 20));
     try (Admin admin = kafka.admin()) {
-      admin.createTopics(List.of(names).stream()
-              .map(n -> new NewTopic(n, o.partitions, (short) 1).configs(retention)).toList())
-          .all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(names).stream()
+              .map(n -> new NewTopic(n, o.partitions, (short) 1).configs(retention))
+              .toList())
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
@@ -190,7 +241,8 @@ final class SoakRunner {
           fifthNanos = lastNanos;
         }
         if (s.getEventId().startsWith("soak-")) {
-          long ms = Math.max(0, s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli());
+          long ms =
+              Math.max(0, s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli());
           window.recordValue(ms);
           all.recordValue(ms);
         }
@@ -208,7 +260,8 @@ final class SoakRunner {
 
     /** p50 and p99 of the latencies since the last call; NaN when there were none. */
     double[] takeWindow() {
-      double[] q = window.getTotalCount() == 0 ? new double[] {Double.NaN, Double.NaN}
+      double[] q = window.getTotalCount() == 0
+          ? new double[] {Double.NaN, Double.NaN}
           : new double[] {window.getValueAtPercentile(50), window.getValueAtPercentile(99)};
       window.reset();
       return q;
@@ -245,15 +298,33 @@ final class SoakRunner {
       PrometheusText m = detector.metrics();
       double[] window = tally.takeWindow();
       double[] lat = latency ? window : new double[] {Double.NaN, Double.NaN};
-      Sample s = new Sample((System.nanoTime() - start) / 1e9, phase, sent.get(), tally.scored,
-          m.sum("jvm_memory_used_bytes", "area=\"heap\""), m.sum("jvm_memory_committed_bytes", "area=\"heap\""),
-          m.sum("jvm_memory_used_bytes", "area=\"nonheap\""), m.sum("jvm_buffer_memory_used_bytes", "id=\"direct\""),
-          detector.residentBytes(), m.get("vaestream_onnx_objects_open"),
-          m.get("vaestream_onnx_objects_allocated_total"), lat[0], lat[1]);
+      Sample s = new Sample(
+          (System.nanoTime() - start) / 1e9,
+          phase,
+          sent.get(),
+          tally.scored,
+          m.sum("jvm_memory_used_bytes", "area=\"heap\""),
+          m.sum("jvm_memory_committed_bytes", "area=\"heap\""),
+          m.sum("jvm_memory_used_bytes", "area=\"nonheap\""),
+          m.sum("jvm_buffer_memory_used_bytes", "id=\"direct\""),
+          detector.residentBytes(),
+          m.get("vaestream_onnx_objects_open"),
+          m.get("vaestream_onnx_objects_allocated_total"),
+          lat[0],
+          lat[1]);
       samples.add(s);
-      Log.soak("%6.0f s %-8s sent %9d scored %9d heap %4.0f/%4.0f MB, outside heap %4.0f MB, RSS %4.0f MB, "
-              + "ONNX objects open %.0f, p99 %s ms", s.seconds(), phase, s.sent(), s.scored(), s.heapUsed() / 1e6,
-          s.heapCommitted() / 1e6, s.outsideHeap() / 1e6, s.rss() / 1e6, s.onnxOpen(),
+      Log.soak(
+          "%6.0f s %-8s sent %9d scored %9d heap %4.0f/%4.0f MB, outside heap %4.0f MB, RSS %4.0f MB, "
+              + "ONNX objects open %.0f, p99 %s ms",
+          s.seconds(),
+          phase,
+          s.sent(),
+          s.scored(),
+          s.heapUsed() / 1e6,
+          s.heapCommitted() / 1e6,
+          s.outsideHeap() / 1e6,
+          s.rss() / 1e6,
+          s.onnxOpen(),
           Double.isNaN(s.p99()) ? "-" : String.format(Locale.ROOT, "%.0f", s.p99()));
     }
   }

@@ -59,37 +59,117 @@ final class TrialRunner {
    * @param profile where the JFR recording goes; null: not profiled
    * @param modelsTopic the models topic the detectors follow (a shadow model is published there); null: none
    */
-  record Trial(String name, String input, int records, Path model, Supplier<Scorer> scorer, int maxBatch,
-      int threads, int instances, Path profile, boolean pipelined, Integer commitMs, boolean live,
+  record Trial(
+      String name,
+      String input,
+      int records,
+      Path model,
+      Supplier<Scorer> scorer,
+      int maxBatch,
+      int threads,
+      int instances,
+      Path profile,
+      boolean pipelined,
+      Integer commitMs,
+      boolean live,
       String modelsTopic) {
     /** Pipelined inference, as the detector runs by default; batch 1 is the synchronous per-record baseline. */
-    Trial(String name, String input, int records, Path model, Supplier<Scorer> scorer, int maxBatch, int threads,
+    Trial(
+        String name,
+        String input,
+        int records,
+        Path model,
+        Supplier<Scorer> scorer,
+        int maxBatch,
+        int threads,
         int instances) {
-      this(name, input, records, model, scorer, maxBatch, threads, instances, null, maxBatch > 1, null, false, null);
+      this(
+          name,
+          input,
+          records,
+          model,
+          scorer,
+          maxBatch,
+          threads,
+          instances,
+          null,
+          maxBatch > 1,
+          null,
+          false,
+          null);
     }
 
     Trial notPipelined() {
-      return new Trial(name, input, records, model, scorer, maxBatch, threads, instances, profile, false, commitMs,
-          live, modelsTopic);
+      return new Trial(
+          name,
+          input,
+          records,
+          model,
+          scorer,
+          maxBatch,
+          threads,
+          instances,
+          profile,
+          false,
+          commitMs,
+          live,
+          modelsTopic);
     }
 
     Trial withCommitMs(Integer ms) {
-      return new Trial(name, input, records, model, scorer, maxBatch, threads, instances, profile, pipelined, ms,
-          live, modelsTopic);
+      return new Trial(
+          name,
+          input,
+          records,
+          model,
+          scorer,
+          maxBatch,
+          threads,
+          instances,
+          profile,
+          pipelined,
+          ms,
+          live,
+          modelsTopic);
     }
 
     Trial sentLive() {
-      return new Trial(name, null, records, model, scorer, maxBatch, threads, instances, profile, pipelined,
-          commitMs, true, modelsTopic);
+      return new Trial(
+          name,
+          null,
+          records,
+          model,
+          scorer,
+          maxBatch,
+          threads,
+          instances,
+          profile,
+          pipelined,
+          commitMs,
+          true,
+          modelsTopic);
     }
 
     Trial profiledTo(Path jfr) {
-      return new Trial(name, input, records, model, scorer, maxBatch, threads, instances, jfr, pipelined, commitMs,
-          live, modelsTopic);
+      return new Trial(
+          name,
+          input,
+          records,
+          model,
+          scorer,
+          maxBatch,
+          threads,
+          instances,
+          jfr,
+          pipelined,
+          commitMs,
+          live,
+          modelsTopic);
     }
 
     Trial following(String topic) {
-      return new Trial(name, input, records, model, scorer, maxBatch, threads, instances, profile, pipelined,
+      return new Trial(
+          name, input, records, model, scorer, maxBatch, threads, instances, profile, pipelined,
           commitMs, live, topic);
     }
   }
@@ -102,7 +182,8 @@ final class TrialRunner {
    * @param nativeProfile null unless it was profiled and perf is installed
    * @param javaProfile null unless it was profiled
    */
-  record Observed(Run run, double shadowEvents, Memory memory, String nativeProfile, String javaProfile) {}
+  record Observed(
+      Run run, double shadowEvents, Memory memory, String nativeProfile, String javaProfile) {}
 
   static Scorer onnx(Path model) {
     return OnnxScorer.open(model, Device.AUTO);
@@ -113,10 +194,11 @@ final class TrialRunner {
     String topic = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(partitions, topic);
     long t0 = System.nanoTime();
-    sender(topic).send(images, n, "b", null, 0, k -> { });
+    sender(topic).send(images, n, "b", null, 0, k -> {});
     double s = (System.nanoTime() - t0) / 1e9;
-    Log.bench("preloaded %d %dx%d records into %s (%d partition(s)) in %.1f s", n, images.contract().width(),
-        images.contract().height(), topic, partitions, s);
+    Log.bench(
+        "preloaded %d %dx%d records into %s (%d partition(s)) in %.1f s",
+        n, images.contract().width(), images.contract().height(), topic, partitions, s);
     return topic;
   }
 
@@ -151,17 +233,21 @@ final class TrialRunner {
     Profiler profiler = trial.profile() == null ? null : new Profiler(trial.profile());
     Memory memory = null;
     double shadowEvents = 0;
-    try (KafkaConsumer<byte[], byte[]> c = ScoreConsumers.open(kafka.bootstrapServers(), output, true, "bench")) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        ScoreConsumers.open(kafka.bootstrapServers(), output, true, "bench")) {
       for (int i = 0; i < trial.instances(); i++) {
-        detectors.add(Detector.start(new DetectorConfig(config("bench-" + id, input, output, trial)),
+        detectors.add(Detector.start(
+            new DetectorConfig(config("bench-" + id, input, output, trial)),
             trial.scorer().get()));
       }
       if (trial.live()) {
         String topic = input;
-        sender = new Thread(() -> {
-          sender(topic).send(liveImages, trial.records(), "live", null, 0, n -> { });
-          senderDone.set(System.nanoTime());
-        }, "bench-live-sender");
+        sender = new Thread(
+            () -> {
+              sender(topic).send(liveImages, trial.records(), "live", null, 0, n -> {});
+              senderDone.set(System.nanoTime());
+            },
+            "bench-live-sender");
         sender.start();
       }
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -173,19 +259,23 @@ final class TrialRunner {
         }
         // Profile the steady part only: the same window the steady rate is taken over.
         if (profiler != null) {
-          profiler.during(seen >= trial.records() / 10 && seen < trial.records() - trial.records() / 10);
+          profiler.during(
+              seen >= trial.records() / 10 && seen < trial.records() - trial.records() / 10);
         }
       }
       if (profiler != null) {
-        memory = new Memory(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), residentSet());
+        memory = new Memory(
+            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), residentSet());
       }
     } finally {
       if (profiler != null) {
         profiler.during(false);
       }
       if (trial.modelsTopic() != null) {
-        shadowEvents = detectors.stream().mapToDouble(d -> d.metrics().registry().counter("vaestream.shadow.events")
-            .count()).sum();
+        shadowEvents = detectors.stream()
+            .mapToDouble(
+                d -> d.metrics().registry().counter("vaestream.shadow.events").count())
+            .sum();
       }
       detectors.forEach(Detector::close);
       if (sender != null) {
@@ -195,9 +285,11 @@ final class TrialRunner {
     double seconds = seen == 0 ? Double.NaN : (arrivals[seen - 1] - start) / 1e9;
     double steady = steadyRate(arrivals, counted(trial, arrivals, seen, senderDone.get()), seconds);
     Run r = new Run(trial.name(), seen, seconds, steady);
-    Log.bench("%-44s %6d records in %6.1f s: %7.0f/s overall, %7.0f/s steady", trial.name(), seen, seconds,
-        r.perSecond(), steady);
-    return profiler == null ? new Observed(r, shadowEvents, null, null, null)
+    Log.bench(
+        "%-44s %6d records in %6.1f s: %7.0f/s overall, %7.0f/s steady",
+        trial.name(), seen, seconds, r.perSecond(), steady);
+    return profiler == null
+        ? new Observed(r, shadowEvents, null, null, null)
         : new Observed(r, shadowEvents, memory, profiler.nativeProfile(), profiler.javaProfile());
   }
 
@@ -211,7 +303,9 @@ final class TrialRunner {
       counted--;
     }
     if (trial.live() && counted < 100) {
-      Log.bench("%s: the producer finished before the detector got going; counting every score", trial.name());
+      Log.bench(
+          "%s: the producer finished before the detector got going; counting every score",
+          trial.name());
       counted = seen;
     }
     return counted;
@@ -233,7 +327,8 @@ final class TrialRunner {
   }
 
   /** Event-to-score latency at {@code frac} of {@code max} images/s, with the detector's commit interval set. */
-  LatencyRow latency(Path model, int commitMs, double max, double frac, ImageDataset test) throws Exception {
+  LatencyRow latency(Path model, int commitMs, double max, double frac, ImageDataset test)
+      throws Exception {
     double rate = frac * max;
     String input = "bench-lat-" + UUID.randomUUID().toString().substring(0, 8);
     String output = input + "-out";
@@ -245,15 +340,29 @@ final class TrialRunner {
     int received = 0;
     Deserializer<AnomalyScore> scores = AvroSerdes.anomalyScore().deserializer();
     GcPauses.Summary gc;
-    Trial trial = new Trial("latency", input, count, model, () -> onnx(model), o.batch, o.threads, 1, null, true,
-        commitMs, false, null);
-    try (Detector d = Detector.start(new DetectorConfig(config("bench-" + input, input, output, trial)), onnx(model));
-        KafkaConsumer<byte[], byte[]> c = ScoreConsumers.open(kafka.bootstrapServers(), output, true, "bench")) {
+    Trial trial = new Trial(
+        "latency",
+        input,
+        count,
+        model,
+        () -> onnx(model),
+        o.batch,
+        o.threads,
+        1,
+        null,
+        true,
+        commitMs,
+        false,
+        null);
+    try (Detector d = Detector.start(
+            new DetectorConfig(config("bench-" + input, input, output, trial)), onnx(model));
+        KafkaConsumer<byte[], byte[]> c =
+            ScoreConsumers.open(kafka.bootstrapServers(), output, true, "bench")) {
       long ready = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (d.streams().state() != KafkaStreams.State.RUNNING && System.nanoTime() < ready) {
         c.poll(Duration.ofMillis(100));
       }
-      Thread sender = new Thread(() -> sender(input).send(test, count, "l", null, rate, n -> { }));
+      Thread sender = new Thread(() -> sender(input).send(test, count, "l", null, rate, n -> {}));
       long warmEnd = System.currentTimeMillis() + o.latencyWarmupSeconds * 1000L;
       sender.start();
       long deadline = System.nanoTime()
@@ -276,10 +385,21 @@ final class TrialRunner {
       }
       sender.join();
     }
-    LatencyRow l = new LatencyRow(commitMs, max, frac, Quantiles.of(scored), Quantiles.of(visible), gc);
-    Log.bench("latency, commit %d ms, at %2.0f%% load (%.0f/s): scored p50 %d p99 %d ms, visible p50 %d p99 %d "
-            + "max %d ms over %d scores; %s", commitMs, frac * 100, rate, l.scored().p50(), l.scored().p99(),
-        l.visible().p50(), l.visible().p99(), l.visible().max(), l.visible().count(), gc);
+    LatencyRow l =
+        new LatencyRow(commitMs, max, frac, Quantiles.of(scored), Quantiles.of(visible), gc);
+    Log.bench(
+        "latency, commit %d ms, at %2.0f%% load (%.0f/s): scored p50 %d p99 %d ms, visible p50 %d p99 %d "
+            + "max %d ms over %d scores; %s",
+        commitMs,
+        frac * 100,
+        rate,
+        l.scored().p50(),
+        l.scored().p99(),
+        l.visible().p50(),
+        l.visible().p99(),
+        l.visible().max(),
+        l.visible().count(),
+        gc);
     return l;
   }
 
@@ -308,8 +428,11 @@ final class TrialRunner {
     if (commit != null) {
       c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commit);
     }
-    c.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("runs", "bench", "state-" + UUID.randomUUID().toString()
-        .substring(0, 8)).toAbsolutePath().toString());
+    c.put(
+        StreamsConfig.STATE_DIR_CONFIG,
+        Path.of("runs", "bench", "state-" + UUID.randomUUID().toString().substring(0, 8))
+            .toAbsolutePath()
+            .toString());
     if (o.schemaRegistry != null) {
       c.put(DetectorConfig.SCHEMA_REGISTRY_URL, o.schemaRegistry);
     }
@@ -323,8 +446,11 @@ final class TrialRunner {
   /** VmRSS of this JVM as /proc states it; null where there is no /proc. */
   private static String residentSet() {
     try {
-      return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS"))
-          .findFirst().map(l -> l.replaceAll("\\s+", " ").substring(7)).orElse(null);
+      return Files.readAllLines(Path.of("/proc/self/status")).stream()
+          .filter(l -> l.startsWith("VmRSS"))
+          .findFirst()
+          .map(l -> l.replaceAll("\\s+", " ").substring(7))
+          .orElse(null);
     } catch (IOException e) {
       return null;
     }

@@ -16,38 +16,66 @@ import org.junit.jupiter.api.io.TempDir;
  * same figures: the split changed no word, figure or order of the report.
  */
 class BenchReportTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldRenderEverySectionAsTheGoldenReport() throws Exception {
     SampleBench s = SampleBench.everySection();
-    assertThat(new BenchReport(s.options(), s.results()).markdown()).isEqualTo(golden("report-every-section.md"));
+    assertThat(new BenchReport(s.options(), s.results()).markdown())
+        .isEqualTo(golden("report-every-section.md"));
   }
 
   @Test
   void shouldRenderTheSmokeRunAsTheGoldenReport() throws Exception {
     SampleBench s = SampleBench.smoke();
-    assertThat(new BenchReport(s.options(), s.results()).markdown()).isEqualTo(golden("report-smoke.md"));
+    assertThat(new BenchReport(s.options(), s.results()).markdown())
+        .isEqualTo(golden("report-smoke.md"));
   }
 
   @Test
   void shouldPutTheSectionsInTheOrderTheyRun() {
     SampleBench s = SampleBench.everySection();
-    List<String> headers = new BenchReport(s.options(), s.results()).markdown().lines()
-        .filter(l -> l.startsWith("## ")).toList();
-    assertThat(headers).containsExactly("## Throughput", "## Ratios", "## Latency", "## Memory",
-        "## Where the time goes", "## GPU", "## Batch size", "## Shadow scoring",
-        "## Cost against model and image size", "## Scaling: partitions × stream threads × instances");
+    List<String> headers = new BenchReport(s.options(), s.results())
+        .markdown()
+        .lines()
+        .filter(l -> l.startsWith("## "))
+        .toList();
+    assertThat(headers)
+        .containsExactly(
+            "## Throughput",
+            "## Ratios",
+            "## Latency",
+            "## Memory",
+            "## Where the time goes",
+            "## GPU",
+            "## Batch size",
+            "## Shadow scoring",
+            "## Cost against model and image size",
+            "## Scaling: partitions × stream threads × instances");
   }
 
   @Test
   void shouldLeaveOutTheSectionsThatDidNotRun() {
     SampleBench s = SampleBench.everySection();
-    BenchResults scalingOnly = new BenchResults(s.results().machine(), s.results().coreModel(), null, null, null,
-        null, s.results().scaling());
-    String md = new BenchReport(SampleBench.options("--sections", "scaling"), scalingOnly).markdown();
-    assertThat(md).contains("## Scaling", "--sections scaling --scaling-partitions 1,2,4")
-        .doesNotContain("## Throughput", "## Batch size", "## Shadow scoring", "## Cost against", "--compare-models");
+    BenchResults scalingOnly = new BenchResults(
+        s.results().machine(),
+        s.results().coreModel(),
+        null,
+        null,
+        null,
+        null,
+        s.results().scaling());
+    String md =
+        new BenchReport(SampleBench.options("--sections", "scaling"), scalingOnly).markdown();
+    assertThat(md)
+        .contains("## Scaling", "--sections scaling --scaling-partitions 1,2,4")
+        .doesNotContain(
+            "## Throughput",
+            "## Batch size",
+            "## Shadow scoring",
+            "## Cost against",
+            "--compare-models");
   }
 
   @Test
@@ -61,12 +89,25 @@ class BenchReportTest {
   void shouldSayUnknownWhenTheResidentSetCannotBeRead() {
     SampleBench s = SampleBench.smoke();
     BenchResults.Core c = s.results().core();
-    BenchResults.Core noProc = new BenchResults.Core(c.flaggedShare(), c.ceiling(), c.detector(), c.notPipelined(),
-        c.perRecord(), c.scorerBatched(), c.scorerSingle(), c.gemmGflops(), c.flopsPerImage(), c.latency(),
-        new BenchResults.Memory(1_000_000, null), null, null);
-    BenchResults r = new BenchResults(s.results().machine(), s.results().coreModel(), noProc, null, null, null, null);
+    BenchResults.Core noProc = new BenchResults.Core(
+        c.flaggedShare(),
+        c.ceiling(),
+        c.detector(),
+        c.notPipelined(),
+        c.perRecord(),
+        c.scorerBatched(),
+        c.scorerSingle(),
+        c.gemmGflops(),
+        c.flopsPerImage(),
+        c.latency(),
+        new BenchResults.Memory(1_000_000, null),
+        null,
+        null);
+    BenchResults r = new BenchResults(
+        s.results().machine(), s.results().coreModel(), noProc, null, null, null, null);
     assertThat(new BenchReport(s.options(), r).markdown())
-        .contains("- heap in use after the profiled detector run: 1 MB\n",
+        .contains(
+            "- heap in use after the profiled detector run: 1 MB\n",
             "- resident set after the profiled detector run: unknown\n");
   }
 

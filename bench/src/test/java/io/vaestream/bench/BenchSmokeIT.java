@@ -26,25 +26,42 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class BenchSmokeIT {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldMeasureEveryRunAndWriteTheReport() throws Exception {
     FashionMnist.assumeInstalled();
-    BenchOptions options = SampleBench.options("--records", "400", "--repeat", "1", "--latency-seconds", "1",
-        "--latency-commit-intervals", "100", "--compare-models", "mlp-28,mlp-28-int8", "--scaling-partitions", "2",
-        "--scaling-threads", "1", "--scaling-instances", "1,2", "--batch-sizes", "1,64",
-        "--out", dir.resolve("benchmarks.md").toString());
+    BenchOptions options = SampleBench.options(
+        "--records",
+        "400",
+        "--repeat",
+        "1",
+        "--latency-seconds",
+        "1",
+        "--latency-commit-intervals",
+        "100",
+        "--compare-models",
+        "mlp-28,mlp-28-int8",
+        "--scaling-partitions",
+        "2",
+        "--scaling-threads",
+        "1",
+        "--scaling-instances",
+        "1,2",
+        "--batch-sizes",
+        "1,64",
+        "--out",
+        dir.resolve("benchmarks.md").toString());
 
     BenchResults r = new BenchRunner(options).run();
 
     Core core = r.core();
     assertThat(core).as("core section").isNotNull();
-    assertThat(runs(r)).as("every throughput run").hasSize(4 + 2 + 3 * 2 + 2)
-        .allSatisfy(run -> {
-          assertThat(run.records()).as(run.name()).isPositive();
-          assertThat(run.steadyPerSecond()).as(run.name()).isPositive();
-        });
+    assertThat(runs(r)).as("every throughput run").hasSize(4 + 2 + 3 * 2 + 2).allSatisfy(run -> {
+      assertThat(run.records()).as(run.name()).isPositive();
+      assertThat(run.steadyPerSecond()).as(run.name()).isPositive();
+    });
     assertThat(core.scorerBatched()).as("scorer alone, batched").isPositive();
     assertThat(core.scorerSingle()).as("scorer alone, batch 1").isPositive();
     assertThat(core.gemmGflops()).as("GEMM").isPositive();
@@ -56,22 +73,33 @@ class BenchSmokeIT {
     assertThat(core.latency()).extracting(LatencyRow::load).containsExactly(0.25, 0.5, 0.9);
     assertThat(core.memory()).as("memory after the profiled run").isNotNull();
     assertThat(r.models()).extracting(ModelRow::model).containsExactly("mlp-28", "mlp-28-int8");
-    assertThat(r.models()).allSatisfy(m -> assertThat(m.flopsPerImage()).isBetween(2_150_000L, 2_249_999L));
-    assertThat(r.scaling()).extracting(ScalingRow::partitions, ScalingRow::threads, ScalingRow::instances)
+    assertThat(r.models())
+        .allSatisfy(m -> assertThat(m.flopsPerImage()).isBetween(2_150_000L, 2_249_999L));
+    assertThat(r.scaling())
+        .extracting(ScalingRow::partitions, ScalingRow::threads, ScalingRow::instances)
         .containsExactly(tuple(2, 1, 1), tuple(2, 1, 2));
     assertThat(r.batch()).extracting(BatchRow::batch).containsExactly(1, 64);
     assertThat(r.batch()).allSatisfy(b -> assertThat(b.scorerPerSecond()).isPositive());
     assertThat(r.shadow()).as("shadow is not a default section").isNull();
 
     Path report = new BenchReport(options, r).write();
-    assertThat(Files.readString(report)).contains("## Throughput", "## Latency", "## Batch size",
-        "## Cost against model and image size", "## Scaling");
+    assertThat(Files.readString(report))
+        .contains(
+            "## Throughput",
+            "## Latency",
+            "## Batch size",
+            "## Cost against model and image size",
+            "## Scaling");
   }
 
   /** Every throughput run of the results: core, models, scaling and batch. */
   private static List<Run> runs(BenchResults r) {
     List<Run> all = new ArrayList<>();
-    Stream.of(r.core().ceiling(), r.core().detector(), r.core().notPipelined(), r.core().perRecord())
+    Stream.of(
+            r.core().ceiling(),
+            r.core().detector(),
+            r.core().notPipelined(),
+            r.core().perRecord())
         .forEach(rep -> all.addAll(rep.runs()));
     r.batch().forEach(b -> all.add(b.detector()));
     r.models().forEach(m -> all.addAll(List.of(m.ceiling(), m.detector(), m.perRecord())));

@@ -12,7 +12,8 @@ final class FashionMnist {
     try {
       DataSources.open("fashion-mnist:test");
     } catch (IOException e) {
-      Assumptions.abort("Fashion-MNIST is not installed (scripts/fetch-data.sh): " + e.getMessage());
+      Assumptions.abort(
+          "Fashion-MNIST is not installed (scripts/fetch-data.sh): " + e.getMessage());
     }
   }
 }

@@ -26,15 +26,40 @@ record SampleBench(BenchOptions options, BenchResults results, List<Histogram[]>
 
   /** Every section, three rounds, the options a user may add to the defaults. */
   static SampleBench everySection() {
-    return of("--sections", "core,models,scaling,batch,shadow", "--set", "batch.store=memory",
-        "--schema-registry", "http://localhost:8081", "--commit-interval-ms", "50", "--localization", "false");
+    return of(
+        "--sections",
+        "core,models,scaling,batch,shadow",
+        "--set",
+        "batch.store=memory",
+        "--schema-registry",
+        "http://localhost:8081",
+        "--commit-interval-ms",
+        "50",
+        "--localization",
+        "false");
   }
 
   /** The options of the smoke test: one round of each, the default sections, no profile. */
   static SampleBench smoke() {
-    return of("--records", "400", "--repeat", "1", "--latency-seconds", "1", "--latency-commit-intervals", "100",
-        "--compare-models", "mlp-28,mlp-28-int8", "--scaling-partitions", "2", "--scaling-threads", "1",
-        "--scaling-instances", "1,2", "--batch-sizes", "1,64");
+    return of(
+        "--records",
+        "400",
+        "--repeat",
+        "1",
+        "--latency-seconds",
+        "1",
+        "--latency-commit-intervals",
+        "100",
+        "--compare-models",
+        "mlp-28,mlp-28-int8",
+        "--scaling-partitions",
+        "2",
+        "--scaling-threads",
+        "1",
+        "--scaling-instances",
+        "1,2",
+        "--batch-sizes",
+        "1,64");
   }
 
   static BenchOptions options(String... args) {
@@ -45,16 +70,23 @@ record SampleBench(BenchOptions options, BenchResults results, List<Histogram[]>
     BenchOptions o = options(args);
     List<Histogram[]> histograms = new ArrayList<>();
     Core core = o.runs(BenchOptions.Section.core) ? core(o, histograms) : null;
-    List<BatchRow> batch = o.runs(BenchOptions.Section.batch) ? o.batchSizes.stream()
-        .map(b -> new BatchRow(b, 1234.567 * b / (1 + b / 64.0), run("detector, batch " + b, o.records, 250.5 * b)))
-        .toList() : null;
-    Shadow shadow = o.runs(BenchOptions.Section.shadow) ? new Shadow(rounds(o, "detector", 3100),
-        rounds(o, "detector + shadow model", 2900), coverage(o)) : null;
+    List<BatchRow> batch = o.runs(BenchOptions.Section.batch)
+        ? o.batchSizes.stream()
+            .map(b -> new BatchRow(
+                b,
+                1234.567 * b / (1 + b / 64.0),
+                run("detector, batch " + b, o.records, 250.5 * b)))
+            .toList()
+        : null;
+    Shadow shadow = o.runs(BenchOptions.Section.shadow)
+        ? new Shadow(
+            rounds(o, "detector", 3100), rounds(o, "detector + shadow model", 2900), coverage(o))
+        : null;
     List<ModelRow> models = o.runs(BenchOptions.Section.models) ? models(o) : null;
     List<ScalingRow> scaling = o.runs(BenchOptions.Section.scaling) ? scaling(o) : null;
     String coreModel = BenchModel.named(o.modelName).describe();
-    return new SampleBench(o, new BenchResults(MACHINE, coreModel, core, batch, shadow, models, scaling),
-        histograms);
+    return new SampleBench(
+        o, new BenchResults(MACHINE, coreModel, core, batch, shadow, models, scaling), histograms);
   }
 
   private static Core core(BenchOptions o, List<Histogram[]> histograms) {
@@ -64,16 +96,32 @@ record SampleBench(BenchOptions options, BenchResults results, List<Histogram[]>
         Histogram scored = histogram(3 + (int) (10 * frac), 500);
         Histogram visible = histogram(commitMs / 2 + (int) (20 * frac), 500);
         histograms.add(new Histogram[] {scored, visible});
-        latency.add(new LatencyRow(commitMs, 3456.78, frac, Quantiles.of(scored), Quantiles.of(visible),
+        latency.add(new LatencyRow(
+            commitMs,
+            3456.78,
+            frac,
+            Quantiles.of(scored),
+            Quantiles.of(visible),
             new GcPauses.Summary(7, 12.6)));
       }
     }
     boolean profiled = o.repeat > 1;
-    return new Core(0.8765, rounds(o, "(a) ceiling", 5200), rounds(o, "(b) detector", 3900),
-        rounds(o, "(b') detector, not pipelined", 2700), rounds(o, "(c) per-record", 510), 4321.5, 987.6, 55.55,
-        BenchModel.named(o.modelName).flopsPerImage(), latency, new Memory(234_567_890L, "1234567 kB"),
+    return new Core(
+        0.8765,
+        rounds(o, "(a) ceiling", 5200),
+        rounds(o, "(b) detector", 3900),
+        rounds(o, "(b') detector, not pipelined", 2700),
+        rounds(o, "(c) per-record", 510),
+        4321.5,
+        987.6,
+        55.55,
+        BenchModel.named(o.modelName).flopsPerImage(),
+        latency,
+        new Memory(234_567_890L, "1234567 kB"),
         profiled ? "| thread | share of CPU samples |\n|---|---|\n| inference | 42.0% |\n" : null,
-        profiled ? "1234 samples of running threads (Java and native), idle waits left out.\n" : null);
+        profiled
+            ? "1234 samples of running threads (Java and native), idle waits left out.\n"
+            : null);
   }
 
   /** {@code repeat} rounds named as the runner names them, each a little faster than the last. */
@@ -104,8 +152,15 @@ record SampleBench(BenchOptions options, BenchResults results, List<Histogram[]>
     for (String name : o.compareModels) {
       BenchModel m = BenchModel.named(name);
       int n = Math.max(2000, (int) ((long) o.records * 784 / m.contract().size()));
-      rows.add(new ModelRow(name, m.flopsPerImage(), 900 + 37 * k, n, run(name + " (a) ceiling", n, 5000.0 / k),
-          run(name + " (b) detector", n, 3300.0 / k), run(name + " (c) per-record", n, 480.0 / k), 9000.4 / k,
+      rows.add(new ModelRow(
+          name,
+          m.flopsPerImage(),
+          900 + 37 * k,
+          n,
+          run(name + " (a) ceiling", n, 5000.0 / k),
+          run(name + " (b) detector", n, 3300.0 / k),
+          run(name + " (c) per-record", n, 480.0 / k),
+          9000.4 / k,
           1500.6 / k));
       k++;
     }
@@ -117,8 +172,14 @@ record SampleBench(BenchOptions options, BenchResults results, List<Histogram[]>
     for (int p : o.scalingPartitions) {
       for (int i : o.scalingInstances) {
         for (int t : o.scalingThreads) {
-          rows.add(new ScalingRow(p, t, i, run(p + " partition(s), " + t + " thread(s), " + i + " instance(s)",
-              o.records, 3000 + 411.3 * p * t * i)));
+          rows.add(new ScalingRow(
+              p,
+              t,
+              i,
+              run(
+                  p + " partition(s), " + t + " thread(s), " + i + " instance(s)",
+                  o.records,
+                  3000 + 411.3 * p * t * i)));
         }
       }
     }

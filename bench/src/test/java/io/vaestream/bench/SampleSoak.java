@@ -22,18 +22,24 @@ record SampleSoak(SoakOptions options, SoakResults results, Histogram latency) {
     for (int i = 0; i < 5000; i++) {
       h.recordValue(9 + i % 23 + (i % 400 == 0 ? 70 : 0));
     }
-    SoakOptions o = options("--minutes", "3.5", "--calibration-records", "2000", "--sample-seconds", "10");
+    SoakOptions o =
+        options("--minutes", "3.5", "--calibration-records", "2000", "--sample-seconds", "10");
     List<Sample> samples = samples(2, 214, 10, 35);
-    return new SampleSoak(o, new SoakResults(MACHINE, 2345.6, 1172.8, 248_288, 0, 0, Quantiles.of(h), 143, samples),
+    return new SampleSoak(
+        o,
+        new SoakResults(MACHINE, 2345.6, 1172.8, 248_288, 0, 0, Quantiles.of(h), 143, samples),
         h);
   }
 
   /** A short run at a fixed rate that lost and duplicated records and was killed. */
   static SampleSoak broken() {
-    SoakOptions o = options("--rate", "800", "--minutes", "0.1", "--sample-seconds", "2", "--partitions", "2");
+    SoakOptions o =
+        options("--rate", "800", "--minutes", "0.1", "--sample-seconds", "2", "--partitions", "2");
     List<Sample> samples = samples(1, 9, 2, 2);
     Histogram none = new Histogram(3);
-    return new SampleSoak(o, new SoakResults(MACHINE, 1999.4, 800, 6800, 3, 1, Quantiles.of(none), 137, samples),
+    return new SampleSoak(
+        o,
+        new SoakResults(MACHINE, 1999.4, 800, 6800, 3, 1, Quantiles.of(none), 137, samples),
         none);
   }
 
@@ -51,8 +57,19 @@ record SampleSoak(SoakOptions options, SoakResults results, Histogram latency) {
       scored += 11_000;
       int k = samples.size();
       boolean window = !phase.equals("max load") && k % 4 != 1;
-      samples.add(new Sample(t, phase, scored + 17, scored, 61e6 + 1.7e6 * (k % 5) + 0.21e6 * k, 134.2e6,
-          52.3e6 + 0.05e6 * k, 1.3e6, 411.7e6 + 0.33e6 * k, k % 3, 1000.0 * k, window ? 12 + k % 4 : Double.NaN,
+      samples.add(new Sample(
+          t,
+          phase,
+          scored + 17,
+          scored,
+          61e6 + 1.7e6 * (k % 5) + 0.21e6 * k,
+          134.2e6,
+          52.3e6 + 0.05e6 * k,
+          1.3e6,
+          411.7e6 + 0.33e6 * k,
+          k % 3,
+          1000.0 * k,
+          window ? 12 + k % 4 : Double.NaN,
           window ? 31.5 + k : Double.NaN));
     }
     return samples;

@@ -15,18 +15,21 @@ import org.junit.jupiter.api.io.TempDir;
  * figures.
  */
 class SoakReportTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldRenderACleanRunAsTheGoldenReport() throws Exception {
     SampleSoak s = SampleSoak.clean();
-    assertThat(new SoakReport(s.options(), s.results()).markdown()).isEqualTo(golden("soak-clean.md"));
+    assertThat(new SoakReport(s.options(), s.results()).markdown())
+        .isEqualTo(golden("soak-clean.md"));
   }
 
   @Test
   void shouldRenderLossDuplicatesAndAKilledDetectorAsTheGoldenReport() throws Exception {
     SampleSoak s = SampleSoak.broken();
-    assertThat(new SoakReport(s.options(), s.results()).markdown()).isEqualTo(golden("soak-broken.md"));
+    assertThat(new SoakReport(s.options(), s.results()).markdown())
+        .isEqualTo(golden("soak-broken.md"));
   }
 
   @Test
@@ -44,13 +47,15 @@ class SoakReportTest {
     SoakOptions o = SampleSoak.options("--out", dir.resolve("soak/soak.md").toString());
     Path report = new SoakReport(o, s.results()).write();
     assertThat(report).isEqualTo(dir.resolve("soak/soak.md"));
-    assertThat(Files.readString(report)).contains("Every sample: [soak-samples.csv](soak-samples.csv)");
+    assertThat(Files.readString(report))
+        .contains("Every sample: [soak-samples.csv](soak-samples.csv)");
     assertThat(dir.resolve("soak/soak-samples.csv")).isRegularFile();
   }
 
   @Test
   void shouldFitTheSlopeOfALineAndNoSlopeWithoutSpread() {
-    assertThat(SoakReport.slope(new double[] {0, 1, 2, 3}, new double[] {1, 3, 5, 7})).isEqualTo(2);
+    assertThat(SoakReport.slope(new double[] {0, 1, 2, 3}, new double[] {1, 3, 5, 7}))
+        .isEqualTo(2);
     assertThat(SoakReport.slope(new double[] {5, 5}, new double[] {1, 9})).isZero();
   }
 

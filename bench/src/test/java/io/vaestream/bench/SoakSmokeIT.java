@@ -19,13 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class SoakSmokeIT {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldScoreEveryRecordOnceAndSampleTheDetectorsMemory() throws Exception {
     FashionMnist.assumeInstalled();
-    SoakOptions options = SampleSoak.options("--minutes", "0.25", "--calibration-records", "2000",
-        "--sample-seconds", "2", "--out", dir.resolve("soak.md").toString());
+    SoakOptions options = SampleSoak.options(
+        "--minutes",
+        "0.25",
+        "--calibration-records",
+        "2000",
+        "--sample-seconds",
+        "2",
+        "--out",
+        dir.resolve("soak.md").toString());
 
     SoakResults r = new SoakRunner(options).run();
 
@@ -36,16 +44,28 @@ class SoakSmokeIT {
     assertThat(r.exit()).as("the detector's exit on SIGTERM (graceful)").isEqualTo(143);
     assertThat(r.maxRate()).isPositive();
     assertThat(r.latency().count()).as("latencies of the steady phase").isPositive();
-    List<Sample> steady = r.samples().stream().filter(s -> s.phase().equals("steady")).toList();
+    List<Sample> steady =
+        r.samples().stream().filter(s -> s.phase().equals("steady")).toList();
     // Memory and ONNX figures are read at every sample; latency only once a window has scores.
     assertThat(steady).as("steady samples").isNotEmpty().allSatisfy(s -> {
-      assertThat(DoubleStream.of(s.heapUsed(), s.heapCommitted(), s.nonHeap(), s.direct(), s.rss(), s.outsideHeap(),
-          s.onnxOpen(), s.onnxAllocated())).as("memory and ONNX figures at %.0f s", s.seconds())
+      assertThat(DoubleStream.of(
+              s.heapUsed(),
+              s.heapCommitted(),
+              s.nonHeap(),
+              s.direct(),
+              s.rss(),
+              s.outsideHeap(),
+              s.onnxOpen(),
+              s.onnxAllocated()))
+          .as("memory and ONNX figures at %.0f s", s.seconds())
           .noneMatch(v -> v.isNaN());
     });
     // One input tensor and one result while a batch runs, none between batches.
-    assertThat(r.samples()).filteredOn(s -> !s.phase().equals("max load")).isNotEmpty()
-        .allSatisfy(s -> assertThat(s.onnxOpen()).as("ONNX Runtime objects open at %.0f s", s.seconds())
+    assertThat(r.samples())
+        .filteredOn(s -> !s.phase().equals("max load"))
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s.onnxOpen())
+            .as("ONNX Runtime objects open at %.0f s", s.seconds())
             .isBetween(0.0, 2.0));
 
     Path report = new SoakReport(options, r).write();

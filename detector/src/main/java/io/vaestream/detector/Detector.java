@@ -70,8 +70,15 @@ public final class Detector implements AutoCloseable {
   private final ShadowScoring shadow;
   private final DriftMonitor drift;
 
-  private Detector(Scorer scorer, RestartingStreams streams, HttpEndpoints http, DetectorMetrics metrics,
-      AutoCloseable processMetrics, ExecutorService inference, ModelWatcher models, ShadowScoring shadow,
+  private Detector(
+      Scorer scorer,
+      RestartingStreams streams,
+      HttpEndpoints http,
+      DetectorMetrics metrics,
+      AutoCloseable processMetrics,
+      ExecutorService inference,
+      ModelWatcher models,
+      ShadowScoring shadow,
       DriftMonitor drift) {
     this.scorer = scorer;
     this.shadow = shadow;
@@ -89,8 +96,11 @@ public final class Detector implements AutoCloseable {
    * model fails its checks.
    */
   public static Detector start(DetectorConfig config) throws IOException {
-    OnnxScorer scorer = OnnxScorer.open(config.modelPath(), ScorerOptions.on(config.device())
-        .withSha256(config.modelSha256()).withThreads(config.inferenceThreads()));
+    OnnxScorer scorer = OnnxScorer.open(
+        config.modelPath(),
+        ScorerOptions.on(config.device())
+            .withSha256(config.modelSha256())
+            .withThreads(config.inferenceThreads()));
     if (config.thresholdOverride() != null) {
       scorer.setThreshold(config.thresholdOverride());
     }
@@ -121,13 +131,19 @@ public final class Detector implements AutoCloseable {
       formats.registerOutputSchemas(config, REGISTRY_PATIENCE.toMillis());
       // Shared by every Kafka Streams client of this detector: a restart keeps the registry's
       // cached schemas and the memory of dead letters that could not be written.
-      DeadLetters letters = new DeadLetters(config.dlqTopic(), deadLetterLimits(config), formats.deadLetters());
+      DeadLetters letters =
+          new DeadLetters(config.dlqTopic(), deadLetterLimits(config), formats.deadLetters());
       DeadLetterFailures deadLetterFailures = new DeadLetterFailures(config.dlqFailurePolicy());
       // What watches each scored batch besides the scores topic.
       List<BatchListener> listeners = new ArrayList<>();
       if (config.modelsTopic() != null) {
-        shadow = new ShadowScoring(config.shadowScoresTopic(), clientSettings(config, "shadow-scores"),
-            formats.scores().serializer(), config.shadowTimeBudget(), config.shadowWindowEvents(), registry);
+        shadow = new ShadowScoring(
+            config.shadowScoresTopic(),
+            clientSettings(config, "shadow-scores"),
+            formats.scores().serializer(),
+            config.shadowTimeBudget(),
+            config.shadowWindowEvents(),
+            registry);
         listeners.add(shadow);
       }
       drift = driftMonitor(config, scorer, metrics);
@@ -136,35 +152,63 @@ public final class Detector implements AutoCloseable {
       }
       BatchListener listener = BatchListener.all(listeners);
       Supplier<KafkaStreams> clients = () -> {
-        Properties props = DetectorTopology.properties(config, metrics, letters, deadLetterFailures);
+        Properties props =
+            DetectorTopology.properties(config, metrics, letters, deadLetterFailures);
         // The builder gets the real properties: a bare StreamsBuilder makes a StreamsConfig of its
         // defaults, which warns about settings the detector does set.
-        return new KafkaStreams(DetectorTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))),
-            config, scorer, metrics, inference != null ? inference : Runnable::run, formats, listener), props);
+        return new KafkaStreams(
+            DetectorTopology.build(
+                new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))),
+                config,
+                scorer,
+                metrics,
+                inference != null ? inference : Runnable::run,
+                formats,
+                listener),
+            props);
       };
-      streams = new RestartingStreams(clients, deadLetterFailures::fatalReason,
-          registry, config.getString(DetectorConfig.APPLICATION_ID), (state, restarting) -> new StreamHealth(state,
-              restarting, metrics::progress, config.healthMaxRestarts(),
-              Duration.ofMillis(config.healthRestartWindowMs()), Clock.systemUTC()));
+      streams = new RestartingStreams(
+          clients,
+          deadLetterFailures::fatalReason,
+          registry,
+          config.getString(DetectorConfig.APPLICATION_ID),
+          (state, restarting) -> new StreamHealth(
+              state,
+              restarting,
+              metrics::progress,
+              config.healthMaxRestarts(),
+              Duration.ofMillis(config.healthRestartWindowMs()),
+              Clock.systemUTC()));
       StreamHealth health = streams.health();
       metrics.bindHealth(health);
       http = config.httpPort() == 0
           ? null
-          : HttpEndpoints.start(config.httpBindAddress(), config.httpPort(), registry::scrape, health::unhealthy,
+          : HttpEndpoints.start(
+              config.httpBindAddress(),
+              config.httpPort(),
+              registry::scrape,
+              health::unhealthy,
               health::notReady);
       processMetrics = metrics.bindProcessMetrics();
       // The live published model, if there is one, before the first record is scored.
       models = modelWatcher(config, scorer, shadow, metrics);
       streams.start();
-      LOG.info("detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}; "
+      LOG.info(
+          "detector started: {} -> {} / {} (dead letters: {}), {} on {}, batches of up to {} or {} ms, {}; "
               + "schema registry: {}, writing {}",
-          config.inputTopic(), config.scoresTopic(), config.anomaliesTopic(), config.dlqTopic(),
+          config.inputTopic(),
+          config.scoresTopic(),
+          config.anomaliesTopic(),
+          config.dlqTopic(),
           config.getString(DetectorConfig.PROCESSING_GUARANTEE),
-          scorer.device(), config.batchMaxSize(),
-          config.batchMaxWaitMs(), inference != null ? "pipelined" : "on the stream thread",
+          scorer.device(),
+          config.batchMaxSize(),
+          config.batchMaxWaitMs(),
+          inference != null ? "pipelined" : "on the stream thread",
           formats.registry() == null ? "none" : formats.registry().describe(),
           config.confluentOutput() ? "the Confluent wire format" : "Avro single-object encoding");
-      return new Detector(scorer, streams, http, metrics, processMetrics, inference, models, shadow, drift);
+      return new Detector(
+          scorer, streams, http, metrics, processMetrics, inference, models, shadow, drift);
     } catch (RuntimeException | IOException e) {
       closeQuietly(models, streams, shadow, drift, http, processMetrics);
       if (inference != null) {
@@ -196,62 +240,95 @@ public final class Detector implements AutoCloseable {
   static DeadLetterLimits deadLetterLimits(DetectorConfig config) {
     String topic = config.dlqTopic();
     int topicMax = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
-    Map<String, Object> admin = new StreamsConfig(config.streamsProperties()).getAdminConfigs("vaestream-limits");
+    Map<String, Object> admin =
+        new StreamsConfig(config.streamsProperties()).getAdminConfigs("vaestream-limits");
     try (Admin client = Admin.create(admin)) {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      Config described = client.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
-      ConfigEntry entry = described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      Config described = client
+          .describeConfigs(List.of(resource))
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .get(resource);
+      ConfigEntry entry =
+          described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
       if (entry != null && entry.value() != null) {
         topicMax = Integer.parseInt(entry.value());
       }
     } catch (ExecutionException e) {
-      LOG.warn("cannot read {} of dead-letter topic {} ({}); assuming Kafka's default {}",
-          TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic, e.getCause().getMessage(), topicMax);
+      LOG.warn(
+          "cannot read {} of dead-letter topic {} ({}); assuming Kafka's default {}",
+          TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+          topic,
+          e.getCause().getMessage(),
+          topicMax);
     } catch (TimeoutException e) {
-      LOG.warn("cannot read {} of dead-letter topic {} (no answer in 30 s); assuming Kafka's default {}",
-          TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic, topicMax);
+      LOG.warn(
+          "cannot read {} of dead-letter topic {} (no answer in 30 s); assuming Kafka's default {}",
+          TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+          topic,
+          topicMax);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    DeadLetterLimits limits = DeadLetterLimits.of(config.dlqMaxValueBytes(), config.producerMaxRequestSize(), topicMax);
-    LOG.info("dead letters of at most {} bytes (max.request.size {}, {} max.message.bytes {}); they keep up to {} "
-            + "bytes of the original value", limits.recordMaxBytes(), config.producerMaxRequestSize(), topic,
-        topicMax, Math.min(limits.valueMaxBytes(), limits.recordMaxBytes()));
+    DeadLetterLimits limits =
+        DeadLetterLimits.of(config.dlqMaxValueBytes(), config.producerMaxRequestSize(), topicMax);
+    LOG.info(
+        "dead letters of at most {} bytes (max.request.size {}, {} max.message.bytes {}); they keep up to {} "
+            + "bytes of the original value",
+        limits.recordMaxBytes(),
+        config.producerMaxRequestSize(),
+        topic,
+        topicMax,
+        Math.min(limits.valueMaxBytes(), limits.recordMaxBytes()));
     return limits;
   }
 
   /** A follower of the models topic, started, or null when none is configured. */
-  private static ModelWatcher modelWatcher(DetectorConfig config, SwappableScorer scorer, ShadowScoring shadow,
+  private static ModelWatcher modelWatcher(
+      DetectorConfig config,
+      SwappableScorer scorer,
+      ShadowScoring shadow,
       DetectorMetrics metrics) {
     String topic = config.modelsTopic();
     if (topic == null) {
       return null;
     }
-    ModelWatcher w = new ModelWatcher(topic, clientSettings(config, "models"), scorer, shadow,
-        ScorerOptions.on(config.device()).withThreads(config.inferenceThreads()), config.thresholdOverride(),
-        instance(config), metrics);
+    ModelWatcher w = new ModelWatcher(
+        topic,
+        clientSettings(config, "models"),
+        scorer,
+        shadow,
+        ScorerOptions.on(config.device()).withThreads(config.inferenceThreads()),
+        config.thresholdOverride(),
+        instance(config),
+        metrics);
     w.start(MODELS_CATCH_UP);
     return w;
   }
 
   /** The drift monitor, or null when {@code drift.enabled} is false. */
-  private static DriftMonitor driftMonitor(DetectorConfig config, SwappableScorer scorer, DetectorMetrics metrics) {
+  private static DriftMonitor driftMonitor(
+      DetectorConfig config, SwappableScorer scorer, DetectorMetrics metrics) {
     if (!config.driftEnabled()) {
       return null;
     }
-    return DriftMonitor.start(config, clientSettings(config, "drift"), scorer::current, metrics, instance(config));
+    return DriftMonitor.start(
+        config, clientSettings(config, "drift"), scorer::current, metrics, instance(config));
   }
 
   /** This instance's name in status and drift events: its group.instance.id, else the application id and pid. */
   private static String instance(DetectorConfig config) {
     Object id = config.streamsProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    return id != null ? id.toString() : config.getString(DetectorConfig.APPLICATION_ID) + "-"
-        + ProcessHandle.current().pid();
+    return id != null
+        ? id.toString()
+        : config.getString(DetectorConfig.APPLICATION_ID) + "-"
+            + ProcessHandle.current().pid();
   }
 
   /** Settings (bootstrap servers, security) for a plain Kafka client of this detector's, named {@code role}. */
   private static Map<String, Object> clientSettings(DetectorConfig config, String role) {
-    return new StreamsConfig(config.streamsProperties()).getAdminConfigs(instance(config) + "-" + role);
+    return new StreamsConfig(config.streamsProperties())
+        .getAdminConfigs(instance(config) + "-" + role);
   }
 
   /** One inference thread per stream thread: each task has at most one batch in flight. */

@@ -4,6 +4,7 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.scoring.ScorerException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -40,10 +41,14 @@ public final class DetectorApp implements Callable<Integer> {
   @Option(names = "--threshold", description = "Override the model's threshold (threshold).")
   Double threshold;
 
-  @Option(names = "--http-port", description = "Port of /metrics, /health and /ready; 0 turns them off (http.port).")
+  @Option(
+      names = "--http-port",
+      description = "Port of /metrics, /health and /ready; 0 turns them off (http.port).")
   Integer httpPort;
 
-  @Option(names = {"-s", "--set"}, description = "Any other key=value, e.g. --set num.stream.threads=2.")
+  @Option(
+      names = {"-s", "--set"},
+      description = "Any other key=value, e.g. --set num.stream.threads=2.")
   Map<String, String> set = new HashMap<>();
 
   public static void main(String[] args) {
@@ -57,13 +62,20 @@ public final class DetectorApp implements Callable<Integer> {
   public static CommandLine commandLine(String name) {
     CommandLine cl = new CommandLine(new DetectorApp());
     cl.getCommandSpec().name(name);
-    StringBuilder footer = new StringBuilder("%nConfiguration keys, with their defaults (set them in --config, as "
-        + "VAESTREAM_KEY_WITH_UNDERSCORES, or with --set key=value):%n");
+    StringBuilder footer =
+        new StringBuilder("%nConfiguration keys, with their defaults (set them in --config, as "
+            + "VAESTREAM_KEY_WITH_UNDERSCORES, or with --set key=value):%n");
     for (ConfigDef.ConfigKey k : DetectorConfig.CONFIG.configKeys().values()) {
-      Object d = k.defaultValue == ConfigDef.NO_DEFAULT_VALUE ? "(required)"
+      Object d = k.defaultValue == ConfigDef.NO_DEFAULT_VALUE
+          ? "(required)"
           : k.defaultValue == null || "".equals(k.defaultValue) ? "(none)" : k.defaultValue;
-      footer.append(String.format("  %s = %s%n      %s%n", k.name, d instanceof java.util.List<?> l
-          ? String.join(",", l.stream().map(Object::toString).toList()) : d, k.documentation.replace("%", "%%")));
+      footer.append(String.format(
+          "  %s = %s%n      %s%n",
+          k.name,
+          d instanceof List<?> l
+              ? String.join(",", l.stream().map(Object::toString).toList())
+              : d,
+          k.documentation.replace("%", "%%")));
     }
     cl.getCommandSpec().usageMessage().footer(footer.toString());
     return cl;
@@ -85,10 +97,13 @@ public final class DetectorApp implements Callable<Integer> {
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      detector.close();
-      stopped.countDown();
-    }, "vaestream-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(
+            () -> {
+              detector.close();
+              stopped.countDown();
+            },
+            "vaestream-shutdown"));
     stopped.await();
     return 0;
   }

@@ -43,11 +43,12 @@ final class RestartingStreams implements AutoCloseable {
   private final StreamHealth health;
   private final MeterRegistry registry;
   private final String applicationId;
-  private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "vaestream-streams-restart");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService restarter =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vaestream-streams-restart");
+        t.setDaemon(true);
+        return t;
+      });
   private volatile KafkaStreams current;
   private KafkaStreamsMetrics currentMetrics;
   private final AtomicBoolean restartPending = new AtomicBoolean();
@@ -58,8 +59,12 @@ final class RestartingStreams implements AutoCloseable {
    * @param fatalReason why the detector must stop instead of restarting, or null
    * @param health makes the health of these clients from their state and whether a restart is under way
    */
-  RestartingStreams(Supplier<KafkaStreams> clients, Supplier<String> fatalReason, MeterRegistry registry,
-      String applicationId, BiFunction<Supplier<KafkaStreams.State>, BooleanSupplier, StreamHealth> health) {
+  RestartingStreams(
+      Supplier<KafkaStreams> clients,
+      Supplier<String> fatalReason,
+      MeterRegistry registry,
+      String applicationId,
+      BiFunction<Supplier<KafkaStreams.State>, BooleanSupplier, StreamHealth> health) {
     this.clients = clients;
     this.fatalReason = fatalReason;
     this.registry = registry;
@@ -117,8 +122,12 @@ final class RestartingStreams implements AutoCloseable {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
     health.threadFailed(e);
-    LOG.error("stream thread failed; restarting Kafka Streams in {} ms ({} failures in the last {} s)",
-        backoff().toMillis(), health.recentFailures(), health.window().toSeconds(), e);
+    LOG.error(
+        "stream thread failed; restarting Kafka Streams in {} ms ({} failures in the last {} s)",
+        backoff().toMillis(),
+        health.recentFailures(),
+        health.window().toSeconds(),
+        e);
     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   }
 
@@ -150,7 +159,8 @@ final class RestartingStreams implements AutoCloseable {
       // Counted like a failure: the back-off grows and /ready reports the loop.
       restartPending.set(true);
       health.threadFailed(e);
-      LOG.error("restarting Kafka Streams failed; trying again in {} ms", backoff().toMillis(), e);
+      LOG.error(
+          "restarting Kafka Streams failed; trying again in {} ms", backoff().toMillis(), e);
       scheduleRestart();
     }
   }
@@ -166,10 +176,13 @@ final class RestartingStreams implements AutoCloseable {
       return; // never started
     }
     try {
-      if (!client.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-          .withTimeout(CLOSE_TIMEOUT))) {
-        LOG.warn("Kafka Streams did not stop within {} s; its threads are left to finish on their own: {}",
-            CLOSE_TIMEOUT.toSeconds(), streamThreadsStillRunning());
+      if (!client.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(CLOSE_TIMEOUT))) {
+        LOG.warn(
+            "Kafka Streams did not stop within {} s; its threads are left to finish on their own: {}",
+            CLOSE_TIMEOUT.toSeconds(),
+            streamThreadsStillRunning());
       }
     } catch (RuntimeException e) {
       LOG.warn("closing Kafka Streams failed", e);
@@ -182,7 +195,9 @@ final class RestartingStreams implements AutoCloseable {
   public void close() {
     closing = true;
     restartPending.set(false);
-    restarter.shutdown(); // a restart under way finishes first; one still waiting sees closing and does nothing
+    restarter
+        .shutdown(); // a restart under way finishes first; one still waiting sees closing and does
+    // nothing
     synchronized (this) {
       closeCurrent();
     }

@@ -30,7 +30,9 @@ import org.testcontainers.kafka.KafkaContainer;
 @Timeout(300)
 class BrokerRestartIT {
   private static final int EVENTS = 1500;
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
 
   /** A broker that can be stopped and started again at the same address. */
   private interface RestartableBroker extends AutoCloseable {
@@ -100,10 +102,11 @@ class BrokerRestartIT {
     Map<String, Integer> perId;
     try (kafka) {
       KafkaBroker.createTopics(bootstrap, 2, TestDetectors.topics("r"));
-      Map<String, Object> p = TestDetectors.settings(bootstrap, TinyVaeModel.write(dir.resolve("m"), 0.48), "r",
-          dir.resolve("state"));
-      Thread sender = new Thread(() -> TestDetectors.sendPaced(bootstrap, TestDetectors.images("r"), "r", EVENTS,
-          250), "restart-it-producer");
+      Map<String, Object> p = TestDetectors.settings(
+          bootstrap, TinyVaeModel.write(dir.resolve("m"), 0.48), "r", dir.resolve("state"));
+      Thread sender = new Thread(
+          () -> TestDetectors.sendPaced(bootstrap, TestDetectors.images("r"), "r", EVENTS, 250),
+          "restart-it-producer");
       try (Detector d = Detector.start(new DetectorConfig(p));
           ScoreTally tally = new ScoreTally(bootstrap, TestDetectors.scores("r"))) {
         sender.start();
@@ -112,8 +115,9 @@ class BrokerRestartIT {
         kafka.restart();
         assertThat(tally.perId.size()).as("the restart lands mid-stream").isLessThan(EVENTS);
         await().atMost(Duration.ofSeconds(180)).until(() -> tally.drain() >= EVENTS);
-        System.out.printf("%d of %d scored %.1f s after the broker was stopped%n", tally.perId.size(), EVENTS,
-            (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+            "%d of %d scored %.1f s after the broker was stopped%n",
+            tally.perId.size(), EVENTS, (System.nanoTime() - t0) / 1e9);
         tally.drain();
         sender.join();
         perInput = tally.perInput;

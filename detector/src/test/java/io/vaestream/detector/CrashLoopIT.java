@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class CrashLoopIT {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldTurnNotReadyWithinThirtySecondsOfACrashLoop() throws Exception {
@@ -51,36 +52,54 @@ class CrashLoopIT {
     String prefix = "loop-" + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(1, TestDetectors.topics(prefix));
     int port = TestDetectors.freePort();
-    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), dir.resolve("unused.onnx"), prefix,
-        dir.resolve("state"));
+    Map<String, Object> p = TestDetectors.settings(
+        kafka.bootstrapServers(), dir.resolve("unused.onnx"), prefix, dir.resolve("state"));
     p.put(DetectorConfig.HTTP_PORT, port);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(DetectorConfig.INFERENCE_PIPELINED, false);
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
     HttpClient http = HttpClient.newHttpClient();
     try (OnnxScorer real = OnnxScorer.open(model, Device.CPU);
-        Detector detector = Detector.start(new DetectorConfig(p), new FlakyScorer(real, Integer.MAX_VALUE))) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> get(http, port, "/ready").statusCode() == 200);
+        Detector detector =
+            Detector.start(new DetectorConfig(p), new FlakyScorer(real, Integer.MAX_VALUE))) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> get(http, port, "/ready").statusCode() == 200);
       long t0 = System.nanoTime();
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-          kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+          Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+          new ByteArraySerializer(),
+          new ByteArraySerializer())) {
         for (int i = 0; i < 5; i++) {
-          producer.send(new ProducerRecord<>(TestDetectors.images(prefix),
-              ("k" + i).getBytes(StandardCharsets.UTF_8), Images.eventBytes("e" + i, i)));
+          producer.send(new ProducerRecord<>(
+              TestDetectors.images(prefix),
+              ("k" + i).getBytes(StandardCharsets.UTF_8),
+              Images.eventBytes("e" + i, i)));
         }
       }
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
           .until(() -> get(http, port, "/ready").statusCode() == 503);
       HttpResponse<String> ready = get(http, port, "/ready");
-      System.out.printf("not ready %.1f s after the first bad batch was sent: %s%n", (System.nanoTime() - t0) / 1e9,
-          ready.body().trim());
-      assertThat(ready.body()).startsWith("NOT READY: a stream thread failed").contains("scorer broke");
-      assertThat(get(http, port, "/health").statusCode()).as("alive: a restart is the orchestrator's call").isEqualTo(200);
+      System.out.printf(
+          "not ready %.1f s after the first bad batch was sent: %s%n",
+          (System.nanoTime() - t0) / 1e9, ready.body().trim());
+      assertThat(ready.body())
+          .startsWith("NOT READY: a stream thread failed")
+          .contains("scorer broke");
+      assertThat(get(http, port, "/health").statusCode())
+          .as("alive: a restart is the orchestrator's call")
+          .isEqualTo(200);
       assertThat(get(http, port, "/metrics").body()).contains("vaestream_ready 0.0");
-      await().atMost(Duration.ofSeconds(30)).until(() -> get(http, port, "/metrics").body()
-          .contains("vaestream_stream_restarts_recent 2.0"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() ->
+              get(http, port, "/metrics").body().contains("vaestream_stream_restarts_recent 2.0"));
     }
-    assertThat(streamThreadsOf(prefix)).as("every client stopped, the failed ones too").isEmpty();
+    assertThat(streamThreadsOf(prefix))
+        .as("every client stopped, the failed ones too")
+        .isEmpty();
   }
 
   @Test
@@ -88,8 +107,8 @@ class CrashLoopIT {
     KafkaBroker kafka = KafkaBroker.shared();
     String prefix = "flaky-" + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(2, TestDetectors.topics(prefix));
-    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), dir.resolve("unused.onnx"), prefix,
-        dir.resolve("state"));
+    Map<String, Object> p = TestDetectors.settings(
+        kafka.bootstrapServers(), dir.resolve("unused.onnx"), prefix, dir.resolve("state"));
     p.put(DetectorConfig.HTTP_PORT, 0);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
@@ -98,25 +117,34 @@ class CrashLoopIT {
         Detector detector = Detector.start(new DetectorConfig(p), new FlakyScorer(real, 3));
         ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       long t0 = System.nanoTime();
-      TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix), prefix, events, 1000);
+      TestDetectors.sendPaced(
+          kafka.bootstrapServers(), TestDetectors.images(prefix), prefix, events, 1000);
       await().atMost(Duration.ofSeconds(90)).until(() -> tally.drain() == events);
-      System.out.printf("%d of %d scored after 3 scorer failures, %.1f s after the first image was sent%n",
+      System.out.printf(
+          "%d of %d scored after 3 scorer failures, %.1f s after the first image was sent%n",
           tally.perId.size(), events, (System.nanoTime() - t0) / 1e9);
       tally.drain(Duration.ofSeconds(2));
-      assertThat(tally.perInput).as("one committed score per input record").hasSize(events)
+      assertThat(tally.perInput)
+          .as("one committed score per input record")
+          .hasSize(events)
           .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
       assertThat(detector.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
-    assertThat(streamThreadsOf(prefix)).as("no stream thread outlives the detector").isEmpty();
+    assertThat(streamThreadsOf(prefix))
+        .as("no stream thread outlives the detector")
+        .isEmpty();
   }
 
   private static List<String> streamThreadsOf(String prefix) {
-    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-        .filter(n -> n.startsWith("detector-" + prefix) && n.contains("StreamThread")).toList();
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("detector-" + prefix) && n.contains("StreamThread"))
+        .toList();
   }
 
   private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -15,7 +15,8 @@ import picocli.CommandLine;
 
 /** The detector refuses to start, with exit code 2 and a reason, on every kind of bad model or setting. */
 class DetectorAppTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private record Outcome(int code, String stderr) {}
 
@@ -37,8 +38,14 @@ class DetectorAppTest {
     CommandLine cl = DetectorApp.commandLine("detect");
     cl.setOut(new java.io.PrintWriter(out, true));
     assertThat(cl.execute("--help")).isZero();
-    assertThat(out.toString()).contains("Usage: detect", "--http-port", "batch.max.size = 64",
-        "processing.guarantee = exactly_once_v2", "model.path = (required)", "dlq.failure.policy = skip");
+    assertThat(out.toString())
+        .contains(
+            "Usage: detect",
+            "--http-port",
+            "batch.max.size = 64",
+            "processing.guarantee = exactly_once_v2",
+            "model.path = (required)",
+            "dlq.failure.policy = skip");
     for (String key : io.vaestream.detector.config.DetectorConfig.CONFIG.names()) {
       assertThat(out.toString()).contains("  " + key + " = ");
     }
@@ -48,7 +55,9 @@ class DetectorAppTest {
   void shouldRefuseAMissingModel() {
     Outcome o = run("--model", dir.resolve("missing.onnx").toString(), "--set", "http.port=0");
     assertThat(o.code()).isEqualTo(2);
-    assertThat(o.stderr()).contains("refusing to start").contains("missing.onnx: model file not found");
+    assertThat(o.stderr())
+        .contains("refusing to start")
+        .contains("missing.onnx: model file not found");
   }
 
   @Test

@@ -33,7 +33,9 @@ import org.testcontainers.containers.wait.strategy.Wait;
 class DetectorContainerIT {
   private static final int EVENTS = 500;
   private static final int GRACE_SECONDS = 30;
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
 
   @Test
   void shouldScoreEveryImageOnceAndStopCleanlyAsShipped() throws Exception {
@@ -58,7 +60,8 @@ class DetectorContainerIT {
         .withEnv("VAESTREAM_ANOMALIES_TOPIC", prefix + "-anomalies")
         .withEnv("VAESTREAM_DLQ_TOPIC", prefix + "-dlq")
         .withExposedPorts(8080)
-        .withLogConsumer(new Slf4jLogConsumer(org.slf4j.LoggerFactory.getLogger("detector-container")))
+        .withLogConsumer(
+            new Slf4jLogConsumer(org.slf4j.LoggerFactory.getLogger("detector-container")))
         .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(2)))) {
       detector.start();
       InspectContainerResponse started = detector.getCurrentContainerInfo();
@@ -66,8 +69,10 @@ class DetectorContainerIT {
       assertThat(started.getConfig().getUser()).isEqualTo("10001");
       assertThat(detector.execInContainer("id", "-u").getStdout().strip()).isEqualTo("10001");
 
-      TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix), "c", EVENTS, 1000);
-      try (ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
+      TestDetectors.sendPaced(
+          kafka.bootstrapServers(), TestDetectors.images(prefix), "c", EVENTS, 1000);
+      try (ScoreTally tally =
+          new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
         await().atMost(Duration.ofMinutes(2)).until(() -> tally.drain() >= EVENTS);
         tally.drain(Duration.ofSeconds(2));
         assertThat(tally.perId).hasSize(EVENTS);
@@ -76,11 +81,20 @@ class DetectorContainerIT {
       }
 
       long t0 = System.nanoTime();
-      detector.getDockerClient().stopContainerCmd(detector.getContainerId()).withTimeout(GRACE_SECONDS).exec();
+      detector
+          .getDockerClient()
+          .stopContainerCmd(detector.getContainerId())
+          .withTimeout(GRACE_SECONDS)
+          .exec();
       Duration stopping = Duration.ofNanos(System.nanoTime() - t0);
-      InspectContainerResponse stopped = detector.getDockerClient().inspectContainerCmd(detector.getContainerId()).exec();
+      InspectContainerResponse stopped = detector
+          .getDockerClient()
+          .inspectContainerCmd(detector.getContainerId())
+          .exec();
       assertThat(stopping).as("stop time").isLessThan(Duration.ofSeconds(GRACE_SECONDS));
-      assertThat(stopped.getState().getExitCodeLong()).as("exit code after SIGTERM (137 = killed)").isIn(0L, 143L);
+      assertThat(stopped.getState().getExitCodeLong())
+          .as("exit code after SIGTERM (137 = killed)")
+          .isIn(0L, 143L);
       assertThat(detector.getLogs()).contains("detector stopped");
     }
   }

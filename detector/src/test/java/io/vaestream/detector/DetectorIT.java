@@ -8,9 +8,9 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
+import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
-import io.vaestream.detector.testing.Images;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.schemas.AvroSerdes;
@@ -42,7 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectorIT {
   private static final double THRESHOLD = 0.48;
   private static KafkaBroker kafka;
-  @TempDir static Path dir;
+
+  @TempDir
+  static Path dir;
+
   private static Path model;
 
   @BeforeAll
@@ -55,7 +58,8 @@ class DetectorIT {
   private record Topics(String images, String scores, String anomalies, String dlq, String appId) {
     static Topics fresh() {
       String s = UUID.randomUUID().toString().substring(0, 8);
-      return new Topics("images-" + s, "scores-" + s, "anomalies-" + s, "dlq-" + s, "detector-" + s);
+      return new Topics(
+          "images-" + s, "scores-" + s, "anomalies-" + s, "dlq-" + s, "detector-" + s);
     }
   }
 
@@ -83,33 +87,43 @@ class DetectorIT {
     try (Detector detector = Detector.start(config(t))) {
       try (KafkaProducer<byte[], byte[]> producer = producer()) {
         for (int i = 0; i < n; i++) {
-          producer.send(new ProducerRecord<>(t.images(), key("e" + i), Images.eventBytes("e" + i, i)));
+          producer.send(
+              new ProducerRecord<>(t.images(), key("e" + i), Images.eventBytes("e" + i, i)));
           if (i % 100 == 50) {
-            producer.send(new ProducerRecord<>(t.images(), key("bad" + i), ("garbage " + i).getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                t.images(), key("bad" + i), ("garbage " + i).getBytes(StandardCharsets.UTF_8)));
           }
         }
         producer.send(new ProducerRecord<>(t.images(), key("empty"), new byte[0]));
-        producer.send(new ProducerRecord<>(t.images(), key("big"), Images.png(50, 64,
-            java.awt.image.BufferedImage.TYPE_BYTE_GRAY)));
+        producer.send(new ProducerRecord<>(
+            t.images(),
+            key("big"),
+            Images.png(50, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY)));
       }
       Map<String, List<AnomalyScore>> byId = new HashMap<>();
       Map<String, Integer> perInput = new HashMap<>();
       List<DeadLetter> letters = new ArrayList<>();
-      try (KafkaConsumer<byte[], byte[]> scores = consumer(t.scores()); KafkaConsumer<byte[], byte[]> dlq = consumer(t.dlq())) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
-          for (ConsumerRecord<byte[], byte[]> r : scores.poll(Duration.ofMillis(200))) {
-            AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(t.scores(), r.value());
-            byId.computeIfAbsent(s.getEventId(), k -> new ArrayList<>()).add(s);
-            perInput.merge(coordinates(s), 1, Integer::sum);
-          }
-          for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(50))) {
-            letters.add(AvroSerdes.deadLetter().deserializer().deserialize(t.dlq(), r.value()));
-          }
-          return byId.size() >= n && letters.size() >= 12;
-        });
+      try (KafkaConsumer<byte[], byte[]> scores = consumer(t.scores());
+          KafkaConsumer<byte[], byte[]> dlq = consumer(t.dlq())) {
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> {
+              for (ConsumerRecord<byte[], byte[]> r : scores.poll(Duration.ofMillis(200))) {
+                AnomalyScore s =
+                    AvroSerdes.anomalyScore().deserializer().deserialize(t.scores(), r.value());
+                byId.computeIfAbsent(s.getEventId(), k -> new ArrayList<>()).add(s);
+                perInput.merge(coordinates(s), 1, Integer::sum);
+              }
+              for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(50))) {
+                letters.add(AvroSerdes.deadLetter().deserializer().deserialize(t.dlq(), r.value()));
+              }
+              return byId.size() >= n && letters.size() >= 12;
+            });
         // Nothing more arrives: no duplicates hiding behind the first copies.
         for (ConsumerRecord<byte[], byte[]> r : scores.poll(Duration.ofSeconds(2))) {
-          AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(t.scores(), r.value());
+          AnomalyScore s =
+              AvroSerdes.anomalyScore().deserializer().deserialize(t.scores(), r.value());
           byId.computeIfAbsent(s.getEventId(), k -> new ArrayList<>()).add(s);
           perInput.merge(coordinates(s), 1, Integer::sum);
         }
@@ -125,7 +139,8 @@ class DetectorIT {
         }
       }
       assertThat(letters).hasSizeGreaterThanOrEqualTo(12);
-      assertThat(letters).extracting(DeadLetter::getErrorType)
+      assertThat(letters)
+          .extracting(DeadLetter::getErrorType)
           .containsOnly("UNKNOWN_FORMAT", "EMPTY_VALUE", "WRONG_DIMENSIONS");
       assertThat(letters).allSatisfy(l -> assertThat(l.getTopic()).isEqualTo(t.images()));
       assertThat(detector.metrics().scoredCount()).isEqualTo(perInput.size());
@@ -144,13 +159,15 @@ class DetectorIT {
       perInput = scores.perInput;
       try (Detector first = Detector.start(config(t))) {
         for (int i = 0; i < 300; i++) {
-          producer.send(new ProducerRecord<>(t.images(), key("r" + i), Images.eventBytes("r" + i, i)));
+          producer.send(
+              new ProducerRecord<>(t.images(), key("r" + i), Images.eventBytes("r" + i, i)));
         }
         producer.flush();
         await().atMost(Duration.ofSeconds(60)).until(() -> scores.drain() >= 100);
       }
       for (int i = 300; i < 600; i++) {
-        producer.send(new ProducerRecord<>(t.images(), key("r" + i), Images.eventBytes("r" + i, i)));
+        producer.send(
+            new ProducerRecord<>(t.images(), key("r" + i), Images.eventBytes("r" + i, i)));
       }
       producer.flush();
       try (Detector second = Detector.start(config(t))) {
@@ -170,20 +187,33 @@ class DetectorIT {
     Map<String, Integer> perInput;
     DetectorConfig base = config(t);
     Map<String, Object> second = new HashMap<>(base.originals());
-    second.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + t.appId() + "-b").toString());
+    second.put(
+        StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + t.appId() + "-b").toString());
     try (Detector a = Detector.start(base);
         Detector b = Detector.start(new DetectorConfig(second));
         KafkaProducer<byte[], byte[]> producer = producer();
         ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), t.scores())) {
       seen = scores.perId;
       perInput = scores.perInput;
-      await().atMost(Duration.ofSeconds(60)).until(() ->
-          a.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> a.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
               && b.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
-              && !a.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty()
-              && !b.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
+              && !a.streams()
+                  .metadataForLocalThreads()
+                  .iterator()
+                  .next()
+                  .activeTasks()
+                  .isEmpty()
+              && !b.streams()
+                  .metadataForLocalThreads()
+                  .iterator()
+                  .next()
+                  .activeTasks()
+                  .isEmpty());
       for (int i = 0; i < 400; i++) {
-        producer.send(new ProducerRecord<>(t.images(), key("s" + i), Images.eventBytes("s" + i, i)));
+        producer.send(
+            new ProducerRecord<>(t.images(), key("s" + i), Images.eventBytes("s" + i, i)));
       }
       producer.flush();
       await().atMost(Duration.ofSeconds(90)).until(() -> scores.drain() >= 400);
@@ -206,11 +236,20 @@ class DetectorIT {
    * count scores per input record (partition, offset), which is what exactly-once promises.
    */
   private static KafkaProducer<byte[], byte[]> producer() {
-    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            false,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
   }
 
   private static String coordinates(AnomalyScore s) {
@@ -218,6 +257,7 @@ class DetectorIT {
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
-    return io.vaestream.detector.testing.TestDetectors.readCommitted(kafka.bootstrapServers(), topic);
+    return io.vaestream.detector.testing.TestDetectors.readCommitted(
+        kafka.bootstrapServers(), topic);
   }
 }

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The detector as a separate process, killed with SIGKILL in the middle of a stream, then started
@@ -35,13 +35,16 @@ class DetectorKillIT {
   private static final int RATE = Integer.getInteger("vaestream.kill.rate", 500);
   /** Extra detector arguments, space-separated ({@code -Dvaestream.kill.extra="--set a=b"}), to try settings. */
   private static final String EXTRA = System.getProperty("vaestream.kill.extra", "");
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
 
   @ParameterizedTest
   @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
   void shouldLoseNothingAcrossAKill9(String guarantee) throws Exception {
     String only = System.getProperty("vaestream.kill.guarantee");
-    org.junit.jupiter.api.Assumptions.assumeTrue(only == null || only.equals(guarantee), "only " + only);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        only == null || only.equals(guarantee), "only " + only);
     KafkaBroker kafka = KafkaBroker.shared();
     String s = UUID.randomUUID().toString().substring(0, 8);
     String images = "kill-images-" + s;
@@ -49,7 +52,11 @@ class DetectorKillIT {
     kafka.createTopics(2, images, scores, scores + "-anomalies", scores + "-dlq");
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
     List<String> args = new ArrayList<>(detectorArgs(kafka, model, "kill-" + s, images, scores));
-    args.addAll(List.of("--set", "state.dir=" + dir.resolve("state"), "--set", "processing.guarantee=" + guarantee));
+    args.addAll(List.of(
+        "--set",
+        "state.dir=" + dir.resolve("state"),
+        "--set",
+        "processing.guarantee=" + guarantee));
     if (!EXTRA.isBlank()) {
       args.addAll(List.of(EXTRA.trim().split("\\s+")));
     }
@@ -58,7 +65,9 @@ class DetectorKillIT {
     Map<String, Integer> perInput;
     Map<String, Integer> perId;
     Process current = start(args, dir.resolve("run-0.log"));
-    Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), images, "k", EVENTS, RATE), "kill-it-producer");
+    Thread sender = new Thread(
+        () -> TestDetectors.sendPaced(kafka.bootstrapServers(), images, "k", EVENTS, RATE),
+        "kill-it-producer");
     try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), scores)) {
       perInput = c.perInput;
       perId = c.perId;
@@ -73,11 +82,15 @@ class DetectorKillIT {
         // Restart to the first committed score made by the new process: what an operator waits for.
         long t0 = System.nanoTime();
         java.time.Instant restarted = java.time.Instant.now();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
-            c.drain(Duration.ofMillis(100)).stream().anyMatch(sc -> !sc.getScoredTime().isBefore(restarted)));
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> c.drain(Duration.ofMillis(100)).stream()
+                .anyMatch(sc -> !sc.getScoredTime().isBefore(restarted)));
         recoveries.add((System.nanoTime() - t0) / 1e9);
-        System.out.printf("kill %d of %d after %d scores; first new score %.1f s after the restart%n", k, KILLS,
-            before, recoveries.get(recoveries.size() - 1));
+        System.out.printf(
+            "kill %d of %d after %d scores; first new score %.1f s after the restart%n",
+            k, KILLS, before, recoveries.get(recoveries.size() - 1));
       }
       try {
         await().atMost(Duration.ofSeconds(180 + EVENTS / RATE)).until(() -> c.drain() >= EVENTS);
@@ -91,9 +104,17 @@ class DetectorKillIT {
     assertThat(perId).as("nothing lost").hasSize(EVENTS);
     long duplicates = perInput.values().stream().mapToLong(v -> v - 1).sum();
     List<Double> sorted = recoveries.stream().sorted().toList();
-    System.out.printf("kill -9 x%d under %s: %d events, %d scored, %d duplicate scores; restart to first score "
-            + "p50 %.1f s, max %.1f s %s%n", KILLS, guarantee, EVENTS, perId.size(), duplicates,
-        sorted.get((sorted.size() - 1) / 2), sorted.get(sorted.size() - 1), sorted);
+    System.out.printf(
+        "kill -9 x%d under %s: %d events, %d scored, %d duplicate scores; restart to first score "
+            + "p50 %.1f s, max %.1f s %s%n",
+        KILLS,
+        guarantee,
+        EVENTS,
+        perId.size(),
+        duplicates,
+        sorted.get((sorted.size() - 1) / 2),
+        sorted.get(sorted.size() - 1),
+        sorted);
     if (guarantee.equals("exactly_once_v2")) {
       assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
     }
@@ -116,7 +137,9 @@ class DetectorKillIT {
     Map<String, Integer> perId;
     Process victim = start(a, dir.resolve("a.log"));
     Process survivor = start(b, dir.resolve("b.log"));
-    Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), images, "k", EVENTS, RATE), "pair-it-producer");
+    Thread sender = new Thread(
+        () -> TestDetectors.sendPaced(kafka.bootstrapServers(), images, "k", EVENTS, RATE),
+        "pair-it-producer");
     try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), scores)) {
       perInput = c.perInput;
       perId = c.perId;
@@ -136,17 +159,40 @@ class DetectorKillIT {
   }
 
   /** Command-line arguments of a detector process on these topics (anomalies and DLQ beside scores). */
-  private static List<String> detectorArgs(KafkaBroker kafka, Path model, String appId, String images, String scores) {
-    return List.of("--model", model.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--device", "cpu",
-        "--set", "application.id=" + appId, "--set", "input.topic=" + images, "--set", "scores.topic=" + scores,
-        "--set", "anomalies.topic=" + scores + "-anomalies", "--set", "dlq.topic=" + scores + "-dlq",
-        "--set", "http.port=0");
+  private static List<String> detectorArgs(
+      KafkaBroker kafka, Path model, String appId, String images, String scores) {
+    return List.of(
+        "--model",
+        model.toString(),
+        "--bootstrap-servers",
+        kafka.bootstrapServers(),
+        "--device",
+        "cpu",
+        "--set",
+        "application.id=" + appId,
+        "--set",
+        "input.topic=" + images,
+        "--set",
+        "scores.topic=" + scores,
+        "--set",
+        "anomalies.topic=" + scores + "-anomalies",
+        "--set",
+        "dlq.topic=" + scores + "-dlq",
+        "--set",
+        "http.port=0");
   }
 
   private static Process start(List<String> args, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), DetectorApp.class.getName()));
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m",
+        "-cp",
+        System.getProperty("java.class.path"),
+        DetectorApp.class.getName()));
     cmd.addAll(args);
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 }

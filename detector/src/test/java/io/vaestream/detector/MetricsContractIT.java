@@ -39,9 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class MetricsContractIT {
   /** Names in PromQL: identifiers followed by a selector, a range or an operator, not functions or labels. */
-  private static final Pattern METRIC = Pattern.compile("\\b(vaestream_[a-z0-9_]+|kafka_[a-z0-9_]+|process_[a-z0-9_]+"
-      + "|jvm_[a-z0-9_]+|up)\\b");
-  @TempDir Path dir;
+  private static final Pattern METRIC = Pattern.compile(
+      "\\b(vaestream_[a-z0-9_]+|kafka_[a-z0-9_]+|process_[a-z0-9_]+" + "|jvm_[a-z0-9_]+|up)\\b");
+
+  @TempDir
+  Path dir;
 
   @Test
   void shouldExposeEveryMetricTheDashboardAndTheAlertsUse() throws Exception {
@@ -49,30 +51,46 @@ class MetricsContractIT {
     String prefix = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(1, TestDetectors.topics(prefix));
     int port = TestDetectors.freePort();
-    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), TinyVaeModel.write(dir.resolve("m"), 0.48),
-        prefix, dir.resolve("state"));
+    Map<String, Object> p = TestDetectors.settings(
+        kafka.bootstrapServers(),
+        TinyVaeModel.write(dir.resolve("m"), 0.48),
+        prefix,
+        dir.resolve("state"));
     p.put(DetectorConfig.HTTP_PORT, port);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     HttpClient http = HttpClient.newHttpClient();
     try (Detector detector = Detector.start(new DetectorConfig(p));
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < 50; i++) {
-        producer.send(new ProducerRecord<>(TestDetectors.images(prefix), ("k" + i).getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(
+            TestDetectors.images(prefix),
+            ("k" + i).getBytes(StandardCharsets.UTF_8),
             Images.eventBytes("e" + i, i)));
       }
-      producer.send(new ProducerRecord<>(TestDetectors.images(prefix), "bad".getBytes(StandardCharsets.UTF_8),
+      producer.send(new ProducerRecord<>(
+          TestDetectors.images(prefix),
+          "bad".getBytes(StandardCharsets.UTF_8),
           "not an image".getBytes(StandardCharsets.UTF_8)));
       producer.flush();
       await().atMost(Duration.ofSeconds(60)).until(() -> detector.metrics().scoredCount() >= 50);
-      String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String scrape = http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
       Set<String> exposed = new TreeSet<>();
-      scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+      scrape
+          .lines()
+          .filter(l -> !l.startsWith("#") && !l.isBlank())
           .forEach(l -> exposed.add(l.split("[{ ]", 2)[0]));
       exposed.add("up");
-      System.out.println("exposed: " + exposed.stream().filter(n -> n.startsWith("vaestream")).toList());
-      for (String file : new String[] {"deploy/grafana/vaestream-detector.json", "deploy/alerts.yml"}) {
+      System.out.println(
+          "exposed: " + exposed.stream().filter(n -> n.startsWith("vaestream")).toList());
+      for (String file :
+          new String[] {"deploy/grafana/vaestream-detector.json", "deploy/alerts.yml"}) {
         String text = Files.readString(Path.of("..").resolve(file));
         Matcher m = METRIC.matcher(text);
         Set<String> used = new TreeSet<>();
@@ -84,7 +102,9 @@ class MetricsContractIT {
           assertThat(exposed).as("%s uses %s", file, name).contains(name);
         }
       }
-      assertThat(scrape).contains("vaestream_model_info{").contains("device=\"cpu\"")
+      assertThat(scrape)
+          .contains("vaestream_model_info{")
+          .contains("device=\"cpu\"")
           .contains("vaestream_dead_letters_total{reason=\"UNKNOWN_FORMAT\"} 1.0");
     }
   }

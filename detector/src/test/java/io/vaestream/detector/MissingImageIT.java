@@ -17,8 +17,8 @@ class MissingImageIT {
   @Test
   void shouldFailFastNamingTheImageAndTheSetting() {
     assumeTrue(DockerImages.dockerAvailable(), "needs a Docker engine");
-    DockerImages.Setting missing = new DockerImages.Setting("vaestream.missing.image", "VAESTREAM_MISSING_IMAGE",
-        "vaestream-local/no-such-image:0");
+    DockerImages.Setting missing = new DockerImages.Setting(
+        "vaestream.missing.image", "VAESTREAM_MISSING_IMAGE", "vaestream-local/no-such-image:0");
     long t0 = System.nanoTime();
     assertThatThrownBy(missing::require)
         .isInstanceOf(IllegalStateException.class)

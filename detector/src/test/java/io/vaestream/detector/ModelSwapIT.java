@@ -41,7 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class ModelSwapIT {
   private static final int EVENTS = 2000;
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
+
   private long publishedAt;
 
   @Test
@@ -51,24 +54,35 @@ class ModelSwapIT {
     String models = prefix + "-models";
     kafka.createTopics(2, TestDetectors.topics(prefix));
     int port = TestDetectors.freePort();
-    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(),
-        TinyVaeModel.write(dir.resolve("v7"), 0.48, "7"), prefix, dir.resolve("state"));
+    Map<String, Object> p = TestDetectors.settings(
+        kafka.bootstrapServers(),
+        TinyVaeModel.write(dir.resolve("v7"), 0.48, "7"),
+        prefix,
+        dir.resolve("state"));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(DetectorConfig.HTTP_PORT, port);
     p.put(DetectorConfig.MODELS_TOPIC, models);
-    Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Map<String, Object> client =
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
-      Map<Integer, List<AnomalyScore>> byPartition = streamThroughASwap(kafka, prefix, models, EVENTS, 250, tally);
-      long firstV8 = byPartition.values().stream().flatMap(List::stream).filter(x -> x.getModelVersion().equals("8"))
-          .mapToLong(x -> x.getScoredTime().toEpochMilli()).min().orElseThrow();
-      System.out.printf("model v8 published; first v8 score %d ms later; %d of %d scored once%n",
+      Map<Integer, List<AnomalyScore>> byPartition =
+          streamThroughASwap(kafka, prefix, models, EVENTS, 250, tally);
+      long firstV8 = byPartition.values().stream()
+          .flatMap(List::stream)
+          .filter(x -> x.getModelVersion().equals("8"))
+          .mapToLong(x -> x.getScoredTime().toEpochMilli())
+          .min()
+          .orElseThrow();
+      System.out.printf(
+          "model v8 published; first v8 score %d ms later; %d of %d scored once%n",
           firstV8 - publishedAt, tally.perId.size(), EVENTS);
 
-      ModelPublisher.publish(client, models, "this is not an ONNX model".getBytes(StandardCharsets.UTF_8));
+      ModelPublisher.publish(
+          client, models, "this is not an ONNX model".getBytes(StandardCharsets.UTF_8));
       List<String> statuses = new ArrayList<>();
-      try (KafkaConsumer<byte[], byte[]> status = TestDetectors.readCommitted(kafka.bootstrapServers(),
-          models + ".status")) {
+      try (KafkaConsumer<byte[], byte[]> status =
+          TestDetectors.readCommitted(kafka.bootstrapServers(), models + ".status")) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           for (ConsumerRecord<byte[], byte[]> r : status.poll(Duration.ofMillis(200))) {
             statuses.add(new String(r.value(), StandardCharsets.UTF_8));
@@ -76,22 +90,34 @@ class ModelSwapIT {
           return statuses.stream().anyMatch(s -> s.contains("\"outcome\":\"rejected\""));
         });
       }
-      String rejected = statuses.stream().filter(s -> s.contains("rejected")).findFirst().orElseThrow();
+      String rejected =
+          statuses.stream().filter(s -> s.contains("rejected")).findFirst().orElseThrow();
       System.out.println("status: " + rejected);
       assertThat(rejected).contains("ONNX Runtime cannot load the model");
-      assertThat(statuses).anyMatch(s -> s.contains("\"outcome\":\"live\"") && s.contains("tiny v8"));
-      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(metrics).contains("vaestream_model_swaps_total 1.0", "vaestream_model_rejections_total 1.0")
+      assertThat(statuses)
+          .anyMatch(s -> s.contains("\"outcome\":\"live\"") && s.contains("tiny v8"));
+      String metrics = HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+      assertThat(metrics)
+          .contains("vaestream_model_swaps_total 1.0", "vaestream_model_rejections_total 1.0")
           .containsPattern("vaestream_model_info\\{[^}]*version=\"8\"");
 
-      TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix), "after", 200, 1000);
+      TestDetectors.sendPaced(
+          kafka.bootstrapServers(), TestDetectors.images(prefix), "after", 200, 1000);
       List<AnomalyScore> after = new ArrayList<>();
       await().atMost(Duration.ofSeconds(60)).until(() -> {
-        tally.drain(Duration.ofMillis(200)).stream().filter(s -> s.getEventId().startsWith("after")).forEach(after::add);
+        tally.drain(Duration.ofMillis(200)).stream()
+            .filter(s -> s.getEventId().startsWith("after"))
+            .forEach(after::add);
         return after.size() >= 200;
       });
-      assertThat(after).as("v8 keeps scoring after the rejection").allMatch(s -> s.getModelVersion().equals("8"));
+      assertThat(after)
+          .as("v8 keeps scoring after the rejection")
+          .allMatch(s -> s.getModelVersion().equals("8"));
     }
   }
 
@@ -104,10 +130,11 @@ class ModelSwapIT {
     kafka.createTopics(4, TestDetectors.topics(prefix));
     Path v7 = TinyVaeModel.write(dir.resolve("v7"), 0.48, "7");
     List<Detector> detectors = new ArrayList<>();
-    try (ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
+    try (ScoreTally tally =
+        new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       for (String instance : List.of("a", "b")) {
-        Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), v7, prefix,
-            dir.resolve("state-" + instance));
+        Map<String, Object> p = TestDetectors.settings(
+            kafka.bootstrapServers(), v7, prefix, dir.resolve("state-" + instance));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(DetectorConfig.HTTP_PORT, 0);
         p.put(DetectorConfig.MODELS_TOPIC, models);
@@ -115,20 +142,28 @@ class ModelSwapIT {
       }
       // Both running with partitions of their own before the stream starts: the gaps measured
       // below are the swap's, not the group's first rebalance.
-      await().atMost(Duration.ofSeconds(90)).until(() -> detectors.stream().allMatch(d ->
-          d.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
-              && d.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty())));
-      Map<Integer, List<AnomalyScore>> byPartition = streamThroughASwap(kafka, prefix, models, events, 1000, tally);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> detectors.stream()
+              .allMatch(
+                  d -> d.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                      && d.streams().metadataForLocalThreads().stream()
+                          .anyMatch(t -> !t.activeTasks().isEmpty())));
+      Map<Integer, List<AnomalyScore>> byPartition =
+          streamThroughASwap(kafka, prefix, models, events, 1000, tally);
       long maxGap = 0;
       for (List<AnomalyScore> inOrder : byPartition.values()) {
         for (int i = 1; i < inOrder.size(); i++) {
-          maxGap = Math.max(maxGap, inOrder.get(i).getScoredTime().toEpochMilli()
-              - inOrder.get(i - 1).getScoredTime().toEpochMilli());
+          maxGap = Math.max(
+              maxGap,
+              inOrder.get(i).getScoredTime().toEpochMilli()
+                  - inOrder.get(i - 1).getScoredTime().toEpochMilli());
         }
       }
-      System.out.printf("two instances, %d events at 1000/s: %d scored once, v7 then v8 on each of %d partitions; "
-          + "longest gap between two scores of a partition %d ms%n", events, tally.perInput.size(),
-          byPartition.size(), maxGap);
+      System.out.printf(
+          "two instances, %d events at 1000/s: %d scored once, v7 then v8 on each of %d partitions; "
+              + "longest gap between two scores of a partition %d ms%n",
+          events, tally.perInput.size(), byPartition.size(), maxGap);
       assertThat(maxGap).as("no gap longer than the batch wait plus 1 s").isLessThan(1005);
     } finally {
       detectors.forEach(Detector::close);
@@ -141,11 +176,14 @@ class ModelSwapIT {
    * exactly one, and that per input partition the versions run v7 then v8, the v8 scores carrying
    * v8's threshold; returns the scores per input partition in offset order.
    */
-  private Map<Integer, List<AnomalyScore>> streamThroughASwap(KafkaBroker kafka, String prefix, String models,
-      int events, int rate, ScoreTally tally) throws Exception {
+  private Map<Integer, List<AnomalyScore>> streamThroughASwap(
+      KafkaBroker kafka, String prefix, String models, int events, int rate, ScoreTally tally)
+      throws Exception {
     List<AnomalyScore> scores = new ArrayList<>();
-    Thread sender = new Thread(() -> TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix),
-        "e", events, rate), "swap-it-producer");
+    Thread sender = new Thread(
+        () -> TestDetectors.sendPaced(
+            kafka.bootstrapServers(), TestDetectors.images(prefix), "e", events, rate),
+        "swap-it-producer");
     sender.start();
     await().atMost(Duration.ofSeconds(120)).until(() -> {
       scores.addAll(tally.drain(Duration.ofMillis(200)));
@@ -153,7 +191,10 @@ class ModelSwapIT {
     });
     Path v8 = TinyVaeModel.write(dir.resolve("v8"), 0.6, "8");
     publishedAt = System.currentTimeMillis();
-    ModelPublisher.publish(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), models, v8,
+    ModelPublisher.publish(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        models,
+        v8,
         ModelPublisher.Role.LIVE);
     await().atMost(Duration.ofSeconds(180)).until(() -> {
       scores.addAll(tally.drain(Duration.ofMillis(200)));
@@ -161,16 +202,29 @@ class ModelSwapIT {
     });
     sender.join();
     scores.addAll(tally.drain(Duration.ofSeconds(1)));
-    assertThat(tally.perInput).as("one committed score per input record").hasSize(events)
+    assertThat(tally.perInput)
+        .as("one committed score per input record")
+        .hasSize(events)
         .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
     Map<Integer, List<AnomalyScore>> byPartition = new TreeMap<>();
-    scores.stream().sorted(Comparator.comparingLong(AnomalyScore::getInputOffset))
-        .forEach(x -> byPartition.computeIfAbsent(x.getInputPartition(), k -> new ArrayList<>()).add(x));
+    scores.stream()
+        .sorted(Comparator.comparingLong(AnomalyScore::getInputOffset))
+        .forEach(x -> byPartition
+            .computeIfAbsent(x.getInputPartition(), k -> new ArrayList<>())
+            .add(x));
     byPartition.forEach((partition, inOrder) -> {
-      String versions = String.join("", inOrder.stream().map(AnomalyScore::getModelVersion).toList());
-      assertThat(versions).as("partition %d: v7 until the switch, v8 after it", partition).matches("7+8+");
-      assertThat(inOrder.stream().filter(x -> x.getModelVersion().equals("8")).findFirst().orElseThrow()
-          .getThreshold()).as("the new model's threshold labels its scores").isEqualTo(0.6);
+      String versions =
+          String.join("", inOrder.stream().map(AnomalyScore::getModelVersion).toList());
+      assertThat(versions)
+          .as("partition %d: v7 until the switch, v8 after it", partition)
+          .matches("7+8+");
+      assertThat(inOrder.stream()
+              .filter(x -> x.getModelVersion().equals("8"))
+              .findFirst()
+              .orElseThrow()
+              .getThreshold())
+          .as("the new model's threshold labels its scores")
+          .isEqualTo(0.6);
     });
     return byPartition;
   }

@@ -44,7 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 class OversizedRecordIT {
   private static final int TEN_MB = 10 * 1024 * 1024;
   private static KafkaBroker kafka;
-  @TempDir static Path dir;
+
+  @TempDir
+  static Path dir;
+
   private static Path model;
 
   @BeforeAll
@@ -54,19 +57,25 @@ class OversizedRecordIT {
   }
 
   @Test
-  void shouldDeadLetterRecordsOfFiveAndOneAndAHalfMegabytesAndScoreEveryEventAroundThem() throws Exception {
+  void shouldDeadLetterRecordsOfFiveAndOneAndAHalfMegabytesAndScoreEveryEventAroundThem()
+      throws Exception {
     String prefix = "big-" + UUID.randomUUID().toString().substring(0, 8);
     String[] topics = TestDetectors.topics(prefix);
     // Input accepts 10 MB; the dead-letter topic keeps the broker's default (about 1 MiB).
-    kafka.createTopic(topics[0], 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(TEN_MB)));
+    kafka.createTopic(
+        topics[0], 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(TEN_MB)));
     kafka.createTopics(1, topics[1], topics[2], topics[3]);
     try (Detector detector = Detector.start(new DetectorConfig(settings(prefix)));
         KafkaProducer<byte[], byte[]> producer = bigProducer();
         ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), topics[1])) {
       send(producer, topics[0], prefix, 0, 30);
-      producer.send(new ProducerRecord<>(topics[0], key("five-mb"), noise(5_000_000, 1))).get();
+      producer
+          .send(new ProducerRecord<>(topics[0], key("five-mb"), noise(5_000_000, 1)))
+          .get();
       send(producer, topics[0], prefix, 30, 60);
-      producer.send(new ProducerRecord<>(topics[0], key("one-and-a-half-mb"), noise(1_500_000, 2))).get();
+      producer
+          .send(new ProducerRecord<>(topics[0], key("one-and-a-half-mb"), noise(1_500_000, 2)))
+          .get();
       send(producer, topics[0], prefix, 60, 90);
 
       List<DeadLetter> letters = new ArrayList<>();
@@ -106,7 +115,9 @@ class OversizedRecordIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> scores.drain() >= 20);
       // The operator shrinks the dead-letter topic after the detector read its limits.
       kafka.setTopicConfig(topics[3], TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "8192");
-      producer.send(new ProducerRecord<>(topics[0], key("garbage"), noise(200_000, 3))).get();
+      producer
+          .send(new ProducerRecord<>(topics[0], key("garbage"), noise(200_000, 3)))
+          .get();
       send(producer, topics[0], prefix, 20, 40);
 
       List<DeadLetter> letters = new ArrayList<>();
@@ -131,15 +142,17 @@ class OversizedRecordIT {
   }
 
   private static Map<String, Object> settings(String prefix) {
-    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), model, prefix,
-        dir.resolve("state-" + prefix));
+    Map<String, Object> p = TestDetectors.settings(
+        kafka.bootstrapServers(), model, prefix, dir.resolve("state-" + prefix));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     // The consumer must be able to fetch the large input records.
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 2 * TEN_MB);
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 2 * TEN_MB);
     return p;
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String prefix, int from, int to) {
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer, String topic, String prefix, int from, int to) {
     for (int i = from; i < to; i++) {
       producer.send(new ProducerRecord<>(topic, key(prefix + i), Images.eventBytes(prefix + i, i)));
     }
@@ -153,10 +166,20 @@ class OversizedRecordIT {
   }
 
   private static KafkaProducer<byte[], byte[]> bigProducer() {
-    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * TEN_MB, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            2 * TEN_MB,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            false,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(String topic) {

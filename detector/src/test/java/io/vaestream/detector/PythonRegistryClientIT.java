@@ -39,46 +39,74 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class PythonRegistryClientIT {
-  @RegisterExtension static final SchemaRegistryServer REGISTRY = new SchemaRegistryServer();
+  @RegisterExtension
+  static final SchemaRegistryServer REGISTRY = new SchemaRegistryServer();
+
   private static final Path SCRIPT = Path.of("..", "docs", "examples", "registry_client.py");
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldScoreAThousandImagesFromAPythonAvroSerializerExactlyOnce() throws Exception {
     String python = pythonWithRegistryClient();
-    assumeTrue(python != null, "no python3 with confluent_kafka.schema_registry.avro (and fastavro) here; "
-        + "scripts/install-test-tools.sh installs them");
+    assumeTrue(
+        python != null,
+        "no python3 with confluent_kafka.schema_registry.avro (and fastavro) here; "
+            + "scripts/install-test-tools.sh installs them");
     KafkaBroker kafka = KafkaBroker.shared();
     String prefix = "python-" + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(2, TestDetectors.topics(prefix));
-    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), TinyVaeModel.write(dir.resolve("model"),
-        0.48), prefix, dir.resolve("state"));
+    Map<String, Object> p = TestDetectors.settings(
+        kafka.bootstrapServers(),
+        TinyVaeModel.write(dir.resolve("model"), 0.48),
+        prefix,
+        dir.resolve("state"));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(DetectorConfig.HTTP_PORT, 0);
     p.put(DetectorConfig.SCHEMA_REGISTRY_URL, REGISTRY.url());
     p.put(DetectorConfig.VALUE_FORMAT, "confluent");
     SchemaRegistryClient registry = SchemaRegistryClient.at(REGISTRY.url());
     try (Detector detector = Detector.start(new DetectorConfig(p));
-        ScoreTally tally = new ScoreTally(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-            TestDetectors.scores(prefix), RegistryAvro.deserializer(registry, AnomalyScore.class))) {
+        ScoreTally tally = new ScoreTally(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            TestDetectors.scores(prefix),
+            RegistryAvro.deserializer(registry, AnomalyScore.class))) {
       Path out = dir.resolve("python.log");
-      Process run = new ProcessBuilder(python, SCRIPT.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
-          "--registry", REGISTRY.url(), "--images-topic", TestDetectors.images(prefix), "--scores-topic",
-          TestDetectors.scores(prefix), "--count", "1000", "--timeout", "150")
-          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      Process run = new ProcessBuilder(
+              python,
+              SCRIPT.toString(),
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--registry",
+              REGISTRY.url(),
+              "--images-topic",
+              TestDetectors.images(prefix),
+              "--scores-topic",
+              TestDetectors.scores(prefix),
+              "--count",
+              "1000",
+              "--timeout",
+              "150")
+          .redirectErrorStream(true)
+          .redirectOutput(out.toFile())
+          .start();
       assertThat(run.waitFor(200, TimeUnit.SECONDS)).as("the client finished").isTrue();
       List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
       System.out.println("registry_client.py: " + String.join("\n  ", lines));
       assertThat(run.exitValue()).as(String.join("\n", lines)).isZero();
       JsonNode summary = new ObjectMapper().readTree(lines.get(lines.size() - 1));
       assertThat(summary.path("sent").asInt()).isEqualTo(1000);
-      assertThat(summary.path("scored").asInt()).as("read back by AvroDeserializer").isEqualTo(1000);
+      assertThat(summary.path("scored").asInt())
+          .as("read back by AvroDeserializer")
+          .isEqualTo(1000);
       assertThat(summary.path("duplicates").asInt()).isZero();
 
       await().atMost(Duration.ofSeconds(30)).until(() -> tally.drain() == 1000);
       tally.drain(Duration.ofSeconds(1));
-      assertThat(tally.perInput).as("one committed score per input record").hasSize(1000)
+      assertThat(tally.perInput)
+          .as("one committed score per input record")
+          .hasSize(1000)
           .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
     }
   }
@@ -87,8 +115,11 @@ class PythonRegistryClientIT {
   private static String pythonWithRegistryClient() throws InterruptedException {
     for (String candidate : List.of("/usr/bin/python3", "python3")) {
       try {
-        Process p = new ProcessBuilder(candidate, "-c", "import confluent_kafka.schema_registry.avro")
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                candidate, "-c", "import confluent_kafka.schema_registry.avro")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
         if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
           return candidate;
         }

@@ -58,9 +58,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class SchemaRegistryIT {
-  @RegisterExtension static final SchemaRegistryServer REGISTRY = new SchemaRegistryServer();
+  @RegisterExtension
+  static final SchemaRegistryServer REGISTRY = new SchemaRegistryServer();
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldScoreEveryEncodingOnOneTopicAndWriteTheConfluentFormat() throws Exception {
@@ -69,15 +71,17 @@ class SchemaRegistryIT {
     Serializer<ImageEvent> confluent = RegistryAvro.serializer(registry, ImageEvent.class);
     Schema evolved = withOptionalField(ImageEvent.getClassSchema(), "exposure_ms");
     int evolvedId = registry.register(RegistryAvro.subject(TestDetectors.images(prefix)), evolved);
-    Schema other = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Reading\",\"namespace\":\"plant\","
-        + "\"fields\":[{\"name\":\"celsius\",\"type\":\"double\"}]}");
+    Schema other = new Schema.Parser()
+        .parse("{\"type\":\"record\",\"name\":\"Reading\",\"namespace\":\"plant\","
+            + "\"fields\":[{\"name\":\"celsius\",\"type\":\"double\"}]}");
     int otherId = registry.register("readings-value", other);
 
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     String images = TestDetectors.images(prefix);
     for (int i = 0; i < 100; i++) {
       records.add(record(images, "c" + i, confluent.serialize(images, event("c" + i, i))));
-      records.add(record(images, "e" + i, framed(evolvedId, evolved, evolvedRecord(evolved, "e" + i, i))));
+      records.add(
+          record(images, "e" + i, framed(evolvedId, evolved, evolvedRecord(evolved, "e" + i, i))));
     }
     for (int i = 0; i < 50; i++) {
       records.add(record(images, "s" + i, Images.eventBytes("s" + i, 1000 + i)));
@@ -93,22 +97,26 @@ class SchemaRegistryIT {
     p.put(DetectorConfig.VALUE_FORMAT, "confluent");
     Deserializer<AnomalyScore> scores = RegistryAvro.deserializer(registry, AnomalyScore.class);
     try (Detector detector = Detector.start(new DetectorConfig(p));
-        ScoreTally tally = new ScoreTally(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-            TestDetectors.scores(prefix), scores)) {
+        ScoreTally tally = new ScoreTally(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            TestDetectors.scores(prefix),
+            scores)) {
       send(kafka, records);
       await().atMost(Duration.ofSeconds(90)).until(() -> tally.drain() == 300);
       tally.drain(Duration.ofSeconds(1));
-      assertThat(tally.perInput).as("one committed score per input record").hasSize(300)
+      assertThat(tally.perInput)
+          .as("one committed score per input record")
+          .hasSize(300)
           .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
       assertThat(tally.perId.keySet()).contains("c0", "e99", "s49", "p0");
 
-      Map<String, DeadLetter> letters = deadLetters(kafka, prefix + "-dlq",
-          RegistryAvro.deserializer(registry, DeadLetter.class), 3);
+      Map<String, DeadLetter> letters = deadLetters(
+          kafka, prefix + "-dlq", RegistryAvro.deserializer(registry, DeadLetter.class), 3);
       assertThat(letters.get("bad-unknown-id").getErrorType()).isEqualTo("UNKNOWN_SCHEMA");
       assertThat(letters.get("bad-unknown-id").getReason()).contains("schema id 99999", "HTTP 404");
       assertThat(letters.get("bad-other-schema").getErrorType()).isEqualTo("INCOMPATIBLE_SCHEMA");
-      assertThat(letters.get("bad-other-schema").getReason()).contains("plant.Reading",
-          "io.vaestream.events.ImageEvent");
+      assertThat(letters.get("bad-other-schema").getReason())
+          .contains("plant.Reading", "io.vaestream.events.ImageEvent");
       assertThat(letters.get("bad-magic").getErrorType()).isEqualTo("UNSUPPORTED_FRAMING");
       assertThat(letters.get("bad-magic").getReason()).contains("magic byte 01");
     }
@@ -121,7 +129,8 @@ class SchemaRegistryIT {
     String images = TestDetectors.images(prefix);
     Serializer<ImageEvent> confluent = RegistryAvro.serializer(registry, ImageEvent.class);
     // A schema version the detector has not seen yet: reading it needs the registry.
-    Schema evolved = withOptionalField(ImageEvent.getClassSchema(), "lens_" + prefix.replace('-', '_'));
+    Schema evolved =
+        withOptionalField(ImageEvent.getClassSchema(), "lens_" + prefix.replace('-', '_'));
     int evolvedId = registry.register(RegistryAvro.subject(images), evolved);
 
     KafkaBroker kafka = KafkaBroker.shared();
@@ -142,7 +151,8 @@ class SchemaRegistryIT {
       long t0 = System.nanoTime();
       List<ProducerRecord<byte[], byte[]>> during = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
-        during.add(record(images, "b" + i, framed(evolvedId, evolved, evolvedRecord(evolved, "b" + i, i))));
+        during.add(record(
+            images, "b" + i, framed(evolvedId, evolved, evolvedRecord(evolved, "b" + i, i))));
       }
       send(kafka, during);
       // 30 s of outage in which nothing of the new schema may be scored or dead-lettered.
@@ -152,21 +162,32 @@ class SchemaRegistryIT {
         return tally.drain() == 100 && deadLetters[0] == 0;
       });
       REGISTRY.resume();
-      System.out.printf("registry frozen for %.1f s; the detector held the records%n", (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "registry frozen for %.1f s; the detector held the records%n",
+          (System.nanoTime() - t0) / 1e9);
 
       await().atMost(Duration.ofSeconds(90)).until(() -> tally.drain() == 300);
       tally.drain(Duration.ofSeconds(1));
-      System.out.printf("all 300 scored %.1f s after the registry came back%n", (System.nanoTime() - t0) / 1e9 - 30);
-      assertThat(tally.perInput).as("one committed score per input record").hasSize(300)
+      System.out.printf(
+          "all 300 scored %.1f s after the registry came back%n",
+          (System.nanoTime() - t0) / 1e9 - 30);
+      assertThat(tally.perInput)
+          .as("one committed score per input record")
+          .hasSize(300)
           .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
       deadLetters[0] += dlq.poll(Duration.ofSeconds(1)).count();
-      assertThat(deadLetters[0]).as("nothing good dead-lettered, not even in an aborted transaction").isZero();
+      assertThat(deadLetters[0])
+          .as("nothing good dead-lettered, not even in an aborted transaction")
+          .isZero();
     }
   }
 
   private Map<String, Object> settings(KafkaBroker kafka, String prefix) throws IOException {
-    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(), TinyVaeModel.write(dir.resolve("model"),
-        0.48), prefix, dir.resolve("state"));
+    Map<String, Object> p = TestDetectors.settings(
+        kafka.bootstrapServers(),
+        TinyVaeModel.write(dir.resolve("model"), 0.48),
+        prefix,
+        dir.resolve("state"));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(DetectorConfig.HTTP_PORT, 0);
     p.put(DetectorConfig.SCHEMA_REGISTRY_URL, REGISTRY.url());
@@ -183,9 +204,13 @@ class SchemaRegistryIT {
     for (Schema.Field f : schema.getFields()) {
       fields.add(new Schema.Field(f, f.schema()));
     }
-    fields.add(new Schema.Field(name, Schema.createUnion(Schema.create(Schema.Type.NULL),
-        Schema.create(Schema.Type.INT)), null, Schema.Field.NULL_DEFAULT_VALUE));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+    fields.add(new Schema.Field(
+        name,
+        Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.INT)),
+        null,
+        Schema.Field.NULL_DEFAULT_VALUE));
+    return Schema.createRecord(
+        schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 
   private static GenericRecord evolvedRecord(Schema evolved, String id, long seed) {
@@ -212,12 +237,16 @@ class SchemaRegistryIT {
 
   private static GenericData withTimestamps() {
     GenericData data = new GenericData();
-    data.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
+    data.addLogicalTypeConversion(
+        new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
     return data;
   }
 
   private static byte[] frame(int id, byte[] body) {
-    return ByteBuffer.allocate(RegistryAvro.HEADER_BYTES + body.length).put(RegistryAvro.MAGIC).putInt(id).put(body)
+    return ByteBuffer.allocate(RegistryAvro.HEADER_BYTES + body.length)
+        .put(RegistryAvro.MAGIC)
+        .putInt(id)
+        .put(body)
         .array();
   }
 
@@ -226,16 +255,19 @@ class SchemaRegistryIT {
   }
 
   private static void send(KafkaBroker kafka, List<ProducerRecord<byte[], byte[]>> records) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        new ByteArraySerializer(),
+        new ByteArraySerializer())) {
       records.forEach(producer::send);
     }
   }
 
-  private static Map<String, DeadLetter> deadLetters(KafkaBroker kafka, String topic, Deserializer<DeadLetter> de,
-      int expected) {
+  private static Map<String, DeadLetter> deadLetters(
+      KafkaBroker kafka, String topic, Deserializer<DeadLetter> de, int expected) {
     Map<String, DeadLetter> out = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c = TestDetectors.readCommitted(kafka.bootstrapServers(), topic)) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        TestDetectors.readCommitted(kafka.bootstrapServers(), topic)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
           out.put(new String(r.key(), StandardCharsets.UTF_8), de.deserialize(topic, r.value()));
@@ -248,10 +280,18 @@ class SchemaRegistryIT {
 
   /** A consumer of every record written to {@code topic}, committed or not. */
   private static KafkaConsumer<byte[], byte[]> everything(KafkaBroker kafka, String topic) {
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted", ConsumerConfig.GROUP_ID_CONFIG,
-        "dlq-" + UUID.randomUUID()), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_uncommitted",
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "dlq-" + UUID.randomUUID()),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
     c.subscribe(List.of(topic));
     return c;
   }

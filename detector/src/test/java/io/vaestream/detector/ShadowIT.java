@@ -45,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class ShadowIT {
   private static final int EVENTS = 800;
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
 
   @Test
   void shouldScoreInShadowReportAgreementAndPromote() throws Exception {
@@ -56,29 +58,38 @@ class ShadowIT {
     kafka.createTopics(2, TestDetectors.topics(prefix));
     kafka.createTopics(2, shadowTopic);
     int port = TestDetectors.freePort();
-    Map<String, Object> p = TestDetectors.settings(kafka.bootstrapServers(),
-        TinyVaeModel.write(dir.resolve("v7"), 0.48, "7"), prefix, dir.resolve("state"));
+    Map<String, Object> p = TestDetectors.settings(
+        kafka.bootstrapServers(),
+        TinyVaeModel.write(dir.resolve("v7"), 0.48, "7"),
+        prefix,
+        dir.resolve("state"));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(DetectorConfig.HTTP_PORT, port);
     p.put(DetectorConfig.MODELS_TOPIC, models);
     p.put(DetectorConfig.SHADOW_TIME_BUDGET, 100.0); // no batch is skipped for time here
-    Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Map<String, Object> client =
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally live = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix));
         ScoreTally shadow = new ScoreTally(kafka.bootstrapServers(), shadowTopic);
-        KafkaConsumer<byte[], byte[]> status = TestDetectors.readCommitted(kafka.bootstrapServers(),
-            models + ".status")) {
-      ModelPublisher.publish(client, models, TinyVaeModel.write(dir.resolve("v8"), 0.6, "8"),
+        KafkaConsumer<byte[], byte[]> status =
+            TestDetectors.readCommitted(kafka.bootstrapServers(), models + ".status")) {
+      ModelPublisher.publish(
+          client,
+          models,
+          TinyVaeModel.write(dir.resolve("v8"), 0.6, "8"),
           ModelPublisher.Role.SHADOW);
       awaitStatus(status, "\"outcome\":\"shadow\"");
 
-      TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix), "s", EVENTS, 400);
+      TestDetectors.sendPaced(
+          kafka.bootstrapServers(), TestDetectors.images(prefix), "s", EVENTS, 400);
       Map<String, AnomalyScore> liveScores = new HashMap<>();
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         live.drain(Duration.ofMillis(200)).forEach(s -> liveScores.put(s.getEventId(), s));
         return liveScores.size() >= EVENTS;
       });
-      double skipped = metric(port, "vaestream_shadow_skipped_batches_total\\{reason=\"busy\",?\\} (\\S+)")
+      double skipped = metric(
+              port, "vaestream_shadow_skipped_batches_total\\{reason=\"busy\",?\\} (\\S+)")
           + metric(port, "vaestream_shadow_skipped_batches_total\\{reason=\"budget\",?\\} (\\S+)");
       double shadowed = metric(port, "vaestream_shadow_events_total (\\S+)");
       List<AnomalyScore> shadowScores = new ArrayList<>();
@@ -86,13 +97,20 @@ class ShadowIT {
         shadowScores.addAll(shadow.drain(Duration.ofMillis(200)));
         return shadowScores.size() >= shadowed;
       });
-      System.out.printf("shadow: %d of %d images shadow-scored, %.0f batches skipped%n", shadowScores.size(), EVENTS,
-          skipped);
-      assertThat(liveScores.values()).as("the shadow changes no live score").allMatch(s ->
-          s.getModelVersion().equals("7") && s.getThreshold() == 0.48);
-      assertThat(shadowScores).as("a shadow score per shadow-scored image, once").hasSize((int) shadowed)
-          .extracting(AnomalyScore::getEventId).doesNotHaveDuplicates();
-      assertThat(shadowScores.size()).as("most batches are shadow-scored").isGreaterThanOrEqualTo(EVENTS / 2);
+      System.out.printf(
+          "shadow: %d of %d images shadow-scored, %.0f batches skipped%n",
+          shadowScores.size(), EVENTS, skipped);
+      assertThat(liveScores.values())
+          .as("the shadow changes no live score")
+          .allMatch(s -> s.getModelVersion().equals("7") && s.getThreshold() == 0.48);
+      assertThat(shadowScores)
+          .as("a shadow score per shadow-scored image, once")
+          .hasSize((int) shadowed)
+          .extracting(AnomalyScore::getEventId)
+          .doesNotHaveDuplicates();
+      assertThat(shadowScores.size())
+          .as("most batches are shadow-scored")
+          .isGreaterThanOrEqualTo(EVENTS / 2);
       int agree = 0;
       int liveFlags = 0;
       int shadowFlags = 0;
@@ -108,28 +126,40 @@ class ShadowIT {
       }
       int n = shadowScores.size();
       assertThat(agree).as("the constructed case has disagreements to count").isLessThan(n);
-      // The window (1,000) holds every shadow-scored image, so the metrics are over the same images.
+      // The window (1,000) holds every shadow-scored image, so the metrics are over the same
+      // images.
       assertThat(metric(port, "vaestream_shadow_window_images (\\S+)")).isEqualTo(n);
-      assertThat(metric(port, "vaestream_shadow_flag_agreement (\\S+)")).isCloseTo((double) agree / n, within(1e-9));
-      assertThat(metric(port, "vaestream_shadow_rank_correlation (\\S+)")).isCloseTo(1.0, within(1e-9));
+      assertThat(metric(port, "vaestream_shadow_flag_agreement (\\S+)"))
+          .isCloseTo((double) agree / n, within(1e-9));
+      assertThat(metric(port, "vaestream_shadow_rank_correlation (\\S+)"))
+          .isCloseTo(1.0, within(1e-9));
       assertThat(metric(port, "vaestream_shadow_anomaly_rate\\{model=\"live\",?\\} (\\S+)"))
           .isCloseTo((double) liveFlags / n, within(1e-9));
       assertThat(metric(port, "vaestream_shadow_anomaly_rate\\{model=\"shadow\",?\\} (\\S+)"))
           .isCloseTo((double) shadowFlags / n, within(1e-9));
-      System.out.printf("agreement %.4f (%d of %d), live anomaly rate %.4f, shadow %.4f%n", (double) agree / n, agree,
-          n, (double) liveFlags / n, (double) shadowFlags / n);
+      System.out.printf(
+          "agreement %.4f (%d of %d), live anomaly rate %.4f, shadow %.4f%n",
+          (double) agree / n, agree, n, (double) liveFlags / n, (double) shadowFlags / n);
 
       ModelPublisher.promote(client, models);
       awaitStatus(status, "\"outcome\":\"shadow-ended\"");
-      await().atMost(Duration.ofSeconds(30)).until(() -> detector.scorer().modelVersion().equals("8"));
-      TestDetectors.sendPaced(kafka.bootstrapServers(), TestDetectors.images(prefix), "after", 200, 400);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> detector.scorer().modelVersion().equals("8"));
+      TestDetectors.sendPaced(
+          kafka.bootstrapServers(), TestDetectors.images(prefix), "after", 200, 400);
       List<AnomalyScore> after = new ArrayList<>();
       await().atMost(Duration.ofSeconds(60)).until(() -> {
-        live.drain(Duration.ofMillis(200)).stream().filter(s -> s.getEventId().startsWith("after")).forEach(after::add);
+        live.drain(Duration.ofMillis(200)).stream()
+            .filter(s -> s.getEventId().startsWith("after"))
+            .forEach(after::add);
         return after.size() >= 200;
       });
-      assertThat(after).as("the promoted model scores live").allMatch(s -> s.getModelVersion().equals("8"));
-      assertThat(shadow.drain(Duration.ofSeconds(1))).as("no shadow scores after the promotion")
+      assertThat(after)
+          .as("the promoted model scores live")
+          .allMatch(s -> s.getModelVersion().equals("8"));
+      assertThat(shadow.drain(Duration.ofSeconds(1)))
+          .as("no shadow scores after the promotion")
           .noneMatch(s -> s.getEventId().startsWith("after"));
     }
   }
@@ -145,8 +175,12 @@ class ShadowIT {
   }
 
   private static double metric(int port, String pattern) throws Exception {
-    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String text = HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
     Matcher m = Pattern.compile("(?m)^" + pattern).matcher(text);
     assertThat(m.find()).as("metric %s in%n%s", pattern, text).isTrue();
     return Double.parseDouble(m.group(1));

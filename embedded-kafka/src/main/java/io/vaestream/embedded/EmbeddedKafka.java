@@ -3,6 +3,7 @@ package io.vaestream.embedded;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -65,8 +67,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     return start(0, null, users);
   }
 
-  private static EmbeddedKafka start(int port, Path dataDir, Map<String, String> saslUsers) throws Exception {
-    Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("vaestream-kafka");
+  private static EmbeddedKafka start(int port, Path dataDir, Map<String, String> saslUsers)
+      throws Exception {
+    Path dir = dataDir != null
+        ? Files.createDirectories(dataDir)
+        : Files.createTempDirectory("vaestream-kafka");
     if (port == 0) {
       port = freePort();
     }
@@ -77,15 +82,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
     int saslPort = saslUsers.isEmpty() ? -1 : freePort();
     String sasl = saslUsers.isEmpty() ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + sasl);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + sasl);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + sasl);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
     if (!saslUsers.isEmpty()) {
-      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-      saslUsers.forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
+      StringBuilder jaas =
+          new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+      saslUsers.forEach(
+          (u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
       p.put("sasl.enabled.mechanisms", "PLAIN");
-      p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+      p.put(
+          "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+          jaas.append(';').toString());
     }
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", dir.toString());
@@ -128,8 +141,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public void createTopics(int partitions, String... names) throws Exception {
     try (Admin admin = admin()) {
-      admin.createTopics(Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
-          .all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
@@ -148,9 +164,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Creates topics that do not exist yet. */
   public void ensureTopics(int partitions, String... names) throws Exception {
     try (Admin admin = admin()) {
-      java.util.Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-      List<NewTopic> missing = Stream.of(names).filter(n -> !existing.contains(n))
-          .map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+      Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      List<NewTopic> missing = Stream.of(names)
+          .filter(n -> !existing.contains(n))
+          .map(n -> new NewTopic(n, partitions, (short) 1))
+          .toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
       }
@@ -172,7 +190,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     }
   }

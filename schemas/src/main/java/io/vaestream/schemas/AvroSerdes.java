@@ -1,16 +1,18 @@
 package io.vaestream.schemas;
 
 import io.vaestream.events.AnomalyScore;
+import io.vaestream.events.Box;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.events.ImageEvent;
-import io.vaestream.events.Box;
 import io.vaestream.events.Localization;
 import io.vaestream.events.PixelFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -39,17 +41,16 @@ public final class AvroSerdes {
   private static final SchemaStore.Cache KNOWN_SCHEMAS = new SchemaStore.Cache();
 
   static {
-    ClassSecurityValidator.setGlobal(
-        ClassSecurityValidator.composite(
-            ClassSecurityValidator.getGlobal(),
-            ClassSecurityValidator.builder()
-                .add(ImageEvent.class)
-                .add(AnomalyScore.class)
-                .add(Localization.class)
-                .add(Box.class)
-                .add(DeadLetter.class)
-                .add(PixelFormat.class)
-                .build()));
+    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
+        ClassSecurityValidator.getGlobal(),
+        ClassSecurityValidator.builder()
+            .add(ImageEvent.class)
+            .add(AnomalyScore.class)
+            .add(Localization.class)
+            .add(Box.class)
+            .add(DeadLetter.class)
+            .add(PixelFormat.class)
+            .build()));
     KNOWN_SCHEMAS.addSchema(ImageEvent.getClassSchema());
     KNOWN_SCHEMAS.addSchema(AnomalyScore.getClassSchema());
     KNOWN_SCHEMAS.addSchema(DeadLetter.getClassSchema());
@@ -94,8 +95,8 @@ public final class AvroSerdes {
 
   /** True when {@code bytes} start with the single-object marker {@code C3 01}. */
   /** The schema's CRC-64-AVRO fingerprint in hex, as docs/wire-format.md gives it: {@code 0x507289035033c563}. */
-  public static String fingerprint(org.apache.avro.Schema schema) {
-    return String.format("0x%016x", org.apache.avro.SchemaNormalization.parsingFingerprint64(schema));
+  public static String fingerprint(Schema schema) {
+    return String.format("0x%016x", SchemaNormalization.parsingFingerprint64(schema));
   }
 
   /** The fingerprint a single-object encoded value carries (bytes 2 to 9, little-endian), in hex. */
@@ -103,8 +104,8 @@ public final class AvroSerdes {
     if (bytes.length < 10) {
       return "(truncated)";
     }
-    return String.format("0x%016x", java.nio.ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-        .getLong());
+    return String.format(
+        "0x%016x", ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
   }
 
   public static boolean isSingleObject(byte[] bytes) {
@@ -116,7 +117,7 @@ public final class AvroSerdes {
     return serde(record.getSchema(), record.getClass()).serializer().serialize(null, record);
   }
 
-  private static <T extends SpecificRecord> Serde<T> serde(org.apache.avro.Schema schema, Class<?> type) {
+  private static <T extends SpecificRecord> Serde<T> serde(Schema schema, Class<?> type) {
     SpecificData data = SpecificData.getForClass(type);
     BinaryMessageEncoder<T> encoder = new BinaryMessageEncoder<>(data, schema);
     BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(data, schema, KNOWN_SCHEMAS);
@@ -140,12 +141,17 @@ public final class AvroSerdes {
       try {
         return decoder.decode(bytes);
       } catch (BadHeaderException e) {
-        throw new SerializationException(schema.getName() + ": not Avro single-object encoding: " + e.getMessage(), e);
+        throw new SerializationException(
+            schema.getName() + ": not Avro single-object encoding: " + e.getMessage(), e);
       } catch (MissingSchemaException e) {
-        throw new SerializationException(String.format("%s: unknown writer schema: fingerprint %s is not %s's (%s)",
-            schema.getName(), wireFingerprint(bytes), schema.getName(), fingerprint(schema)), e);
+        throw new SerializationException(
+            String.format(
+                "%s: unknown writer schema: fingerprint %s is not %s's (%s)",
+                schema.getName(), wireFingerprint(bytes), schema.getName(), fingerprint(schema)),
+            e);
       } catch (IOException | RuntimeException e) {
-        throw new SerializationException(schema.getName() + ": malformed Avro body: " + e.getMessage(), e);
+        throw new SerializationException(
+            schema.getName() + ": malformed Avro body: " + e.getMessage(), e);
       }
     };
     return Serdes.serdeFrom(ser, de);

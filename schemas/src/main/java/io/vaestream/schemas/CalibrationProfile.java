@@ -35,6 +35,7 @@ public final class CalibrationProfile {
   public static final List<String> SIGNALS = List.of(SCORE, MEAN_INTENSITY, CONTRAST);
   /** Quantiles written per signal: 0 %, 2 %, …, 100 %. */
   public static final int LEVELS = 51;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int n;
@@ -47,7 +48,8 @@ public final class CalibrationProfile {
    */
   public CalibrationProfile(int n, Map<String, double[]> quantiles) {
     if (n < 1) {
-      throw new IllegalArgumentException("a calibration profile needs at least one image, got n=" + n);
+      throw new IllegalArgumentException(
+          "a calibration profile needs at least one image, got n=" + n);
     }
     Map<String, double[]> q = new LinkedHashMap<>();
     for (String signal : SIGNALS) {
@@ -75,8 +77,8 @@ public final class CalibrationProfile {
         throw new IllegalArgumentException("no calibration values of " + signal);
       }
       if (n >= 0 && v.length != n) {
-        throw new IllegalArgumentException(signal + " has " + v.length + " calibration values, the other signals "
-            + n);
+        throw new IllegalArgumentException(
+            signal + " has " + v.length + " calibration values, the other signals " + n);
       }
       n = v.length;
       q.put(signal, levels(v));
@@ -100,15 +102,18 @@ public final class CalibrationProfile {
 
   private static void check(String signal, double[] v) {
     if (v.length < 2) {
-      throw new IllegalArgumentException(signal + " has " + v.length + " quantiles; a profile needs at least 2");
+      throw new IllegalArgumentException(
+          signal + " has " + v.length + " quantiles; a profile needs at least 2");
     }
     for (int k = 0; k < v.length; k++) {
       if (!Double.isFinite(v[k])) {
-        throw new IllegalArgumentException(signal + " quantile " + k + " is " + v[k] + "; quantiles must be finite");
+        throw new IllegalArgumentException(
+            signal + " quantile " + k + " is " + v[k] + "; quantiles must be finite");
       }
       if (k > 0 && v[k] < v[k - 1]) {
-        throw new IllegalArgumentException(signal + " quantile " + k + " (" + v[k] + ") is below quantile " + (k - 1)
-            + " (" + v[k - 1] + "); quantiles must not decrease");
+        throw new IllegalArgumentException(
+            signal + " quantile " + k + " (" + v[k] + ") is below quantile " + (k - 1) + " ("
+                + v[k - 1] + "); quantiles must not decrease");
       }
     }
   }
@@ -177,7 +182,8 @@ public final class CalibrationProfile {
   private double[] levelsOf(String signal) {
     double[] q = quantiles.get(signal);
     if (q == null) {
-      throw new IllegalArgumentException("unknown signal '" + signal + "'; a profile describes " + SIGNALS);
+      throw new IllegalArgumentException(
+          "unknown signal '" + signal + "'; a profile describes " + SIGNALS);
     }
     return q;
   }
@@ -231,24 +237,28 @@ public final class CalibrationProfile {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("malformed calibration profile: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "malformed calibration profile: " + e.getOriginalMessage(), e);
     }
-    if (root == null || !root.path("n").canConvertToInt() || !root.path("quantiles").isObject()) {
-      throw new IllegalArgumentException("malformed calibration profile: expected {\"n\": <images>, \"quantiles\": "
-          + "{\"score\": [...], ...}}");
+    if (root == null
+        || !root.path("n").canConvertToInt()
+        || !root.path("quantiles").isObject()) {
+      throw new IllegalArgumentException(
+          "malformed calibration profile: expected {\"n\": <images>, \"quantiles\": "
+              + "{\"score\": [...], ...}}");
     }
     Map<String, double[]> q = new LinkedHashMap<>();
     root.get("quantiles").fields().forEachRemaining(e -> {
       JsonNode a = e.getValue();
       if (!a.isArray()) {
-        throw new IllegalArgumentException("malformed calibration profile: quantiles of " + e.getKey()
-            + " are not an array");
+        throw new IllegalArgumentException(
+            "malformed calibration profile: quantiles of " + e.getKey() + " are not an array");
       }
       double[] v = new double[a.size()];
       for (int i = 0; i < v.length; i++) {
         if (!a.get(i).isNumber()) {
-          throw new IllegalArgumentException("malformed calibration profile: quantile " + i + " of " + e.getKey()
-              + " is not a number");
+          throw new IllegalArgumentException("malformed calibration profile: quantile " + i + " of "
+              + e.getKey() + " is not a number");
         }
         v[i] = a.get(i).asDouble();
       }
@@ -259,6 +269,7 @@ public final class CalibrationProfile {
 
   @Override
   public String toString() {
-    return "CalibrationProfile[n=" + n + ", " + quantiles.get(SCORE).length + " levels of " + SIGNALS + "]";
+    return "CalibrationProfile[n=" + n + ", " + quantiles.get(SCORE).length + " levels of "
+        + SIGNALS + "]";
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -25,14 +26,17 @@ public record GoldenSamples(double tolerance, List<Sample> samples) {
   /** One stored input and its expected per-image outputs. */
   public record Sample(String input, double reconstruction_error, double kl, double score) {
     public static Sample of(float[] tensor, double reconstructionError, double kl, double score) {
-      ByteBuffer b = ByteBuffer.allocate(tensor.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b =
+          ByteBuffer.allocate(tensor.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       b.asFloatBuffer().put(tensor);
-      return new Sample(Base64.getEncoder().encodeToString(b.array()), reconstructionError, kl, score);
+      return new Sample(
+          Base64.getEncoder().encodeToString(b.array()), reconstructionError, kl, score);
     }
 
     /** The stored input tensor. */
     public float[] tensor() {
-      ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(input)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b =
+          ByteBuffer.wrap(Base64.getDecoder().decode(input)).order(ByteOrder.LITTLE_ENDIAN);
       float[] out = new float[b.remaining() / Float.BYTES];
       b.asFloatBuffer().get(out);
       return out;
@@ -53,8 +57,8 @@ public record GoldenSamples(double tolerance, List<Sample> samples) {
     for (int i = 0; i < samples.size(); i++) {
       float[] t = samples.get(i).tensor();
       if (t.length != size) {
-        throw new IllegalArgumentException("golden sample " + i + " has " + t.length + " values, the input needs "
-            + size);
+        throw new IllegalArgumentException(
+            "golden sample " + i + " has " + t.length + " values, the input needs " + size);
       }
       System.arraycopy(t, 0, x, i * size, size);
     }
@@ -66,10 +70,11 @@ public record GoldenSamples(double tolerance, List<Sample> samples) {
    * recorded ones by more than the tolerance; empty when the model reproduces all of them.
    */
   public List<Integer> mismatches(float[] reconstructionError, float[] kl, float[] score) {
-    List<Integer> bad = new java.util.ArrayList<>();
+    List<Integer> bad = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       Sample s = samples.get(i);
-      if (!matches(s.reconstruction_error(), reconstructionError[i]) || !matches(s.kl(), kl[i])
+      if (!matches(s.reconstruction_error(), reconstructionError[i])
+          || !matches(s.kl(), kl[i])
           || !matches(s.score(), score[i])) {
         bad.add(i);
       }

@@ -95,17 +95,22 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
   public void checkSource(long sourceWidth, long sourceHeight) {
     if (resize == Resize.EXACT) {
       if (sourceWidth != width || sourceHeight != height) {
-        throw new ImageContractException(Reason.WRONG_DIMENSIONS,
-            "the model expects " + width + "x" + height + " (its resize policy is exact), got " + sourceWidth + "x"
-                + sourceHeight);
+        throw new ImageContractException(
+            Reason.WRONG_DIMENSIONS,
+            "the model expects " + width + "x" + height + " (its resize policy is exact), got "
+                + sourceWidth + "x" + sourceHeight);
       }
       return;
     }
-    if (sourceWidth < 1 || sourceHeight < 1 || sourceWidth > MAX_SIDE || sourceHeight > MAX_SIDE
+    if (sourceWidth < 1
+        || sourceHeight < 1
+        || sourceWidth > MAX_SIDE
+        || sourceHeight > MAX_SIDE
         || sourceWidth * sourceHeight > MAX_SOURCE_PIXELS) {
-      throw new ImageContractException(Reason.WRONG_DIMENSIONS,
-          "an image of " + sourceWidth + "x" + sourceHeight + " is outside the accepted 1.." + MAX_SIDE
-              + " per side and " + MAX_SOURCE_PIXELS + " pixels");
+      throw new ImageContractException(
+          Reason.WRONG_DIMENSIONS,
+          "an image of " + sourceWidth + "x" + sourceHeight + " is outside the accepted 1.."
+              + MAX_SIDE + " per side and " + MAX_SOURCE_PIXELS + " pixels");
     }
   }
 
@@ -121,15 +126,17 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
       return image;
     }
     if (image.format() == PixelFormat.GRAY_F32) {
-      throw new ImageContractException(Reason.WRONG_DIMENSIONS,
-          "float pixels are never resampled: send " + width + "x" + height + ", got " + image.width() + "x"
-              + image.height());
+      throw new ImageContractException(
+          Reason.WRONG_DIMENSIONS,
+          "float pixels are never resampled: send " + width + "x" + height + ", got "
+              + image.width() + "x" + image.height());
     }
     int sw = image.width();
     int[] r = sourceRegion(sw, image.height());
     int bpp = bytesPerPixel(image.format());
     int outBpp = image.format() == PixelFormat.RGBA8 ? 3 : bpp;
-    byte[] out = Resampling.resample(image.pixels(), sw, bpp, outBpp, r[0], r[1], r[2], r[3], width, height);
+    byte[] out =
+        Resampling.resample(image.pixels(), sw, bpp, outBpp, r[0], r[1], r[2], r[3], width, height);
     return new RawImage(outBpp == 1 ? PixelFormat.GRAY8 : PixelFormat.RGB8, width, height, out);
   }
 
@@ -260,10 +267,9 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
     for (int i = 0; i < plane; i++) {
       int p = i * bpp;
       if (channels == 1) {
-        dst[offset + i] =
-            bpp == 1
-                ? (pixels[p] & 0xFF) / 255f
-                : luma(pixels[p] & 0xFF, pixels[p + 1] & 0xFF, pixels[p + 2] & 0xFF);
+        dst[offset + i] = bpp == 1
+            ? (pixels[p] & 0xFF) / 255f
+            : luma(pixels[p] & 0xFF, pixels[p + 1] & 0xFF, pixels[p + 2] & 0xFF);
       } else {
         for (int c = 0; c < 3; c++) {
           dst[offset + c * plane + i] = (pixels[p + c] & 0xFF) / 255f;
@@ -322,20 +328,19 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
     String layout = metadata.get(KEY_LAYOUT);
     String scaling = metadata.get(KEY_SCALING);
     if (!LAYOUT.equals(layout) || !SCALING.equals(scaling)) {
-      throw new IllegalArgumentException(
-          "model metadata "
-              + KEY_LAYOUT
-              + "="
-              + layout
-              + ", "
-              + KEY_SCALING
-              + "="
-              + scaling
-              + " do not match this contract ("
-              + LAYOUT
-              + ", "
-              + SCALING
-              + ")");
+      throw new IllegalArgumentException("model metadata "
+          + KEY_LAYOUT
+          + "="
+          + layout
+          + ", "
+          + KEY_SCALING
+          + "="
+          + scaling
+          + " do not match this contract ("
+          + LAYOUT
+          + ", "
+          + SCALING
+          + ")");
     }
     String policy = metadata.getOrDefault(KEY_RESIZE, "exact");
     Resize resize;
@@ -346,7 +351,10 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
           "model metadata " + KEY_RESIZE + "=" + policy + " is not one of exact, resize, crop", e);
     }
     return new ImageContract(
-        intKey(metadata, KEY_WIDTH), intKey(metadata, KEY_HEIGHT), intKey(metadata, KEY_CHANNELS), resize);
+        intKey(metadata, KEY_WIDTH),
+        intKey(metadata, KEY_HEIGHT),
+        intKey(metadata, KEY_CHANNELS),
+        resize);
   }
 
   private static int intKey(Map<String, String> metadata, String key) {
@@ -357,7 +365,8 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("model metadata " + key + "=" + value + " is not an integer", e);
+      throw new IllegalArgumentException(
+          "model metadata " + key + "=" + value + " is not an integer", e);
     }
   }
 
@@ -375,7 +384,8 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
 
   @Override
   public String toString() {
-    String policy = resize == Resize.EXACT ? "" : " (" + resize.name().toLowerCase(Locale.ROOT) + ")";
+    String policy =
+        resize == Resize.EXACT ? "" : " (" + resize.name().toLowerCase(Locale.ROOT) + ")";
     return width + "x" + height + "x" + channels + policy;
   }
 }

@@ -23,11 +23,12 @@ public record ImageStatistics(double meanIntensity, double contrast) {
    */
   public static ImageStatistics of(float[] tensors, int offset, int size) {
     if (size < 1) {
-      throw new IllegalArgumentException("an image tensor has at least one value, got size " + size);
+      throw new IllegalArgumentException(
+          "an image tensor has at least one value, got size " + size);
     }
     if (offset < 0 || offset + (long) size > tensors.length) {
-      throw new IllegalArgumentException("values " + offset + ".." + (offset + (long) size) + " are outside a tensor "
-          + "of " + tensors.length);
+      throw new IllegalArgumentException("values " + offset + ".." + (offset + (long) size)
+          + " are outside a tensor " + "of " + tensors.length);
     }
     double sum = 0;
     for (int i = offset; i < offset + size; i++) {

@@ -37,6 +37,7 @@ public final class ModelFormat {
 
   /** Metadata keys ({@code metadata_props}). Input-contract keys live in {@link ImageContract}. */
   public static final String NAME = "vaestream.model.name";
+
   public static final String VERSION = "vaestream.model.version";
   public static final String ARCHITECTURE = "vaestream.model.architecture";
   public static final String TRAINER_VERSION = "vaestream.trainer.version";
@@ -54,6 +55,7 @@ public final class ModelFormat {
   public static final String SCORE_PROTOCOL = "vaestream.score.protocol";
   /** Why the held-out normals are too few for the target false-alarm rate; absent when they suffice. */
   public static final String THRESHOLD_WARNING = "vaestream.threshold.warning";
+
   public static final String SCORE_SELECTION = "vaestream.score.selection";
 
   public static final String THRESHOLD = "vaestream.threshold";
@@ -64,6 +66,7 @@ public final class ModelFormat {
   public static final String PIXEL_THRESHOLD = "vaestream.pixel_threshold";
   /** What {@link #ANOMALY_MAP} computes, in words. */
   public static final String MAP_DEFINITION = "vaestream.map.definition";
+
   public static final String THRESHOLD_TARGET_FAR = "vaestream.threshold.target_false_alarm_rate";
   public static final String THRESHOLD_QUANTILES = "vaestream.threshold.calibration_quantiles";
   public static final String THRESHOLD_CALIBRATION_SIZE = "vaestream.threshold.calibration_size";

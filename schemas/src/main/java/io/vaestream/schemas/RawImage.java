@@ -25,7 +25,8 @@ public record RawImage(PixelFormat format, int width, int height, byte[] pixels)
   public static RawImage of(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && image.getColorModel().getNumComponents() == 1) {
+    if (image.getType() == BufferedImage.TYPE_BYTE_GRAY
+        && image.getColorModel().getNumComponents() == 1) {
       int[] samples = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
       byte[] out = new byte[samples.length];
       for (int i = 0; i < samples.length; i++) {
@@ -49,8 +50,8 @@ public record RawImage(PixelFormat format, int width, int height, byte[] pixels)
     if (format == PixelFormat.GRAY_F32) {
       throw new IllegalStateException("float pixels have no 8-bit image");
     }
-    BufferedImage img =
-        new BufferedImage(width, height, bpp == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+    BufferedImage img = new BufferedImage(
+        width, height, bpp == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
     if (bpp == 1) {
       img.getRaster().setDataElements(0, 0, width, height, pixels);
       return img;

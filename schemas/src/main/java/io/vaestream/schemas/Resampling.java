@@ -14,7 +14,8 @@ final class Resampling {
    * bpp} bytes per pixel) resampled to {@code dw × dh}, keeping the first {@code outBpp} samples of
    * every pixel (so RGBA becomes RGB).
    */
-  static byte[] resample(byte[] src, int sw, int bpp, int outBpp, int x0, int y0, int cw, int ch, int dw, int dh) {
+  static byte[] resample(
+      byte[] src, int sw, int bpp, int outBpp, int x0, int y0, int cw, int ch, int dw, int dh) {
     Weights wx = Weights.of(x0, cw, dw);
     Weights wy = Weights.of(y0, ch, dh);
     float[] rows = new float[ch * dw * outBpp];
@@ -69,7 +70,8 @@ final class Resampling {
           int a = Math.min((int) Math.floor(t), start + length - 1);
           double f = t - a;
           first[i] = a;
-          taps[i] = a + 1 < start + length ? new float[] {(float) (1 - f), (float) f} : new float[] {1f};
+          taps[i] =
+              a + 1 < start + length ? new float[] {(float) (1 - f), (float) f} : new float[] {1f};
         }
       }
       return new Weights(first, taps);

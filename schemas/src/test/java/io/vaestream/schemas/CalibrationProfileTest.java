@@ -16,8 +16,13 @@ class CalibrationProfileTest {
     for (int i = 0; i < v.length; i++) {
       v[i] = 100 - i; // unsorted on purpose
     }
-    return CalibrationProfile.of(Map.of(CalibrationProfile.SCORE, v, CalibrationProfile.MEAN_INTENSITY, v,
-        CalibrationProfile.CONTRAST, v));
+    return CalibrationProfile.of(Map.of(
+        CalibrationProfile.SCORE,
+        v,
+        CalibrationProfile.MEAN_INTENSITY,
+        v,
+        CalibrationProfile.CONTRAST,
+        v));
   }
 
   @Test
@@ -46,8 +51,15 @@ class CalibrationProfileTest {
   @Test
   void shouldJumpWhereManyCalibrationImagesShareAValue() {
     double[] q = {0, 1, 1, 1, 2}; // levels 0, ¼, ½, ¾, 1: half the mass sits at exactly 1
-    CalibrationProfile p = new CalibrationProfile(10, Map.of(CalibrationProfile.SCORE, q,
-        CalibrationProfile.MEAN_INTENSITY, q, CalibrationProfile.CONTRAST, q));
+    CalibrationProfile p = new CalibrationProfile(
+        10,
+        Map.of(
+            CalibrationProfile.SCORE,
+            q,
+            CalibrationProfile.MEAN_INTENSITY,
+            q,
+            CalibrationProfile.CONTRAST,
+            q));
     assertThat(p.cdfBelow(CalibrationProfile.SCORE, 1)).isEqualTo(0.25);
     assertThat(p.cdf(CalibrationProfile.SCORE, 1)).isEqualTo(0.75);
     assertThat(p.cdf(CalibrationProfile.SCORE, 0.5)).isEqualTo(0.125);
@@ -72,22 +84,31 @@ class CalibrationProfileTest {
     assertThatThrownBy(() -> CalibrationProfile.fromJson("{\"n\": 3}"))
         .hasMessageContaining("expected {\"n\"");
     assertThatThrownBy(() -> CalibrationProfile.fromJson(
-        "{\"n\": 3, \"quantiles\": {\"score\": [0, 1], \"mean_intensity\": [0, 1]}}"))
+            "{\"n\": 3, \"quantiles\": {\"score\": [0, 1], \"mean_intensity\": [0, 1]}}"))
         .hasMessageContaining("no quantiles of contrast");
-    assertThatThrownBy(() -> CalibrationProfile.fromJson(
-        "{\"n\": 3, \"quantiles\": {\"score\": [1, 0], \"mean_intensity\": [0, 1], \"contrast\": [0, 1]}}"))
+    assertThatThrownBy(
+            () -> CalibrationProfile.fromJson(
+                "{\"n\": 3, \"quantiles\": {\"score\": [1, 0], \"mean_intensity\": [0, 1], \"contrast\": [0, 1]}}"))
         .hasMessageContaining("score quantile 1 (0.0) is below quantile 0 (1.0)");
-    assertThatThrownBy(() -> CalibrationProfile.fromJson(
-        "{\"n\": 0, \"quantiles\": {\"score\": [0, 1], \"mean_intensity\": [0, 1], \"contrast\": [0, 1]}}"))
+    assertThatThrownBy(
+            () -> CalibrationProfile.fromJson(
+                "{\"n\": 0, \"quantiles\": {\"score\": [0, 1], \"mean_intensity\": [0, 1], \"contrast\": [0, 1]}}"))
         .hasMessageContaining("n=0");
   }
 
   @Test
   void shouldRefuseSignalsOfDifferentLengthsAndNoValues() {
-    Map<String, double[]> samples = new HashMap<>(Map.of(CalibrationProfile.SCORE, new double[] {1, 2},
-        CalibrationProfile.MEAN_INTENSITY, new double[] {1, 2}, CalibrationProfile.CONTRAST, new double[] {1}));
-    assertThatThrownBy(() -> CalibrationProfile.of(samples)).hasMessageContaining("contrast has 1 calibration values");
+    Map<String, double[]> samples = new HashMap<>(Map.of(
+        CalibrationProfile.SCORE,
+        new double[] {1, 2},
+        CalibrationProfile.MEAN_INTENSITY,
+        new double[] {1, 2},
+        CalibrationProfile.CONTRAST,
+        new double[] {1}));
+    assertThatThrownBy(() -> CalibrationProfile.of(samples))
+        .hasMessageContaining("contrast has 1 calibration values");
     samples.put(CalibrationProfile.CONTRAST, new double[0]);
-    assertThatThrownBy(() -> CalibrationProfile.of(samples)).hasMessageContaining("no calibration values of contrast");
+    assertThatThrownBy(() -> CalibrationProfile.of(samples))
+        .hasMessageContaining("no calibration values of contrast");
   }
 }

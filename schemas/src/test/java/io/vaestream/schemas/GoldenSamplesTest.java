@@ -11,7 +11,8 @@ class GoldenSamplesTest {
   @Test
   void shouldRoundTripInputsBitForBitThroughJson() {
     float[] tensor = {0f, 0.5f, 1f, 1e-7f, 0.333333f};
-    GoldenSamples g = new GoldenSamples(1e-4, List.of(GoldenSamples.Sample.of(tensor, 1.5, 2.5, 4.0)));
+    GoldenSamples g =
+        new GoldenSamples(1e-4, List.of(GoldenSamples.Sample.of(tensor, 1.5, 2.5, 4.0)));
     GoldenSamples back = GoldenSamples.fromJson(g.toJson());
     assertThat(back.samples()).hasSize(1);
     assertThat(back.samples().get(0).tensor()).containsExactly(tensor);
@@ -30,6 +31,7 @@ class GoldenSamplesTest {
 
   @Test
   void shouldNameMalformedJson() {
-    assertThatThrownBy(() -> GoldenSamples.fromJson("{not json")).hasMessageContaining("malformed golden samples");
+    assertThatThrownBy(() -> GoldenSamples.fromJson("{not json"))
+        .hasMessageContaining("malformed golden samples");
   }
 }

@@ -40,14 +40,20 @@ class ImageContractTest {
   @Test
   void shouldRejectAByteCountThatDoesNotMatchTheDeclaredSize() {
     assertThatThrownBy(() -> gray.toTensor(PixelFormat.GRAY8, 2, 2, new byte[5], new float[4], 0))
-        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.SIZE_MISMATCH))
-        .hasMessageContaining("expected 4 bytes").hasMessageContaining("got 5");
+        .isInstanceOfSatisfying(
+            ImageContractException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.SIZE_MISMATCH))
+        .hasMessageContaining("expected 4 bytes")
+        .hasMessageContaining("got 5");
   }
 
   @Test
   void shouldRejectWrongDimensionsBeforeReadingPixels() {
-    assertThatThrownBy(() -> gray.toTensor(PixelFormat.GRAY8, 100000, 100000, new byte[0], new float[4], 0))
-        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_DIMENSIONS))
+    assertThatThrownBy(
+            () -> gray.toTensor(PixelFormat.GRAY8, 100000, 100000, new byte[0], new float[4], 0))
+        .isInstanceOfSatisfying(
+            ImageContractException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_DIMENSIONS))
         .hasMessageContaining("100000x100000");
   }
 
@@ -55,7 +61,9 @@ class ImageContractTest {
   void shouldRejectGrayInputForAColourModel() {
     ImageContract rgb = new ImageContract(2, 2, 3);
     assertThatThrownBy(() -> rgb.toTensor(PixelFormat.GRAY8, 2, 2, new byte[4], new float[12], 0))
-        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_CHANNELS));
+        .isInstanceOfSatisfying(
+            ImageContractException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_CHANNELS));
   }
 
   @Test
@@ -68,30 +76,37 @@ class ImageContractTest {
   @Test
   void shouldFlagNonFiniteAndOutOfRangeValues() {
     assertThatThrownBy(() -> gray.checkScaled(new float[] {0, Float.NaN, 0, 0}, 0))
-        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NON_FINITE))
+        .isInstanceOfSatisfying(
+            ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NON_FINITE))
         .hasMessageContaining("index 1");
     assertThatThrownBy(() -> gray.checkScaled(new float[] {0, 0, 1.5f, 0}, 0))
-        .isInstanceOfSatisfying(ImageContractException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OUT_OF_RANGE));
+        .isInstanceOfSatisfying(
+            ImageContractException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.OUT_OF_RANGE));
   }
 
   @Test
   void shouldRoundTripThroughModelMetadata() {
-    assertThat(ImageContract.fromMetadata(ImageContract.GRAY_28.toMetadata())).isEqualTo(ImageContract.GRAY_28);
+    assertThat(ImageContract.fromMetadata(ImageContract.GRAY_28.toMetadata()))
+        .isEqualTo(ImageContract.GRAY_28);
   }
 
   @Test
   void shouldNameTheMissingMetadataKey() {
     Map<String, String> m = new java.util.HashMap<>(ImageContract.GRAY_28.toMetadata());
     m.remove("vaestream.input.width");
-    assertThatThrownBy(() -> ImageContract.fromMetadata(m)).hasMessageContaining("vaestream.input.width");
+    assertThatThrownBy(() -> ImageContract.fromMetadata(m))
+        .hasMessageContaining("vaestream.input.width");
     m.put("vaestream.input.width", "wide");
-    assertThatThrownBy(() -> ImageContract.fromMetadata(m)).hasMessageContaining("vaestream.input.width=wide");
+    assertThatThrownBy(() -> ImageContract.fromMetadata(m))
+        .hasMessageContaining("vaestream.input.width=wide");
   }
 
   @Test
   void shouldRefuseImpossibleContracts() {
     assertThatThrownBy(() -> new ImageContract(0, 28, 1)).hasMessageContaining("0x28");
-    assertThatThrownBy(() -> new ImageContract(28, 28, 2)).hasMessageContaining("channels must be 1 or 3, got 2");
+    assertThatThrownBy(() -> new ImageContract(28, 28, 2))
+        .hasMessageContaining("channels must be 1 or 3, got 2");
   }
 
   @Test
@@ -102,14 +117,16 @@ class ImageContractTest {
     old.remove("vaestream.input.resize");
     assertThat(ImageContract.fromMetadata(old).resize()).isEqualTo(ImageContract.Resize.EXACT);
     old.put("vaestream.input.resize", "stretch");
-    assertThatThrownBy(() -> ImageContract.fromMetadata(old)).hasMessageContaining("vaestream.input.resize=stretch");
+    assertThatThrownBy(() -> ImageContract.fromMetadata(old))
+        .hasMessageContaining("vaestream.input.resize=stretch");
   }
 
   @Test
   void shouldAverageWhenShrinkingAndKeepAConstantImageConstant() {
     ImageContract two = new ImageContract(2, 1, 1, ImageContract.Resize.RESIZE);
-    RawImage fitted = two.fit(new RawImage(PixelFormat.GRAY8, 4, 2, new byte[] {0, 100, (byte) 200, (byte) 200,
-        0, 100, (byte) 200, (byte) 200}));
+    RawImage fitted = two.fit(new RawImage(PixelFormat.GRAY8, 4, 2, new byte[] {
+      0, 100, (byte) 200, (byte) 200, 0, 100, (byte) 200, (byte) 200
+    }));
     assertThat(fitted.pixels()).containsExactly(50, (byte) 200);
     RawImage flat = new ImageContract(5, 7, 3, ImageContract.Resize.RESIZE)
         .fit(new RawImage(PixelFormat.RGBA8, 3, 2, filled(3 * 2 * 4, 77)));
@@ -131,10 +148,13 @@ class ImageContractTest {
   @Test
   void shouldRejectOtherSizesUnderExactAndHugeOnesUnderAnyPolicy() {
     assertThatThrownBy(() -> gray.fit(new RawImage(PixelFormat.GRAY8, 3, 3, new byte[9])))
-        .isInstanceOf(ImageContractException.class).hasMessageContaining("3x3").hasMessageContaining("exact");
+        .isInstanceOf(ImageContractException.class)
+        .hasMessageContaining("3x3")
+        .hasMessageContaining("exact");
     ImageContract resize = gray.withResize(ImageContract.Resize.RESIZE);
     assertThatThrownBy(() -> resize.checkSource(4096, 4097)).hasMessageContaining("4096x4097");
-    assertThatThrownBy(() -> resize.checkSource(100_000, 100_000)).hasMessageContaining("100000x100000");
+    assertThatThrownBy(() -> resize.checkSource(100_000, 100_000))
+        .hasMessageContaining("100000x100000");
     assertThatThrownBy(() -> resize.fit(new RawImage(PixelFormat.GRAY_F32, 1, 1, new byte[4])))
         .hasMessageContaining("float pixels are never resampled");
   }

@@ -29,7 +29,8 @@ class ImageStatisticsTest {
 
   @Test
   void shouldRefuseARangeOutsideTheTensor() {
-    assertThatThrownBy(() -> ImageStatistics.of(new float[4], 2, 4)).hasMessageContaining("outside a tensor of 4");
+    assertThatThrownBy(() -> ImageStatistics.of(new float[4], 2, 4))
+        .hasMessageContaining("outside a tensor of 4");
     assertThatThrownBy(() -> ImageStatistics.of(new float[4], 0, 0)).hasMessageContaining("size 0");
   }
 }

@@ -16,16 +16,28 @@ import picocli.CommandLine.Option;
       "Creates the pipeline's topics. For machines without Docker; use docker-compose elsewhere."
     })
 final class BrokerCommand implements Callable<Integer> {
-  @Option(names = "--port", defaultValue = "9092", description = "Broker port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "9092",
+      description = "Broker port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = "runs/broker", description = "Log directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "runs/broker",
+      description = "Log directory (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the topics it creates (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "3",
+      description = "Partitions of the topics it creates (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--topics", split = ",", defaultValue = "images,scores,anomalies,images.dlq",
+  @Option(
+      names = "--topics",
+      split = ",",
+      defaultValue = "images,scores,anomalies,images.dlq",
       description = "Topics to create (default: ${DEFAULT-VALUE}).")
   String[] topics;
 
@@ -33,12 +45,16 @@ final class BrokerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EmbeddedKafka kafka = EmbeddedKafka.start(port, dataDir);
     kafka.ensureTopics(partitions, topics);
-    System.out.println("broker ready on " + kafka.bootstrapServers() + " (data in " + dataDir + "); Ctrl-C stops it");
+    System.out.println("broker ready on " + kafka.bootstrapServers() + " (data in " + dataDir
+        + "); Ctrl-C stops it");
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      kafka.close();
-      stopped.countDown();
-    }, "broker-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(
+            () -> {
+              kafka.close();
+              stopped.countDown();
+            },
+            "broker-shutdown"));
     stopped.await();
     return 0;
   }

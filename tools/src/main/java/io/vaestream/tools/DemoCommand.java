@@ -43,44 +43,71 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   static final Path TEXTURE_SET = Path.of("runs", "textures", "demo-fabric");
 
-  @Option(names = "--data", defaultValue = "fashion",
-      description = "fashion (Fashion-MNIST, 28x28 grey) or textures (synthetic 128x128 colour inspection images "
-          + "with defect masks, written to " + "runs/textures/demo-fabric on first use) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "fashion",
+      description =
+          "fashion (Fashion-MNIST, 28x28 grey) or textures (synthetic 128x128 colour inspection images "
+              + "with defect masks, written to "
+              + "runs/textures/demo-fabric on first use) (default: ${DEFAULT-VALUE}).")
   String data;
 
-  @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of starting an embedded one.")
+  @Option(
+      names = "--bootstrap-servers",
+      description = "Use this Kafka instead of starting an embedded one.")
   String bootstrap;
 
-  @Option(names = "--model", description = "Use this model instead of training (or reusing) the demo model.")
+  @Option(
+      names = "--model",
+      description = "Use this model instead of training (or reusing) the demo model.")
   Path model;
 
-  @Option(names = "--train-data", defaultValue = "fashion-mnist:train",
+  @Option(
+      names = "--train-data",
+      defaultValue = "fashion-mnist:train",
       description = "Labelled images the demo model trains on (default: ${DEFAULT-VALUE}).")
   String trainData;
 
-  @Option(names = "--test-data", defaultValue = "fashion-mnist:test",
+  @Option(
+      names = "--test-data",
+      defaultValue = "fashion-mnist:test",
       description = "Labelled images the demo streams (default: ${DEFAULT-VALUE}).")
   String testData;
 
-  @Option(names = "--normal-class", defaultValue = "7",
+  @Option(
+      names = "--normal-class",
+      defaultValue = "7",
       description = "Fashion-MNIST class that is normal (default: ${DEFAULT-VALUE}, Sneaker).")
   int normalClass;
 
-  @Option(names = "--events", defaultValue = "1250", description = "Images to stream (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events",
+      defaultValue = "1250",
+      description = "Images to stream (default: ${DEFAULT-VALUE}).")
   int events;
 
-  @Option(names = "--anomaly-fraction", defaultValue = "0.2",
+  @Option(
+      names = "--anomaly-fraction",
+      defaultValue = "0.2",
       description = "Share of anomalies in the stream (default: ${DEFAULT-VALUE}).")
   double anomalyFraction;
 
-  @Option(names = "--rate", defaultValue = "0", description = "Images per second; 0 as fast as possible (default).")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "Images per second; 0 as fast as possible (default).")
   double rate;
 
-  @Option(names = "--epochs",
-      description = "Epochs when training the demo model (default: 10 for fashion, 6 for textures).")
+  @Option(
+      names = "--epochs",
+      description =
+          "Epochs when training the demo model (default: 10 for fashion, 6 for textures).")
   Integer epochs;
 
-  @Option(names = "--out", defaultValue = "runs/demo", description = "Report directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "runs/demo",
+      description = "Report directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Override
@@ -103,11 +130,14 @@ final class DemoCommand implements Callable<Integer> {
       boolean textures = switch (data.toLowerCase(Locale.ROOT)) {
         case "fashion" -> false;
         case "textures" -> true;
-        default -> throw new IllegalArgumentException("data=" + data + " is invalid: use fashion or textures");
+        default ->
+          throw new IllegalArgumentException(
+              "data=" + data + " is invalid: use fashion or textures");
       };
       InspectionData inspection = textures ? textureSet() : null;
       Path modelFile = model != null ? model : textures ? textureModel(inspection) : demoModel();
-      int normal = textures ? inspection.test().classNames().indexOf(InspectionData.GOOD) : normalClass;
+      int normal =
+          textures ? inspection.test().classNames().indexOf(InspectionData.GOOD) : normalClass;
       ImageDataset stream = textures ? inspection.test() : mix(DataSources.open(testData));
       Map<String, Object> cfg = new HashMap<>();
       cfg.put(DetectorConfig.BOOTSTRAP_SERVERS, servers);
@@ -126,19 +156,23 @@ final class DemoCommand implements Callable<Integer> {
       String anomaliesTopic = "demo-anomalies-" + suffix;
       long streamStart;
       try (Detector detector = Detector.start(new DetectorConfig(cfg));
-          KafkaConsumer<byte[], byte[]> consumer = ScoreConsumers.open(servers, scores, true, "vaestream-demo");
+          KafkaConsumer<byte[], byte[]> consumer =
+              ScoreConsumers.open(servers, scores, true, "vaestream-demo");
           KafkaConsumer<byte[], byte[]> anomalies =
               ScoreConsumers.open(servers, anomaliesTopic, true, "vaestream-demo-anomalies")) {
         consumer.poll(Duration.ofMillis(100));
         streamStart = System.nanoTime();
-        Thread producer = new Thread(() -> new ImageSender(servers, images)
-            .send(stream, stream.size(), "demo", Set.of(normal), rate, n -> { }), "demo-producer");
+        Thread producer = new Thread(
+            () -> new ImageSender(servers, images)
+                .send(stream, stream.size(), "demo", Set.of(normal), rate, n -> {}),
+            "demo-producer");
         producer.start();
         long lastLine = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (summary.n < stream.size() && System.nanoTime() < deadline) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(scores, r.value());
+            AnomalyScore s =
+                AvroSerdes.anomalyScore().deserializer().deserialize(scores, r.value());
             summary.add(s);
             all.add(s);
           }
@@ -159,25 +193,47 @@ final class DemoCommand implements Callable<Integer> {
       double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
       Path report = DemoReport.write(out, modelFile, stream, all, summary, flagged, inspection);
       if (textures) {
-        System.out.printf(Locale.ROOT, "%n=== vaestream demo: %s, 128x128 RGB, '%s' is normal ===%n", TEXTURE_SET,
+        System.out.printf(
+            Locale.ROOT,
+            "%n=== vaestream demo: %s, 128x128 RGB, '%s' is normal ===%n",
+            TEXTURE_SET,
             InspectionData.GOOD);
       } else {
-        System.out.printf(Locale.ROOT, "%n=== vaestream demo: %s class %d (%s) is normal ===%n", testData, normalClass,
+        System.out.printf(
+            Locale.ROOT,
+            "%n=== vaestream demo: %s class %d (%s) is normal ===%n",
+            testData,
+            normalClass,
             stream.className(normalClass));
       }
-      System.out.printf(Locale.ROOT, "events scored      %d of %d (%d anomalous by label)%n", summary.n, stream.size(),
+      System.out.printf(
+          Locale.ROOT,
+          "events scored      %d of %d (%d anomalous by label)%n",
+          summary.n,
+          stream.size(),
           all.stream().filter(s -> Boolean.TRUE.equals(s.getAnomalous())).count());
       System.out.printf(Locale.ROOT, "flagged            %d%n", summary.flagged);
-      System.out.printf(Locale.ROOT, "precision, recall  %.3f, %.3f   (AUROC %.4f)%n", summary.precision(),
-          summary.recall(), summary.aurocValue());
+      System.out.printf(
+          Locale.ROOT,
+          "precision, recall  %.3f, %.3f   (AUROC %.4f)%n",
+          summary.precision(),
+          summary.recall(),
+          summary.aurocValue());
       if (textures) {
         DemoReport.Boxed boxed = DemoReport.boxed(flagged, inspection);
-        System.out.printf(Locale.ROOT, "localized          %d of %d flagged defective images have a box on the defect%n",
-            boxed.onDefect(), boxed.defective());
+        System.out.printf(
+            Locale.ROOT,
+            "localized          %d of %d flagged defective images have a box on the defect%n",
+            boxed.onDefect(),
+            boxed.defective());
       }
-      System.out.printf(Locale.ROOT, "throughput         %.0f events/s end to end%n", summary.n / streamSeconds);
-      System.out.printf(Locale.ROOT, "latency            p50 %.0f ms, p99 %.0f ms (event to score, producer flat out)%n",
-          summary.latency(0.5), summary.latency(0.99));
+      System.out.printf(
+          Locale.ROOT, "throughput         %.0f events/s end to end%n", summary.n / streamSeconds);
+      System.out.printf(
+          Locale.ROOT,
+          "latency            p50 %.0f ms, p99 %.0f ms (event to score, producer flat out)%n",
+          summary.latency(0.5),
+          summary.latency(0.99));
       System.out.printf(Locale.ROOT, "report             %s%n", report);
       System.out.printf(Locale.ROOT, "took               %.0f s%n", (System.nanoTime() - t0) / 1e9);
       return summary.n == stream.size() ? 0 : 1;
@@ -189,7 +245,10 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Adds the scores one poll of {@code consumer} returns to {@code scores}. */
-  private static void readInto(List<AnomalyScore> scores, KafkaConsumer<byte[], byte[]> consumer, String topic,
+  private static void readInto(
+      List<AnomalyScore> scores,
+      KafkaConsumer<byte[], byte[]> consumer,
+      String topic,
       Duration timeout) {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
       scores.add(AvroSerdes.anomalyScore().deserializer().deserialize(topic, r.value()));
@@ -204,15 +263,22 @@ final class DemoCommand implements Callable<Integer> {
   private static InspectionData textureSet() throws IOException {
     if (!Files.isDirectory(TEXTURE_SET.resolve("ground_truth"))) {
       say("writing the synthetic texture set to " + TEXTURE_SET);
-      Textures.writeFolder(Textures.generate(Textures.Family.FABRIC, 128, 600, 300, 20, 7), TEXTURE_SET);
+      Textures.writeFolder(
+          Textures.generate(Textures.Family.FABRIC, 128, 600, 300, 20, 7), TEXTURE_SET);
     }
-    return InspectionData.read(TEXTURE_SET, ImageShape.parse("128", 0, "resize")).shuffled(5);
+    return InspectionData.read(TEXTURE_SET, ImageShape.parse("128", 0, "resize"))
+        .shuffled(5);
   }
 
   private Path textureModel(InspectionData set) throws Exception {
-    VaeConfig config = DemoModel.TEXTURE_CONFIG.withEpochs(epochs != null ? epochs : DemoModel.TEXTURE_CONFIG.epochs());
-    return DemoModel.ensure("demo-textures-fabric-" + config.epochs(), TEXTURE_SET.resolve("train").toString(),
-        set::train, 0, config);
+    VaeConfig config = DemoModel.TEXTURE_CONFIG.withEpochs(
+        epochs != null ? epochs : DemoModel.TEXTURE_CONFIG.epochs());
+    return DemoModel.ensure(
+        "demo-textures-fabric-" + config.epochs(),
+        TEXTURE_SET.resolve("train").toString(),
+        set::train,
+        0,
+        config);
   }
 
   /** Test images: normals of the class, and anomalies from the others, shuffled. */
@@ -222,7 +288,8 @@ final class DemoCommand implements Callable<Integer> {
     ImageDataset other = test.filterLabels(l -> l != normalClass, "anomalous").shuffled(2);
     int nNormal = Math.min(events - anomalies, normal.size());
     int nAnom = Math.min(anomalies, other.size());
-    ImageDataset mixed = normal.sample(nNormal, 3).concat(other.sample(nAnom, 4), "fashion-mnist:test mix");
+    ImageDataset mixed =
+        normal.sample(nNormal, 3).concat(other.sample(nAnom, 4), "fashion-mnist:test mix");
     return mixed.shuffled(5);
   }
 

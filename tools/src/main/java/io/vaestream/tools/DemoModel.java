@@ -2,9 +2,9 @@ package io.vaestream.tools;
 
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.TrainingRun;
-import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
@@ -25,7 +25,8 @@ import java.util.Set;
  */
 public final class DemoModel {
   /** The demo model's settings: an MLP of width 512 and latent size 16. */
-  public static final VaeConfig CONFIG = new VaeConfig(VaeArchitecture.MLP, 16, 1.0, 10, 128, 1e-3, 42L, 512);
+  public static final VaeConfig CONFIG =
+      new VaeConfig(VaeArchitecture.MLP, 16, 1.0, 10, 128, 1e-3, 42L, 512);
 
   /** The texture demo's model: a conv VAE for 128 × 128 colour images that resizes what it is sent. */
   public static final VaeConfig TEXTURE_CONFIG =
@@ -41,14 +42,16 @@ public final class DemoModel {
   /** The demo MLP for {@code normalClass} of {@code trainData}. */
   public static Path ensure(String trainData, int normalClass, int epochs) throws Exception {
     String name = "demo-" + trainData.replaceAll("[^A-Za-z0-9]+", "-") + "-" + normalClass;
-    return ensure(name, trainData, () -> DataSources.open(trainData), normalClass, CONFIG.withEpochs(epochs));
+    return ensure(
+        name, trainData, () -> DataSources.open(trainData), normalClass, CONFIG.withEpochs(epochs));
   }
 
   /**
    * models/NAME/model.onnx, trained with {@code config} on the images of {@code normalClass} in
    * {@code images} if it is not there yet.
    */
-  public static Path ensure(String name, String description, Images images, int normalClass, VaeConfig config)
+  public static Path ensure(
+      String name, String description, Images images, int normalClass, VaeConfig config)
       throws Exception {
     Path dir = Path.of("models", name);
     Path file = dir.resolve("model.onnx");
@@ -56,12 +59,20 @@ public final class DemoModel {
       System.err.println("[demo] reusing the model " + file);
       return file;
     }
-    System.err.println("[demo] training " + name + " (" + config.architecture() + ", " + config.epochs()
-        + " epochs on " + description + " class " + normalClass + ")");
-    TrainingRun run = new TrainingRun(description, Set.of(normalClass), 0.1, null, 1000, 0.01,
-        ScoreSelector.Kind.FUSED, ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE, config);
+    System.err.println("[demo] training " + name + " (" + config.architecture() + ", "
+        + config.epochs() + " epochs on " + description + " class " + normalClass + ")");
+    TrainingRun run = new TrainingRun(
+        description,
+        Set.of(normalClass),
+        0.1,
+        null,
+        1000,
+        0.01,
+        ScoreSelector.Kind.FUSED,
+        ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
+        config);
     TrainingRun.Splits s = run.splits(images.load());
-    VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> { })
+    VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> {})
         .fit(config, s.train(), s.calibration());
     PackagedModel pkg = run.packageModel(trained, s, name, "1");
     run.save(dir);
@@ -85,8 +96,9 @@ public final class DemoModel {
     return variant(model, "-vae", ModelPackager.Quantization.NONE, ScoreSelector.Kind.VAE);
   }
 
-  private static Path variant(Path model, String suffix, ModelPackager.Quantization quantization,
-      ScoreSelector.Kind score) throws Exception {
+  private static Path variant(
+      Path model, String suffix, ModelPackager.Quantization quantization, ScoreSelector.Kind score)
+      throws Exception {
     Path from = model.getParent();
     Path dir = from.resolveSibling(from.getFileName() + suffix);
     Path file = dir.resolve("model.onnx");
@@ -97,11 +109,21 @@ public final class DemoModel {
     System.err.println("[demo] exporting " + from + " as " + dir);
     TrainingRun run = TrainingRun.load(from);
     if (score != null) {
-      run = new TrainingRun(run.data(), run.normalClasses(), run.holdout(), run.validationAnomalies(),
-          run.anomalySample(), run.targetFalseAlarmRate(), score, run.bankSize(), run.config(), run.input());
+      run = new TrainingRun(
+          run.data(),
+          run.normalClasses(),
+          run.holdout(),
+          run.validationAnomalies(),
+          run.anomalySample(),
+          run.targetFalseAlarmRate(),
+          score,
+          run.bankSize(),
+          run.config(),
+          run.input());
     }
     VaeModel trained = VaeModel.load(from.resolve(TrainingRun.CHECKPOINT));
-    PackagedModel pkg = run.packageModel(trained, run.splits(), dir.getFileName().toString(), "1", quantization);
+    PackagedModel pkg =
+        run.packageModel(trained, run.splits(), dir.getFileName().toString(), "1", quantization);
     return pkg.write(dir);
   }
 

@@ -51,35 +51,64 @@ final class DemoReport {
     return new Boxed(defective, onDefect);
   }
 
-  static Path write(Path dir, Path model, ImageDataset stream, List<AnomalyScore> scores, ScoreSummary summary,
-      List<AnomalyScore> flagged, InspectionData inspection) throws IOException {
+  static Path write(
+      Path dir,
+      Path model,
+      ImageDataset stream,
+      List<AnomalyScore> scores,
+      ScoreSummary summary,
+      List<AnomalyScore> flagged,
+      InspectionData inspection)
+      throws IOException {
     double threshold = scores.isEmpty() ? Double.NaN : scores.get(0).getThreshold();
-    double[] normal = scores.stream().filter(s -> Boolean.FALSE.equals(s.getAnomalous()))
-        .mapToDouble(AnomalyScore::getScore).toArray();
-    double[] anomalous = scores.stream().filter(s -> Boolean.TRUE.equals(s.getAnomalous()))
-        .mapToDouble(AnomalyScore::getScore).toArray();
+    double[] normal = scores.stream()
+        .filter(s -> Boolean.FALSE.equals(s.getAnomalous()))
+        .mapToDouble(AnomalyScore::getScore)
+        .toArray();
+    double[] anomalous = scores.stream()
+        .filter(s -> Boolean.TRUE.equals(s.getAnomalous()))
+        .mapToDouble(AnomalyScore::getScore)
+        .toArray();
     StringBuilder html = new StringBuilder();
-    html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>vaestream demo</title><style>")
-        .append("body{font-family:sans-serif;max-width:980px;margin:2em auto}td,th{padding:4px 10px;text-align:left}")
+    html.append(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>vaestream demo</title><style>")
+        .append(
+            "body{font-family:sans-serif;max-width:980px;margin:2em auto}td,th{padding:4px 10px;text-align:left}")
         .append("img{image-rendering:pixelated}</style></head><body><h1>vaestream demo</h1>");
-    html.append(String.format(Locale.ROOT,
+    html.append(String.format(
+        Locale.ROOT,
         "<table><tr><th>events scored</th><td>%d</td></tr><tr><th>flagged</th><td>%d</td></tr>"
             + "<tr><th>precision / recall</th><td>%.3f / %.3f</td></tr><tr><th>AUROC</th><td>%.4f</td></tr>"
             + "<tr><th>event-to-score latency</th><td>p50 %.0f ms, p99 %.0f ms</td></tr>"
             + "<tr><th>threshold</th><td>%.5g</td></tr><tr><th>model</th><td>%s</td></tr></table>",
-        summary.n, summary.flagged, summary.precision(), summary.recall(), summary.aurocValue(),
-        summary.latency(0.5), summary.latency(0.99), threshold, model));
+        summary.n,
+        summary.flagged,
+        summary.precision(),
+        summary.recall(),
+        summary.aurocValue(),
+        summary.latency(0.5),
+        summary.latency(0.99),
+        threshold,
+        model));
     if (normal.length > 0 && anomalous.length > 0) {
-      html.append("<h2>Scores</h2><img src=\"").append(png(Plots.histogram(
-          "Score of normal (blue) and anomalous (orange) images", normal, anomalous, threshold))).append("\">");
+      html.append("<h2>Scores</h2><img src=\"")
+          .append(png(Plots.histogram(
+              "Score of normal (blue) and anomalous (orange) images",
+              normal,
+              anomalous,
+              threshold)))
+          .append("\">");
     }
     if (inspection != null) {
       where(html, stream, flagged, inspection);
       return finish(dir, html);
     }
-    List<AnomalyScore> top = scores.stream().sorted(Comparator.comparingDouble(AnomalyScore::getScore).reversed())
-        .limit(12).toList();
-    html.append("<h2>Top anomalies</h2><p>Input, reconstruction at z = μ, and per-pixel squared error.</p><table>")
+    List<AnomalyScore> top = scores.stream()
+        .sorted(Comparator.comparingDouble(AnomalyScore::getScore).reversed())
+        .limit(12)
+        .toList();
+    html.append(
+            "<h2>Top anomalies</h2><p>Input, reconstruction at z = μ, and per-pixel squared error.</p><table>")
         .append("<tr><th>event</th><th>label</th><th>score</th><th>images</th></tr>");
     try (OnnxModelRunner runner = OnnxModelRunner.open(Files.readAllBytes(model))) {
       for (AnomalyScore s : top) {
@@ -88,15 +117,22 @@ final class DemoReport {
           continue;
         }
         float[] x = stream.image(index);
-        float[] r = runner.run(x, 1, List.of(ModelFormat.RECONSTRUCTION)).get(ModelFormat.RECONSTRUCTION);
+        float[] r =
+            runner.run(x, 1, List.of(ModelFormat.RECONSTRUCTION)).get(ModelFormat.RECONSTRUCTION);
         float[] e = new float[x.length];
         for (int k = 0; k < x.length; k++) {
           e[k] = (x[k] - r[k]) * (x[k] - r[k]);
         }
-        BufferedImage row = Plots.rows(List.of(List.of(x, r, e)), List.of(false, false, true), stream.contract(), 4);
-        html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s%s</td><td>%.4g</td><td><img src=\"%s\"></td></tr>",
-            s.getEventId(), s.getLabel(), Boolean.TRUE.equals(s.getAnomalous()) ? " (anomalous)" : " (normal)",
-            s.getScore(), png(row)));
+        BufferedImage row = Plots.rows(
+            List.of(List.of(x, r, e)), List.of(false, false, true), stream.contract(), 4);
+        html.append(String.format(
+            Locale.ROOT,
+            "<tr><td>%s</td><td>%s%s</td><td>%.4g</td><td><img src=\"%s\"></td></tr>",
+            s.getEventId(),
+            s.getLabel(),
+            Boolean.TRUE.equals(s.getAnomalous()) ? " (anomalous)" : " (normal)",
+            s.getScore(),
+            png(row)));
       }
     }
     return finish(dir, html);
@@ -110,17 +146,25 @@ final class DemoReport {
   }
 
   /** The flagged events with the highest scores: the image with its boxes, the anomaly map, the true mask. */
-  private static void where(StringBuilder html, ImageDataset stream, List<AnomalyScore> flagged, InspectionData set)
+  private static void where(
+      StringBuilder html, ImageDataset stream, List<AnomalyScore> flagged, InspectionData set)
       throws IOException {
     Boxed boxed = boxed(flagged, set);
-    html.append(String.format(Locale.ROOT, "<h2>Where</h2><p>%d of %d flagged defective images have a box on the "
-        + "defect. The highest-scoring flagged events as they arrived on the anomalies topic: the image with the "
-        + "event's boxes, the event's anomaly map (grey 128 is the pixel threshold), and the true defect mask.</p>"
-        + "<table><tr><th>event</th><th>kind</th><th>score</th><th>image and boxes</th><th>anomaly map</th>"
-        + "<th>mask</th></tr>", boxed.onDefect(), boxed.defective()));
+    html.append(String.format(
+        Locale.ROOT,
+        "<h2>Where</h2><p>%d of %d flagged defective images have a box on the "
+            + "defect. The highest-scoring flagged events as they arrived on the anomalies topic: the image with the "
+            + "event's boxes, the event's anomaly map (grey 128 is the pixel threshold), and the true defect mask.</p>"
+            + "<table><tr><th>event</th><th>kind</th><th>score</th><th>image and boxes</th><th>anomaly map</th>"
+            + "<th>mask</th></tr>",
+        boxed.onDefect(),
+        boxed.defective()));
     ImageContract c = stream.contract();
-    List<AnomalyScore> top = flagged.stream().filter(s -> s.getLocalization() != null)
-        .sorted(Comparator.comparingDouble(AnomalyScore::getScore).reversed()).limit(12).toList();
+    List<AnomalyScore> top = flagged.stream()
+        .filter(s -> s.getLocalization() != null)
+        .sorted(Comparator.comparingDouble(AnomalyScore::getScore).reversed())
+        .limit(12)
+        .toList();
     for (AnomalyScore s : top) {
       int index = Integer.parseInt(s.getAttributes().getOrDefault("index", "-1"));
       if (index < 0) {
@@ -132,10 +176,17 @@ final class DemoReport {
       for (int p = 0; p < m.length; p++) {
         mask.getRaster().setSample(p % c.width(), p / c.width(), 0, m[p] != 0 ? 255 : 0);
       }
-      html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.4g</td><td><img src=\"%s\"></td>"
-          + "<td><img src=\"%s\"></td><td><img src=\"%s\" width=\"%d\"></td></tr>", s.getEventId(), s.getLabel(),
-          s.getScore(), png(MapPictures.overImage(image, s.getLocalization())),
-          png(MapPictures.picture(s.getLocalization())), png(mask), 2 * c.width()));
+      html.append(String.format(
+          Locale.ROOT,
+          "<tr><td>%s</td><td>%s</td><td>%.4g</td><td><img src=\"%s\"></td>"
+              + "<td><img src=\"%s\"></td><td><img src=\"%s\" width=\"%d\"></td></tr>",
+          s.getEventId(),
+          s.getLabel(),
+          s.getScore(),
+          png(MapPictures.overImage(image, s.getLocalization())),
+          png(MapPictures.picture(s.getLocalization())),
+          png(mask),
+          2 * c.width()));
     }
   }
 

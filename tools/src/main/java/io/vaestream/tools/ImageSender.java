@@ -2,10 +2,10 @@ package io.vaestream.tools;
 
 import io.vaestream.events.ImageEvent;
 import io.vaestream.schemas.AvroSerdes;
-import io.vaestream.schemas.registry.RegistryAvro;
-import io.vaestream.schemas.registry.SchemaRegistryClient;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.RawImage;
+import io.vaestream.schemas.registry.RegistryAvro;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
 import io.vaestream.trainer.data.ImageDataset;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,8 @@ public final class ImageSender {
   public ImageSender(String bootstrap, String topic, String schemaRegistry) {
     this.bootstrap = bootstrap;
     this.topic = topic;
-    this.events = schemaRegistry == null ? (t, e) -> AvroSerdes.encode(e)
+    this.events = schemaRegistry == null
+        ? (t, e) -> AvroSerdes.encode(e)
         : RegistryAvro.serializer(SchemaRegistryClient.at(schemaRegistry), ImageEvent.class);
   }
 
@@ -57,18 +58,29 @@ public final class ImageSender {
    * @param rate images per second; 0 or less sends as fast as possible
    * @return images acknowledged
    */
-  public long send(ImageDataset d, int count, String idPrefix, Set<Integer> normal, double rate,
+  public long send(
+      ImageDataset d,
+      int count,
+      String idPrefix,
+      Set<Integer> normal,
+      double rate,
       LongConsumer progress) {
     Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrap,
+        ProducerConfig.LINGER_MS_CONFIG,
+        5,
+        ProducerConfig.BATCH_SIZE_CONFIG,
+        256 * 1024,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+        "lz4",
+        ProducerConfig.ACKS_CONFIG,
+        "all",
         // One request in flight per broker: with more, Kafka 4.3's broker can answer a new topic's
         // pipelined batches with OUT_OF_ORDER_SEQUENCE_NUMBER until the send times out (seen on a
         // freshly created 4-partition topic; cf. KAFKA-18202). Batches of 256 KB keep the rate up.
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+        1);
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
     long t0 = System.nanoTime();
@@ -82,7 +94,10 @@ public final class ImageSender {
           }
         }
         String id = idPrefix + "-" + i;
-        producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8),
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                id.getBytes(StandardCharsets.UTF_8),
                 events.serialize(topic, event(d, i, id, normal))),
             (md, ex) -> {
               if (ex != null) {
@@ -96,8 +111,10 @@ public final class ImageSender {
       producer.flush();
     }
     if (failure.get() != null) {
-      throw new IllegalStateException("sending to " + topic + " failed after " + acked.get() + " images: "
-          + failure.get().getMessage(), failure.get());
+      throw new IllegalStateException(
+          "sending to " + topic + " failed after " + acked.get() + " images: "
+              + failure.get().getMessage(),
+          failure.get());
     }
     return acked.get();
   }

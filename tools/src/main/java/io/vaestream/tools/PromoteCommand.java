@@ -21,7 +21,10 @@ final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--discard", description = "Drop the shadow model instead of promoting it.")
   boolean discard;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "127.0.0.1:9092",
+      description = "Default: ${DEFAULT-VALUE}.")
   String bootstrap;
 
   @Option(names = "--topic", defaultValue = "models", description = "Default: ${DEFAULT-VALUE}.")
@@ -36,8 +39,10 @@ final class PromoteCommand implements Callable<Integer> {
         System.out.printf("shadow scoring ended on %s; the live model stays%n", topic);
       } else {
         ModelPublisher.Published p = ModelPublisher.promote(client, topic);
-        System.out.printf("promoted the shadow model (sha256 %s, %d bytes) to live at %s-%d@%d; the detectors report "
-            + "on %s.status%n", p.sha256(), p.bytes(), p.topic(), p.partition(), p.offset(), topic);
+        System.out.printf(
+            "promoted the shadow model (sha256 %s, %d bytes) to live at %s-%d@%d; the detectors report "
+                + "on %s.status%n",
+            p.sha256(), p.bytes(), p.topic(), p.partition(), p.offset(), topic);
       }
     } catch (IOException e) {
       System.err.println("promote: " + e.getMessage());

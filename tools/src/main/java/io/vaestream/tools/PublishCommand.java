@@ -26,10 +26,16 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "The model.onnx to publish.")
   Path model;
 
-  @Option(names = "--mode", defaultValue = "live", description = "live or shadow (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mode",
+      defaultValue = "live",
+      description = "live or shadow (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "127.0.0.1:9092",
+      description = "Default: ${DEFAULT-VALUE}.")
   String bootstrap;
 
   @Option(names = "--topic", defaultValue = "models", description = "Default: ${DEFAULT-VALUE}.")
@@ -46,13 +52,16 @@ final class PublishCommand implements Callable<Integer> {
     }
     ModelPublisher.Published p;
     try {
-      p = ModelPublisher.publish(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, model, role);
+      p = ModelPublisher.publish(
+          Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, model, role);
     } catch (IOException e) {
       System.err.println("publish: " + e.getMessage());
       return 2;
     }
-    System.out.printf("published %s (%d bytes, sha256 %s) to %s-%d@%d as the %s model; the detectors report on "
-        + "%s.status%n", model, p.bytes(), p.sha256(), p.topic(), p.partition(), p.offset(), role.key(), topic);
+    System.out.printf(
+        "published %s (%d bytes, sha256 %s) to %s-%d@%d as the %s model; the detectors report on "
+            + "%s.status%n",
+        model, p.bytes(), p.sha256(), p.topic(), p.partition(), p.offset(), role.key(), topic);
     return 0;
   }
 }

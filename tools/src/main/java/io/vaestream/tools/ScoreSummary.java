@@ -46,12 +46,23 @@ final class ScoreSummary {
 
   String line() {
     double secs = (System.nanoTime() - started) / 1e9;
-    String base = String.format(Locale.ROOT, "[tail] %d scores (%.0f/s), %d anomalies (%.2f%%), event-to-score "
-            + "latency p50 %s ms, p99 %s ms", n, n / Math.max(secs, 1e-9), flagged, n == 0 ? 0 : 100.0 * flagged / n,
-        pct(0.5), pct(0.99));
+    String base = String.format(
+        Locale.ROOT,
+        "[tail] %d scores (%.0f/s), %d anomalies (%.2f%%), event-to-score "
+            + "latency p50 %s ms, p99 %s ms",
+        n,
+        n / Math.max(secs, 1e-9),
+        flagged,
+        n == 0 ? 0 : 100.0 * flagged / n,
+        pct(0.5),
+        pct(0.99));
     if (labelled > 0) {
-      base += String.format(Locale.ROOT, ", precision %.3f, recall %.3f (%d labelled)",
-          tp + fp == 0 ? 0 : (double) tp / (tp + fp), tp + fn == 0 ? 0 : (double) tp / (tp + fn), labelled);
+      base += String.format(
+          Locale.ROOT,
+          ", precision %.3f, recall %.3f (%d labelled)",
+          tp + fp == 0 ? 0 : (double) tp / (tp + fp),
+          tp + fn == 0 ? 0 : (double) tp / (tp + fn),
+          labelled);
     }
     return base;
   }
@@ -66,12 +77,16 @@ final class ScoreSummary {
     for (int i = 1; i < t.length; i++) {
       both |= t[i] != t[0];
     }
-    return both ? String.format(Locale.ROOT, "[tail] AUROC %.6f over %d labelled scores", Metrics.auroc(s, t),
-        labelled) : null;
+    return both
+        ? String.format(
+            Locale.ROOT, "[tail] AUROC %.6f over %d labelled scores", Metrics.auroc(s, t), labelled)
+        : null;
   }
 
   private String pct(double q) {
-    return n == 0 ? "-" : String.format(Locale.ROOT, "%.0f", Metrics.quantile(Arrays.copyOf(latency, (int) n), q));
+    return n == 0
+        ? "-"
+        : String.format(Locale.ROOT, "%.0f", Metrics.quantile(Arrays.copyOf(latency, (int) n), q));
   }
 
   double precision() {

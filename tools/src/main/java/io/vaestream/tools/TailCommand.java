@@ -28,45 +28,60 @@ import picocli.CommandLine.Option;
       "rate, p50/p99 latency, and precision, recall and AUROC when events carry ground truth."
     })
 final class TailCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "127.0.0.1:9092",
+      description = "Default: ${DEFAULT-VALUE}.")
   String bootstrap;
 
   @Option(names = "--topic", defaultValue = "scores", description = "Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  @Option(names = "--from-beginning", description = "Read the topic from its start, not only new scores.")
+  @Option(
+      names = "--from-beginning",
+      description = "Read the topic from its start, not only new scores.")
   boolean fromBeginning;
 
   @Option(names = "--count", description = "Stop after this many scores.")
   Long count;
 
-  @Option(names = "--idle-timeout", defaultValue = "0",
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "0",
       description = "Stop after this many seconds without a new score; 0 never (default).")
   int idleTimeout;
 
   @Option(names = "--quiet", description = "Print only the summary, not every score.")
   boolean quiet;
 
-  @Option(names = "--schema-registry", paramLabel = "URL",
-      description = "Also read scores in the Confluent wire format (detector value.format=confluent), through this "
-          + "registry's Confluent-compatible API; single-object encoded scores are read either way.")
+  @Option(
+      names = "--schema-registry",
+      paramLabel = "URL",
+      description =
+          "Also read scores in the Confluent wire format (detector value.format=confluent), through this "
+              + "registry's Confluent-compatible API; single-object encoded scores are read either way.")
   String schemaRegistry;
 
-  @Option(names = "--maps", paramLabel = "DIR",
-      description = "Write the anomaly map of every event that carries one (read --topic anomalies) as DIR/<event id>.png: "
-          + "the map in false colour with its boxes and peak drawn on it.")
+  @Option(
+      names = "--maps",
+      paramLabel = "DIR",
+      description =
+          "Write the anomaly map of every event that carries one (read --topic anomalies) as DIR/<event id>.png: "
+              + "the map in false colour with its boxes and peak drawn on it.")
   Path maps;
 
   @Override
   public Integer call() {
     ScoreSummary summary = new ScoreSummary();
-    Deserializer<AnomalyScore> de = RegistryAvro.eitherFormat(AvroSerdes.anomalyScore().deserializer(),
+    Deserializer<AnomalyScore> de = RegistryAvro.eitherFormat(
+        AvroSerdes.anomalyScore().deserializer(),
         schemaRegistry == null ? null : SchemaRegistryClient.at(schemaRegistry),
         AnomalyScore.class);
     PrintStream out = System.out;
     long lastRecord = System.nanoTime();
     long lastSummary = System.nanoTime();
-    try (KafkaConsumer<byte[], byte[]> consumer = ScoreConsumers.open(bootstrap, topic, fromBeginning, "vaestream-tail")) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        ScoreConsumers.open(bootstrap, topic, fromBeginning, "vaestream-tail")) {
       while (count == null || summary.n < count) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           lastRecord = System.nanoTime();
@@ -82,7 +97,8 @@ final class TailCommand implements Callable<Integer> {
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           } catch (SerializationException | SchemaRegistryException e) {
-            System.err.printf("skipping %s-%d@%d: %s%n", r.topic(), r.partition(), r.offset(), e.getMessage());
+            System.err.printf(
+                "skipping %s-%d@%d: %s%n", r.topic(), r.partition(), r.offset(), e.getMessage());
           }
           if (count != null && summary.n >= count) {
             break;

@@ -16,9 +16,18 @@ import picocli.CommandLine.Command;
 @Command(
     name = "vaestream",
     mixinStandardHelpOptions = true,
-    description = "Streaming anomaly detection for images on Kafka, with a variational autoencoder.",
-    subcommands = {DemoCommand.class, ScoreCommand.class, BrokerCommand.class, ProduceCommand.class,
-      TailCommand.class, PublishCommand.class, PromoteCommand.class, CommandLine.HelpCommand.class})
+    description =
+        "Streaming anomaly detection for images on Kafka, with a variational autoencoder.",
+    subcommands = {
+      DemoCommand.class,
+      ScoreCommand.class,
+      BrokerCommand.class,
+      ProduceCommand.class,
+      TailCommand.class,
+      PublishCommand.class,
+      PromoteCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class VaestreamApp {
 
   public static void main(String[] args) {
@@ -28,7 +37,9 @@ public final class VaestreamApp {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new VaestreamApp());
     CommandLine trainer = TrainerApp.commandLine();
-    for (String name : new String[] {"train", "export", "sample", "evaluate", "evaluate-maps", "textures", "info"}) {
+    for (String name :
+        new String[] {"train", "export", "sample", "evaluate", "evaluate-maps", "textures", "info"
+        }) {
       cl.addSubcommand(name, trainer.getSubcommands().get(name));
     }
     cl.addSubcommand("detect", DetectorApp.commandLine("detect"));

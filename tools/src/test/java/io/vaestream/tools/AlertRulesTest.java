@@ -20,10 +20,14 @@ class AlertRulesTest {
   @Test
   void shouldPassPromtoolsRuleTests() throws Exception {
     Path promtool = Path.of("/usr/bin/promtool");
-    Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool is not installed (apt-get install prometheus)");
-    for (String[] args : new String[][] {{"check", "rules", "alerts.yml"}, {"test", "rules", "alerts.test.yml"}}) {
-      Process p = new ProcessBuilder(promtool.toString(), args[0], args[1], args[2]).directory(DEPLOY.toFile())
-          .redirectErrorStream(true).start();
+    Assumptions.assumeTrue(
+        Files.isExecutable(promtool), "promtool is not installed (apt-get install prometheus)");
+    for (String[] args :
+        new String[][] {{"check", "rules", "alerts.yml"}, {"test", "rules", "alerts.test.yml"}}) {
+      Process p = new ProcessBuilder(promtool.toString(), args[0], args[1], args[2])
+          .directory(DEPLOY.toFile())
+          .redirectErrorStream(true)
+          .start();
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       System.out.println("promtool " + String.join(" ", args) + ":\n" + out);
@@ -34,7 +38,8 @@ class AlertRulesTest {
 
   @Test
   void shouldLoadTheRulesInTheShippedPrometheusConfig() throws Exception {
-    assertThat(Files.readString(DEPLOY.resolve("prometheus.yml"))).contains("/etc/prometheus/alerts.yml");
+    assertThat(Files.readString(DEPLOY.resolve("prometheus.yml")))
+        .contains("/etc/prometheus/alerts.yml");
     assertThat(Files.readString(DEPLOY.resolve("..").resolve("docker-compose.yml")))
         .contains("./deploy/alerts.yml:/etc/prometheus/alerts.yml:ro");
   }

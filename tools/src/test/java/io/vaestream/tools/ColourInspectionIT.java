@@ -44,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class ColourInspectionIT {
   private static final int SIDE = 128;
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
 
   @Test
   void shouldTrainOnColourFilesAndBoxTheDefectsOfFlaggedRecords() throws Exception {
@@ -52,15 +54,34 @@ class ColourInspectionIT {
     for (int i = 0; i < 240; i++) {
       Textures.Sample s = Textures.render(Family.FABRIC, SIDE, null, 1000 + i);
       String format = i % 4 == 0 ? "jpg" : "png";
-      ImageIO.write(image(s.image(), SIDE), format, normals.resolve(i + "." + format).toFile());
+      ImageIO.write(
+          image(s.image(), SIDE), format, normals.resolve(i + "." + format).toFile());
     }
     Path run = dir.resolve("run");
-    assertThat(VaestreamApp.commandLine().execute("train", "--data", normals.getParent().toString(), "--arch", "conv",
-        "--width", "4", "--latent-dim", "16", "--epochs", "1", "--batch-size", "32", "--resize", "resize",
-        "--out", run.toString())).isZero();
+    assertThat(VaestreamApp.commandLine()
+            .execute(
+                "train",
+                "--data",
+                normals.getParent().toString(),
+                "--arch",
+                "conv",
+                "--width",
+                "4",
+                "--latent-dim",
+                "16",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "32",
+                "--resize",
+                "resize",
+                "--out",
+                run.toString()))
+        .isZero();
     Path model = run.resolve("model.onnx");
     try (OnnxModelRunner r = OnnxModelRunner.open(Files.readAllBytes(model))) {
-      assertThat(r.contract()).isEqualTo(new ImageContract(SIDE, SIDE, 3, ImageContract.Resize.RESIZE));
+      assertThat(r.contract())
+          .isEqualTo(new ImageContract(SIDE, SIDE, 3, ImageContract.Resize.RESIZE));
       assertThat(r.metadata()).containsKeys(ModelFormat.PIXEL_THRESHOLD, ModelFormat.PARITY);
     }
 
@@ -69,7 +90,8 @@ class ColourInspectionIT {
     Map<String, int[]> defects = new HashMap<>();
     for (int i = 0; i < 40; i++) {
       boolean holed = i % 2 == 1;
-      Textures.Sample s = Textures.render(Family.FABRIC, SIDE, holed ? Defect.HOLE : null, 9000 + i);
+      Textures.Sample s =
+          Textures.render(Family.FABRIC, SIDE, holed ? Defect.HOLE : null, 9000 + i);
       int scale = i % 8 >= 6 ? 2 : 1;
       String format = i % 4 >= 2 ? "jpg" : "png";
       String key = (holed ? "hole-" : "good-") + i + "-" + format + "-x" + scale;
@@ -86,25 +108,32 @@ class ColourInspectionIT {
     try (Detector detector = Detector.start(new DetectorConfig(p));
         KafkaProducer<byte[], byte[]> producer = pipeline.producer();
         KafkaConsumer<byte[], byte[]> consumer = pipeline.readCommitted()) {
-      records.forEach((key, value) ->
-          producer.send(new ProducerRecord<>(pipeline.images(), key.getBytes(StandardCharsets.UTF_8), value)));
+      records.forEach((key, value) -> producer.send(
+          new ProducerRecord<>(pipeline.images(), key.getBytes(StandardCharsets.UTF_8), value)));
       producer.flush();
       consumer.subscribe(List.of(pipeline.scores(), pipeline.anomalies(), pipeline.dlq()));
       await().atMost(Duration.ofSeconds(120)).until(() -> {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          assertThat(r.topic()).as("dead letter for %s", new String(r.key(), StandardCharsets.UTF_8))
+          assertThat(r.topic())
+              .as("dead letter for %s", new String(r.key(), StandardCharsets.UTF_8))
               .isNotEqualTo(pipeline.dlq());
-          AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(r.topic(), r.value());
+          AnomalyScore s =
+              AvroSerdes.anomalyScore().deserializer().deserialize(r.topic(), r.value());
           (r.topic().equals(pipeline.scores()) ? scores : flagged).put(s.getEventId(), s);
         }
-        return scores.size() == records.size() && flagged.size() == scores.values().stream()
-            .filter(AnomalyScore::getIsAnomaly).count();
+        return scores.size() == records.size()
+            && flagged.size()
+                == scores.values().stream().filter(AnomalyScore::getIsAnomaly).count();
       });
     }
     assertThat(scores.values()).allSatisfy(s -> assertThat(s.getLocalization()).isNull());
     long holesFlagged = defects.keySet().stream().filter(flagged::containsKey).count();
-    System.out.printf("colour inspection: %d of %d holed and %d of %d good records flagged%n", holesFlagged,
-        defects.size(), flagged.size() - holesFlagged, records.size() - defects.size());
+    System.out.printf(
+        "colour inspection: %d of %d holed and %d of %d good records flagged%n",
+        holesFlagged,
+        defects.size(),
+        flagged.size() - holesFlagged,
+        records.size() - defects.size());
     assertThat(holesFlagged).as("holed records flagged").isGreaterThanOrEqualTo(defects.size() / 2);
     for (Map.Entry<String, AnomalyScore> e : flagged.entrySet()) {
       Localization loc = e.getValue().getLocalization();
@@ -112,11 +141,13 @@ class ColourInspectionIT {
       int scale = e.getKey().endsWith("x2") ? 2 : 1;
       assertThat(loc.getImageWidth()).isEqualTo(SIDE * scale);
       assertThat(loc.getMapWidth()).isEqualTo(SIDE);
-      BufferedImage map = ImageIO.read(new java.io.ByteArrayInputStream(loc.getMapPng().array()));
+      BufferedImage map =
+          ImageIO.read(new java.io.ByteArrayInputStream(loc.getMapPng().array()));
       assertThat(map.getWidth()).isEqualTo(SIDE);
       int[] defect = defects.get(e.getKey());
       if (defect != null) {
-        assertThat(loc.getBoxes()).as("boxes of %s, defect at %s", e.getKey(), java.util.Arrays.toString(defect))
+        assertThat(loc.getBoxes())
+            .as("boxes of %s, defect at %s", e.getKey(), java.util.Arrays.toString(defect))
             .anySatisfy(b -> assertThat(covers(b, defect)).isTrue());
       }
     }
@@ -126,7 +157,10 @@ class ColourInspectionIT {
   private static boolean covers(Box b, int[] d) {
     int cx = (d[0] + d[2]) / 2;
     int cy = (d[1] + d[3]) / 2;
-    return b.getX() <= cx && cx < b.getX() + b.getWidth() && b.getY() <= cy && cy < b.getY() + b.getHeight();
+    return b.getX() <= cx
+        && cx < b.getX() + b.getWidth()
+        && b.getY() <= cy
+        && cy < b.getY() + b.getHeight();
   }
 
   private static int[] bounds(byte[] mask, int side, int scale) {
@@ -141,7 +175,8 @@ class ColourInspectionIT {
         }
       }
     }
-    return new int[] {b[0] * scale, b[1] * scale, b[2] * scale + scale - 1, b[3] * scale + scale - 1};
+    return new int[] {b[0] * scale, b[1] * scale, b[2] * scale + scale - 1, b[3] * scale + scale - 1
+    };
   }
 
   private static BufferedImage image(float[] chw, int side) {
@@ -160,7 +195,8 @@ class ColourInspectionIT {
     if (scale == 1) {
       return img;
     }
-    BufferedImage out = new BufferedImage(img.getWidth() * scale, img.getHeight() * scale, BufferedImage.TYPE_INT_RGB);
+    BufferedImage out = new BufferedImage(
+        img.getWidth() * scale, img.getHeight() * scale, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < out.getHeight(); y++) {
       for (int x = 0; x < out.getWidth(); x++) {
         out.setRGB(x, y, img.getRGB(x / scale, y / scale));

@@ -30,7 +30,8 @@ class ComposeFileTest {
   @BeforeAll
   static void load() throws Exception {
     root = Path.of(System.getProperty("project.root", ".."));
-    compose = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("docker-compose.yml").toFile());
+    compose = new ObjectMapper(new YAMLFactory())
+        .readTree(root.resolve("docker-compose.yml").toFile());
   }
 
   private static JsonNode service(String name) {
@@ -41,7 +42,14 @@ class ComposeFileTest {
 
   @Test
   void shouldDefineEveryServiceOfThePipeline() {
-    for (String s : List.of("kafka", "registry", "topics", "trainer", "detector", "detector-gpu", "producer",
+    for (String s : List.of(
+        "kafka",
+        "registry",
+        "topics",
+        "trainer",
+        "detector",
+        "detector-gpu",
+        "producer",
         "prometheus")) {
       service(s);
     }
@@ -63,7 +71,8 @@ class ComposeFileTest {
     assertThat(defaultImage(service("kafka"))).isEqualTo("apache/kafka:" + version);
     assertThat(defaultImage(service("topics"))).isEqualTo("apache/kafka:" + version);
     assertThat(Files.readString(root.resolve("docker/local/kafka/pom.xml")))
-        .as("the stand-in Kafka image's jars").contains("<kafka.version>" + version + "</kafka.version>");
+        .as("the stand-in Kafka image's jars")
+        .contains("<kafka.version>" + version + "</kafka.version>");
     compose.path("services").forEach(s -> {
       String image = defaultImage(s);
       if (!image.isEmpty()) {
@@ -77,22 +86,29 @@ class ComposeFileTest {
     for (String name : List.of("detector", "detector-gpu")) {
       service(name).path("environment").fieldNames().forEachRemaining(env -> {
         assertThat(env).startsWith(DetectorConfig.ENV_PREFIX);
-        String key = env.substring(DetectorConfig.ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        String key = env.substring(DetectorConfig.ENV_PREFIX.length())
+            .toLowerCase(Locale.ROOT)
+            .replace('_', '.');
         assertThat(DetectorConfig.CONFIG.names()).as(env + " in " + name).contains(key);
       });
     }
     JsonNode env = service("detector").path("environment");
-    assertThat(env.path("VAESTREAM_INPUT_TOPIC").asText()).isEqualTo(DetectorConfig.CONFIG.defaultValues().get("input.topic"));
-    assertThat(env.path("VAESTREAM_SCORES_TOPIC").asText()).isEqualTo(DetectorConfig.CONFIG.defaultValues().get("scores.topic"));
-    assertThat(env.path("VAESTREAM_DLQ_TOPIC").asText()).isEqualTo(DetectorConfig.CONFIG.defaultValues().get("dlq.topic"));
-    assertThat(env.path("VAESTREAM_HTTP_PORT").asInt()).isEqualTo(DetectorConfig.CONFIG.defaultValues().get("http.port"));
+    assertThat(env.path("VAESTREAM_INPUT_TOPIC").asText())
+        .isEqualTo(DetectorConfig.CONFIG.defaultValues().get("input.topic"));
+    assertThat(env.path("VAESTREAM_SCORES_TOPIC").asText())
+        .isEqualTo(DetectorConfig.CONFIG.defaultValues().get("scores.topic"));
+    assertThat(env.path("VAESTREAM_DLQ_TOPIC").asText())
+        .isEqualTo(DetectorConfig.CONFIG.defaultValues().get("dlq.topic"));
+    assertThat(env.path("VAESTREAM_HTTP_PORT").asInt())
+        .isEqualTo(DetectorConfig.CONFIG.defaultValues().get("http.port"));
   }
 
   @Test
   void shouldCreateTheTopicsTheDetectorUses() {
     String script = service("topics").path("command").toString();
     Map<String, Object> d = DetectorConfig.CONFIG.defaultValues();
-    for (String key : List.of("input.topic", "scores.topic", "anomalies.topic", "dlq.topic", "drift.topic")) {
+    for (String key :
+        List.of("input.topic", "scores.topic", "anomalies.topic", "dlq.topic", "drift.topic")) {
       assertThat(script).contains(d.get(key).toString());
     }
   }
@@ -100,14 +116,19 @@ class ComposeFileTest {
   @Test
   void shouldLetTheDetectorScale() {
     JsonNode d = service("detector");
-    assertThat(d.has("container_name")).as("a fixed container name blocks --scale").isFalse();
+    assertThat(d.has("container_name"))
+        .as("a fixed container name blocks --scale")
+        .isFalse();
     assertThat(d.has("ports")).as("a fixed host port blocks --scale").isFalse();
     String model = d.path("environment").path("VAESTREAM_MODEL_PATH").asText();
-    assertThat(service("trainer").path("command").toString()).contains(Path.of(model).getParent().toString());
+    assertThat(service("trainer").path("command").toString())
+        .contains(Path.of(model).getParent().toString());
     List<String> volumes = new ArrayList<>();
     d.path("volumes").forEach(v -> volumes.add(v.asText()));
     assertThat(volumes).anyMatch(v -> v.equals("${VAESTREAM_MODELS:-models}:/models:ro"));
-    assertThat(compose.path("volumes").has("models")).as("the default models volume").isTrue();
+    assertThat(compose.path("volumes").has("models"))
+        .as("the default models volume")
+        .isTrue();
   }
 
   @Test
@@ -116,15 +137,20 @@ class ComposeFileTest {
       String text = Files.readString(root.resolve(file));
       assertThat(text).as(file).contains("USER 10001").contains("HEALTHCHECK").contains("/ready");
     }
-    assertThat(Files.readString(root.resolve("Dockerfile.gpu"))).contains("cudnn").contains("-Pgpu");
-    assertThat(Files.readString(root.resolve("deploy/prometheus.yml"))).contains("detector").contains("8080");
+    assertThat(Files.readString(root.resolve("Dockerfile.gpu")))
+        .contains("cudnn")
+        .contains("-Pgpu");
+    assertThat(Files.readString(root.resolve("deploy/prometheus.yml")))
+        .contains("detector")
+        .contains("8080");
   }
 
   @Test
   void shouldCopyEveryModulesPomBeforeResolvingDependencies() throws Exception {
     // Maven reads every module the parent lists, even with -pl: a module whose pom the build stage
     // lacks fails dependency:go-offline (quietly, behind `|| true`) and the layer caches nothing.
-    Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(root.resolve("pom.xml")));
+    Matcher m = Pattern.compile("<module>([^<]+)</module>")
+        .matcher(Files.readString(root.resolve("pom.xml")));
     List<String> modules = new ArrayList<>();
     while (m.find()) {
       modules.add(m.group(1));
@@ -132,18 +158,25 @@ class ComposeFileTest {
     assertThat(modules).contains("detector", "tools", "bench");
     String dockerfile = Files.readString(root.resolve("Dockerfile"));
     for (String module : modules) {
-      assertThat(dockerfile).as("Dockerfile's build stage").contains("COPY " + module + "/pom.xml " + module + "/");
+      assertThat(dockerfile)
+          .as("Dockerfile's build stage")
+          .contains("COPY " + module + "/pom.xml " + module + "/");
     }
-    assertThat(dockerfile.indexOf("COPY bench/pom.xml")).isLessThan(dockerfile.indexOf("dependency:go-offline"));
+    assertThat(dockerfile.indexOf("COPY bench/pom.xml"))
+        .isLessThan(dockerfile.indexOf("dependency:go-offline"));
   }
 
   @Test
   void shouldBeAcceptedByDockerComposeWhereItIsInstalled() throws Exception {
     Path bin = Path.of("/usr/bin/docker-compose");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(bin), "docker-compose is not installed");
-    Process p = new ProcessBuilder(bin.toString(), "-f", root.resolve("docker-compose.yml").toString(), "config", "-q")
-        .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(bin), "docker-compose is not installed");
+    Process p = new ProcessBuilder(
+            bin.toString(), "-f", root.resolve("docker-compose.yml").toString(), "config", "-q")
+        .redirectErrorStream(true)
+        .start();
+    String output =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(output).isZero();
   }
 }

@@ -49,14 +49,18 @@ class ComposeIT {
   private static final int IMAGES = Integer.getInteger("vaestream.compose.images", 3000);
   private static final int RATE = Integer.getInteger("vaestream.compose.rate", 150);
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
+
   private final String project = "vaestream-it-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<String, String> env = new HashMap<>();
   private boolean started;
 
   @Test
   void shouldScoreEveryProducedImageOnceThroughAContainerKill() throws Exception {
-    assumeTrue(Files.isExecutable(COMPOSE) && run(List.of("docker", "info"), Duration.ofSeconds(20)).ok(),
+    assumeTrue(
+        Files.isExecutable(COMPOSE)
+            && run(List.of("docker", "info"), Duration.ofSeconds(20)).ok(),
         "needs docker-compose and a Docker engine");
     Path root = Path.of(System.getProperty("project.root", ".."));
     Files.copy(root.resolve("docker-compose.yml"), dir.resolve("docker-compose.yml"));
@@ -82,33 +86,65 @@ class ComposeIT {
       }
     }
     for (String image : List.of("vaestream/detector:0.1.0", "vaestream/tools:0.1.0")) {
-      assertThat(run(List.of("docker", "image", "inspect", image), Duration.ofSeconds(20)).ok())
-          .as(image + " is not built: run scripts/docker-images.sh").isTrue();
+      assertThat(run(List.of("docker", "image", "inspect", image), Duration.ofSeconds(20))
+              .ok())
+          .as(image + " is not built: run scripts/docker-images.sh")
+          .isTrue();
     }
 
     started = true;
     long t0 = System.nanoTime();
-    compose(Duration.ofMinutes(8), "--profile", "monitoring", "up", "-d", "--no-build", "--scale", "detector=2");
+    compose(
+        Duration.ofMinutes(8),
+        "--profile",
+        "monitoring",
+        "up",
+        "-d",
+        "--no-build",
+        "--scale",
+        "detector=2");
     List<String> detectors = containers("detector");
     assertThat(detectors).hasSize(2);
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
         .until(() -> detectors.stream().allMatch(c -> "healthy".equals(health(c))));
-    LOG.info("compose: kafka, topics, trainer, 2 healthy detectors and prometheus up in {} s", seconds(t0));
-    await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
+    LOG.info(
+        "compose: kafka, topics, trainer, 2 healthy detectors and prometheus up in {} s",
+        seconds(t0));
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofSeconds(2))
         .until(() -> upTargets(prometheusPort) == 2);
 
-    compose(Duration.ofMinutes(2), "--profile", "demo", "up", "-d", "--no-build", "--no-deps", "producer");
+    compose(
+        Duration.ofMinutes(2),
+        "--profile",
+        "demo",
+        "up",
+        "-d",
+        "--no-build",
+        "--no-deps",
+        "producer");
     Map<String, Integer> perId;
     try (ScoreTally scores = new ScoreTally("127.0.0.1:" + kafkaPort, "scores")) {
       await().atMost(Duration.ofMinutes(2)).until(() -> scores.drain() >= IMAGES / 5);
       // Both replicas share the partitions: each has scored, as Prometheus sees it.
-      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofSeconds(2))
           .until(() -> scoredByReplica(prometheusPort).size() == 2);
-      LOG.info("compose: scored per detector replica, from Prometheus: {}", scoredByReplica(prometheusPort));
+      LOG.info(
+          "compose: scored per detector replica, from Prometheus: {}",
+          scoredByReplica(prometheusPort));
       String victim = detectors.get(0);
-      assertThat(run(List.of("docker", "kill", victim), Duration.ofSeconds(30)).ok()).isTrue();
-      LOG.info("compose: killed detector container {} after {} scores", victim, scores.perId.size());
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100))
+      assertThat(run(List.of("docker", "kill", victim), Duration.ofSeconds(30)).ok())
+          .isTrue();
+      LOG.info(
+          "compose: killed detector container {} after {} scores", victim, scores.perId.size());
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> scores.drain() >= IMAGES);
       // Nothing more arrives: no duplicates behind the first copies.
       long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
@@ -119,11 +155,20 @@ class ComposeIT {
     }
     assertThat(perId).hasSize(IMAGES);
     assertThat(perId.values()).as("scores per produced image").containsOnly(1);
-    HttpResponse<String> subjects = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-        "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7/subjects")).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(subjects.body()).as("the producer wrote through the registry").contains("\"images-value\"");
-    LOG.info("compose: {} produced, {} scored, 0 duplicates, after a container kill; {} s in all",
-        IMAGES, perId.size(), seconds(t0));
+    HttpResponse<String> subjects = HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + registryPort + "/apis/ccompat/v7/subjects"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(subjects.body())
+        .as("the producer wrote through the registry")
+        .contains("\"images-value\"");
+    LOG.info(
+        "compose: {} produced, {} scored, 0 duplicates, after a container kill; {} s in all",
+        IMAGES,
+        perId.size(),
+        seconds(t0));
   }
 
   @AfterEach
@@ -131,16 +176,36 @@ class ComposeIT {
     if (!started) {
       return;
     }
-    Result logs = compose(Duration.ofMinutes(1), "--profile", "demo", "--profile", "monitoring", "logs", "--no-color",
-        "--tail", "40");
+    Result logs = compose(
+        Duration.ofMinutes(1),
+        "--profile",
+        "demo",
+        "--profile",
+        "monitoring",
+        "logs",
+        "--no-color",
+        "--tail",
+        "40");
     LOG.info("compose logs (last lines per service):\n{}", logs.output());
-    compose(Duration.ofMinutes(2), "--profile", "demo", "--profile", "monitoring", "down", "-v", "--timeout", "5");
+    compose(
+        Duration.ofMinutes(2),
+        "--profile",
+        "demo",
+        "--profile",
+        "monitoring",
+        "down",
+        "-v",
+        "--timeout",
+        "5");
   }
 
   /** The {@code data} of a Prometheus HTTP API answer, for {@code path} on the host's port. */
   private static JsonNode prometheus(int port, String path) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return new ObjectMapper().readTree(r.body()).path("data");
   }
 
@@ -157,17 +222,21 @@ class ComposeIT {
 
   /** Images scored per detector replica that has scored any, from Prometheus' query API. */
   private static Map<String, Double> scoredByReplica(int port) throws Exception {
-    String query = URLEncoder.encode("sum by (instance) (vaestream_events_scored_total) > 0", StandardCharsets.UTF_8);
+    String query = URLEncoder.encode(
+        "sum by (instance) (vaestream_events_scored_total) > 0", StandardCharsets.UTF_8);
     Map<String, Double> byInstance = new HashMap<>();
     for (JsonNode series : prometheus(port, "/api/v1/query?query=" + query).path("result")) {
-      byInstance.put(series.path("metric").path("instance").asText(), series.path("value").path(1).asDouble());
+      byInstance.put(
+          series.path("metric").path("instance").asText(),
+          series.path("value").path(1).asDouble());
     }
     return byInstance;
   }
 
   private List<String> containers(String service) throws Exception {
     List<String> ids = new ArrayList<>();
-    for (String line : compose(Duration.ofSeconds(30), "ps", "-q", service).output().split("\n")) {
+    for (String line :
+        compose(Duration.ofSeconds(30), "ps", "-q", service).output().split("\n")) {
       if (!line.isBlank()) {
         ids.add(line.strip());
       }
@@ -177,16 +246,25 @@ class ComposeIT {
 
   private String health(String container) {
     try {
-      return run(List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container),
-          Duration.ofSeconds(20)).output().strip();
+      return run(
+              List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container),
+              Duration.ofSeconds(20))
+          .output()
+          .strip();
     } catch (IOException | InterruptedException e) {
       return "unknown: " + e;
     }
   }
 
   private Result compose(Duration timeout, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(COMPOSE.toString(), "-p", project,
-        "--project-directory", dir.toString(), "-f", dir.resolve("docker-compose.yml").toString()));
+    List<String> command = new ArrayList<>(List.of(
+        COMPOSE.toString(),
+        "-p",
+        project,
+        "--project-directory",
+        dir.toString(),
+        "-f",
+        dir.resolve("docker-compose.yml").toString()));
     command.addAll(List.of(args));
     Result r = run(command, timeout);
     assertThat(r.ok()).as(String.join(" ", args) + ":\n" + r.output()).isTrue();
@@ -199,14 +277,16 @@ class ComposeIT {
     }
   }
 
-  private Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+  private Result run(List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
     Path log = Files.createTempFile(dir, "cmd", ".log");
     Process p = pb.redirectOutput(log.toFile()).start();
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
-      return new Result(-1, "timed out after " + timeout + ": " + Files.readString(log, StandardCharsets.UTF_8));
+      return new Result(
+          -1, "timed out after " + timeout + ": " + Files.readString(log, StandardCharsets.UTF_8));
     }
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }

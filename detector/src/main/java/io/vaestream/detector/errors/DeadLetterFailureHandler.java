@@ -38,7 +38,8 @@ public final class DeadLetterFailureHandler implements ProductionExceptionHandle
 
   @Override
   public void configure(Map<String, ?> configs) {
-    exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+    exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(
+        String.valueOf(configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
     DeadLetterFailures.Wiring w = DeadLetterFailures.Wiring.from(configs);
     letters = w.letters();
     failures = w.failures();
@@ -46,7 +47,8 @@ public final class DeadLetterFailureHandler implements ProductionExceptionHandle
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
     if (!letters.topic().equals(record.topic())) {
       return exception instanceof RetriableException ? Response.retry() : Response.fail();
     }
@@ -55,23 +57,30 @@ public final class DeadLetterFailureHandler implements ProductionExceptionHandle
     }
     metrics.deadLetterFailed();
     DeadLetter letter = letters.read(record);
-    String where = letter == null ? "an unknown record"
+    String where = letter == null
+        ? "an unknown record"
         : letter.getTopic() + "-" + letter.getPartition() + "@" + letter.getOffset();
     if (letter != null) {
       failures.failed(letter.getTopic(), letter.getPartition(), letter.getOffset());
     }
     if (failures.policy() == DeadLetterFailures.Policy.FAIL) {
-      String reason = "the dead letter of " + where + " could not be written to " + record.topic() + ": "
-          + exception + " (dlq.failure.policy=fail)";
+      String reason = "the dead letter of " + where + " could not be written to " + record.topic()
+          + ": " + exception + " (dlq.failure.policy=fail)";
       LOG.error("{}; stopping the detector", reason);
       failures.stop(reason);
       return Response.fail();
     }
-    ProducerRecord<byte[], byte[]> small = exactlyOnce ? null
+    ProducerRecord<byte[], byte[]> small = exactlyOnce
+        ? null
         : letters.withoutValue(record, letter, exception.getClass().getSimpleName());
-    LOG.error("the dead letter of {} ({} bytes) could not be written to {}: {}; {}", where,
-        record.value() == null ? 0 : record.value().length, record.topic(), exception,
-        exactlyOnce ? "the transaction aborts, and the record gets one without its value when it is read again"
+    LOG.error(
+        "the dead letter of {} ({} bytes) could not be written to {}: {}; {}",
+        where,
+        record.value() == null ? 0 : record.value().length,
+        record.topic(),
+        exception,
+        exactlyOnce
+            ? "the transaction aborts, and the record gets one without its value when it is read again"
             : small == null ? "going on without it" : "writing it without the original value");
     return small == null ? Response.resume() : Response.resume(List.of(small));
   }

@@ -33,6 +33,7 @@ public final class DeadLetterFailures {
       return size() > CAPACITY;
     }
   };
+
   private final Policy policy;
   private final AtomicReference<String> fatal = new AtomicReference<>();
 
@@ -73,7 +74,8 @@ public final class DeadLetterFailures {
   record Wiring(DeadLetters letters, DeadLetterFailures failures, DetectorMetrics metrics) {
     static Wiring from(Map<String, ?> configs) {
       Object m = configs.get(DetectorMetrics.CONFIG_KEY);
-      return new Wiring((DeadLetters) configs.get(DetectorConfig.DEAD_LETTERS_INSTANCE),
+      return new Wiring(
+          (DeadLetters) configs.get(DetectorConfig.DEAD_LETTERS_INSTANCE),
           (DeadLetterFailures) configs.get(DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE),
           m instanceof DetectorMetrics dm ? dm : DetectorMetrics.noop());
     }

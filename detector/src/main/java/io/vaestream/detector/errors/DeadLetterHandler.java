@@ -37,21 +37,39 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     if (exception instanceof SchemaRegistryException r && r.isTransient()) {
       // Not the record's fault: fail the stream thread; the detector restarts Kafka Streams with a
       // back-off and reads the record again. Exactly-once holds: nothing after it was committed.
-      LOG.error("holding {}-{}@{}: {}; Kafka Streams will read it again after a restart", record.topic(),
-          record.partition(), record.offset(), r.getMessage());
+      LOG.error(
+          "holding {}-{}@{}: {}; Kafka Streams will read it again after a restart",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          r.getMessage());
       return Response.fail();
     }
-    RejectReason reason = exception instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
+    RejectReason reason =
+        exception instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
     int failedBefore = failures.failures(record.topic(), record.partition(), record.offset());
-    LOG.warn("dead-lettering {}-{}@{} ({} bytes): {}", record.topic(), record.partition(), record.offset(),
-        record.value() == null ? 0 : record.value().length, exception.getMessage());
+    LOG.warn(
+        "dead-lettering {}-{}@{} ({} bytes): {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.value() == null ? 0 : record.value().length,
+        exception.getMessage());
     metrics.deadLetter(reason);
-    ProducerRecord<byte[], byte[]> letter = letters.of(record.key(), record.value(), record.topic(),
-        record.partition(), record.offset(), record.timestamp(), exception, "deserialize");
+    ProducerRecord<byte[], byte[]> letter = letters.of(
+        record.key(),
+        record.value(),
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.timestamp(),
+        exception,
+        "deserialize");
     if (failedBefore == 0) {
       return Response.resume(List.of(letter));
     }
@@ -59,8 +77,12 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
         ? letters.withoutValue(letter, "its dead letter could not be written before")
         : null;
     if (small == null) {
-      LOG.error("skipping {}-{}@{} without a dead letter: writing one failed {} times (dlq.failure.policy=skip)",
-          record.topic(), record.partition(), record.offset(), failedBefore);
+      LOG.error(
+          "skipping {}-{}@{} without a dead letter: writing one failed {} times (dlq.failure.policy=skip)",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          failedBefore);
       return Response.resume();
     }
     return Response.resume(List.of(small));

@@ -31,7 +31,8 @@ public record DeadLetterLimits(int recordMaxBytes, int valueMaxBytes) {
           + " bytes per record, but the limits allow " + recordMaxBytes);
     }
     if (valueMaxBytes < 0) {
-      throw new IllegalArgumentException("dlq.max.value.bytes must not be negative: " + valueMaxBytes);
+      throw new IllegalArgumentException(
+          "dlq.max.value.bytes must not be negative: " + valueMaxBytes);
     }
   }
 
@@ -39,7 +40,8 @@ public record DeadLetterLimits(int recordMaxBytes, int valueMaxBytes) {
    * The limits for a producer that sends at most {@code maxRequestSize} bytes per request to a
    * topic that accepts {@code topicMaxMessageBytes} per record batch.
    */
-  public static DeadLetterLimits of(int valueMaxBytes, int maxRequestSize, int topicMaxMessageBytes) {
+  public static DeadLetterLimits of(
+      int valueMaxBytes, int maxRequestSize, int topicMaxMessageBytes) {
     int smaller = Math.min(maxRequestSize, topicMaxMessageBytes);
     int record = smaller - BATCH_OVERHEAD - smaller / 256;
     return new DeadLetterLimits(Math.max(record, MIN_RECORD_BYTES), valueMaxBytes);

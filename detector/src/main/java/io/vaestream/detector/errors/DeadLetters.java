@@ -7,6 +7,8 @@ import io.vaestream.detector.preprocess.RejectedRecordException;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.schemas.AvroSerdes;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,12 +52,21 @@ public final class DeadLetters {
   }
 
   /** A dead letter for a record that failed at {@code stage}, keyed by its original key. */
-  public ProducerRecord<byte[], byte[]> of(byte[] key, byte[] value, String sourceTopic, int partition, long offset,
-      long timestamp, Exception error, String stage) {
-    RejectReason reason = error instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
+  public ProducerRecord<byte[], byte[]> of(
+      byte[] key,
+      byte[] value,
+      String sourceTopic,
+      int partition,
+      long offset,
+      long timestamp,
+      Exception error,
+      String stage) {
+    RejectReason reason =
+        error instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
     String eventId = error instanceof RejectedRecordException r ? r.eventId() : null;
     if (eventId == null && ImagePreprocessor.isPlainImage(value)) {
-      // A PNG or JPEG carries no id of its own: its event id is its record key (docs/wire-format.md).
+      // A PNG or JPEG carries no id of its own: its event id is its record key
+      // (docs/wire-format.md).
       eventId = utf8(key);
     }
     int size = value == null ? 0 : value.length;
@@ -83,7 +94,10 @@ public final class DeadLetters {
     if (value != null) {
       // The letter without its value, plus the value's own length prefix (at most 5 bytes).
       int wrapper = serializer.serialize(topic, letter).length + 5;
-      int room = limits.recordMaxBytes() - wrapper - RECORD_FRAMING - (recordKey == null ? 0 : recordKey.length);
+      int room = limits.recordMaxBytes()
+          - wrapper
+          - RECORD_FRAMING
+          - (recordKey == null ? 0 : recordKey.length);
       int kept = Math.max(0, Math.min(Math.min(size, limits.valueMaxBytes()), room));
       letter.setValue(ByteBuffer.wrap(value, 0, kept).slice());
       letter.setValueTruncated(kept < size);
@@ -95,19 +109,22 @@ public final class DeadLetters {
    * The same dead letter without the original value, for when {@code letter} itself could not be
    * written; null when {@code letter} is not a dead letter or already has no value.
    */
-  public ProducerRecord<byte[], byte[]> withoutValue(ProducerRecord<byte[], byte[]> letter, String why) {
+  public ProducerRecord<byte[], byte[]> withoutValue(
+      ProducerRecord<byte[], byte[]> letter, String why) {
     return withoutValue(letter, read(letter), why);
   }
 
   /** As {@link #withoutValue(ProducerRecord, String)}, for a letter already read with {@link #read}. */
-  public ProducerRecord<byte[], byte[]> withoutValue(ProducerRecord<byte[], byte[]> letter, DeadLetter d, String why) {
+  public ProducerRecord<byte[], byte[]> withoutValue(
+      ProducerRecord<byte[], byte[]> letter, DeadLetter d, String why) {
     if (d == null || d.getValue() == null) {
       return null;
     }
     d.setValue(null);
     d.setValueTruncated(d.getValueSize() > 0);
     d.setReason(d.getReason() + " (value left out: " + why + ")");
-    return new ProducerRecord<>(letter.topic(), null, letter.key(), serializer.serialize(letter.topic(), d));
+    return new ProducerRecord<>(
+        letter.topic(), null, letter.key(), serializer.serialize(letter.topic(), d));
   }
 
   /** The dead letter a record of this class carries, or null when it is not one. */
@@ -125,8 +142,8 @@ public final class DeadLetters {
       return null;
     }
     try {
-      return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key)).toString();
+    } catch (CharacterCodingException e) {
       return null;
     }
   }

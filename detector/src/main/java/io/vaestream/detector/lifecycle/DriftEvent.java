@@ -22,16 +22,37 @@ import java.time.Instant;
  * @param anomalyRate share of flagged events in the window (null when it is empty)
  * @param targetFar the false-alarm rate the model's threshold was set for (null when it does not say)
  */
-public record DriftEvent(String instance, String source, String signal, String state, Double psi, Double ks,
-    Double ksCritical, int windowEvents, Double anomalyRate, Double targetFar, String modelName, String modelVersion,
+public record DriftEvent(
+    String instance,
+    String source,
+    String signal,
+    String state,
+    Double psi,
+    Double ks,
+    Double ksCritical,
+    int windowEvents,
+    Double anomalyRate,
+    Double targetFar,
+    String modelName,
+    String modelVersion,
     Instant time) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public String toJson() {
-    ObjectNode o = JSON.createObjectNode().put("instance", instance).put("source", source).put("signal", signal)
-        .put("state", state).put("psi", psi).put("ks", ks).put("ks_critical", ksCritical)
-        .put("window_events", windowEvents).put("anomaly_rate", anomalyRate).put("target_far", targetFar)
-        .put("model_name", modelName).put("model_version", modelVersion).put("time", time.toString());
+    ObjectNode o = JSON.createObjectNode()
+        .put("instance", instance)
+        .put("source", source)
+        .put("signal", signal)
+        .put("state", state)
+        .put("psi", psi)
+        .put("ks", ks)
+        .put("ks_critical", ksCritical)
+        .put("window_events", windowEvents)
+        .put("anomaly_rate", anomalyRate)
+        .put("target_far", targetFar)
+        .put("model_name", modelName)
+        .put("model_version", modelVersion)
+        .put("time", time.toString());
     return o.toString();
   }
 

@@ -11,6 +11,7 @@ import io.vaestream.schemas.ImageStatistics;
 import io.vaestream.schemas.ModelFormat;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,34 +65,45 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
   public static final String ALL_SOURCES = "*";
   /** The signal that is the share of flagged events. */
   public static final String ANOMALY_RATE = "anomaly_rate";
+
   public static final String DRIFT = "drift";
   public static final String RECOVERED = "recovered";
   /** Every signal, the distributions of {@link CalibrationProfile#SIGNALS} first. */
   public static final List<String> SIGNALS = signals();
   /** Batches that may wait for the monitor's thread before further ones are left out. */
   static final int QUEUE = 64;
+
   private static final Logger LOG = LoggerFactory.getLogger(DriftMonitor.class);
   private static final int DISTRIBUTIONS = CalibrationProfile.SIGNALS.size();
   private static final int RATE = DISTRIBUTIONS;
 
   /** The limits of drift monitoring ({@code drift.*} keys of {@link DetectorConfig}). */
-  public record Settings(int windowEvents, int minEvents, double psiThreshold, double ksAlpha,
+  public record Settings(
+      int windowEvents,
+      int minEvents,
+      double psiThreshold,
+      double ksAlpha,
       double anomalyRateFactor) {
     public Settings {
       if (minEvents < 1 || minEvents > windowEvents) {
-        throw new IllegalArgumentException(DetectorConfig.DRIFT_MIN_EVENTS + "=" + minEvents + " must be within 1.."
-            + DetectorConfig.DRIFT_WINDOW_EVENTS + " (" + windowEvents + ")");
+        throw new IllegalArgumentException(
+            DetectorConfig.DRIFT_MIN_EVENTS + "=" + minEvents + " must be within 1.."
+                + DetectorConfig.DRIFT_WINDOW_EVENTS + " (" + windowEvents + ")");
       }
       if (!(psiThreshold > 0) || !(ksAlpha > 0 && ksAlpha < 1) || !(anomalyRateFactor > 0)) {
-        throw new IllegalArgumentException("drift limits must be positive (and the KS alpha below 1), got PSI "
-            + psiThreshold + ", alpha " + ksAlpha + ", anomaly-rate factor " + anomalyRateFactor);
+        throw new IllegalArgumentException(
+            "drift limits must be positive (and the KS alpha below 1), got PSI " + psiThreshold
+                + ", alpha " + ksAlpha + ", anomaly-rate factor " + anomalyRateFactor);
       }
     }
 
     public static Settings of(DetectorConfig config) {
-      return new Settings(config.getInt(DetectorConfig.DRIFT_WINDOW_EVENTS),
-          config.getInt(DetectorConfig.DRIFT_MIN_EVENTS), config.getDouble(DetectorConfig.DRIFT_PSI_THRESHOLD),
-          config.getDouble(DetectorConfig.DRIFT_KS_ALPHA), config.getDouble(DetectorConfig.DRIFT_ANOMALY_RATE_FACTOR));
+      return new Settings(
+          config.getInt(DetectorConfig.DRIFT_WINDOW_EVENTS),
+          config.getInt(DetectorConfig.DRIFT_MIN_EVENTS),
+          config.getDouble(DetectorConfig.DRIFT_PSI_THRESHOLD),
+          config.getDouble(DetectorConfig.DRIFT_KS_ALPHA),
+          config.getDouble(DetectorConfig.DRIFT_ANOMALY_RATE_FACTOR));
     }
   }
 
@@ -105,7 +117,7 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
 
     Tracked(String source) {
       this.source = source;
-      java.util.Arrays.fill(changedAt, Long.MIN_VALUE / 2);
+      Arrays.fill(changedAt, Long.MIN_VALUE / 2);
     }
   }
 
@@ -130,8 +142,15 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
    * @param worker runs the monitor's work, one task at a time
    * @param resources closed by {@link #close()}, after the worker (null: nothing)
    */
-  DriftMonitor(Settings settings, Supplier<Scorer> models, DetectorMetrics metrics, String instance,
-      Consumer<DriftEvent> events, Executor worker, Clock clock, AutoCloseable resources) {
+  DriftMonitor(
+      Settings settings,
+      Supplier<Scorer> models,
+      DetectorMetrics metrics,
+      String instance,
+      Consumer<DriftEvent> events,
+      Executor worker,
+      Clock clock,
+      AutoCloseable resources) {
     this.settings = settings;
     this.models = models;
     this.metrics = metrics;
@@ -148,17 +167,28 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
    * A monitor on a thread of its own, writing to {@code drift.topic} with a producer made from
    * {@code clientSettings} (bootstrap servers, security) when it has a first event to write.
    */
-  public static DriftMonitor start(DetectorConfig config, Map<String, Object> clientSettings, Supplier<Scorer> models,
-      DetectorMetrics metrics, String instance) {
+  public static DriftMonitor start(
+      DetectorConfig config,
+      Map<String, Object> clientSettings,
+      Supplier<Scorer> models,
+      DetectorMetrics metrics,
+      String instance) {
     DriftTopic topic = new DriftTopic(config.driftTopic(), clientSettings, instance);
-    ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(QUEUE), r -> {
+    ThreadPoolExecutor worker = new ThreadPoolExecutor(
+        1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
           Thread t = new Thread(r, "vaestream-drift");
           t.setDaemon(true);
           return t;
         });
-    DriftMonitor m = new DriftMonitor(Settings.of(config), models, metrics, instance, topic::send, worker,
-        Clock.systemUTC(), () -> {
+    DriftMonitor m = new DriftMonitor(
+        Settings.of(config),
+        models,
+        metrics,
+        instance,
+        topic::send,
+        worker,
+        Clock.systemUTC(),
+        () -> {
           worker.shutdown();
           if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
             LOG.warn("the drift monitor did not finish its batches within 10 s");
@@ -230,8 +260,10 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
       t = new Tracked(key);
       bySource.put(key, t);
       if (bySource.size() == DetectorMetrics.MAX_SOURCES) {
-        LOG.info("drift is tracked for {} sources; sources seen after {} count in the overall window only",
-            DetectorMetrics.MAX_SOURCES, key);
+        LOG.info(
+            "drift is tracked for {} sources; sources seen after {} count in the overall window only",
+            DetectorMetrics.MAX_SOURCES,
+            key);
       }
     }
     return t;
@@ -259,14 +291,23 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
     }
     double far = model.targetFalseAlarmRate();
     if (!Double.isNaN(far)) {
-      change(t, RATE, rate > settings.anomalyRateFactor() * far, Double.NaN, Double.NaN, Double.NaN, rate);
+      change(
+          t,
+          RATE,
+          rate > settings.anomalyRateFactor() * far,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          rate);
     }
     for (int s = 0; s < SIGNALS.size(); s++) {
-      metrics.drifting(SIGNALS.get(s), t.source, t.drifting[s]); // a source's series exist from its first check
+      metrics.drifting(
+          SIGNALS.get(s), t.source, t.drifting[s]); // a source's series exist from its first check
     }
   }
 
-  private void change(Tracked t, int s, boolean drifts, double psi, double ks, double critical, double rate) {
+  private void change(
+      Tracked t, int s, boolean drifts, double psi, double ks, double critical, double rate) {
     if (drifts == t.drifting[s] || t.window.seen() - t.changedAt[s] < settings.minEvents()) {
       return;
     }
@@ -275,16 +316,33 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
     emit(t, s, drifts ? DRIFT : RECOVERED, psi, ks, critical, rate);
   }
 
-  private void emit(Tracked t, int s, String state, double psi, double ks, double critical, double rate) {
+  private void emit(
+      Tracked t, int s, String state, double psi, double ks, double critical, double rate) {
     String signal = SIGNALS.get(s);
-    DriftEvent e = new DriftEvent(instance, t.source, signal, state, DriftEvent.orNull(psi), DriftEvent.orNull(ks),
-        DriftEvent.orNull(critical), t.window.size(), DriftEvent.orNull(rate),
-        DriftEvent.orNull(model.targetFalseAlarmRate()), model.modelName(), model.modelVersion(), clock.instant());
+    DriftEvent e = new DriftEvent(
+        instance,
+        t.source,
+        signal,
+        state,
+        DriftEvent.orNull(psi),
+        DriftEvent.orNull(ks),
+        DriftEvent.orNull(critical),
+        t.window.size(),
+        DriftEvent.orNull(rate),
+        DriftEvent.orNull(model.targetFalseAlarmRate()),
+        model.modelName(),
+        model.modelVersion(),
+        clock.instant());
     metrics.drifting(signal, t.source, state.equals(DRIFT));
     metrics.driftEvent(signal, state);
     if (state.equals(DRIFT)) {
-      LOG.warn("drift: {} of source {} has left the calibration of {} v{}: {}", signal, t.source, model.modelName(),
-          model.modelVersion(), e.toJson());
+      LOG.warn(
+          "drift: {} of source {} has left the calibration of {} v{}: {}",
+          signal,
+          t.source,
+          model.modelName(),
+          model.modelVersion(),
+          e.toJson());
     } else {
       LOG.info("drift: {} of source {} has recovered: {}", signal, t.source, e.toJson());
     }
@@ -317,13 +375,25 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
     }
     metrics.driftAnomalyRate(ALL_SOURCES, Double.NaN);
     if (profile == null) {
-      LOG.info("drift monitoring is off for model {} v{}: it carries no calibration profile ({}); retrain or "
-          + "re-export it to get one", next.modelName(), next.modelVersion(), ModelFormat.CALIBRATION_PROFILE);
+      LOG.info(
+          "drift monitoring is off for model {} v{}: it carries no calibration profile ({}); retrain or "
+              + "re-export it to get one",
+          next.modelName(),
+          next.modelVersion(),
+          ModelFormat.CALIBRATION_PROFILE);
     } else {
-      LOG.info("drift monitoring of model {} v{}: windows of {} events, compared from {} on with the calibration of {} "
-              + "held-out normals (PSI > {}, KS at alpha {}, anomaly rate > {} x {})", next.modelName(),
-          next.modelVersion(), settings.windowEvents(), settings.minEvents(), profile.n(), settings.psiThreshold(),
-          settings.ksAlpha(), settings.anomalyRateFactor(), next.targetFalseAlarmRate());
+      LOG.info(
+          "drift monitoring of model {} v{}: windows of {} events, compared from {} on with the calibration of {} "
+              + "held-out normals (PSI > {}, KS at alpha {}, anomaly rate > {} x {})",
+          next.modelName(),
+          next.modelVersion(),
+          settings.windowEvents(),
+          settings.minEvents(),
+          profile.n(),
+          settings.psiThreshold(),
+          settings.ksAlpha(),
+          settings.anomalyRateFactor(),
+          next.targetFalseAlarmRate());
     }
   }
 

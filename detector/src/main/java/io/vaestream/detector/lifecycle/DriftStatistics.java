@@ -77,16 +77,19 @@ public final class DriftStatistics {
       i = j;
     }
     for (double q : profile.quantiles(signal)) {
-      d = Math.max(d, distance(profile, signal, sorted, q, countBelow(sorted, q), countAtMost(sorted, q)));
+      d = Math.max(
+          d, distance(profile, signal, sorted, q, countBelow(sorted, q), countAtMost(sorted, q)));
     }
     return d;
   }
 
   /** The larger gap between the two CDFs at {@code x} and just below it. */
-  private static double distance(CalibrationProfile profile, String signal, double[] sorted, double x, int below,
-      int atMost) {
+  private static double distance(
+      CalibrationProfile profile, String signal, double[] sorted, double x, int below, int atMost) {
     double m = sorted.length;
-    return Math.max(Math.abs(atMost / m - profile.cdf(signal, x)), Math.abs(below / m - profile.cdfBelow(signal, x)));
+    return Math.max(
+        Math.abs(atMost / m - profile.cdf(signal, x)),
+        Math.abs(below / m - profile.cdfBelow(signal, x)));
   }
 
   /**
@@ -96,8 +99,9 @@ public final class DriftStatistics {
    */
   public static double ksCritical(double alpha, int n, int m) {
     if (!(alpha > 0 && alpha < 1) || n < 1 || m < 1) {
-      throw new IllegalArgumentException("a KS critical value needs 0 < alpha < 1 and two samples, got alpha=" + alpha
-          + ", n=" + n + ", m=" + m);
+      throw new IllegalArgumentException(
+          "a KS critical value needs 0 < alpha < 1 and two samples, got alpha=" + alpha + ", n=" + n
+              + ", m=" + m);
     }
     return Math.sqrt(-Math.log(alpha / 2) / 2) * Math.sqrt((double) (n + m) / ((double) n * m));
   }

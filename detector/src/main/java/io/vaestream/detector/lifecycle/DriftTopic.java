@@ -30,7 +30,8 @@ final class DriftTopic implements AutoCloseable {
     settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     settings.put(ProducerConfig.ACKS_CONFIG, "all");
     settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    // The monitor's thread waits at most this long for the topic's metadata; its batches queue meanwhile.
+    // The monitor's thread waits at most this long for the topic's metadata; its batches queue
+    // meanwhile.
     settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
   }
 
@@ -40,7 +41,11 @@ final class DriftTopic implements AutoCloseable {
     }
     producer.send(new ProducerRecord<>(topic, event.source(), event.toJson()), (md, e) -> {
       if (e != null) {
-        LOG.warn("cannot write a drift event ({} of source {}) to {}: {}", event.signal(), event.source(), topic,
+        LOG.warn(
+            "cannot write a drift event ({} of source {}) to {}: {}",
+            event.signal(),
+            event.source(),
+            topic,
             e.getMessage());
       }
     });

@@ -79,16 +79,18 @@ public final class ModelPublisher {
    *
    * @param clientSettings Kafka client settings: bootstrap servers, and security where needed
    */
-  public static Published publish(Map<String, Object> clientSettings, String topic, byte[] bytes, Role role)
+  public static Published publish(
+      Map<String, Object> clientSettings, String topic, byte[] bytes, Role role)
       throws IOException, InterruptedException {
     if (bytes.length > ModelWatcher.MAX_MODEL_BYTES) {
-      throw new IOException("the model is " + bytes.length + " bytes; the models topic takes at most "
-          + ModelWatcher.MAX_MODEL_BYTES);
+      throw new IOException("the model is " + bytes.length
+          + " bytes; the models topic takes at most " + ModelWatcher.MAX_MODEL_BYTES);
     }
     String sha256 = ModelFiles.sha256(bytes);
     createTopics(clientSettings, topic);
     try (KafkaProducer<String, byte[]> producer = producer(clientSettings, null)) {
-      RecordMetadata md = producer.send(model(topic, role, bytes, sha256)).get(60, TimeUnit.SECONDS);
+      RecordMetadata md =
+          producer.send(model(topic, role, bytes, sha256)).get(60, TimeUnit.SECONDS);
       return new Published(sha256, bytes.length, md.topic(), md.partition(), md.offset());
     } catch (ExecutionException | TimeoutException e) {
       throw new IOException("publishing to " + topic + " failed: " + e.getMessage(), e);
@@ -96,7 +98,8 @@ public final class ModelPublisher {
   }
 
   /** Publishes the model file {@code model} as the {@code role} model. */
-  public static Published publish(Map<String, Object> clientSettings, String topic, Path model, Role role)
+  public static Published publish(
+      Map<String, Object> clientSettings, String topic, Path model, Role role)
       throws IOException, InterruptedException {
     if (!Files.isRegularFile(model)) {
       throw new IOException(model + ": no such file");
@@ -115,10 +118,12 @@ public final class ModelPublisher {
     ConsumerRecord<String, byte[]> shadow = shadowRecord(clientSettings, topic);
     String sha256 = header(shadow, ModelWatcher.SHA256_HEADER);
     if (sha256 == null) {
-      throw new IOException("the shadow model at " + topic + "-" + shadow.partition() + "@" + shadow.offset()
-          + " has no " + ModelWatcher.SHA256_HEADER + " header; publish it again with `vaestream publish`");
+      throw new IOException("the shadow model at " + topic + "-" + shadow.partition() + "@"
+          + shadow.offset() + " has no " + ModelWatcher.SHA256_HEADER
+          + " header; publish it again with `vaestream publish`");
     }
-    try (KafkaProducer<String, byte[]> producer = producer(clientSettings, "vaestream-promote-" + topic)) {
+    try (KafkaProducer<String, byte[]> producer =
+        producer(clientSettings, "vaestream-promote-" + topic)) {
       producer.initTransactions();
       producer.beginTransaction();
       var live = producer.send(model(topic, Role.LIVE, shadow.value(), sha256));
@@ -138,13 +143,14 @@ public final class ModelPublisher {
     try (KafkaProducer<String, byte[]> producer = producer(clientSettings, null)) {
       producer.send(new ProducerRecord<>(topic, Role.SHADOW.key(), null)).get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("ending the shadow model on " + topic + " failed: " + e.getMessage(), e);
+      throw new IOException(
+          "ending the shadow model on " + topic + " failed: " + e.getMessage(), e);
     }
   }
 
   /** The shadow model's record on {@code topic}, read to its end. */
-  private static ConsumerRecord<String, byte[]> shadowRecord(Map<String, Object> clientSettings, String topic)
-      throws IOException {
+  private static ConsumerRecord<String, byte[]> shadowRecord(
+      Map<String, Object> clientSettings, String topic) throws IOException {
     Map<String, Object> c = new HashMap<>(clientSettings);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -152,13 +158,15 @@ public final class ModelPublisher {
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RECORD_BYTES);
     c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, RECORD_BYTES);
     ConsumerRecord<String, byte[]> shadow = null;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
       var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       if (infos == null || infos.isEmpty()) {
-        throw new IOException("there is no models topic " + topic + "; publish a model with --mode shadow first");
+        throw new IOException(
+            "there is no models topic " + topic + "; publish a model with --mode shadow first");
       }
-      List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> partitions =
+          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -175,12 +183,14 @@ public final class ModelPublisher {
       throw new IOException("cannot read " + topic + ": " + e.getMessage(), e);
     }
     if (shadow == null || shadow.value() == null) {
-      throw new IOException("there is no shadow model on " + topic + "; publish one with --mode shadow first");
+      throw new IOException(
+          "there is no shadow model on " + topic + "; publish one with --mode shadow first");
     }
     return shadow;
   }
 
-  private static ProducerRecord<String, byte[]> model(String topic, Role role, byte[] bytes, String sha256) {
+  private static ProducerRecord<String, byte[]> model(
+      String topic, Role role, byte[] bytes, String sha256) {
     ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, role.key(), bytes);
     r.headers().add(ModelWatcher.SHA256_HEADER, sha256.getBytes(StandardCharsets.UTF_8));
     return r;
@@ -192,10 +202,13 @@ public final class ModelPublisher {
   }
 
   /** A producer for model-sized records; transactional when {@code transactionalId} is set. */
-  private static KafkaProducer<String, byte[]> producer(Map<String, Object> clientSettings, String transactionalId) {
+  private static KafkaProducer<String, byte[]> producer(
+      Map<String, Object> clientSettings, String transactionalId) {
     Map<String, Object> p = new HashMap<>(clientSettings);
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RECORD_BYTES);
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * RECORD_BYTES); // the producer refuses records over it
+    p.put(
+        ProducerConfig.BUFFER_MEMORY_CONFIG,
+        2L * RECORD_BYTES); // the producer refuses records over it
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     if (transactionalId != null) {
       p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -208,25 +221,35 @@ public final class ModelPublisher {
       throws IOException, InterruptedException {
     try (Admin admin = Admin.create(clientSettings)) {
       for (NewTopic t : List.of(
-          new NewTopic(topic, 1, (short) -1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-              TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RECORD_BYTES))),
-          new NewTopic(topic + ".status", 1, (short) -1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-              TopicConfig.CLEANUP_POLICY_COMPACT)))) {
+          new NewTopic(topic, 1, (short) -1)
+              .configs(Map.of(
+                  TopicConfig.CLEANUP_POLICY_CONFIG,
+                  TopicConfig.CLEANUP_POLICY_COMPACT,
+                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                  Integer.toString(RECORD_BYTES))),
+          new NewTopic(topic + ".status", 1, (short) -1)
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))) {
         try {
           admin.createTopics(List.of(t)).all().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IOException("cannot create " + t.name() + ": " + e.getCause().getMessage(), e);
+            throw new IOException(
+                "cannot create " + t.name() + ": " + e.getCause().getMessage(), e);
           }
           // It exists, perhaps created with the broker's defaults: give it the settings it needs.
           ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, t.name());
           List<AlterConfigOp> ops = t.configs().entrySet().stream()
-              .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET)).toList();
+              .map(c -> new AlterConfigOp(
+                  new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET))
+              .toList();
           try {
             admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(60, TimeUnit.SECONDS);
           } catch (ExecutionException | TimeoutException e2) {
-            throw new IOException("topic " + t.name() + " exists, and its settings " + t.configs()
-                + " cannot be set: " + e2.getMessage(), e2);
+            throw new IOException(
+                "topic " + t.name() + " exists, and its settings " + t.configs()
+                    + " cannot be set: " + e2.getMessage(),
+                e2);
           }
         } catch (TimeoutException e) {
           throw new IOException("cannot create " + t.name() + ": no answer in 60 s", e);

@@ -54,6 +54,7 @@ public final class ModelWatcher implements AutoCloseable {
   public static final String SHA256_HEADER = "vaestream.sha256";
   /** The largest model record: models with a memory bank run to tens of MB. */
   public static final int MAX_MODEL_BYTES = 64 * 1024 * 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,8 +75,15 @@ public final class ModelWatcher implements AutoCloseable {
    * @param clientSettings Kafka client settings (bootstrap servers, security) for the watcher's
    *     consumer and the status producer
    */
-  public ModelWatcher(String topic, Map<String, Object> clientSettings, SwappableScorer scorer, ShadowScoring shadow,
-      ScorerOptions options, Double thresholdOverride, String instance, DetectorMetrics metrics) {
+  public ModelWatcher(
+      String topic,
+      Map<String, Object> clientSettings,
+      SwappableScorer scorer,
+      ShadowScoring shadow,
+      ScorerOptions options,
+      Double thresholdOverride,
+      String instance,
+      DetectorMetrics metrics) {
     this.topic = topic;
     this.scorer = scorer;
     this.shadow = shadow;
@@ -92,7 +100,8 @@ public final class ModelWatcher implements AutoCloseable {
     // A broker with auto.create.topics.enable would create the topic with its defaults (not
     // compacted, 1 MB messages) when the watcher asks for it first; `publish` creates it right.
     c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     Map<String, Object> p = new HashMap<>(clientSettings);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, instance + "-model-status");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -179,14 +188,18 @@ public final class ModelWatcher implements AutoCloseable {
     } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
-      LOG.error("the model watcher stopped: {}; published models are no longer followed", e.getMessage(), e);
+      LOG.error(
+          "the model watcher stopped: {}; published models are no longer followed",
+          e.getMessage(),
+          e);
     }
   }
 
   /** The topic's partitions, or null when it does not exist. */
   private List<TopicPartition> partitions(Duration wait) {
     var infos = consumer.partitionsFor(topic, wait);
-    return infos == null || infos.isEmpty() ? null
+    return infos == null || infos.isEmpty()
+        ? null
         : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
   }
 
@@ -224,8 +237,13 @@ public final class ModelWatcher implements AutoCloseable {
     scorer.swap(next);
     metrics.modelChanged(scorer);
     metrics.modelPublished(true);
-    LOG.info("model {} v{} (sha256 {}) from {} is live; it replaces {}", next.modelName(), next.modelVersion(),
-        shortSha(sha256), where(r), before);
+    LOG.info(
+        "model {} v{} (sha256 {}) from {} is live; it replaces {}",
+        next.modelName(),
+        next.modelVersion(),
+        shortSha(sha256),
+        where(r),
+        before);
     report(sha256, "live", next.modelName() + " v" + next.modelVersion());
   }
 
@@ -234,8 +252,13 @@ public final class ModelWatcher implements AutoCloseable {
     if (r.value() == null) {
       if (current != null) {
         shadow.use(null);
-        LOG.info("shadow scoring with {} v{} ended ({})", current.modelName(), current.modelVersion(), where(r));
-        report(current.sha256(), "shadow-ended", current.modelName() + " v" + current.modelVersion());
+        LOG.info(
+            "shadow scoring with {} v{} ended ({})",
+            current.modelName(),
+            current.modelVersion(),
+            where(r));
+        report(
+            current.sha256(), "shadow-ended", current.modelName() + " v" + current.modelVersion());
       }
       return;
     }
@@ -249,8 +272,15 @@ public final class ModelWatcher implements AutoCloseable {
       return;
     }
     shadow.use(next);
-    LOG.info("model {} v{} (sha256 {}) from {} scores in shadow beside {} v{}; its scores go to {}", next.modelName(),
-        next.modelVersion(), shortSha(sha256), where(r), scorer.modelName(), scorer.modelVersion(), shadow.topic());
+    LOG.info(
+        "model {} v{} (sha256 {}) from {} scores in shadow beside {} v{}; its scores go to {}",
+        next.modelName(),
+        next.modelVersion(),
+        shortSha(sha256),
+        where(r),
+        scorer.modelName(),
+        scorer.modelVersion(),
+        shadow.topic());
     report(sha256, "shadow", next.modelName() + " v" + next.modelVersion());
   }
 
@@ -261,7 +291,10 @@ public final class ModelWatcher implements AutoCloseable {
   private OnnxScorer checked(ConsumerRecord<byte[], byte[]> r, String sha256) {
     String where = where(r);
     if (sha256 == null) {
-      reject(where, "", "the record has no " + SHA256_HEADER + " header; publish it with `vaestream publish`");
+      reject(
+          where,
+          "",
+          "the record has no " + SHA256_HEADER + " header; publish it with `vaestream publish`");
       return null;
     }
     OnnxScorer next;
@@ -274,8 +307,11 @@ public final class ModelWatcher implements AutoCloseable {
     }
     if (!next.contract().equals(scorer.contract())) {
       next.close();
-      reject(where, sha256, "it expects " + next.contract() + " images, the detector reads " + scorer.contract()
-          + " (size, channels and resize policy must stay); a model for other images needs a detector of its own");
+      reject(
+          where,
+          sha256,
+          "it expects " + next.contract() + " images, the detector reads " + scorer.contract()
+              + " (size, channels and resize policy must stay); a model for other images needs a detector of its own");
       return null;
     }
     if (thresholdOverride != null) {
@@ -298,15 +334,24 @@ public final class ModelWatcher implements AutoCloseable {
 
   private void reject(String where, String sha256, String reason) {
     metrics.modelPublished(false);
-    LOG.error("rejecting the model published at {}: {}; {} v{} keeps scoring", where, reason, scorer.modelName(),
+    LOG.error(
+        "rejecting the model published at {}: {}; {} v{} keeps scoring",
+        where,
+        reason,
+        scorer.modelName(),
         scorer.modelVersion());
     report(sha256, "rejected", reason);
   }
 
   /** One JSON line on the status topic, keyed by this instance. */
   private void report(String sha256, String outcome, String detail) {
-    String json = JSON.createObjectNode().put("instance", instance).put("sha256", sha256).put("outcome", outcome)
-        .put("detail", detail).put("time", Instant.now().toString()).toString();
+    String json = JSON.createObjectNode()
+        .put("instance", instance)
+        .put("sha256", sha256)
+        .put("outcome", outcome)
+        .put("detail", detail)
+        .put("time", Instant.now().toString())
+        .toString();
     status.send(new ProducerRecord<>(topic + ".status", instance, json), (md, e) -> {
       if (e != null) {
         LOG.warn("cannot write the model status to {}.status: {}", topic, e.getMessage());

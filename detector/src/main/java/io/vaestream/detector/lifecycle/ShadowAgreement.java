@@ -10,7 +10,11 @@ import java.util.Arrays;
  */
 final class ShadowAgreement {
   /** The figures over the images in the window; NaN where there are none (ρ: fewer than 2, or a constant score). */
-  record Snapshot(int images, double flagAgreement, double rankCorrelation, double liveAnomalyRate,
+  record Snapshot(
+      int images,
+      double flagAgreement,
+      double rankCorrelation,
+      double liveAnomalyRate,
       double shadowAnomalyRate) {}
 
   private final double[] live;
@@ -22,7 +26,8 @@ final class ShadowAgreement {
 
   ShadowAgreement(int capacity) {
     if (capacity < 2) {
-      throw new IllegalArgumentException("the agreement window must hold at least 2 images, not " + capacity);
+      throw new IllegalArgumentException(
+          "the agreement window must hold at least 2 images, not " + capacity);
     }
     live = new double[capacity];
     shadow = new double[capacity];
@@ -59,7 +64,8 @@ final class ShadowAgreement {
       shadowFlags += shadowFlag[i] ? 1 : 0;
     }
     double rho = pearson(ranks(Arrays.copyOf(live, size)), ranks(Arrays.copyOf(shadow, size)));
-    return new Snapshot(size, (double) same / size, rho, (double) liveFlags / size, (double) shadowFlags / size);
+    return new Snapshot(
+        size, (double) same / size, rho, (double) liveFlags / size, (double) shadowFlags / size);
   }
 
   /** The rank of each value, 1 for the smallest; equal values share the mean of their ranks. */

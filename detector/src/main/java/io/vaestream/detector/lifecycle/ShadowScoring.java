@@ -58,6 +58,7 @@ public final class ShadowScoring implements BatchListener, AutoCloseable {
   private volatile Scorer shadow;
   /** Inference time of each model since the shadow model started, in nanoseconds. */
   private final AtomicLong liveNanos = new AtomicLong();
+
   private final AtomicLong shadowNanos = new AtomicLong();
   // Owned by the shadow thread.
   private final ShadowAgreement agreement;
@@ -75,8 +76,13 @@ public final class ShadowScoring implements BatchListener, AutoCloseable {
    * @param budget the most time the shadow may spend scoring, as a share of the live model's
    * @param window how many recent images the agreement is computed over
    */
-  public ShadowScoring(String topic, Map<String, Object> clientSettings, Serializer<AnomalyScore> scores,
-      double budget, int window, MeterRegistry registry) {
+  public ShadowScoring(
+      String topic,
+      Map<String, Object> clientSettings,
+      Serializer<AnomalyScore> scores,
+      double budget,
+      int window,
+      MeterRegistry registry) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.budget = budget;
     this.agreement = new ShadowAgreement(window);
@@ -85,31 +91,43 @@ public final class ShadowScoring implements BatchListener, AutoCloseable {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), scores);
-    shadowed = Counter.builder("vaestream.shadow.events").description("Images the shadow model scored")
+    shadowed = Counter.builder("vaestream.shadow.events")
+        .description("Images the shadow model scored")
         .register(registry);
     skippedBusy = skipped(registry, "busy");
     skippedBudget = skipped(registry, "budget");
     failures = Counter.builder("vaestream.shadow.failures")
-        .description("Batches the shadow model failed to score (the live scores were not affected)").register(registry);
+        .description("Batches the shadow model failed to score (the live scores were not affected)")
+        .register(registry);
     Gauge.builder("vaestream.shadow.flag.agreement", () -> snapshot.flagAgreement())
-        .description("Share of recent images that the live and the shadow model both flag or both pass")
+        .description(
+            "Share of recent images that the live and the shadow model both flag or both pass")
         .register(registry);
     Gauge.builder("vaestream.shadow.rank.correlation", () -> snapshot.rankCorrelation())
-        .description("Spearman's rank correlation of live and shadow scores over recent images").register(registry);
-    Gauge.builder("vaestream.shadow.anomaly.rate", () -> snapshot.liveAnomalyRate()).tag("model", "live")
-        .description("Share of recent images flagged, by model").register(registry);
-    Gauge.builder("vaestream.shadow.anomaly.rate", () -> snapshot.shadowAnomalyRate()).tag("model", "shadow")
-        .description("Share of recent images flagged, by model").register(registry);
+        .description("Spearman's rank correlation of live and shadow scores over recent images")
+        .register(registry);
+    Gauge.builder("vaestream.shadow.anomaly.rate", () -> snapshot.liveAnomalyRate())
+        .tag("model", "live")
+        .description("Share of recent images flagged, by model")
+        .register(registry);
+    Gauge.builder("vaestream.shadow.anomaly.rate", () -> snapshot.shadowAnomalyRate())
+        .tag("model", "shadow")
+        .description("Share of recent images flagged, by model")
+        .register(registry);
     Gauge.builder("vaestream.shadow.window.images", () -> snapshot.images())
-        .description("Images the shadow agreement figures are computed over").register(registry);
+        .description("Images the shadow agreement figures are computed over")
+        .register(registry);
     Gauge.builder("vaestream.shadow.time.ratio", this, ShadowScoring::timeRatio)
-        .description("Shadow inference time over live inference time since the shadow model started")
+        .description(
+            "Shadow inference time over live inference time since the shadow model started")
         .register(registry);
   }
 
   private static Counter skipped(MeterRegistry registry, String reason) {
-    return Counter.builder("vaestream.shadow.skipped.batches").tag("reason", reason)
-        .description("Batches not shadow-scored: the shadow was still busy, or over its time budget")
+    return Counter.builder("vaestream.shadow.skipped.batches")
+        .tag("reason", reason)
+        .description(
+            "Batches not shadow-scored: the shadow was still busy, or over its time budget")
         .register(registry);
   }
 
@@ -129,17 +147,19 @@ public final class ShadowScoring implements BatchListener, AutoCloseable {
    */
   public void use(Scorer next) {
     try {
-      thread.submit(() -> {
-        Scorer old = shadow;
-        shadow = next;
-        liveNanos.set(0);
-        shadowNanos.set(0);
-        agreement.clear();
-        snapshot = agreement.snapshot();
-        if (old != null) {
-          old.close();
-        }
-      }).get();
+      thread
+          .submit(() -> {
+            Scorer old = shadow;
+            shadow = next;
+            liveNanos.set(0);
+            shadowNanos.set(0);
+            agreement.clear();
+            snapshot = agreement.snapshot();
+            if (old != null) {
+              old.close();
+            }
+          })
+          .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while changing the shadow model", e);
@@ -191,8 +211,12 @@ public final class ShadowScoring implements BatchListener, AutoCloseable {
       out = s.score(batch.tensors(), batch.size());
     } catch (RuntimeException e) {
       failures.increment();
-      LOG.warn("the shadow model {} v{} failed to score a batch of {}: {}", s.modelName(), s.modelVersion(),
-          batch.size(), e.getMessage());
+      LOG.warn(
+          "the shadow model {} v{} failed to score a batch of {}: {}",
+          s.modelName(),
+          s.modelVersion(),
+          batch.size(),
+          e.getMessage());
       return;
     } finally {
       shadowNanos.addAndGet(System.nanoTime() - t0);

@@ -41,10 +41,14 @@ final class GreyPng {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(compressed + 64);
     out.writeBytes(SIGNATURE);
-    ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height)
+    ByteBuffer header = ByteBuffer.allocate(13)
+        .putInt(width)
+        .putInt(height)
         .put((byte) 8) // bit depth
         .put((byte) 0) // colour type: grey
-        .put((byte) 0).put((byte) 0).put((byte) 0); // deflate, adaptive filtering, no interlace
+        .put((byte) 0)
+        .put((byte) 0)
+        .put((byte) 0); // deflate, adaptive filtering, no interlace
     chunk(out, "IHDR", header.array(), 13);
     chunk(out, "IDAT", buffer, compressed);
     chunk(out, "IEND", new byte[0], 0);

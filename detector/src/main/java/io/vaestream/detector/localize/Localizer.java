@@ -29,7 +29,8 @@ public final class Localizer {
    */
   public Localizer(ImageContract contract, double pixelThreshold) {
     if (!(pixelThreshold > 0) || Double.isInfinite(pixelThreshold)) {
-      throw new IllegalArgumentException("pixel threshold " + pixelThreshold + " is invalid: expected > 0");
+      throw new IllegalArgumentException(
+          "pixel threshold " + pixelThreshold + " is invalid: expected > 0");
     }
     this.contract = contract;
     this.pixelThreshold = pixelThreshold;
@@ -119,11 +120,18 @@ public final class Localizer {
         }
       }
       int[] b = contract.toSource(x0, y0, x1 - x0 + 1, y1 - y0 + 1, imageWidth, imageHeight);
-      boxes.add(Box.newBuilder().setX(b[0]).setY(b[1]).setWidth(b[2]).setHeight(b[3])
-          .setArea((int) Math.round(count * areaScale)).setMaxValue(max).build());
+      boxes.add(Box.newBuilder()
+          .setX(b[0])
+          .setY(b[1])
+          .setWidth(b[2])
+          .setHeight(b[3])
+          .setArea((int) Math.round(count * areaScale))
+          .setMaxValue(max)
+          .build());
     }
-    boxes.sort(Comparator.comparingInt(Box::getArea).reversed().thenComparing(Box::getMaxValue,
-        Comparator.reverseOrder()));
+    boxes.sort(Comparator.comparingInt(Box::getArea)
+        .reversed()
+        .thenComparing(Box::getMaxValue, Comparator.reverseOrder()));
     return boxes.size() > MAX_BOXES ? new ArrayList<>(boxes.subList(0, MAX_BOXES)) : boxes;
   }
 

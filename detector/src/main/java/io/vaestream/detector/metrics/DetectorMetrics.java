@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -53,38 +54,61 @@ public final class DetectorMetrics {
   private final DistributionSummary scores;
   private final Timer eventToScore;
   private final Timer processing;
-  private final Map<String, Counter[]> bySource = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter[]> bySource = new ConcurrentHashMap<>();
   /** Drift gauges by name and labels; each holds a double's bits. */
   private final Map<List<String>, AtomicLong> drift = new ConcurrentHashMap<>();
 
   public DetectorMetrics(MeterRegistry registry) {
     this.registry = registry;
-    scored = Counter.builder("vaestream.events.scored").description("Image events scored").register(registry);
-    anomalies = Counter.builder("vaestream.anomalies").description("Events flagged as anomalous").register(registry);
+    scored = Counter.builder("vaestream.events.scored")
+        .description("Image events scored")
+        .register(registry);
+    anomalies = Counter.builder("vaestream.anomalies")
+        .description("Events flagged as anomalous")
+        .register(registry);
     for (RejectReason r : RejectReason.values()) {
-      deadLetters.put(r, Counter.builder("vaestream.dead.letters").tag("reason", r.name())
-          .description("Records sent to the dead-letter topic").register(registry));
+      deadLetters.put(
+          r,
+          Counter.builder("vaestream.dead.letters")
+              .tag("reason", r.name())
+              .description("Records sent to the dead-letter topic")
+              .register(registry));
     }
     deadLettersFailed = Counter.builder("vaestream.dead.letters.failed")
-        .description("Dead letters the producer or the broker refused (see dlq.failure.policy)").register(registry);
-    modelSwaps = Counter.builder("vaestream.model.swaps").description("Published models that went live")
+        .description("Dead letters the producer or the broker refused (see dlq.failure.policy)")
+        .register(registry);
+    modelSwaps = Counter.builder("vaestream.model.swaps")
+        .description("Published models that went live")
         .register(registry);
     modelRejections = Counter.builder("vaestream.model.rejections")
-        .description("Published models that failed validation (the model in use kept scoring)").register(registry);
-    batchSize = DistributionSummary.builder("vaestream.batch.size").description("Images per inference call")
-        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(registry);
-    inference = Timer.builder("vaestream.inference").description("ONNX Runtime time per batch")
-        .publishPercentileHistogram().register(registry);
-    scores = DistributionSummary.builder("vaestream.score").description("Anomaly scores")
-        .publishPercentileHistogram().register(registry);
-    eventToScore = Timer.builder("vaestream.event.to.score").description("From the event's time (set by its "
+        .description("Published models that failed validation (the model in use kept scoring)")
+        .register(registry);
+    batchSize = DistributionSummary.builder("vaestream.batch.size")
+        .description("Images per inference call")
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+        .register(registry);
+    inference = Timer.builder("vaestream.inference")
+        .description("ONNX Runtime time per batch")
+        .publishPercentileHistogram()
+        .register(registry);
+    scores = DistributionSummary.builder("vaestream.score")
+        .description("Anomaly scores")
+        .publishPercentileHistogram()
+        .register(registry);
+    eventToScore = Timer.builder("vaestream.event.to.score")
+        .description("From the event's time (set by its "
             + "producer) to its score being ready; skewed by the producer's clock")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
-    processing = Timer.builder("vaestream.processing").description("From the detector reading the record to its "
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
+    processing = Timer.builder("vaestream.processing")
+        .description("From the detector reading the record to its "
             + "score being ready: batching and inference")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1))
+        .register(registry);
   }
 
   /** Meters that go nowhere, for tests and tools. */
@@ -105,7 +129,8 @@ public final class DetectorMetrics {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
-    Gauge.builder("process.resident.memory", DetectorMetrics::residentBytes).baseUnit(BaseUnits.BYTES)
+    Gauge.builder("process.resident.memory", DetectorMetrics::residentBytes)
+        .baseUnit(BaseUnits.BYTES)
         .description("Resident set size of the process (VmRSS), heap and native memory together")
         .register(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
@@ -118,12 +143,19 @@ public final class DetectorMetrics {
    * results shows; after a model swap they are the new model's.
    */
   public void bindNativeObjects(Scorer scorer) {
-    Gauge.builder("vaestream.onnx.objects.open", scorer, s -> count(s.nativeObjects(), NativeObjects::open))
-        .strongReference(true).description("ONNX Runtime tensors and results created and not yet closed")
+    Gauge.builder(
+            "vaestream.onnx.objects.open",
+            scorer,
+            s -> count(s.nativeObjects(), NativeObjects::open))
+        .strongReference(true)
+        .description("ONNX Runtime tensors and results created and not yet closed")
         .register(registry);
-    FunctionCounter.builder("vaestream.onnx.objects.allocated", scorer,
+    FunctionCounter.builder(
+            "vaestream.onnx.objects.allocated",
+            scorer,
             s -> count(s.nativeObjects(), NativeObjects::created))
-        .description("ONNX Runtime tensors and results created by the model in use").register(registry);
+        .description("ONNX Runtime tensors and results created by the model in use")
+        .register(registry);
   }
 
   private static double count(NativeObjects objects, ToLongFunction<NativeObjects> f) {
@@ -133,11 +165,14 @@ public final class DetectorMetrics {
   /** Adds the stream-thread failures (each a Kafka Streams restart) of the last window and a 0/1 readiness gauge. */
   public void bindHealth(StreamHealth health) {
     Gauge.builder("vaestream.stream.restarts.recent", health, StreamHealth::recentFailures)
-        .strongReference(true).description("Stream-thread failures, each a Kafka Streams restart, within "
+        .strongReference(true)
+        .description("Stream-thread failures, each a Kafka Streams restart, within "
             + "health.restart.window.ms")
         .register(registry);
-    Gauge.builder("vaestream.ready", health, h -> h.notReady() == null ? 1 : 0).strongReference(true)
-        .description("1 when /ready answers 200, 0 otherwise").register(registry);
+    Gauge.builder("vaestream.ready", health, h -> h.notReady() == null ? 1 : 0)
+        .strongReference(true)
+        .description("1 when /ready answers 200, 0 otherwise")
+        .register(registry);
   }
 
   /** VmRSS of this process in bytes; NaN where there is no /proc (not Linux). */
@@ -180,14 +215,25 @@ public final class DetectorMetrics {
    * As {@link #scored(double, boolean)}, with the event's source (camera), event time, the time the
    * detector read it and the time its score was ready (epoch milliseconds).
    */
-  public void scored(double score, boolean anomalous, String source, long eventTimeMs, long readTimeMs, long nowMs) {
+  public void scored(
+      double score,
+      boolean anomalous,
+      String source,
+      long eventTimeMs,
+      long readTimeMs,
+      long nowMs) {
     scored(score, anomalous);
     Counter[] c = bySource.computeIfAbsent(sourceTag(source), s -> new Counter[] {
-        Counter.builder("vaestream.events.scored.by.source").tag("source", s)
-            .description("Image events scored, per source (the first " + MAX_SOURCES + " sources; the rest as other)")
-            .register(registry),
-        Counter.builder("vaestream.anomalies.by.source").tag("source", s)
-            .description("Events flagged as anomalous, per source").register(registry)});
+      Counter.builder("vaestream.events.scored.by.source")
+          .tag("source", s)
+          .description("Image events scored, per source (the first " + MAX_SOURCES
+              + " sources; the rest as other)")
+          .register(registry),
+      Counter.builder("vaestream.anomalies.by.source")
+          .tag("source", s)
+          .description("Events flagged as anomalous, per source")
+          .register(registry)
+    });
     c[0].increment();
     if (anomalous) {
       c[1].increment();
@@ -212,19 +258,34 @@ public final class DetectorMetrics {
    * rate it was calibrated for.
    */
   public void bindModel(Scorer scorer) {
-    modelInfo = MultiGauge.builder("vaestream.model.info").description("The model in use (always 1)")
+    modelInfo = MultiGauge.builder("vaestream.model.info")
+        .description("The model in use (always 1)")
         .register(registry);
     modelChanged(scorer);
-    Gauge.builder("vaestream.threshold", scorer, Scorer::threshold).description("The anomaly threshold in force")
+    Gauge.builder("vaestream.threshold", scorer, Scorer::threshold)
+        .description("The anomaly threshold in force")
         .register(registry);
-    Gauge.builder("vaestream.threshold.target.false.alarm.rate", scorer, Scorer::targetFalseAlarmRate)
-        .description("The false-alarm rate the threshold was calibrated for (NaN if unknown)").register(registry);
+    Gauge.builder(
+            "vaestream.threshold.target.false.alarm.rate", scorer, Scorer::targetFalseAlarmRate)
+        .description("The false-alarm rate the threshold was calibrated for (NaN if unknown)")
+        .register(registry);
   }
 
   /** The model info after a model swap: one series, for the model now in use. */
   public void modelChanged(Scorer scorer) {
-    modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("name", scorer.modelName(), "version",
-        scorer.modelVersion(), "sha256", scorer.sha256(), "device", scorer.device()), 1)), true);
+    modelInfo.register(
+        List.of(MultiGauge.Row.of(
+            Tags.of(
+                "name",
+                scorer.modelName(),
+                "version",
+                scorer.modelVersion(),
+                "sha256",
+                scorer.sha256(),
+                "device",
+                scorer.device()),
+            1)),
+        true);
   }
 
   /** Counts a published model that went live, or one that was rejected. */
@@ -243,22 +304,35 @@ public final class DetectorMetrics {
   /** The PSI and the Kolmogorov–Smirnov D of a signal in a source's drift window ({@code *}: all sources). */
   public void drift(String signal, String source, double psi, double ks) {
     Tags tags = Tags.of("signal", signal, "source", source);
-    driftGauge("vaestream.drift.psi", "Population stability index of the drift window against the model's "
-        + "calibration (10 equal-probability bins)", tags, psi);
-    driftGauge("vaestream.drift.ks", "Kolmogorov-Smirnov distance of the drift window from the model's calibration",
-        tags, ks);
+    driftGauge(
+        "vaestream.drift.psi",
+        "Population stability index of the drift window against the model's "
+            + "calibration (10 equal-probability bins)",
+        tags,
+        psi);
+    driftGauge(
+        "vaestream.drift.ks",
+        "Kolmogorov-Smirnov distance of the drift window from the model's calibration",
+        tags,
+        ks);
   }
 
   /** The share of flagged events in a source's drift window. */
   public void driftAnomalyRate(String source, double rate) {
-    driftGauge("vaestream.drift.anomaly.rate", "Share of flagged events in the drift window",
-        Tags.of("source", source), rate);
+    driftGauge(
+        "vaestream.drift.anomaly.rate",
+        "Share of flagged events in the drift window",
+        Tags.of("source", source),
+        rate);
   }
 
   /** Whether a signal of a source drifts now: 1 from its drift event to its recovered event. */
   public void drifting(String signal, String source, boolean drifting) {
-    driftGauge(DRIFTING, "1 while the signal of the source's window drifts from the model's calibration",
-        Tags.of("signal", signal, "source", source), drifting ? 1 : 0);
+    driftGauge(
+        DRIFTING,
+        "1 while the signal of the source's window drifts from the model's calibration",
+        Tags.of("signal", signal, "source", source),
+        drifting ? 1 : 0);
   }
 
   /** Counts a drift event written, {@code state} drift or recovered. */
@@ -268,27 +342,35 @@ public final class DetectorMetrics {
 
   /** After a model change: every drift statistic back to NaN, every drifting gauge to 0. */
   public void driftReset() {
-    drift.forEach((key, bits) -> bits.set(Double.doubleToLongBits(key.get(0).equals(DRIFTING) ? 0 : Double.NaN)));
+    drift.forEach((key, bits) ->
+        bits.set(Double.doubleToLongBits(key.get(0).equals(DRIFTING) ? 0 : Double.NaN)));
   }
 
   private static final String DRIFTING = "vaestream.drifting";
   private static final List<String> DRIFT_STATES = List.of("drift", "recovered");
 
   private Counter driftEventCounter(String signal, String state) {
-    return Counter.builder("vaestream.drift.events").tag("signal", signal).tag("state", state)
-        .description("Drift events written to the drift topic").register(registry);
+    return Counter.builder("vaestream.drift.events")
+        .tag("signal", signal)
+        .tag("state", state)
+        .description("Drift events written to the drift topic")
+        .register(registry);
   }
 
   /** Sets a drift gauge, registering it the first time its name and labels are seen. */
   private void driftGauge(String name, String description, Tags tags, double value) {
-    List<String> key = new java.util.ArrayList<>(List.of(name));
+    List<String> key = new ArrayList<>(List.of(name));
     tags.forEach(t -> key.add(t.getKey() + "=" + t.getValue()));
-    drift.computeIfAbsent(key, k -> {
-      AtomicLong bits = new AtomicLong();
-      Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).tags(tags).description(description)
-          .register(registry);
-      return bits;
-    }).set(Double.doubleToLongBits(value));
+    drift
+        .computeIfAbsent(key, k -> {
+          AtomicLong bits = new AtomicLong();
+          Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get()))
+              .tags(tags)
+              .description(description)
+              .register(registry);
+          return bits;
+        })
+        .set(Double.doubleToLongBits(value));
   }
 
   public void deadLetter(RejectReason reason) {
@@ -305,7 +387,8 @@ public final class DetectorMetrics {
 
   /** Records scored or dead-lettered so far: grows whenever the stream makes progress. */
   public long progress() {
-    return (long) (scored.count() + deadLetters.values().stream().mapToDouble(Counter::count).sum());
+    return (long) (scored.count()
+        + deadLetters.values().stream().mapToDouble(Counter::count).sum());
   }
 
   public double scoredCount() {

@@ -36,8 +36,13 @@ public final class StreamHealth {
    * @param restarting true while a failed client is being replaced by a new one
    * @param progress a count that grows whenever records are scored or dead-lettered
    */
-  public StreamHealth(Supplier<KafkaStreams.State> state, BooleanSupplier restarting, LongSupplier progress,
-      int maxRestarts, Duration window, Clock clock) {
+  public StreamHealth(
+      Supplier<KafkaStreams.State> state,
+      BooleanSupplier restarting,
+      LongSupplier progress,
+      int maxRestarts,
+      Duration window,
+      Clock clock) {
     this.state = state;
     this.restarting = restarting;
     this.progress = progress;
@@ -54,7 +59,8 @@ public final class StreamHealth {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    lastFailure = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    lastFailure = root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
     prune();
   }
 
@@ -88,13 +94,16 @@ public final class StreamHealth {
     }
     int recent = recentFailures();
     if (recent > maxRestarts) {
-      return String.format("crash loop: %d stream-thread failures (Kafka Streams restarts) in the last %d s (more "
-          + "than %d); last failure: %s", recent, window.toSeconds(), maxRestarts, lastFailure);
+      return String.format(
+          "crash loop: %d stream-thread failures (Kafka Streams restarts) in the last %d s (more "
+              + "than %d); last failure: %s",
+          recent, window.toSeconds(), maxRestarts, lastFailure);
     }
     if (recent > 0 && progress.getAsLong() == progressAtFailure) {
-      return String.format("a stream thread failed %d s ago and nothing has been scored since (%d failures in the "
-          + "last %d s); last failure: %s", (clock.millis() - failures.peekLast()) / 1000, recent,
-          window.toSeconds(), lastFailure);
+      return String.format(
+          "a stream thread failed %d s ago and nothing has been scored since (%d failures in the "
+              + "last %d s); last failure: %s",
+          (clock.millis() - failures.peekLast()) / 1000, recent, window.toSeconds(), lastFailure);
     }
     if (restarting.getAsBoolean()) {
       return "Kafka Streams is restarting after a stream thread failed";

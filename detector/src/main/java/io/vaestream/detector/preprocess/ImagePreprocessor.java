@@ -6,20 +6,20 @@ import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ImageContractException;
 import io.vaestream.schemas.RawImage;
+import io.vaestream.schemas.registry.RegistryAvro;
+import io.vaestream.schemas.registry.SchemaRegistryClient;
+import io.vaestream.schemas.registry.SchemaRegistryException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import io.vaestream.schemas.registry.RegistryAvro;
-import io.vaestream.schemas.registry.SchemaRegistryClient;
-import io.vaestream.schemas.registry.SchemaRegistryException;
-import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -49,11 +49,13 @@ public final class ImagePreprocessor {
   }
 
   /** With {@code registry} (or null) to read the Confluent wire format. */
-  public ImagePreprocessor(ImageContract contract, int maxRecordBytes, SchemaRegistryClient registry) {
+  public ImagePreprocessor(
+      ImageContract contract, int maxRecordBytes, SchemaRegistryClient registry) {
     this.contract = contract;
     this.maxRecordBytes = maxRecordBytes;
     this.registry = registry;
-    this.registryAvro = registry == null ? null : RegistryAvro.deserializer(registry, ImageEvent.class);
+    this.registryAvro =
+        registry == null ? null : RegistryAvro.deserializer(registry, ImageEvent.class);
   }
 
   public ImageContract contract() {
@@ -74,7 +76,8 @@ public final class ImagePreprocessor {
       throw new RejectedRecordException(RejectReason.EMPTY_VALUE, "the record has no value");
     }
     if (value.length > maxRecordBytes) {
-      throw new RejectedRecordException(RejectReason.TOO_LARGE,
+      throw new RejectedRecordException(
+          RejectReason.TOO_LARGE,
           "value of " + value.length + " bytes exceeds max.record.bytes=" + maxRecordBytes);
     }
     if (AvroSerdes.isSingleObject(value)) {
@@ -91,25 +94,38 @@ public final class ImagePreprocessor {
     }
     String header = headers == null ? null : schemaIdHeader(headers);
     if (header != null) {
-      throw new RejectedRecordException(RejectReason.UNSUPPORTED_FRAMING, String.format("the schema id is in record "
-          + "header %s and the value starts with %s: the detector reads the id from the value (Confluent wire "
-          + "format); for Apicurio's serializers set apicurio.registry.headers.enabled=false and "
-          + "apicurio.registry.as-confluent=true", header, hex(value, 4)));
+      throw new RejectedRecordException(
+          RejectReason.UNSUPPORTED_FRAMING,
+          String.format(
+              "the schema id is in record "
+                  + "header %s and the value starts with %s: the detector reads the id from the value (Confluent wire "
+                  + "format); for Apicurio's serializers set apicurio.registry.headers.enabled=false and "
+                  + "apicurio.registry.as-confluent=true",
+              header, hex(value, 4)));
     }
     if ((value[0] & 0xFF) <= 0x0F && value.length >= RegistryAvro.HEADER_BYTES) {
-      throw new RejectedRecordException(RejectReason.UNSUPPORTED_FRAMING, String.format("value starts with magic byte "
-          + "%02X (%s): not a framing this detector reads; Confluent's is 00 + a 4-byte schema id", value[0],
-          hex(value, 5)));
+      throw new RejectedRecordException(
+          RejectReason.UNSUPPORTED_FRAMING,
+          String.format(
+              "value starts with magic byte "
+                  + "%02X (%s): not a framing this detector reads; Confluent's is 00 + a 4-byte schema id",
+              value[0], hex(value, 5)));
     }
-    throw new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, String.format(
-        "value starts with %s: neither Avro single-object encoding (C3 01), the Confluent wire format (00 + schema "
-            + "id), PNG (89 50 4E 47) nor JPEG (FF D8 FF)", hex(value, 4)));
+    throw new RejectedRecordException(
+        RejectReason.UNKNOWN_FORMAT,
+        String.format(
+            "value starts with %s: neither Avro single-object encoding (C3 01), the Confluent wire format (00 + schema "
+                + "id), PNG (89 50 4E 47) nor JPEG (FF D8 FF)",
+            hex(value, 4)));
   }
 
   private static String schemaIdHeader(Headers headers) {
     for (Header h : headers) {
       String k = h.key().toLowerCase(Locale.ROOT);
-      if (k.endsWith("globalid") || k.endsWith("contentid") || k.endsWith("schemaid") || k.endsWith("schema.id")
+      if (k.endsWith("globalid")
+          || k.endsWith("contentid")
+          || k.endsWith("schemaid")
+          || k.endsWith("schema.id")
           || k.endsWith("schema_id")) {
         return h.key();
       }
@@ -123,7 +139,8 @@ public final class ImagePreprocessor {
   }
 
   private static boolean isPng(byte[] v) {
-    return v.length >= PNG_MAGIC.length && Arrays.equals(v, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length);
+    return v.length >= PNG_MAGIC.length
+        && Arrays.equals(v, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length);
   }
 
   private static boolean isJpeg(byte[] v) {
@@ -150,7 +167,8 @@ public final class ImagePreprocessor {
       return avro.deserialize(null, value);
     } catch (SerializationException ex) {
       RejectReason r = ex.getMessage() != null && ex.getMessage().contains("unknown writer schema")
-          ? RejectReason.UNKNOWN_SCHEMA : RejectReason.BAD_AVRO;
+          ? RejectReason.UNKNOWN_SCHEMA
+          : RejectReason.BAD_AVRO;
       throw new RejectedRecordException(r, ex.getMessage(), null, ex);
     }
   }
@@ -159,23 +177,38 @@ public final class ImagePreprocessor {
   private ImageEvent confluent(byte[] value) {
     int schemaId = RegistryAvro.schemaId(value);
     if (registryAvro == null) {
-      throw new RejectedRecordException(RejectReason.NO_SCHEMA_REGISTRY, String.format("value is in the Confluent "
-          + "wire format (schema id %d) but the detector has no %s", schemaId, SchemaRegistryClient.URL));
+      throw new RejectedRecordException(
+          RejectReason.NO_SCHEMA_REGISTRY,
+          String.format(
+              "value is in the Confluent "
+                  + "wire format (schema id %d) but the detector has no %s",
+              schemaId, SchemaRegistryClient.URL));
     }
     try {
       return registryAvro.deserialize(null, value);
     } catch (SchemaRegistryException ex) {
       switch (ex.kind()) {
-        case NOT_FOUND -> throw new RejectedRecordException(RejectReason.UNKNOWN_SCHEMA, ex.getMessage()
-            + (schemaId == 0 ? " (a producer that writes 8-byte ids, as Apicurio's serializers do by default, "
-            + "looks like id 0 here: set apicurio.registry.as-confluent=true)" : ""), null, ex);
-        case INCOMPATIBLE -> throw new RejectedRecordException(RejectReason.INCOMPATIBLE_SCHEMA, ex.getMessage(),
-            null, ex);
+        case NOT_FOUND ->
+          throw new RejectedRecordException(
+              RejectReason.UNKNOWN_SCHEMA,
+              ex.getMessage()
+                  + (schemaId == 0
+                      ? " (a producer that writes 8-byte ids, as Apicurio's serializers do by default, "
+                          + "looks like id 0 here: set apicurio.registry.as-confluent=true)"
+                      : ""),
+              null,
+              ex);
+        case INCOMPATIBLE ->
+          throw new RejectedRecordException(
+              RejectReason.INCOMPATIBLE_SCHEMA, ex.getMessage(), null, ex);
         default -> throw ex;
       }
     } catch (SerializationException ex) {
-      throw new RejectedRecordException(RejectReason.BAD_AVRO, ex.getMessage() + " (registry "
-          + registry.describe() + ")", null, ex);
+      throw new RejectedRecordException(
+          RejectReason.BAD_AVRO,
+          ex.getMessage() + " (registry " + registry.describe() + ")",
+          null,
+          ex);
     }
   }
 
@@ -185,27 +218,48 @@ public final class ImagePreprocessor {
       throw new RejectedRecordException(RejectReason.MISSING_FIELD, "ImageEvent.id is empty");
     }
     PixelFormat format = e.getPixelFormat();
-    if (e.getChannels() != ImageContract.channelsOf(format) && !(format == PixelFormat.RGBA8 && e.getChannels() == 4)) {
-      throw new RejectedRecordException(RejectReason.WRONG_CHANNELS,
-          "channels=" + e.getChannels() + " does not agree with pixel_format=" + format, id, null);
+    if (e.getChannels() != ImageContract.channelsOf(format)
+        && !(format == PixelFormat.RGBA8 && e.getChannels() == 4)) {
+      throw new RejectedRecordException(
+          RejectReason.WRONG_CHANNELS,
+          "channels=" + e.getChannels() + " does not agree with pixel_format=" + format,
+          id,
+          null);
     }
     ByteBuffer buf = e.getPixels();
     byte[] pixels;
-    if (buf.hasArray() && buf.arrayOffset() == 0 && buf.position() == 0 && buf.remaining() == buf.array().length) {
+    if (buf.hasArray()
+        && buf.arrayOffset() == 0
+        && buf.position() == 0
+        && buf.remaining() == buf.array().length) {
       pixels = buf.array(); // Avro decoded the bytes into an array of their own: no copy needed
     } else {
       pixels = new byte[buf.remaining()];
       buf.duplicate().get(pixels);
     }
     RawImage fitted = fit(new RawImage(format, e.getWidth(), e.getHeight(), pixels), id);
-    return new ImageInput(id, e.getSource(), e.getEventTime().toEpochMilli(), e.getLabel(), e.getAnomalous(),
-        e.getAttributes(), fitted.format(), fitted.pixels(), e.getWidth(), e.getHeight());
+    return new ImageInput(
+        id,
+        e.getSource(),
+        e.getEventTime().toEpochMilli(),
+        e.getLabel(),
+        e.getAnomalous(),
+        e.getAttributes(),
+        fitted.format(),
+        fitted.pixels(),
+        e.getWidth(),
+        e.getHeight());
   }
 
   private ImageInput fromPng(byte[] value) {
     // IHDR is always the first chunk: length(4) "IHDR"(4) width(4) height(4) depth(1) colour(1)...
-    if (value.length < 33 || value[12] != 'I' || value[13] != 'H' || value[14] != 'D' || value[15] != 'R') {
-      throw new RejectedRecordException(RejectReason.BAD_PNG, "PNG has no IHDR chunk (" + value.length + " bytes)");
+    if (value.length < 33
+        || value[12] != 'I'
+        || value[13] != 'H'
+        || value[14] != 'D'
+        || value[15] != 'R') {
+      throw new RejectedRecordException(
+          RejectReason.BAD_PNG, "PNG has no IHDR chunk (" + value.length + " bytes)");
     }
     ByteBuffer h = ByteBuffer.wrap(value, 16, 10);
     long width = h.getInt() & 0xFFFFFFFFL;
@@ -213,7 +267,8 @@ public final class ImagePreprocessor {
     int depth = h.get() & 0xFF;
     checkSource("PNG", width, height);
     if (depth != 8) {
-      throw new RejectedRecordException(RejectReason.UNSUPPORTED_PNG,
+      throw new RejectedRecordException(
+          RejectReason.UNSUPPORTED_PNG,
           "PNG bit depth " + depth + " is not supported; send 8-bit images");
     }
     return fromImage(value, RejectReason.BAD_PNG, "PNG");
@@ -244,10 +299,20 @@ public final class ImagePreprocessor {
       if (ex instanceof RejectedRecordException r) {
         throw r;
       }
-      throw new RejectedRecordException(bad, kind + " cannot be decoded: " + ex.getMessage(), null, ex);
+      throw new RejectedRecordException(
+          bad, kind + " cannot be decoded: " + ex.getMessage(), null, ex);
     }
     RawImage fitted = fit(RawImage.of(img), null);
-    return new ImageInput(null, "", -1L, null, null, Map.of(), fitted.format(), fitted.pixels(), img.getWidth(),
+    return new ImageInput(
+        null,
+        "",
+        -1L,
+        null,
+        null,
+        Map.of(),
+        fitted.format(),
+        fitted.pixels(),
+        img.getWidth(),
         img.getHeight());
   }
 
@@ -256,8 +321,11 @@ public final class ImagePreprocessor {
     try {
       contract.checkSource(width, height);
     } catch (ImageContractException ex) {
-      throw new RejectedRecordException(RejectReason.WRONG_DIMENSIONS, kind + " declares " + width + "x" + height
-          + ": " + ex.getMessage(), null, ex);
+      throw new RejectedRecordException(
+          RejectReason.WRONG_DIMENSIONS,
+          kind + " declares " + width + "x" + height + ": " + ex.getMessage(),
+          null,
+          ex);
     }
   }
 
@@ -266,7 +334,8 @@ public final class ImagePreprocessor {
     try {
       return contract.fit(image);
     } catch (ImageContractException ex) {
-      throw new RejectedRecordException(RejectReason.valueOf(ex.reason().name()), ex.getMessage(), id, ex);
+      throw new RejectedRecordException(
+          RejectReason.valueOf(ex.reason().name()), ex.getMessage(), id, ex);
     }
   }
 

@@ -12,7 +12,10 @@ public enum RejectReason {
   UNSUPPORTED_FRAMING,
   /** The Confluent wire format, but the detector has no {@code schema.registry.url}. */
   NO_SCHEMA_REGISTRY,
-  /** The writer schema is not known: an unknown single-object fingerprint, or a schema id the registry does not have. */
+  /**
+   * The writer schema is not known: an unknown single-object fingerprint, or a schema id the
+   * registry does not have.
+   */
   UNKNOWN_SCHEMA,
   /** The registry's writer schema cannot be resolved to ImageEvent (a renamed record, a field changed in type, …). */
   INCOMPATIBLE_SCHEMA,

@@ -12,7 +12,8 @@ public final class RejectedRecordException extends SerializationException {
   private final RejectReason reason;
   private final String eventId;
 
-  public RejectedRecordException(RejectReason reason, String message, String eventId, Throwable cause) {
+  public RejectedRecordException(
+      RejectReason reason, String message, String eventId, Throwable cause) {
     super(reason + ": " + message, cause);
     this.reason = reason;
     this.eventId = eventId;

@@ -37,7 +37,8 @@ public final class NativeObjects {
         throw e;
       } catch (Exception e) {
         // ONNX Runtime's tensors and results declare no checked exception on close; others might.
-        throw new IllegalStateException("closing " + value.getClass().getSimpleName() + " failed", e);
+        throw new IllegalStateException(
+            "closing " + value.getClass().getSimpleName() + " failed", e);
       } finally {
         owner.closed.increment();
       }

@@ -5,9 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
-import io.vaestream.schemas.GoldenSamples;
 import io.vaestream.detector.localize.Localizer;
 import io.vaestream.schemas.CalibrationProfile;
+import io.vaestream.schemas.GoldenSamples;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFiles;
 import io.vaestream.schemas.ModelFormat;
@@ -36,8 +36,8 @@ public final class OnnxScorer implements Scorer {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxScorer.class);
   private static final Set<String> SCORE_OUTPUTS =
       Set.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
-  private static final Set<String> SCORE_AND_MAP_OUTPUTS =
-      Set.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE, ModelFormat.ANOMALY_MAP);
+  private static final Set<String> SCORE_AND_MAP_OUTPUTS = Set.of(
+      ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE, ModelFormat.ANOMALY_MAP);
 
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final SessionOptions options;
@@ -55,6 +55,7 @@ public final class OnnxScorer implements Scorer {
    * until the GC found it (+7 % resident set over 100 swaps, measured).
    */
   private static final ThreadLocal<FloatBuffer> INPUTS = ThreadLocal.withInitial(() -> direct(0));
+
   private volatile double threshold;
   /** Null for models written before anomaly maps, without a pixel threshold, or with maps switched off. */
   private volatile Localizer localizer;
@@ -71,7 +72,7 @@ public final class OnnxScorer implements Scorer {
     this.contract = ImageContract.fromMetadata(metadata);
     this.threshold = parseThreshold(metadata);
     this.localizer = session.getOutputNames().contains(ModelFormat.ANOMALY_MAP)
-        && metadata.containsKey(ModelFormat.PIXEL_THRESHOLD)
+            && metadata.containsKey(ModelFormat.PIXEL_THRESHOLD)
         ? new Localizer(contract, Double.parseDouble(metadata.get(ModelFormat.PIXEL_THRESHOLD)))
         : null;
     this.profile = parseProfile(metadata);
@@ -91,7 +92,8 @@ public final class OnnxScorer implements Scorer {
     byte[] bytes = read(model);
     String want;
     try {
-      want = options.expectedSha256() != null ? options.expectedSha256()
+      want = options.expectedSha256() != null
+          ? options.expectedSha256()
           : ModelFiles.readChecksum(model).orElse(null);
     } catch (RuntimeException e) {
       throw new ScorerException(e.getMessage(), e);
@@ -121,19 +123,27 @@ public final class OnnxScorer implements Scorer {
       OnnxScorer s = new OnnxScorer(opts, session, used, sha256);
       s.checkSignature(model);
       if (expected != null && !expected.sameTensor(s.contract)) {
-        throw new ScorerException(model + ": the model expects " + s.contract + " images but the detector is "
-            + "configured for " + expected);
+        throw new ScorerException(model + ": the model expects " + s.contract
+            + " images but the detector is " + "configured for " + expected);
       }
       s.checkGolden(model);
-      LOG.info("loaded model {} ({} v{}) on {}: input {}, threshold {}, {} weights, {}", model, s.modelName(),
-          s.modelVersion(), used, s.contract, s.threshold,
+      LOG.info(
+          "loaded model {} ({} v{}) on {}: input {}, threshold {}, {} weights, {}",
+          model,
+          s.modelName(),
+          s.modelVersion(),
+          used,
+          s.contract,
+          s.threshold,
           s.metadata.containsKey(ModelFormat.QUANTIZATION) ? "int8" : "float32",
-          s.localizer != null ? "anomaly maps (pixel threshold " + s.localizer.pixelThreshold() + ")"
+          s.localizer != null
+              ? "anomaly maps (pixel threshold " + s.localizer.pixelThreshold() + ")"
               : "no anomaly maps");
       return s;
     } catch (OrtException e) {
       closeQuietly(session, opts);
-      throw new ScorerException(model + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+      throw new ScorerException(
+          model + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(session, opts);
       if (e instanceof ScorerException) {
@@ -155,18 +165,23 @@ public final class OnnxScorer implements Scorer {
     input.put(tensors, 0, n).flip();
     boolean maps = localizer != null;
     try (var in = nativeObjects.track(OnnxTensor.createTensor(env, input, contract.shape(count)));
-        var out = nativeObjects.track(session.run(Map.of(ModelFormat.INPUT, in.value()),
-            maps ? SCORE_AND_MAP_OUTPUTS : SCORE_OUTPUTS))) {
-      return new ScoreBatch(floats(out.value(), ModelFormat.RECONSTRUCTION_ERROR), floats(out.value(), ModelFormat.KL),
+        var out = nativeObjects.track(session.run(
+            Map.of(ModelFormat.INPUT, in.value()), maps ? SCORE_AND_MAP_OUTPUTS : SCORE_OUTPUTS))) {
+      return new ScoreBatch(
+          floats(out.value(), ModelFormat.RECONSTRUCTION_ERROR),
+          floats(out.value(), ModelFormat.KL),
           floats(out.value(), ModelFormat.SCORE),
           maps ? floats(out.value(), ModelFormat.ANOMALY_MAP) : null);
     } catch (OrtException e) {
-      throw new ScorerException("ONNX Runtime failed to score a batch of " + count + ": " + e.getMessage(), e);
+      throw new ScorerException(
+          "ONNX Runtime failed to score a batch of " + count + ": " + e.getMessage(), e);
     }
   }
 
   private static FloatBuffer direct(int floats) {
-    return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    return ByteBuffer.allocateDirect(floats * Float.BYTES)
+        .order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
   }
 
   /** The ONNX Runtime tensors and results this scorer has created and closed. */
@@ -193,7 +208,8 @@ public final class OnnxScorer implements Scorer {
   @Override
   public void disableLocalization() {
     if (localizer != null) {
-      LOG.info("anomaly maps switched off (localization=false): flagged events carry no localization");
+      LOG.info(
+          "anomaly maps switched off (localization=false): flagged events carry no localization");
     }
     localizer = null;
   }
@@ -201,7 +217,8 @@ public final class OnnxScorer implements Scorer {
   /** Overrides the model's threshold at run time, without reloading the model. */
   public void setThreshold(double value) {
     if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException("threshold=" + value + " is invalid: expected a finite number");
+      throw new IllegalArgumentException(
+          "threshold=" + value + " is invalid: expected a finite number");
     }
     LOG.info("threshold set to {} (model's own: {})", value, metadata.get(ModelFormat.THRESHOLD));
     this.threshold = value;
@@ -260,7 +277,8 @@ public final class OnnxScorer implements Scorer {
       return "cuda";
     } catch (OrtException | RuntimeException | LinkageError e) {
       if (device == Device.CUDA) {
-        throw new ScorerException("device=cuda but the CUDA execution provider is unavailable: " + e.getMessage(), e);
+        throw new ScorerException(
+            "device=cuda but the CUDA execution provider is unavailable: " + e.getMessage(), e);
       }
       LOG.warn("CUDA execution provider unavailable ({}); scoring on the CPU", e.getMessage());
       return "cpu";
@@ -269,11 +287,13 @@ public final class OnnxScorer implements Scorer {
 
   private void checkSignature(String model) throws OrtException {
     if (!session.getInputNames().contains(ModelFormat.INPUT)) {
-      throw new ScorerException(model + ": has no input '" + ModelFormat.INPUT + "' (inputs: " + session.getInputNames() + ")");
+      throw new ScorerException(model + ": has no input '" + ModelFormat.INPUT + "' (inputs: "
+          + session.getInputNames() + ")");
     }
     for (String out : ModelFormat.OUTPUTS) {
       if (!session.getOutputNames().contains(out)) {
-        throw new ScorerException(model + ": has no output '" + out + "'; is it a vaestream model?");
+        throw new ScorerException(
+            model + ": has no output '" + out + "'; is it a vaestream model?");
       }
     }
   }
@@ -294,9 +314,16 @@ public final class OnnxScorer implements Scorer {
     List<Integer> bad = golden.mismatches(b.reconstructionError(), b.kl(), b.score());
     if (!bad.isEmpty()) {
       int i = bad.get(0);
-      throw new ScorerException(String.format(Locale.ROOT,
+      throw new ScorerException(String.format(
+          Locale.ROOT,
           "%s: golden sample %d does not reproduce: expected score %.6g, got %.6g (tolerance %.0e; %d of %d samples "
-              + "differ)", model, i, golden.samples().get(i).score(), b.score()[i], golden.tolerance(), bad.size(),
+              + "differ)",
+          model,
+          i,
+          golden.samples().get(i).score(),
+          b.score()[i],
+          golden.tolerance(),
+          bad.size(),
           golden.samples().size()));
     }
   }
@@ -310,7 +337,8 @@ public final class OnnxScorer implements Scorer {
     try {
       return CalibrationProfile.fromJson(json);
     } catch (IllegalArgumentException e) {
-      throw new ScorerException("model metadata " + ModelFormat.CALIBRATION_PROFILE + ": " + e.getMessage(), e);
+      throw new ScorerException(
+          "model metadata " + ModelFormat.CALIBRATION_PROFILE + ": " + e.getMessage(), e);
     }
   }
 
@@ -322,7 +350,8 @@ public final class OnnxScorer implements Scorer {
     try {
       return Double.parseDouble(t);
     } catch (NumberFormatException e) {
-      throw new ScorerException("model metadata " + ModelFormat.THRESHOLD + "=" + t + " is not a number", e);
+      throw new ScorerException(
+          "model metadata " + ModelFormat.THRESHOLD + "=" + t + " is not a number", e);
     }
   }
 
@@ -341,10 +370,14 @@ public final class OnnxScorer implements Scorer {
   private static String checkSha256(String model, byte[] bytes, String want) {
     String actual = ModelFiles.sha256(bytes);
     if (want != null && !want.equalsIgnoreCase(actual)) {
-      throw new ScorerException(model + ": SHA-256 is " + actual + " but " + want + " was expected; the file is "
-          + "corrupt, truncated or not the model you meant");
+      throw new ScorerException(model + ": SHA-256 is " + actual + " but " + want
+          + " was expected; the file is " + "corrupt, truncated or not the model you meant");
     }
-    LOG.info("model {} sha256 {}{}", model, actual, want == null ? " (no checksum to verify against)" : " (verified)");
+    LOG.info(
+        "model {} sha256 {}{}",
+        model,
+        actual,
+        want == null ? " (no checksum to verify against)" : " (verified)");
     return actual;
   }
 

@@ -8,7 +8,8 @@ package io.vaestream.detector.scoring;
  * @param model the scorer that made them, where the scorer in use can change between batches
  *     ({@link SwappableScorer}); null means the one that was asked
  */
-public record ScoreBatch(float[] reconstructionError, float[] kl, float[] score, float[] maps, Scorer model) {
+public record ScoreBatch(
+    float[] reconstructionError, float[] kl, float[] score, float[] maps, Scorer model) {
 
   public ScoreBatch(float[] reconstructionError, float[] kl, float[] score, float[] maps) {
     this(reconstructionError, kl, score, maps, null);

@@ -12,7 +12,8 @@ import io.vaestream.schemas.ImageContract;
  * @param expectedContract the input the detector is configured for; null accepts the model's own
  * @param expectedSha256 hex SHA-256 the file must have; null checks {@code MODEL.sha256} if present
  */
-public record ScorerOptions(Device device, int threads, ImageContract expectedContract, String expectedSha256) {
+public record ScorerOptions(
+    Device device, int threads, ImageContract expectedContract, String expectedSha256) {
 
   public ScorerOptions {
     if (device == null) {

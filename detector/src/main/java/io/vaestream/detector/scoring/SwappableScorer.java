@@ -44,8 +44,8 @@ public final class SwappableScorer implements Scorer {
   public synchronized Scorer swap(Scorer next) {
     if (closed) {
       next.close();
-      throw new IllegalStateException("the scorer is closed; " + next.modelName() + " v" + next.modelVersion()
-          + " was not swapped in");
+      throw new IllegalStateException("the scorer is closed; " + next.modelName() + " v"
+          + next.modelVersion() + " was not swapped in");
     }
     if (localizationOff) {
       next.disableLocalization();

@@ -21,6 +21,8 @@ public interface BatchListener {
   /** One listener that tells each of {@code listeners} in turn. */
   static BatchListener all(List<BatchListener> listeners) {
     List<BatchListener> copy = List.copyOf(listeners);
-    return copy.isEmpty() ? NONE : copy.size() == 1 ? copy.get(0) : batch -> copy.forEach(l -> l.scored(batch));
+    return copy.isEmpty()
+        ? NONE
+        : copy.size() == 1 ? copy.get(0) : batch -> copy.forEach(l -> l.scored(batch));
   }
 }

@@ -55,7 +55,8 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   private static final Logger LOG = LoggerFactory.getLogger(BatchScoringProcessor.class);
 
   /** A batch handed to the inference executor, with the images it scores. */
-  private record InFlight(List<PendingImage> images, float[] tensors, CompletableFuture<Timed> scores) {}
+  private record InFlight(
+      List<PendingImage> images, float[] tensors, CompletableFuture<Timed> scores) {}
 
   /** Scores and how long the model took to make them. */
   private record Timed(ScoreBatch scores, long nanos) {}
@@ -73,8 +74,14 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   private long oldestMs;
   private InFlight inFlight;
 
-  BatchScoringProcessor(String storeName, Scorer scorer, int maxBatch, Duration maxWait, DetectorMetrics metrics,
-      Executor inference, BatchListener listener) {
+  BatchScoringProcessor(
+      String storeName,
+      Scorer scorer,
+      int maxBatch,
+      Duration maxWait,
+      DetectorMetrics metrics,
+      Executor inference,
+      BatchListener listener) {
     this.storeName = storeName;
     this.listener = listener;
     this.scorer = scorer;
@@ -95,7 +102,9 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       }
     }
     if (!pending.isEmpty()) {
-      LOG.info("task {}: {} images restored from the batch store will be scored first", context.taskId(),
+      LOG.info(
+          "task {}: {} images restored from the batch store will be scored first",
+          context.taskId(),
           pending.size());
       oldestMs = 0;
     }
@@ -116,14 +125,30 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   public void process(Record<byte[], ImageInput> record) {
     RecordMetadata md = context.recordMetadata().orElseThrow();
     ImageInput in = record.value();
-    String id = in.id() != null ? in.id()
-        : record.key() != null ? new String(record.key(), StandardCharsets.UTF_8)
-        : md.topic() + "-" + md.partition() + "@" + md.offset();
+    String id = in.id() != null
+        ? in.id()
+        : record.key() != null
+            ? new String(record.key(), StandardCharsets.UTF_8)
+            : md.topic() + "-" + md.partition() + "@" + md.offset();
     long eventTime = in.eventTime() >= 0 ? in.eventTime() : record.timestamp();
     long now = context.currentSystemTimeMs();
-    PendingImage p = new PendingImage(record.key(), id, in.source(), eventTime, in.label(), in.anomalous(),
-        in.attributes(), md.topic(), md.partition(), md.offset(), record.timestamp(), now, in.format(), in.pixels(),
-        in.sourceWidth(), in.sourceHeight());
+    PendingImage p = new PendingImage(
+        record.key(),
+        id,
+        in.source(),
+        eventTime,
+        in.label(),
+        in.anomalous(),
+        in.attributes(),
+        md.topic(),
+        md.partition(),
+        md.offset(),
+        record.timestamp(),
+        now,
+        in.format(),
+        in.pixels(),
+        in.sourceWidth(),
+        in.sourceHeight());
     store.put(md.offset(), p);
     if (pending.isEmpty()) {
       oldestMs = now;
@@ -143,18 +168,25 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     float[] x = new float[n * contract.size()];
     List<PendingImage> batch = new ArrayList<>(pending.values());
     for (int i = 0; i < n; i++) {
-      // Pixels were checked against this contract when they were read; here they only become floats.
+      // Pixels were checked against this contract when they were read; here they only become
+      // floats.
       PendingImage p = batch.get(i);
-      contract.toTensor(p.format(), contract.width(), contract.height(), p.pixels(), x, i * contract.size());
+      contract.toTensor(
+          p.format(), contract.width(), contract.height(), p.pixels(), x, i * contract.size());
     }
     pending.clear();
-    inFlight = new InFlight(batch, x, CompletableFuture.supplyAsync(() -> {
-      long t0 = System.nanoTime();
-      ScoreBatch scores = scorer.score(x, n);
-      long took = System.nanoTime() - t0;
-      metrics.batch(n, Duration.ofNanos(took));
-      return new Timed(scores, took);
-    }, inference));
+    inFlight = new InFlight(
+        batch,
+        x,
+        CompletableFuture.supplyAsync(
+            () -> {
+              long t0 = System.nanoTime();
+              ScoreBatch scores = scorer.score(x, n);
+              long took = System.nanoTime() - t0;
+              metrics.batch(n, Duration.ofNanos(took));
+              return new Timed(scores, took);
+            },
+            inference));
     // A direct executor has scored it already.
     forwardIfDone();
   }
@@ -211,9 +243,14 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       AnomalyScore plain = b.build();
       AnomalyScore flagged = null;
       if (anomalous) {
-        flagged = localizer == null ? plain : b.setLocalization(localizer.localize(scores.maps(), i * plane,
-            p.sourceWidth() > 0 ? p.sourceWidth() : contract.width(),
-            p.sourceHeight() > 0 ? p.sourceHeight() : contract.height())).build();
+        flagged = localizer == null
+            ? plain
+            : b.setLocalization(localizer.localize(
+                    scores.maps(),
+                    i * plane,
+                    p.sourceWidth() > 0 ? p.sourceWidth() : contract.width(),
+                    p.sourceHeight() > 0 ? p.sourceHeight() : contract.height()))
+                .build();
       }
       context.forward(new Record<>(p.key(), new Scored(plain, flagged), p.timestamp()));
       keys.add(p.key());
@@ -221,7 +258,13 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       metrics.scored(score, anomalous, p.source(), p.eventTime(), p.readTimeMs(), now);
       store.delete(p.offset());
       if (anomalous) {
-        LOG.debug("anomaly {} from {}-{}@{}: score {} > {}", p.id(), p.topic(), p.partition(), p.offset(), score,
+        LOG.debug(
+            "anomaly {} from {}-{}@{}: score {} > {}",
+            p.id(),
+            p.topic(),
+            p.partition(),
+            p.offset(),
+            score,
             threshold);
       }
     }
@@ -233,7 +276,8 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     try {
       listener.scored(scored);
     } catch (RuntimeException e) {
-      LOG.warn("a batch listener failed on a batch of {} images: {}", scored.size(), e.toString(), e);
+      LOG.warn(
+          "a batch listener failed on a batch of {} images: {}", scored.size(), e.toString(), e);
     }
   }
 

@@ -46,7 +46,8 @@ public final class DetectorTopology {
   private DetectorTopology() {}
 
   /** The graph with inference on the stream thread (deterministic, for {@code TopologyTestDriver}). */
-  public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics) {
+  public static Topology build(
+      StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics) {
     return build(builder, config, scorer, metrics, Runnable::run);
   }
 
@@ -54,42 +55,76 @@ public final class DetectorTopology {
    * The graph; full batches are scored on {@code inference} while the stream thread reads on
    * ({@code Runnable::run} scores on the stream thread).
    */
-  public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
+  public static Topology build(
+      StreamsBuilder builder,
+      DetectorConfig config,
+      Scorer scorer,
+      DetectorMetrics metrics,
       Executor inference) {
     return build(builder, config, scorer, metrics, inference, EventFormats.of(config));
   }
 
   /** The graph, reading and writing events in {@code formats}. */
-  public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
-      Executor inference, EventFormats formats) {
+  public static Topology build(
+      StreamsBuilder builder,
+      DetectorConfig config,
+      Scorer scorer,
+      DetectorMetrics metrics,
+      Executor inference,
+      EventFormats formats) {
     return build(builder, config, scorer, metrics, inference, formats, BatchListener.NONE);
   }
 
   /** The graph, telling {@code listener} of every batch it has scored (shadow scoring, drift). */
-  public static Topology build(StreamsBuilder builder, DetectorConfig config, Scorer scorer, DetectorMetrics metrics,
-      Executor inference, EventFormats formats, BatchListener listener) {
+  public static Topology build(
+      StreamsBuilder builder,
+      DetectorConfig config,
+      Scorer scorer,
+      DetectorMetrics metrics,
+      Executor inference,
+      EventFormats formats,
+      BatchListener listener) {
     builder.addStateStore(Stores.keyValueStoreBuilder(
-            config.persistentBatchStore() ? Stores.persistentKeyValueStore(BATCH_STORE)
-                : Stores.inMemoryKeyValueStore(BATCH_STORE), Serdes.Long(), PendingImageSerde.serde())
+            config.persistentBatchStore()
+                ? Stores.persistentKeyValueStore(BATCH_STORE)
+                : Stores.inMemoryKeyValueStore(BATCH_STORE),
+            Serdes.Long(),
+            PendingImageSerde.serde())
         .withCachingEnabled()
         .withLoggingEnabled(Map.of()));
 
-    ImagePreprocessor pre = new ImagePreprocessor(scorer.contract(), config.maxRecordBytes(), formats.registry());
-    Serde<ImageInput> images = Serdes.serdeFrom((topic, v) -> {
-      throw new UnsupportedOperationException("ImageInput is never written");
-    }, pre.deserializer());
+    ImagePreprocessor pre =
+        new ImagePreprocessor(scorer.contract(), config.maxRecordBytes(), formats.registry());
+    Serde<ImageInput> images = Serdes.serdeFrom(
+        (topic, v) -> {
+          throw new UnsupportedOperationException("ImageInput is never written");
+        },
+        pre.deserializer());
     Serde<AnomalyScore> scoreSerde = formats.scores();
 
-    KStream<byte[], Scored> scored = builder
-        .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
-        .process(() -> new BatchScoringProcessor(BATCH_STORE, scorer, config.batchMaxSize(),
-            Duration.ofMillis(config.batchMaxWaitMs()), metrics, inference, listener), Named.as("score-batches"), BATCH_STORE);
+    KStream<byte[], Scored> scored = builder.stream(
+            config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
+        .process(
+            () -> new BatchScoringProcessor(
+                BATCH_STORE,
+                scorer,
+                config.batchMaxSize(),
+                Duration.ofMillis(config.batchMaxWaitMs()),
+                metrics,
+                inference,
+                listener),
+            Named.as("score-batches"),
+            BATCH_STORE);
     // the map and boxes go to 'anomalies' only, so that every event on 'scores' stays small
-    scored.mapValues(Scored::score, Named.as("score"))
+    scored
+        .mapValues(Scored::score, Named.as("score"))
         .to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("scores"));
-    scored.filter((k, s) -> s.flagged() != null, Named.as("flagged"))
+    scored
+        .filter((k, s) -> s.flagged() != null, Named.as("flagged"))
         .mapValues(Scored::flagged, Named.as("with-localization"))
-        .to(config.anomaliesTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("anomalies"));
+        .to(
+            config.anomaliesTopic(),
+            Produced.with(Serdes.ByteArray(), scoreSerde).withName("anomalies"));
     return builder.build();
   }
 
@@ -98,13 +133,20 @@ public final class DetectorTopology {
    * sized for a dead-letter topic that accepts what the producer sends.
    */
   public static Properties properties(DetectorConfig config, DetectorMetrics metrics) {
-    return properties(config, metrics,
-        DeadLetterLimits.of(config.dlqMaxValueBytes(), config.producerMaxRequestSize(), Integer.MAX_VALUE));
+    return properties(
+        config,
+        metrics,
+        DeadLetterLimits.of(
+            config.dlqMaxValueBytes(), config.producerMaxRequestSize(), Integer.MAX_VALUE));
   }
 
   /** Streams properties for {@code config}, with dead letters that fit {@code limits}. */
-  public static Properties properties(DetectorConfig config, DetectorMetrics metrics, DeadLetterLimits limits) {
-    return properties(config, metrics, new DeadLetters(config.dlqTopic(), limits, EventFormats.of(config).deadLetters()),
+  public static Properties properties(
+      DetectorConfig config, DetectorMetrics metrics, DeadLetterLimits limits) {
+    return properties(
+        config,
+        metrics,
+        new DeadLetters(config.dlqTopic(), limits, EventFormats.of(config).deadLetters()),
         new DeadLetterFailures(config.dlqFailurePolicy()));
   }
 
@@ -112,7 +154,10 @@ public final class DetectorTopology {
    * Streams properties for {@code config}, writing dead letters with {@code letters} and keeping
    * track of those that failed in {@code failures}, which outlive a restart of Kafka Streams.
    */
-  public static Properties properties(DetectorConfig config, DetectorMetrics metrics, DeadLetters letters,
+  public static Properties properties(
+      DetectorConfig config,
+      DetectorMetrics metrics,
+      DeadLetters letters,
       DeadLetterFailures failures) {
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);

@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.Serde;
  *
  * @param registry the registry, or null when {@code schema.registry.url} is not set
  */
-public record EventFormats(SchemaRegistryClient registry, Serde<AnomalyScore> scores, Serde<DeadLetter> deadLetters) {
+public record EventFormats(
+    SchemaRegistryClient registry, Serde<AnomalyScore> scores, Serde<DeadLetter> deadLetters) {
 
   /** Single-object encoding in and out, no registry: what tests of the topology alone use. */
   public static EventFormats singleObject() {
@@ -31,7 +32,9 @@ public record EventFormats(SchemaRegistryClient registry, Serde<AnomalyScore> sc
     if (!config.confluentOutput()) {
       return new EventFormats(registry, AvroSerdes.anomalyScore(), AvroSerdes.deadLetter());
     }
-    return new EventFormats(registry, RegistryAvro.serde(registry, AnomalyScore.class),
+    return new EventFormats(
+        registry,
+        RegistryAvro.serde(registry, AnomalyScore.class),
         RegistryAvro.serde(registry, DeadLetter.class));
   }
 
@@ -59,7 +62,9 @@ public record EventFormats(SchemaRegistryClient registry, Serde<AnomalyScore> sc
         return;
       } catch (SchemaRegistryException e) {
         if (e.kind() != SchemaRegistryException.Kind.UNAVAILABLE || System.nanoTime() > deadline) {
-          throw new ConfigException(SchemaRegistryClient.URL, registry.describe(),
+          throw new ConfigException(
+              SchemaRegistryClient.URL,
+              registry.describe(),
               "cannot register the output schemas (value.format=confluent): " + e.getMessage());
         }
         try {

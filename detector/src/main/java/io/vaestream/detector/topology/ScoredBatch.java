@@ -14,7 +14,11 @@ import java.util.List;
  * @param scores the live scores as they went to the scores topic (no map or boxes), in batch order
  * @param inferenceNanos how long the live model took to score the batch
  */
-public record ScoredBatch(ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores,
+public record ScoredBatch(
+    ImageContract contract,
+    float[] tensors,
+    List<byte[]> keys,
+    List<AnomalyScore> scores,
     long inferenceNanos) {
 
   public ScoredBatch {
@@ -25,7 +29,8 @@ public record ScoredBatch(ImageContract contract, float[] tensors, List<byte[]> 
   private static final byte[] NO_KEY = new byte[0];
 
   /** A batch whose inference time is not known. */
-  public ScoredBatch(ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores) {
+  public ScoredBatch(
+      ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores) {
     this(contract, tensors, keys, scores, 0);
   }
 

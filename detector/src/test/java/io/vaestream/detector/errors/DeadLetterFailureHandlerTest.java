@@ -18,16 +18,30 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler.Result;
 import org.junit.jupiter.api.Test;
 
 class DeadLetterFailureHandlerTest {
-  private final DeadLetters letters = new DeadLetters("dlq", DeadLetterLimits.defaults(1024 * 1024));
+  private final DeadLetters letters =
+      new DeadLetters("dlq", DeadLetterLimits.defaults(1024 * 1024));
   private final DetectorMetrics metrics = DetectorMetrics.noop();
-  private final ProducerRecord<byte[], byte[]> letter = letters.of("k".getBytes(), new byte[300_000], "images", 2,
-      40L, 0L, new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, "value starts with 00"), "deserialize");
+  private final ProducerRecord<byte[], byte[]> letter = letters.of(
+      "k".getBytes(),
+      new byte[300_000],
+      "images",
+      2,
+      40L,
+      0L,
+      new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, "value starts with 00"),
+      "deserialize");
 
   private DeadLetterFailureHandler handler(DeadLetterFailures failures, String guarantee) {
     DeadLetterFailureHandler h = new DeadLetterFailureHandler();
-    h.configure(Map.of(DetectorConfig.DEAD_LETTERS_INSTANCE, letters,
-        DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE, failures, DetectorMetrics.CONFIG_KEY, metrics,
-        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee));
+    h.configure(Map.of(
+        DetectorConfig.DEAD_LETTERS_INSTANCE,
+        letters,
+        DetectorConfig.DEAD_LETTER_FAILURES_INSTANCE,
+        failures,
+        DetectorMetrics.CONFIG_KEY,
+        metrics,
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        guarantee));
     return h;
   }
 
@@ -35,8 +49,8 @@ class DeadLetterFailureHandlerTest {
   void shouldWriteTheLetterWithoutItsValueAtOnceUnderAtLeastOnce() {
     DeadLetterFailures failures = new DeadLetterFailures(DeadLetterFailures.Policy.SKIP);
 
-    Response r = handler(failures, StreamsConfig.AT_LEAST_ONCE).handleError(null, letter,
-        new RecordTooLargeException("too large"));
+    Response r = handler(failures, StreamsConfig.AT_LEAST_ONCE)
+        .handleError(null, letter, new RecordTooLargeException("too large"));
 
     assertThat(r.result()).isEqualTo(Result.RESUME);
     assertThat(r.deadLetterQueueRecords()).singleElement().satisfies(small -> {
@@ -52,8 +66,8 @@ class DeadLetterFailureHandlerTest {
   void shouldOnlyRememberTheFailureUnderExactlyOnceForTheRecordComesBack() {
     DeadLetterFailures failures = new DeadLetterFailures(DeadLetterFailures.Policy.SKIP);
 
-    Response r = handler(failures, StreamsConfig.EXACTLY_ONCE_V2).handleError(null, letter,
-        new RecordTooLargeException("too large"));
+    Response r = handler(failures, StreamsConfig.EXACTLY_ONCE_V2)
+        .handleError(null, letter, new RecordTooLargeException("too large"));
 
     assertThat(r.result()).isEqualTo(Result.RESUME);
     assertThat(r.deadLetterQueueRecords()).isEmpty();
@@ -65,8 +79,8 @@ class DeadLetterFailureHandlerTest {
   void shouldStopWithTheRecordNamedUnderTheFailPolicy() {
     DeadLetterFailures failures = new DeadLetterFailures(DeadLetterFailures.Policy.FAIL);
 
-    Response r = handler(failures, StreamsConfig.EXACTLY_ONCE_V2).handleError(null, letter,
-        new RecordTooLargeException("too large"));
+    Response r = handler(failures, StreamsConfig.EXACTLY_ONCE_V2)
+        .handleError(null, letter, new RecordTooLargeException("too large"));
 
     assertThat(r.result()).isEqualTo(Result.FAIL);
     assertThat(failures.fatalReason()).contains("images-2@40", "dlq.failure.policy=fail");
@@ -74,13 +88,18 @@ class DeadLetterFailureHandlerTest {
 
   @Test
   void shouldRetryRetriableErrorsAndNeverDropAScore() {
-    DeadLetterFailureHandler h = handler(new DeadLetterFailures(DeadLetterFailures.Policy.SKIP),
-        StreamsConfig.EXACTLY_ONCE_V2);
+    DeadLetterFailureHandler h = handler(
+        new DeadLetterFailures(DeadLetterFailures.Policy.SKIP), StreamsConfig.EXACTLY_ONCE_V2);
 
-    assertThat(h.handleError(null, letter, new NotLeaderOrFollowerException("moved")).result())
+    assertThat(h.handleError(null, letter, new NotLeaderOrFollowerException("moved"))
+            .result())
         .isEqualTo(Result.RETRY);
-    assertThat(h.handleError(null, new ProducerRecord<>("scores", new byte[1], new byte[1]),
-        new RecordTooLargeException("too large")).result()).isEqualTo(Result.FAIL);
+    assertThat(h.handleError(
+                null,
+                new ProducerRecord<>("scores", new byte[1], new byte[1]),
+                new RecordTooLargeException("too large"))
+            .result())
+        .isEqualTo(Result.FAIL);
     assertThat(metrics.deadLetterFailedCount()).isZero();
   }
 }

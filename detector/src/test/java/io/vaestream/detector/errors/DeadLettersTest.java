@@ -35,34 +35,52 @@ class DeadLettersTest {
   static Stream<Arguments> cases() {
     Random random = new Random(13);
     int[] limits = {4 * 1024 + 2048, 64 * 1024, MB, MB + 12, 2 * MB, 10 * MB, 16 * MB};
-    Stream<Arguments> fixed = Stream.of(Arguments.of(5_000_000, 16, MB, MB + 12, MB),
-        Arguments.of(1_500_000, 16, MB, MB + 12, MB), Arguments.of(0, 0, MB, MB + 12, MB),
+    Stream<Arguments> fixed = Stream.of(
+        Arguments.of(5_000_000, 16, MB, MB + 12, MB),
+        Arguments.of(1_500_000, 16, MB, MB + 12, MB),
+        Arguments.of(0, 0, MB, MB + 12, MB),
         Arguments.of(10 * MB, 3 * MB, 10 * MB, 10 * MB, 10 * MB));
-    Stream<Arguments> drawn = IntStream.range(0, 150).mapToObj(i -> Arguments.of(
-        random.nextInt(10 * MB + 1), random.nextInt(4) == 0 ? random.nextInt(2 * MB) : random.nextInt(64),
-        limits[random.nextInt(limits.length)], limits[random.nextInt(limits.length)],
-        random.nextBoolean() ? MB : random.nextInt(12 * MB)));
+    Stream<Arguments> drawn = IntStream.range(0, 150)
+        .mapToObj(i -> Arguments.of(
+            random.nextInt(10 * MB + 1),
+            random.nextInt(4) == 0 ? random.nextInt(2 * MB) : random.nextInt(64),
+            limits[random.nextInt(limits.length)],
+            limits[random.nextInt(limits.length)],
+            random.nextBoolean() ? MB : random.nextInt(12 * MB)));
     return Stream.concat(fixed, drawn);
   }
 
-  @ParameterizedTest(name = "value {0} B, key {1} B, max.request.size {2}, max.message.bytes {3}, keep {4}")
+  @ParameterizedTest(
+      name = "value {0} B, key {1} B, max.request.size {2}, max.message.bytes {3}, keep {4}")
   @MethodSource("cases")
-  void shouldAlwaysBuildADeadLetterTheProducerAndTheTopicAccept(int valueSize, int keySize, int maxRequestSize,
-      int topicMaxMessageBytes, int valueMaxBytes) {
-    DeadLetters letters = new DeadLetters("dlq", DeadLetterLimits.of(valueMaxBytes, maxRequestSize,
-        topicMaxMessageBytes));
+  void shouldAlwaysBuildADeadLetterTheProducerAndTheTopicAccept(
+      int valueSize, int keySize, int maxRequestSize, int topicMaxMessageBytes, int valueMaxBytes) {
+    DeadLetters letters = new DeadLetters(
+        "dlq", DeadLetterLimits.of(valueMaxBytes, maxRequestSize, topicMaxMessageBytes));
     byte[] value = noise(valueSize, 1);
     byte[] key = keySize == 0 ? null : noise(keySize, 2);
 
-    ProducerRecord<byte[], byte[]> r = letters.of(key, value, "images", 3, 77L, 1_000L,
-        new RejectedRecordException(RejectReason.TOO_LARGE, "value has " + valueSize + " bytes"), "deserialize");
+    ProducerRecord<byte[], byte[]> r = letters.of(
+        key,
+        value,
+        "images",
+        3,
+        77L,
+        1_000L,
+        new RejectedRecordException(RejectReason.TOO_LARGE, "value has " + valueSize + " bytes"),
+        "deserialize");
 
     // What KafkaProducer checks against max.request.size ...
-    int estimate = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
-        CompressionType.LZ4, r.key(), r.value(), r.headers().toArray());
+    int estimate = AbstractRecords.estimateSizeInBytesUpperBound(
+        RecordBatch.CURRENT_MAGIC_VALUE,
+        CompressionType.LZ4,
+        r.key(),
+        r.value(),
+        r.headers().toArray());
     assertThat(estimate).isLessThanOrEqualTo(maxRequestSize);
     // ... and what the broker checks against max.message.bytes: the batch as written, compressed.
-    int batch = MemoryRecords.withRecords(Compression.lz4().build(), new SimpleRecord(r.key(), r.value()))
+    int batch = MemoryRecords.withRecords(
+            Compression.lz4().build(), new SimpleRecord(r.key(), r.value()))
         .sizeInBytes();
     assertThat(batch).isLessThanOrEqualTo(topicMaxMessageBytes);
 
@@ -74,7 +92,8 @@ class DeadLettersTest {
     assertThat(kept.length).isLessThanOrEqualTo(Math.min(valueSize, valueMaxBytes));
     assertThat(kept).isEqualTo(Arrays.copyOf(value, kept.length));
     assertThat(d.getValueTruncated()).isEqualTo(kept.length < valueSize);
-    if (valueSize <= valueMaxBytes && valueSize + keySize < Math.min(maxRequestSize, topicMaxMessageBytes) / 2) {
+    if (valueSize <= valueMaxBytes
+        && valueSize + keySize < Math.min(maxRequestSize, topicMaxMessageBytes) / 2) {
       assertThat(kept).as("a value with room to spare is kept whole").hasSize(valueSize);
     }
   }
@@ -82,8 +101,15 @@ class DeadLettersTest {
   @Test
   void shouldLeaveTheValueOutOfAFallbackLetterAndSayWhy() {
     DeadLetters letters = new DeadLetters("dlq", DeadLetterLimits.defaults(MB));
-    ProducerRecord<byte[], byte[]> full = letters.of("k".getBytes(), noise(5000, 3), "images", 0, 5L, 0L,
-        new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, "value starts with 00"), "deserialize");
+    ProducerRecord<byte[], byte[]> full = letters.of(
+        "k".getBytes(),
+        noise(5000, 3),
+        "images",
+        0,
+        5L,
+        0L,
+        new RejectedRecordException(RejectReason.UNKNOWN_FORMAT, "value starts with 00"),
+        "deserialize");
 
     ProducerRecord<byte[], byte[]> small = letters.withoutValue(full, "RecordTooLargeException");
 
@@ -91,15 +117,19 @@ class DeadLettersTest {
     assertThat(d.getValue()).isNull();
     assertThat(d.getValueSize()).isEqualTo(5000);
     assertThat(d.getValueTruncated()).isTrue();
-    assertThat(d.getReason()).contains("value starts with 00", "value left out: RecordTooLargeException");
+    assertThat(d.getReason())
+        .contains("value starts with 00", "value left out: RecordTooLargeException");
     assertThat(small.key()).isEqualTo("k".getBytes());
-    assertThat(letters.withoutValue(small, "again")).as("nothing left to leave out").isNull();
+    assertThat(letters.withoutValue(small, "again"))
+        .as("nothing left to leave out")
+        .isNull();
   }
 
   @Test
   void shouldRefuseLimitsWithNoRoomForADeadLetter() {
     assertThatThrownBy(() -> new DeadLetterLimits(1000, MB)).hasMessageContaining("at least 4096");
-    assertThat(DeadLetterLimits.of(MB, 100, 100).recordMaxBytes()).isEqualTo(DeadLetterLimits.MIN_RECORD_BYTES);
+    assertThat(DeadLetterLimits.of(MB, 100, 100).recordMaxBytes())
+        .isEqualTo(DeadLetterLimits.MIN_RECORD_BYTES);
   }
 
   private static byte[] noise(int n, long seed) {

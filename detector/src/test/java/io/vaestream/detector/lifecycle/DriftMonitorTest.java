@@ -35,19 +35,26 @@ import org.junit.jupiter.api.Test;
  */
 class DriftMonitorTest {
   private static final ImageContract TINY = new ImageContract(2, 2, 1);
-  private static final DriftMonitor.Settings DEFAULTS = new DriftMonitor.Settings(1000, 500, 0.25, 0.001, 5);
+  private static final DriftMonitor.Settings DEFAULTS =
+      new DriftMonitor.Settings(1000, 500, 0.25, 0.001, 5);
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<DriftEvent> events = new ArrayList<>();
-  private final AtomicReference<Scorer> model = new AtomicReference<>(new Model("m", "1", 0.01, calibration()));
+  private final AtomicReference<Scorer> model =
+      new AtomicReference<>(new Model("m", "1", 0.01, calibration()));
   private final SplittableRandom random = new SplittableRandom(11);
 
   /** One event: score ~ N(0, 1), mean intensity ~ U(0.3, 0.5) + shift, contrast ~ U(0.05, 0.15). */
   private record Event(double score, double mean, double contrast, boolean flagged) {}
 
   private static Event draw(SplittableRandom random, double meanShift, double flaggedShare) {
-    double score = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
-    return new Event(score, 0.3 + 0.2 * random.nextDouble() + meanShift, 0.05 + 0.1 * random.nextDouble(),
+    double score = Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+        * Math.cos(2 * Math.PI * random.nextDouble());
+    return new Event(
+        score,
+        0.3 + 0.2 * random.nextDouble() + meanShift,
+        0.05 + 0.1 * random.nextDouble(),
         random.nextDouble() < flaggedShare);
   }
 
@@ -61,17 +68,34 @@ class DriftMonitorTest {
       v[1][i] = e.mean();
       v[2][i] = e.contrast();
     }
-    return CalibrationProfile.of(Map.of(CalibrationProfile.SCORE, v[0], CalibrationProfile.MEAN_INTENSITY, v[1],
-        CalibrationProfile.CONTRAST, v[2]));
+    return CalibrationProfile.of(Map.of(
+        CalibrationProfile.SCORE,
+        v[0],
+        CalibrationProfile.MEAN_INTENSITY,
+        v[1],
+        CalibrationProfile.CONTRAST,
+        v[2]));
   }
 
   private DriftMonitor monitor(DriftMonitor.Settings settings) {
-    return new DriftMonitor(settings, model::get, new DetectorMetrics(registry), "test-1", events::add, Runnable::run,
-        Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC), null);
+    return new DriftMonitor(
+        settings,
+        model::get,
+        new DetectorMetrics(registry),
+        "test-1",
+        events::add,
+        Runnable::run,
+        Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC),
+        null);
   }
 
   /** Sends {@code count} events in batches of 50, from {@code sources} in turn, scored by {@code version}. */
-  private void send(DriftMonitor m, int count, List<String> sources, String version, double meanShift,
+  private void send(
+      DriftMonitor m,
+      int count,
+      List<String> sources,
+      String version,
+      double meanShift,
       double flaggedShare) {
     for (int start = 0; start < count; start += 50) {
       int n = Math.min(50, count - start);
@@ -89,13 +113,26 @@ class DriftMonitorTest {
   }
 
   private static AnomalyScore score(String source, String version, Event e) {
-    return AnomalyScore.newBuilder().setEventId("e").setSource(source).setEventTime(Instant.EPOCH)
-        .setScoredTime(Instant.EPOCH).setModelName("m").setModelVersion(version).setReconstructionError(0).setKl(0)
-        .setScore(e.score()).setThreshold(2.33).setIsAnomaly(e.flagged()).setProcessingLatencyMs(1.0).build();
+    return AnomalyScore.newBuilder()
+        .setEventId("e")
+        .setSource(source)
+        .setEventTime(Instant.EPOCH)
+        .setScoredTime(Instant.EPOCH)
+        .setModelName("m")
+        .setModelVersion(version)
+        .setReconstructionError(0)
+        .setKl(0)
+        .setScore(e.score())
+        .setThreshold(2.33)
+        .setIsAnomaly(e.flagged())
+        .setProcessingLatencyMs(1.0)
+        .build();
   }
 
   private List<String> changes() {
-    return events.stream().map(e -> e.source() + " " + e.signal() + " " + e.state()).toList();
+    return events.stream()
+        .map(e -> e.source() + " " + e.signal() + " " + e.state())
+        .toList();
   }
 
   @Test
@@ -104,11 +141,18 @@ class DriftMonitorTest {
     send(m, 3000, List.of("cam-1"), "1", 0, 0.01);
     assertThat(events).isEmpty();
     String scrape = registry.scrape();
-    System.out.println(scrape.lines().filter(l -> l.startsWith("vaestream_drift")).collect(Collectors.joining("\n")));
-    assertThat(gauge(scrape, "vaestream_drift_psi{signal=\"score\",source=\"*\"}")).isLessThan(0.05);
-    assertThat(gauge(scrape, "vaestream_drift_ks{signal=\"mean_intensity\",source=\"cam-1\"}")).isLessThan(0.08);
-    assertThat(scrape).contains("vaestream_drifting{signal=\"contrast\",source=\"*\"} 0.0",
-        "vaestream_drift_events_total{signal=\"anomaly_rate\",state=\"drift\"} 0.0");
+    System.out.println(scrape
+        .lines()
+        .filter(l -> l.startsWith("vaestream_drift"))
+        .collect(Collectors.joining("\n")));
+    assertThat(gauge(scrape, "vaestream_drift_psi{signal=\"score\",source=\"*\"}"))
+        .isLessThan(0.05);
+    assertThat(gauge(scrape, "vaestream_drift_ks{signal=\"mean_intensity\",source=\"cam-1\"}"))
+        .isLessThan(0.08);
+    assertThat(scrape)
+        .contains(
+            "vaestream_drifting{signal=\"contrast\",source=\"*\"} 0.0",
+            "vaestream_drift_events_total{signal=\"anomaly_rate\",state=\"drift\"} 0.0");
   }
 
   @Test
@@ -117,18 +161,27 @@ class DriftMonitorTest {
     send(m, 600, List.of("cam-1"), "1", 0, 0.01);
     assertThat(events).isEmpty();
     send(m, 1500, List.of("cam-1"), "1", 0.15, 0.01);
-    assertThat(changes()).containsExactlyInAnyOrder("* mean_intensity drift", "cam-1 mean_intensity drift");
-    assertThat(registry.scrape()).contains("vaestream_drifting{signal=\"mean_intensity\",source=\"cam-1\"} 1.0",
-        "vaestream_drift_events_total{signal=\"mean_intensity\",state=\"drift\"} 2.0");
+    assertThat(changes())
+        .containsExactlyInAnyOrder("* mean_intensity drift", "cam-1 mean_intensity drift");
+    assertThat(registry.scrape())
+        .contains(
+            "vaestream_drifting{signal=\"mean_intensity\",source=\"cam-1\"} 1.0",
+            "vaestream_drift_events_total{signal=\"mean_intensity\",state=\"drift\"} 2.0");
     send(m, 2000, List.of("cam-1"), "1", 0, 0.01);
-    assertThat(changes()).containsExactlyInAnyOrder("* mean_intensity drift", "cam-1 mean_intensity drift",
-        "* mean_intensity recovered", "cam-1 mean_intensity recovered");
-    assertThat(registry.scrape()).contains("vaestream_drifting{signal=\"mean_intensity\",source=\"cam-1\"} 0.0");
+    assertThat(changes())
+        .containsExactlyInAnyOrder(
+            "* mean_intensity drift",
+            "cam-1 mean_intensity drift",
+            "* mean_intensity recovered",
+            "cam-1 mean_intensity recovered");
+    assertThat(registry.scrape())
+        .contains("vaestream_drifting{signal=\"mean_intensity\",source=\"cam-1\"} 0.0");
 
     JsonNode drift = new ObjectMapper().readTree(events.get(0).toJson());
     assertThat(drift.get("instance").asText()).isEqualTo("test-1");
     assertThat(drift.get("state").asText()).isEqualTo("drift");
-    assertThat(drift.get("psi").asDouble() > 0.25 || drift.get("ks").asDouble() > drift.get("ks_critical").asDouble())
+    assertThat(drift.get("psi").asDouble() > 0.25
+            || drift.get("ks").asDouble() > drift.get("ks_critical").asDouble())
         .isTrue();
     assertThat(drift.get("window_events").asInt()).isBetween(500, 1000);
     assertThat(drift.get("target_far").asDouble()).isEqualTo(0.01);
@@ -144,7 +197,8 @@ class DriftMonitorTest {
     send(m, 1000, List.of("cam-1"), "1", 0, 0.01);
     assertThat(events).isEmpty();
     send(m, 1000, List.of("cam-1"), "1", 0, 0.2);
-    assertThat(changes()).containsExactlyInAnyOrder("* anomaly_rate drift", "cam-1 anomaly_rate drift");
+    assertThat(changes())
+        .containsExactlyInAnyOrder("* anomaly_rate drift", "cam-1 anomaly_rate drift");
     DriftEvent e = events.get(0);
     assertThat(e.psi()).isNull();
     assertThat(e.anomalyRate()).isGreaterThan(5 * 0.01);
@@ -168,11 +222,14 @@ class DriftMonitorTest {
     }
     send(m, 150 * 20, sources, "1", 0, 0.01);
     Set<String> labelled = new TreeSet<>();
-    Matcher s = Pattern.compile("vaestream_drift_anomaly_rate\\{source=\"([^\"]+)\"}").matcher(registry.scrape());
+    Matcher s = Pattern.compile("vaestream_drift_anomaly_rate\\{source=\"([^\"]+)\"}")
+        .matcher(registry.scrape());
     while (s.find()) {
       labelled.add(s.group(1));
     }
-    assertThat(labelled).hasSize(DetectorMetrics.MAX_SOURCES + 1).contains("*", "cam-0", "cam-99")
+    assertThat(labelled)
+        .hasSize(DetectorMetrics.MAX_SOURCES + 1)
+        .contains("*", "cam-0", "cam-99")
         .doesNotContain("cam-100", "cam-149");
   }
 
@@ -185,18 +242,23 @@ class DriftMonitorTest {
 
     model.set(new Model("m", "2", 0.01, calibration()));
     send(m, 600, List.of("cam-1"), "1", 0.15, 0.01); // scored by v1 before the swap took effect
-    assertThat(changes()).as("open states closed for the old model")
+    assertThat(changes())
+        .as("open states closed for the old model")
         .containsExactlyInAnyOrder("* mean_intensity recovered", "cam-1 mean_intensity recovered");
     assertThat(events.get(0).psi()).isNull();
     assertThat(events.get(0).modelVersion()).isEqualTo("1");
     String scrape = registry.scrape();
-    assertThat(scrape).contains("vaestream_drifting{signal=\"mean_intensity\",source=\"*\"} 0.0",
-        "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"} NaN");
+    assertThat(scrape)
+        .contains(
+            "vaestream_drifting{signal=\"mean_intensity\",source=\"*\"} 0.0",
+            "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"} NaN");
 
     send(m, 600, List.of("cam-1"), "2", 0, 0.01);
     assertThat(events).hasSize(2);
-    assertThat(gauge(registry.scrape(), "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"}"))
-        .as("600 events of v2 compared, v1's left out").isLessThan(0.1);
+    assertThat(
+            gauge(registry.scrape(), "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"}"))
+        .as("600 events of v2 compared, v1's left out")
+        .isLessThan(0.1);
   }
 
   @Test
@@ -205,17 +267,26 @@ class DriftMonitorTest {
     DriftMonitor m = monitor(DEFAULTS);
     send(m, 1500, List.of("cam-1"), "1", 0.3, 0.5);
     assertThat(events).isEmpty();
-    assertThat(registry.scrape()).contains("vaestream_drift_psi{signal=\"score\",source=\"*\"} NaN");
+    assertThat(registry.scrape())
+        .contains("vaestream_drift_psi{signal=\"score\",source=\"*\"} NaN");
   }
 
   private static double gauge(String scrape, String series) {
-    return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
-        .findFirst().orElseThrow(() -> new AssertionError(series + " is not exposed"));
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(series + " is not exposed"));
   }
 
   /** A model that only says what the monitor asks. */
-  private record Model(String modelName, String modelVersion, double targetFalseAlarmRate,
-      CalibrationProfile calibrationProfile) implements Scorer {
+  private record Model(
+      String modelName,
+      String modelVersion,
+      double targetFalseAlarmRate,
+      CalibrationProfile calibrationProfile)
+      implements Scorer {
     @Override
     public ImageContract contract() {
       return TINY;

@@ -11,7 +11,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 class LocalizerTest {
-  private static final ImageContract RGB_32 = new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE);
+  private static final ImageContract RGB_32 =
+      new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE);
 
   /** A 32 × 32 map, 0.01 everywhere, with hot rectangles {x, y, w, h, value}. */
   private static float[] map(int[]... hot) {
@@ -32,7 +33,8 @@ class LocalizerTest {
     Localizer l = new Localizer(RGB_32, 0.1);
     float[] m = map(new int[] {2, 3, 4, 2, 5}, new int[] {20, 20, 6, 5, 3});
     Localization loc = l.localize(m, 0, 32, 32);
-    assertThat(loc.getBoxes()).extracting(Box::getX, Box::getY, Box::getWidth, Box::getHeight, Box::getArea)
+    assertThat(loc.getBoxes())
+        .extracting(Box::getX, Box::getY, Box::getWidth, Box::getHeight, Box::getArea)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(20, 20, 6, 5, 30),
             org.assertj.core.groups.Tuple.tuple(2, 3, 4, 2, 8));
@@ -45,7 +47,8 @@ class LocalizerTest {
   @Test
   void shouldJoinDiagonalNeighboursAndFindNothingInANormalMap() {
     Localizer l = new Localizer(RGB_32, 0.1);
-    float[] diagonal = map(new int[] {5, 5, 1, 1, 9}, new int[] {6, 6, 1, 1, 9}, new int[] {7, 7, 1, 1, 9});
+    float[] diagonal =
+        map(new int[] {5, 5, 1, 1, 9}, new int[] {6, 6, 1, 1, 9}, new int[] {7, 7, 1, 1, 9});
     assertThat(l.localize(diagonal, 0, 32, 32).getBoxes()).hasSize(1);
     assertThat(l.localize(map(), 0, 32, 32).getBoxes()).isEmpty();
   }
@@ -56,7 +59,8 @@ class LocalizerTest {
     // sent at 128 × 64 and resized to 32 × 32: x scales by 4, y by 2
     Localization loc = l.localize(map(new int[] {8, 8, 2, 2, 5}), 0, 128, 64);
     Box b = loc.getBoxes().get(0);
-    assertThat(new int[] {b.getX(), b.getY(), b.getWidth(), b.getHeight()}).containsExactly(32, 16, 8, 4);
+    assertThat(new int[] {b.getX(), b.getY(), b.getWidth(), b.getHeight()})
+        .containsExactly(32, 16, 8, 4);
     assertThat(b.getArea()).isEqualTo(4 * 8);
     assertThat(loc.getImageWidth()).isEqualTo(128);
   }
@@ -64,7 +68,8 @@ class LocalizerTest {
   @Test
   void shouldDrawTheMapAsAGreyPngWithTheThresholdAtHalfScale() throws Exception {
     Localizer l = new Localizer(RGB_32, 0.1);
-    Localization loc = l.localize(map(new int[] {0, 0, 1, 1, 1}, new int[] {1, 0, 1, 1, 5}), 0, 32, 32);
+    Localization loc =
+        l.localize(map(new int[] {0, 0, 1, 1, 1}, new int[] {1, 0, 1, 1, 5}), 0, 32, 32);
     BufferedImage png = ImageIO.read(new ByteArrayInputStream(loc.getMapPng().array()));
     assertThat(png.getWidth()).isEqualTo(32);
     assertThat(png.getRaster().getSample(0, 0, 0)).isEqualTo(128); // the threshold itself
@@ -80,12 +85,15 @@ class LocalizerTest {
       for (int i = 0; i < grey.length; i++) {
         grey[i] = (byte) (i % 3 == 0 ? r.nextInt(256) : i / size[0]);
       }
-      BufferedImage back = ImageIO.read(new ByteArrayInputStream(GreyPng.encode(grey, size[0], size[1])));
+      BufferedImage back =
+          ImageIO.read(new ByteArrayInputStream(GreyPng.encode(grey, size[0], size[1])));
       assertThat(back.getWidth()).isEqualTo(size[0]);
       assertThat(back.getHeight()).isEqualTo(size[1]);
       int[] samples = back.getRaster().getSamples(0, 0, size[0], size[1], 0, (int[]) null);
       for (int i = 0; i < grey.length; i++) {
-        assertThat(samples[i]).as("pixel %d of %dx%d", i, size[0], size[1]).isEqualTo(grey[i] & 0xFF);
+        assertThat(samples[i])
+            .as("pixel %d of %dx%d", i, size[0], size[1])
+            .isEqualTo(grey[i] & 0xFF);
       }
     }
   }

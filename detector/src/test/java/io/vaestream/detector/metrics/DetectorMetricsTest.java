@@ -52,9 +52,14 @@ class DetectorMetricsTest {
     });
     try (AutoCloseable ignored = metrics.bindProcessMetrics()) {
       String scrape = registry.scrape();
-      assertThat(scrape).contains("jvm_memory_used_bytes{area=\"heap\"", "jvm_gc_live_data_size_bytes",
-          "jvm_buffer_memory_used_bytes{id=\"direct\"}", "process_cpu_usage", "vaestream_onnx_objects_open 0.0",
-          "vaestream_onnx_objects_allocated_total 0.0");
+      assertThat(scrape)
+          .contains(
+              "jvm_memory_used_bytes{area=\"heap\"",
+              "jvm_gc_live_data_size_bytes",
+              "jvm_buffer_memory_used_bytes{id=\"direct\"}",
+              "process_cpu_usage",
+              "vaestream_onnx_objects_open 0.0",
+              "vaestream_onnx_objects_allocated_total 0.0");
       assertThat(DetectorMetrics.residentBytes()).as("VmRSS of this JVM").isGreaterThan(10e6);
       assertThat(scrape).containsPattern("process_resident_memory_bytes [1-9]");
     }

@@ -11,7 +11,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
 class StreamHealthTest {
-  private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
+  private final AtomicReference<KafkaStreams.State> state =
+      new AtomicReference<>(KafkaStreams.State.RUNNING);
   private Instant now = Instant.parse("2026-12-01T00:00:00Z");
   private final Clock clock = new Clock() {
     @Override
@@ -31,7 +32,8 @@ class StreamHealthTest {
   };
   private long progress;
   private boolean restarting;
-  private final StreamHealth health = new StreamHealth(state::get, () -> restarting, () -> progress, 3, Duration.ofMinutes(5), clock);
+  private final StreamHealth health = new StreamHealth(
+      state::get, () -> restarting, () -> progress, 3, Duration.ofMinutes(5), clock);
 
   @Test
   void shouldBeReadyWhileRunningWithoutACrashLoop() {
@@ -39,8 +41,11 @@ class StreamHealthTest {
     assertThat(health.unhealthy()).isNull();
     health.threadFailed(new IllegalStateException("once"));
     now = now.plusSeconds(12);
-    assertThat(health.notReady()).as("not proven since the failure")
-        .contains("a stream thread failed 12 s ago and nothing has been scored since", "IllegalStateException: once");
+    assertThat(health.notReady())
+        .as("not proven since the failure")
+        .contains(
+            "a stream thread failed 12 s ago and nothing has been scored since",
+            "IllegalStateException: once");
     progress++;
     assertThat(health.notReady()).as("scoring again").isNull();
   }
@@ -48,11 +53,14 @@ class StreamHealthTest {
   @Test
   void shouldReportACrashLoopWithItsLastFailure() {
     for (int i = 0; i < 4; i++) {
-      health.threadFailed(new RuntimeException("wrapped", new IllegalArgumentException("bad batch " + i)));
+      health.threadFailed(
+          new RuntimeException("wrapped", new IllegalArgumentException("bad batch " + i)));
       progress++;
     }
-    assertThat(health.notReady()).contains("crash loop: 4 stream-thread failures (Kafka Streams restarts) in the last 300 s",
-        "IllegalArgumentException: bad batch 3");
+    assertThat(health.notReady())
+        .contains(
+            "crash loop: 4 stream-thread failures (Kafka Streams restarts) in the last 300 s",
+            "IllegalArgumentException: bad batch 3");
     assertThat(health.unhealthy()).as("alive, only not ready").isNull();
 
     now = now.plus(Duration.ofMinutes(6));
@@ -73,9 +81,12 @@ class StreamHealthTest {
     health.threadFailed(new IllegalStateException("once"));
     state.set(KafkaStreams.State.ERROR);
     restarting = true;
-    assertThat(health.unhealthy()).as("the old client is in ERROR, a new one is on its way").isNull();
+    assertThat(health.unhealthy())
+        .as("the old client is in ERROR, a new one is on its way")
+        .isNull();
     progress++;
-    assertThat(health.notReady()).isEqualTo("Kafka Streams is restarting after a stream thread failed");
+    assertThat(health.notReady())
+        .isEqualTo("Kafka Streams is restarting after a stream thread failed");
     restarting = false;
     state.set(KafkaStreams.State.RUNNING);
     assertThat(health.notReady()).isNull();

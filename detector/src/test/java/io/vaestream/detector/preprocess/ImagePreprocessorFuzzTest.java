@@ -10,7 +10,8 @@ import io.vaestream.schemas.ImageContract;
  * /ImagePreprocessorFuzzTestInputs); {@code JAZZER_FUZZ=1} fuzzes (see docs/reliability.md).
  */
 class ImagePreprocessorFuzzTest {
-  private static final ImagePreprocessor PRE = new ImagePreprocessor(ImageContract.GRAY_28, 64 * 1024);
+  private static final ImagePreprocessor PRE =
+      new ImagePreprocessor(ImageContract.GRAY_28, 64 * 1024);
 
   @FuzzTest(maxDuration = "5m")
   void decodeAcceptsOrRejectsEveryInput(byte[] value) {

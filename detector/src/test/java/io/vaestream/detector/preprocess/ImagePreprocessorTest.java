@@ -65,8 +65,10 @@ class ImagePreprocessorTest {
     byte[] jpeg = Images.jpeg(28, 28, BufferedImage.TYPE_BYTE_GRAY);
     assertThat(reasonOf(() -> pre.decode(Images.jpeg(100, 100, BufferedImage.TYPE_BYTE_GRAY))))
         .isEqualTo(RejectReason.WRONG_DIMENSIONS);
-    assertThat(reasonOf(() -> pre.decode(Arrays.copyOf(jpeg, 30)))).isEqualTo(RejectReason.BAD_JPEG);
-    assertThat(reasonOf(() -> pre.decode(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2})))
+    assertThat(reasonOf(() -> pre.decode(Arrays.copyOf(jpeg, 30))))
+        .isEqualTo(RejectReason.BAD_JPEG);
+    assertThat(
+            reasonOf(() -> pre.decode(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2})))
         .isEqualTo(RejectReason.BAD_JPEG);
   }
 
@@ -80,7 +82,9 @@ class ImagePreprocessorTest {
     assertThat(in.format()).isEqualTo(PixelFormat.RGB8);
     assertThat(in.pixels()).hasSize(3 * 784);
     float[] t = in.tensor(ImageContract.GRAY_28);
-    assertThat(t[0]).as("pure red in BT.601 luma").isCloseTo(0.299f, org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(t[0])
+        .as("pure red in BT.601 luma")
+        .isCloseTo(0.299f, org.assertj.core.data.Offset.offset(1e-6f));
     assertThat(t[1]).isZero();
   }
 
@@ -90,8 +94,10 @@ class ImagePreprocessorTest {
     assertThat(reasonOf(() -> pre.decode(null))).isEqualTo(RejectReason.EMPTY_VALUE);
     assertThat(reasonOf(() -> pre.decode(new byte[0]))).isEqualTo(RejectReason.EMPTY_VALUE);
     assertThat(reasonOf(() -> pre.decode(new byte[65 * 1024]))).isEqualTo(RejectReason.TOO_LARGE);
-    assertThat(reasonOf(() -> pre.decode("hello".getBytes()))).isEqualTo(RejectReason.UNKNOWN_FORMAT);
-    assertThat(reasonOf(() -> pre.decode(Arrays.copyOf(good, good.length / 2)))).isEqualTo(RejectReason.BAD_AVRO);
+    assertThat(reasonOf(() -> pre.decode("hello".getBytes())))
+        .isEqualTo(RejectReason.UNKNOWN_FORMAT);
+    assertThat(reasonOf(() -> pre.decode(Arrays.copyOf(good, good.length / 2))))
+        .isEqualTo(RejectReason.BAD_AVRO);
     byte[] otherSchema = good.clone();
     otherSchema[5] ^= 0x55;
     assertThat(reasonOf(() -> pre.decode(otherSchema))).isEqualTo(RejectReason.UNKNOWN_SCHEMA);
@@ -101,9 +107,11 @@ class ImagePreprocessorTest {
         .isEqualTo(RejectReason.WRONG_CHANNELS);
     assertThat(reasonOf(() -> pre.decode(event(new byte[700], 28, 28, PixelFormat.GRAY8, 1))))
         .isEqualTo(RejectReason.SIZE_MISMATCH);
-    assertThat(reasonOf(() -> pre.decode(event(floats(Float.NaN), 28, 28, PixelFormat.GRAY_F32, 1))))
+    assertThat(
+            reasonOf(() -> pre.decode(event(floats(Float.NaN), 28, 28, PixelFormat.GRAY_F32, 1))))
         .isEqualTo(RejectReason.NON_FINITE);
-    assertThat(reasonOf(() -> pre.decode(event(floats(Float.POSITIVE_INFINITY), 28, 28, PixelFormat.GRAY_F32, 1))))
+    assertThat(reasonOf(() ->
+            pre.decode(event(floats(Float.POSITIVE_INFINITY), 28, 28, PixelFormat.GRAY_F32, 1))))
         .isEqualTo(RejectReason.NON_FINITE);
     assertThat(reasonOf(() -> pre.decode(event(floats(2f), 28, 28, PixelFormat.GRAY_F32, 1))))
         .isEqualTo(RejectReason.OUT_OF_RANGE);
@@ -118,7 +126,8 @@ class ImagePreprocessorTest {
     byte[] png = Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY);
     ByteBuffer.wrap(png, 16, 8).putInt(100_000).putInt(100_000);
     assertThatThrownBy(() -> pre.decode(png))
-        .isInstanceOfSatisfying(RejectedRecordException.class,
+        .isInstanceOfSatisfying(
+            RejectedRecordException.class,
             e -> assertThat(e.reason()).isEqualTo(RejectReason.WRONG_DIMENSIONS))
         .hasMessageContaining("100000x100000");
   }
@@ -137,8 +146,8 @@ class ImagePreprocessorTest {
 
   @Test
   void shouldResampleOtherSizesToAModelThatResizesAndKeepTheSentSize() {
-    ImagePreprocessor colour =
-        new ImagePreprocessor(new ImageContract(32, 32, 3, ImageContract.Resize.CROP), 4 * 1024 * 1024);
+    ImagePreprocessor colour = new ImagePreprocessor(
+        new ImageContract(32, 32, 3, ImageContract.Resize.CROP), 4 * 1024 * 1024);
     ImageInput png = colour.decode(Images.png(64, 48, BufferedImage.TYPE_INT_RGB));
     assertThat(png.format()).isEqualTo(PixelFormat.RGB8);
     assertThat(png.pixels()).hasSize(32 * 32 * 3);
@@ -153,33 +162,45 @@ class ImagePreprocessorTest {
 
   @Test
   void shouldRejectAHugeDeclaredSizeBeforeDecodingEvenWhenResizing() {
-    ImagePreprocessor resizing =
-        new ImagePreprocessor(new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE), 4 * 1024 * 1024);
+    ImagePreprocessor resizing = new ImagePreprocessor(
+        new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE), 4 * 1024 * 1024);
     byte[] png = Images.png(64, 48, BufferedImage.TYPE_INT_RGB);
     ByteBuffer.wrap(png, 16, 8).putInt(100_000).putInt(100_000); // IHDR width and height
-    RejectedRecordException e = org.junit.jupiter.api.Assertions.assertThrows(RejectedRecordException.class,
-        () -> resizing.decode(png));
+    RejectedRecordException e = org.junit.jupiter.api.Assertions.assertThrows(
+        RejectedRecordException.class, () -> resizing.decode(png));
     assertThat(e.reason()).isEqualTo(RejectReason.WRONG_DIMENSIONS);
     assertThat(e.getMessage()).contains("100000x100000");
   }
 
   @Test
   void shouldNameTheRegistryFramingsItCannotRead() {
-    byte[] confluent = ByteBuffer.allocate(9).put((byte) 0).putInt(42).put(new byte[] {2, 'x', 0, 0}).array();
-    assertThatThrownBy(() -> pre.decode(confluent)).isInstanceOfSatisfying(RejectedRecordException.class,
-        e -> assertThat(e.reason()).isEqualTo(RejectReason.NO_SCHEMA_REGISTRY))
-        .hasMessageContaining("Confluent wire format (schema id 42) but the detector has no schema.registry.url");
+    byte[] confluent = ByteBuffer.allocate(9)
+        .put((byte) 0)
+        .putInt(42)
+        .put(new byte[] {2, 'x', 0, 0})
+        .array();
+    assertThatThrownBy(() -> pre.decode(confluent))
+        .isInstanceOfSatisfying(
+            RejectedRecordException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectReason.NO_SCHEMA_REGISTRY))
+        .hasMessageContaining(
+            "Confluent wire format (schema id 42) but the detector has no schema.registry.url");
     byte[] otherMagic = {1, 0, 0, 0, 42, 2, 'x'};
-    assertThatThrownBy(() -> pre.decode(otherMagic)).isInstanceOfSatisfying(RejectedRecordException.class,
-        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FRAMING))
+    assertThatThrownBy(() -> pre.decode(otherMagic))
+        .isInstanceOfSatisfying(
+            RejectedRecordException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FRAMING))
         .hasMessageContaining("magic byte 01");
     RecordHeaders headers = new RecordHeaders();
     headers.add("apicurio.value.globalId", new byte[8]);
     byte[] bareAvro = {2, 'x', 4, 'y', 'z'};
-    assertThatThrownBy(() -> pre.decode(bareAvro, headers)).isInstanceOfSatisfying(RejectedRecordException.class,
-        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FRAMING))
+    assertThatThrownBy(() -> pre.decode(bareAvro, headers))
+        .isInstanceOfSatisfying(
+            RejectedRecordException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FRAMING))
         .hasMessageContaining("header apicurio.value.globalId");
-    assertThatThrownBy(() -> pre.decode(bareAvro)).as("without the header, a low first byte reads as a framing")
+    assertThatThrownBy(() -> pre.decode(bareAvro))
+        .as("without the header, a low first byte reads as a framing")
         .hasMessageContaining("magic byte 02");
     assertThat(reasonOf(() -> pre.decode("hello, world".getBytes(StandardCharsets.US_ASCII))))
         .isEqualTo(RejectReason.UNKNOWN_FORMAT);
@@ -191,13 +212,25 @@ class ImagePreprocessorTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    ImagePreprocessor withRegistry = new ImagePreprocessor(ImageContract.GRAY_28, 64 * 1024,
-        SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, "http://127.0.0.1:" + closed,
-            SchemaRegistryClient.REQUEST_TIMEOUT_MS, "2000")));
-    byte[] confluent = ByteBuffer.allocate(9).put((byte) 0).putInt(42).put(new byte[] {2, 'x', 0, 0}).array();
-    assertThatThrownBy(() -> withRegistry.decode(confluent)).as("not the record's fault: not a rejection")
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isTransient()).isTrue());
-    assertThat(withRegistry.decode(Images.eventBytes("e1", 9)).id()).as("single-object needs no registry")
+    ImagePreprocessor withRegistry = new ImagePreprocessor(
+        ImageContract.GRAY_28,
+        64 * 1024,
+        SchemaRegistryClient.create(Map.of(
+            SchemaRegistryClient.URL,
+            "http://127.0.0.1:" + closed,
+            SchemaRegistryClient.REQUEST_TIMEOUT_MS,
+            "2000")));
+    byte[] confluent = ByteBuffer.allocate(9)
+        .put((byte) 0)
+        .putInt(42)
+        .put(new byte[] {2, 'x', 0, 0})
+        .array();
+    assertThatThrownBy(() -> withRegistry.decode(confluent))
+        .as("not the record's fault: not a rejection")
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.isTransient()).isTrue());
+    assertThat(withRegistry.decode(Images.eventBytes("e1", 9)).id())
+        .as("single-object needs no registry")
         .isEqualTo("e1");
   }
 }

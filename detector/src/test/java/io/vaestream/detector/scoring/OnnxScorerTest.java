@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OnnxScorerTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldScoreABatchLikeTheReferenceFormula() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
-    try (OnnxScorer scorer = OnnxScorer.open(model, ScorerOptions.on(Device.CPU).expecting(ImageContract.GRAY_28))) {
+    try (OnnxScorer scorer =
+        OnnxScorer.open(model, ScorerOptions.on(Device.CPU).expecting(ImageContract.GRAY_28))) {
       SplittableRandom r = new SplittableRandom(1);
       float[] x = new float[5 * 784];
       for (int i = 0; i < x.length; i++) {
@@ -47,11 +49,15 @@ class OnnxScorerTest {
       for (int i = 0; i < 10; i++) {
         scorer.score(new float[3 * 784], 3);
       }
-      assertThat(scorer.nativeObjects().created()).as("one input tensor and one result per batch")
+      assertThat(scorer.nativeObjects().created())
+          .as("one input tensor and one result per batch")
           .isEqualTo(afterSelfCheck + 20);
       assertThat(scorer.nativeObjects().open()).isZero();
-      assertThatThrownBy(() -> scorer.score(new float[784], 2)).isInstanceOf(RuntimeException.class);
-      assertThat(scorer.nativeObjects().open()).as("nothing left open by a failed batch").isZero();
+      assertThatThrownBy(() -> scorer.score(new float[784], 2))
+          .isInstanceOf(RuntimeException.class);
+      assertThat(scorer.nativeObjects().open())
+          .as("nothing left open by a failed batch")
+          .isZero();
     }
   }
 
@@ -66,7 +72,8 @@ class OnnxScorerTest {
   @Test
   void shouldRefuseAMissingModel() {
     assertThatThrownBy(() -> OnnxScorer.open(dir.resolve("none.onnx"), Device.CPU))
-        .isInstanceOf(ScorerException.class).hasMessageContaining("none.onnx: model file not found");
+        .isInstanceOf(ScorerException.class)
+        .hasMessageContaining("none.onnx: model file not found");
   }
 
   @Test
@@ -75,7 +82,8 @@ class OnnxScorerTest {
     byte[] b = Files.readAllBytes(model);
     Files.write(model, Arrays.copyOf(b, b.length / 2));
     assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
-        .isInstanceOf(ScorerException.class).hasMessageContaining("cannot load the model");
+        .isInstanceOf(ScorerException.class)
+        .hasMessageContaining("cannot load the model");
   }
 
   @Test
@@ -83,14 +91,17 @@ class OnnxScorerTest {
     Path model = TinyVaeModel.write(dir, 0.5);
     Files.writeString(dir.resolve("model.onnx.sha256"), "00".repeat(32) + "  model.onnx\n");
     assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
-        .isInstanceOf(ScorerException.class).hasMessageContaining("SHA-256 is");
+        .isInstanceOf(ScorerException.class)
+        .hasMessageContaining("SHA-256 is");
   }
 
   @Test
   void shouldRefuseAModelForOtherImages() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
-    assertThatThrownBy(() -> OnnxScorer.open(model, ScorerOptions.on(Device.CPU).expecting(new ImageContract(64, 64, 1))))
-        .isInstanceOf(ScorerException.class).hasMessageContaining("expects 28x28x1 images")
+    assertThatThrownBy(() -> OnnxScorer.open(
+            model, ScorerOptions.on(Device.CPU).expecting(new ImageContract(64, 64, 1))))
+        .isInstanceOf(ScorerException.class)
+        .hasMessageContaining("expects 28x28x1 images")
         .hasMessageContaining("configured for 64x64x1");
   }
 
@@ -98,13 +109,15 @@ class OnnxScorerTest {
   void shouldRefuseAModelThatFailsItsGoldenSamples() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5, 0.01);
     assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
-        .isInstanceOf(ScorerException.class).hasMessageContaining("golden sample 0 does not reproduce");
+        .isInstanceOf(ScorerException.class)
+        .hasMessageContaining("golden sample 0 does not reproduce");
   }
 
   @Test
   void shouldRefuseAModelOfAnUnknownOpset() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5, 0, 999);
     assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
-        .isInstanceOf(ScorerException.class).hasMessageContaining("cannot load the model");
+        .isInstanceOf(ScorerException.class)
+        .hasMessageContaining("cannot load the model");
   }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SwappableScorerTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldLabelEachBatchWithTheModelThatScoredIt() throws Exception {
@@ -30,13 +31,18 @@ class SwappableScorerTest {
       assertThat(after.model().modelVersion()).isEqualTo("8");
       assertThat(s.modelVersion()).isEqualTo("8");
       assertThat(old).isSameAs(first);
-      assertThat(first.nativeObjects().open()).as("the old model was closed with nothing open").isZero();
+      assertThat(first.nativeObjects().open())
+          .as("the old model was closed with nothing open")
+          .isZero();
     }
   }
 
   @Test
   void shouldFreeEveryModelItReplacesOverAHundredSwapsWhileScoring() throws Exception {
-    Path[] files = {TinyVaeModel.write(dir.resolve("a"), 0.48, "1"), TinyVaeModel.write(dir.resolve("b"), 0.48, "2")};
+    Path[] files = {
+      TinyVaeModel.write(dir.resolve("a"), 0.48, "1"),
+      TinyVaeModel.write(dir.resolve("b"), 0.48, "2")
+    };
     float[] x = new float[64 * 784];
     for (int i = 0; i < 64; i++) {
       System.arraycopy(Images.tensor(i), 0, x, i * 784, 784);
@@ -57,8 +63,9 @@ class SwappableScorerTest {
       }
       System.gc();
       double end = DetectorMetrics.residentBytes("self");
-      System.out.printf("resident set after 50 swaps %.1f MB, after 150 swaps %.1f MB (%+.1f %%)%n", warm / 1e6,
-          end / 1e6, 100 * (end - warm) / warm);
+      System.out.printf(
+          "resident set after 50 swaps %.1f MB, after 150 swaps %.1f MB (%+.1f %%)%n",
+          warm / 1e6, end / 1e6, 100 * (end - warm) / warm);
       assertThat(end).as("resident set flat over 100 swaps (within 5 %%)").isLessThan(warm * 1.05);
       assertThat(s.nativeObjects().open()).isZero();
     } finally {

@@ -32,7 +32,8 @@ public final class BadRecords {
     c.add(new Case("empty value", new byte[0], RejectReason.EMPTY_VALUE));
     c.add(new Case("null value", null, RejectReason.EMPTY_VALUE));
     c.add(new Case("oversized value", new byte[maxRecordBytes + 1], RejectReason.TOO_LARGE));
-    c.add(new Case("text", "hello, detector".getBytes(StandardCharsets.UTF_8), RejectReason.UNKNOWN_FORMAT));
+    c.add(new Case(
+        "text", "hello, detector".getBytes(StandardCharsets.UTF_8), RejectReason.UNKNOWN_FORMAT));
     byte[] random = new byte[900];
     new Random(7).nextBytes(random);
     random[0] = 0x11;
@@ -40,9 +41,13 @@ public final class BadRecords {
     byte[] wrongMarker = good.clone();
     wrongMarker[1] = 0x02;
     c.add(new Case("wrong Avro marker", wrongMarker, RejectReason.UNKNOWN_FORMAT));
-    c.add(new Case("another registry framing (magic byte 01)", new byte[] {1, 0, 0, 0, 9, 2, 'x'},
+    c.add(new Case(
+        "another registry framing (magic byte 01)",
+        new byte[] {1, 0, 0, 0, 9, 2, 'x'},
         RejectReason.UNSUPPORTED_FRAMING));
-    c.add(new Case("Confluent wire format without a registry", new byte[] {0, 0, 0, 0, 9, 2, 'x'},
+    c.add(new Case(
+        "Confluent wire format without a registry",
+        new byte[] {0, 0, 0, 0, 9, 2, 'x'},
         RejectReason.NO_SCHEMA_REGISTRY));
     byte[] unknownFp = good.clone();
     unknownFp[5] ^= 0x55;
@@ -53,20 +58,49 @@ public final class BadRecords {
     c.add(new Case("PNG without IHDR", Arrays.copyOf(png, 20), RejectReason.BAD_PNG));
     byte[] jpeg = Images.jpeg(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
     c.add(new Case("truncated JPEG", Arrays.copyOf(jpeg, 30), RejectReason.BAD_JPEG));
-    c.add(new Case("JPEG of the wrong size", Images.jpeg(64, 48, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+    c.add(new Case(
+        "JPEG of the wrong size",
+        Images.jpeg(64, 48, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
         RejectReason.WRONG_DIMENSIONS));
     byte[] bomb = png.clone();
     ByteBuffer.wrap(bomb, 16, 8).putInt(100_000).putInt(100_000);
     c.add(new Case("PNG declaring 100000x100000", bomb, RejectReason.WRONG_DIMENSIONS));
-    c.add(new Case("16-bit PNG", Images.png(28, 28, BufferedImage.TYPE_USHORT_GRAY), RejectReason.UNSUPPORTED_PNG));
-    c.add(new Case("PNG of the wrong size", Images.png(32, 32, BufferedImage.TYPE_BYTE_GRAY), RejectReason.WRONG_DIMENSIONS));
-    c.add(new Case("wrong dimensions", event("d", Images.gray(1), 27, 29, PixelFormat.GRAY8, 1), RejectReason.WRONG_DIMENSIONS));
-    c.add(new Case("wrong channel count", event("c", new byte[784], 28, 28, PixelFormat.GRAY8, 3), RejectReason.WRONG_CHANNELS));
-    c.add(new Case("pixel bytes short", event("s", new byte[783], 28, 28, PixelFormat.GRAY8, 1), RejectReason.SIZE_MISMATCH));
-    c.add(new Case("NaN pixel", event("n", floats(Float.NaN), 28, 28, PixelFormat.GRAY_F32, 1), RejectReason.NON_FINITE));
-    c.add(new Case("Inf pixel", event("i", floats(Float.NEGATIVE_INFINITY), 28, 28, PixelFormat.GRAY_F32, 1), RejectReason.NON_FINITE));
-    c.add(new Case("pixel above 1", event("o", floats(3f), 28, 28, PixelFormat.GRAY_F32, 1), RejectReason.OUT_OF_RANGE));
-    c.add(new Case("empty id", event("", Images.gray(1), 28, 28, PixelFormat.GRAY8, 1), RejectReason.MISSING_FIELD));
+    c.add(new Case(
+        "16-bit PNG",
+        Images.png(28, 28, BufferedImage.TYPE_USHORT_GRAY),
+        RejectReason.UNSUPPORTED_PNG));
+    c.add(new Case(
+        "PNG of the wrong size",
+        Images.png(32, 32, BufferedImage.TYPE_BYTE_GRAY),
+        RejectReason.WRONG_DIMENSIONS));
+    c.add(new Case(
+        "wrong dimensions",
+        event("d", Images.gray(1), 27, 29, PixelFormat.GRAY8, 1),
+        RejectReason.WRONG_DIMENSIONS));
+    c.add(new Case(
+        "wrong channel count",
+        event("c", new byte[784], 28, 28, PixelFormat.GRAY8, 3),
+        RejectReason.WRONG_CHANNELS));
+    c.add(new Case(
+        "pixel bytes short",
+        event("s", new byte[783], 28, 28, PixelFormat.GRAY8, 1),
+        RejectReason.SIZE_MISMATCH));
+    c.add(new Case(
+        "NaN pixel",
+        event("n", floats(Float.NaN), 28, 28, PixelFormat.GRAY_F32, 1),
+        RejectReason.NON_FINITE));
+    c.add(new Case(
+        "Inf pixel",
+        event("i", floats(Float.NEGATIVE_INFINITY), 28, 28, PixelFormat.GRAY_F32, 1),
+        RejectReason.NON_FINITE));
+    c.add(new Case(
+        "pixel above 1",
+        event("o", floats(3f), 28, 28, PixelFormat.GRAY_F32, 1),
+        RejectReason.OUT_OF_RANGE));
+    c.add(new Case(
+        "empty id",
+        event("", Images.gray(1), 28, 28, PixelFormat.GRAY8, 1),
+        RejectReason.MISSING_FIELD));
     return c;
   }
 

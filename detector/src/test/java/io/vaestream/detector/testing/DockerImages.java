@@ -21,13 +21,15 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  */
 public final class DockerImages {
   /** The broker: {@code apache/kafka}, or a stand-in that keeps its configuration interface. */
-  public static final Setting KAFKA = new Setting("vaestream.kafka.image", "VAESTREAM_KAFKA_IMAGE", KafkaBroker.IMAGE);
+  public static final Setting KAFKA =
+      new Setting("vaestream.kafka.image", "VAESTREAM_KAFKA_IMAGE", KafkaBroker.IMAGE);
   /** The shipped detector image, built from this checkout's Dockerfile. */
-  public static final Setting DETECTOR = new Setting("vaestream.detector.image", "VAESTREAM_DETECTOR_IMAGE",
-      "vaestream/detector:0.1.0");
+  public static final Setting DETECTOR = new Setting(
+      "vaestream.detector.image", "VAESTREAM_DETECTOR_IMAGE", "vaestream/detector:0.1.0");
 
   /** The image of Testcontainers' resource reaper, as its RyukContainer names it (Testcontainers 1.21). */
   private static final String RYUK = "testcontainers/ryuk:0.12.0";
+
   private static final Duration PULL_TIMEOUT = Duration.ofSeconds(20);
   private static final Logger LOG = LoggerFactory.getLogger(DockerImages.class);
   private static final String HOW_TO = "build the images with scripts/docker-images.sh, then "
@@ -49,7 +51,8 @@ public final class DockerImages {
     /** The image, present on the engine or pulled now; fails with what to set when it cannot be had. */
     public DockerImageName require() {
       String image = image();
-      DockerImages.require(image, "set -D" + property + "=IMAGE or " + environment + "=IMAGE, or " + HOW_TO);
+      DockerImages.require(
+          image, "set -D" + property + "=IMAGE or " + environment + "=IMAGE, or " + HOW_TO);
       return DockerImageName.parse(image);
     }
   }
@@ -88,29 +91,43 @@ public final class DockerImages {
   public static void checkTestcontainersImages() {
     TestcontainersConfiguration config = TestcontainersConfiguration.getInstance();
     if (Boolean.parseBoolean(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
-      LOG.warn("Testcontainers' Ryuk is disabled (TESTCONTAINERS_RYUK_DISABLED=true, set by "
-          + "scripts/docker-images.sh where its image cannot be pulled): the test fixtures stop their "
-          + "containers from JVM shutdown hooks, and a JVM killed with -9 leaves them to `docker rm -f`");
+      LOG.warn(
+          "Testcontainers' Ryuk is disabled (TESTCONTAINERS_RYUK_DISABLED=true, set by "
+              + "scripts/docker-images.sh where its image cannot be pulled): the test fixtures stop their "
+              + "containers from JVM shutdown hooks, and a JVM killed with -9 leaves them to `docker rm -f`");
     } else {
-      require(RYUK,
-          "set TESTCONTAINERS_RYUK_DISABLED=true to run without Testcontainers' reaper (" + HOW_TO + ")");
+      require(
+          RYUK,
+          "set TESTCONTAINERS_RYUK_DISABLED=true to run without Testcontainers' reaper (" + HOW_TO
+              + ")");
     }
     if (!config.isDisableChecks()) {
-      require(config.getTinyImage(), "set TESTCONTAINERS_TINYIMAGE_CONTAINER_IMAGE to a local image with a "
-          + "POSIX shell (" + HOW_TO + ")");
+      require(
+          config.getTinyImage(),
+          "set TESTCONTAINERS_TINYIMAGE_CONTAINER_IMAGE to a local image with a " + "POSIX shell ("
+              + HOW_TO + ")");
     }
   }
 
   private static void require(String image, String remedy) {
-    DockerClient docker = Engine.CLIENT.orElseThrow(() -> new IllegalStateException("no Docker engine answers"));
+    DockerClient docker =
+        Engine.CLIENT.orElseThrow(() -> new IllegalStateException("no Docker engine answers"));
     if (present(docker, image)) {
       return;
     }
-    LOG.info("image {} is not on the engine; pulling it (at most {} s)", image, PULL_TIMEOUT.toSeconds());
+    LOG.info(
+        "image {} is not on the engine; pulling it (at most {} s)",
+        image,
+        PULL_TIMEOUT.toSeconds());
     String why;
     try {
-      boolean done = docker.pullImageCmd(image).start().awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      why = done ? "the pull ended without the image" : "no pull finished within " + PULL_TIMEOUT.toSeconds() + " s";
+      boolean done = docker
+          .pullImageCmd(image)
+          .start()
+          .awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      why = done
+          ? "the pull ended without the image"
+          : "no pull finished within " + PULL_TIMEOUT.toSeconds() + " s";
       if (done && present(docker, image)) {
         return;
       }

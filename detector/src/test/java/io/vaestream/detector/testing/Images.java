@@ -24,7 +24,8 @@ public final class Images {
     return px;
   }
 
-  public static ImageEvent event(String id, byte[] pixels, int width, int height, PixelFormat format, int channels) {
+  public static ImageEvent event(
+      String id, byte[] pixels, int width, int height, PixelFormat format, int channels) {
     return ImageEvent.newBuilder()
         .setId(id)
         .setSource("camera-1")

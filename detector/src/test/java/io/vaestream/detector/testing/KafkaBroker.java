@@ -27,6 +27,7 @@ import org.testcontainers.utility.DockerImageName;
 public final class KafkaBroker {
   /** Pinned to the Kafka client version the project builds against. */
   public static final String IMAGE = "apache/kafka:4.4.0";
+
   private static final String NETWORK_ALIAS = "kafka";
   private static final String NETWORK_LISTENER = NETWORK_ALIAS + ":19092";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
@@ -53,12 +54,15 @@ public final class KafkaBroker {
           container.stop();
           network.close();
         }));
-        shared = new KafkaBroker(container.getBootstrapServers(), "Testcontainers " + container.getDockerImageName(),
+        shared = new KafkaBroker(
+            container.getBootstrapServers(),
+            "Testcontainers " + container.getDockerImageName(),
             network);
       } else {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
-        shared = new KafkaBroker(kafka.bootstrapServers(), "embedded KRaft broker (no Docker here)", null);
+        shared = new KafkaBroker(
+            kafka.bootstrapServers(), "embedded KRaft broker (no Docker here)", null);
       }
       LOG.warn("integration tests use the {} at {}", shared.kind, shared.bootstrap);
     }
@@ -103,20 +107,28 @@ public final class KafkaBroker {
   }
 
   /** Creates {@code name} with topic-level {@code configs} (for example {@code max.message.bytes}). */
-  public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
-          .all().get(60, TimeUnit.SECONDS);
+  public void createTopic(String name, int partitions, Map<String, String> configs)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
   /** Sets one topic-level config of an existing topic. */
   public void setTopicConfig(String topic, String key, String value) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      admin.incrementalAlterConfigs(Map.of(resource,
+      admin
+          .incrementalAlterConfigs(Map.of(
+              resource,
               List.of(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET))))
-          .all().get(60, TimeUnit.SECONDS);
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
@@ -125,10 +137,15 @@ public final class KafkaBroker {
   }
 
   /** Creates topics with replication factor 1 on the broker at {@code bootstrap}. */
-  public static void createTopics(String bootstrap, int partitions, String... names) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
-          .all().get(60, TimeUnit.SECONDS);
+  public static void createTopics(String bootstrap, int partitions, String... names)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(
+              Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 }

@@ -54,30 +54,58 @@ public final class SchemaRegistryServer implements BeforeAllCallback, AfterAllCa
     Path dir = Path.of(System.getProperty(DIR_PROPERTY, "target/apicurio"));
     Path jar;
     try (var files = Files.list(dir)) {
-      jar = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst().orElseThrow(() ->
-          new IllegalStateException("no Apicurio runner jar in " + dir.toAbsolutePath() + "; the detector's build "
-              + "unpacks io.apicurio:apicurio-registry-app:2.6.13.Final:zip:all there (./mvnw -pl detector verify)"));
+      jar = files
+          .filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
+          .findFirst()
+          .orElseThrow(
+              () -> new IllegalStateException(
+                  "no Apicurio runner jar in " + dir.toAbsolutePath() + "; the detector's build "
+                      + "unpacks io.apicurio:apicurio-registry-app:2.6.13.Final:zip:all there (./mvnw -pl detector verify)"));
     } catch (IOException e) {
-      throw new IllegalStateException("no Apicurio server in " + dir.toAbsolutePath() + " (" + e.getMessage()
-          + "); the detector's build unpacks it there (./mvnw -pl detector verify)", e);
+      throw new IllegalStateException(
+          "no Apicurio server in " + dir.toAbsolutePath() + " (" + e.getMessage()
+              + "); the detector's build unpacks it there (./mvnw -pl detector verify)",
+          e);
     }
     port = TestDetectors.freePort();
     log = dir.resolve("registry-" + port + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1",
-        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN",
-        "-jar", jar.toString()))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    process = new ProcessBuilder(List.of(
+            java,
+            "-Xmx384m",
+            "-XX:TieredStopAtLevel=1",
+            "-Dquarkus.http.host=127.0.0.1",
+            "-Dquarkus.http.port=" + port,
+            "-Dquarkus.log.level=WARN",
+            "-jar",
+            jar.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
     long t0 = System.nanoTime();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("Apicurio Registry exited with " + process.exitValue() + "; see " + log);
-      }
-      return http.send(HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    });
-    LOG.info("Apicurio Registry on 127.0.0.1:{} after {} ms (log {})", port, (System.nanoTime() - t0) / 1_000_000,
+    HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(() -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException(
+                "Apicurio Registry exited with " + process.exitValue() + "; see " + log);
+          }
+          return http.send(
+                      HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                          .timeout(Duration.ofSeconds(2))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode()
+              == 200;
+        });
+    LOG.info(
+        "Apicurio Registry on 127.0.0.1:{} after {} ms (log {})",
+        port,
+        (System.nanoTime() - t0) / 1_000_000,
         log);
   }
 
@@ -96,7 +124,9 @@ public final class SchemaRegistryServer implements BeforeAllCallback, AfterAllCa
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+        .inheritIO()
+        .start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IOException("kill -" + name + " " + process.pid() + " failed");
     }

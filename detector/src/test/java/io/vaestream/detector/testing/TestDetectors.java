@@ -30,7 +30,8 @@ public final class TestDetectors {
   }
 
   /** A CPU detector without HTTP endpoints, state under {@code stateDir}. */
-  public static Map<String, Object> settings(String bootstrap, Path model, String prefix, Path stateDir) {
+  public static Map<String, Object> settings(
+      String bootstrap, Path model, String prefix, Path stateDir) {
     Map<String, Object> p = new HashMap<>();
     p.put(DetectorConfig.BOOTSTRAP_SERVERS, bootstrap);
     p.put(DetectorConfig.APPLICATION_ID, "detector-" + prefix);
@@ -53,13 +54,18 @@ public final class TestDetectors {
   }
 
   /** A read_committed consumer of {@code topic} from its start, in a group of its own. */
-  public static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap,
-      String topic) {
-    var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
-        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "it-" + java.util.UUID.randomUUID(),
-        org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+  public static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> readCommitted(
+      String bootstrap, String topic) {
+    var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+        Map.of(
+            org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG,
+            "it-" + java.util.UUID.randomUUID(),
+            org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed"),
         new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
         new org.apache.kafka.common.serialization.ByteArrayDeserializer());
     c.subscribe(java.util.List.of(topic));
@@ -71,18 +77,31 @@ public final class TestDetectors {
    * per second, one request in flight and no idempotence, so that faults land mid-stream and
    * every send is an ordinary produce request.
    */
-  public static void sendPaced(String bootstrap, String topic, String prefix, int events, int rate) {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrap, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.LINGER_MS_CONFIG, 5),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
+  public static void sendPaced(
+      String bootstrap, String topic, String prefix, int events, int rate) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            false,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5),
+        new ByteArraySerializer(),
+        new ByteArraySerializer())) {
       long t0 = System.nanoTime();
       for (int i = 0; i < events; i++) {
         long wait = t0 + i * (1_000_000_000L / rate) - System.nanoTime();
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
-        p.send(new ProducerRecord<>(topic, (prefix + i).getBytes(StandardCharsets.UTF_8),
+        p.send(new ProducerRecord<>(
+            topic,
+            (prefix + i).getBytes(StandardCharsets.UTF_8),
             Images.eventBytes(prefix + i, i)));
       }
     }

@@ -74,11 +74,13 @@ public final class TinyVaeModel {
   }
 
   /** As {@link #write(Path, double, double)}, declaring {@code opset}. */
-  public static Path write(Path dir, double threshold, double goldenError, int opset) throws IOException {
+  public static Path write(Path dir, double threshold, double goldenError, int opset)
+      throws IOException {
     return write(dir, threshold, goldenError, opset, "7");
   }
 
-  private static Path write(Path dir, double threshold, double goldenError, int opset, String version)
+  private static Path write(
+      Path dir, double threshold, double goldenError, int opset, String version)
       throws IOException {
     GraphProto.Builder g = GraphProto.newBuilder().setName("tiny");
     g.addInput(value(ModelFormat.INPUT, -1, 1, 28, 28));
@@ -98,16 +100,37 @@ public final class TinyVaeModel {
     node(g, "Add", List.of("xh", "quarter"), ModelFormat.RECONSTRUCTION);
     node(g, "Sub", List.of("input", ModelFormat.RECONSTRUCTION), "diff");
     node(g, "Mul", List.of("diff", "diff"), "sq");
-    node(g, "ReduceMean", List.of("sq"), ModelFormat.RECONSTRUCTION_ERROR,
-        AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS)
-            .addInts(1).addInts(2).addInts(3).build(),
-        AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT).setI(0).build());
+    node(
+        g,
+        "ReduceMean",
+        List.of("sq"),
+        ModelFormat.RECONSTRUCTION_ERROR,
+        AttributeProto.newBuilder()
+            .setName("axes")
+            .setType(AttributeProto.AttributeType.INTS)
+            .addInts(1)
+            .addInts(2)
+            .addInts(3)
+            .build(),
+        AttributeProto.newBuilder()
+            .setName("keepdims")
+            .setType(AttributeProto.AttributeType.INT)
+            .setI(0)
+            .build());
     node(g, "Reshape", List.of("input", "flat"), "x2");
     node(g, "MatMul", List.of("x2", "W"), ModelFormat.Z_MEAN);
     node(g, "Mul", List.of(ModelFormat.Z_MEAN, "zero"), ModelFormat.Z_LOG_VAR);
     node(g, "Mul", List.of(ModelFormat.Z_MEAN, ModelFormat.Z_MEAN), "mu2");
-    node(g, "ReduceSum", List.of("mu2", "axis1"), "mu2sum",
-        AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT).setI(0).build());
+    node(
+        g,
+        "ReduceSum",
+        List.of("mu2", "axis1"),
+        "mu2sum",
+        AttributeProto.newBuilder()
+            .setName("keepdims")
+            .setType(AttributeProto.AttributeType.INT)
+            .setI(0)
+            .build());
     node(g, "Mul", List.of("mu2sum", "half"), ModelFormat.KL);
     node(g, "Mul", List.of(ModelFormat.RECONSTRUCTION_ERROR, "ten"), "rw");
     node(g, "Add", List.of("rw", ModelFormat.KL), ModelFormat.SCORE);
@@ -131,17 +154,23 @@ public final class TinyVaeModel {
       golden.add(GoldenSamples.Sample.of(x, reconstructionError(x), kl(x), score(x) + goldenError));
     }
     meta.put(ModelFormat.GOLDEN, new GoldenSamples(1e-4, golden).toJson());
-    ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(8).setProducerName("tiny-test")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g);
-    meta.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    ModelProto.Builder m = ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("tiny-test")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+        .setGraph(g);
+    meta.forEach((k, v) ->
+        m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     Files.createDirectories(dir);
     Path file = dir.resolve("model.onnx");
     Files.write(file, m.build().toByteArray());
     return file;
   }
 
-  private static void node(GraphProto.Builder g, String op, List<String> in, String out, AttributeProto... attrs) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out + "_" + op).addOutput(out);
+  private static void node(
+      GraphProto.Builder g, String op, List<String> in, String out, AttributeProto... attrs) {
+    NodeProto.Builder n =
+        NodeProto.newBuilder().setOpType(op).setName(out + "_" + op).addOutput(out);
     in.forEach(n::addInput);
     for (AttributeProto a : attrs) {
       n.addAttribute(a);
@@ -150,7 +179,8 @@ public final class TinyVaeModel {
   }
 
   private static TensorProto floats(String name, float[] v, long... dims) {
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
+    TensorProto.Builder t =
+        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
     for (long d : dims) {
       t.addDims(d);
     }
@@ -161,7 +191,9 @@ public final class TinyVaeModel {
   }
 
   private static TensorProto longs(String name, long... v) {
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
+    TensorProto.Builder t = TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(TensorProto.DataType.INT64.getNumber())
         .addDims(v.length);
     for (long x : v) {
       t.addInt64Data(x);
@@ -172,10 +204,17 @@ public final class TinyVaeModel {
   private static ValueInfoProto value(String name, long... dims) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
     for (long d : dims) {
-      s.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
-          : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+      s.addDim(
+          d < 0
+              ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+              : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(s))).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder()
+            .setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                .setShape(s)))
+        .build();
   }
 }

@@ -38,7 +38,9 @@ class DetectorTopologyTest {
   /** Between the scores of the seeded test images, so some are flagged and some are not. */
   private static final double THRESHOLD = 0.48;
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
+
   private OnnxScorer scorer;
   private TopologyTestDriver driver;
   private TestInputTopic<byte[], byte[]> images;
@@ -69,10 +71,14 @@ class DetectorTopologyTest {
     StreamsBuilder builder = new StreamsBuilder();
     Properties p = DetectorTopology.properties(config, metrics);
     driver = new TopologyTestDriver(DetectorTopology.build(builder, config, scorer, metrics), p);
-    images = driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
-    scores = driver.createOutputTopic("scores", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
-    anomalies = driver.createOutputTopic("anomalies", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
-    dlq = driver.createOutputTopic("images.dlq", new ByteArrayDeserializer(), AvroSerdes.deadLetter().deserializer());
+    images =
+        driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
+    scores = driver.createOutputTopic(
+        "scores", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
+    anomalies = driver.createOutputTopic(
+        "anomalies", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
+    dlq = driver.createOutputTopic(
+        "images.dlq", new ByteArrayDeserializer(), AvroSerdes.deadLetter().deserializer());
   }
 
   @AfterEach
@@ -87,7 +93,9 @@ class DetectorTopologyTest {
       images.pipeInput(key(i), Images.eventBytes("e" + i, i));
     }
     List<AnomalyScore> out = scores.readValuesToList();
-    assertThat(out).extracting(AnomalyScore::getEventId).containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7");
+    assertThat(out)
+        .extracting(AnomalyScore::getEventId)
+        .containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7");
     for (int i = 0; i < 8; i++) {
       AnomalyScore s = out.get(i);
       assertThat(s.getScore()).isCloseTo(TinyVaeModel.score(Images.tensor(i)), offset(1e-5));
@@ -109,8 +117,10 @@ class DetectorTopologyTest {
     }
     List<AnomalyScore> all = scores.readValuesToList();
     List<AnomalyScore> flagged = anomalies.readValuesToList();
-    assertThat(flagged).isNotEmpty()
-        .containsExactlyElementsOf(all.stream().filter(AnomalyScore::getIsAnomaly).toList());
+    assertThat(flagged)
+        .isNotEmpty()
+        .containsExactlyElementsOf(
+            all.stream().filter(AnomalyScore::getIsAnomaly).toList());
   }
 
   @Test
@@ -122,13 +132,17 @@ class DetectorTopologyTest {
     assertThat(store.approximateNumEntries()).isEqualTo(2);
 
     driver.advanceWallClockTime(Duration.ofMillis(60));
-    assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId).containsExactly("a", "b");
+    assertThat(scores.readValuesToList())
+        .extracting(AnomalyScore::getEventId)
+        .containsExactly("a", "b");
     assertThat(store.approximateNumEntries()).isZero();
   }
 
   @Test
   void shouldScorePlainPngValuesUnderTheirKey() {
-    images.pipeInput("cam-7".getBytes(StandardCharsets.UTF_8), Images.png(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
+    images.pipeInput(
+        "cam-7".getBytes(StandardCharsets.UTF_8),
+        Images.png(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
     driver.advanceWallClockTime(Duration.ofMillis(60));
     AnomalyScore s = scores.readValue();
     assertThat(s.getEventId()).isEqualTo("cam-7");
@@ -137,8 +151,9 @@ class DetectorTopologyTest {
 
   @Test
   void shouldScorePlainJpegValuesUnderTheirKey() {
-    images.pipeInput("cam-9".getBytes(StandardCharsets.UTF_8), Images.jpeg(28, 28,
-        java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
+    images.pipeInput(
+        "cam-9".getBytes(StandardCharsets.UTF_8),
+        Images.jpeg(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
     driver.advanceWallClockTime(Duration.ofMillis(60));
     AnomalyScore s = scores.readValue();
     assertThat(s.getEventId()).isEqualTo("cam-9");
@@ -148,19 +163,26 @@ class DetectorTopologyTest {
 
   @Test
   void shouldDeadLetterBadRecordsWithReasonBytesAndCoordinates() {
-    byte[] garbage = "definitely not an image, and longer than sixty-four bytes for sure..........".getBytes(StandardCharsets.UTF_8);
+    byte[] garbage = "definitely not an image, and longer than sixty-four bytes for sure.........."
+        .getBytes(StandardCharsets.UTF_8);
     images.pipeInput(key(1), garbage);
     images.pipeInput(key(2), new byte[0]);
     images.pipeInput(key(3), Images.png(100, 100, java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
-    images.pipeInput(key(4), AvroSerdes.encode(Images.event("short", new byte[10], 28, 28,
-        io.vaestream.events.PixelFormat.GRAY8, 1)));
+    images.pipeInput(
+        key(4),
+        AvroSerdes.encode(
+            Images.event("short", new byte[10], 28, 28, io.vaestream.events.PixelFormat.GRAY8, 1)));
     images.pipeInput(key(5), Images.eventBytes("good", 5));
     driver.advanceWallClockTime(Duration.ofMillis(60));
 
     List<DeadLetter> letters = dlq.readValuesToList();
-    assertThat(letters).extracting(DeadLetter::getErrorType).containsExactly(
-        RejectReason.UNKNOWN_FORMAT.name(), RejectReason.EMPTY_VALUE.name(), RejectReason.WRONG_DIMENSIONS.name(),
-        RejectReason.SIZE_MISMATCH.name());
+    assertThat(letters)
+        .extracting(DeadLetter::getErrorType)
+        .containsExactly(
+            RejectReason.UNKNOWN_FORMAT.name(),
+            RejectReason.EMPTY_VALUE.name(),
+            RejectReason.WRONG_DIMENSIONS.name(),
+            RejectReason.SIZE_MISMATCH.name());
     DeadLetter first = letters.get(0);
     assertThat(first.getTopic()).isEqualTo("images");
     assertThat(first.getOffset()).isZero();
@@ -170,13 +192,16 @@ class DetectorTopologyTest {
     assertThat(first.getValue().remaining()).isEqualTo(64);
     assertThat(first.getReason()).contains("neither Avro");
     assertThat(letters.get(2).getReason()).contains("100x100");
-    assertThat(letters.get(2).getEventId()).as("a PNG's event id is its key").isEqualTo(new String(key(3),
-        StandardCharsets.UTF_8));
+    assertThat(letters.get(2).getEventId())
+        .as("a PNG's event id is its key")
+        .isEqualTo(new String(key(3), StandardCharsets.UTF_8));
     assertThat(letters.get(0).getEventId()).as("not a PNG: no event id").isNull();
     assertThat(letters.get(3).getEventId()).isEqualTo("short");
     assertThat(metrics.deadLetterCount(RejectReason.EMPTY_VALUE)).isEqualTo(1);
 
-    assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId).containsExactly("good");
+    assertThat(scores.readValuesToList())
+        .extracting(AnomalyScore::getEventId)
+        .containsExactly("good");
   }
 
   @Test
@@ -206,8 +231,9 @@ class DetectorTopologyTest {
     java.util.Set<RejectReason> covered = java.util.EnumSet.noneOf(RejectReason.class);
     corpus.forEach(c -> covered.add(c.reason()));
     // INCOMPATIBLE_SCHEMA needs a registry to give the schema: SchemaRegistryIT covers it.
-    assertThat(covered).containsAll(java.util.EnumSet.complementOf(java.util.EnumSet.of(RejectReason.INTERNAL,
-        RejectReason.INCOMPATIBLE_SCHEMA)));
+    assertThat(covered)
+        .containsAll(java.util.EnumSet.complementOf(
+            java.util.EnumSet.of(RejectReason.INTERNAL, RejectReason.INCOMPATIBLE_SCHEMA)));
   }
 
   private static byte[] key(int i) {

@@ -40,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * order, and images stay in the batch store until their scores are forwarded.
  */
 class PipelinedScoringTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
+
   private final ExecutorService inference = Executors.newSingleThreadExecutor();
   private final CountDownLatch gate = new CountDownLatch(1);
   private final AtomicInteger calls = new AtomicInteger();
@@ -65,7 +67,8 @@ class PipelinedScoringTest {
           Thread.currentThread().interrupt();
         }
         if (fail) {
-          throw new ScorerException("ONNX Runtime failed to score a batch of " + count + ": out of memory");
+          throw new ScorerException(
+              "ONNX Runtime failed to score a batch of " + count + ": out of memory");
         }
         ScoreBatch b = onnx.score(tensors, count);
         calls.incrementAndGet();
@@ -95,17 +98,24 @@ class PipelinedScoringTest {
   private void start(boolean fail) throws Exception {
     onnx = OnnxScorer.open(TinyVaeModel.write(dir, 0.5), Device.CPU);
     DetectorConfig config = new DetectorConfig(Map.of(
-        DetectorConfig.MODEL_PATH, dir.resolve("model.onnx").toString(),
-        DetectorConfig.BATCH_MAX_SIZE, 4,
-        DetectorConfig.BATCH_MAX_WAIT_MS, 50,
-        StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
-        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once"));
+        DetectorConfig.MODEL_PATH,
+        dir.resolve("model.onnx").toString(),
+        DetectorConfig.BATCH_MAX_SIZE,
+        4,
+        DetectorConfig.BATCH_MAX_WAIT_MS,
+        50,
+        StreamsConfig.STATE_DIR_CONFIG,
+        dir.resolve("state").toString(),
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        "at_least_once"));
     DetectorMetrics metrics = DetectorMetrics.noop();
     driver = new TopologyTestDriver(
         DetectorTopology.build(new StreamsBuilder(), config, gated(fail), metrics, inference),
         DetectorTopology.properties(config, metrics));
-    images = driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
-    scores = driver.createOutputTopic("scores", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
+    images =
+        driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
+    scores = driver.createOutputTopic(
+        "scores", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
   }
 
   @AfterEach
@@ -139,16 +149,19 @@ class PipelinedScoringTest {
     gate.countDown();
     // The inference thread runs one task at a time, in order: once this one has run, the batch's
     // future is complete.
-    inference.submit(() -> { }).get();
+    inference.submit(() -> {}).get();
     assertThat(calls.get()).isEqualTo(1);
     send(5);
-    assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId)
+    assertThat(scores.readValuesToList())
+        .extracting(AnomalyScore::getEventId)
         .containsExactly("e0", "e1", "e2", "e3");
     assertThat(store.approximateNumEntries()).isEqualTo(2);
 
     // The timer cuts the last partial batch and forwards it at once: the input is idle.
     driver.advanceWallClockTime(Duration.ofMillis(60));
-    assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId).containsExactly("e4", "e5");
+    assertThat(scores.readValuesToList())
+        .extracting(AnomalyScore::getEventId)
+        .containsExactly("e4", "e5");
     assertThat(store.approximateNumEntries()).isZero();
   }
 
@@ -160,7 +173,8 @@ class PipelinedScoringTest {
       send(i);
     }
     driver.advanceWallClockTime(Duration.ofMillis(60));
-    assertThat(scores.readValuesToList()).extracting(AnomalyScore::getInputOffset)
+    assertThat(scores.readValuesToList())
+        .extracting(AnomalyScore::getInputOffset)
         .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
   }
 
@@ -173,7 +187,8 @@ class PipelinedScoringTest {
     gate.countDown();
     assertThatThrownBy(() -> driver.advanceWallClockTime(Duration.ofMillis(60)))
         .hasRootCauseInstanceOf(ScorerException.class)
-        .rootCause().hasMessageContaining("batch of 4");
+        .rootCause()
+        .hasMessageContaining("batch of 4");
     assertThat(scores.isEmpty()).isTrue();
     KeyValueStore<Long, ?> store = driver.getKeyValueStore(DetectorTopology.BATCH_STORE);
     assertThat(store.approximateNumEntries()).isEqualTo(4);

@@ -62,8 +62,8 @@ public final class RegistryAvro {
    * the registry cannot be reached (transient), and {@link SerializationException} for a body that
    * is not valid Avro of the writer schema.
    */
-  public static <T extends SpecificRecord> Deserializer<T> deserializer(SchemaRegistryClient registry,
-      Class<T> type) {
+  public static <T extends SpecificRecord> Deserializer<T> deserializer(
+      SchemaRegistryClient registry, Class<T> type) {
     SpecificData data = AvroSerdes.specificData(type);
     Schema reader = data.getSchema(type);
     Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
@@ -74,7 +74,8 @@ public final class RegistryAvro {
         return null;
       }
       if (!isFramed(bytes)) {
-        throw new SerializationException(reader.getName() + ": not in the Confluent wire format (00 + schema id)");
+        throw new SerializationException(
+            reader.getName() + ": not in the Confluent wire format (00 + schema id)");
       }
       int id = schemaId(bytes);
       DatumReader<T> datumReader = readers.get(id);
@@ -84,10 +85,15 @@ public final class RegistryAvro {
           throw known;
         }
         Schema writer = registry.schemaById(id);
-        SchemaPairCompatibility c = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+        SchemaPairCompatibility c =
+            SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-          SchemaRegistryException e = new SchemaRegistryException(Kind.INCOMPATIBLE, String.format("schema id %d "
-              + "(%s) cannot be read as %s: %s", id, writer.getFullName(), reader.getFullName(), describe(c)), null);
+          SchemaRegistryException e = new SchemaRegistryException(
+              Kind.INCOMPATIBLE,
+              String.format(
+                  "schema id %d " + "(%s) cannot be read as %s: %s",
+                  id, writer.getFullName(), reader.getFullName(), describe(c)),
+              null);
           if (unreadable.size() < 10_000) {
             unreadable.put(id, e);
           }
@@ -98,17 +104,23 @@ public final class RegistryAvro {
         datumReader = made;
       }
       try {
-        return datumReader.read(null, DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES,
-            bytes.length - HEADER_BYTES, null));
+        return datumReader.read(
+            null,
+            DecoderFactory.get()
+                .binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES, null));
       } catch (IOException | RuntimeException e) {
-        throw new SerializationException(String.format("%s: malformed Avro body for schema id %d: %s",
-            reader.getName(), id, e.getMessage()), e);
+        throw new SerializationException(
+            String.format(
+                "%s: malformed Avro body for schema id %d: %s",
+                reader.getName(), id, e.getMessage()),
+            e);
       }
     };
   }
 
   /** The serializer and deserializer of {@code type} in the Confluent wire format, as one serde. */
-  public static <T extends SpecificRecord> Serde<T> serde(SchemaRegistryClient registry, Class<T> type) {
+  public static <T extends SpecificRecord> Serde<T> serde(
+      SchemaRegistryClient registry, Class<T> type) {
     return Serdes.serdeFrom(serializer(registry, type), deserializer(registry, type));
   }
 
@@ -117,16 +129,18 @@ public final class RegistryAvro {
    * ({@code C3 01}) with {@code singleObject}, the Confluent wire format through {@code registry}
    * (null: such values are refused with a message that says a registry is needed).
    */
-  public static <T extends SpecificRecord> Deserializer<T> eitherFormat(Deserializer<T> singleObject,
-      SchemaRegistryClient registry, Class<T> type) {
+  public static <T extends SpecificRecord> Deserializer<T> eitherFormat(
+      Deserializer<T> singleObject, SchemaRegistryClient registry, Class<T> type) {
     Deserializer<T> confluent = registry == null ? null : deserializer(registry, type);
     return (topic, bytes) -> {
       if (bytes == null || !isFramed(bytes)) {
         return singleObject.deserialize(topic, bytes);
       }
       if (confluent == null) {
-        throw new SerializationException(String.format("%s in the Confluent wire format (schema id %d): reading it "
-            + "needs a schema registry", type.getSimpleName(), schemaId(bytes)));
+        throw new SerializationException(String.format(
+            "%s in the Confluent wire format (schema id %d): reading it "
+                + "needs a schema registry",
+            type.getSimpleName(), schemaId(bytes)));
       }
       return confluent.deserialize(topic, bytes);
     };
@@ -136,7 +150,8 @@ public final class RegistryAvro {
    * A serializer that writes {@code type} in the Confluent wire format, registering its schema
    * under {@code <topic>-value} on the first record for each topic (the answer is cached).
    */
-  public static <T extends SpecificRecord> Serializer<T> serializer(SchemaRegistryClient registry, Class<T> type) {
+  public static <T extends SpecificRecord> Serializer<T> serializer(
+      SchemaRegistryClient registry, Class<T> type) {
     SpecificData data = AvroSerdes.specificData(type);
     Schema schema = data.getSchema(type);
     SpecificDatumWriter<T> writer = new SpecificDatumWriter<>(schema, data);
@@ -168,7 +183,11 @@ public final class RegistryAvro {
       if (sb.length() > 0) {
         sb.append("; ");
       }
-      sb.append(i.getType()).append(" at ").append(i.getLocation()).append(": ").append(i.getMessage());
+      sb.append(i.getType())
+          .append(" at ")
+          .append(i.getLocation())
+          .append(": ")
+          .append(i.getMessage());
     });
     return sb.length() == 0 ? c.getDescription() : sb.toString();
   }

@@ -44,6 +44,7 @@ public final class SchemaRegistryClient {
   public static final String URL = "schema.registry.url";
   /** {@code user:password} for HTTP basic authentication. */
   public static final String BASIC_AUTH_USER_INFO = "schema.registry.basic.auth.user.info";
+
   public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
   public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
   public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
@@ -67,10 +68,12 @@ public final class SchemaRegistryClient {
 
   private SchemaRegistryClient(List<URI> urls, String userInfo, SSLContext ssl, Duration timeout) {
     this.urls = urls;
-    this.authorization = userInfo == null || userInfo.isEmpty() ? null
+    this.authorization = userInfo == null || userInfo.isEmpty()
+        ? null
         : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     this.timeout = timeout;
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL);
+    HttpClient.Builder b =
+        HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL);
     if (ssl != null) {
       b.sslContext(ssl);
     }
@@ -97,18 +100,20 @@ public final class SchemaRegistryClient {
         throw new IllegalArgumentException(URL + ": not a URL: " + redact(s), e);
       }
       if (uri.getUserInfo() != null) {
-        throw new IllegalArgumentException(URL + ": " + redact(s) + " carries credentials, which are not sent from "
-            + "there; give them as " + BASIC_AUTH_USER_INFO);
+        throw new IllegalArgumentException(
+            URL + ": " + redact(s) + " carries credentials, which are not sent from "
+                + "there; give them as " + BASIC_AUTH_USER_INFO);
       }
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+          || uri.getHost() == null) {
         throw new IllegalArgumentException(URL + ": not an http(s) URL: " + redact(uri));
       }
       urls.add(uri);
     }
     String timeoutMs = text(settings.get(REQUEST_TIMEOUT_MS));
     Duration timeout = Duration.ofMillis(timeoutMs == null ? 10_000 : Long.parseLong(timeoutMs));
-    return new SchemaRegistryClient(List.copyOf(urls), text(settings.get(BASIC_AUTH_USER_INFO)), ssl(settings),
-        timeout);
+    return new SchemaRegistryClient(
+        List.copyOf(urls), text(settings.get(BASIC_AUTH_USER_INFO)), ssl(settings), timeout);
   }
 
   /** A client of the registry at {@code url}, with no credentials and the default timeout. */
@@ -129,7 +134,8 @@ public final class SchemaRegistryClient {
     }
     Missing gone = missing.get(id);
     if (gone != null && System.nanoTime() < gone.until()) {
-      throw new SchemaRegistryException(Kind.NOT_FOUND, gone.why() + " (answer cached for a minute)", null);
+      throw new SchemaRegistryException(
+          Kind.NOT_FOUND, gone.why() + " (answer cached for a minute)", null);
     }
     JsonNode answer;
     try {
@@ -145,15 +151,17 @@ public final class SchemaRegistryClient {
     }
     String type = answer.path("schemaType").asText("AVRO");
     if (!"AVRO".equals(type)) {
-      throw new SchemaRegistryException(Kind.NOT_FOUND, "schema id " + id + " is a " + type + " schema, not Avro",
-          null);
+      throw new SchemaRegistryException(
+          Kind.NOT_FOUND, "schema id " + id + " is a " + type + " schema, not Avro", null);
     }
     Schema schema;
     try {
-      schema = new Schema.Parser().setValidateDefaults(false).parse(answer.path("schema").asText());
+      schema = new Schema.Parser()
+          .setValidateDefaults(false)
+          .parse(answer.path("schema").asText());
     } catch (SchemaParseException e) {
-      throw new SchemaRegistryException(Kind.NOT_FOUND, "schema id " + id + " is not a valid Avro schema: "
-          + e.getMessage(), e);
+      throw new SchemaRegistryException(
+          Kind.NOT_FOUND, "schema id " + id + " is not a valid Avro schema: " + e.getMessage(), e);
     }
     schemasById.put(id, schema);
     return schema;
@@ -167,11 +175,14 @@ public final class SchemaRegistryClient {
       return known;
     }
     ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
-    JsonNode answer = call("POST", "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8)
-        + "/versions", body.toString(), "subject " + subject);
+    JsonNode answer = call(
+        "POST",
+        "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions",
+        body.toString(),
+        "subject " + subject);
     if (!answer.path("id").canConvertToInt()) {
-      throw new SchemaRegistryException(Kind.REFUSED, "registering under subject " + subject + ": no id in "
-          + answer, null);
+      throw new SchemaRegistryException(
+          Kind.REFUSED, "registering under subject " + subject + ": no id in " + answer, null);
     }
     int id = answer.path("id").asInt();
     idsBySubjectAndSchema.put(key, id);
@@ -188,13 +199,17 @@ public final class SchemaRegistryClient {
     SchemaRegistryException notFound = null;
     int answeredNotFound = 0;
     for (URI base : urls) {
-      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
+          .timeout(timeout)
           .header("Accept", CONTENT_TYPE + ", application/json");
       if (authorization != null) {
         req.header("Authorization", authorization);
       }
-      req.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+      req.method(
+          method,
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
       if (body != null) {
         req.header("Content-Type", CONTENT_TYPE);
       }
@@ -202,9 +217,15 @@ public final class SchemaRegistryClient {
       try {
         res = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
-        last = new SchemaRegistryException(Kind.UNAVAILABLE, String.format("%s: schema registry %s did not answer "
-            + "(%s)", what, redact(base), e.getClass().getSimpleName() + (e.getMessage() == null ? ""
-            : ": " + e.getMessage())), e);
+        last = new SchemaRegistryException(
+            Kind.UNAVAILABLE,
+            String.format(
+                "%s: schema registry %s did not answer " + "(%s)",
+                what,
+                redact(base),
+                e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())),
+            e);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -215,12 +236,16 @@ public final class SchemaRegistryClient {
         try {
           return JSON.readTree(res.body());
         } catch (IOException e) {
-          throw new SchemaRegistryException(Kind.UNAVAILABLE, what + ": schema registry " + redact(base)
-              + " answered with something other than JSON", e);
+          throw new SchemaRegistryException(
+              Kind.UNAVAILABLE,
+              what + ": schema registry " + redact(base)
+                  + " answered with something other than JSON",
+              e);
         }
       }
-      String message = String.format("%s: schema registry %s answered HTTP %d %s", what, redact(base), status,
-          errorMessage(res.body()));
+      String message = String.format(
+          "%s: schema registry %s answered HTTP %d %s",
+          what, redact(base), status, errorMessage(res.body()));
       if (status == 404) {
         notFound = new SchemaRegistryException(Kind.NOT_FOUND, message, null);
         answeredNotFound++;
@@ -265,14 +290,15 @@ public final class SchemaRegistryClient {
     try (InputStream in = Files.newInputStream(Path.of(location))) {
       KeyStore store = KeyStore.getInstance(type == null ? KeyStore.getDefaultType() : type);
       store.load(in, password == null ? null : password.toCharArray());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(store);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);
       return ctx;
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(TRUSTSTORE_LOCATION + ": cannot load trust store " + location + ": "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          TRUSTSTORE_LOCATION + ": cannot load trust store " + location + ": " + e.getMessage(), e);
     }
   }
 

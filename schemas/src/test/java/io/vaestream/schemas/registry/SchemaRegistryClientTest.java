@@ -20,12 +20,18 @@ class SchemaRegistryClientTest {
   @Test
   void shouldRefuseSettingsWithoutAUsableUrlNamingTheKey() {
     assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema.registry.url is not set");
-    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, "registry:8081")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("schema.registry.url is not set");
+    assertThatThrownBy(
+            () -> SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, "registry:8081")))
         .hasMessageContaining("schema.registry.url: not an http(s) URL");
-    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL, "http://r:1",
-        SchemaRegistryClient.TRUSTSTORE_LOCATION, "/no/such/truststore.p12")))
-        .hasMessageContaining("schema.registry.ssl.truststore.location: cannot load trust store /no/such/truststore.p12");
+    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(
+            SchemaRegistryClient.URL,
+            "http://r:1",
+            SchemaRegistryClient.TRUSTSTORE_LOCATION,
+            "/no/such/truststore.p12")))
+        .hasMessageContaining(
+            "schema.registry.ssl.truststore.location: cannot load trust store /no/such/truststore.p12");
   }
 
   @Test
@@ -34,9 +40,11 @@ class SchemaRegistryClientTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(SchemaRegistryClient.URL,
-        "http://alice:secret@127.0.0.1:" + closed + "/apis/ccompat/v7")))
-        .hasMessageContaining("carries credentials").hasMessageContaining("schema.registry.basic.auth.user.info")
+    assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(
+            SchemaRegistryClient.URL,
+            "http://alice:secret@127.0.0.1:" + closed + "/apis/ccompat/v7")))
+        .hasMessageContaining("carries credentials")
+        .hasMessageContaining("schema.registry.basic.auth.user.info")
         .hasMessageNotContaining("secret");
     SchemaRegistryClient client = SchemaRegistryClient.create(Map.of(
         SchemaRegistryClient.URL, "http://127.0.0.1:" + closed + "/apis/ccompat/v7/",
@@ -48,29 +56,48 @@ class SchemaRegistryClientTest {
           assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
           assertThat(e.isTransient()).isTrue();
         })
-        .hasMessageContaining("schema id 7: schema registry http://127.0.0.1:" + closed + "/apis/ccompat/v7 did not answer")
-        .hasMessageNotContaining("secret").hasMessageNotContaining("hunter2");
+        .hasMessageContaining("schema id 7: schema registry http://127.0.0.1:" + closed
+            + "/apis/ccompat/v7 did not answer")
+        .hasMessageNotContaining("secret")
+        .hasMessageNotContaining("hunter2");
   }
 
   @Test
   void shouldTellTheConfluentFramingApart() {
-    byte[] framed = ByteBuffer.allocate(7).put((byte) 0).putInt(258).put(new byte[] {2, 'x'}).array();
+    byte[] framed = ByteBuffer.allocate(7)
+        .put((byte) 0)
+        .putInt(258)
+        .put(new byte[] {2, 'x'})
+        .array();
     assertThat(RegistryAvro.isFramed(framed)).isTrue();
     assertThat(RegistryAvro.schemaId(framed)).isEqualTo(258);
-    assertThat(RegistryAvro.isFramed(new byte[] {0, 0, 0, 1})).as("too short for an id").isFalse();
+    assertThat(RegistryAvro.isFramed(new byte[] {0, 0, 0, 1}))
+        .as("too short for an id")
+        .isFalse();
     assertThat(RegistryAvro.isFramed(new byte[] {(byte) 0xC3, 1, 0, 0, 0})).isFalse();
     assertThat(RegistryAvro.subject("images")).isEqualTo("images-value");
   }
 
   @Test
   void shouldReadSingleObjectEncodingWithoutARegistryAndRefuseTheConfluentFormat() {
-    var either = RegistryAvro.eitherFormat(AvroSerdes.imageEvent().deserializer(), null, ImageEvent.class);
-    ImageEvent e = ImageEvent.newBuilder().setId("a").setSource("s").setEventTime(Instant.EPOCH)
-        .setWidth(1).setHeight(1).setChannels(1).setPixelFormat(PixelFormat.GRAY8)
-        .setPixels(ByteBuffer.wrap(new byte[1])).setAttributes(Map.of()).build();
+    var either =
+        RegistryAvro.eitherFormat(AvroSerdes.imageEvent().deserializer(), null, ImageEvent.class);
+    ImageEvent e = ImageEvent.newBuilder()
+        .setId("a")
+        .setSource("s")
+        .setEventTime(Instant.EPOCH)
+        .setWidth(1)
+        .setHeight(1)
+        .setChannels(1)
+        .setPixelFormat(PixelFormat.GRAY8)
+        .setPixels(ByteBuffer.wrap(new byte[1]))
+        .setAttributes(Map.of())
+        .build();
     assertThat(either.deserialize("t", AvroSerdes.encode(e)).getId()).isEqualTo("a");
     byte[] framed = ByteBuffer.allocate(6).put((byte) 0).putInt(3).put((byte) 2).array();
-    assertThatThrownBy(() -> either.deserialize("t", framed)).isInstanceOf(SerializationException.class)
-        .hasMessageContaining("ImageEvent in the Confluent wire format (schema id 3): reading it needs a schema registry");
+    assertThatThrownBy(() -> either.deserialize("t", framed))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining(
+            "ImageEvent in the Confluent wire format (schema id 3): reading it needs a schema registry");
   }
 }

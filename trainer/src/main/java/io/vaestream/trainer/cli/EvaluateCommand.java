@@ -16,9 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code evaluate}: the one-class protocol, with PCA and raw-pixel kNN baselines. */
 @Command(
@@ -32,38 +32,64 @@ import picocli.CommandLine.Model.CommandSpec;
       "--validation-anomalies is given. Resumable: finished cells are cached in --work-dir."
     })
 final class EvaluateCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
-  @Option(names = "--train-data", defaultValue = "fashion-mnist:train", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--train-data",
+      defaultValue = "fashion-mnist:train",
+      description = "Default: ${DEFAULT-VALUE}.")
   String trainData;
 
-  @Option(names = "--test-data", defaultValue = "fashion-mnist:test", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--test-data",
+      defaultValue = "fashion-mnist:test",
+      description = "Default: ${DEFAULT-VALUE}.")
   String testData;
 
-  @Option(names = "--classes", defaultValue = "0-9", description = "Normal classes to evaluate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--classes",
+      defaultValue = "0-9",
+      description = "Normal classes to evaluate (default: ${DEFAULT-VALUE}).")
   String classes;
 
-  @Option(names = "--seeds", defaultValue = "3", description = "Seeds per class, 1..N (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seeds",
+      defaultValue = "3",
+      description = "Seeds per class, 1..N (default: ${DEFAULT-VALUE}).")
   int seeds;
 
-  @Option(names = "--work-dir", defaultValue = "runs/evaluate", description = "Cache of finished cells (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--work-dir",
+      defaultValue = "runs/evaluate",
+      description = "Cache of finished cells (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--report", defaultValue = "docs/evaluation", description = "Report directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--report",
+      defaultValue = "docs/evaluation",
+      description = "Report directory (default: ${DEFAULT-VALUE}).")
   Path report;
 
-  @Mixin CalibrationOptions calibration = new CalibrationOptions();
+  @Mixin
+  CalibrationOptions calibration = new CalibrationOptions();
 
-  @Option(names = "--test-fraction", defaultValue = "0.2",
-      description = "When --train-data and --test-data are the same source: the share of each class kept apart "
-          + "for testing by a seeded, stratified split (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test-fraction",
+      defaultValue = "0.2",
+      description =
+          "When --train-data and --test-data are the same source: the share of each class kept apart "
+              + "for testing by a seeded, stratified split (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
-  @Mixin InputOptions input = new InputOptions();
+  @Mixin
+  InputOptions input = new InputOptions();
 
-  @Mixin ModelOptions model = new ModelOptions();
+  @Mixin
+  ModelOptions model = new ModelOptions();
 
-  @Mixin ScoringOptions scoring = new ScoringOptions();
+  @Mixin
+  ScoringOptions scoring = new ScoringOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -72,19 +98,27 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     PrintWriter log = spec.commandLine().getErr();
-    EvaluationData data = EvaluationData.open(trainData, testData, input.toShape(), testFraction,
-        model.toConfig().seed());
+    EvaluationData data = EvaluationData.open(
+        trainData, testData, input.toShape(), testFraction, model.toConfig().seed());
     ImageDataset train = data.train();
     ImageDataset test = data.test();
     log.println(data.split());
     Set<Integer> cs = TrainingRun.parseClasses(classes);
     if (cs.isEmpty()) {
-      throw new IllegalArgumentException("classes=" + classes + " is invalid: name the classes to evaluate");
+      throw new IllegalArgumentException(
+          "classes=" + classes + " is invalid: name the classes to evaluate");
     }
-    OneClassEvaluation.Settings settings = new OneClassEvaluation.Settings(data.name(), model.toConfig(),
-        calibration.holdout, scoring.score, scoring.bankSize, scoring.validationAnomalies, scoring.anomalySample,
+    OneClassEvaluation.Settings settings = new OneClassEvaluation.Settings(
+        data.name(),
+        model.toConfig(),
+        calibration.holdout,
+        scoring.score,
+        scoring.bankSize,
+        scoring.validationAnomalies,
+        scoring.anomalySample,
         calibration.targetFar);
-    OneClassEvaluation eval = new OneClassEvaluation(train, data.trainSpec(), test, settings, workDir, log);
+    OneClassEvaluation eval =
+        new OneClassEvaluation(train, data.trainSpec(), test, settings, workDir, log);
     List<Long> seedList = LongStream.rangeClosed(1, seeds).boxed().toList();
     List<ClassResult> results = new ArrayList<>();
     for (long seed : seedList) {
@@ -92,9 +126,20 @@ final class EvaluateCommand implements Callable<Integer> {
         results.add(eval.run(c, seed));
       }
     }
-    String command = "./vaestream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    Path md = EvaluationReport.write(report, results, new EvaluationReport.Setup(command, settings, test.description(),
-        data.split(), seedList, Duration.ofNanos(System.nanoTime() - t0)), eval, test);
+    String command =
+        "./vaestream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    Path md = EvaluationReport.write(
+        report,
+        results,
+        new EvaluationReport.Setup(
+            command,
+            settings,
+            test.description(),
+            data.split(),
+            seedList,
+            Duration.ofNanos(System.nanoTime() - t0)),
+        eval,
+        test);
     spec.commandLine().getOut().printf("report: %s%n", md);
     return 0;
   }

@@ -23,33 +23,49 @@ import picocli.CommandLine.Spec;
       "Write a synthetic set with 'textures'. Labels and masks are used for measuring only."
     })
 final class EvaluateMapsCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
-  @Option(names = "--data", required = true, description = "Folder with train/, test/ and ground_truth/.")
+  @Option(
+      names = "--data",
+      required = true,
+      description = "Folder with train/, test/ and ground_truth/.")
   Path data;
 
-  @Option(names = "--work-dir", defaultValue = "runs/evaluate-maps",
+  @Option(
+      names = "--work-dir",
+      defaultValue = "runs/evaluate-maps",
       description = "Where the model is written (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--report", defaultValue = "runs/evaluate-maps/report",
-      description = "Directory for report.md, examples.png and result.json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--report",
+      defaultValue = "runs/evaluate-maps/report",
+      description =
+          "Directory for report.md, examples.png and result.json (default: ${DEFAULT-VALUE}).")
   Path report;
 
-  @Mixin CalibrationOptions calibration = new CalibrationOptions();
+  @Mixin
+  CalibrationOptions calibration = new CalibrationOptions();
 
-  @Mixin InputOptions input = new InputOptions();
+  @Mixin
+  InputOptions input = new InputOptions();
 
-  @Mixin ModelOptions model = new ModelOptions();
+  @Mixin
+  ModelOptions model = new ModelOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getErr();
     InspectionData d = InspectionData.read(data, input.toShape());
-    InspectionEvaluation.Settings st = new InspectionEvaluation.Settings(model.toConfig(), calibration.holdout,
-        calibration.targetFar, ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE);
+    InspectionEvaluation.Settings st = new InspectionEvaluation.Settings(
+        model.toConfig(),
+        calibration.holdout,
+        calibration.targetFar,
+        ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE);
     InspectionEvaluation.Result r = InspectionEvaluation.run(d, st, workDir, log);
-    String command = "./vaestream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command =
+        "./vaestream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     Path md = InspectionReport.write(report, r, command, st);
     spec.commandLine().getOut().printf("report: %s%n", md);
     return 0;

@@ -2,17 +2,18 @@ package io.vaestream.trainer.cli;
 
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
-import io.vaestream.trainer.export.ModelPackager.Quantization;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
+import io.vaestream.trainer.export.ModelPackager.Quantization;
+import io.vaestream.trainer.export.ParityCheck;
 import io.vaestream.trainer.model.VaeModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code export}: (re)writes the ONNX model of a run from its checkpoint. */
 @Command(
@@ -24,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
       "unless ONNX Runtime reproduces the trainer."
     })
 final class ExportCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--run", required = true, description = "A directory written by 'train'.")
   Path run;
@@ -32,30 +34,41 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--target-far", description = "Override the run's target false-alarm rate.")
   Double targetFar;
 
-  @Option(names = "--name", description = "Model name in the metadata (default: the run directory's name).")
+  @Option(
+      names = "--name",
+      description = "Model name in the metadata (default: the run directory's name).")
   String name;
 
-  @Option(names = "--model-version", defaultValue = "1", description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--model-version",
+      defaultValue = "1",
+      description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
   String modelVersion;
 
-  @Option(names = "--quantize", defaultValue = "none", converter = QuantizationConverter.class,
-      description = "none, or int8: dense layers with int8 weights and per-batch uint8 activations, a quarter of the "
-          + "bytes and 2-5x faster on CPUs with VNNI/AMX; threshold and golden samples come from the int8 model "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--quantize",
+      defaultValue = "none",
+      converter = QuantizationConverter.class,
+      description =
+          "none, or int8: dense layers with int8 weights and per-batch uint8 activations, a quarter of the "
+              + "bytes and 2-5x faster on CPUs with VNNI/AMX; threshold and golden samples come from the int8 model "
+              + "(default: ${DEFAULT-VALUE}).")
   Quantization quantize;
 
   @Option(names = "--out", description = "Directory for model.onnx (default: the run directory).")
   Path out;
 
   /** {@code none} or {@code int8}. */
-  static final class QuantizationConverter implements picocli.CommandLine.ITypeConverter<Quantization> {
+  static final class QuantizationConverter
+      implements picocli.CommandLine.ITypeConverter<Quantization> {
     @Override
     public Quantization convert(String value) {
       return switch (value.toLowerCase(Locale.ROOT)) {
         case "none" -> Quantization.NONE;
         case "int8" -> Quantization.INT8;
-        default -> throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' is not a quantisation: expected none or int8");
+        default ->
+          throw new picocli.CommandLine.TypeConversionException(
+              "'" + value + "' is not a quantisation: expected none or int8");
       };
     }
   }
@@ -64,13 +77,22 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainingRun r = TrainingRun.load(run);
     if (targetFar != null) {
-      r = new TrainingRun(r.data(), r.normalClasses(), r.holdout(), r.validationAnomalies(), r.anomalySample(),
-          targetFar, r.score(), r.bankSize(), r.config(), r.input());
+      r = new TrainingRun(
+          r.data(),
+          r.normalClasses(),
+          r.holdout(),
+          r.validationAnomalies(),
+          r.anomalySample(),
+          targetFar,
+          r.score(),
+          r.bankSize(),
+          r.config(),
+          r.input());
     }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
     TrainingRun.Splits s = r.splits();
-    PackagedModel pkg = r.packageModel(model, s, name != null ? name : run.getFileName().toString(), modelVersion,
-        quantize);
+    PackagedModel pkg = r.packageModel(
+        model, s, name != null ? name : run.getFileName().toString(), modelVersion, quantize);
     printSummary(spec.commandLine().getOut(), pkg.write(out != null ? out : run), pkg);
     return 0;
   }
@@ -80,13 +102,21 @@ final class ExportCommand implements Callable<Integer> {
     o.printf("sha256:    %s%n", pkg.sha256());
     o.printf("score:     %s (%s)%n", pkg.score().name(), pkg.score().formula());
     o.printf("chosen:    %s%n", pkg.selection().protocol());
-    o.printf(Locale.ROOT, "threshold: %.6g at target false-alarm rate %.4f (%d held-out normals, conformal)%n",
-        pkg.threshold().value(), pkg.threshold().targetFalseAlarmRate(), pkg.threshold().calibrationSize());
+    o.printf(
+        Locale.ROOT,
+        "threshold: %.6g at target false-alarm rate %.4f (%d held-out normals, conformal)%n",
+        pkg.threshold().value(),
+        pkg.threshold().targetFalseAlarmRate(),
+        pkg.threshold().calibrationSize());
     if (pkg.threshold().warning() != null) {
       o.printf("warning:   %s%n", pkg.threshold().warning());
     }
-    o.printf(Locale.ROOT, "parity:    max error %.2e over %d images (gate %.0e)%n",
-        pkg.parity().worst(), pkg.parity().images(), io.vaestream.trainer.export.ParityCheck.TOLERANCE);
+    o.printf(
+        Locale.ROOT,
+        "parity:    max error %.2e over %d images (gate %.0e)%n",
+        pkg.parity().worst(),
+        pkg.parity().images(),
+        ParityCheck.TOLERANCE);
     if (pkg.metadata().containsKey(ModelFormat.QUANTIZATION)) {
       o.printf("quantized: %s%n", pkg.metadata().get(ModelFormat.QUANTIZATION));
     }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code info}: prints a model file's metadata and checks its golden samples. */
 @Command(
@@ -22,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = "Prints a model's metadata and re-runs its golden samples in ONNX Runtime.")
 final class InfoCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL", description = "An ONNX file written by 'train' or 'export'.")
   Path model;
@@ -38,8 +39,12 @@ final class InfoCommand implements Callable<Integer> {
       Map<String, String> meta = new TreeMap<>(runner.metadata());
       o.printf("file:    %s (%d bytes)%n", model, bytes.length);
       o.printf("sha256:  %s%n", ModelFiles.sha256(bytes));
-      o.printf("input:   %s [batch, %d, %d, %d] float32 in [0, 1]%n", ModelFormat.INPUT,
-          runner.contract().channels(), runner.contract().height(), runner.contract().width());
+      o.printf(
+          "input:   %s [batch, %d, %d, %d] float32 in [0, 1]%n",
+          ModelFormat.INPUT,
+          runner.contract().channels(),
+          runner.contract().height(),
+          runner.contract().width());
       o.printf("outputs: %s%n", String.join(", ", ModelFormat.OUTPUTS));
       String golden = meta.remove(ModelFormat.GOLDEN);
       meta.forEach((k, v) -> o.printf("  %-45s %s%n", k, v));
@@ -55,11 +60,18 @@ final class InfoCommand implements Callable<Integer> {
   /** Runs every golden sample; returns how many did not match. */
   static int checkGolden(OnnxModelRunner runner, GoldenSamples golden, PrintWriter o) {
     int count = golden.samples().size();
-    Map<String, float[]> out = runner.run(golden.inputs(runner.contract().size()), count,
+    Map<String, float[]> out = runner.run(
+        golden.inputs(runner.contract().size()),
+        count,
         List.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE));
-    int failed = golden.mismatches(out.get(ModelFormat.RECONSTRUCTION_ERROR), out.get(ModelFormat.KL),
-        out.get(ModelFormat.SCORE)).size();
-    o.printf("golden samples: %d/%d match within %.0e%n", count - failed, count, golden.tolerance());
+    int failed = golden
+        .mismatches(
+            out.get(ModelFormat.RECONSTRUCTION_ERROR),
+            out.get(ModelFormat.KL),
+            out.get(ModelFormat.SCORE))
+        .size();
+    o.printf(
+        "golden samples: %d/%d match within %.0e%n", count - failed, count, golden.tolerance());
     return failed;
   }
 }

@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sample}: new images from the prior, and a picture of the latent space. */
 @Command(
@@ -25,28 +25,43 @@ import picocli.CommandLine.Model.CommandSpec;
       "images in two dimensions (PCA when the latent size is above 2), coloured by class."
     })
 final class SampleCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--run", required = true, description = "A directory written by 'train'.")
   Path run;
 
-  @Option(names = "--count", defaultValue = "64", description = "Images to sample (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--count",
+      defaultValue = "64",
+      description = "Images to sample (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed for z (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed for z (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--out", description = "PNG grid of samples (default: RUN/samples.png).")
   Path out;
 
-  @Option(names = "--latent-data", defaultValue = "fashion-mnist:test",
-      description = "Labelled images for the latent picture; 'none' to skip (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latent-data",
+      defaultValue = "fashion-mnist:test",
+      description =
+          "Labelled images for the latent picture; 'none' to skip (default: ${DEFAULT-VALUE}).")
   String latentData;
 
-  @Option(names = "--latent-out", description = "PNG of the latent space (default: RUN/latent.png).")
+  @Option(
+      names = "--latent-out",
+      description = "PNG of the latent space (default: RUN/latent.png).")
   Path latentOut;
 
-  @Option(names = "--latent-points", defaultValue = "3000", description = "Images in the latent picture (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latent-points",
+      defaultValue = "3000",
+      description = "Images in the latent picture (default: ${DEFAULT-VALUE}).")
   int latentPoints;
 
   @Override
@@ -89,7 +104,14 @@ final class SampleCommand implements Callable<Integer> {
         names.add(data.className(c));
       }
       Path picture = latentOut != null ? latentOut : run.resolve("latent.png");
-      Plots.write(Plots.scatter("Posterior means μ (" + how + "), " + data.description(), xs, ys, data.labels(), names), picture);
+      Plots.write(
+          Plots.scatter(
+              "Posterior means μ (" + how + "), " + data.description(),
+              xs,
+              ys,
+              data.labels(),
+              names),
+          picture);
       spec.commandLine().getOut().printf("latent:  %s (%d images)%n", picture, data.size());
     }
     return 0;

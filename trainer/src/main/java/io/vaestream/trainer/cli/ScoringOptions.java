@@ -10,24 +10,36 @@ import picocli.CommandLine.TypeConversionException;
 
 /** How the score is decided, shared by {@code train}, {@code export} and {@code evaluate}. */
 final class ScoringOptions {
-  @Option(names = "--score", defaultValue = "fused", converter = KindConverter.class,
-      description = "fused: the VAE's blurred reconstruction error plus the distances to the nearest training normals "
-          + "(blurred pixels, gradient orientations), standardised on held-out normals and summed; vae: the VAE's "
-          + "blurred reconstruction error alone, no memory bank, fastest (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--score",
+      defaultValue = "fused",
+      converter = KindConverter.class,
+      description =
+          "fused: the VAE's blurred reconstruction error plus the distances to the nearest training normals "
+              + "(blurred pixels, gradient orientations), standardised on held-out normals and summed; vae: the VAE's "
+              + "blurred reconstruction error alone, no memory bank, fastest (default: ${DEFAULT-VALUE}).")
   ScoreSelector.Kind score;
 
-  @Option(names = "--bank-size", defaultValue = "" + ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
-      description = "Most training normals kept in the fused score's memory bank, stored in the model "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bank-size",
+      defaultValue = "" + ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
+      description =
+          "Most training normals kept in the fused score's memory bank, stored in the model "
+              + "(default: ${DEFAULT-VALUE}).")
   int bankSize;
 
-  @Option(names = "--validation-anomalies", paramLabel = "DATA",
+  @Option(
+      names = "--validation-anomalies",
+      paramLabel = "DATA",
       description = "Semi-supervised: choose the score by AUROC against these labelled anomalies; "
-          + TrainingRun.OTHER_CLASSES + " takes the other classes of the training data. Off by default: the score "
+          + TrainingRun.OTHER_CLASSES
+          + " takes the other classes of the training data. Off by default: the score "
           + "is then chosen with normal images alone, and the model's metadata says which.")
   String validationAnomalies;
 
-  @Option(names = "--anomaly-sample", defaultValue = "1000",
+  @Option(
+      names = "--anomaly-sample",
+      defaultValue = "1000",
       description = "At most this many validation anomalies (default: ${DEFAULT-VALUE}).")
   int anomalySample;
 

@@ -22,25 +22,39 @@ import picocli.CommandLine.Spec;
           + "always writes the same images."
     })
 final class TexturesCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--out", required = true, description = "Directory to write.")
   Path out;
 
-  @Option(names = "--family", defaultValue = "fabric",
+  @Option(
+      names = "--family",
+      defaultValue = "fabric",
       description = "Surface: fabric, wood or metal (default: ${DEFAULT-VALUE}).")
   String family;
 
-  @Option(names = "--side", defaultValue = "128", description = "Image width and height (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--side",
+      defaultValue = "128",
+      description = "Image width and height (default: ${DEFAULT-VALUE}).")
   int side;
 
-  @Option(names = "--train", defaultValue = "1000", description = "Normal training images (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--train",
+      defaultValue = "1000",
+      description = "Normal training images (default: ${DEFAULT-VALUE}).")
   int train;
 
-  @Option(names = "--test-good", defaultValue = "100", description = "Normal test images (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test-good",
+      defaultValue = "100",
+      description = "Normal test images (default: ${DEFAULT-VALUE}).")
   int testGood;
 
-  @Option(names = "--test-per-defect", defaultValue = "40",
+  @Option(
+      names = "--test-per-defect",
+      defaultValue = "40",
       description = "Test images of each defect kind (default: ${DEFAULT-VALUE}).")
   int testPerDefect;
 
@@ -53,14 +67,23 @@ final class TexturesCommand implements Callable<Integer> {
     try {
       f = Family.valueOf(family.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("family=" + family + " is invalid: use fabric, wood or metal", e);
+      throw new IllegalArgumentException(
+          "family=" + family + " is invalid: use fabric, wood or metal", e);
     }
     long t0 = System.nanoTime();
     Textures.Benchmark b = Textures.generate(f, side, train, testGood, testPerDefect, seed);
     Textures.writeFolder(b, out);
     PrintWriter o = spec.commandLine().getOut();
-    o.printf(Locale.ROOT, "wrote %d training and %d test images of %s, %dx%d RGB, seed %d, to %s in %.1f s%n",
-        b.train().count(), b.test().count(), f.name().toLowerCase(Locale.ROOT), side, side, seed, out,
+    o.printf(
+        Locale.ROOT,
+        "wrote %d training and %d test images of %s, %dx%d RGB, seed %d, to %s in %.1f s%n",
+        b.train().count(),
+        b.test().count(),
+        f.name().toLowerCase(Locale.ROOT),
+        side,
+        side,
+        seed,
+        out,
         (System.nanoTime() - t0) / 1e9);
     return 0;
   }

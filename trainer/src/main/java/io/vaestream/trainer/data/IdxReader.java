@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads the IDX format of MNIST and Fashion-MNIST: big-endian magic {@code 0x00000801} for labels
@@ -34,7 +35,9 @@ public final class IdxReader {
       labels = readLabels(labelsFile);
       if (labels.length != images.count) {
         throw new DataFormatException(
-            labelsFile, "holds " + labels.length + " labels but " + imagesFile + " holds " + images.count + " images");
+            labelsFile,
+            "holds " + labels.length + " labels but " + imagesFile + " holds " + images.count
+                + " images");
       }
     } else {
       labels = new int[images.count];
@@ -47,7 +50,8 @@ public final class IdxReader {
       byte[] one = Arrays.copyOfRange(images.bytes, i * n, (i + 1) * n);
       contract.toTensor(PixelFormat.GRAY8, images.width, images.height, one, pixels, i * n);
     }
-    return new ImageDataset(contract, pixels, labels, classNames, imagesFile.getFileName().toString());
+    return new ImageDataset(
+        contract, pixels, labels, classNames, imagesFile.getFileName().toString());
   }
 
   /** Reads an IDX label file (magic 0x801). */
@@ -55,7 +59,9 @@ public final class IdxReader {
     try (DataInputStream in = open(file)) {
       int magic = header(in, file);
       if (magic != LABELS_MAGIC) {
-        throw new DataFormatException(file, String.format("magic 0x%08X is not an IDX label file (0x%08X)", magic, LABELS_MAGIC));
+        throw new DataFormatException(
+            file,
+            String.format("magic 0x%08X is not an IDX label file (0x%08X)", magic, LABELS_MAGIC));
       }
       int count = in.readInt();
       if (count < 0) {
@@ -76,7 +82,9 @@ public final class IdxReader {
     try (DataInputStream in = open(file)) {
       int magic = header(in, file);
       if (magic != IMAGES_MAGIC) {
-        throw new DataFormatException(file, String.format("magic 0x%08X is not an IDX image file (0x%08X)", magic, IMAGES_MAGIC));
+        throw new DataFormatException(
+            file,
+            String.format("magic 0x%08X is not an IDX image file (0x%08X)", magic, IMAGES_MAGIC));
       }
       int count = in.readInt();
       int rows = in.readInt();
@@ -86,7 +94,8 @@ public final class IdxReader {
       }
       long total = (long) count * rows * cols;
       if (total > Integer.MAX_VALUE - 8) {
-        throw new DataFormatException(file, "declares " + total + " pixels, more than one array holds");
+        throw new DataFormatException(
+            file, "declares " + total + " pixels, more than one array holds");
       }
       return new Images(count, rows, cols, readFully(in, file, (int) total, "pixels"));
     }
@@ -97,18 +106,19 @@ public final class IdxReader {
       return in.readInt();
     } catch (EOFException e) {
       throw new DataFormatException(file, "is empty or shorter than an IDX header", e);
-    } catch (java.util.zip.ZipException e) {
+    } catch (ZipException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     }
   }
 
-  private static byte[] readFully(DataInputStream in, Path file, int n, String what) throws IOException {
+  private static byte[] readFully(DataInputStream in, Path file, int n, String what)
+      throws IOException {
     byte[] out = new byte[n];
     try {
       in.readFully(out);
     } catch (EOFException e) {
       throw new DataFormatException(file, "truncated: expected " + n + " bytes of " + what, e);
-    } catch (java.util.zip.ZipException e) {
+    } catch (ZipException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     }
     return out;

@@ -40,7 +40,11 @@ public final class ImageDataset {
    * @param classNames names of the labels by index; may be empty
    */
   public ImageDataset(
-      ImageContract contract, float[] pixels, int[] labels, List<String> classNames, String description) {
+      ImageContract contract,
+      float[] pixels,
+      int[] labels,
+      List<String> classNames,
+      String description) {
     this.contract = Objects.requireNonNull(contract, "contract");
     this.pixels = Objects.requireNonNull(pixels, "pixels");
     this.labels = Objects.requireNonNull(labels, "labels");
@@ -74,7 +78,9 @@ public final class ImageDataset {
 
   /** The name of a label, or its number when the data set does not name its classes. */
   public String className(int label) {
-    return label >= 0 && label < classNames.size() ? classNames.get(label) : Integer.toString(label);
+    return label >= 0 && label < classNames.size()
+        ? classNames.get(label)
+        : Integer.toString(label);
   }
 
   /** The backing array; callers must not modify it. */
@@ -132,7 +138,8 @@ public final class ImageDataset {
     System.arraycopy(other.pixels, 0, p, pixels.length, other.pixels.length);
     int[] l = Arrays.copyOf(labels, labels.length + other.labels.length);
     System.arraycopy(other.labels, 0, l, labels.length, other.labels.length);
-    List<String> names = classNames.size() >= other.classNames.size() ? classNames : other.classNames;
+    List<String> names =
+        classNames.size() >= other.classNames.size() ? classNames : other.classNames;
     return new ImageDataset(contract, p, l, names, newDescription);
   }
 
@@ -157,7 +164,8 @@ public final class ImageDataset {
    * label's images (rounded, after a seeded shuffle), the second the rest. Every index lands in
    * exactly one part.
    */
-  public ImageDataset[] stratifiedSplit(double fraction, long seed, String firstName, String secondName) {
+  public ImageDataset[] stratifiedSplit(
+      double fraction, long seed, String firstName, String secondName) {
     if (!(fraction > 0 && fraction < 1)) {
       throw new IllegalArgumentException("split fraction must be in (0, 1), got " + fraction);
     }
@@ -187,7 +195,11 @@ public final class ImageDataset {
   public ImageDataset resized(int width, int height) {
     ImageContract to = new ImageContract(width, height, contract.channels());
     ImageDataset fitted = refit(to.withResize(ImageContract.Resize.RESIZE));
-    return new ImageDataset(to, fitted.pixels, labels.clone(), classNames,
+    return new ImageDataset(
+        to,
+        fitted.pixels,
+        labels.clone(),
+        classNames,
         description + " resized to " + width + "x" + height);
   }
 
@@ -205,7 +217,8 @@ public final class ImageDataset {
         bytes[p * c + ch] = (byte) Math.round(pixels[i * n + ch * plane + p] * 255);
       }
     }
-    return new RawImage(c == 1 ? PixelFormat.GRAY8 : PixelFormat.RGB8, contract.width(), contract.height(), bytes);
+    return new RawImage(
+        c == 1 ? PixelFormat.GRAY8 : PixelFormat.RGB8, contract.width(), contract.height(), bytes);
   }
 
   /**
@@ -218,7 +231,8 @@ public final class ImageDataset {
       return new ImageDataset(to, pixels, labels, classNames, description);
     }
     if (to.channels() == 3 && contract.channels() == 1) {
-      throw new IllegalArgumentException(description + " is grey; a colour model cannot be trained on it");
+      throw new IllegalArgumentException(
+          description + " is grey; a colour model cannot be trained on it");
     }
     float[] out = new float[size() * to.size()];
     for (int i = 0; i < size(); i++) {

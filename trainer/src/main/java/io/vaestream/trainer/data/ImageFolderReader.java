@@ -49,7 +49,8 @@ public final class ImageFolderReader {
       classDirs = s.filter(Files::isDirectory).sorted().toList();
     }
     if (classDirs.isEmpty()) {
-      throw new DataFormatException(root, "has no class sub-folders (expected root/<class>/<image>.png)");
+      throw new DataFormatException(
+          root, "has no class sub-folders (expected root/<class>/<image>.png)");
     }
     List<String> classes = new ArrayList<>();
     List<Path> files = new ArrayList<>();
@@ -67,7 +68,8 @@ public final class ImageFolderReader {
     if (files.isEmpty()) {
       throw new DataFormatException(root, "holds no .png, .jpg or .jpeg files");
     }
-    return new Listing(classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
+    return new Listing(
+        classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** Decodes one PNG or JPEG file, naming it when it cannot be read. */
@@ -84,7 +86,8 @@ public final class ImageFolderReader {
     return RawImage.of(img);
   }
 
-  private static ImageDataset read(Path root, ImageShape shape, ImageContract given) throws IOException {
+  private static ImageDataset read(Path root, ImageShape shape, ImageContract given)
+      throws IOException {
     Listing listing = list(root);
     List<Path> files = listing.files();
     List<RawImage> images = new ArrayList<>();
@@ -93,7 +96,9 @@ public final class ImageFolderReader {
     }
     ImageContract contract;
     try {
-      contract = given != null ? given : shape.resolve(images, files.stream().map(Path::toString).toList());
+      contract = given != null
+          ? given
+          : shape.resolve(images, files.stream().map(Path::toString).toList());
     } catch (IllegalArgumentException e) {
       throw new DataFormatException(root, e.getMessage(), e);
     }
@@ -106,11 +111,17 @@ public final class ImageFolderReader {
       }
       images.set(i, null); // let the decoded bytes go as soon as they are tensors
     }
-    return new ImageDataset(contract, pixels, listing.labels(), listing.classes(), root.getFileName().toString());
+    return new ImageDataset(
+        contract,
+        pixels,
+        listing.labels(),
+        listing.classes(),
+        root.getFileName().toString());
   }
 
   private static boolean isImage(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return Files.isRegularFile(p) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+    return Files.isRegularFile(p)
+        && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
   }
 }

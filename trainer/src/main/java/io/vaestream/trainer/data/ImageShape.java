@@ -39,11 +39,16 @@ public record ImageShape(int width, int height, int channels, Resize resize) {
         w = Integer.parseInt(wh[0].trim());
         h = wh.length == 2 ? Integer.parseInt(wh[1].trim()) : w;
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("image-size=" + size + " is invalid: use 128 or 160x120", e);
-      }
-      if (wh.length > 2 || w < 1 || h < 1 || w > ImageContract.MAX_SIDE || h > ImageContract.MAX_SIDE) {
         throw new IllegalArgumentException(
-            "image-size=" + size + " is invalid: use 128 or 160x120, sides within 1.." + ImageContract.MAX_SIDE);
+            "image-size=" + size + " is invalid: use 128 or 160x120", e);
+      }
+      if (wh.length > 2
+          || w < 1
+          || h < 1
+          || w > ImageContract.MAX_SIDE
+          || h > ImageContract.MAX_SIDE) {
+        throw new IllegalArgumentException("image-size=" + size
+            + " is invalid: use 128 or 160x120, sides within 1.." + ImageContract.MAX_SIDE);
       }
     }
     Resize policy = null;
@@ -51,7 +56,8 @@ public record ImageShape(int width, int height, int channels, Resize resize) {
       try {
         policy = Resize.valueOf(resize.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("resize=" + resize + " is invalid: use exact, resize or crop", e);
+        throw new IllegalArgumentException(
+            "resize=" + resize + " is invalid: use exact, resize or crop", e);
       }
     }
     return new ImageShape(w, h, channels, policy);
@@ -70,15 +76,19 @@ public record ImageShape(int width, int height, int channels, Resize resize) {
     RawImage first = images.get(0);
     int w = width > 0 ? width : first.width();
     int h = height > 0 ? height : first.height();
-    int c = channels > 0 ? channels : images.stream().anyMatch(i -> ImageContract.channelsOf(i.format()) == 3) ? 3 : 1;
+    int c = channels > 0
+        ? channels
+        : images.stream().anyMatch(i -> ImageContract.channelsOf(i.format()) == 3) ? 3 : 1;
     Resize policy = policy();
     if (width == 0 && policy == Resize.EXACT) {
       for (int i = 0; i < images.size(); i++) {
         RawImage img = images.get(i);
         if (img.width() != w || img.height() != h) {
-          throw new IllegalArgumentException(names.get(i) + " is " + img.width() + "x" + img.height() + " but "
-              + names.get(0) + " is " + w + "x" + h + ": give --image-size and --resize resize|crop to train on "
-              + "images of several sizes");
+          throw new IllegalArgumentException(
+              names.get(i) + " is " + img.width() + "x" + img.height() + " but "
+                  + names.get(0) + " is " + w + "x" + h
+                  + ": give --image-size and --resize resize|crop to train on "
+                  + "images of several sizes");
         }
       }
     }

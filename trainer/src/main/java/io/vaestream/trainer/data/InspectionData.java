@@ -27,8 +27,10 @@ public record InspectionData(String name, ImageDataset train, ImageDataset test,
     Path trainDir = root.resolve("train");
     Path testDir = root.resolve("test");
     if (!Files.isDirectory(trainDir) || !Files.isDirectory(testDir)) {
-      throw new DataFormatException(root, "is not in the MVTec AD layout: expected train/good, test/good, "
-          + "test/<defect> and ground_truth/<defect>");
+      throw new DataFormatException(
+          root,
+          "is not in the MVTec AD layout: expected train/good, test/good, "
+              + "test/<defect> and ground_truth/<defect>");
     }
     ImageDataset train = ImageFolderReader.read(trainDir, shape);
     ImageContract c = train.contract();
@@ -47,11 +49,15 @@ public record InspectionData(String name, ImageDataset train, ImageDataset test,
       }
       Path f = files.get(i);
       String stem = f.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-      Path mask = root.resolve("ground_truth").resolve(f.getParent().getFileName()).resolve(stem + "_mask.png");
+      Path mask = root.resolve("ground_truth")
+          .resolve(f.getParent().getFileName())
+          .resolve(stem + "_mask.png");
       if (!Files.isRegularFile(mask)) {
-        throw new DataFormatException(mask, "is missing: every defective test image needs its mask");
+        throw new DataFormatException(
+            mask, "is missing: every defective test image needs its mask");
       }
-      // masks go through the contract like the images (resized alike), reduced to grey; white is defect
+      // masks go through the contract like the images (resized alike), reduced to grey; white is
+      // defect
       float[] m = new float[plane];
       try {
         grey.toTensor(ImageFolderReader.decode(mask), m, 0);

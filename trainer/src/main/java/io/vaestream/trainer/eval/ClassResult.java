@@ -39,5 +39,6 @@ public record ClassResult(
     String modelSha256) {
 
   /** How one detector did on the test images. */
-  public record Detector(double auroc, double auprc, double threshold, double falseAlarmRate, double recall) {}
+  public record Detector(
+      double auroc, double auprc, double threshold, double falseAlarmRate, double recall) {}
 }

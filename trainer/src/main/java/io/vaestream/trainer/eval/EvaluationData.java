@@ -17,31 +17,50 @@ import java.util.Locale;
  * @param trainSpec what the training images are, as recorded in each model's provenance
  * @param split how training and test images were kept apart, in words
  */
-public record EvaluationData(String name, String trainSpec, ImageDataset train, ImageDataset test, String split) {
+public record EvaluationData(
+    String name, String trainSpec, ImageDataset train, ImageDataset test, String split) {
 
-  public static EvaluationData open(String trainSpec, String testSpec, double testFraction, long seed)
-      throws IOException {
+  public static EvaluationData open(
+      String trainSpec, String testSpec, double testFraction, long seed) throws IOException {
     return open(trainSpec, testSpec, ImageShape.AUTO, testFraction, seed);
   }
 
-  /** As above, with the training images under the contract {@code shape} resolves to, and the test images under it too. */
-  public static EvaluationData open(String trainSpec, String testSpec, ImageShape shape, double testFraction,
-      long seed) throws IOException {
+  /**
+   * As above, with the training images under the contract {@code shape} resolves to, and the test
+   * images under it too.
+   */
+  public static EvaluationData open(
+      String trainSpec, String testSpec, ImageShape shape, double testFraction, long seed)
+      throws IOException {
     ImageDataset train = DataSources.open(trainSpec, shape);
     String name = name(trainSpec);
     if (!sameSource(trainSpec, testSpec)) {
       ImageDataset test = DataSources.open(testSpec, train.contract());
       if (!test.sha256().equals(train.sha256())) {
-        return new EvaluationData(name, trainSpec, train, test,
-            "Training images from " + train.description() + ", test images from " + test.description() + ".");
+        return new EvaluationData(
+            name,
+            trainSpec,
+            train,
+            test,
+            "Training images from " + train.description() + ", test images from "
+                + test.description() + ".");
       }
     }
-    ImageDataset[] parts = train.stratifiedSplit(testFraction, seed ^ 0x7e57L,
-        train.description() + " (test part)", train.description() + " (training part)");
-    String split = String.format(Locale.ROOT, "Training and test images both come from %s, so %.0f%% of each "
-        + "class (%d images) were kept apart for testing by a stratified split with seed %d, and never trained on; "
-        + "%d images remain for training.", train.description(), 100 * testFraction, parts[0].size(),
-        seed ^ 0x7e57L, parts[1].size());
+    ImageDataset[] parts = train.stratifiedSplit(
+        testFraction,
+        seed ^ 0x7e57L,
+        train.description() + " (test part)",
+        train.description() + " (training part)");
+    String split = String.format(
+        Locale.ROOT,
+        "Training and test images both come from %s, so %.0f%% of each "
+            + "class (%d images) were kept apart for testing by a stratified split with seed %d, and never trained on; "
+            + "%d images remain for training.",
+        train.description(),
+        100 * testFraction,
+        parts[0].size(),
+        seed ^ 0x7e57L,
+        parts[1].size());
     return new EvaluationData(name, trainSpec + " (training part)", parts[1], parts[0], split);
   }
 

@@ -51,8 +51,12 @@ public final class InspectionEvaluation {
   public record Settings(VaeConfig config, double holdout, double targetFar, int bankSize) {}
 
   /** One method's results: image AUROC overall and per defect, pixel AUROC overall and per defect (NaN if none). */
-  public record MethodResult(String method, double imageAuroc, Map<String, Double> imageAurocByDefect,
-      double pixelAuroc, Map<String, Double> pixelAurocByDefect) {}
+  public record MethodResult(
+      String method,
+      double imageAuroc,
+      Map<String, Double> imageAurocByDefect,
+      double pixelAuroc,
+      Map<String, Double> pixelAurocByDefect) {}
 
   /**
    * What the shipped model does at its own thresholds on the test images.
@@ -63,37 +67,69 @@ public final class InspectionEvaluation {
    * @param defectsFound share of defective images with a region above the pixel threshold that touches the defect
    * @param peakOnDefect share of defective images whose map peaks on the defect (within 2 pixels)
    */
-  public record Operating(double threshold, double pixelThreshold, double falseAlarmRate, double recall,
-      double goodWithRegion, double defectsFound, double peakOnDefect) {}
+  public record Operating(
+      double threshold,
+      double pixelThreshold,
+      double falseAlarmRate,
+      double recall,
+      double goodWithRegion,
+      double defectsFound,
+      double peakOnDefect) {}
 
   /** Everything the report shows. */
-  public record Result(String data, ImageContract contract, int trainImages, int calibrationImages,
-      Map<String, Integer> testCounts, List<MethodResult> methods, Operating operating, double trainSeconds,
-      double trainImagesPerSecond, double scoreImagesPerSecond, Path model, List<Example> examples) {}
+  public record Result(
+      String data,
+      ImageContract contract,
+      int trainImages,
+      int calibrationImages,
+      Map<String, Integer> testCounts,
+      List<MethodResult> methods,
+      Operating operating,
+      double trainSeconds,
+      double trainImagesPerSecond,
+      double scoreImagesPerSecond,
+      Path model,
+      List<Example> examples) {}
 
   /** A test image with its mask and both maps, for the report's figure. */
-  public record Example(String kind, float[] image, float[] mask, float[] vaeMap, float[] baselineMap) {}
+  public record Example(
+      String kind, float[] image, float[] mask, float[] vaeMap, float[] baselineMap) {}
 
   private InspectionEvaluation() {}
 
-  public static Result run(InspectionData data, Settings st, Path workDir, PrintWriter log) throws IOException {
+  public static Result run(InspectionData data, Settings st, Path workDir, PrintWriter log)
+      throws IOException {
     ImageContract c = data.train().contract();
-    TrainingRun run = new TrainingRun(data.name() + "/train", Set.of(), st.holdout(), null, 0, st.targetFar(),
-        ScoreSelector.Kind.FUSED, st.bankSize(), st.config(), ImageShape.AUTO);
+    TrainingRun run = new TrainingRun(
+        data.name() + "/train",
+        Set.of(),
+        st.holdout(),
+        null,
+        0,
+        st.targetFar(),
+        ScoreSelector.Kind.FUSED,
+        st.bankSize(),
+        st.config(),
+        ImageShape.AUTO);
     TrainingRun.Splits s = run.splits(data.train());
-    log.printf("%s: %d training normals (%d held out for calibration), %d test images, %s%n", data.name(),
-        s.train().size(), s.calibration().size(), data.test().size(), c);
+    log.printf(
+        "%s: %d training normals (%d held out for calibration), %d test images, %s%n",
+        data.name(), s.train().size(), s.calibration().size(), data.test().size(), c);
     log.flush();
     long t0 = System.nanoTime();
-    VaeModel model = new VaeTrainer(e -> {
-      log.println("  " + e.summary());
-      log.flush();
-    }, m -> { }).fit(st.config(), s.train(), s.calibration());
+    VaeModel model = new VaeTrainer(
+            e -> {
+              log.println("  " + e.summary());
+              log.flush();
+            },
+            m -> {})
+        .fit(st.config(), s.train(), s.calibration());
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     PackagedModel pkg = run.packageModel(model, s, data.name(), "1");
     Path modelFile = pkg.write(workDir.resolve("model"));
-    log.printf("model: %s (threshold %.4g, pixel threshold %s)%n", modelFile, pkg.threshold().value(),
-        pkg.metadata().get(ModelFormat.PIXEL_THRESHOLD));
+    log.printf(
+        "model: %s (threshold %.4g, pixel threshold %s)%n",
+        modelFile, pkg.threshold().value(), pkg.metadata().get(ModelFormat.PIXEL_THRESHOLD));
 
     ImageDataset test = data.test();
     int n = test.size();
@@ -101,8 +137,14 @@ public final class InspectionEvaluation {
     Map<String, float[]> out;
     long t1 = System.nanoTime();
     try (OnnxModelRunner runner = OnnxModelRunner.open(pkg.onnx())) {
-      out = runner.run(test.pixels(), n, List.of(ModelFormat.SCORE, ModelFormat.RECONSTRUCTION_ERROR,
-          ModelFormat.ANOMALY_MAP, ModelFormat.RECONSTRUCTION));
+      out = runner.run(
+          test.pixels(),
+          n,
+          List.of(
+              ModelFormat.SCORE,
+              ModelFormat.RECONSTRUCTION_ERROR,
+              ModelFormat.ANOMALY_MAP,
+              ModelFormat.RECONSTRUCTION));
     }
     double scoreRate = n / ((System.nanoTime() - t1) / 1e9);
     float[] maps = out.get(ModelFormat.ANOMALY_MAP);
@@ -118,29 +160,54 @@ public final class InspectionEvaluation {
         : maps; // small grey images: the shipped map is the residual alone
 
     List<MethodResult> methods = new ArrayList<>();
-    methods.add(method(data, "vaestream: fused score; anomaly map", toDouble(out.get(ModelFormat.SCORE)), maps));
-    methods.add(method(data, "vaestream: the anomaly map's peak as image score; anomaly map",
-        peaks(maps, n, plane), maps));
-    methods.add(method(data, "VAE alone: blurred reconstruction error; the map's residual term alone",
-        toDouble(out.get(ModelFormat.RECONSTRUCTION_ERROR)), residualMaps));
-    methods.add(method(data, "baseline: deviation from the mean normal image (its map; its peak)",
-        peaks(baselineMaps, n, plane), baselineMaps));
-    methods.add(method(data, "baseline: raw-pixel kNN (k = 5, " + Math.min(KNN_BANK, s.train().size())
-        + " normals)", knn, null));
+    methods.add(method(
+        data, "vaestream: fused score; anomaly map", toDouble(out.get(ModelFormat.SCORE)), maps));
+    methods.add(method(
+        data,
+        "vaestream: the anomaly map's peak as image score; anomaly map",
+        peaks(maps, n, plane),
+        maps));
+    methods.add(method(
+        data,
+        "VAE alone: blurred reconstruction error; the map's residual term alone",
+        toDouble(out.get(ModelFormat.RECONSTRUCTION_ERROR)),
+        residualMaps));
+    methods.add(method(
+        data,
+        "baseline: deviation from the mean normal image (its map; its peak)",
+        peaks(baselineMaps, n, plane),
+        baselineMaps));
+    methods.add(method(
+        data,
+        "baseline: raw-pixel kNN (k = 5, " + Math.min(KNN_BANK, s.train().size()) + " normals)",
+        knn,
+        null));
 
     double pixelThreshold = Double.parseDouble(pkg.metadata().get(ModelFormat.PIXEL_THRESHOLD));
-    Operating op = operating(data, toDouble(out.get(ModelFormat.SCORE)), pkg.threshold().value(), maps,
-        pixelThreshold);
+    Operating op = operating(
+        data, toDouble(out.get(ModelFormat.SCORE)), pkg.threshold().value(), maps, pixelThreshold);
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       counts.merge(test.className(test.label(i)), 1, Integer::sum);
     }
     long trainedImages = (long) s.train().size() * model.epochsDone();
-    return new Result(data.name(), c, s.train().size(), s.calibration().size(), counts, methods, op, trainSeconds,
-        trainedImages / trainSeconds, scoreRate, modelFile, examples(data, maps, baselineMaps));
+    return new Result(
+        data.name(),
+        c,
+        s.train().size(),
+        s.calibration().size(),
+        counts,
+        methods,
+        op,
+        trainSeconds,
+        trainedImages / trainSeconds,
+        scoreRate,
+        modelFile,
+        examples(data, maps, baselineMaps));
   }
 
-  private static MethodResult method(InspectionData data, String name, double[] imageScores, float[] maps) {
+  private static MethodResult method(
+      InspectionData data, String name, double[] imageScores, float[] maps) {
     ImageDataset test = data.test();
     int n = test.size();
     boolean[] defective = new boolean[n];
@@ -172,8 +239,12 @@ public final class InspectionEvaluation {
     for (int i = 0; i < n; i++) {
       all.add(i);
     }
-    return new MethodResult(name, Metrics.auroc(imageScores, defective), byDefect,
-        maps == null ? Double.NaN : pixelAuroc(data, maps, all), pixelByDefect);
+    return new MethodResult(
+        name,
+        Metrics.auroc(imageScores, defective),
+        byDefect,
+        maps == null ? Double.NaN : pixelAuroc(data, maps, all),
+        pixelByDefect);
   }
 
   /** Pixel AUROC over every pixel of the images {@code idx}: mask pixels positive, all others negative. */
@@ -189,8 +260,8 @@ public final class InspectionEvaluation {
     return Metrics.auroc(scores, positive);
   }
 
-  private static Operating operating(InspectionData data, double[] scores, double threshold, float[] maps,
-      double pixelThreshold) {
+  private static Operating operating(
+      InspectionData data, double[] scores, double threshold, float[] maps, double pixelThreshold) {
     ImageContract c = data.train().contract();
     int w = c.width();
     int plane = w * c.height();
@@ -227,8 +298,14 @@ public final class InspectionEvaluation {
         peakHit += nearMask(data.masks(), i * plane, w, c.height(), peak % w, peak / w, 2) ? 1 : 0;
       }
     }
-    return new Operating(threshold, pixelThreshold, (double) goodFlagged / good, (double) defectsFlagged / defects,
-        (double) goodRegion / good, (double) found / defects, (double) peakHit / defects);
+    return new Operating(
+        threshold,
+        pixelThreshold,
+        (double) goodFlagged / good,
+        (double) defectsFlagged / defects,
+        (double) goodRegion / good,
+        (double) found / defects,
+        (double) peakHit / defects);
   }
 
   private static boolean nearMask(byte[] masks, int offset, int w, int h, int x, int y, int r) {
@@ -255,7 +332,10 @@ public final class InspectionEvaluation {
           for (int p = 0; p < plane; p++) {
             mask[p] = data.masks()[i * plane + p];
           }
-          out.add(new Example(test.className(label), test.image(i),  mask,
+          out.add(new Example(
+              test.className(label),
+              test.image(i),
+              mask,
               Arrays.copyOfRange(maps, i * plane, (i + 1) * plane),
               Arrays.copyOfRange(baselineMaps, i * plane, (i + 1) * plane)));
           break;
@@ -271,8 +351,14 @@ public final class InspectionEvaluation {
     int size = test.contract().size();
     int plane = test.contract().width() * test.contract().height();
     float[] out = new float[test.size() * plane];
-    IntStream.range(0, test.size()).parallel().forEach(i -> System.arraycopy(
-        f.anomalyMap(test.pixels(), i * size, reconstruction, i * size, scale.inverse()), 0, out, i * plane, plane));
+    IntStream.range(0, test.size())
+        .parallel()
+        .forEach(i -> System.arraycopy(
+            f.anomalyMap(test.pixels(), i * size, reconstruction, i * size, scale.inverse()),
+            0,
+            out,
+            i * plane,
+            plane));
     return out;
   }
 

@@ -12,7 +12,6 @@ import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
 import io.vaestream.trainer.report.Plots;
-import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.Metrics;
 import io.vaestream.trainer.score.Pca;
 import io.vaestream.trainer.score.ScoreSelector;
@@ -50,8 +49,15 @@ public final class OneClassEvaluation {
    * @param dataName the data set's name, for model names (e.g. {@code fashion-mnist})
    * @param validationAnomalies null for one-class; else as {@link TrainingRun#validationAnomalies()}
    */
-  public record Settings(String dataName, VaeConfig config, double holdout, ScoreSelector.Kind score, int bankSize,
-      String validationAnomalies, int anomalySample, double targetFar) {}
+  public record Settings(
+      String dataName,
+      VaeConfig config,
+      double holdout,
+      ScoreSelector.Kind score,
+      int bankSize,
+      String validationAnomalies,
+      int anomalySample,
+      double targetFar) {}
 
   private final ImageDataset train;
   private final String trainSpec;
@@ -60,7 +66,12 @@ public final class OneClassEvaluation {
   private final Path workDir;
   private final PrintWriter log;
 
-  public OneClassEvaluation(ImageDataset train, String trainSpec, ImageDataset test, Settings settings, Path workDir,
+  public OneClassEvaluation(
+      ImageDataset train,
+      String trainSpec,
+      ImageDataset test,
+      Settings settings,
+      Path workDir,
       PrintWriter log) {
     this.train = train;
     this.trainSpec = trainSpec;
@@ -84,22 +95,40 @@ public final class OneClassEvaluation {
     }
     long t0 = System.nanoTime();
     Settings st = settings;
-    TrainingRun run = new TrainingRun(trainSpec, Set.of(c), st.holdout(), st.validationAnomalies(),
-        st.anomalySample(), st.targetFar(), st.score(), st.bankSize(), st.config().withSeed(seed));
+    TrainingRun run = new TrainingRun(
+        trainSpec,
+        Set.of(c),
+        st.holdout(),
+        st.validationAnomalies(),
+        st.anomalySample(),
+        st.targetFar(),
+        st.score(),
+        st.bankSize(),
+        st.config().withSeed(seed));
     TrainingRun.Splits s = run.splits(train);
-    log.printf(Locale.ROOT, "class %d (%s), seed %d: %d train, %d held out%n",
-        c, train.className(c), seed, s.train().size(), s.calibration().size());
+    log.printf(
+        Locale.ROOT,
+        "class %d (%s), seed %d: %d train, %d held out%n",
+        c,
+        train.className(c),
+        seed,
+        s.train().size(),
+        s.calibration().size());
     log.flush();
     List<EpochStats> epochs = new ArrayList<>();
-    VaeModel model = new VaeTrainer(e -> {
-      epochs.add(e);
-      if (e.epoch() == e.epochs() || e.epoch() % 5 == 0) {
-        log.println("  " + e.summary());
-        log.flush();
-      }
-    }, m -> { }).fit(run.config(), s.train(), s.calibration());
+    VaeModel model = new VaeTrainer(
+            e -> {
+              epochs.add(e);
+              if (e.epoch() == e.epochs() || e.epoch() % 5 == 0) {
+                log.println("  " + e.summary());
+                log.flush();
+              }
+            },
+            m -> {})
+        .fit(run.config(), s.train(), s.calibration());
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    PackagedModel pkg = run.packageModel(model, s, st.dataName() + "-class-" + c, "eval-seed-" + seed);
+    PackagedModel pkg =
+        run.packageModel(model, s, st.dataName() + "-class-" + c, "eval-seed-" + seed);
     pkg.write(dir);
 
     boolean[] anomalous = new boolean[test.size()];
@@ -109,7 +138,8 @@ public final class OneClassEvaluation {
       testNormals += anomalous[i] ? 0 : 1;
     }
     // The shipped model over the test images, through ONNX Runtime as the detector runs it.
-    List<String> outputs = new ArrayList<>(List.of(ModelFormat.SCORE, ModelFormat.RECONSTRUCTION_ERROR));
+    List<String> outputs =
+        new ArrayList<>(List.of(ModelFormat.SCORE, ModelFormat.RECONSTRUCTION_ERROR));
     if (pkg.score().usesBank()) {
       outputs.addAll(List.of(OnnxExporter.KNN_PIXELS, OnnxExporter.KNN_GRADIENTS));
     }
@@ -123,9 +153,12 @@ public final class OneClassEvaluation {
     double scoringRate = test.size() / ((System.nanoTime() - s0) / 1e9);
     double[] shippedScores = toDouble(out.get(ModelFormat.SCORE));
     ClassResult.Detector shipped = detector(shippedScores, anomalous, pkg.threshold());
-    // The VAE's own score, as --score vae ships it: the blurred reconstruction error, calibrated the same way.
+    // The VAE's own score, as --score vae ships it: the blurred reconstruction error, calibrated
+    // the same way.
     double[] vaeScores = toDouble(out.get(ModelFormat.RECONSTRUCTION_ERROR));
-    ClassResult.Detector vae = detector(vaeScores, anomalous,
+    ClassResult.Detector vae = detector(
+        vaeScores,
+        anomalous,
         Threshold.calibrate(toDouble(cal.get(ModelFormat.RECONSTRUCTION_ERROR)), st.targetFar()));
     Map<String, Double> testAuroc = new LinkedHashMap<>();
     for (String part : outputs) {
@@ -135,31 +168,68 @@ public final class OneClassEvaluation {
     int dim = train.contract().size();
     Pca pca = Pca.fit(s.train().pixels(), s.train().size(), dim, PCA_K);
     double[] pcaScores = pca.reconstructionError(test.pixels(), test.size());
-    ClassResult.Detector pcaResult = detector(pcaScores, anomalous, Threshold.calibrate(
-        pca.reconstructionError(s.calibration().pixels(), s.calibration().size()), st.targetFar()));
+    ClassResult.Detector pcaResult = detector(
+        pcaScores,
+        anomalous,
+        Threshold.calibrate(
+            pca.reconstructionError(s.calibration().pixels(), s.calibration().size()),
+            st.targetFar()));
     double[] knnScores;
     double[] knnCal;
-    ImageDataset bank = s.train().sample(st.bankSize(), st.config().withSeed(seed).seed());
+    ImageDataset bank =
+        s.train().sample(st.bankSize(), st.config().withSeed(seed).seed());
     try (OnnxModelRunner knn = OnnxModelRunner.open(OnnxExporter.rawKnnBaseline(bank, KNN_K))) {
-      knnScores = toDouble(knn.run(test.pixels(), test.size(), List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE));
-      knnCal = toDouble(knn.run(s.calibration().pixels(), s.calibration().size(), List.of(ModelFormat.SCORE))
-          .get(ModelFormat.SCORE));
+      knnScores = toDouble(
+          knn.run(test.pixels(), test.size(), List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE));
+      knnCal = toDouble(
+          knn.run(s.calibration().pixels(), s.calibration().size(), List.of(ModelFormat.SCORE))
+              .get(ModelFormat.SCORE));
     }
-    ClassResult.Detector knnResult = detector(knnScores, anomalous, Threshold.calibrate(knnCal, st.targetFar()));
+    ClassResult.Detector knnResult =
+        detector(knnScores, anomalous, Threshold.calibrate(knnCal, st.targetFar()));
 
-    writeScores(dir, Map.of("shipped", shippedScores, "vae", vaeScores, "pca", pcaScores, "raw_knn", knnScores),
-        anomalous, pkg.threshold().value(), out, cal);
+    writeScores(
+        dir,
+        Map.of("shipped", shippedScores, "vae", vaeScores, "pca", pcaScores, "raw_knn", knnScores),
+        anomalous,
+        pkg.threshold().value(),
+        out,
+        cal);
     writePriorSamples(dir, model, seed);
     EpochStats last = epochs.get(epochs.size() - 1);
-    double meanRate = epochs.stream().mapToDouble(EpochStats::examplesPerSecond).average().orElse(Double.NaN);
-    ClassResult r = new ClassResult(c, train.className(c), seed, shipped, vae, pcaResult, knnResult,
-        pkg.score().name(), pkg.selection().protocol(), pkg.selection().candidates(), testAuroc, last.epoch(),
-        trainSeconds, meanRate, scoringRate, (System.nanoTime() - t0) / 1e9, s.calibration().size(), testNormals,
+    double meanRate =
+        epochs.stream().mapToDouble(EpochStats::examplesPerSecond).average().orElse(Double.NaN);
+    ClassResult r = new ClassResult(
+        c,
+        train.className(c),
+        seed,
+        shipped,
+        vae,
+        pcaResult,
+        knnResult,
+        pkg.score().name(),
+        pkg.selection().protocol(),
+        pkg.selection().candidates(),
+        testAuroc,
+        last.epoch(),
+        trainSeconds,
+        meanRate,
+        scoringRate,
+        (System.nanoTime() - t0) / 1e9,
+        s.calibration().size(),
+        testNormals,
         pkg.sha256());
     JSON.writerWithDefaultPrettyPrinter().writeValue(cache.toFile(), r);
-    log.printf(Locale.ROOT, "  -> %s AUROC %.4f (FAR %.2f%%), VAE alone %.4f, PCA %.4f, raw kNN %.4f, %.0f s%n",
-        r.chosenScore(), shipped.auroc(), 100 * shipped.falseAlarmRate(), vae.auroc(), pcaResult.auroc(),
-        knnResult.auroc(), r.totalSeconds());
+    log.printf(
+        Locale.ROOT,
+        "  -> %s AUROC %.4f (FAR %.2f%%), VAE alone %.4f, PCA %.4f, raw kNN %.4f, %.0f s%n",
+        r.chosenScore(),
+        shipped.auroc(),
+        100 * shipped.falseAlarmRate(),
+        vae.auroc(),
+        pcaResult.auroc(),
+        knnResult.auroc(),
+        r.totalSeconds());
     log.flush();
     return r;
   }
@@ -179,13 +249,23 @@ public final class OneClassEvaluation {
         falseAlarms += flagged ? 1 : 0;
       }
     }
-    return new ClassResult.Detector(Metrics.auroc(scores, anomalous), Metrics.auprc(scores, anomalous),
-        t.value(), falseAlarms / (double) normals, caught / (double) anomalies);
+    return new ClassResult.Detector(
+        Metrics.auroc(scores, anomalous),
+        Metrics.auprc(scores, anomalous),
+        t.value(),
+        falseAlarms / (double) normals,
+        caught / (double) anomalies);
   }
 
   /** Test scores of every detector, and every output of the model on test and held-out images. */
-  private static void writeScores(Path dir, Map<String, double[]> scores, boolean[] anomalous, double threshold,
-      Map<String, float[]> parts, Map<String, float[]> calibrationParts) throws IOException {
+  private static void writeScores(
+      Path dir,
+      Map<String, double[]> scores,
+      boolean[] anomalous,
+      double threshold,
+      Map<String, float[]> parts,
+      Map<String, float[]> calibrationParts)
+      throws IOException {
     Map<String, Object> m = new LinkedHashMap<>(scores);
     m.put("anomalous", anomalous);
     m.put("threshold", threshold);
@@ -195,7 +275,9 @@ public final class OneClassEvaluation {
   }
 
   private static void writePriorSamples(Path dir, VaeModel model, long seed) throws IOException {
-    Plots.write(Plots.grid(model.samplePrior(64, seed), model.contract(), 8, 2), dir.resolve("prior-samples.png"));
+    Plots.write(
+        Plots.grid(model.samplePrior(64, seed), model.contract(), 8, 2),
+        dir.resolve("prior-samples.png"));
   }
 
   static double[] toDouble(float[] v) {

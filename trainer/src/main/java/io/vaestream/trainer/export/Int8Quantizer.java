@@ -31,8 +31,9 @@ import java.util.Set;
  */
 public final class Int8Quantizer {
   /** What the metadata says of a model this class made. */
-  public static final String SCHEME = "int8 dense weights (symmetric, one scale per output column), "
-      + "uint8 activations quantised per batch (DynamicQuantizeLinear + MatMulInteger)";
+  public static final String SCHEME =
+      "int8 dense weights (symmetric, one scale per output column), "
+          + "uint8 activations quantised per batch (DynamicQuantizeLinear + MatMulInteger)";
 
   private Int8Quantizer() {}
 
@@ -44,9 +45,13 @@ public final class Int8Quantizer {
     GraphProto.Builder out = g.toBuilder().clearNode();
     Set<String> replaced = new HashSet<>();
     for (NodeProto n : g.getNodeList()) {
-      TensorProto w = n.getOpType().equals("Gemm") && n.getAttributeCount() == 0 && n.getInputCount() == 3
-          ? initializers.get(n.getInput(1)) : null;
-      if (w == null || w.getDataType() != TensorProto.DataType.FLOAT.getNumber() || w.getDimsCount() != 2) {
+      TensorProto w =
+          n.getOpType().equals("Gemm") && n.getAttributeCount() == 0 && n.getInputCount() == 3
+              ? initializers.get(n.getInput(1))
+              : null;
+      if (w == null
+          || w.getDataType() != TensorProto.DataType.FLOAT.getNumber()
+          || w.getDimsCount() != 2) {
         out.addNode(n);
         continue;
       }
@@ -69,30 +74,55 @@ public final class Int8Quantizer {
         q[i] = (byte) Math.max(-127, Math.min(127, Math.round(weights[i] / scale[i % cols])));
       }
       replaced.add(w.getName());
-      out.addInitializer(TensorProto.newBuilder().setName(p + "_W_int8").setDataType(TensorProto.DataType.INT8_VALUE)
-          .addAllDims(w.getDimsList()).setRawData(ByteString.copyFrom(q)));
-      TensorProto.Builder scales = TensorProto.newBuilder().setName(p + "_W_scale")
-          .setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(cols);
+      out.addInitializer(TensorProto.newBuilder()
+          .setName(p + "_W_int8")
+          .setDataType(TensorProto.DataType.INT8_VALUE)
+          .addAllDims(w.getDimsList())
+          .setRawData(ByteString.copyFrom(q)));
+      TensorProto.Builder scales = TensorProto.newBuilder()
+          .setName(p + "_W_scale")
+          .setDataType(TensorProto.DataType.FLOAT_VALUE)
+          .addDims(cols);
       for (float v : scale) {
         scales.addFloatData(v);
       }
       out.addInitializer(scales);
-      out.addNode(node("DynamicQuantizeLinear", p + "_quantize_x", new String[] {n.getInput(0)},
-          p + "_x_q", p + "_x_scale", p + "_x_zero"));
-      out.addNode(node("MatMulInteger", p + "_matmul_int8", new String[] {p + "_x_q", p + "_W_int8", p + "_x_zero"},
+      out.addNode(node(
+          "DynamicQuantizeLinear",
+          p + "_quantize_x",
+          new String[] {n.getInput(0)},
+          p + "_x_q",
+          p + "_x_scale",
+          p + "_x_zero"));
+      out.addNode(node(
+          "MatMulInteger",
+          p + "_matmul_int8",
+          new String[] {p + "_x_q", p + "_W_int8", p + "_x_zero"},
           p + "_y_int32"));
-      out.addNode(node("Cast", p + "_to_float", new String[] {p + "_y_int32"}, p + "_y_unscaled").toBuilder()
-          .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeType.INT)
-              .setI(TensorProto.DataType.FLOAT_VALUE))
-          .build());
-      out.addNode(node("Mul", p + "_scale", new String[] {p + "_x_scale", p + "_W_scale"}, p + "_y_scale"));
-      out.addNode(node("Mul", p + "_rescale", new String[] {p + "_y_unscaled", p + "_y_scale"}, p + "_y_nobias"));
-      out.addNode(node("Add", p + "_bias", new String[] {p + "_y_nobias", n.getInput(2)}, n.getOutput(0)));
+      out.addNode(
+          node("Cast", p + "_to_float", new String[] {p + "_y_int32"}, p + "_y_unscaled")
+              .toBuilder()
+              .addAttribute(AttributeProto.newBuilder()
+                  .setName("to")
+                  .setType(AttributeType.INT)
+                  .setI(TensorProto.DataType.FLOAT_VALUE))
+              .build());
+      out.addNode(
+          node("Mul", p + "_scale", new String[] {p + "_x_scale", p + "_W_scale"}, p + "_y_scale"));
+      out.addNode(node(
+          "Mul",
+          p + "_rescale",
+          new String[] {p + "_y_unscaled", p + "_y_scale"},
+          p + "_y_nobias"));
+      out.addNode(
+          node("Add", p + "_bias", new String[] {p + "_y_nobias", n.getInput(2)}, n.getOutput(0)));
     }
     if (replaced.isEmpty()) {
       throw new IllegalArgumentException("the model has no dense layer to quantise");
     }
-    var kept = out.getInitializerList().stream().filter(t -> !replaced.contains(t.getName())).toList();
+    var kept = out.getInitializerList().stream()
+        .filter(t -> !replaced.contains(t.getName()))
+        .toList();
     out.clearInitializer().addAllInitializer(kept);
     return model.toBuilder().setGraph(out).build();
   }
@@ -109,13 +139,19 @@ public final class Int8Quantizer {
   }
 
   private static float[] floats(TensorProto t) {
-    float[] v = new float[Math.toIntExact(t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b))];
+    float[] v = new float
+        [Math.toIntExact(
+            t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b))];
     if (t.getFloatDataCount() > 0) {
       for (int i = 0; i < v.length; i++) {
         v[i] = t.getFloatData(i);
       }
     } else {
-      t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+      t.getRawData()
+          .asReadOnlyByteBuffer()
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
+          .get(v);
     }
     return v;
   }

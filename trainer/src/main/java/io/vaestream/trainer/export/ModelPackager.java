@@ -2,6 +2,7 @@ package io.vaestream.trainer.export;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vaestream.schemas.CalibrationProfile;
@@ -14,6 +15,7 @@ import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
+import io.vaestream.trainer.score.Metrics;
 import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreParts;
 import io.vaestream.trainer.score.ScoreSelector;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,13 +39,15 @@ import java.util.TreeMap;
  * metadata, exports to ONNX and refuses to finish unless ONNX Runtime reproduces the trainer.
  */
 public final class ModelPackager {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int GOLDEN_PER_KIND = 4;
 
   private ModelPackager() {}
 
   /** Where the model came from: written into its metadata. */
-  public record Provenance(String name, String version, ImageDataset trainingData, String normalClasses) {}
+  public record Provenance(
+      String name, String version, ImageDataset trainingData, String normalClasses) {}
 
   /**
    * A packaged model: the ONNX bytes and what went into them.
@@ -80,8 +85,12 @@ public final class ModelPackager {
       readable.put("file", "model.onnx");
       readable.put("sha256", sha256());
       Map<String, String> shown = new TreeMap<>(metadata);
-      shown.put(ModelFormat.GOLDEN, "(" + GoldenSamples.fromJson(metadata.get(ModelFormat.GOLDEN)).samples().size()
-          + " samples; see the ONNX metadata)");
+      shown.put(
+          ModelFormat.GOLDEN,
+          "("
+              + GoldenSamples.fromJson(metadata.get(ModelFormat.GOLDEN))
+                  .samples()
+                  .size() + " samples; see the ONNX metadata)");
       readable.put("metadata", shown);
       JSON.writeValue(dir.resolve("model.json").toFile(), readable);
       return model;
@@ -146,11 +155,15 @@ public final class ModelPackager {
     MemoryBank bank = semi || options.kind() == ScoreSelector.Kind.FUSED
         ? MemoryBank.of(train, options.bankSize(), model.config().seed())
         : null;
-    MapScale mapScale = MapScale.suits(model.contract()) ? MapScale.of(model, train, model.config().seed()) : null;
-    ScoreParts parts = ScoreParts.of(model.contract(), forward, check.pixels(), check.size(), bank, mapScale);
+    MapScale mapScale = MapScale.suits(model.contract())
+        ? MapScale.of(model, train, model.config().seed())
+        : null;
+    ScoreParts parts =
+        ScoreParts.of(model.contract(), forward, check.pixels(), check.size(), bank, mapScale);
     ScoreParts normals = parts.slice(0, calibration.size());
     ScoreSelector.Selection selection = semi
-        ? ScoreSelector.semiSupervised(normals, parts.slice(calibration.size(), check.size()), options.anomalySource())
+        ? ScoreSelector.semiSupervised(
+            normals, parts.slice(calibration.size(), check.size()), options.anomalySource())
         : ScoreSelector.oneClass(options.kind(), normals);
     ScoreDefinition score = selection.chosen();
     double[] normalScores = ScoreSelector.scores(score, normals);
@@ -161,15 +174,21 @@ public final class ModelPackager {
     meta.put(ModelFormat.VERSION, provenance.version());
     meta.put(ModelFormat.TRAINER_VERSION, TrainerVersion.get());
     meta.put(ModelFormat.CREATED, Instant.now().toString());
-    meta.put(ModelFormat.TRAINING, json(Map.of("config", model.config(), "epochs_done", model.epochsDone())));
+    meta.put(
+        ModelFormat.TRAINING,
+        json(Map.of("config", model.config(), "epochs_done", model.epochsDone())));
     meta.put(ModelFormat.SCORE_PROTOCOL, selection.protocol());
     meta.put(ModelFormat.SCORE_SELECTION, json(selection.candidates()));
     meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
     meta.put(ModelFormat.THRESHOLD_TARGET_FAR, Double.toString(threshold.targetFalseAlarmRate()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
     meta.put(ModelFormat.THRESHOLD_CALIBRATION_SIZE, Integer.toString(threshold.calibrationSize()));
-    meta.put(ModelFormat.CALIBRATION_PROFILE, profile(normalScores, check, calibration.size()).toJson());
-    meta.put(ModelFormat.PIXEL_THRESHOLD, Double.toString(pixelThreshold(normals, targetFalseAlarmRate)));
+    meta.put(
+        ModelFormat.CALIBRATION_PROFILE,
+        profile(normalScores, check, calibration.size()).toJson());
+    meta.put(
+        ModelFormat.PIXEL_THRESHOLD,
+        Double.toString(pixelThreshold(normals, targetFalseAlarmRate)));
     if (threshold.warning() != null) {
       meta.put(ModelFormat.THRESHOLD_WARNING, threshold.warning());
     }
@@ -178,19 +197,38 @@ public final class ModelPackager {
     meta.put(ModelFormat.DATA_NORMAL_CLASSES, provenance.normalClasses());
     meta.put(ModelFormat.GOLDEN, golden(check, parts, calibration.size(), score).toJson());
 
-    ModelProto proto = OnnxExporter.export(model, score, score.usesBank() ? bank : null, mapScale, meta,
-        provenance.version());
-    ParityCheck.Result parity =
-        ParityCheck.require(proto.toByteArray(), model.contract(), forward, parts, score, mapScale, check.pixels(),
-            check.size());
-    String parityJson = json(Map.of("images", parity.images(), "tolerance", ParityCheck.TOLERANCE, "max_error", parity.maxError()));
-    ModelProto withParity =
-        proto.toBuilder()
-            .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelFormat.PARITY).setValue(parityJson))
-            .build();
+    ModelProto proto = OnnxExporter.export(
+        model, score, score.usesBank() ? bank : null, mapScale, meta, provenance.version());
+    ParityCheck.Result parity = ParityCheck.require(
+        proto.toByteArray(),
+        model.contract(),
+        forward,
+        parts,
+        score,
+        mapScale,
+        check.pixels(),
+        check.size());
+    String parityJson = json(Map.of(
+        "images",
+        parity.images(),
+        "tolerance",
+        ParityCheck.TOLERANCE,
+        "max_error",
+        parity.maxError()));
+    ModelProto withParity = proto.toBuilder()
+        .addMetadataProps(
+            StringStringEntryProto.newBuilder().setKey(ModelFormat.PARITY).setValue(parityJson))
+        .build();
     if (quantization == Quantization.INT8) {
-      return int8(withParity, check, ScoreSelector.scores(score, parts), calibration.size(), targetFalseAlarmRate,
-          selection, parity, mapScale);
+      return int8(
+          withParity,
+          check,
+          ScoreSelector.scores(score, parts),
+          calibration.size(),
+          targetFalseAlarmRate,
+          selection,
+          parity,
+          mapScale);
     }
     Map<String, String> all = new LinkedHashMap<>();
     withParity.getMetadataPropsList().forEach(e -> all.put(e.getKey(), e.getValue()));
@@ -204,18 +242,27 @@ public final class ModelPackager {
    * golden inputs, scored by the int8 model as one batch, the way the detector checks them:
    * activations are quantised per batch).
    */
-  private static PackagedModel int8(ModelProto floatModel, ImageDataset check, double[] floatScores, int normals,
-      double targetFalseAlarmRate, ScoreSelector.Selection selection, ParityCheck.Result parity, MapScale mapScale) {
+  private static PackagedModel int8(
+      ModelProto floatModel,
+      ImageDataset check,
+      double[] floatScores,
+      int normals,
+      double targetFalseAlarmRate,
+      ScoreSelector.Selection selection,
+      ParityCheck.Result parity,
+      MapScale mapScale) {
     ModelProto q = Int8Quantizer.quantize(floatModel);
     Map<String, String> meta = new LinkedHashMap<>();
     floatModel.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-    List<GoldenSamples.Sample> floatGolden = GoldenSamples.fromJson(meta.get(ModelFormat.GOLDEN)).samples();
+    List<GoldenSamples.Sample> floatGolden =
+        GoldenSamples.fromJson(meta.get(ModelFormat.GOLDEN)).samples();
     int size = check.contract().size();
     float[] goldenPixels = new float[floatGolden.size() * size];
     for (int j = 0; j < floatGolden.size(); j++) {
       System.arraycopy(floatGolden.get(j).tensor(), 0, goldenPixels, j * size, size);
     }
-    List<String> outputs = List.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
+    List<String> outputs =
+        List.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
     float[] s;
     Map<String, float[]> g;
     try (OnnxModelRunner r = OnnxModelRunner.open(q.toByteArray())) {
@@ -224,19 +271,24 @@ public final class ModelPackager {
     }
     // Relative to the score, or to its spread on held-out normals where the score is smaller: a
     // standardised score sits near 0, and its unit is that spread.
-    double spread = io.vaestream.trainer.score.Metrics.std(java.util.Arrays.copyOf(floatScores, normals));
+    double spread = Metrics.std(Arrays.copyOf(floatScores, normals));
     double worst = 0;
     double sum = 0;
     for (int i = 0; i < s.length; i++) {
-      double e = Math.abs(s[i] - floatScores[i]) / Math.max(Math.abs(floatScores[i]), Math.max(spread, 1e-12));
+      double e = Math.abs(s[i] - floatScores[i])
+          / Math.max(Math.abs(floatScores[i]), Math.max(spread, 1e-12));
       worst = Math.max(worst, e);
       sum += e;
     }
     double mean = sum / s.length;
     if (!(worst <= INT8_MAX_SCORE_ERROR)) {
-      throw new ParityCheck.ParityException(String.format(java.util.Locale.ROOT,
+      throw new ParityCheck.ParityException(String.format(
+          Locale.ROOT,
           "the int8 model's scores differ from the float model's by up to %.2e (allowed %.0e) over %d images; "
-              + "export it without quantisation", worst, INT8_MAX_SCORE_ERROR, s.length));
+              + "export it without quantisation",
+          worst,
+          INT8_MAX_SCORE_ERROR,
+          s.length));
     }
     double[] normalScores = new double[normals];
     for (int i = 0; i < normals; i++) {
@@ -245,18 +297,34 @@ public final class ModelPackager {
     Threshold threshold = Threshold.calibrate(normalScores, targetFalseAlarmRate);
     List<GoldenSamples.Sample> samples = new ArrayList<>();
     for (int j = 0; j < floatGolden.size(); j++) {
-      samples.add(GoldenSamples.Sample.of(floatGolden.get(j).tensor(), g.get(ModelFormat.RECONSTRUCTION_ERROR)[j],
-          g.get(ModelFormat.KL)[j], g.get(ModelFormat.SCORE)[j]));
+      samples.add(GoldenSamples.Sample.of(
+          floatGolden.get(j).tensor(),
+          g.get(ModelFormat.RECONSTRUCTION_ERROR)[j],
+          g.get(ModelFormat.KL)[j],
+          g.get(ModelFormat.SCORE)[j]));
     }
     String floatThreshold = meta.get(ModelFormat.THRESHOLD);
     meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
-    meta.put(ModelFormat.CALIBRATION_PROFILE, profile(normalScores, check, normals).toJson());
+    meta.put(
+        ModelFormat.CALIBRATION_PROFILE, profile(normalScores, check, normals).toJson());
     meta.put(ModelFormat.GOLDEN, new GoldenSamples(INT8_GOLDEN_TOLERANCE, samples).toJson());
-    meta.put(ModelFormat.QUANTIZATION, json(Map.of("scheme", Int8Quantizer.SCHEME, "max_score_error_vs_float", worst,
-        "mean_score_error_vs_float", mean, "images", s.length, "float_threshold", floatThreshold)));
+    meta.put(
+        ModelFormat.QUANTIZATION,
+        json(Map.of(
+            "scheme",
+            Int8Quantizer.SCHEME,
+            "max_score_error_vs_float",
+            worst,
+            "mean_score_error_vs_float",
+            mean,
+            "images",
+            s.length,
+            "float_threshold",
+            floatThreshold)));
     ModelProto.Builder b = q.toBuilder().clearMetadataProps();
-    meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    meta.forEach((k, v) ->
+        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return new PackagedModel(b.build().toByteArray(), meta, selection, threshold, parity, mapScale);
   }
 
@@ -274,8 +342,13 @@ public final class ModelPackager {
       mean[i] = st.meanIntensity();
       contrast[i] = st.contrast();
     }
-    return CalibrationProfile.of(Map.of(CalibrationProfile.SCORE, Arrays.copyOf(scores, normals),
-        CalibrationProfile.MEAN_INTENSITY, mean, CalibrationProfile.CONTRAST, contrast));
+    return CalibrationProfile.of(Map.of(
+        CalibrationProfile.SCORE,
+        Arrays.copyOf(scores, normals),
+        CalibrationProfile.MEAN_INTENSITY,
+        mean,
+        CalibrationProfile.CONTRAST,
+        contrast));
   }
 
   /**
@@ -290,14 +363,18 @@ public final class ModelPackager {
   static final double INT8_GOLDEN_TOLERANCE = 1e-3;
 
   /** Up to {@value #GOLDEN_PER_KIND} held-out normals and as many validation anomalies, with their outputs. */
-  private static GoldenSamples golden(ImageDataset check, ScoreParts parts, int normals, ScoreDefinition score) {
+  private static GoldenSamples golden(
+      ImageDataset check, ScoreParts parts, int normals, ScoreDefinition score) {
     List<GoldenSamples.Sample> samples = new ArrayList<>();
     int[] starts = {0, normals};
     int[] ends = {normals, check.size()};
     for (int kind = 0; kind < 2; kind++) {
       for (int i = starts[kind]; i < Math.min(ends[kind], starts[kind] + GOLDEN_PER_KIND); i++) {
-        samples.add(GoldenSamples.Sample.of(check.image(i), parts.reconstructionError(score.reconstruction(), i),
-            parts.kl()[i], score.score(parts, i)));
+        samples.add(GoldenSamples.Sample.of(
+            check.image(i),
+            parts.reconstructionError(score.reconstruction(), i),
+            parts.kl()[i],
+            score.score(parts, i)));
       }
     }
     return new GoldenSamples(ParityCheck.TOLERANCE, samples);
@@ -306,7 +383,7 @@ public final class ModelPackager {
   private static String json(Object o) {
     try {
       return new ObjectMapper().writeValueAsString(o);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + o, e);
     }
   }

@@ -3,6 +3,7 @@ package io.vaestream.trainer.export;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
+import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.internal.OnnxGraphBuilder;
 import io.vaestream.trainer.model.LayerSpec;
 import io.vaestream.trainer.model.LayerSpec.Activation;
@@ -19,7 +20,9 @@ import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,7 +52,11 @@ public final class OnnxExporter {
    * score uses it) is stored in the graph as two constant matrices.
    */
   public static ModelProto export(
-      VaeModel model, ScoreDefinition score, MemoryBank bank, Map<String, String> metadata, String version) {
+      VaeModel model,
+      ScoreDefinition score,
+      MemoryBank bank,
+      Map<String, String> metadata,
+      String version) {
     return export(model, score, bank, null, metadata, version);
   }
 
@@ -57,8 +64,13 @@ public final class OnnxExporter {
    * As above, with the anomaly map's residual scaled by {@code mapScale} (null: the map is the
    * plain blurred squared residual, whose mean is the blurred reconstruction error).
    */
-  public static ModelProto export(VaeModel model, ScoreDefinition score, MemoryBank bank, MapScale mapScale,
-      Map<String, String> metadata, String version) {
+  public static ModelProto export(
+      VaeModel model,
+      ScoreDefinition score,
+      MemoryBank bank,
+      MapScale mapScale,
+      Map<String, String> metadata,
+      String version) {
     if (score.usesBank() && bank == null) {
       throw new IllegalArgumentException("score " + score.name() + " needs a memory bank");
     }
@@ -95,53 +107,103 @@ public final class OnnxExporter {
     if (mapScale == null) {
       mapSquare = meanOverTurns(g, "blurred_sq", blurredSquare, turns, image);
     } else {
-      // blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x − μ))²: the residual and the deviation from the mean normal
-      String r = ScoreGraph.blur(g, g.op("Mul", "residual_scaled", diff,
-          g.floats("residual_scale", mapScale.inverse(), contract.shape(1))), contract.channels());
-      String t = ScoreGraph.blur(g, g.op("Mul", "deviation_scaled",
-          g.op("Sub", "deviation", x, g.floats("normal_mean", mapScale.mean(), contract.shape(1))),
-          g.floats("deviation_scale", mapScale.inverseSpread(), contract.shape(1))), contract.channels());
-      mapSquare = g.op("Add", "map_terms", meanOverTurns(g, "residual_sq", g.op("Mul", "residual_sq", r, r), turns,
-          image), g.op("Mul", "deviation_sq", t, t));
+      // blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x − μ))²: the residual and the deviation from the mean
+      // normal
+      String r = ScoreGraph.blur(
+          g,
+          g.op(
+              "Mul",
+              "residual_scaled",
+              diff,
+              g.floats("residual_scale", mapScale.inverse(), contract.shape(1))),
+          contract.channels());
+      String t = ScoreGraph.blur(
+          g,
+          g.op(
+              "Mul",
+              "deviation_scaled",
+              g.op(
+                  "Sub",
+                  "deviation",
+                  x,
+                  g.floats("normal_mean", mapScale.mean(), contract.shape(1))),
+              g.floats("deviation_scale", mapScale.inverseSpread(), contract.shape(1))),
+          contract.channels());
+      mapSquare = g.op(
+          "Add",
+          "map_terms",
+          meanOverTurns(g, "residual_sq", g.op("Mul", "residual_sq", r, r), turns, image),
+          g.op("Mul", "deviation_sq", t, t));
     }
     // the anomaly map: averaged over the channels
-    String map = g.op("ReduceMean", "map", Map.of("keepdims", 1L, "axes", new long[] {1}), mapSquare);
+    String map =
+        g.op("ReduceMean", "map", Map.of("keepdims", 1L, "axes", new long[] {1}), mapSquare);
     String reconError;
     if (score.reconstruction() == ReconstructionKind.BCE) {
       // softplus(l) − x·l, summed over the image
-      String perPixel = g.op("Sub", "bce_pixel", g.op("Softplus", "softplus", logits),
+      String perPixel = g.op(
+          "Sub",
+          "bce_pixel",
+          g.op("Softplus", "softplus", logits),
           g.op("Mul", "x_logits", target, logits));
-      reconError = g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, g.longs("axes_chw", 1, 2, 3));
+      reconError =
+          g.op("ReduceSum", "bce", Map.of("keepdims", 0L), perPixel, g.longs("axes_chw", 1, 2, 3));
     } else {
-      String squares = score.reconstruction() == ReconstructionKind.BLURRED_MSE ? blurredSquare
+      String squares = score.reconstruction() == ReconstructionKind.BLURRED_MSE
+          ? blurredSquare
           : g.op("Mul", "sq", diff, diff);
-      reconError = g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), squares);
+      reconError =
+          g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), squares);
     }
     reconError = meanOverTurns(g, "reconstruction_error", reconError, turns);
     // KL = −½ Σ (1 + log σ² − μ² − exp(log σ²))
-    String inner =
-        g.op("Sub", "kl_inner",
-            g.op("Sub", "kl_a", g.op("Add", "kl_b", logVars, g.scalar("one", 1f)), g.op("Mul", "mu2", means, means)),
-            g.op("Exp", "var", logVars));
-    String kl = meanOverTurns(g, "kl",
-        g.op("Mul", "kl_scaled", g.op("ReduceSum", "kl_sum", Map.of("keepdims", 0L), inner, g.longs("axes_latent", 1)),
-            g.scalar("minus_half", -0.5f)), turns);
-    String scoreValue =
-        g.op("Add", "score_sum",
-            g.op("Mul", "score_recon", reconError, g.scalar("recon_weight", (float) score.reconstructionWeight())),
-            g.op("Mul", "score_kl", kl, g.scalar("kl_weight", (float) score.klWeight())));
+    String inner = g.op(
+        "Sub",
+        "kl_inner",
+        g.op(
+            "Sub",
+            "kl_a",
+            g.op("Add", "kl_b", logVars, g.scalar("one", 1f)),
+            g.op("Mul", "mu2", means, means)),
+        g.op("Exp", "var", logVars));
+    String kl = meanOverTurns(
+        g,
+        "kl",
+        g.op(
+            "Mul",
+            "kl_scaled",
+            g.op("ReduceSum", "kl_sum", Map.of("keepdims", 0L), inner, g.longs("axes_latent", 1)),
+            g.scalar("minus_half", -0.5f)),
+        turns);
+    String scoreValue = g.op(
+        "Add",
+        "score_sum",
+        g.op("Mul", "score_recon", reconError, g.scalar("recon_weight", (float)
+            score.reconstructionWeight())),
+        g.op("Mul", "score_kl", kl, g.scalar("kl_weight", (float) score.klWeight())));
     String[] knn = null;
     if (score.usesBank()) {
       ImageFeatures features = bank.features();
-      knn = ScoreGraph.nearestNeighbours(g, ScoreGraph.pixelFeatures(g, x, features),
-          ScoreGraph.orientationFeatures(g, x, features), bank);
-      scoreValue = g.op("Add", "score_knn", scoreValue, g.op("Add", "knn_sum",
-          g.op("Mul", "score_knn_pixels", knn[0], g.scalar("knn_pixels_weight", (float) score.pixelKnnWeight())),
-          g.op("Mul", "score_knn_gradients", knn[1],
-              g.scalar("knn_gradients_weight", (float) score.gradientKnnWeight()))));
+      knn = ScoreGraph.nearestNeighbours(
+          g,
+          ScoreGraph.pixelFeatures(g, x, features),
+          ScoreGraph.orientationFeatures(g, x, features),
+          bank);
+      scoreValue = g.op(
+          "Add",
+          "score_knn",
+          scoreValue,
+          g.op(
+              "Add",
+              "knn_sum",
+              g.op("Mul", "score_knn_pixels", knn[0], g.scalar("knn_pixels_weight", (float)
+                  score.pixelKnnWeight())),
+              g.op("Mul", "score_knn_gradients", knn[1], g.scalar("knn_gradients_weight", (float)
+                  score.gradientKnnWeight()))));
     }
     if (score.offset() != 0) {
-      scoreValue = g.op("Sub", "score_offset", scoreValue, g.scalar("offset", (float) score.offset()));
+      scoreValue =
+          g.op("Sub", "score_offset", scoreValue, g.scalar("offset", (float) score.offset()));
     }
 
     g.output(recon, ModelFormat.RECONSTRUCTION, contract.shape(-1));
@@ -155,30 +217,44 @@ public final class OnnxExporter {
       g.output(knn[0], KNN_PIXELS, -1);
       g.output(knn[1], KNN_GRADIENTS, -1);
     }
-    Map<String, String> props = new java.util.LinkedHashMap<>(contract.toMetadata());
+    Map<String, String> props = new LinkedHashMap<>(contract.toMetadata());
     props.put(ModelFormat.SCORE_DEFINITION, score.formula());
-    props.put(ModelFormat.SCORE_RECONSTRUCTION, score.reconstruction().name().toLowerCase(java.util.Locale.ROOT));
-    props.put(ModelFormat.SCORE_RECONSTRUCTION_WEIGHT, Double.toString(score.reconstructionWeight()));
+    props.put(
+        ModelFormat.SCORE_RECONSTRUCTION, score.reconstruction().name().toLowerCase(Locale.ROOT));
+    props.put(
+        ModelFormat.SCORE_RECONSTRUCTION_WEIGHT, Double.toString(score.reconstructionWeight()));
     props.put(ModelFormat.SCORE_KL_WEIGHT, Double.toString(score.klWeight()));
     if (bank != null && score.usesBank()) {
-      props.put(ModelFormat.SCORE_MEMORY_BANK, String.format(java.util.Locale.ROOT,
-          "{\"images\":%d,\"k\":%d,\"pixel_features\":%d,\"gradient_features\":%d}", bank.size(), bank.k(),
-          bank.features().pixelFeatureSize(), bank.features().orientationFeatureSize()));
+      props.put(
+          ModelFormat.SCORE_MEMORY_BANK,
+          String.format(
+              Locale.ROOT,
+              "{\"images\":%d,\"k\":%d,\"pixel_features\":%d,\"gradient_features\":%d}",
+              bank.size(),
+              bank.k(),
+              bank.features().pixelFeatureSize(),
+              bank.features().orientationFeatureSize()));
     }
-    props.put(ModelFormat.MAP_DEFINITION, mapScale == null ? "mean over channels of blur(x - reconstruction)^2"
-        : "mean over channels of blur((x - reconstruction) / sigma_r)^2 + blur((x - mu) / sigma_x)^2; sigma_r: "
-            + "the residual's spread per pixel and channel on training normals, mu and sigma_x: their mean and spread");
+    props.put(
+        ModelFormat.MAP_DEFINITION,
+        mapScale == null
+            ? "mean over channels of blur(x - reconstruction)^2"
+            : "mean over channels of blur((x - reconstruction) / sigma_r)^2 + blur((x - mu) / sigma_x)^2; "
+                + "sigma_r: the residual's spread per pixel and channel on training normals, "
+                + "mu and sigma_x: their mean and spread");
     props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
-    props.put(ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(java.util.Locale.ROOT));
+    props.put(
+        ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(Locale.ROOT));
     props.putAll(metadata);
-    return g.build(PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), props);
+    return g.build(
+        PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), props);
   }
 
   /**
    * The raw-pixel kNN baseline (mean squared L2 distance to the {@code k} nearest of {@code bank}'s
    * images) as a model that {@link OnnxModelRunner} runs: for evaluation reports.
    */
-  public static byte[] rawKnnBaseline(io.vaestream.trainer.data.ImageDataset bank, int k) {
+  public static byte[] rawKnnBaseline(ImageDataset bank, int k) {
     return ScoreGraph.rawKnn(bank.contract(), bank.pixels(), bank.size(), k).toByteArray();
   }
 
@@ -196,26 +272,50 @@ public final class OnnxExporter {
 
   /** {@code x} reversed along {@code axis}: a Slice with step −1. */
   private static String flip(OnnxGraphBuilder g, String name, String x, long axis) {
-    return g.op("Slice", name, x, g.longs(name + "_starts", -1), g.longs(name + "_ends", Long.MIN_VALUE),
-        g.longs(name + "_axes", axis), g.longs(name + "_steps", -1));
+    return g.op(
+        "Slice",
+        name,
+        x,
+        g.longs(name + "_starts", -1),
+        g.longs(name + "_ends", Long.MIN_VALUE),
+        g.longs(name + "_axes", axis),
+        g.longs(name + "_steps", -1));
   }
 
-  /** The mean over the {@code turns} stacked versions of {@code value} ({@code [turns·n, rest…]} → {@code [n, rest…]}). */
-  private static String meanOverTurns(OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
+  /**
+   * The mean over the {@code turns} stacked versions of {@code value} ({@code [turns·n, rest…]} →
+   * {@code [n, rest…]}).
+   */
+  private static String meanOverTurns(
+      OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
     if (turns == 1) {
       return value;
     }
-    return g.op("ReduceMean", name + "_over_turns", Map.of("keepdims", 0L, "axes", new long[] {0}),
-        g.op("Reshape", name + "_by_turn", value, g.longs(name + "_turn_shape", shape(turns, rest))));
+    return g.op(
+        "ReduceMean",
+        name + "_over_turns",
+        Map.of("keepdims", 0L, "axes", new long[] {0}),
+        g.op(
+            "Reshape",
+            name + "_by_turn",
+            value,
+            g.longs(name + "_turn_shape", shape(turns, rest))));
   }
 
   /** The upright images' part of {@code value} ({@code [turns·n, rest…]} → {@code [n, rest…]}). */
-  private static String upright(OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
+  private static String upright(
+      OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
     if (turns == 1) {
       return value;
     }
-    String byTurn = g.op("Reshape", name + "_by_turn", value, g.longs(name + "_turn_shape", shape(turns, rest)));
-    String first = g.op("Slice", name + "_upright", byTurn, g.longs(name + "_start", 0), g.longs(name + "_end", 1),
+    String byTurn = g.op(
+        "Reshape", name + "_by_turn", value, g.longs(name + "_turn_shape", shape(turns, rest)));
+    String first = g.op(
+        "Slice",
+        name + "_upright",
+        byTurn,
+        g.longs(name + "_start", 0),
+        g.longs(name + "_end", 1),
         g.longs(name + "_axis", 0));
     long[] flat = new long[rest.length + 1];
     flat[0] = -1;
@@ -231,7 +331,8 @@ public final class OnnxExporter {
     return s;
   }
 
-  private static String layers(OnnxGraphBuilder g, List<LayerSpec> layers, String in, Map<String, INDArray> p) {
+  private static String layers(
+      OnnxGraphBuilder g, List<LayerSpec> layers, String in, Map<String, INDArray> p) {
     String h = in;
     for (LayerSpec l : layers) {
       h = layer(g, l, h, p);
@@ -239,7 +340,8 @@ public final class OnnxExporter {
     return h;
   }
 
-  private static String layer(OnnxGraphBuilder g, LayerSpec layer, String in, Map<String, INDArray> p) {
+  private static String layer(
+      OnnxGraphBuilder g, LayerSpec layer, String in, Map<String, INDArray> p) {
     if (layer instanceof Reshape r) {
       long[] shape = new long[r.dims().length + 1];
       shape[0] = -1;
@@ -259,7 +361,12 @@ public final class OnnxExporter {
       // SameDiff holds [k, k, in, out]; ONNX Conv wants [out, in, k, k].
       INDArray oiyx = w.permute(3, 2, 0, 1).dup('c');
       wName = g.floats(c.name() + "_W", values(oiyx), oiyx.shape());
-      out = g.op("Conv", c.name(), convAttributes(c.kernel(), c.stride(), c.pad()), in, wName,
+      out = g.op(
+          "Conv",
+          c.name(),
+          convAttributes(c.kernel(), c.stride(), c.pad()),
+          in,
+          wName,
           g.floats(c.name() + "_b", values(b), b.length()));
       act = c.activation();
     } else {
@@ -267,7 +374,12 @@ public final class OnnxExporter {
       // libnd4j holds [k, k, out, in]; ONNX ConvTranspose wants [in, out, k, k].
       INDArray ioyx = w.permute(3, 2, 0, 1).dup('c');
       wName = g.floats(c.name() + "_W", values(ioyx), ioyx.shape());
-      out = g.op("ConvTranspose", c.name(), convAttributes(c.kernel(), c.stride(), c.pad()), in, wName,
+      out = g.op(
+          "ConvTranspose",
+          c.name(),
+          convAttributes(c.kernel(), c.stride(), c.pad()),
+          in,
+          wName,
           g.floats(c.name() + "_b", values(b), b.length()));
       act = c.activation();
     }

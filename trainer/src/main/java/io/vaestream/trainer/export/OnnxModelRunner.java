@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an exported model on the CPU with ONNX Runtime, in batches: what the trainer uses to check
@@ -41,7 +42,8 @@ public final class OnnxModelRunner implements AutoCloseable {
     try {
       return new OnnxModelRunner(model);
     } catch (OrtException e) {
-      throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "ONNX Runtime cannot load the model: " + e.getMessage(), e);
     }
   }
 
@@ -67,7 +69,8 @@ public final class OnnxModelRunner implements AutoCloseable {
         int b = Math.min(BATCH, count - start);
         float[] x = Arrays.copyOfRange(pixels, start * n, (start + b) * n);
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), contract.shape(b));
-            OrtSession.Result out = session.run(Map.of(ModelFormat.INPUT, in), Set.copyOf(outputs))) {
+            OrtSession.Result out =
+                session.run(Map.of(ModelFormat.INPUT, in), Set.copyOf(outputs))) {
           for (String name : outputs) {
             FloatBuffer fb = ((OnnxTensor) out.get(name).orElseThrow()).getFloatBuffer();
             int per = fb.remaining() / b;
@@ -89,7 +92,7 @@ public final class OnnxModelRunner implements AutoCloseable {
     try {
       session.close();
     } catch (OrtException e) {
-      org.slf4j.LoggerFactory.getLogger(OnnxModelRunner.class).warn("closing the ONNX session failed", e);
+      LoggerFactory.getLogger(OnnxModelRunner.class).warn("closing the ONNX session failed", e);
     }
     options.close();
   }

@@ -10,6 +10,7 @@ import io.vaestream.trainer.score.ScoreParts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -37,7 +38,7 @@ public final class ParityCheck {
     @Override
     public String toString() {
       StringBuilder sb = new StringBuilder("parity over " + images + " images:");
-      maxError.forEach((k, v) -> sb.append(String.format(java.util.Locale.ROOT, " %s=%.2e", k, v)));
+      maxError.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.2e", k, v)));
       return sb.toString();
     }
   }
@@ -52,36 +53,72 @@ public final class ParityCheck {
   }
 
   /** Compares, and fails unless every output is within {@link #TOLERANCE}; for scores without a memory bank. */
-  public static Result require(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
+  public static Result require(
+      byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
     VaeModel.Forward f = model.forward(pixels, count);
-    return require(onnx, model.contract(), f, ScoreParts.of(model.contract(), f, pixels, count, null), score, pixels,
+    return require(
+        onnx,
+        model.contract(),
+        f,
+        ScoreParts.of(model.contract(), f, pixels, count, null),
+        score,
+        pixels,
         count);
   }
 
   /** As above, against a forward pass and score parts already computed. */
-  public static Result require(byte[] onnx, ImageContract contract, VaeModel.Forward ref, ScoreParts parts,
-      ScoreDefinition score, float[] pixels, int count) {
+  public static Result require(
+      byte[] onnx,
+      ImageContract contract,
+      VaeModel.Forward ref,
+      ScoreParts parts,
+      ScoreDefinition score,
+      float[] pixels,
+      int count) {
     return require(onnx, contract, ref, parts, score, null, pixels, count);
   }
 
   /** As above, for a model whose anomaly map is scaled by {@code mapScale}. */
-  public static Result require(byte[] onnx, ImageContract contract, VaeModel.Forward ref, ScoreParts parts,
-      ScoreDefinition score, MapScale mapScale, float[] pixels, int count) {
+  public static Result require(
+      byte[] onnx,
+      ImageContract contract,
+      VaeModel.Forward ref,
+      ScoreParts parts,
+      ScoreDefinition score,
+      MapScale mapScale,
+      float[] pixels,
+      int count) {
     Result r = compare(onnx, contract, ref, parts, score, mapScale, pixels, count);
     if (!r.passes(TOLERANCE)) {
-      throw new ParityException("ONNX export does not match the trainer (tolerance " + TOLERANCE + "): " + r);
+      throw new ParityException(
+          "ONNX export does not match the trainer (tolerance " + TOLERANCE + "): " + r);
     }
     return r;
   }
 
-  public static Result compare(byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
+  public static Result compare(
+      byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
     VaeModel.Forward f = model.forward(pixels, count);
-    return compare(onnx, model.contract(), f, ScoreParts.of(model.contract(), f, pixels, count, null), score, null,
-        pixels, count);
+    return compare(
+        onnx,
+        model.contract(),
+        f,
+        ScoreParts.of(model.contract(), f, pixels, count, null),
+        score,
+        null,
+        pixels,
+        count);
   }
 
-  static Result compare(byte[] onnx, ImageContract contract, VaeModel.Forward ref, ScoreParts parts,
-      ScoreDefinition score, MapScale mapScale, float[] pixels, int count) {
+  static Result compare(
+      byte[] onnx,
+      ImageContract contract,
+      VaeModel.Forward ref,
+      ScoreParts parts,
+      ScoreDefinition score,
+      MapScale mapScale,
+      float[] pixels,
+      int count) {
     double[] refScore = new double[count];
     double[] refRecon = new double[count];
     for (int i = 0; i < count; i++) {
@@ -99,38 +136,55 @@ public final class ParityCheck {
     try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
       out = runner.run(pixels, count, names);
     }
-    err.put(ModelFormat.RECONSTRUCTION, maxError(out.get(ModelFormat.RECONSTRUCTION), ref.reconstruction));
+    err.put(
+        ModelFormat.RECONSTRUCTION,
+        maxError(out.get(ModelFormat.RECONSTRUCTION), ref.reconstruction));
     err.put(ModelFormat.Z_MEAN, maxError(out.get(ModelFormat.Z_MEAN), ref.mean));
     err.put(ModelFormat.Z_LOG_VAR, maxError(out.get(ModelFormat.Z_LOG_VAR), ref.logVar));
-    err.put(ModelFormat.RECONSTRUCTION_ERROR, maxError(out.get(ModelFormat.RECONSTRUCTION_ERROR), refRecon));
+    err.put(
+        ModelFormat.RECONSTRUCTION_ERROR,
+        maxError(out.get(ModelFormat.RECONSTRUCTION_ERROR), refRecon));
     err.put(ModelFormat.KL, maxError(out.get(ModelFormat.KL), ref.kl));
     if (score.usesBank()) {
-      err.put(OnnxExporter.KNN_PIXELS, maxError(out.get(OnnxExporter.KNN_PIXELS), parts.knnPixels()));
-      err.put(OnnxExporter.KNN_GRADIENTS, maxError(out.get(OnnxExporter.KNN_GRADIENTS), parts.knnGradients()));
+      err.put(
+          OnnxExporter.KNN_PIXELS, maxError(out.get(OnnxExporter.KNN_PIXELS), parts.knnPixels()));
+      err.put(
+          OnnxExporter.KNN_GRADIENTS,
+          maxError(out.get(OnnxExporter.KNN_GRADIENTS), parts.knnGradients()));
     }
     err.put(ModelFormat.SCORE, maxError(out.get(ModelFormat.SCORE), refScore));
-    err.put(ModelFormat.ANOMALY_MAP, mapError(out.get(ModelFormat.ANOMALY_MAP), ref, contract, mapScale, pixels,
-        count));
+    err.put(
+        ModelFormat.ANOMALY_MAP,
+        mapError(out.get(ModelFormat.ANOMALY_MAP), ref, contract, mapScale, pixels, count));
     return new Result(err, count);
   }
 
   /** The worst error of the graph's anomaly maps against {@link ImageFeatures#anomalyMap}. */
-  private static double mapError(float[] actual, VaeModel.Forward ref, ImageContract contract, MapScale mapScale,
-      float[] pixels, int count) {
+  private static double mapError(
+      float[] actual,
+      VaeModel.Forward ref,
+      ImageContract contract,
+      MapScale mapScale,
+      float[] pixels,
+      int count) {
     int plane = contract.width() * contract.height();
     if (actual == null || actual.length != count * plane) {
       return Double.POSITIVE_INFINITY;
     }
     ImageFeatures features = new ImageFeatures(contract);
     int size = contract.size();
-    return IntStream.range(0, count).parallel().mapToDouble(i -> {
-      float[] expected = ScoreParts.anomalyMap(features, pixels, ref, i, mapScale);
-      double worst = 0;
-      for (int p = 0; p < plane; p++) {
-        worst = Math.max(worst, error(actual[i * plane + p], expected[p]));
-      }
-      return worst;
-    }).max().orElse(0);
+    return IntStream.range(0, count)
+        .parallel()
+        .mapToDouble(i -> {
+          float[] expected = ScoreParts.anomalyMap(features, pixels, ref, i, mapScale);
+          double worst = 0;
+          for (int p = 0; p < plane; p++) {
+            worst = Math.max(worst, error(actual[i * plane + p], expected[p]));
+          }
+          return worst;
+        })
+        .max()
+        .orElse(0);
   }
 
   private static double maxError(float[] actual, double[] expected) {

@@ -25,16 +25,26 @@ final class ScoreGraph {
       System.arraycopy(one, 0, w, c * one.length, one.length);
     }
     long r = ImageFeatures.RADIUS;
-    return g.op("Conv", "blur", Map.of("group", (long) channels, "kernel_shape", new long[] {n, n},
-        "pads", new long[] {r, r, r, r}), in, g.floats("gaussian", w, channels, 1, n, n));
+    return g.op(
+        "Conv",
+        "blur",
+        Map.of("group", (long) channels, "kernel_shape", new long[] {n, n}, "pads", new long[] {
+          r, r, r, r
+        }),
+        in,
+        g.floats("gaussian", w, channels, 1, n, n));
   }
 
   /** Blurred, average-pooled pixels of {@code x}, {@code [n, pixelFeatureSize]}. */
   static String pixelFeatures(OnnxGraphBuilder g, String x, ImageFeatures f) {
     long p = f.pool();
-    String pooled = g.op("AveragePool", "pixel_pool", Map.of("kernel_shape", new long[] {p, p},
-        "strides", new long[] {p, p}), blur(g, x, f.contract().channels()));
-    return g.op("Reshape", "pixel_features", pooled, g.longs("pixel_shape", -1, f.pixelFeatureSize()));
+    String pooled = g.op(
+        "AveragePool",
+        "pixel_pool",
+        Map.of("kernel_shape", new long[] {p, p}, "strides", new long[] {p, p}),
+        blur(g, x, f.contract().channels()));
+    return g.op(
+        "Reshape", "pixel_features", pooled, g.longs("pixel_shape", -1, f.pixelFeatureSize()));
   }
 
   /**
@@ -45,24 +55,45 @@ final class ScoreGraph {
   static String orientationFeatures(OnnxGraphBuilder g, String x, ImageFeatures f) {
     String grey = g.op("ReduceMean", "grey", Map.of("keepdims", 1L, "axes", new long[] {1}), x);
     int o = ImageFeatures.ORIENTATIONS;
-    String gradients = g.op("Relu", "gradients_relu", g.op("Conv", "gradients",
-        Map.of("kernel_shape", new long[] {3, 3}, "pads", new long[] {1, 1, 1, 1}), grey,
-        g.floats("orientations", ImageFeatures.orientationKernels(), o, 1, 3, 3)));
+    String gradients = g.op(
+        "Relu",
+        "gradients_relu",
+        g.op(
+            "Conv",
+            "gradients",
+            Map.of("kernel_shape", new long[] {3, 3}, "pads", new long[] {1, 1, 1, 1}),
+            grey,
+            g.floats("orientations", ImageFeatures.orientationKernels(), o, 1, 3, 3)));
     long c = f.cell();
-    String cells = g.op("AveragePool", "gradient_cells", Map.of("kernel_shape", new long[] {c, c},
-        "strides", new long[] {c, c}), gradients);
-    return g.op("Reshape", "gradient_features", cells, g.longs("gradient_shape", -1, f.orientationFeatureSize()));
+    String cells = g.op(
+        "AveragePool",
+        "gradient_cells",
+        Map.of("kernel_shape", new long[] {c, c}, "strides", new long[] {c, c}),
+        gradients);
+    return g.op(
+        "Reshape",
+        "gradient_features",
+        cells,
+        g.longs("gradient_shape", -1, f.orientationFeatureSize()));
   }
 
   /**
    * The two distances to the bank, {@code [0]} in blurred-pixel space from {@code pixels}, {@code
    * [1]} in gradient-orientation space from {@code orientations}, each {@code [n]}.
    */
-  static String[] nearestNeighbours(OnnxGraphBuilder g, String pixels, String orientations, MemoryBank bank) {
+  static String[] nearestNeighbours(
+      OnnxGraphBuilder g, String pixels, String orientations, MemoryBank bank) {
     ImageFeatures f = bank.features();
     return new String[] {
       knn(g, "knn_pixels", pixels, bank.pixelBank(), bank.size(), f.pixelFeatureSize(), bank.k()),
-      knn(g, "knn_gradients", orientations, bank.orientationBank(), bank.size(), f.orientationFeatureSize(), bank.k())
+      knn(
+          g,
+          "knn_gradients",
+          orientations,
+          bank.orientationBank(),
+          bank.size(),
+          f.orientationFeatureSize(),
+          bank.k())
     };
   }
 
@@ -75,7 +106,8 @@ final class ScoreGraph {
     String x = g.input(ModelFormat.INPUT, contract.shape(-1));
     String flat = g.op("Reshape", "flat", x, g.longs("flat_shape", -1, contract.size()));
     g.output(knn(g, "knn_raw", flat, bank, size, contract.size(), k), ModelFormat.SCORE, -1);
-    return g.build("vaestream-trainer", "baseline", "raw-pixel kNN baseline", contract.toMetadata());
+    return g.build(
+        "vaestream-trainer", "baseline", "raw-pixel kNN baseline", contract.toMetadata());
   }
 
   /**
@@ -85,7 +117,8 @@ final class ScoreGraph {
    * float32 the expansion loses the digits that the norms and the distance share, and centring
    * makes the norms as small as the spread of the data.
    */
-  private static String knn(OnnxGraphBuilder g, String name, String q, float[] bank, int size, int dim, int k) {
+  private static String knn(
+      OnnxGraphBuilder g, String name, String q, float[] bank, int size, int dim, int k) {
     double[] centre = new double[dim];
     for (int r = 0; r < size; r++) {
       for (int j = 0; j < dim; j++) {
@@ -108,14 +141,31 @@ final class ScoreGraph {
       norms[r] = (float) s;
     }
     String centred = g.op("Sub", name + "_centred", q, g.floats(name + "_bank_mean", mean, 1, dim));
-    String qq = g.op("ReduceSumSquare", name + "_qq", Map.of("keepdims", 1L, "axes", new long[] {1}), centred);
-    String qb = g.op("MatMul", name + "_qb", centred, g.floats(name + "_bank", transposed, dim, size));
-    String d2 = g.op("Add", name + "_d2", g.op("Sub", name + "_qq_qb", qq, g.op("Mul", name + "_2qb", qb,
-        g.scalar(name + "_two", 2f))), g.floats(name + "_bank_norms", norms, 1, size));
+    String qq = g.op(
+        "ReduceSumSquare", name + "_qq", Map.of("keepdims", 1L, "axes", new long[] {1}), centred);
+    String qb =
+        g.op("MatMul", name + "_qb", centred, g.floats(name + "_bank", transposed, dim, size));
+    String d2 = g.op(
+        "Add",
+        name + "_d2",
+        g.op(
+            "Sub",
+            name + "_qq_qb",
+            qq,
+            g.op("Mul", name + "_2qb", qb, g.scalar(name + "_two", 2f))),
+        g.floats(name + "_bank_norms", norms, 1, size));
     String negative = g.op("Neg", name + "_neg", g.op("Relu", name + "_clip", d2));
-    String nearest = g.ops("TopK", name + "_topk", 2, Map.of("axis", 1L, "largest", 1L, "sorted", 1L), negative,
-        g.longs(name + "_k", k))[0];
-    return g.op("Neg", name, g.op("ReduceMean", name + "_mean", Map.of("keepdims", 0L, "axes", new long[] {1}),
-        nearest));
+    String nearest = g.ops(
+            "TopK",
+            name + "_topk",
+            2,
+            Map.of("axis", 1L, "largest", 1L, "sorted", 1L),
+            negative,
+            g.longs(name + "_k", k))[0];
+    return g.op(
+        "Neg",
+        name,
+        g.op(
+            "ReduceMean", name + "_mean", Map.of("keepdims", 0L, "axes", new long[] {1}), nearest));
   }
 }

@@ -1,6 +1,7 @@
 package io.vaestream.trainer.model;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * What one epoch achieved. Losses are per image, averaged over the epoch's batches (with sampled
@@ -19,9 +20,18 @@ public record EpochStats(
   /** One progress line: ELBO and its terms, validation loss, throughput and time left. */
   public String summary() {
     long left = eta.toSeconds();
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "epoch %3d/%d  ELBO %9.2f  recon %9.2f  KL %7.2f  val -ELBO %9.2f  %7.0f img/s  ETA %d:%02d",
-        epoch, epochs, elbo(), reconstruction, kl, validationLoss, examplesPerSecond, left / 60, left % 60);
+        epoch,
+        epochs,
+        elbo(),
+        reconstruction,
+        kl,
+        validationLoss,
+        examplesPerSecond,
+        left / 60,
+        left % 60);
   }
 
   /** −ELBO = reconstruction + KL for β = 1. */

@@ -29,7 +29,8 @@ public sealed interface LayerSpec {
    * 2-D transposed convolution, NCHW. Output side is {@code stride·(side−1) + kernel − 2·pad}.
    * Weights are held as [k, k, out, in], the layout libnd4j's deconv2d expects.
    */
-  record Deconv(String name, int in, int out, int kernel, int stride, int pad, Activation activation)
+  record Deconv(
+      String name, int in, int out, int kernel, int stride, int pad, Activation activation)
       implements LayerSpec {}
 
   /** Reshape to {@code [batch, dims...]}, batch kept dynamic. */

@@ -28,8 +28,9 @@ public enum Restoration {
   /** Refuses images this restoration cannot transform. */
   public void check(ImageContract contract) {
     if (this == ROTATIONS && contract.width() != contract.height()) {
-      throw new IllegalArgumentException("--restore rotations needs square images, not " + contract.width() + "x"
-          + contract.height() + "; use --restore none, or --image-size to make them square");
+      throw new IllegalArgumentException(
+          "--restore rotations needs square images, not " + contract.width() + "x"
+              + contract.height() + "; use --restore none, or --image-size to make them square");
     }
   }
 
@@ -39,8 +40,8 @@ public enum Restoration {
    * turn, applied {@code turns} times. The exported graph turns images the same way (a transpose
    * and a flip, see OnnxExporter).
    */
-  public static void rotate(float[] src, int srcOffset, ImageContract contract, int turns, float[] dst,
-      int dstOffset) {
+  public static void rotate(
+      float[] src, int srcOffset, ImageContract contract, int turns, float[] dst, int dstOffset) {
     int s = contract.width();
     int plane = s * s;
     for (int c = 0; c < contract.channels(); c++) {

@@ -40,9 +40,25 @@ public record VaeConfig(
   }
 
   /** A plain VAE, which reconstructs its input. */
-  public VaeConfig(VaeArchitecture architecture, int latentDim, double beta, int epochs, int batchSize,
-      double learningRate, long seed, int width) {
-    this(architecture, latentDim, beta, epochs, batchSize, learningRate, seed, width, Restoration.NONE);
+  public VaeConfig(
+      VaeArchitecture architecture,
+      int latentDim,
+      double beta,
+      int epochs,
+      int batchSize,
+      double learningRate,
+      long seed,
+      int width) {
+    this(
+        architecture,
+        latentDim,
+        beta,
+        epochs,
+        batchSize,
+        learningRate,
+        seed,
+        width,
+        Restoration.NONE);
   }
 
   /**
@@ -56,15 +72,42 @@ public record VaeConfig(
   }
 
   public VaeConfig withEpochs(int newEpochs) {
-    return new VaeConfig(architecture, latentDim, beta, newEpochs, batchSize, learningRate, seed, width, restoration);
+    return new VaeConfig(
+        architecture,
+        latentDim,
+        beta,
+        newEpochs,
+        batchSize,
+        learningRate,
+        seed,
+        width,
+        restoration);
   }
 
   public VaeConfig withSeed(long newSeed) {
-    return new VaeConfig(architecture, latentDim, beta, epochs, batchSize, learningRate, newSeed, width, restoration);
+    return new VaeConfig(
+        architecture,
+        latentDim,
+        beta,
+        epochs,
+        batchSize,
+        learningRate,
+        newSeed,
+        width,
+        restoration);
   }
 
   public VaeConfig withRestoration(Restoration newRestoration) {
-    return new VaeConfig(architecture, latentDim, beta, epochs, batchSize, learningRate, seed, width, newRestoration);
+    return new VaeConfig(
+        architecture,
+        latentDim,
+        beta,
+        epochs,
+        batchSize,
+        learningRate,
+        seed,
+        width,
+        newRestoration);
   }
 
   private static void require(boolean ok, String key, Object value, String expected) {

@@ -5,6 +5,7 @@ import io.vaestream.trainer.model.LayerSpec.Conv;
 import io.vaestream.trainer.model.LayerSpec.Deconv;
 import io.vaestream.trainer.model.LayerSpec.Dense;
 import io.vaestream.trainer.model.LayerSpec.Reshape;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class VaeGraph {
   public static final String INPUT = "input";
   /** What the reconstruction is compared with: the input itself, or its upright version ({@link Restoration}). */
   public static final String TARGET = "target";
+
   public static final String EPS = "eps";
   public static final String Z = "z";
   public static final String MEAN = "z_mean";
@@ -63,12 +65,23 @@ public final class VaeGraph {
       if (l instanceof Dense d) {
         put(params, d.name(), rnd, d.in(), d.out(), d.activation(), new long[] {d.in(), d.out()});
       } else if (l instanceof Conv c) {
-        put(params, c.name(), rnd, (long) c.in() * c.kernel() * c.kernel(), c.out(),
-            c.activation(), new long[] {c.kernel(), c.kernel(), c.in(), c.out()});
+        put(
+            params,
+            c.name(),
+            rnd,
+            (long) c.in() * c.kernel() * c.kernel(),
+            c.out(),
+            c.activation(),
+            new long[] {c.kernel(), c.kernel(), c.in(), c.out()});
       } else if (l instanceof Deconv c) {
-        put(params, c.name(), rnd,
-            (long) c.in() * c.kernel() * c.kernel() / ((long) c.stride() * c.stride()), c.out(),
-            c.activation(), new long[] {c.kernel(), c.kernel(), c.out(), c.in()});
+        put(
+            params,
+            c.name(),
+            rnd,
+            (long) c.in() * c.kernel() * c.kernel() / ((long) c.stride() * c.stride()),
+            c.out(),
+            c.activation(),
+            new long[] {c.kernel(), c.kernel(), c.out(), c.in()});
       }
     }
     // A damped log-variance head starts every σ near 1, so early steps do not blow up the KL term.
@@ -78,7 +91,7 @@ public final class VaeGraph {
 
   /** Every layer that carries weights, in a fixed order. */
   public static List<LayerSpec> allLayers(VaeSpec spec) {
-    List<LayerSpec> all = new java.util.ArrayList<>(spec.encoder());
+    List<LayerSpec> all = new ArrayList<>(spec.encoder());
     all.add(spec.meanHead());
     all.add(spec.logVarHead());
     all.addAll(spec.decoder());
@@ -111,10 +124,10 @@ public final class VaeGraph {
     SDVariable recon = sd.getVariable(RECONSTRUCTION);
     sd.mean(MSE, sd.math().square(target.sub(recon)), 1, 2, 3);
     // KL(N(μ, σ²) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²)
-    SDVariable kl =
-        sd.sum(logVar.add(1.0).sub(sd.math().square(mean)).sub(sd.math().exp(logVar)), 1)
-            .mul(-0.5)
-            .rename(KL);
+    SDVariable kl = sd.sum(
+            logVar.add(1.0).sub(sd.math().square(mean)).sub(sd.math().exp(logVar)), 1)
+        .mul(-0.5)
+        .rename(KL);
     SDVariable lossRecon = bce.mean().rename(LOSS_RECON);
     SDVariable lossKl = kl.mean().rename(LOSS_KL);
     SDVariable loss = lossRecon.add(lossKl.mul(beta)).rename(LOSS);
@@ -147,34 +160,43 @@ public final class VaeGraph {
 
   private static SDVariable apply(SameDiff sd, LayerSpec layer, SDVariable in) {
     if (layer instanceof Dense d) {
-      SDVariable y = sd.nn().linear(in, sd.getVariable(weight(d.name())), sd.getVariable(bias(d.name())));
+      SDVariable y =
+          sd.nn().linear(in, sd.getVariable(weight(d.name())), sd.getVariable(bias(d.name())));
       return activate(sd, y, d.activation());
     }
     if (layer instanceof Conv c) {
-      Conv2DConfig cfg =
-          Conv2DConfig.builder()
-              .kH(c.kernel()).kW(c.kernel())
-              .sH(c.stride()).sW(c.stride())
-              .pH(c.pad()).pW(c.pad())
-              .dH(1).dW(1)
-              .paddingMode(PaddingMode.VALID)
-              .dataFormat("NCHW")
-              .weightsFormat(WeightsFormat.YXIO)
-              .build();
-      SDVariable y = sd.cnn().conv2d(in, sd.getVariable(weight(c.name())), sd.getVariable(bias(c.name())), cfg);
+      Conv2DConfig cfg = Conv2DConfig.builder()
+          .kH(c.kernel())
+          .kW(c.kernel())
+          .sH(c.stride())
+          .sW(c.stride())
+          .pH(c.pad())
+          .pW(c.pad())
+          .dH(1)
+          .dW(1)
+          .paddingMode(PaddingMode.VALID)
+          .dataFormat("NCHW")
+          .weightsFormat(WeightsFormat.YXIO)
+          .build();
+      SDVariable y = sd.cnn()
+          .conv2d(in, sd.getVariable(weight(c.name())), sd.getVariable(bias(c.name())), cfg);
       return activate(sd, y, c.activation());
     }
     if (layer instanceof Deconv c) {
-      DeConv2DConfig cfg =
-          DeConv2DConfig.builder()
-              .kH(c.kernel()).kW(c.kernel())
-              .sH(c.stride()).sW(c.stride())
-              .pH(c.pad()).pW(c.pad())
-              .dH(1).dW(1)
-              .isSameMode(false)
-              .dataFormat("NCHW")
-              .build();
-      SDVariable y = sd.cnn().deconv2d(in, sd.getVariable(weight(c.name())), sd.getVariable(bias(c.name())), cfg);
+      DeConv2DConfig cfg = DeConv2DConfig.builder()
+          .kH(c.kernel())
+          .kW(c.kernel())
+          .sH(c.stride())
+          .sW(c.stride())
+          .pH(c.pad())
+          .pW(c.pad())
+          .dH(1)
+          .dW(1)
+          .isSameMode(false)
+          .dataFormat("NCHW")
+          .build();
+      SDVariable y = sd.cnn()
+          .deconv2d(in, sd.getVariable(weight(c.name())), sd.getVariable(bias(c.name())), cfg);
       return activate(sd, y, c.activation());
     }
     long[] dims = ((Reshape) layer).dims();
@@ -189,10 +211,16 @@ public final class VaeGraph {
   }
 
   private static void put(
-      Map<String, INDArray> params, String name, SplittableRandom rnd, long fanIn, long fanOut,
-      Activation activation, long[] shape) {
+      Map<String, INDArray> params,
+      String name,
+      SplittableRandom rnd,
+      long fanIn,
+      long fanOut,
+      Activation activation,
+      long[] shape) {
     // He-uniform before a ReLU, Glorot-uniform otherwise.
-    double limit = activation == Activation.RELU ? Math.sqrt(6.0 / fanIn) : Math.sqrt(6.0 / (fanIn + fanOut));
+    double limit =
+        activation == Activation.RELU ? Math.sqrt(6.0 / fanIn) : Math.sqrt(6.0 / (fanIn + fanOut));
     long n = 1;
     for (long s : shape) {
       n *= s;

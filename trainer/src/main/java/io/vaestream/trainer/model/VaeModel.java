@@ -6,8 +6,13 @@ import io.vaestream.schemas.ImageContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,7 +45,8 @@ public final class VaeModel {
   /** A freshly initialised, untrained model. */
   public static VaeModel initialise(VaeConfig config, ImageContract contract) {
     VaeSpec spec = VaeSpec.of(config, contract);
-    SameDiff sd = VaeGraph.training(spec, VaeGraph.initialParameters(spec, config.seed()), config.beta());
+    SameDiff sd =
+        VaeGraph.training(spec, VaeGraph.initialParameters(spec, config.seed()), config.beta());
     return new VaeModel(config, contract, sd, 0);
   }
 
@@ -96,7 +102,7 @@ public final class VaeModel {
     float[] turned = transforms > 1 ? new float[Math.min(EVAL_BATCH, count) * n] : null;
     for (int start = 0; start < count; start += EVAL_BATCH) {
       int b = Math.min(EVAL_BATCH, count - start);
-      float[] batch = java.util.Arrays.copyOfRange(pixels, start * n, (start + b) * n);
+      float[] batch = Arrays.copyOfRange(pixels, start * n, (start + b) * n);
       INDArray target = Nd4j.create(batch, contract().shape(b), 'c');
       for (int t = 0; t < transforms; t++) {
         INDArray x = target;
@@ -104,12 +110,22 @@ public final class VaeModel {
           for (int i = 0; i < b; i++) {
             Restoration.rotate(batch, i * n, contract(), t, turned, i * n);
           }
-          x = Nd4j.create(java.util.Arrays.copyOf(turned, b * n), contract().shape(b), 'c');
+          x = Nd4j.create(Arrays.copyOf(turned, b * n), contract().shape(b), 'c');
         }
-        Map<String, INDArray> r =
-            graph.output(
-                Map.of(VaeGraph.INPUT, x, VaeGraph.TARGET, target, VaeGraph.EPS, Nd4j.zeros(DataType.FLOAT, b, latent)),
-                VaeGraph.RECONSTRUCTION, VaeGraph.MEAN, VaeGraph.LOG_VAR, VaeGraph.BCE, VaeGraph.MSE, VaeGraph.KL);
+        Map<String, INDArray> r = graph.output(
+            Map.of(
+                VaeGraph.INPUT,
+                x,
+                VaeGraph.TARGET,
+                target,
+                VaeGraph.EPS,
+                Nd4j.zeros(DataType.FLOAT, b, latent)),
+            VaeGraph.RECONSTRUCTION,
+            VaeGraph.MEAN,
+            VaeGraph.LOG_VAR,
+            VaeGraph.BCE,
+            VaeGraph.MSE,
+            VaeGraph.KL);
         if (t == 0) {
           copy(r.get(VaeGraph.RECONSTRUCTION), out.reconstruction, start * n);
           copy(r.get(VaeGraph.MEAN), out.mean, start * latent);
@@ -143,17 +159,17 @@ public final class VaeModel {
   }
 
   /** Decodes {@code count} draws of z ~ N(0, I) (seeded): new images from the prior. */
-  public java.util.List<float[]> samplePrior(int count, long seed) {
-    java.util.Random rnd = new java.util.Random(seed);
+  public List<float[]> samplePrior(int count, long seed) {
+    Random rnd = new Random(seed);
     float[] z = new float[count * spec.latentDim()];
     for (int i = 0; i < z.length; i++) {
       z[i] = (float) rnd.nextGaussian();
     }
     float[] images = decode(z, count);
     int n = contract().size();
-    java.util.List<float[]> out = new java.util.ArrayList<>();
+    List<float[]> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      out.add(java.util.Arrays.copyOfRange(images, i * n, (i + 1) * n));
+      out.add(Arrays.copyOfRange(images, i * n, (i + 1) * n));
     }
     return out;
   }
@@ -163,8 +179,11 @@ public final class VaeModel {
     Files.createDirectories(dir);
     Path tmp = dir.resolve(GRAPH_FILE + ".tmp");
     graph.save(tmp.toFile(), true);
-    Files.move(tmp, dir.resolve(GRAPH_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        dir.resolve(GRAPH_FILE),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
     JSON.writeValue(dir.resolve(STATE_FILE).toFile(), new State(config, contract(), epochsDone));
   }
 
@@ -173,7 +192,8 @@ public final class VaeModel {
     Path state = dir.resolve(STATE_FILE);
     Path graphFile = dir.resolve(GRAPH_FILE);
     if (!Files.isRegularFile(state) || !Files.isRegularFile(graphFile)) {
-      throw new IOException(dir + ": not a checkpoint (needs " + STATE_FILE + " and " + GRAPH_FILE + ")");
+      throw new IOException(
+          dir + ": not a checkpoint (needs " + STATE_FILE + " and " + GRAPH_FILE + ")");
     }
     State s = JSON.readValue(state.toFile(), State.class);
     SameDiff sd = SameDiff.load(graphFile.toFile(), true);
@@ -207,8 +227,15 @@ public final class VaeModel {
     }
 
     Forward(int count, int imageSize, int latent, int transforms) {
-      this(count, new float[count * imageSize], new float[count * latent], new float[count * latent],
-          new float[count], new float[count], new float[count], restoredArrays(count * imageSize, transforms));
+      this(
+          count,
+          new float[count * imageSize],
+          new float[count * latent],
+          new float[count * latent],
+          new float[count],
+          new float[count],
+          new float[count],
+          restoredArrays(count * imageSize, transforms));
     }
 
     private static float[][] restoredArrays(int size, int transforms) {
@@ -219,8 +246,15 @@ public final class VaeModel {
       return r;
     }
 
-    private Forward(int count, float[] reconstruction, float[] mean, float[] logVar, float[] bce, float[] mse,
-        float[] kl, float[][] restored) {
+    private Forward(
+        int count,
+        float[] reconstruction,
+        float[] mean,
+        float[] logVar,
+        float[] bce,
+        float[] mse,
+        float[] kl,
+        float[][] restored) {
       this.count = count;
       this.reconstruction = reconstruction;
       this.mean = mean;
@@ -238,15 +272,17 @@ public final class VaeModel {
       int latent = mean.length / Math.max(1, count);
       float[][] r = new float[restored.length][];
       for (int t = 1; t < r.length; t++) {
-        r[t] = java.util.Arrays.copyOfRange(restored[t], from * image, to * image);
+        r[t] = Arrays.copyOfRange(restored[t], from * image, to * image);
       }
-      return new Forward(to - from,
-          java.util.Arrays.copyOfRange(reconstruction, from * image, to * image),
-          java.util.Arrays.copyOfRange(mean, from * latent, to * latent),
-          java.util.Arrays.copyOfRange(logVar, from * latent, to * latent),
-          java.util.Arrays.copyOfRange(bce, from, to),
-          java.util.Arrays.copyOfRange(mse, from, to),
-          java.util.Arrays.copyOfRange(kl, from, to), r);
+      return new Forward(
+          to - from,
+          Arrays.copyOfRange(reconstruction, from * image, to * image),
+          Arrays.copyOfRange(mean, from * latent, to * latent),
+          Arrays.copyOfRange(logVar, from * latent, to * latent),
+          Arrays.copyOfRange(bce, from, to),
+          Arrays.copyOfRange(mse, from, to),
+          Arrays.copyOfRange(kl, from, to),
+          r);
     }
   }
 }

@@ -70,17 +70,15 @@ public record VaeSpec(
     int in = contract.size();
     int h1 = c.width();
     int h2 = Math.max(c.latentDim(), c.width() / 2);
-    List<LayerSpec> enc =
-        List.of(
-            new Reshape(in),
-            new Dense("enc1", in, h1, Activation.RELU),
-            new Dense("enc2", h1, h2, Activation.RELU));
-    List<LayerSpec> dec =
-        List.of(
-            new Dense("dec1", c.latentDim(), h2, Activation.RELU),
-            new Dense("dec2", h2, h1, Activation.RELU),
-            new Dense("dec3", h1, in, Activation.NONE),
-            new Reshape(contract.channels(), contract.height(), contract.width()));
+    List<LayerSpec> enc = List.of(
+        new Reshape(in),
+        new Dense("enc1", in, h1, Activation.RELU),
+        new Dense("enc2", h1, h2, Activation.RELU));
+    List<LayerSpec> dec = List.of(
+        new Dense("dec1", c.latentDim(), h2, Activation.RELU),
+        new Dense("dec2", h2, h1, Activation.RELU),
+        new Dense("dec3", h1, in, Activation.NONE),
+        new Reshape(contract.channels(), contract.height(), contract.width()));
     return new VaeSpec(
         contract,
         c.latentDim(),
@@ -107,9 +105,12 @@ public record VaeSpec(
     int stages = convStages(Math.min(contract.width(), contract.height()));
     int factor = 1 << stages;
     if (contract.width() % factor != 0 || contract.height() % factor != 0) {
-      throw new IllegalArgumentException("the convolutional VAE has " + stages + " stride-2 stages at " + contract
-          + ", so it needs width and height divisible by " + factor + "; pick another --image-size (e.g. "
-          + factor * Math.max(1, Math.round((float) contract.width() / factor)) + ") or --arch mlp");
+      throw new IllegalArgumentException("the convolutional VAE has " + stages
+          + " stride-2 stages at " + contract
+          + ", so it needs width and height divisible by " + factor
+          + "; pick another --image-size (e.g. "
+          + factor * Math.max(1, Math.round((float) contract.width() / factor))
+          + ") or --arch mlp");
     }
     int[] filters = new int[stages + 1];
     filters[0] = contract.channels();
@@ -131,7 +132,13 @@ public record VaeSpec(
     dec.add(new Dense("dec2", hidden, flat, Activation.RELU));
     dec.add(new Reshape(filters[stages], h, w));
     for (int i = stages; i >= 1; i--) {
-      dec.add(new Deconv("deconv" + (stages - i + 1), filters[i], filters[i - 1], 4, 2, 1,
+      dec.add(new Deconv(
+          "deconv" + (stages - i + 1),
+          filters[i],
+          filters[i - 1],
+          4,
+          2,
+          1,
           i == 1 ? Activation.NONE : Activation.RELU));
     }
     return new VaeSpec(

@@ -1,6 +1,9 @@
 package io.vaestream.trainer.model;
 
 import io.vaestream.trainer.data.ImageDataset;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -9,8 +12,8 @@ import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.ListenerVariables;
 import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,7 +34,7 @@ public final class VaeTrainer {
   /** Called after every epoch with the model, for checkpoints. */
   @FunctionalInterface
   public interface EpochCallback {
-    void accept(VaeModel model) throws java.io.IOException;
+    void accept(VaeModel model) throws IOException;
   }
 
   public VaeTrainer(Consumer<EpochStats> onEpoch, EpochCallback afterEpoch) {
@@ -41,13 +44,13 @@ public final class VaeTrainer {
 
   /** Trains a fresh model for {@code config.epochs()} epochs. */
   public VaeModel fit(VaeConfig config, ImageDataset train, ImageDataset validation)
-      throws java.io.IOException {
+      throws IOException {
     return resume(VaeModel.initialise(config, train.contract()), train, validation);
   }
 
   /** Continues training {@code model} until it has done {@code config.epochs()} epochs. */
   public VaeModel resume(VaeModel model, ImageDataset train, ImageDataset validation)
-      throws java.io.IOException {
+      throws IOException {
     VaeConfig config = model.config();
     if (train.isEmpty()) {
       throw new IllegalArgumentException("no training images in " + train.description());
@@ -57,13 +60,12 @@ public final class VaeTrainer {
           "training images are " + train.contract() + " but the model expects " + model.contract());
     }
     SameDiff sd = model.graph();
-    sd.setTrainingConfig(
-        TrainingConfig.builder()
-            .updater(new Adam(config.learningRate()))
-            .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS, VaeGraph.TARGET)
-            .markLabelsUnused()
-            .minimize(VaeGraph.LOSS)
-            .build());
+    sd.setTrainingConfig(TrainingConfig.builder()
+        .updater(new Adam(config.learningRate()))
+        .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS, VaeGraph.TARGET)
+        .markLabelsUnused()
+        .minimize(VaeGraph.LOSS)
+        .build());
     quietly(sd::createGradFunction);
     int n = train.contract().size();
     int latent = config.latentDim();
@@ -120,10 +122,18 @@ public final class VaeTrainer {
       double elapsed = (System.nanoTime() - started) / 1e9;
       int done = epoch - firstEpoch;
       Duration eta = Duration.ofMillis((long) (elapsed / done * (config.epochs() - epoch) * 1000));
-      double val = validation == null || validation.isEmpty() ? Double.NaN : validationLoss(model, validation);
-      EpochStats stats =
-          new EpochStats(epoch, config.epochs(), lossSum / batches, reconSum / batches, klSum / batches,
-              val, count / seconds, eta);
+      double val = validation == null || validation.isEmpty()
+          ? Double.NaN
+          : validationLoss(model, validation);
+      EpochStats stats = new EpochStats(
+          epoch,
+          config.epochs(),
+          lossSum / batches,
+          reconSum / batches,
+          klSum / batches,
+          val,
+          count / seconds,
+          eta);
       LOG.debug("epoch {} done: {}", epoch, stats);
       onEpoch.accept(stats);
       afterEpoch.accept(model);
@@ -146,12 +156,19 @@ public final class VaeTrainer {
 
     @Override
     public ListenerVariables requiredVariables(SameDiff sd) {
-      return ListenerVariables.builder().trainingVariables(VaeGraph.LOSS_RECON, VaeGraph.LOSS_KL).build();
+      return ListenerVariables.builder()
+          .trainingVariables(VaeGraph.LOSS_RECON, VaeGraph.LOSS_KL)
+          .build();
     }
 
     @Override
     public void activationAvailable(
-        SameDiff sd, At at, org.nd4j.linalg.dataset.api.MultiDataSet batch, SameDiffOp op, String varName,
+        SameDiff sd,
+        At at,
+        // qualified: the imported MultiDataSet is the class, this is the interface it implements
+        org.nd4j.linalg.dataset.api.MultiDataSet batch,
+        SameDiffOp op,
+        String varName,
         INDArray activation) {
       if (VaeGraph.LOSS_RECON.equals(varName)) {
         reconstruction = activation.getDouble(0);
@@ -177,9 +194,9 @@ public final class VaeTrainer {
    * output is for the user, so that chatter is dropped.
    */
   private static void quietly(Runnable r) {
-    java.io.PrintStream out = System.out;
+    PrintStream out = System.out;
     synchronized (System.class) {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      System.setOut(new PrintStream(OutputStream.nullOutputStream()));
       try {
         r.run();
       } finally {

@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -18,10 +19,13 @@ import javax.imageio.ImageIO;
 public final class Plots {
   /** A qualitative palette, one colour per class. */
   public static final Color[] PALETTE = {
-    new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
-    new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
+    new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
+        new Color(214, 39, 40),
+    new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
+        new Color(127, 127, 127),
     new Color(188, 189, 34), new Color(23, 190, 207)
   };
+
   private static final int W = 640;
   private static final int H = 420;
   private static final int MARGIN = 50;
@@ -45,11 +49,13 @@ public final class Plots {
   }
 
   /** Like {@link #grid}, drawing {@code heat[k]} images with a black–red–yellow colour map. */
-  public static BufferedImage rows(List<List<float[]>> rows, List<Boolean> heat, ImageContract c, int zoom) {
+  public static BufferedImage rows(
+      List<List<float[]>> rows, List<Boolean> heat, ImageContract c, int zoom) {
     int cols = heat.size();
     int cw = c.width() * zoom + 2;
     int ch = c.height() * zoom + 2;
-    BufferedImage out = new BufferedImage(cols * cw, Math.max(1, rows.size()) * ch, BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(cols * cw, Math.max(1, rows.size()) * ch, BufferedImage.TYPE_INT_RGB);
     for (int r = 0; r < rows.size(); r++) {
       for (int k = 0; k < cols; k++) {
         draw(out, rows.get(r).get(k), c, k * cw + 1, r * ch + 1, zoom, heat.get(k));
@@ -58,7 +64,8 @@ public final class Plots {
     return out;
   }
 
-  private static void draw(BufferedImage out, float[] img, ImageContract c, int x0, int y0, int zoom, boolean heat) {
+  private static void draw(
+      BufferedImage out, float[] img, ImageContract c, int x0, int y0, int zoom, boolean heat) {
     int plane = c.width() * c.height();
     float max = 1f;
     if (heat) {
@@ -77,7 +84,9 @@ public final class Plots {
           int gg = (int) (255 * Math.max(0f, v * 2 - 1));
           rgb = (r << 16) | (gg << 8);
         } else if (c.channels() == 3) {
-          rgb = (byte255(img[i]) << 16) | (byte255(img[plane + i]) << 8) | byte255(img[2 * plane + i]);
+          rgb = (byte255(img[i]) << 16)
+              | (byte255(img[plane + i]) << 8)
+              | byte255(img[2 * plane + i]);
         } else {
           int v = byte255(img[i]);
           rgb = (v << 16) | (v << 8) | v;
@@ -92,7 +101,8 @@ public final class Plots {
   }
 
   /** Two overlaid score histograms (normal blue, anomalous orange) and a threshold line. */
-  public static BufferedImage histogram(String title, double[] normal, double[] anomalous, double threshold) {
+  public static BufferedImage histogram(
+      String title, double[] normal, double[] anomalous, double threshold) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     for (double[] a : new double[][] {normal, anomalous}) {
@@ -105,8 +115,9 @@ public final class Plots {
     double[] all = new double[normal.length + anomalous.length];
     System.arraycopy(normal, 0, all, 0, normal.length);
     System.arraycopy(anomalous, 0, all, normal.length, anomalous.length);
-    java.util.Arrays.sort(all);
-    hi = Math.max(all[(int) (0.99 * (all.length - 1))], Double.isFinite(threshold) ? threshold * 1.05 : hi);
+    Arrays.sort(all);
+    hi = Math.max(
+        all[(int) (0.99 * (all.length - 1))], Double.isFinite(threshold) ? threshold * 1.05 : hi);
     int bins = 60;
     double[] hn = bin(normal, lo, hi, bins);
     double[] ha = bin(anomalous, lo, hi, bins);
@@ -123,10 +134,12 @@ public final class Plots {
     if (Double.isFinite(threshold)) {
       int x = MARGIN + (int) ((threshold - lo) / (hi - lo) * (W - 2 * MARGIN));
       cv.g.setColor(Color.BLACK);
-      cv.g.setStroke(new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+      cv.g.setStroke(new BasicStroke(
+          2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
       cv.g.drawLine(x, MARGIN, x, H - MARGIN);
     }
-    cv.legend(new String[] {"normal", "anomalous", "threshold"},
+    cv.legend(
+        new String[] {"normal", "anomalous", "threshold"},
         new Color[] {PALETTE[0], PALETTE[1], Color.BLACK});
     cv.g.setColor(Color.DARK_GRAY);
     cv.g.drawString(String.format(Locale.ROOT, "%.3g", lo), MARGIN, H - MARGIN + 15);
@@ -156,11 +169,12 @@ public final class Plots {
   }
 
   /** A 2-D scatter coloured by label. */
-  public static BufferedImage scatter(String title, double[] xs, double[] ys, int[] labels, List<String> names) {
-    double minX = java.util.Arrays.stream(xs).min().orElse(0);
-    double maxX = java.util.Arrays.stream(xs).max().orElse(1);
-    double minY = java.util.Arrays.stream(ys).min().orElse(0);
-    double maxY = java.util.Arrays.stream(ys).max().orElse(1);
+  public static BufferedImage scatter(
+      String title, double[] xs, double[] ys, int[] labels, List<String> names) {
+    double minX = Arrays.stream(xs).min().orElse(0);
+    double maxX = Arrays.stream(xs).max().orElse(1);
+    double minY = Arrays.stream(ys).min().orElse(0);
+    double maxY = Arrays.stream(ys).max().orElse(1);
     Canvas cv = new Canvas(title, "component 1", "component 2");
     for (int i = 0; i < xs.length; i++) {
       cv.g.setColor(PALETTE[Math.floorMod(labels[i], PALETTE.length)]);

@@ -130,7 +130,8 @@ public final class ImageFeatures {
    * The shipped anomaly map ({@link MapScale}): {@code blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x −
    * μ))²}, averaged over the channels.
    */
-  public float[] anomalyMap(float[] x, int xOffset, float[] reconstruction, int rOffset, MapScale scale) {
+  public float[] anomalyMap(
+      float[] x, int xOffset, float[] reconstruction, int rOffset, MapScale scale) {
     float[] residual = anomalyMap(x, xOffset, reconstruction, rOffset, scale.inverse());
     float[] template = anomalyMap(x, xOffset, scale.mean(), 0, scale.inverseSpread());
     for (int i = 0; i < residual.length; i++) {
@@ -143,7 +144,8 @@ public final class ImageFeatures {
    * The map of the residual scaled value by value by {@code scale} (null for none): {@code blur(s ⊙
    * (x − x̂))²} averaged over the channels.
    */
-  public float[] anomalyMap(float[] x, int xOffset, float[] reconstruction, int rOffset, float[] scale) {
+  public float[] anomalyMap(
+      float[] x, int xOffset, float[] reconstruction, int rOffset, float[] scale) {
     int n = contract.size();
     int plane = contract.width() * contract.height();
     int c = contract.channels();
@@ -228,7 +230,15 @@ public final class ImageFeatures {
    * {@code out[o..]} = the {@code h × w} plane at {@code in[o..]} correlated with the square kernel
    * of radius {@code r} at {@code k[kOffset..]}.
    */
-  private static void correlate(float[] in, int inOffset, int h, int w, float[] k, int kOffset, int r, float[] out,
+  private static void correlate(
+      float[] in,
+      int inOffset,
+      int h,
+      int w,
+      float[] k,
+      int kOffset,
+      int r,
+      float[] out,
       int outOffset) {
     int n = 2 * r + 1;
     for (int y = 0; y < h; y++) {

@@ -3,6 +3,7 @@ package io.vaestream.trainer.score;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeModel;
+import java.util.Arrays;
 
 /**
  * What the anomaly map measures deviations against, learnt from training normals (never from the
@@ -48,7 +49,7 @@ public record MapScale(float[] inverse, float[] mean, float[] inverseSpread) {
     int chunk = 256;
     for (int start = 0; start < sample.size(); start += chunk) {
       int b = Math.min(chunk, sample.size() - start);
-      float[] x = java.util.Arrays.copyOfRange(sample.pixels(), start * size, (start + b) * size);
+      float[] x = Arrays.copyOfRange(sample.pixels(), start * size, (start + b) * size);
       VaeModel.Forward f = model.forward(x, b);
       for (int i = 0; i < b * size; i++) {
         double r = x[i] - f.reconstruction[i];

@@ -2,6 +2,7 @@ package io.vaestream.trainer.score;
 
 import io.vaestream.trainer.data.ImageDataset;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Features of training normals, kept to measure how far a new image is from its nearest normal
@@ -12,13 +13,15 @@ import java.util.Arrays;
  * @param pixelBank {@code size × pixelFeatureSize} values, image after image
  * @param orientationBank {@code size × orientationFeatureSize} values
  */
-public record MemoryBank(ImageFeatures features, int size, int k, float[] pixelBank, float[] orientationBank) {
+public record MemoryBank(
+    ImageFeatures features, int size, int k, float[] pixelBank, float[] orientationBank) {
   /** Neighbours averaged over: fixed in advance (the usual choice for kNN anomaly detection). */
   public static final int DEFAULT_K = 5;
 
   public MemoryBank {
     if (size < 1 || k < 1 || k > size) {
-      throw new IllegalArgumentException("a memory bank of " + size + " images cannot give " + k + " neighbours");
+      throw new IllegalArgumentException(
+          "a memory bank of " + size + " images cannot give " + k + " neighbours");
     }
   }
 
@@ -46,7 +49,7 @@ public record MemoryBank(ImageFeatures features, int size, int k, float[] pixelB
   public double[][] distances(float[] pixels, int count) {
     int size = features.contract().size();
     double[][] out = new double[2][count];
-    java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
+    IntStream.range(0, count).parallel().forEach(i -> {
       out[0][i] = nearest(features.pixelFeatures(pixels, i * size), pixelBank);
       out[1][i] = nearest(features.orientationFeatures(pixels, i * size), orientationBank);
     });

@@ -53,7 +53,8 @@ public final class Metrics {
    */
   public static double auroc(float[] scores, byte[] positive) {
     if (scores.length != positive.length) {
-      throw new IllegalArgumentException(scores.length + " scores but " + positive.length + " labels");
+      throw new IllegalArgumentException(
+          scores.length + " scores but " + positive.length + " labels");
     }
     int n = scores.length;
     long[] packed = new long[n];
@@ -216,7 +217,8 @@ public final class Metrics {
 
   private static void check(double[] scores, boolean[] anomalous) {
     if (scores.length != anomalous.length) {
-      throw new IllegalArgumentException(scores.length + " scores but " + anomalous.length + " labels");
+      throw new IllegalArgumentException(
+          scores.length + " scores but " + anomalous.length + " labels");
     }
     for (int i = 0; i < scores.length; i++) {
       if (Double.isNaN(scores[i])) {

@@ -11,8 +11,14 @@ import java.util.Objects;
  * needs no scoring code of its own. A fused score is a sum of standardised parts: each weight is
  * one over the part's spread on held-out normals, and the offset removes their means.
  */
-public record ScoreDefinition(String name, ReconstructionKind reconstruction, double reconstructionWeight,
-    double klWeight, double pixelKnnWeight, double gradientKnnWeight, double offset) {
+public record ScoreDefinition(
+    String name,
+    ReconstructionKind reconstruction,
+    double reconstructionWeight,
+    double klWeight,
+    double pixelKnnWeight,
+    double gradientKnnWeight,
+    double offset) {
 
   public ScoreDefinition {
     Objects.requireNonNull(name, "name");
@@ -21,17 +27,23 @@ public record ScoreDefinition(String name, ReconstructionKind reconstruction, do
     double sum = 0;
     for (double v : w) {
       if (!Double.isFinite(v) || v < 0) {
-        throw new IllegalArgumentException("score weights must be finite and non-negative: " + this);
+        throw new IllegalArgumentException(
+            "score weights must be finite and non-negative: " + this);
       }
       sum += v;
     }
     if (sum == 0 || !Double.isFinite(offset)) {
-      throw new IllegalArgumentException("score weights must not all be zero, and the offset finite: " + this);
+      throw new IllegalArgumentException(
+          "score weights must not all be zero, and the offset finite: " + this);
     }
   }
 
   /** A reconstruction and KL score, with no memory bank. */
-  public ScoreDefinition(String name, ReconstructionKind reconstruction, double reconstructionWeight, double klWeight) {
+  public ScoreDefinition(
+      String name,
+      ReconstructionKind reconstruction,
+      double reconstructionWeight,
+      double klWeight) {
     this(name, reconstruction, reconstructionWeight, klWeight, 0, 0, 0);
   }
 
@@ -52,7 +64,8 @@ public record ScoreDefinition(String name, ReconstructionKind reconstruction, do
 
   /** The score of image {@code i} of {@code p}. */
   public double score(ScoreParts p, int i) {
-    double s = reconstructionWeight * p.reconstructionError(reconstruction, i) + klWeight * p.kl()[i];
+    double s =
+        reconstructionWeight * p.reconstructionError(reconstruction, i) + klWeight * p.kl()[i];
     if (usesBank()) {
       s += pixelKnnWeight * p.knnPixels()[i] + gradientKnnWeight * p.knnGradients()[i];
     }
@@ -61,10 +74,17 @@ public record ScoreDefinition(String name, ReconstructionKind reconstruction, do
 
   /** A human-readable formula, stored in the model's metadata. */
   public String formula() {
-    StringBuilder f = new StringBuilder(String.format(Locale.ROOT, "score = %s * reconstruction_error(%s) + %s * kl",
-        reconstructionWeight, reconstruction.name().toLowerCase(Locale.ROOT), klWeight));
+    StringBuilder f = new StringBuilder(String.format(
+        Locale.ROOT,
+        "score = %s * reconstruction_error(%s) + %s * kl",
+        reconstructionWeight,
+        reconstruction.name().toLowerCase(Locale.ROOT),
+        klWeight));
     if (usesBank()) {
-      f.append(String.format(Locale.ROOT, " + %s * knn_pixels + %s * knn_gradients", pixelKnnWeight,
+      f.append(String.format(
+          Locale.ROOT,
+          " + %s * knn_pixels + %s * knn_gradients",
+          pixelKnnWeight,
           gradientKnnWeight));
     }
     if (offset != 0) {

@@ -10,18 +10,30 @@ import java.util.stream.IntStream;
  * distances to the memory bank ({@code null} without one); and the peak of each image's anomaly
  * map, which the pixel threshold is calibrated on.
  */
-public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMse, float[] kl, double[] knnPixels,
-    double[] knnGradients, double[] mapPeaks) {
+public record ScoreParts(
+    int count,
+    float[] bce,
+    float[] mse,
+    double[] blurredMse,
+    float[] kl,
+    double[] knnPixels,
+    double[] knnGradients,
+    double[] mapPeaks) {
 
   /** The parts of {@code count} images from the VAE's forward pass over them and, if given, a bank. */
-  public static ScoreParts of(ImageContract contract, VaeModel.Forward f, float[] pixels, int count,
-      MemoryBank bank) {
+  public static ScoreParts of(
+      ImageContract contract, VaeModel.Forward f, float[] pixels, int count, MemoryBank bank) {
     return of(contract, f, pixels, count, bank, null);
   }
 
   /** As above, with the map peaks taken from maps scaled by {@code mapScale} (null for none). */
-  public static ScoreParts of(ImageContract contract, VaeModel.Forward f, float[] pixels, int count,
-      MemoryBank bank, MapScale mapScale) {
+  public static ScoreParts of(
+      ImageContract contract,
+      VaeModel.Forward f,
+      float[] pixels,
+      int count,
+      MemoryBank bank,
+      MapScale mapScale) {
     ImageFeatures features = new ImageFeatures(contract);
     int size = contract.size();
     double[] blurred = new double[count];
@@ -29,7 +41,8 @@ public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMs
     IntStream.range(0, count).parallel().forEach(i -> {
       float[] map = anomalyMap(features, pixels, f, i, null);
       blurred[i] = ImageFeatures.mean(map);
-      peaks[i] = ImageFeatures.peak(mapScale == null ? map : anomalyMap(features, pixels, f, i, mapScale));
+      peaks[i] =
+          ImageFeatures.peak(mapScale == null ? map : anomalyMap(features, pixels, f, i, mapScale));
     });
     double[][] d = bank == null ? new double[2][] : bank.distances(pixels, count);
     return new ScoreParts(count, f.bce, f.mse, blurred, f.kl, d[0], d[1], peaks);
@@ -39,12 +52,13 @@ public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMs
    * The anomaly map of image {@code i} (scaled by {@code mapScale}, or plain when null): with a
    * restoring VAE, the mean of the maps of its reconstructions from each transform.
    */
-  public static float[] anomalyMap(ImageFeatures features, float[] pixels, VaeModel.Forward f, int i,
-      MapScale mapScale) {
+  public static float[] anomalyMap(
+      ImageFeatures features, float[] pixels, VaeModel.Forward f, int i, MapScale mapScale) {
     int size = features.contract().size();
     float[] sum = null;
     for (float[] reconstruction : f.restored) {
-      float[] map = mapScale == null ? features.anomalyMap(pixels, i * size, reconstruction, i * size)
+      float[] map = mapScale == null
+          ? features.anomalyMap(pixels, i * size, reconstruction, i * size)
           : features.anomalyMap(pixels, i * size, reconstruction, i * size, mapScale);
       if (sum == null) {
         sum = map;
@@ -72,8 +86,12 @@ public record ScoreParts(int count, float[] bce, float[] mse, double[] blurredMs
 
   /** Images {@code from} (inclusive) to {@code to} (exclusive). */
   public ScoreParts slice(int from, int to) {
-    return new ScoreParts(to - from, Arrays.copyOfRange(bce, from, to), Arrays.copyOfRange(mse, from, to),
-        Arrays.copyOfRange(blurredMse, from, to), Arrays.copyOfRange(kl, from, to),
+    return new ScoreParts(
+        to - from,
+        Arrays.copyOfRange(bce, from, to),
+        Arrays.copyOfRange(mse, from, to),
+        Arrays.copyOfRange(blurredMse, from, to),
+        Arrays.copyOfRange(kl, from, to),
         knnPixels == null ? null : Arrays.copyOfRange(knnPixels, from, to),
         knnGradients == null ? null : Arrays.copyOfRange(knnGradients, from, to),
         mapPeaks == null ? null : Arrays.copyOfRange(mapPeaks, from, to));

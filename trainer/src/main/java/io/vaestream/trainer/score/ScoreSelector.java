@@ -36,7 +36,10 @@ public final class ScoreSelector {
    * The chosen definition, every candidate, each candidate's validation AUROC (empty when chosen
    * with normals alone), and how it was chosen.
    */
-  public record Selection(ScoreDefinition chosen, List<ScoreDefinition> definitions, Map<String, Double> candidates,
+  public record Selection(
+      ScoreDefinition chosen,
+      List<ScoreDefinition> definitions,
+      Map<String, Double> candidates,
       String protocol) {
     public Selection {
       definitions = List.copyOf(definitions);
@@ -50,14 +53,16 @@ public final class ScoreSelector {
   /** The one-class choice: {@code kind}, standardised on held-out normals. */
   public static Selection oneClass(Kind kind, ScoreParts normals) {
     ScoreDefinition d = kind == Kind.VAE ? ScoreDefinition.vae() : fused(normals);
-    return new Selection(d, List.of(d), Map.of(), "one-class: chosen in advance, standardised on held-out normals");
+    return new Selection(
+        d, List.of(d), Map.of(), "one-class: chosen in advance, standardised on held-out normals");
   }
 
   /**
    * The semi-supervised choice: the candidate of highest AUROC on held-out normals against the
    * given validation anomalies. {@code normals} must have bank distances.
    */
-  public static Selection semiSupervised(ScoreParts normals, ScoreParts anomalies, String anomalySource) {
+  public static Selection semiSupervised(
+      ScoreParts normals, ScoreParts anomalies, String anomalySource) {
     List<ScoreDefinition> candidates = candidates(normals);
     Map<String, Double> aurocs = new LinkedHashMap<>();
     for (ScoreDefinition c : candidates) {
@@ -66,8 +71,12 @@ public final class ScoreSelector {
     ScoreDefinition best = candidates.stream()
         .max(Comparator.comparingDouble((ScoreDefinition c) -> aurocs.get(c.name())))
         .orElseThrow();
-    return new Selection(best, candidates, aurocs, "semi-supervised: chosen by validation AUROC against "
-        + anomalies.count() + " labelled anomalies (" + anomalySource + ")");
+    return new Selection(
+        best,
+        candidates,
+        aurocs,
+        "semi-supervised: chosen by validation AUROC against " + anomalies.count()
+            + " labelled anomalies (" + anomalySource + ")");
   }
 
   /** Every score {@link #semiSupervised} chooses from. */
@@ -83,8 +92,10 @@ public final class ScoreSelector {
     c.add(new ScoreDefinition("kl", ReconstructionKind.BCE, 0, 1));
     c.add(ScoreDefinition.elbo());
     for (double lambda : LAMBDAS) {
-      c.add(new ScoreDefinition("bce+" + lambda + "kl", ReconstructionKind.BCE, 1 / sdBce, lambda / sdKl));
-      c.add(new ScoreDefinition("mse+" + lambda + "kl", ReconstructionKind.MSE, 1 / sdMse, lambda / sdKl));
+      c.add(new ScoreDefinition(
+          "bce+" + lambda + "kl", ReconstructionKind.BCE, 1 / sdBce, lambda / sdKl));
+      c.add(new ScoreDefinition(
+          "mse+" + lambda + "kl", ReconstructionKind.MSE, 1 / sdMse, lambda / sdKl));
     }
     return c;
   }
@@ -98,8 +109,10 @@ public final class ScoreSelector {
     double sr = spread(rec);
     double sp = spread(normals.knnPixels());
     double sg = spread(normals.knnGradients());
-    double offset = mean(rec) / sr + mean(normals.knnPixels()) / sp + mean(normals.knnGradients()) / sg;
-    return new ScoreDefinition("fused", ReconstructionKind.BLURRED_MSE, 1 / sr, 0, 1 / sp, 1 / sg, offset);
+    double offset =
+        mean(rec) / sr + mean(normals.knnPixels()) / sp + mean(normals.knnGradients()) / sg;
+    return new ScoreDefinition(
+        "fused", ReconstructionKind.BLURRED_MSE, 1 / sr, 0, 1 / sp, 1 / sg, offset);
   }
 
   /** Scores of {@code p} under {@code d}. */

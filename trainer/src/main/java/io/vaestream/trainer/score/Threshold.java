@@ -1,5 +1,7 @@
 package io.vaestream.trainer.score;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -58,15 +60,28 @@ public record Threshold(
     int n = calibrationSize;
     double alpha = targetFalseAlarmRate;
     if (conformalRank(n, alpha) > n) {
-      return String.format(Locale.ROOT, "%d held-out normals cannot support a %s%% false-alarm rate: the lowest "
-          + "rate they can promise is %s%% (1/(n+1)); the threshold is their maximum. Hold out more normal images "
-          + "(--holdout) or raise --target-far", n, pct(alpha), pct(1.0 / (n + 1)));
+      return String.format(
+          Locale.ROOT,
+          "%d held-out normals cannot support a %s%% false-alarm rate: the lowest "
+              + "rate they can promise is %s%% (1/(n+1)); the threshold is their maximum. Hold out more normal images "
+              + "(--holdout) or raise --target-far",
+          n,
+          pct(alpha),
+          pct(1.0 / (n + 1)));
     }
     if (n < SUPPORTING_SCORES / alpha) {
-      return String.format(Locale.ROOT, "%d held-out normals support a %s%% false-alarm rate only loosely (it rests "
-          + "on %d scores); the smallest rate they support well is %s%% (%d/n). Hold out at least %d normal "
-          + "images for %s%%", n, pct(alpha), n - conformalRank(n, alpha) + 1, pct((double) SUPPORTING_SCORES / n),
-          SUPPORTING_SCORES, (int) Math.ceil(SUPPORTING_SCORES / alpha), pct(alpha));
+      return String.format(
+          Locale.ROOT,
+          "%d held-out normals support a %s%% false-alarm rate only loosely (it rests "
+              + "on %d scores); the smallest rate they support well is %s%% (%d/n). Hold out at least %d normal "
+              + "images for %s%%",
+          n,
+          pct(alpha),
+          n - conformalRank(n, alpha) + 1,
+          pct((double) SUPPORTING_SCORES / n),
+          SUPPORTING_SCORES,
+          (int) Math.ceil(SUPPORTING_SCORES / alpha),
+          pct(alpha));
     }
     return null;
   }
@@ -77,7 +92,7 @@ public record Threshold(
 
   /** A rate as a percentage with 3 significant digits and no trailing zeros: 0.01 → "1". */
   private static String pct(double rate) {
-    return new java.math.BigDecimal(100 * rate, new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    return new BigDecimal(100 * rate, new MathContext(3)).stripTrailingZeros().toPlainString();
   }
 
   private static String trim(double d) {

@@ -15,7 +15,9 @@ import picocli.CommandLine;
 
 /** Smoke test of the command line on a tiny IDX data set: train, info, export, sample, and errors. */
 class TrainerAppTest {
-  @TempDir static Path dir;
+  @TempDir
+  static Path dir;
+
   static Path images;
 
   @BeforeAll
@@ -38,24 +40,64 @@ class TrainerAppTest {
   @Test
   void shouldTrainExportInspectAndSample() throws Exception {
     Path runDir = dir.resolve("run");
-    Run train = run("train", "--data", images.toString(), "--normal-classes", "0", "--arch", "mlp",
-        "--epochs", "2", "--width", "32", "--latent-dim", "4", "--batch-size", "32", "--out", runDir.toString());
+    Run train = run(
+        "train",
+        "--data",
+        images.toString(),
+        "--normal-classes",
+        "0",
+        "--arch",
+        "mlp",
+        "--epochs",
+        "2",
+        "--width",
+        "32",
+        "--latent-dim",
+        "4",
+        "--batch-size",
+        "32",
+        "--out",
+        runDir.toString());
     assertThat(train.exit()).as(train.err()).isZero();
     assertThat(train.err()).contains("epoch   2/2").contains("img/s").contains("ETA");
     assertThat(train.out()).contains("parity:").contains("threshold:");
     assertThat(runDir.resolve("model.onnx")).isRegularFile();
-    assertThat(runDir.resolve("model.json")).content().contains("vaestream.threshold")
-        .contains("\"vaestream.score.protocol\" : \"one-class").contains("vaestream.score.memory_bank");
+    assertThat(runDir.resolve("model.json"))
+        .content()
+        .contains("vaestream.threshold")
+        .contains("\"vaestream.score.protocol\" : \"one-class")
+        .contains("vaestream.score.memory_bank");
     assertThat(train.out()).contains("score:     fused").contains("chosen:    one-class");
     assertThat(runDir.resolve("checkpoint/graph.sd")).isRegularFile();
 
     Path semiDir = dir.resolve("semi");
-    Run semi = run("train", "--data", images.toString(), "--normal-classes", "0", "--arch", "mlp",
-        "--epochs", "1", "--width", "32", "--latent-dim", "4", "--batch-size", "32", "--out", semiDir.toString(),
-        "--validation-anomalies", "other-classes", "--score", "vae");
+    Run semi = run(
+        "train",
+        "--data",
+        images.toString(),
+        "--normal-classes",
+        "0",
+        "--arch",
+        "mlp",
+        "--epochs",
+        "1",
+        "--width",
+        "32",
+        "--latent-dim",
+        "4",
+        "--batch-size",
+        "32",
+        "--out",
+        semiDir.toString(),
+        "--validation-anomalies",
+        "other-classes",
+        "--score",
+        "vae");
     assertThat(semi.exit()).as(semi.err()).isZero();
     assertThat(semi.out()).contains("chosen:    semi-supervised");
-    assertThat(semiDir.resolve("model.json")).content().contains("semi-supervised: chosen by validation AUROC");
+    assertThat(semiDir.resolve("model.json"))
+        .content()
+        .contains("semi-supervised: chosen by validation AUROC");
 
     Run info = run("info", runDir.resolve("model.onnx").toString());
     assertThat(info.exit()).as(info.err()).isZero();
@@ -65,7 +107,8 @@ class TrainerAppTest {
     assertThat(export.exit()).as(export.err()).isZero();
     assertThat(export.out()).contains("target false-alarm rate 0.0500");
 
-    Run sample = run("sample", "--run", runDir.toString(), "--count", "9", "--latent-data", images.toString());
+    Run sample = run(
+        "sample", "--run", runDir.toString(), "--count", "9", "--latent-data", images.toString());
     assertThat(sample.exit()).as(sample.err()).isZero();
     assertThat(runDir.resolve("samples.png")).isRegularFile();
     assertThat(runDir.resolve("latent.png")).isRegularFile();
@@ -73,15 +116,29 @@ class TrainerAppTest {
 
   @Test
   void shouldExplainBadArgumentsWithoutAStackTrace() {
-    Run bad = run("train", "--data", images.toString(), "--normal-classes", "zero", "--out", dir.resolve("x").toString());
+    Run bad = run(
+        "train",
+        "--data",
+        images.toString(),
+        "--normal-classes",
+        "zero",
+        "--out",
+        dir.resolve("x").toString());
     assertThat(bad.exit()).isEqualTo(2);
-    assertThat(bad.err()).contains("normal-classes=zero is invalid").doesNotContain("at io.vaestream");
+    assertThat(bad.err())
+        .contains("normal-classes=zero is invalid")
+        .doesNotContain("at io.vaestream");
 
     Run missing = run("info", dir.resolve("nope.onnx").toString());
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("nope.onnx: no such file");
 
-    Run badData = run("train", "--data", dir.resolve("nothing.bin").toString(), "--out", dir.resolve("y").toString());
+    Run badData = run(
+        "train",
+        "--data",
+        dir.resolve("nothing.bin").toString(),
+        "--out",
+        dir.resolve("y").toString());
     assertThat(badData.exit()).isEqualTo(2);
     assertThat(badData.err()).contains("nothing.bin").contains("is not a known data set");
   }
@@ -97,7 +154,12 @@ class TrainerAppTest {
 
   @Test
   void shouldRejectAnUnknownArchitecture() throws Exception {
-    Run r = run("train", "--arch", "transformer", "--out", Files.createTempDirectory(dir, "z").toString());
+    Run r = run(
+        "train",
+        "--arch",
+        "transformer",
+        "--out",
+        Files.createTempDirectory(dir, "z").toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("'transformer' is not mlp or conv");
   }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IdxReaderTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldReadGzippedImagesWithTheirLabels() throws Exception {
@@ -22,7 +23,8 @@ class IdxReaderTest {
     assertThat(read.size()).isEqualTo(10);
     assertThat(read.label(1)).isEqualTo(1);
     assertThat(read.contract().width()).isEqualTo(28);
-    assertThat(read.pixels()[100]).isCloseTo(data.pixels()[100], org.assertj.core.data.Offset.offset(1 / 255f));
+    assertThat(read.pixels()[100])
+        .isCloseTo(data.pixels()[100], org.assertj.core.data.Offset.offset(1 / 255f));
   }
 
   @Test
@@ -61,7 +63,8 @@ class IdxReaderTest {
   @Test
   void shouldReportATruncatedBody() throws Exception {
     Path f = dir.resolve("short-images-idx3-ubyte.gz");
-    DataFiles.writeGzip(f, concat(new byte[] {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28}, new byte[800]));
+    DataFiles.writeGzip(
+        f, concat(new byte[] {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28}, new byte[800]));
     assertThatThrownBy(() -> IdxReader.read(f, null, List.of()))
         .isInstanceOf(DataFormatException.class)
         .hasMessageContaining("truncated: expected 1568 bytes of pixels");
@@ -97,7 +100,8 @@ class IdxReaderTest {
   @Test
   void shouldNameAMissingFile() {
     Path f = dir.resolve("missing-images-idx3-ubyte");
-    assertThatThrownBy(() -> IdxReader.read(f, null, List.of())).hasMessageContaining("no such file");
+    assertThatThrownBy(() -> IdxReader.read(f, null, List.of()))
+        .hasMessageContaining("no such file");
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

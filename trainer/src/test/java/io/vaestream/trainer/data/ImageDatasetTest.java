@@ -10,8 +10,12 @@ class ImageDatasetTest {
   @Test
   void shouldResizeToTheNewContractKeepingLabelsAndEightBitLevels() {
     // One 2x2 image: a left-to-right ramp from 0 to 1.
-    ImageDataset d = new ImageDataset(new ImageContract(2, 2, 1), new float[] {0, 1, 0, 1}, new int[] {3},
-        List.of("a", "b", "c", "d"), "ramp");
+    ImageDataset d = new ImageDataset(
+        new ImageContract(2, 2, 1),
+        new float[] {0, 1, 0, 1},
+        new int[] {3},
+        List.of("a", "b", "c", "d"),
+        "ramp");
     ImageDataset big = d.resized(8, 8);
     assertThat(big.contract()).isEqualTo(new ImageContract(8, 8, 1));
     assertThat(big.labels()).containsExactly(3);
@@ -25,6 +29,8 @@ class ImageDatasetTest {
     for (float v : big.pixels()) {
       assertThat(Math.round(v * 255) / 255f).as("an 8-bit level").isEqualTo(v);
     }
-    assertThat(java.util.Arrays.copyOfRange(big.image(0), 56, 64)).as("every row alike").containsExactly(row);
+    assertThat(java.util.Arrays.copyOfRange(big.image(0), 56, 64))
+        .as("every row alike")
+        .containsExactly(row);
   }
 }

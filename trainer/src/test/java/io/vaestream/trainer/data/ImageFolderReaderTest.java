@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageFolderReaderTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldLabelImagesByTheirSortedFolder() throws Exception {
@@ -84,7 +85,8 @@ class ImageFolderReaderTest {
     rgb(dir.resolve("good/b.png"), 64, 64, 0x808080);
     assertThatThrownBy(() -> ImageFolderReader.read(dir, ImageShape.AUTO))
         .isInstanceOf(DataFormatException.class)
-        .hasMessageContaining("b.png is 64x64").hasMessageContaining("--image-size");
+        .hasMessageContaining("b.png is 64x64")
+        .hasMessageContaining("--image-size");
     ImageDataset d = ImageFolderReader.read(dir, ImageShape.parse("32", 0, "crop"));
     assertThat(d.contract()).isEqualTo(new ImageContract(32, 32, 3, ImageContract.Resize.CROP));
     assertThat(d.pixels()).containsOnly(128 / 255f);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NpmMnistReaderTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldReadEveryDigitFileWithItsLabel() throws Exception {
@@ -30,8 +31,8 @@ class NpmMnistReaderTest {
 
   @Test
   void shouldNameTheEntryWithAnOutOfRangeValue() throws Exception {
-    Path tgz = DataFiles.writeTarball(dir.resolve("m.tgz"),
-        Map.of("package/src/digits/1.json", DataFiles.digitsJson(1, "2.5")));
+    Path tgz = DataFiles.writeTarball(
+        dir.resolve("m.tgz"), Map.of("package/src/digits/1.json", DataFiles.digitsJson(1, "2.5")));
     assertThatThrownBy(() -> NpmMnistReader.read(tgz))
         .isInstanceOf(DataFormatException.class)
         .hasMessageContaining("m.tgz!package/src/digits/1.json")
@@ -40,13 +41,16 @@ class NpmMnistReaderTest {
 
   @Test
   void shouldRejectAPartialImage() throws Exception {
-    Path tgz = DataFiles.writeTarball(dir.resolve("m.tgz"), Map.of("package/src/digits/1.json", "{\"data\":[0,1,0]}"));
-    assertThatThrownBy(() -> NpmMnistReader.read(tgz)).hasMessageContaining("3 values are not a whole number");
+    Path tgz = DataFiles.writeTarball(
+        dir.resolve("m.tgz"), Map.of("package/src/digits/1.json", "{\"data\":[0,1,0]}"));
+    assertThatThrownBy(() -> NpmMnistReader.read(tgz))
+        .hasMessageContaining("3 values are not a whole number");
   }
 
   @Test
   void shouldRejectMalformedJson() throws Exception {
-    Path tgz = DataFiles.writeTarball(dir.resolve("m.tgz"), Map.of("package/src/digits/1.json", "{\"data\":[0,"));
+    Path tgz = DataFiles.writeTarball(
+        dir.resolve("m.tgz"), Map.of("package/src/digits/1.json", "{\"data\":[0,"));
     assertThatThrownBy(() -> NpmMnistReader.read(tgz))
         .isInstanceOf(DataFormatException.class)
         .hasMessageContaining("malformed JSON");
@@ -55,7 +59,8 @@ class NpmMnistReaderTest {
   @Test
   void shouldRejectATarballWithoutDigits() throws Exception {
     Path tgz = DataFiles.writeTarball(dir.resolve("m.tgz"), Map.of("package/README.md", "hi"));
-    assertThatThrownBy(() -> NpmMnistReader.read(tgz)).hasMessageContaining("holds no src/digits/N.json");
+    assertThatThrownBy(() -> NpmMnistReader.read(tgz))
+        .hasMessageContaining("holds no src/digits/N.json");
   }
 
   @Test

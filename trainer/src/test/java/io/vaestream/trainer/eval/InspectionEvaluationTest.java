@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A smoke run of {@code evaluate-maps} on a tiny texture set: the full run is in docs/evaluation/textures. */
 class InspectionEvaluationTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void shouldReadTheMvtecLayoutWithMasksAlignedToTheContract() throws Exception {
@@ -27,7 +28,8 @@ class InspectionEvaluationTest {
     Textures.Benchmark b = Textures.generate(Textures.Family.FABRIC, 64, 8, 4, 2, 3);
     Textures.writeFolder(b, set);
     InspectionData d = InspectionData.read(set, ImageShape.parse("32", 0, "resize"));
-    assertThat(d.train().contract()).isEqualTo(new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE));
+    assertThat(d.train().contract())
+        .isEqualTo(new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE));
     assertThat(d.test().size()).isEqualTo(4 + 2 * Textures.Defect.values().length);
     for (int i = 0; i < d.test().size(); i++) {
       int defectPixels = 0;
@@ -42,7 +44,8 @@ class InspectionEvaluationTest {
     }
     Files.delete(set.resolve("ground_truth/hole/000_mask.png"));
     assertThatThrownBy(() -> InspectionData.read(set, ImageShape.AUTO))
-        .isInstanceOf(DataFormatException.class).hasMessageContaining("000_mask.png");
+        .isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("000_mask.png");
   }
 
   @Test
@@ -55,11 +58,15 @@ class InspectionEvaluationTest {
     InspectionEvaluation.Result r =
         InspectionEvaluation.run(d, st, dir.resolve("work"), new PrintWriter(new StringWriter()));
     assertThat(r.methods()).hasSize(5);
-    assertThat(r.methods().get(0).imageAurocByDefect()).containsOnlyKeys("hole", "patch", "scratch", "spot", "stain");
+    assertThat(r.methods().get(0).imageAurocByDefect())
+        .containsOnlyKeys("hole", "patch", "scratch", "spot", "stain");
     assertThat(r.methods().get(0).pixelAuroc()).isBetween(0.0, 1.0);
     assertThat(r.methods().get(4).pixelAuroc()).isNaN(); // raw kNN has no map
-    Path md = InspectionReport.write(dir.resolve("report"), r, "./vaestream evaluate-maps --data x", st);
-    assertThat(Files.readString(md)).contains("pixel AUROC").contains("baseline: deviation from the mean normal image");
+    Path md =
+        InspectionReport.write(dir.resolve("report"), r, "./vaestream evaluate-maps --data x", st);
+    assertThat(Files.readString(md))
+        .contains("pixel AUROC")
+        .contains("baseline: deviation from the mean normal image");
     assertThat(dir.resolve("report/examples.png")).isRegularFile();
     assertThat(r.model()).isRegularFile();
   }

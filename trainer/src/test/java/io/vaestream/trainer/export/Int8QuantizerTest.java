@@ -37,26 +37,38 @@ class Int8QuantizerTest {
     calibration = all.filterLabels(l -> l == 0, "squares");
     anomalies = all.filterLabels(l -> l != 0, "rings");
     VaeConfig config = new VaeConfig(VaeArchitecture.MLP, 6, 1.0, 8, 32, 3e-3, 3L, 128);
-    model = new VaeTrainer(s -> { }, m -> { }).fit(config, SyntheticImages.squaresAndRings(200, 1)
-        .filterLabels(l -> l == 0, "squares"), null);
+    model = new VaeTrainer(s -> {}, m -> {})
+        .fit(
+            config,
+            SyntheticImages.squaresAndRings(200, 1).filterLabels(l -> l == 0, "squares"),
+            null);
   }
 
   private static PackagedModel pack(Quantization q) {
-    return ModelPackager.build(model, calibration, calibration, null,
-        new ModelPackager.ScoreOptions(ScoreSelector.Kind.VAE, 100, null), 0.05,
-        new ModelPackager.Provenance("q", "1", calibration, "0"), q);
+    return ModelPackager.build(
+        model,
+        calibration,
+        calibration,
+        null,
+        new ModelPackager.ScoreOptions(ScoreSelector.Kind.VAE, 100, null),
+        0.05,
+        new ModelPackager.Provenance("q", "1", calibration, "0"),
+        q);
   }
 
   @Test
   void shouldReplaceEveryDenseLayerAndShrinkTheWeights() throws Exception {
     PackagedModel f = pack(Quantization.NONE);
     PackagedModel q = pack(Quantization.INT8);
-    List<String> ops = ModelProto.parseFrom(q.onnx()).getGraph().getNodeList().stream().map(NodeProto::getOpType).toList();
+    List<String> ops = ModelProto.parseFrom(q.onnx()).getGraph().getNodeList().stream()
+        .map(NodeProto::getOpType)
+        .toList();
     assertThat(ops).doesNotContain("Gemm").contains("DynamicQuantizeLinear", "MatMulInteger");
     assertThat(q.onnx().length).isLessThan(f.onnx().length / 3);
     assertThat(f.metadata()).doesNotContainKey(ModelFormat.QUANTIZATION);
 
-    Map<?, ?> info = new ObjectMapper().readValue(q.metadata().get(ModelFormat.QUANTIZATION), Map.class);
+    Map<?, ?> info =
+        new ObjectMapper().readValue(q.metadata().get(ModelFormat.QUANTIZATION), Map.class);
     assertThat(((Number) info.get("max_score_error_vs_float")).doubleValue())
         .isLessThanOrEqualTo(ModelPackager.INT8_MAX_SCORE_ERROR);
     assertThat(info.get("float_threshold")).isEqualTo(f.metadata().get(ModelFormat.THRESHOLD));
@@ -78,9 +90,12 @@ class Int8QuantizerTest {
       scores = r.run(x, golden.samples().size(), List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE);
     }
     for (int i = 0; i < scores.length; i++) {
-      assertThat(golden.matches(golden.samples().get(i).score(), scores[i])).as("golden sample %d", i).isTrue();
+      assertThat(golden.matches(golden.samples().get(i).score(), scores[i]))
+          .as("golden sample %d", i)
+          .isTrue();
     }
-    assertThat(Double.parseDouble(q.metadata().get(ModelFormat.THRESHOLD))).isEqualTo(q.threshold().value());
+    assertThat(Double.parseDouble(q.metadata().get(ModelFormat.THRESHOLD)))
+        .isEqualTo(q.threshold().value());
   }
 
   /** The drift monitor's reference: the held-out normals' shipped scores, float or int8, and their input statistics. */
@@ -89,17 +104,23 @@ class Int8QuantizerTest {
     PackagedModel f = pack(Quantization.NONE);
     PackagedModel q = pack(Quantization.INT8);
     for (PackagedModel m : List.of(f, q)) {
-      CalibrationProfile p = CalibrationProfile.fromJson(m.metadata().get(ModelFormat.CALIBRATION_PROFILE));
+      CalibrationProfile p =
+          CalibrationProfile.fromJson(m.metadata().get(ModelFormat.CALIBRATION_PROFILE));
       assertThat(p.n()).isEqualTo(calibration.size()).isEqualTo(m.threshold().calibrationSize());
-      assertThat(p.quantile(CalibrationProfile.SCORE, 1)).isEqualTo(m.threshold().quantiles().get("max"));
-      assertThat(p.quantile(CalibrationProfile.SCORE, 0.5)).isCloseTo(m.threshold().quantiles().get("p50"),
-          offset(1e-12));
+      assertThat(p.quantile(CalibrationProfile.SCORE, 1))
+          .isEqualTo(m.threshold().quantiles().get("max"));
+      assertThat(p.quantile(CalibrationProfile.SCORE, 0.5))
+          .isCloseTo(m.threshold().quantiles().get("p50"), offset(1e-12));
     }
-    CalibrationProfile fp = CalibrationProfile.fromJson(f.metadata().get(ModelFormat.CALIBRATION_PROFILE));
-    CalibrationProfile qp = CalibrationProfile.fromJson(q.metadata().get(ModelFormat.CALIBRATION_PROFILE));
-    assertThat(qp.quantiles(CalibrationProfile.SCORE)).as("int8 scores, not the float ones")
+    CalibrationProfile fp =
+        CalibrationProfile.fromJson(f.metadata().get(ModelFormat.CALIBRATION_PROFILE));
+    CalibrationProfile qp =
+        CalibrationProfile.fromJson(q.metadata().get(ModelFormat.CALIBRATION_PROFILE));
+    assertThat(qp.quantiles(CalibrationProfile.SCORE))
+        .as("int8 scores, not the float ones")
         .isNotEqualTo(fp.quantiles(CalibrationProfile.SCORE));
-    assertThat(qp.quantiles(CalibrationProfile.CONTRAST)).containsExactly(fp.quantiles(CalibrationProfile.CONTRAST));
+    assertThat(qp.quantiles(CalibrationProfile.CONTRAST))
+        .containsExactly(fp.quantiles(CalibrationProfile.CONTRAST));
     double[] mean = new double[calibration.size()];
     int size = calibration.contract().size();
     for (int i = 0; i < mean.length; i++) {
@@ -113,6 +134,7 @@ class Int8QuantizerTest {
   @Test
   void shouldRefuseAModelWithoutDenseLayers() {
     assertThatThrownBy(() -> Int8Quantizer.quantize(ModelProto.getDefaultInstance()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no dense layer");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no dense layer");
   }
 }

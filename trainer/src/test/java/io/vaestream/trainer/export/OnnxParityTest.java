@@ -28,13 +28,18 @@ class OnnxParityTest {
   void shouldReproduceTheTrainerOnHeldOutImages(VaeArchitecture arch) throws Exception {
     ImageDataset train = SyntheticImages.squaresAndRings(96, 1);
     ImageDataset heldOut = SyntheticImages.squaresAndRings(300, 2);
-    VaeConfig config = new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
-    VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(config, train, null);
+    VaeConfig config =
+        new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
+    VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
 
-    for (ScoreDefinition score : new ScoreDefinition[] {ScoreDefinition.elbo(),
-        new ScoreDefinition("mse+kl", ReconstructionKind.MSE, 100, 0.5), ScoreDefinition.vae()}) {
+    for (ScoreDefinition score : new ScoreDefinition[] {
+      ScoreDefinition.elbo(),
+      new ScoreDefinition("mse+kl", ReconstructionKind.MSE, 100, 0.5),
+      ScoreDefinition.vae()
+    }) {
       byte[] onnx = OnnxExporter.export(model, score, Map.of("k", "v"), "test").toByteArray();
-      ParityCheck.Result r = ParityCheck.require(onnx, model, score, heldOut.pixels(), heldOut.size());
+      ParityCheck.Result r =
+          ParityCheck.require(onnx, model, score, heldOut.pixels(), heldOut.size());
       System.out.println(arch + " " + score.name() + " " + r);
       assertThat(r.maxError()).containsKeys(ModelFormat.OUTPUTS.toArray(String[]::new));
       assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
@@ -45,20 +50,26 @@ class OnnxParityTest {
   @ParameterizedTest
   @EnumSource(VaeArchitecture.class)
   void shouldReproduceTheFusedScoreWithItsMemoryBank(VaeArchitecture arch) throws Exception {
-    ImageDataset train = SyntheticImages.squaresAndRings(96, 1).filterLabels(l -> l == 0, "squares");
+    ImageDataset train =
+        SyntheticImages.squaresAndRings(96, 1).filterLabels(l -> l == 0, "squares");
     ImageDataset heldOut = SyntheticImages.squaresAndRings(300, 2);
-    VaeConfig config = new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
-    VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(config, train, null);
+    VaeConfig config =
+        new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
+    VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
     MemoryBank bank = MemoryBank.of(train, 40, 7);
     VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
     ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
-    ScoreDefinition fused = ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
+    ScoreDefinition fused =
+        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
 
-    byte[] onnx = OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
-    ParityCheck.Result r = ParityCheck.require(onnx, model.contract(), f, parts, fused, heldOut.pixels(), heldOut.size());
+    byte[] onnx =
+        OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
+    ParityCheck.Result r = ParityCheck.require(
+        onnx, model.contract(), f, parts, fused, heldOut.pixels(), heldOut.size());
 
     System.out.println(arch + " fused " + r);
-    assertThat(r.maxError()).containsKeys(OnnxExporter.KNN_PIXELS, OnnxExporter.KNN_GRADIENTS, ModelFormat.SCORE);
+    assertThat(r.maxError())
+        .containsKeys(OnnxExporter.KNN_PIXELS, OnnxExporter.KNN_GRADIENTS, ModelFormat.SCORE);
     assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
     assertThat(bank.size()).isEqualTo(40);
     assertThat(java.util.Arrays.stream(parts.knnPixels()).min().orElseThrow()).isNotNegative();
@@ -70,19 +81,25 @@ class OnnxParityTest {
   void shouldReproduceAColourModelAtSixtyFourPixels(VaeArchitecture arch) throws Exception {
     ImageContract rgb64 = new ImageContract(64, 64, 3, ImageContract.Resize.RESIZE);
     ImageDataset train = SyntheticImages.tinted(SyntheticImages.squaresAndRings(48, 1))
-        .filterLabels(l -> l == 0, "squares").refit(rgb64);
-    ImageDataset heldOut = SyntheticImages.tinted(SyntheticImages.squaresAndRings(24, 2)).refit(rgb64);
-    VaeConfig config = new VaeConfig(arch, 6, 1.0, 1, 16, 3e-3, 3L, arch == VaeArchitecture.MLP ? 32 : 4);
-    VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(config, train, null);
+        .filterLabels(l -> l == 0, "squares")
+        .refit(rgb64);
+    ImageDataset heldOut =
+        SyntheticImages.tinted(SyntheticImages.squaresAndRings(24, 2)).refit(rgb64);
+    VaeConfig config =
+        new VaeConfig(arch, 6, 1.0, 1, 16, 3e-3, 3L, arch == VaeArchitecture.MLP ? 32 : 4);
+    VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
     MemoryBank bank = MemoryBank.of(train, 20, 7);
     VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
     MapScale scale = MapScale.of(model, train, 1);
-    ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank, scale);
-    ScoreDefinition fused = ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
+    ScoreParts parts =
+        ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank, scale);
+    ScoreDefinition fused =
+        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
 
-    byte[] onnx = OnnxExporter.export(model, fused, bank, scale, Map.of("k", "v"), "test").toByteArray();
-    ParityCheck.Result r =
-        ParityCheck.require(onnx, model.contract(), f, parts, fused, scale, heldOut.pixels(), heldOut.size());
+    byte[] onnx =
+        OnnxExporter.export(model, fused, bank, scale, Map.of("k", "v"), "test").toByteArray();
+    ParityCheck.Result r = ParityCheck.require(
+        onnx, model.contract(), f, parts, fused, scale, heldOut.pixels(), heldOut.size());
 
     assertThat(r.maxError()).containsKeys(ModelFormat.ANOMALY_MAP, ModelFormat.SCORE);
     assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);

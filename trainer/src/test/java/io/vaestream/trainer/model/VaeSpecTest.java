@@ -13,9 +13,12 @@ class VaeSpecTest {
   @Test
   void shouldCountTheFlopsOfTheServedMlp() {
     VaeSpec spec = VaeSpec.of(config(VaeArchitecture.MLP, 512), ImageContract.GRAY_28);
-    long macs = 784 * 512 + 512 * 256 // encoder
+    long macs = 784 * 512
+        + 512 * 256 // encoder
         + 2 * 256 * 16 // μ and log σ² heads
-        + 16 * 256 + 256 * 512 + 512 * 784; // decoder
+        + 16 * 256
+        + 256 * 512
+        + 512 * 784; // decoder
     assertThat(spec.flopsPerImage()).isEqualTo(2 * macs);
   }
 
@@ -26,7 +29,8 @@ class VaeSpecTest {
         + 9 * 32 * 64 * 7 * 7 // conv2, 14 -> 7
         + 64 * 7 * 7 * 256 // enc3
         + 2 * 256 * 16 // heads
-        + 16 * 256 + 256 * 64 * 7 * 7 // dec1, dec2
+        + 16 * 256
+        + 256 * 64 * 7 * 7 // dec1, dec2
         + 16 * 64 * 32 * 7 * 7 // deconv1 scatters from 7x7, -> 14
         + 16 * 32 * 1 * 14 * 14; // deconv2 scatters from 14x14, -> 28
     assertThat(spec.flopsPerImage()).isEqualTo(2 * macs);
@@ -46,14 +50,17 @@ class VaeSpecTest {
     VaeConfig c = config(VaeArchitecture.CONV, 16);
     for (int side : new int[] {28, 64, 128, 256}) {
       VaeSpec spec = VaeSpec.of(c, new ImageContract(side, side, 3));
-      long convs = spec.encoder().stream().filter(l -> l instanceof LayerSpec.Conv).count();
+      long convs =
+          spec.encoder().stream().filter(l -> l instanceof LayerSpec.Conv).count();
       LayerSpec.Reshape bottleneck = (LayerSpec.Reshape) spec.decoder().get(2);
       assertThat(convs).as("stages at %d", side).isEqualTo(VaeSpec.convStages(side));
       assertThat(bottleneck.dims()[1]).as("bottleneck side at %d", side).isBetween(7L, 8L);
-      LayerSpec.Deconv last = (LayerSpec.Deconv) spec.decoder().get(spec.decoder().size() - 1);
+      LayerSpec.Deconv last =
+          (LayerSpec.Deconv) spec.decoder().get(spec.decoder().size() - 1);
       assertThat(last.out()).isEqualTo(3);
     }
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VaeSpec.of(c, new ImageContract(100, 100, 3)))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> VaeSpec.of(c, new ImageContract(100, 100, 3)))
         .hasMessageContaining("divisible by 16");
   }
 }

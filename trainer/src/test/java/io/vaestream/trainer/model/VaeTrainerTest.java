@@ -8,10 +8,10 @@ import io.vaestream.trainer.testing.SyntheticImages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class VaeTrainerTest {
 
@@ -25,7 +25,7 @@ class VaeTrainerTest {
     ImageDataset data = SyntheticImages.squaresAndRings(128, 1);
     List<EpochStats> stats = new ArrayList<>();
     long t0 = System.nanoTime();
-    VaeModel model = new VaeTrainer(stats::add, m -> { }).fit(tiny(arch, 4), data, data);
+    VaeModel model = new VaeTrainer(stats::add, m -> {}).fit(tiny(arch, 4), data, data);
     System.out.printf("%s: %.1f s%n", arch, (System.nanoTime() - t0) / 1e9);
 
     assertThat(stats).hasSize(4);
@@ -41,28 +41,34 @@ class VaeTrainerTest {
   @Test
   void shouldGiveTheSameWeightsForTheSameSeed() throws Exception {
     ImageDataset data = SyntheticImages.squaresAndRings(64, 1);
-    VaeModel a = new VaeTrainer(s -> { }, m -> { }).fit(tiny(VaeArchitecture.MLP, 2), data, null);
-    VaeModel b = new VaeTrainer(s -> { }, m -> { }).fit(tiny(VaeArchitecture.MLP, 2), data, null);
+    VaeModel a = new VaeTrainer(s -> {}, m -> {}).fit(tiny(VaeArchitecture.MLP, 2), data, null);
+    VaeModel b = new VaeTrainer(s -> {}, m -> {}).fit(tiny(VaeArchitecture.MLP, 2), data, null);
     assertThat(a.parameters().get("dec3_W")).isEqualTo(b.parameters().get("dec3_W"));
   }
 
   @Test
   void shouldResumeFromACheckpoint(@TempDir Path dir) throws Exception {
     ImageDataset data = SyntheticImages.squaresAndRings(64, 1);
-    VaeModel first = new VaeTrainer(s -> { }, m -> m.save(dir)).fit(tiny(VaeArchitecture.CONV, 1), data, null);
+    VaeModel first =
+        new VaeTrainer(s -> {}, m -> m.save(dir)).fit(tiny(VaeArchitecture.CONV, 1), data, null);
     VaeModel loaded = VaeModel.load(dir);
     assertThat(loaded.epochsDone()).isEqualTo(1);
-    assertThat(loaded.parameters().get("deconv2_W")).isEqualTo(first.parameters().get("deconv2_W"));
+    assertThat(loaded.parameters().get("deconv2_W"))
+        .isEqualTo(first.parameters().get("deconv2_W"));
 
-    VaeModel more = new VaeTrainer(s -> { }, m -> { }).resume(
-        new VaeModel(loaded.config().withEpochs(2), loaded.contract(), loaded.graph(), 1), data, null);
+    VaeModel more = new VaeTrainer(s -> {}, m -> {})
+        .resume(
+            new VaeModel(loaded.config().withEpochs(2), loaded.contract(), loaded.graph(), 1),
+            data,
+            null);
     assertThat(more.epochsDone()).isEqualTo(2);
   }
 
   @Test
   void shouldDecodePriorSamplesIntoImages() throws Exception {
     ImageDataset data = SyntheticImages.squaresAndRings(32, 1);
-    VaeModel model = new VaeTrainer(s -> { }, m -> { }).fit(tiny(VaeArchitecture.CONV, 1), data, null);
+    VaeModel model =
+        new VaeTrainer(s -> {}, m -> {}).fit(tiny(VaeArchitecture.CONV, 1), data, null);
     float[] images = model.decode(new float[3 * 4], 3);
     assertThat(images).hasSize(3 * 28 * 28);
     assertThat(min(images)).isGreaterThanOrEqualTo(0f);

@@ -11,9 +11,12 @@ class MetricsTest {
 
   @Test
   void shouldGiveOneForAPerfectRankingAndHalfForARandomOne() {
-    assertThat(Metrics.auroc(new double[] {1, 2, 3, 4}, new boolean[] {false, false, true, true})).isEqualTo(1.0);
-    assertThat(Metrics.auroc(new double[] {4, 3, 2, 1}, new boolean[] {false, false, true, true})).isEqualTo(0.0);
-    assertThat(Metrics.auroc(new double[] {1, 1, 1, 1}, new boolean[] {false, true, false, true})).isEqualTo(0.5);
+    assertThat(Metrics.auroc(new double[] {1, 2, 3, 4}, new boolean[] {false, false, true, true}))
+        .isEqualTo(1.0);
+    assertThat(Metrics.auroc(new double[] {4, 3, 2, 1}, new boolean[] {false, false, true, true}))
+        .isEqualTo(0.0);
+    assertThat(Metrics.auroc(new double[] {1, 1, 1, 1}, new boolean[] {false, true, false, true}))
+        .isEqualTo(0.5);
   }
 
   @Test
@@ -34,7 +37,8 @@ class MetricsTest {
   void shouldRefuseDegenerateInputs() {
     assertThatThrownBy(() -> Metrics.auroc(new double[] {1, 2}, new boolean[] {true, true}))
         .hasMessageContaining("both normal and anomalous");
-    assertThatThrownBy(() -> Metrics.auroc(new double[] {1, Double.NaN}, new boolean[] {true, false}))
+    assertThatThrownBy(
+            () -> Metrics.auroc(new double[] {1, Double.NaN}, new boolean[] {true, false}))
         .hasMessageContaining("score 1 is NaN");
     assertThatThrownBy(() -> Metrics.auroc(new double[] {1}, new boolean[] {true, false}))
         .hasMessageContaining("1 scores but 2 labels");
@@ -60,8 +64,10 @@ class MetricsTest {
     assertThat(flagged).isEqualTo(9);
     assertThat(t.quantiles()).containsKeys("p50", "p99", "max");
     assertThat(t.quantiles().get("max")).isEqualTo(999.0);
-    assertThatThrownBy(() -> Threshold.calibrate(normals, 0)).hasMessageContaining("target-false-alarm-rate=0.0");
-    assertThatThrownBy(() -> Threshold.calibrate(new double[0], 0.01)).hasMessageContaining("no held-out normal");
+    assertThatThrownBy(() -> Threshold.calibrate(normals, 0))
+        .hasMessageContaining("target-false-alarm-rate=0.0");
+    assertThatThrownBy(() -> Threshold.calibrate(new double[0], 0.01))
+        .hasMessageContaining("no held-out normal");
     assertThat(Map.copyOf(t.quantiles())).hasSize(7);
   }
 
@@ -76,9 +82,11 @@ class MetricsTest {
     for (int i = 0; i < n; i++) {
       anomalous[i] = r.nextInt(10) == 0;
       pos[i] = (byte) (anomalous[i] ? 1 : 0);
-      f[i] = (float) (Math.round((r.nextGaussian() + (anomalous[i] ? 1 : 0)) * 4) / 4.0 - 0.5); // ties, negatives
+      f[i] = (float) (Math.round((r.nextGaussian() + (anomalous[i] ? 1 : 0)) * 4) / 4.0
+          - 0.5); // ties, negatives
       d[i] = f[i];
     }
-    assertThat(Metrics.auroc(f, pos)).isCloseTo(Metrics.auroc(d, anomalous), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Metrics.auroc(f, pos))
+        .isCloseTo(Metrics.auroc(d, anomalous), org.assertj.core.data.Offset.offset(1e-12));
   }
 }

@@ -30,13 +30,16 @@ class ScoreSelectorTest {
 
   @Test
   void shouldPickTheCandidateThatSeparatesValidationAnomaliesWhenAskedTo() {
-    ScoreSelector.Selection s = ScoreSelector.semiSupervised(parts(200, 0, 1), parts(200, 0.02, 2), "rings");
+    ScoreSelector.Selection s =
+        ScoreSelector.semiSupervised(parts(200, 0, 1), parts(200, 0.02, 2), "rings");
     assertThat(s.chosen().reconstruction()).isEqualTo(ReconstructionKind.MSE);
     assertThat(s.candidates().get("mse")).isGreaterThan(0.99);
     assertThat(s.candidates().get("kl")).isBetween(0.35, 0.65);
     assertThat(s.definitions()).hasSize(s.candidates().size());
     assertThat(s.semiSupervised()).isTrue();
-    assertThat(s.protocol()).startsWith("semi-supervised").contains("200 labelled anomalies (rings)");
+    assertThat(s.protocol())
+        .startsWith("semi-supervised")
+        .contains("200 labelled anomalies (rings)");
   }
 
   @Test
@@ -49,7 +52,8 @@ class ScoreSelectorTest {
     assertThat(vae.semiSupervised()).isFalse();
     assertThat(vae.protocol()).startsWith("one-class");
 
-    ScoreSelector.Selection fused = ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts(50, 0, 1));
+    ScoreSelector.Selection fused =
+        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts(50, 0, 1));
     assertThat(fused.chosen().name()).isEqualTo("fused");
     assertThat(fused.chosen().usesBank()).isTrue();
   }
@@ -62,8 +66,8 @@ class ScoreSelectorTest {
     // Three independent standardised parts: mean 0, variance 3.
     assertThat(Metrics.mean(s)).isCloseTo(0, offset(1e-9));
     assertThat(Metrics.std(s)).isCloseTo(Math.sqrt(3), offset(0.2));
-    double[] pixelsOnly = ScoreSelector.scores(new ScoreDefinition("p", ReconstructionKind.MSE, 0, 0,
-        d.pixelKnnWeight(), 0, 0), normals);
+    double[] pixelsOnly = ScoreSelector.scores(
+        new ScoreDefinition("p", ReconstructionKind.MSE, 0, 0, d.pixelKnnWeight(), 0, 0), normals);
     assertThat(Metrics.std(pixelsOnly)).isCloseTo(1.0, offset(1e-6));
   }
 
@@ -71,9 +75,11 @@ class ScoreSelectorTest {
   void shouldScaleWeightedCandidatesByTheSpreadOfNormals() {
     ScoreParts normals = parts(500, 0, 3);
     ScoreDefinition d = ScoreSelector.candidates(normals).stream()
-        .filter(c -> c.name().equals("mse+1.0kl")).findFirst().orElseThrow();
-    double[] s = ScoreSelector.scores(new ScoreDefinition("m", ReconstructionKind.MSE, d.reconstructionWeight(), 0),
-        normals);
+        .filter(c -> c.name().equals("mse+1.0kl"))
+        .findFirst()
+        .orElseThrow();
+    double[] s = ScoreSelector.scores(
+        new ScoreDefinition("m", ReconstructionKind.MSE, d.reconstructionWeight(), 0), normals);
     assertThat(Metrics.std(s)).isCloseTo(1.0, offset(1e-6));
   }
 }

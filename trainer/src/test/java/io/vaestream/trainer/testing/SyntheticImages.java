@@ -22,7 +22,9 @@ public final class SyntheticImages {
       for (int y = 0; y < 28; y++) {
         for (int x = 0; x < 28; x++) {
           double d = Math.hypot(x - cx, y - cy);
-          boolean on = labels[i] == 0 ? Math.abs(x - cx) <= r && Math.abs(y - cy) <= r : Math.abs(d - r) < 1.2;
+          boolean on = labels[i] == 0
+              ? Math.abs(x - cx) <= r && Math.abs(y - cy) <= r
+              : Math.abs(d - r) < 1.2;
           float noise = (float) (rnd.nextDouble() * 0.05);
           px[i * c.size() + y * 28 + x] = on ? 0.95f - noise : noise;
         }
@@ -43,10 +45,12 @@ public final class SyntheticImages {
       for (int p = 0; p < plane; p++) {
         float v = grey.pixels()[i * plane + p];
         for (int ch = 0; ch < 3; ch++) {
-          px[i * c.size() + ch * plane + p] = Math.round((off[ch] + v * (on[ch] - off[ch])) * 255) / 255f;
+          px[i * c.size() + ch * plane + p] =
+              Math.round((off[ch] + v * (on[ch] - off[ch])) * 255) / 255f;
         }
       }
     }
-    return new ImageDataset(c, px, grey.labels().clone(), grey.classNames(), grey.description() + " tinted");
+    return new ImageDataset(
+        c, px, grey.labels().clone(), grey.classNames(), grey.description() + " tinted");
   }
 }

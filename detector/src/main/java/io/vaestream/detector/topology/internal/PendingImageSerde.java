@@ -25,6 +25,7 @@ public final class PendingImageSerde {
   private static final byte VERSION = 3;
   /** Version 2 had no source size: its images were sent at the model's size. */
   private static final byte VERSION_WITHOUT_SOURCE_SIZE = 2;
+
   private static final PixelFormat[] FORMATS = PixelFormat.values();
 
   private PendingImageSerde() {}
@@ -38,8 +39,8 @@ public final class PendingImageSerde {
   static byte[] write(PendingImage p) {
     try {
       // Sized up front so that the pixels are copied once.
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + p.pixels().length
-          + (p.key() == null ? 0 : p.key().length));
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(
+          256 + p.pixels().length + (p.key() == null ? 0 : p.key().length));
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
       writeBytes(out, p.key());
@@ -97,8 +98,23 @@ public final class PendingImageSerde {
       byte[] pixels = readBytes(in);
       int sourceWidth = version == VERSION ? in.readInt() : 0;
       int sourceHeight = version == VERSION ? in.readInt() : 0;
-      return new PendingImage(key, id, source, eventTime, label, anomalous, attributes, topic, partition, offset,
-          timestamp, readTime, format, pixels, sourceWidth, sourceHeight);
+      return new PendingImage(
+          key,
+          id,
+          source,
+          eventTime,
+          label,
+          anomalous,
+          attributes,
+          topic,
+          partition,
+          offset,
+          timestamp,
+          readTime,
+          format,
+          pixels,
+          sourceWidth,
+          sourceHeight);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -10,9 +10,25 @@ import org.junit.jupiter.api.Test;
 
 class PendingImageSerdeTest {
 
-  private static PendingImage image(PixelFormat format, byte[] pixels, byte[] key, String label, Boolean anomalous) {
-    return new PendingImage(key, "id", "cam", 5L, label, anomalous, Map.of("a", "b"), "images", 2, 77L, 9L, 11L,
-        format, pixels, 640, 480);
+  private static PendingImage image(
+      PixelFormat format, byte[] pixels, byte[] key, String label, Boolean anomalous) {
+    return new PendingImage(
+        key,
+        "id",
+        "cam",
+        5L,
+        label,
+        anomalous,
+        Map.of("a", "b"),
+        "images",
+        2,
+        77L,
+        9L,
+        11L,
+        format,
+        pixels,
+        640,
+        480);
   }
 
   @Test
@@ -36,7 +52,8 @@ class PendingImageSerdeTest {
 
   @Test
   void shouldStillReadVersionTwoRecordsAsSentAtTheModelsSize() {
-    byte[] v3 = PendingImageSerde.write(image(PixelFormat.GRAY8, new byte[] {7, 8}, null, null, null));
+    byte[] v3 =
+        PendingImageSerde.write(image(PixelFormat.GRAY8, new byte[] {7, 8}, null, null, null));
     byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 8);
     v2[0] = 2;
     PendingImage back = PendingImageSerde.read(v2);
@@ -49,8 +66,8 @@ class PendingImageSerdeTest {
   void shouldKeepFloatPixelsBitForBit() {
     ByteBuffer f = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
     f.putFloat(0.1234567f).putFloat(0.5f).putFloat(1e-7f);
-    PendingImage back = PendingImageSerde.read(PendingImageSerde.write(
-        image(PixelFormat.GRAY_F32, f.array(), null, null, null)));
+    PendingImage back = PendingImageSerde.read(
+        PendingImageSerde.write(image(PixelFormat.GRAY_F32, f.array(), null, null, null)));
     assertThat(back.format()).isEqualTo(PixelFormat.GRAY_F32);
     assertThat(back.pixels()).containsExactly(f.array());
     assertThat(back.key()).isNull();

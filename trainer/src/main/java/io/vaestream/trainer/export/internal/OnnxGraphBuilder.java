@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import io.vaestream.schemas.ModelFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -54,11 +55,10 @@ public final class OnnxGraphBuilder {
     String name = fresh(prefix);
     ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
-    TensorProto.Builder t =
-        TensorProto.newBuilder()
-            .setName(name)
-            .setDataType(TensorProto.DataType.FLOAT.getNumber())
-            .setRawData(ByteString.copyFrom(b.array()));
+    TensorProto.Builder t = TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(TensorProto.DataType.FLOAT.getNumber())
+        .setRawData(ByteString.copyFrom(b.array()));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -74,11 +74,10 @@ public final class OnnxGraphBuilder {
   /** A 1-D int64 constant, as Reshape's shape and ReduceSum's axes need. */
   public String longs(String prefix, long... values) {
     String name = fresh(prefix);
-    TensorProto.Builder t =
-        TensorProto.newBuilder()
-            .setName(name)
-            .setDataType(TensorProto.DataType.INT64.getNumber())
-            .addDims(values.length);
+    TensorProto.Builder t = TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(TensorProto.DataType.INT64.getNumber())
+        .addDims(values.length);
     for (long v : values) {
       t.addInt64Data(v);
     }
@@ -95,7 +94,8 @@ public final class OnnxGraphBuilder {
    * Adds a node with {@code outputs} outputs (TopK has values and indices), named after {@code
    * prefix}; returns their names.
    */
-  public String[] ops(String opType, String prefix, int outputs, Map<String, Object> attributes, String... inputs) {
+  public String[] ops(
+      String opType, String prefix, int outputs, Map<String, Object> attributes, String... inputs) {
     String first = fresh(prefix);
     String[] names = new String[outputs];
     for (int i = 0; i < outputs; i++) {
@@ -110,27 +110,31 @@ public final class OnnxGraphBuilder {
   }
 
   /** The finished model with {@code metadata} as {@code metadata_props}. */
-  public ModelProto build(String producer, String version, String doc, Map<String, String> metadata) {
-    ModelProto.Builder m =
-        ModelProto.newBuilder()
-            .setIrVersion(IR_VERSION)
-            .setProducerName(producer)
-            .setProducerVersion(version)
-            .setDomain("io.vaestream")
-            .setDocString(doc)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(io.vaestream.schemas.ModelFormat.OPSET))
-            .setGraph(graph);
-    metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+  public ModelProto build(
+      String producer, String version, String doc, Map<String, String> metadata) {
+    ModelProto.Builder m = ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .setProducerName(producer)
+        .setProducerVersion(version)
+        .setDomain("io.vaestream")
+        .setDocString(doc)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(ModelFormat.OPSET))
+        .setGraph(graph);
+    metadata.forEach((k, v) ->
+        m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return m.build();
   }
 
-  private String node(String opType, String[] inputs, String output, Map<String, Object> attributes) {
+  private String node(
+      String opType, String[] inputs, String output, Map<String, Object> attributes) {
     node(opType, inputs, new String[] {output}, attributes);
     return output;
   }
 
-  private void node(String opType, String[] inputs, String[] outputs, Map<String, Object> attributes) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(outputs[0] + "_" + opType);
+  private void node(
+      String opType, String[] inputs, String[] outputs, Map<String, Object> attributes) {
+    NodeProto.Builder n =
+        NodeProto.newBuilder().setOpType(opType).setName(outputs[0] + "_" + opType);
     for (String out : outputs) {
       n.addOutput(out);
     }
@@ -170,12 +174,10 @@ public final class OnnxGraphBuilder {
     }
     return ValueInfoProto.newBuilder()
         .setName(name)
-        .setType(
-            TypeProto.newBuilder()
-                .setTensorType(
-                    TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
+        .setType(TypeProto.newBuilder()
+            .setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                .setShape(shape)))
         .build();
   }
 
