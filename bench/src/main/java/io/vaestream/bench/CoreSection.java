@@ -14,7 +14,11 @@ import java.util.Locale;
 record CoreSection(BenchOptions options, Core core) {
   /** The section's Markdown, from its "## Throughput" heading to its profiles. */
   String markdown() {
-    double scorerGflops = core.scorerBatched() * core.flopsPerImage() / 1e9;
+    return throughput() + ratios() + latency(core.latency()) + memory() + profiles(core);
+  }
+
+  /** The throughput table of the interleaved runs, the scorer alone and the compute ceiling. */
+  private String throughput() {
     StringBuilder md = new StringBuilder("## Throughput\n\n");
     md.append(String.format(
         Locale.ROOT,
@@ -65,12 +69,18 @@ record CoreSection(BenchOptions options, Core core) {
             + "above 1 means the measured ceiling is not the machine's peak.%n%n",
         core.gemmGflops(),
         core.flopsPerImage() / 1e6,
-        scorerGflops));
+        scorerGflops()));
     md.append(
         "Overall = records / time from start (including start-up and the first rebalance); steady = between "
             + "the arrival of the 10th and the 90th percentile score, which leaves out start-up and the "
             + "last commit.\n\n");
-    md.append("## Ratios\n\n| ratio | value | target |\n|---|---|---|\n");
+    return md.toString();
+  }
+
+  /** The detector against the ceiling, the per-record baseline and itself not pipelined. */
+  private String ratios() {
+    StringBuilder md =
+        new StringBuilder("## Ratios\n\n| ratio | value | target |\n|---|---|---|\n");
     md.append("| detector / ceiling (steady) | "
         + BenchReport.ratio(core.detector(), core.ceiling()) + " | >= 0.7 |\n");
     md.append("| detector / per-record (steady) | "
@@ -80,9 +90,13 @@ record CoreSection(BenchOptions options, Core core) {
     md.append(String.format(
         Locale.ROOT,
         "| scorer / compute ceiling | %.2f | |%n%n",
-        scorerGflops / core.gemmGflops()));
-    md.append(latency(core.latency()));
-    md.append("\n## Memory\n\n");
+        scorerGflops() / core.gemmGflops()));
+    return md.toString();
+  }
+
+  /** What the profiled run left in use, and where the soak test is. */
+  private String memory() {
+    StringBuilder md = new StringBuilder("\n## Memory\n\n");
     if (core.memory() != null) {
       md.append(String.format(
           Locale.ROOT,
@@ -98,7 +112,12 @@ record CoreSection(BenchOptions options, Core core) {
     }
     md.append(
         "- A detector alone in its own JVM, over 30 minutes: [soak.md](soak.md) (`./vaestream soak`).\n");
-    return md.append(profiles(core)).toString();
+    return md.toString();
+  }
+
+  /** GFLOP/s of the batched scorer, from its rate and the model's FLOPs per image. */
+  private double scorerGflops() {
+    return core.scorerBatched() * core.flopsPerImage() / 1e9;
   }
 
   private String latency(List<LatencyRow> rows) {
