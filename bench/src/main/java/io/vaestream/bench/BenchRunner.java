@@ -10,7 +10,6 @@ import io.vaestream.bench.BenchResults.Run;
 import io.vaestream.bench.BenchResults.ScalingRow;
 import io.vaestream.bench.BenchResults.Shadow;
 import io.vaestream.bench.TrialRunner.Observed;
-import io.vaestream.bench.TrialRunner.Trial;
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.lifecycle.ModelPublisher;
 import io.vaestream.detector.scoring.Scorer;

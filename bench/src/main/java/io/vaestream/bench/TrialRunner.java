@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,7 +36,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The measurements of {@code bench} that need the broker: throughput runs of detectors started in
  * this JVM, and latency runs at a fixed rate. Every run gets topics of its own, so runs never see
- * each other's records; the detectors get the options' settings ({@link #config}).
+ * each other's records; the detectors get the options' settings ({@link #config}). A throughput
+ * run is described by a {@link Trial}.
  */
 final class TrialRunner {
   private final BenchOptions o;
@@ -49,129 +49,6 @@ final class TrialRunner {
     this.o = options;
     this.kafka = kafka;
     this.liveImages = liveImages;
-  }
-
-  /**
-   * What one throughput run starts: {@code instances} detectors of {@code threads} stream threads
-   * each, reading a preloaded {@code input}, or, when {@code live}, a new topic that a producer in
-   * this JVM fills as fast as it can while they run.
-   *
-   * @param profile where the JFR recording goes; null: not profiled
-   * @param modelsTopic the models topic the detectors follow (a shadow model is published there); null: none
-   */
-  record Trial(
-      String name,
-      String input,
-      int records,
-      Path model,
-      Supplier<Scorer> scorer,
-      int maxBatch,
-      int threads,
-      int instances,
-      Path profile,
-      boolean pipelined,
-      Integer commitMs,
-      boolean live,
-      String modelsTopic) {
-    /** Pipelined inference, as the detector runs by default; batch 1 is the synchronous per-record baseline. */
-    Trial(
-        String name,
-        String input,
-        int records,
-        Path model,
-        Supplier<Scorer> scorer,
-        int maxBatch,
-        int threads,
-        int instances) {
-      this(
-          name,
-          input,
-          records,
-          model,
-          scorer,
-          maxBatch,
-          threads,
-          instances,
-          null,
-          maxBatch > 1,
-          null,
-          false,
-          null);
-    }
-
-    Trial notPipelined() {
-      return new Trial(
-          name,
-          input,
-          records,
-          model,
-          scorer,
-          maxBatch,
-          threads,
-          instances,
-          profile,
-          false,
-          commitMs,
-          live,
-          modelsTopic);
-    }
-
-    Trial withCommitMs(Integer ms) {
-      return new Trial(
-          name,
-          input,
-          records,
-          model,
-          scorer,
-          maxBatch,
-          threads,
-          instances,
-          profile,
-          pipelined,
-          ms,
-          live,
-          modelsTopic);
-    }
-
-    Trial sentLive() {
-      return new Trial(
-          name,
-          null,
-          records,
-          model,
-          scorer,
-          maxBatch,
-          threads,
-          instances,
-          profile,
-          pipelined,
-          commitMs,
-          true,
-          modelsTopic);
-    }
-
-    Trial profiledTo(Path jfr) {
-      return new Trial(
-          name,
-          input,
-          records,
-          model,
-          scorer,
-          maxBatch,
-          threads,
-          instances,
-          jfr,
-          pipelined,
-          commitMs,
-          live,
-          modelsTopic);
-    }
-
-    Trial following(String topic) {
-      return new Trial(
-          name, input, records, model, scorer, maxBatch, threads, instances, profile, pipelined,
-          commitMs, live, topic);
-    }
   }
 
   /**

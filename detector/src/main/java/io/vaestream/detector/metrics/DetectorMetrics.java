@@ -24,18 +24,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 
 /**
  * The detector's own meters, beside the Kafka Streams metrics the binder adds: events scored,
  * anomalies, dead letters by reason, batch size, inference latency, the score distribution, and
- * drift from the model's calibration.
+ * drift from the model's calibration (kept by {@link DriftMeters}).
  */
 public final class DetectorMetrics {
   /** Key under which the instance travels in the Streams configuration, to reach the handlers. */
@@ -55,11 +53,11 @@ public final class DetectorMetrics {
   private final Timer eventToScore;
   private final Timer processing;
   private final Map<String, Counter[]> bySource = new ConcurrentHashMap<>();
-  /** Drift gauges by name and labels; each holds a double's bits. */
-  private final Map<List<String>, AtomicLong> drift = new ConcurrentHashMap<>();
+  private final DriftMeters driftMeters;
 
   public DetectorMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.driftMeters = new DriftMeters(registry);
     scored = Counter.builder("vaestream.events.scored")
         .description("Image events scored")
         .register(registry);
@@ -298,79 +296,32 @@ public final class DetectorMetrics {
    * alerts find them before the first event.
    */
   public void bindDriftEvents(List<String> signals) {
-    signals.forEach(signal -> DRIFT_STATES.forEach(state -> driftEventCounter(signal, state)));
+    driftMeters.bindDriftEvents(signals);
   }
 
   /** The PSI and the Kolmogorov–Smirnov D of a signal in a source's drift window ({@code *}: all sources). */
   public void drift(String signal, String source, double psi, double ks) {
-    Tags tags = Tags.of("signal", signal, "source", source);
-    driftGauge(
-        "vaestream.drift.psi",
-        "Population stability index of the drift window against the model's "
-            + "calibration (10 equal-probability bins)",
-        tags,
-        psi);
-    driftGauge(
-        "vaestream.drift.ks",
-        "Kolmogorov-Smirnov distance of the drift window from the model's calibration",
-        tags,
-        ks);
+    driftMeters.drift(signal, source, psi, ks);
   }
 
   /** The share of flagged events in a source's drift window. */
   public void driftAnomalyRate(String source, double rate) {
-    driftGauge(
-        "vaestream.drift.anomaly.rate",
-        "Share of flagged events in the drift window",
-        Tags.of("source", source),
-        rate);
+    driftMeters.driftAnomalyRate(source, rate);
   }
 
   /** Whether a signal of a source drifts now: 1 from its drift event to its recovered event. */
   public void drifting(String signal, String source, boolean drifting) {
-    driftGauge(
-        DRIFTING,
-        "1 while the signal of the source's window drifts from the model's calibration",
-        Tags.of("signal", signal, "source", source),
-        drifting ? 1 : 0);
+    driftMeters.drifting(signal, source, drifting);
   }
 
   /** Counts a drift event written, {@code state} drift or recovered. */
   public void driftEvent(String signal, String state) {
-    driftEventCounter(signal, state).increment();
+    driftMeters.driftEvent(signal, state);
   }
 
   /** After a model change: every drift statistic back to NaN, every drifting gauge to 0. */
   public void driftReset() {
-    drift.forEach((key, bits) ->
-        bits.set(Double.doubleToLongBits(key.get(0).equals(DRIFTING) ? 0 : Double.NaN)));
-  }
-
-  private static final String DRIFTING = "vaestream.drifting";
-  private static final List<String> DRIFT_STATES = List.of("drift", "recovered");
-
-  private Counter driftEventCounter(String signal, String state) {
-    return Counter.builder("vaestream.drift.events")
-        .tag("signal", signal)
-        .tag("state", state)
-        .description("Drift events written to the drift topic")
-        .register(registry);
-  }
-
-  /** Sets a drift gauge, registering it the first time its name and labels are seen. */
-  private void driftGauge(String name, String description, Tags tags, double value) {
-    List<String> key = new ArrayList<>(List.of(name));
-    tags.forEach(t -> key.add(t.getKey() + "=" + t.getValue()));
-    drift
-        .computeIfAbsent(key, k -> {
-          AtomicLong bits = new AtomicLong();
-          Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get()))
-              .tags(tags)
-              .description(description)
-              .register(registry);
-          return bits;
-        })
-        .set(Double.doubleToLongBits(value));
+    driftMeters.driftReset();
   }
 
   public void deadLetter(RejectReason reason) {

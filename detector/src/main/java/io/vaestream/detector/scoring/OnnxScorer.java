@@ -7,18 +7,12 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.vaestream.detector.localize.Localizer;
 import io.vaestream.schemas.CalibrationProfile;
-import io.vaestream.schemas.GoldenSamples;
 import io.vaestream.schemas.ImageContract;
-import io.vaestream.schemas.ModelFiles;
 import io.vaestream.schemas.ModelFormat;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -30,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Opening the scorer is its self-check: the file must exist and match its recorded SHA-256, it
  * must load, declare the expected input and outputs, carry an image contract equal to the one the
  * detector is configured for, and reproduce its golden samples. Any failure refuses to start with
- * a {@link ScorerException} that says what is wrong.
+ * a {@link ScorerException} that says what is wrong. The checks of the file and of the loaded
+ * model are {@link ModelChecks}.
  */
 public final class OnnxScorer implements Scorer {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxScorer.class);
@@ -89,16 +84,10 @@ public final class OnnxScorer implements Scorer {
    * what is wrong with it, and leaves nothing open.
    */
   public static OnnxScorer open(Path model, ScorerOptions options) {
-    byte[] bytes = read(model);
-    String want;
-    try {
-      want = options.expectedSha256() != null
-          ? options.expectedSha256()
-          : ModelFiles.readChecksum(model).orElse(null);
-    } catch (RuntimeException e) {
-      throw new ScorerException(e.getMessage(), e);
-    }
-    return load(model.toString(), bytes, checkSha256(model.toString(), bytes, want), options);
+    byte[] bytes = ModelChecks.read(model);
+    String want = ModelChecks.expectedSha256(model, options);
+    return load(
+        model.toString(), bytes, ModelChecks.checkSha256(model.toString(), bytes, want), options);
   }
 
   /**
@@ -106,7 +95,8 @@ public final class OnnxScorer implements Scorer {
    * {@code source} names it in messages, and its SHA-256 is checked against {@code options} only.
    */
   public static OnnxScorer open(String source, byte[] bytes, ScorerOptions options) {
-    return load(source, bytes, checkSha256(source, bytes, options.expectedSha256()), options);
+    return load(
+        source, bytes, ModelChecks.checkSha256(source, bytes, options.expectedSha256()), options);
   }
 
   private static OnnxScorer load(String model, byte[] bytes, String sha256, ScorerOptions options) {
@@ -121,12 +111,12 @@ public final class OnnxScorer implements Scorer {
       String used = configureDevice(opts, device);
       session = OrtEnvironment.getEnvironment().createSession(bytes, opts);
       OnnxScorer s = new OnnxScorer(opts, session, used, sha256);
-      s.checkSignature(model);
+      ModelChecks.checkSignature(session, model);
       if (expected != null && !expected.sameTensor(s.contract)) {
         throw new ScorerException(model + ": the model expects " + s.contract
             + " images but the detector is " + "configured for " + expected);
       }
-      s.checkGolden(model);
+      ModelChecks.checkGolden(s, model);
       LOG.info(
           "loaded model {} ({} v{}) on {}: input {}, threshold {}, {} weights, {}",
           model,
@@ -285,49 +275,6 @@ public final class OnnxScorer implements Scorer {
     }
   }
 
-  private void checkSignature(String model) throws OrtException {
-    if (!session.getInputNames().contains(ModelFormat.INPUT)) {
-      throw new ScorerException(model + ": has no input '" + ModelFormat.INPUT + "' (inputs: "
-          + session.getInputNames() + ")");
-    }
-    for (String out : ModelFormat.OUTPUTS) {
-      if (!session.getOutputNames().contains(out)) {
-        throw new ScorerException(
-            model + ": has no output '" + out + "'; is it a vaestream model?");
-      }
-    }
-  }
-
-  private void checkGolden(String model) {
-    String json = metadata.get(ModelFormat.GOLDEN);
-    if (json == null) {
-      throw new ScorerException(model + ": carries no golden samples (" + ModelFormat.GOLDEN + ")");
-    }
-    GoldenSamples golden = GoldenSamples.fromJson(json);
-    float[] x;
-    try {
-      x = golden.inputs(contract.size());
-    } catch (IllegalArgumentException e) {
-      throw new ScorerException(model + ": " + e.getMessage(), e);
-    }
-    ScoreBatch b = score(x, golden.samples().size());
-    List<Integer> bad = golden.mismatches(b.reconstructionError(), b.kl(), b.score());
-    if (!bad.isEmpty()) {
-      int i = bad.get(0);
-      throw new ScorerException(String.format(
-          Locale.ROOT,
-          "%s: golden sample %d does not reproduce: expected score %.6g, got %.6g (tolerance %.0e; %d of %d samples "
-              + "differ)",
-          model,
-          i,
-          golden.samples().get(i).score(),
-          b.score()[i],
-          golden.tolerance(),
-          bad.size(),
-          golden.samples().size()));
-    }
-  }
-
   /** The model's calibration profile, null when it has none; a malformed one refuses the model. */
   private static CalibrationProfile parseProfile(Map<String, String> metadata) {
     String json = metadata.get(ModelFormat.CALIBRATION_PROFILE);
@@ -353,32 +300,6 @@ public final class OnnxScorer implements Scorer {
       throw new ScorerException(
           "model metadata " + ModelFormat.THRESHOLD + "=" + t + " is not a number", e);
     }
-  }
-
-  private static byte[] read(Path model) {
-    if (!Files.isRegularFile(model)) {
-      throw new ScorerException(model + ": model file not found");
-    }
-    try {
-      return Files.readAllBytes(model);
-    } catch (IOException e) {
-      throw new ScorerException(model + ": cannot read the model: " + e.getMessage(), e);
-    }
-  }
-
-  /** Checks the model's bytes against {@code want} (null: nothing to check against); returns their SHA-256. */
-  private static String checkSha256(String model, byte[] bytes, String want) {
-    String actual = ModelFiles.sha256(bytes);
-    if (want != null && !want.equalsIgnoreCase(actual)) {
-      throw new ScorerException(model + ": SHA-256 is " + actual + " but " + want
-          + " was expected; the file is " + "corrupt, truncated or not the model you meant");
-    }
-    LOG.info(
-        "model {} sha256 {}{}",
-        model,
-        actual,
-        want == null ? " (no checksum to verify against)" : " (verified)");
-    return actual;
   }
 
   private static float[] floats(OrtSession.Result out, String name) throws OrtException {

@@ -1,22 +1,14 @@
 package io.vaestream.trainer.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.OnnxExporter;
-import io.vaestream.trainer.export.OnnxModelRunner;
-import io.vaestream.trainer.report.Plots;
 import io.vaestream.trainer.score.Metrics;
 import io.vaestream.trainer.score.Threshold;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,13 +16,13 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
-/** Writes the evaluation's Markdown report and its PNG plots. */
+/**
+ * Writes the evaluation's Markdown report, one method a section, and its {@code results.json}; the
+ * figures and their section are {@link EvaluationPlots}.
+ */
 public final class EvaluationReport {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private EvaluationReport() {}
 
   /**
    * Everything the report states about how it was made.
@@ -52,6 +44,33 @@ public final class EvaluationReport {
       | GOAD (Bergman & Hoshen, ICLR 2020) | 94.1 | | published | | |
       """;
 
+  private final List<ClassResult> results;
+  private final Setup setup;
+  private final OneClassEvaluation.Settings st;
+  /** The results by normal class, in class order. */
+  private final Map<Integer, List<ClassResult>> byClass;
+
+  private final String arch;
+  private final String shippedName;
+  private final boolean semi;
+  private final StringBuilder md = new StringBuilder();
+
+  private EvaluationReport(List<ClassResult> results, Setup setup) {
+    this.results = results;
+    this.setup = setup;
+    this.st = setup.settings();
+    this.byClass = results.stream()
+        .collect(
+            Collectors.groupingBy(ClassResult::normalClass, TreeMap::new, Collectors.toList()));
+    this.arch = st.config().architecture().name().toLowerCase(Locale.ROOT);
+    this.shippedName = results.get(0).chosenScore();
+    this.semi = st.validationAnomalies() != null;
+  }
+
+  /**
+   * Writes {@code report.md} with its plots and {@code results.json} into {@code outDir}; returns
+   * the report.
+   */
   public static Path write(
       Path outDir,
       List<ClassResult> results,
@@ -60,14 +79,25 @@ public final class EvaluationReport {
       ImageDataset test)
       throws IOException {
     Files.createDirectories(outDir);
-    Map<Integer, List<ClassResult>> byClass = results.stream()
-        .collect(
-            Collectors.groupingBy(ClassResult::normalClass, TreeMap::new, Collectors.toList()));
-    OneClassEvaluation.Settings st = setup.settings();
-    StringBuilder md = new StringBuilder();
-    String arch = st.config().architecture().name().toLowerCase(Locale.ROOT);
-    String shippedName = results.get(0).chosenScore();
-    boolean semi = st.validationAnomalies() != null;
+    EvaluationReport r = new EvaluationReport(results, setup);
+    r.header(test);
+    r.summary();
+    r.perClass();
+    r.contributions();
+    if (r.semi) {
+      r.scoreChoice();
+    }
+    r.throughput();
+    new EvaluationPlots(outDir, r.byClass, eval, test, setup.seeds().get(0)).write(r.md);
+    Path report = outDir.resolve("report.md");
+    Files.writeString(report, r.md.toString());
+    JSON.writerWithDefaultPrettyPrinter()
+        .writeValue(outDir.resolve("results.json").toFile(), results);
+    return report;
+  }
+
+  /** The title, the command that reproduces the report, the protocol and the model. */
+  private void header(ImageDataset test) {
     md.append(String.format(
         Locale.ROOT,
         "# One-class evaluation on %s (%s VAE, %s score)%n%n",
@@ -104,7 +134,10 @@ public final class EvaluationReport {
         cellSeconds / 3600,
         results.size(),
         format(setup.wallTime())));
+  }
 
+  /** The shipped detector, the VAE alone and the baselines over all classes (and published results). */
+  private void summary() {
     md.append("## Summary\n\n");
     md.append("| detector | mean AUROC | worst class AUROC | mean AUPRC "
         + "| false-alarm rate at threshold | recall at threshold |\n");
@@ -139,7 +172,10 @@ public final class EvaluationReport {
                 ? " Published rows are quoted from the papers (same one-class protocol on Fashion-MNIST), not re-run."
                 : "")
             + "\n\n");
+  }
 
+  /** Each class: AUROC of every detector, and the false-alarm rate against its expected range. */
+  private void perClass() {
     md.append("## Per class (mean ± std over seeds)\n\n");
     md.append(
         "| class | shipped AUROC | VAE alone | raw kNN | PCA | shipped ≥ kNN | shipped FAR | FAR target range | "
@@ -186,7 +222,10 @@ public final class EvaluationReport {
                 + Threshold.calibrate(new double[n], st.targetFar()).warning()
                 + "\". The threshold itself also varies from one calibration set to another, which the "
                 + "binomial range of the test normals does not include."));
+  }
 
+  /** Test AUROC of each output of the shipped model. */
+  private void contributions() {
     md.append("## What each part contributes\n\n");
     md.append(
         "Test AUROC of each output of the shipped model (for the report only; nothing was chosen with it).\n\n");
@@ -209,25 +248,30 @@ public final class EvaluationReport {
           100 * worst.getValue(),
           worst.getKey()));
     }
-    if (semi) {
-      md.append("\n## Choosing the score (semi-supervised)\n\n");
-      md.append("| candidate | validation AUROC | chosen in |\n|---|---|---|\n");
-      for (String name : results.get(0).validationAuroc().keySet()) {
-        long chosen = results.stream().filter(r -> r.chosenScore().equals(name)).count();
-        md.append(String.format(
-            Locale.ROOT,
-            "| %s | %.2f | %d of %d |%n",
-            name,
-            100
-                * results.stream()
-                    .mapToDouble(r -> r.validationAuroc().get(name))
-                    .average()
-                    .orElse(Double.NaN),
-            chosen,
-            results.size()));
-      }
-    }
+  }
 
+  /** How often each candidate score was chosen by validation AUROC (semi-supervised only). */
+  private void scoreChoice() {
+    md.append("\n## Choosing the score (semi-supervised)\n\n");
+    md.append("| candidate | validation AUROC | chosen in |\n|---|---|---|\n");
+    for (String name : results.get(0).validationAuroc().keySet()) {
+      long chosen = results.stream().filter(r -> r.chosenScore().equals(name)).count();
+      md.append(String.format(
+          Locale.ROOT,
+          "| %s | %.2f | %d of %d |%n",
+          name,
+          100
+              * results.stream()
+                  .mapToDouble(r -> r.validationAuroc().get(name))
+                  .average()
+                  .orElse(Double.NaN),
+          chosen,
+          results.size()));
+    }
+  }
+
+  /** Training and scoring throughput. */
+  private void throughput() {
     md.append(String.format(
         Locale.ROOT,
         "%n## Throughput%n%n- training: %.0f images/s on average over %d cells "
@@ -242,112 +286,6 @@ public final class EvaluationReport {
             .mapToDouble(ClassResult::scoringImagesPerSecond)
             .average()
             .orElse(Double.NaN)));
-
-    md.append("## Plots\n\n");
-    long seed0 = setup.seeds().get(0);
-    List<String> names = new ArrayList<>();
-    List<double[][]> curves = new ArrayList<>();
-    for (int c : byClass.keySet()) {
-      JsonNode s =
-          JSON.readTree(eval.cellDir(c, seed0).resolve("test-scores.json").toFile());
-      double[] vae = doubles(s.get("shipped"));
-      boolean[] an = booleans(s.get("anomalous"));
-      names.add(c + " " + byClass.get(c).get(0).className());
-      curves.add(Metrics.roc(vae, an, 200).stream()
-          .map(p -> new double[] {p.falsePositiveRate(), p.truePositiveRate()})
-          .toArray(double[][]::new));
-      Plots.write(
-          Plots.histogram(
-              "Score, normal class " + c + " (" + byClass.get(c).get(0).className() + ")",
-              pick(vae, an, false),
-              pick(vae, an, true),
-              s.get("threshold").asDouble()),
-          outDir.resolve("hist-class-" + c + ".png"));
-    }
-    Plots.write(
-        Plots.roc("ROC of the shipped score per normal class (seed " + seed0 + ")", names, curves),
-        outDir.resolve("roc.png"));
-    md.append("ROC curves of the shipped score, one per normal class:\n\n![ROC](roc.png)\n\n");
-    md.append(
-        "Score histograms, normal (blue) against anomalous (orange), with the calibrated threshold:\n\n");
-    for (int c : byClass.keySet()) {
-      md.append("![class ").append(c).append("](hist-class-").append(c).append(".png)\n");
-    }
-    md.append("\n");
-
-    List<Integer> ordered = byClass.keySet().stream()
-        .sorted(Comparator.comparingDouble(c -> byClass.get(c).get(0).shipped().auroc()))
-        .toList();
-    for (int c : new int[] {ordered.get(ordered.size() - 1), ordered.get(0)}) {
-      Path png = outDir.resolve("reconstructions-class-" + c + ".png");
-      reconstructions(eval.cellDir(c, seed0).resolve("model.onnx"), test, c, png);
-      md.append(String.format(
-          Locale.ROOT,
-          "Class %d (%s), %s AUROC: the six normal test images the VAE reconstructs best (top rows) and the six "
-              + "anomalies it reconstructs worst (bottom rows); columns are input, reconstruction at z = μ, and "
-              + "per-pixel squared error.%n%n![reconstructions](%s)%n%n",
-          c,
-          byClass.get(c).get(0).className(),
-          c == ordered.get(0) ? "worst" : "best",
-          png.getFileName()));
-      Files.copy(
-          eval.cellDir(c, seed0).resolve("prior-samples.png"),
-          outDir.resolve("prior-samples-class-" + c + ".png"),
-          StandardCopyOption.REPLACE_EXISTING);
-      md.append(String.format(
-          Locale.ROOT,
-          "Samples z ~ N(0, I) decoded by the class-%d model:%n%n"
-              + "![prior samples](prior-samples-class-%d.png)%n%n",
-          c,
-          c));
-    }
-    Path report = outDir.resolve("report.md");
-    Files.writeString(report, md.toString());
-    JSON.writerWithDefaultPrettyPrinter()
-        .writeValue(outDir.resolve("results.json").toFile(), results);
-    return report;
-  }
-
-  private static void reconstructions(Path model, ImageDataset test, int c, Path png)
-      throws IOException {
-    try (OnnxModelRunner runner = OnnxModelRunner.open(Files.readAllBytes(model))) {
-      Map<String, float[]> out = runner.run(
-          test.pixels(),
-          test.size(),
-          List.of(ModelFormat.RECONSTRUCTION, ModelFormat.RECONSTRUCTION_ERROR));
-      float[] err = out.get(ModelFormat.RECONSTRUCTION_ERROR);
-      float[] rec = out.get(ModelFormat.RECONSTRUCTION);
-      int n = test.contract().size();
-      List<Integer> normals = IntStream.range(0, test.size())
-          .filter(i -> test.label(i) == c)
-          .boxed()
-          .sorted(Comparator.comparingDouble(i -> err[i]))
-          .limit(6)
-          .toList();
-      List<Integer> worst = IntStream.range(0, test.size())
-          .filter(i -> test.label(i) != c)
-          .boxed()
-          .sorted(Comparator.comparingDouble(i -> -err[i]))
-          .limit(6)
-          .toList();
-      List<List<float[]>> rows = new ArrayList<>();
-      for (int i : concat(normals, worst)) {
-        float[] x = test.image(i);
-        float[] r = Arrays.copyOfRange(rec, i * n, (i + 1) * n);
-        float[] e = new float[n];
-        for (int k = 0; k < n; k++) {
-          e[k] = (x[k] - r[k]) * (x[k] - r[k]);
-        }
-        rows.add(List.of(x, r, e));
-      }
-      Plots.write(Plots.rows(rows, List.of(false, false, true), test.contract(), 3), png);
-    }
-  }
-
-  private static List<Integer> concat(List<Integer> a, List<Integer> b) {
-    List<Integer> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 
   private static void summaryRow(
@@ -396,29 +334,6 @@ public final class EvaluationReport {
     return v.length > 1
         ? String.format(Locale.ROOT, "%.2f ± %.2f", Metrics.mean(v), Metrics.std(v))
         : String.format(Locale.ROOT, "%.2f", v[0]);
-  }
-
-  private static double[] pick(double[] v, boolean[] an, boolean want) {
-    return IntStream.range(0, v.length)
-        .filter(i -> an[i] == want)
-        .mapToDouble(i -> v[i])
-        .toArray();
-  }
-
-  private static double[] doubles(JsonNode n) {
-    double[] d = new double[n.size()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = n.get(i).asDouble();
-    }
-    return d;
-  }
-
-  private static boolean[] booleans(JsonNode n) {
-    boolean[] b = new boolean[n.size()];
-    for (int i = 0; i < b.length; i++) {
-      b[i] = n.get(i).asBoolean();
-    }
-    return b;
   }
 
   private static String format(Duration d) {
