@@ -232,7 +232,7 @@ final class BenchRunner {
 
   /**
    * The live path's throughput with a shadow model (the same model again, so as costly as the live
-   * one) against without, in interleaved rounds, under the default shadow time budget.
+   * one) against without, in interleaved rounds, under the shadow time budget of the options (default 0.5).
    */
   private Shadow shadow(TrialRunner trials, Path model, String input) throws Exception {
     String topic = "bench-models-" + UUID.randomUUID().toString().substring(0, 8);

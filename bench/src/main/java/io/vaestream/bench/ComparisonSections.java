@@ -5,6 +5,7 @@ import io.vaestream.bench.BenchResults.ModelRow;
 import io.vaestream.bench.BenchResults.Repeated;
 import io.vaestream.bench.BenchResults.ScalingRow;
 import io.vaestream.bench.BenchResults.Shadow;
+import io.vaestream.detector.config.DetectorConfig;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,20 +38,23 @@ record ComparisonSections(BenchOptions options, BenchResults results) {
   }
 
   String shadow(Shadow s) {
+    String budget = options.settings.getOrDefault(DetectorConfig.SHADOW_TIME_BUDGET, "0.5");
     StringBuilder md = new StringBuilder("## Shadow scoring\n\n");
     md.append(String.format(
         Locale.ROOT,
         "%s, batches of %d, %d records preloaded, %d interleaved round(s). The "
             + "shadow model is the live model published again with `--mode shadow`, so it costs as much as the live "
-            + "one; its time budget (shadow.time.budget, default 0.5) lets it spend at most half the live model's "
-            + "inference time, and a batch that comes while it is busy is skipped.%n%n",
+            + "one; its time budget (shadow.time.budget %s; the default is 0.5) lets it spend at most that share of "
+            + "the live model's inference time, and a batch that comes while it is busy is skipped.%n%n",
         results.coreModel(),
         options.batch,
         options.records,
-        options.repeat));
+        options.repeat,
+        budget));
     md.append("| run | records/s (steady) | steady, range |\n|---|---|---|\n");
     String[] names = {
-      "detector, no shadow model", "detector with a shadow model (shadow.time.budget 0.5)"
+      "detector, no shadow model",
+      "detector with a shadow model (shadow.time.budget " + budget + ")"
     };
     List<Repeated> runs = List.of(s.alone(), s.shadowed());
     for (int i = 0; i < names.length; i++) {
