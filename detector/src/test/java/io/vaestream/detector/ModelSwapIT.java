@@ -108,13 +108,7 @@ class ModelSwapIT {
 
       TestDetectors.sendPaced(
           kafka.bootstrapServers(), TestDetectors.images(prefix), "after", 200, 1000);
-      List<AnomalyScore> after = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        tally.drain(Duration.ofMillis(200)).stream()
-            .filter(s -> s.getEventId().startsWith("after"))
-            .forEach(after::add);
-        return after.size() >= 200;
-      });
+      List<AnomalyScore> after = tally.awaitEvents("after", 200, Duration.ofSeconds(60));
       assertThat(after)
           .as("v8 keeps scoring after the rejection")
           .allMatch(s -> s.getModelVersion().equals("8"));

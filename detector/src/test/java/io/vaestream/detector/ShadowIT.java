@@ -148,13 +148,7 @@ class ShadowIT {
           .until(() -> detector.scorer().modelVersion().equals("8"));
       TestDetectors.sendPaced(
           kafka.bootstrapServers(), TestDetectors.images(prefix), "after", 200, 400);
-      List<AnomalyScore> after = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        live.drain(Duration.ofMillis(200)).stream()
-            .filter(s -> s.getEventId().startsWith("after"))
-            .forEach(after::add);
-        return after.size() >= 200;
-      });
+      List<AnomalyScore> after = live.awaitEvents("after", 200, Duration.ofSeconds(60));
       assertThat(after)
           .as("the promoted model scores live")
           .allMatch(s -> s.getModelVersion().equals("8"));

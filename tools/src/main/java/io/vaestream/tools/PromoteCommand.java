@@ -4,8 +4,8 @@ import io.vaestream.detector.lifecycle.ModelPublisher;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code promote}: the shadow model becomes the live one. */
@@ -21,18 +21,13 @@ final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--discard", description = "Drop the shadow model instead of promoting it.")
   boolean discard;
 
-  @Option(
-      names = "--bootstrap-servers",
-      defaultValue = "127.0.0.1:9092",
-      description = "Default: ${DEFAULT-VALUE}.")
-  String bootstrap;
-
-  @Option(names = "--topic", defaultValue = "models", description = "Default: ${DEFAULT-VALUE}.")
-  String topic;
+  @Mixin
+  ModelsTopicOptions models;
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, Object> client = models.client();
+    String topic = models.topic;
     try {
       if (discard) {
         ModelPublisher.endShadow(client, topic);

@@ -5,10 +5,9 @@ import io.vaestream.detector.lifecycle.ModelPublisher.Role;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code publish}: puts a model on the models topic, where every detector that follows it takes it up. */
@@ -32,14 +31,8 @@ final class PublishCommand implements Callable<Integer> {
       description = "live or shadow (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(
-      names = "--bootstrap-servers",
-      defaultValue = "127.0.0.1:9092",
-      description = "Default: ${DEFAULT-VALUE}.")
-  String bootstrap;
-
-  @Option(names = "--topic", defaultValue = "models", description = "Default: ${DEFAULT-VALUE}.")
-  String topic;
+  @Mixin
+  ModelsTopicOptions models;
 
   @Override
   public Integer call() throws Exception {
@@ -52,8 +45,7 @@ final class PublishCommand implements Callable<Integer> {
     }
     ModelPublisher.Published p;
     try {
-      p = ModelPublisher.publish(
-          Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, model, role);
+      p = ModelPublisher.publish(models.client(), models.topic, model, role);
     } catch (IOException e) {
       System.err.println("publish: " + e.getMessage());
       return 2;
@@ -61,7 +53,14 @@ final class PublishCommand implements Callable<Integer> {
     System.out.printf(
         "published %s (%d bytes, sha256 %s) to %s-%d@%d as the %s model; the detectors report on "
             + "%s.status%n",
-        model, p.bytes(), p.sha256(), p.topic(), p.partition(), p.offset(), role.key(), topic);
+        model,
+        p.bytes(),
+        p.sha256(),
+        p.topic(),
+        p.partition(),
+        p.offset(),
+        role.key(),
+        models.topic);
     return 0;
   }
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.awaitility.Awaitility;
 
 /**
  * Reads a scores topic with read_committed and counts what it sees: scores per input record
@@ -58,6 +59,21 @@ public final class ScoreTally implements AutoCloseable {
       fresh.add(s);
     }
     return fresh;
+  }
+
+  /**
+   * Polls until {@code count} scores of events whose id starts with {@code idPrefix} have arrived,
+   * for at most {@code within}; returns them (other scores are counted, not returned).
+   */
+  public List<AnomalyScore> awaitEvents(String idPrefix, int count, Duration within) {
+    List<AnomalyScore> found = new ArrayList<>();
+    Awaitility.await().atMost(within).until(() -> {
+      drain(Duration.ofMillis(200)).stream()
+          .filter(s -> s.getEventId().startsWith(idPrefix))
+          .forEach(found::add);
+      return found.size() >= count;
+    });
+    return found;
   }
 
   /** Polls once for 200 ms; returns how many distinct event ids have been scored so far. */
