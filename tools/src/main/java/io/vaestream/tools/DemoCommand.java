@@ -2,6 +2,7 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.Detector;
 import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.embedded.EmbeddedKafka;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
@@ -123,9 +124,11 @@ final class DemoCommand implements Callable<Integer> {
     String suffix = UUID.randomUUID().toString().substring(0, 6);
     String images = "demo-images-" + suffix;
     String scores = "demo-scores-" + suffix;
+    String driftTopic = "demo-drift-" + suffix;
     try {
       if (kafka != null) {
-        kafka.createTopics(3, images, scores, "demo-anomalies-" + suffix, "demo-dlq-" + suffix);
+        kafka.createTopics(
+            3, images, scores, "demo-anomalies-" + suffix, "demo-dlq-" + suffix, driftTopic);
       }
       boolean textures = switch (data.toLowerCase(Locale.ROOT)) {
         case "fashion" -> false;
@@ -147,6 +150,7 @@ final class DemoCommand implements Callable<Integer> {
       cfg.put(DetectorConfig.SCORES_TOPIC, scores);
       cfg.put(DetectorConfig.ANOMALIES_TOPIC, "demo-anomalies-" + suffix);
       cfg.put(DetectorConfig.DLQ_TOPIC, "demo-dlq-" + suffix);
+      cfg.put(DetectorConfig.DRIFT_TOPIC, driftTopic);
       cfg.put(DetectorConfig.HTTP_PORT, 0);
       cfg.put(StreamsConfig.STATE_DIR_CONFIG, out.resolve("state").toString());
       say("starting the detector with " + modelFile);
@@ -155,6 +159,8 @@ final class DemoCommand implements Callable<Integer> {
       List<AnomalyScore> flagged = new ArrayList<>();
       String anomaliesTopic = "demo-anomalies-" + suffix;
       long streamStart;
+      DetectorMetrics detectorMetrics;
+      boolean profiled;
       try (Detector detector = Detector.start(new DetectorConfig(cfg));
           KafkaConsumer<byte[], byte[]> consumer =
               ScoreConsumers.open(servers, scores, true, "vaestream-demo");
@@ -189,7 +195,11 @@ final class DemoCommand implements Callable<Integer> {
         while (flagged.size() < summary.flagged && System.nanoTime() < drain) {
           readInto(flagged, anomalies, anomaliesTopic, Duration.ofMillis(200));
         }
+        detectorMetrics = detector.metrics();
+        profiled = detector.scorer().calibrationProfile() != null;
       }
+      // Read after the detector closed: its drift monitor has seen every batch by then.
+      List<String> drifted = driftedSignals(detectorMetrics);
       double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
       Path report = DemoReport.write(out, modelFile, stream, all, summary, flagged, inspection);
       if (textures) {
@@ -234,6 +244,17 @@ final class DemoCommand implements Callable<Integer> {
           "latency            p50 %.0f ms, p99 %.0f ms (event to score, producer flat out)%n",
           summary.latency(0.5),
           summary.latency(0.99));
+      System.out.printf(
+          Locale.ROOT,
+          "drift              %s%n",
+          !profiled
+              ? "not watched: the model carries no calibration profile (train it again to get one)"
+              : drifted.isEmpty()
+                  ? "none"
+                  : String.join(", ", drifted)
+                      + " left the model's calibration (the stream mixes other classes into the "
+                      + "normal one, as a stream with defects does); events on "
+                      + driftTopic);
       System.out.printf(Locale.ROOT, "report             %s%n", report);
       System.out.printf(Locale.ROOT, "took               %.0f s%n", (System.nanoTime() - t0) / 1e9);
       return summary.n == stream.size() ? 0 : 1;
@@ -295,5 +316,20 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void say(String s) {
     System.err.println("[demo] " + s);
+  }
+
+  /** The signals the detector's drift monitor raised a drift event for, from its metrics. */
+  private static List<String> driftedSignals(DetectorMetrics metrics) {
+    return metrics
+        .registry()
+        .find("vaestream.drift.events")
+        .tag("state", "drift")
+        .counters()
+        .stream()
+        .filter(c -> c.count() > 0)
+        .map(c -> c.getId().getTag("signal"))
+        .distinct()
+        .sorted()
+        .toList();
   }
 }

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -196,12 +197,16 @@ final class DriftTracker {
     metrics.driftEvent(signal, state);
     if (state.equals(DRIFT)) {
       LOG.warn(
-          "drift: {} of source {} has left the calibration of {} v{}: {}",
+          "drift: {} of source {} has left the calibration of {} v{} over its last {} events ({}); "
+              + "the event is on the drift topic",
           signal,
           t.source,
           model.modelName(),
           model.modelVersion(),
-          e.toJson());
+          t.window.size(),
+          Double.isNaN(psi)
+              ? String.format(Locale.ROOT, "anomaly rate %.3f", rate)
+              : String.format(Locale.ROOT, "PSI %.3f, KS %.3f against %.3f", psi, ks, critical));
     } else {
       LOG.info("drift: {} of source {} has recovered: {}", signal, t.source, e.toJson());
     }
