@@ -5,6 +5,7 @@ import io.vaestream.bench.BenchResults.Memory;
 import io.vaestream.bench.BenchResults.Run;
 import io.vaestream.detector.Detector;
 import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.lifecycle.ShadowScoring;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
@@ -151,7 +152,7 @@ final class TrialRunner {
       if (trial.modelsTopic() != null) {
         shadowEvents = detectors.stream()
             .mapToDouble(
-                d -> d.metrics().registry().counter("vaestream.shadow.events").count())
+                d -> d.metrics().registry().counter(ShadowScoring.EVENTS_METER).count())
             .sum();
       }
       detectors.forEach(Detector::close);

@@ -32,27 +32,8 @@ class BenchSmokeIT {
   @Test
   void shouldMeasureEveryRunAndWriteTheReport() throws Exception {
     FashionMnist.assumeInstalled();
-    BenchOptions options = SampleBench.options(
-        "--records",
-        "400",
-        "--repeat",
-        "1",
-        "--latency-seconds",
-        "1",
-        "--latency-commit-intervals",
-        "100",
-        "--compare-models",
-        "mlp-28,mlp-28-int8",
-        "--scaling-partitions",
-        "2",
-        "--scaling-threads",
-        "1",
-        "--scaling-instances",
-        "1,2",
-        "--batch-sizes",
-        "1,64",
-        "--out",
-        dir.resolve("benchmarks.md").toString());
+    BenchOptions options =
+        SampleBench.smokeOptions("--out", dir.resolve("benchmarks.md").toString());
 
     BenchResults r = new BenchRunner(options).run();
 

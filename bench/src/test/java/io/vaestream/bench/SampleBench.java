@@ -40,26 +40,36 @@ record SampleBench(BenchOptions options, BenchResults results, List<Histogram[]>
   }
 
   /** The options of the smoke test: one round of each, the default sections, no profile. */
+  private static final List<String> SMOKE = List.of(
+      "--records",
+      "400",
+      "--repeat",
+      "1",
+      "--latency-seconds",
+      "1",
+      "--latency-commit-intervals",
+      "100",
+      "--compare-models",
+      "mlp-28,mlp-28-int8",
+      "--scaling-partitions",
+      "2",
+      "--scaling-threads",
+      "1",
+      "--scaling-instances",
+      "1,2",
+      "--batch-sizes",
+      "1,64");
+
+  /** Results shaped by the smoke test's options. */
   static SampleBench smoke() {
-    return of(
-        "--records",
-        "400",
-        "--repeat",
-        "1",
-        "--latency-seconds",
-        "1",
-        "--latency-commit-intervals",
-        "100",
-        "--compare-models",
-        "mlp-28,mlp-28-int8",
-        "--scaling-partitions",
-        "2",
-        "--scaling-threads",
-        "1",
-        "--scaling-instances",
-        "1,2",
-        "--batch-sizes",
-        "1,64");
+    return of(SMOKE.toArray(String[]::new));
+  }
+
+  /** The smoke test's options ({@link BenchSmokeIT}), then {@code more}. */
+  static BenchOptions smokeOptions(String... more) {
+    List<String> args = new ArrayList<>(SMOKE);
+    args.addAll(List.of(more));
+    return options(args.toArray(String[]::new));
   }
 
   static BenchOptions options(String... args) {

@@ -92,12 +92,17 @@ public final class CalibrationProfile {
     Arrays.sort(s);
     double[] q = new double[LEVELS];
     for (int k = 0; k < LEVELS; k++) {
-      double pos = (double) k / (LEVELS - 1) * (s.length - 1);
-      int lo = (int) Math.floor(pos);
-      int hi = Math.min(lo + 1, s.length - 1);
-      q[k] = s[lo] + (pos - lo) * (s[hi] - s[lo]);
+      q[k] = interpolate(s, (double) k / (LEVELS - 1));
     }
     return q;
+  }
+
+  /** The {@code p}-quantile of {@code sorted}, linearly interpolated between its values. */
+  private static double interpolate(double[] sorted, double p) {
+    double pos = p * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 
   private static void check(String signal, double[] v) {
@@ -136,11 +141,7 @@ public final class CalibrationProfile {
     if (!(p >= 0 && p <= 1)) {
       throw new IllegalArgumentException("a quantile level must be within [0, 1], got " + p);
     }
-    double[] q = levelsOf(signal);
-    double pos = p * (q.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, q.length - 1);
-    return q[lo] + (pos - lo) * (q[hi] - q[lo]);
+    return interpolate(levelsOf(signal), p);
   }
 
   /**

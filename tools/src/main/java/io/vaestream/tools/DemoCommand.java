@@ -322,7 +322,7 @@ final class DemoCommand implements Callable<Integer> {
   private static List<String> driftedSignals(DetectorMetrics metrics) {
     return metrics
         .registry()
-        .find("vaestream.drift.events")
+        .find(DetectorMetrics.DRIFT_EVENTS)
         .tag("state", "drift")
         .counters()
         .stream()

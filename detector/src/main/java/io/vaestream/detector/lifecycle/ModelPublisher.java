@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,7 +28,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -41,9 +40,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * exist yet; so is its status topic, where the detectors say what they made of each model.
  */
 public final class ModelPublisher {
-  /** Room for a record's framing beside the model. */
-  private static final int RECORD_BYTES = ModelWatcher.MAX_MODEL_BYTES + 64 * 1024;
-
   private ModelPublisher() {}
 
   /** What a published model does. */
@@ -116,7 +112,7 @@ public final class ModelPublisher {
   public static Published promote(Map<String, Object> clientSettings, String topic)
       throws IOException, InterruptedException {
     ConsumerRecord<String, byte[]> shadow = shadowRecord(clientSettings, topic);
-    String sha256 = header(shadow, ModelWatcher.SHA256_HEADER);
+    String sha256 = ModelWatcher.header(shadow, ModelWatcher.SHA256_HEADER);
     if (sha256 == null) {
       throw new IOException("the shadow model at " + topic + "-" + shadow.partition() + "@"
           + shadow.offset() + " has no " + ModelWatcher.SHA256_HEADER
@@ -151,15 +147,11 @@ public final class ModelPublisher {
   /** The shadow model's record on {@code topic}, read to its end. */
   private static ConsumerRecord<String, byte[]> shadowRecord(
       Map<String, Object> clientSettings, String topic) throws IOException {
-    Map<String, Object> c = new HashMap<>(clientSettings);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RECORD_BYTES);
-    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, RECORD_BYTES);
-    ConsumerRecord<String, byte[]> shadow = null;
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+    List<ConsumerRecord<String, byte[]>> shadow = new ArrayList<>(1);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+        ModelWatcher.readerSettings(clientSettings),
+        new StringDeserializer(),
+        new ByteArrayDeserializer())) {
       var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       if (infos == null || infos.isEmpty()) {
         throw new IOException(
@@ -169,24 +161,26 @@ public final class ModelPublisher {
           infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException("cannot read " + topic + " to its end within 60 s");
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          shadow = Role.SHADOW.key().equals(r.key()) ? r : shadow;
-        }
+      boolean read =
+          ModelWatcher.readToEnd(consumer, partitions, Duration.ofSeconds(60), records -> {
+            for (ConsumerRecord<String, byte[]> r : records) {
+              if (Role.SHADOW.key().equals(r.key())) {
+                shadow.clear();
+                shadow.add(r);
+              }
+            }
+          });
+      if (!read) {
+        throw new IOException("cannot read " + topic + " to its end within 60 s");
       }
     } catch (KafkaException e) {
       throw new IOException("cannot read " + topic + ": " + e.getMessage(), e);
     }
-    if (shadow == null || shadow.value() == null) {
+    if (shadow.isEmpty() || shadow.get(0).value() == null) {
       throw new IOException(
           "there is no shadow model on " + topic + "; publish one with --mode shadow first");
     }
-    return shadow;
+    return shadow.get(0);
   }
 
   private static ProducerRecord<String, byte[]> model(
@@ -196,19 +190,14 @@ public final class ModelPublisher {
     return r;
   }
 
-  private static String header(ConsumerRecord<?, ?> r, String key) {
-    Header h = r.headers().lastHeader(key);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-  }
-
   /** A producer for model-sized records; transactional when {@code transactionalId} is set. */
   private static KafkaProducer<String, byte[]> producer(
       Map<String, Object> clientSettings, String transactionalId) {
     Map<String, Object> p = new HashMap<>(clientSettings);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RECORD_BYTES);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, ModelWatcher.MAX_RECORD_BYTES);
     p.put(
         ProducerConfig.BUFFER_MEMORY_CONFIG,
-        2L * RECORD_BYTES); // the producer refuses records over it
+        2L * ModelWatcher.MAX_RECORD_BYTES); // the producer refuses records over it
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     if (transactionalId != null) {
       p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -226,7 +215,7 @@ public final class ModelPublisher {
                   TopicConfig.CLEANUP_POLICY_CONFIG,
                   TopicConfig.CLEANUP_POLICY_COMPACT,
                   TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                  Integer.toString(RECORD_BYTES))),
+                  Integer.toString(ModelWatcher.MAX_RECORD_BYTES))),
           new NewTopic(topic + ".status", 1, (short) -1)
               .configs(
                   Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))) {

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,6 +56,8 @@ public final class ModelWatcher implements AutoCloseable {
   public static final String SHA256_HEADER = "vaestream.sha256";
   /** The largest model record: models with a memory bank run to tens of MB. */
   public static final int MAX_MODEL_BYTES = 64 * 1024 * 1024;
+  /** The largest record on the models topic: a model and room for its framing. */
+  static final int MAX_RECORD_BYTES = MAX_MODEL_BYTES + 64 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,15 +95,8 @@ public final class ModelWatcher implements AutoCloseable {
     this.thresholdOverride = thresholdOverride;
     this.instance = instance;
     this.metrics = metrics;
-    Map<String, Object> c = new HashMap<>(clientSettings);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_MODEL_BYTES);
-    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, MAX_MODEL_BYTES);
+    Map<String, Object> c = readerSettings(clientSettings);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, instance + "-models");
-    // A broker with auto.create.topics.enable would create the topic with its defaults (not
-    // compacted, 1 MB messages) when the watcher asks for it first; `publish` creates it right.
-    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     Map<String, Object> p = new HashMap<>(clientSettings);
@@ -124,16 +121,46 @@ public final class ModelWatcher implements AutoCloseable {
     List<TopicPartition> partitions = partitions(Duration.ofSeconds(10));
     if (partitions != null) {
       follow(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + limit.toNanos();
       Latest latest = new Latest();
-      while (System.nanoTime() < deadline
-          && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        latest.add(consumer.poll(Duration.ofMillis(500)));
-      }
+      readToEnd(consumer, partitions, limit, latest::add);
       latest.apply();
     }
     thread.start();
+  }
+
+  /**
+   * Settings of a consumer of the models topic: committed records only, model-sized fetches, no
+   * offsets of its own, and no auto-created topic (a broker with auto.create.topics.enable would
+   * create it with its defaults, not compacted and with 1 MB messages; `publish` creates it right).
+   */
+  static Map<String, Object> readerSettings(Map<String, Object> clientSettings) {
+    Map<String, Object> c = new HashMap<>(clientSettings);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_RECORD_BYTES);
+    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, MAX_RECORD_BYTES);
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    return c;
+  }
+
+  /**
+   * Reads {@code partitions} from where {@code consumer} stands to their end offsets as of now,
+   * handing each poll to {@code each}, for at most {@code limit}; true when it got to the end.
+   */
+  static <K, V> boolean readToEnd(
+      KafkaConsumer<K, V> consumer,
+      List<TopicPartition> partitions,
+      Duration limit,
+      Consumer<ConsumerRecords<K, V>> each) {
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      each.accept(consumer.poll(Duration.ofMillis(500)));
+    }
+    return true;
   }
 
   private void follow(List<TopicPartition> partitions) {
@@ -359,7 +386,8 @@ public final class ModelWatcher implements AutoCloseable {
     });
   }
 
-  private static String header(ConsumerRecord<?, ?> r, String key) {
+  /** The value of header {@code key} of {@code r} as text, or null when it has none. */
+  static String header(ConsumerRecord<?, ?> r, String key) {
     Header h = r.headers().lastHeader(key);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }

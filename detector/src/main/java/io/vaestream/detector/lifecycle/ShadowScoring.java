@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * transaction of the live scores: they are for comparing models, not for acting on.
  */
 public final class ShadowScoring implements BatchListener, AutoCloseable {
+  /** The counter of images the shadow model scored. */
+  public static final String EVENTS_METER = "vaestream.shadow.events";
+
   private static final Logger LOG = LoggerFactory.getLogger(ShadowScoring.class);
 
   private final String topic;
@@ -63,7 +66,7 @@ public final class ShadowScoring implements BatchListener, AutoCloseable {
   // Owned by the shadow thread.
   private final ShadowAgreement agreement;
   private String liveModel = "";
-  private volatile ShadowAgreement.Snapshot snapshot = new ShadowAgreement(2).snapshot();
+  private volatile ShadowAgreement.Snapshot snapshot;
 
   private final Counter shadowed;
   private final Counter skippedBusy;
@@ -86,12 +89,13 @@ public final class ShadowScoring implements BatchListener, AutoCloseable {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.budget = budget;
     this.agreement = new ShadowAgreement(window);
+    this.snapshot = agreement.snapshot();
     Map<String, Object> p = new HashMap<>(clientSettings);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), scores);
-    shadowed = Counter.builder("vaestream.shadow.events")
+    shadowed = Counter.builder(EVENTS_METER)
         .description("Images the shadow model scored")
         .register(registry);
     skippedBusy = skipped(registry, "busy");

@@ -39,6 +39,9 @@ public final class DetectorMetrics {
   /** Key under which the instance travels in the Streams configuration, to reach the handlers. */
   public static final String CONFIG_KEY = "vaestream.metrics.instance";
 
+  /** The counter of drift events written, by signal and state. */
+  public static final String DRIFT_EVENTS = "vaestream.drift.events";
+
   private final MeterRegistry registry;
   private final Counter scored;
   private final Counter anomalies;

@@ -73,7 +73,7 @@ final class DriftMeters {
   }
 
   private Counter driftEventCounter(String signal, String state) {
-    return Counter.builder("vaestream.drift.events")
+    return Counter.builder(DetectorMetrics.DRIFT_EVENTS)
         .tag("signal", signal)
         .tag("state", state)
         .description("Drift events written to the drift topic")

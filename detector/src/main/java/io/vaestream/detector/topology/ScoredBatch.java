@@ -2,6 +2,7 @@ package io.vaestream.detector.topology;
 
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.ImageContract;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -22,11 +23,11 @@ public record ScoredBatch(
     long inferenceNanos) {
 
   public ScoredBatch {
-    keys = List.copyOf(keys.stream().map(k -> k == null ? NO_KEY : k).toList());
-    scores = List.copyOf(scores);
+    // Views, not copies: the detector hands over lists it never touches again, and keys may be
+    // null.
+    keys = Collections.unmodifiableList(keys);
+    scores = Collections.unmodifiableList(scores);
   }
-
-  private static final byte[] NO_KEY = new byte[0];
 
   /** A batch whose inference time is not known. */
   public ScoredBatch(
@@ -40,7 +41,6 @@ public record ScoredBatch(
 
   /** The key of image {@code i}, or null when its record had none. */
   public byte[] key(int i) {
-    byte[] k = keys.get(i);
-    return k == NO_KEY ? null : k;
+    return keys.get(i);
   }
 }

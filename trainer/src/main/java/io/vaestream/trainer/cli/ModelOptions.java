@@ -4,7 +4,9 @@ import io.vaestream.trainer.model.Restoration;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** The model and optimiser settings shared by {@code train} and {@code evaluate}. */
 final class ModelOptions {
@@ -77,27 +79,35 @@ final class ModelOptions {
         restoration);
   }
 
-  static final class RestorationConverter
-      implements picocli.CommandLine.ITypeConverter<Restoration> {
+  /** A lower-case option value as an enum constant, or an error that names the choices. */
+  abstract static class LowerCaseEnum<E extends Enum<E>> implements ITypeConverter<E> {
+    private final Class<E> type;
+    private final String choices;
+
+    LowerCaseEnum(Class<E> type, String choices) {
+      this.type = type;
+      this.choices = choices;
+    }
+
     @Override
-    public Restoration convert(String value) {
+    public E convert(String value) {
       try {
-        return Restoration.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' is not none or rotations");
+        throw new TypeConversionException("'" + value + "' is not " + choices);
       }
     }
   }
 
-  static final class ArchConverter implements picocli.CommandLine.ITypeConverter<VaeArchitecture> {
-    @Override
-    public VaeArchitecture convert(String value) {
-      try {
-        return VaeArchitecture.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not mlp or conv");
-      }
+  static final class RestorationConverter extends LowerCaseEnum<Restoration> {
+    RestorationConverter() {
+      super(Restoration.class, "none or rotations");
+    }
+  }
+
+  static final class ArchConverter extends LowerCaseEnum<VaeArchitecture> {
+    ArchConverter() {
+      super(VaeArchitecture.class, "mlp or conv");
     }
   }
 }
