@@ -16,7 +16,7 @@
 # Then it builds vaestream/detector and vaestream/tools from this checkout (Dockerfile) on the chosen
 # JDK and JRE, and writes the chosen names to target/docker/images.env:
 #   docker-compose --env-file target/docker/images.env up      # compose reads VAESTREAM_*_IMAGE
-#   set -a; . target/docker/images.env; set +a; ./mvnw verify  # so do the integration tests
+#   ./mvnw verify             # so do the integration tests (from target/docker/classpath)
 # Builds use the host's network (--network host), and the local JDK image trusts the certificate
 # authorities this machine added under /usr/local/share/ca-certificates (a proxy's, for example).
 set -euo pipefail
@@ -173,6 +173,15 @@ VAESTREAM_TOOLS_IMAGE=vaestream/tools:$VAESTREAM_VERSION
 TESTCONTAINERS_RYUK_DISABLED=$RYUK_DISABLED
 TESTCONTAINERS_TINYIMAGE_CONTAINER_IMAGE=$TINY_IMAGE
 ENV
+# The same choices for the tests' class path, which ./mvnw verify adds (target/docker/classpath):
+# the image names for the tests themselves, and Testcontainers' own settings in its properties
+# file. Variables set in the environment still win over both.
+mkdir -p "$OUT/classpath"
+grep '^VAESTREAM_' "$OUT/images.env" > "$OUT/classpath/vaestream-images.properties"
+cat > "$OUT/classpath/testcontainers.properties" <<PROPS
+ryuk.disabled=$RYUK_DISABLED
+tinyimage.container.image=$TINY_IMAGE
+PROPS
 echo "docker-images: done in ${SECONDS}s; images in $OUT/images.env, step times in $TIMES"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(vaestream|eclipse-temurin|apache/kafka|prom/|apicurio/)' \
   | sort | tee "$OUT/image-sizes.txt" || true

@@ -54,7 +54,7 @@ final class SoakRunner {
   /** Runs the soak; the detector's log and state go next to the report, whose folder is made first. */
   SoakResults run() throws Exception {
     Path dir = Files.createDirectories(o.dir());
-    Path model = DemoModel.ensure("fashion-mnist:train", 7, 10);
+    Path model = DemoModel.ensure("fashion-mnist:train", 7, DemoModel.DEFAULT_EPOCHS);
     ImageDataset test = DataSources.open("fashion-mnist:test");
     String id = UUID.randomUUID().toString().substring(0, 8);
     String images = "soak-images-" + id;

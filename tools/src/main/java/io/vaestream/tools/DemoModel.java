@@ -24,9 +24,12 @@ import java.util.Set;
  * models; nothing else outside this package needs it.
  */
 public final class DemoModel {
+  /** Epochs of the demo model unless the user says otherwise. */
+  public static final int DEFAULT_EPOCHS = 10;
+
   /** The demo model's settings: an MLP of width 512 and latent size 16. */
   public static final VaeConfig CONFIG =
-      new VaeConfig(VaeArchitecture.MLP, 16, 1.0, 10, 128, 1e-3, 42L, 512);
+      new VaeConfig(VaeArchitecture.MLP, 16, 1.0, DEFAULT_EPOCHS, 128, 1e-3, 42L, 512);
 
   /** The texture demo's model: a conv VAE for 128 × 128 colour images that resizes what it is sent. */
   public static final VaeConfig TEXTURE_CONFIG =
@@ -41,7 +44,9 @@ public final class DemoModel {
 
   /** The demo MLP for {@code normalClass} of {@code trainData}. */
   public static Path ensure(String trainData, int normalClass, int epochs) throws Exception {
-    String name = "demo-" + trainData.replaceAll("[^A-Za-z0-9]+", "-") + "-" + normalClass;
+    // A model trained for other epochs than the default is another model, cached apart.
+    String name = "demo-" + trainData.replaceAll("[^A-Za-z0-9]+", "-") + "-" + normalClass
+        + (epochs == DEFAULT_EPOCHS ? "" : "-e" + epochs);
     return ensure(
         name, trainData, () -> DataSources.open(trainData), normalClass, CONFIG.withEpochs(epochs));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vaestream.detector.testing.DockerImages;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import java.io.IOException;
@@ -80,7 +81,7 @@ class ComposeIT {
     env.put("VAESTREAM_PRODUCE_LIMIT", Integer.toString(IMAGES));
     env.put("VAESTREAM_PRODUCE_RATE", Integer.toString(RATE));
     for (String image : List.of("KAFKA", "PROMETHEUS", "REGISTRY", "JDK", "JRE")) {
-      String value = System.getenv("VAESTREAM_" + image + "_IMAGE");
+      String value = DockerImages.configured("VAESTREAM_" + image + "_IMAGE");
       if (value != null) {
         env.put("VAESTREAM_" + image + "_IMAGE", value);
       }

@@ -63,9 +63,7 @@ class DriftIT {
   void shouldStayQuietOnNormalTestImagesAndRaiseDriftOnDigits() throws Exception {
     Path tarball =
         Path.of(System.getProperty("project.root", "..")).resolve(DataSources.NPM_TARBALL);
-    Assumptions.assumeTrue(
-        Files.isRegularFile(Path.of(DataSources.FASHION_DIR, "t10k-images-idx3-ubyte.gz")),
-        "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
+    TestData.assumeFashionMnist();
     Assumptions.assumeTrue(
         Files.isRegularFile(tarball), "MNIST digits are not in data/ (scripts/fetch-data.sh)");
     long t0 = System.nanoTime();

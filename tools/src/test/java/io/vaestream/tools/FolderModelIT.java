@@ -26,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,9 +52,7 @@ class FolderModelIT {
 
   @Test
   void shouldTrainFromAFolderOfNormalsAndScoreTheSameOfflineAndOnKafka() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
-        "Fashion-MNIST is not installed (scripts/fetch-data.sh)");
+    TestData.assumeFashionMnist();
     ImageDataset train = DataSources.open("fashion-mnist:train");
     Path folder = dir.resolve("normals");
     Path shirts = Files.createDirectories(folder.resolve("shirt"));

@@ -2,8 +2,12 @@ package io.vaestream.detector.testing;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +18,9 @@ import org.testcontainers.utility.TestcontainersConfiguration;
 
 /**
  * The Docker images the integration tests run, and the checks that make a missing one fail at
- * once. Each image is named by a system property or an environment variable (the names that
- * {@code scripts/docker-images.sh} writes to {@code target/docker/images.env}) and defaults to the
- * public image. An image that the engine neither has nor can pull fails the test within seconds,
+ * once. Each image is named by a system property, an environment variable, or what {@code
+ * scripts/docker-images.sh} last chose (on the tests' class path), and defaults to the public
+ * image. An image that the engine neither has nor can pull fails the test within seconds,
  * naming the image and the setting, where Testcontainers alone would retry for two minutes.
  */
 public final class DockerImages {
@@ -30,12 +34,43 @@ public final class DockerImages {
   /** The image of Testcontainers' resource reaper, as its RyukContainer names it (Testcontainers 1.21). */
   private static final String RYUK = "testcontainers/ryuk:0.12.0";
 
+  /** Where {@code scripts/docker-images.sh} writes its choices for the tests (target/docker/classpath). */
+  private static final String IMAGES_RESOURCE = "vaestream-images.properties";
+
   private static final Duration PULL_TIMEOUT = Duration.ofSeconds(20);
   private static final Logger LOG = LoggerFactory.getLogger(DockerImages.class);
-  private static final String HOW_TO = "build the images with scripts/docker-images.sh, then "
-      + "`set -a; . target/docker/images.env; set +a` before ./mvnw verify";
+  private static final String HOW_TO = "build the images with scripts/docker-images.sh (./mvnw "
+      + "verify runs it where a Docker engine answers)";
+
+  /** What {@code scripts/docker-images.sh} chose, on the tests' class path (none before it ran). */
+  private static final Properties BUILT = builtImages();
 
   private DockerImages() {}
+
+  /**
+   * An image variable such as {@code VAESTREAM_KAFKA_IMAGE}: from the environment, else as {@code
+   * scripts/docker-images.sh} last chose it; null when neither names it.
+   */
+  public static String configured(String variable) {
+    String value = System.getenv(variable);
+    if (value == null || value.isBlank()) {
+      value = BUILT.getProperty(variable);
+    }
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static Properties builtImages() {
+    Properties p = new Properties();
+    try (InputStream in =
+        DockerImages.class.getClassLoader().getResourceAsStream(IMAGES_RESOURCE)) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + IMAGES_RESOURCE, e);
+    }
+    return p;
+  }
 
   /** One image setting: system property, then environment variable, then the default. */
   public record Setting(String property, String environment, String fallback) {
@@ -44,8 +79,8 @@ public final class DockerImages {
       if (fromProperty != null && !fromProperty.isBlank()) {
         return fromProperty;
       }
-      String fromEnvironment = System.getenv(environment);
-      return fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment : fallback;
+      String fromEnvironment = configured(environment);
+      return fromEnvironment != null ? fromEnvironment : fallback;
     }
 
     /** The image, present on the engine or pulled now; fails with what to set when it cannot be had. */
