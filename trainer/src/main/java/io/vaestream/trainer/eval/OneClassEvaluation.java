@@ -143,6 +143,9 @@ public final class OneClassEvaluation {
     if (pkg.score().usesBank()) {
       outputs.addAll(List.of(OnnxExporter.KNN_PIXELS, OnnxExporter.KNN_GRADIENTS));
     }
+    if (pkg.score().usesMapPeak()) {
+      outputs.add(OnnxExporter.MAP_PEAK);
+    }
     Map<String, float[]> out;
     Map<String, float[]> cal;
     long s0 = System.nanoTime();

@@ -20,6 +20,7 @@ import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,8 @@ public final class OnnxExporter {
   public static final String KNN_PIXELS = "knn_pixels";
   /** Output of the mean squared distance to the nearest training normals in gradient-orientation space. */
   public static final String KNN_GRADIENTS = "knn_gradients";
+  /** Output: the anomaly map's peak, when the score uses it. */
+  public static final String MAP_PEAK = "map_peak";
 
   public static ModelProto export(
       VaeModel model, ScoreDefinition score, Map<String, String> metadata, String version) {
@@ -175,13 +178,10 @@ public final class OnnxExporter {
             g.op("ReduceSum", "kl_sum", Map.of("keepdims", 0L), inner, g.longs("axes_latent", 1)),
             g.scalar("minus_half", -0.5f)),
         turns);
-    String scoreValue = g.op(
-        "Add",
-        "score_sum",
-        g.op("Mul", "score_recon", reconError, g.scalar("recon_weight", (float)
-            score.reconstructionWeight())),
-        g.op("Mul", "score_kl", kl, g.scalar("kl_weight", (float) score.klWeight())));
     String[] knn = null;
+    Map<ScoreDefinition.Part, String> parts = new EnumMap<>(ScoreDefinition.Part.class);
+    parts.put(ScoreDefinition.Part.RECONSTRUCTION, reconError);
+    parts.put(ScoreDefinition.Part.KL, kl);
     if (score.usesBank()) {
       ImageFeatures features = bank.features();
       knn = ScoreGraph.nearestNeighbours(
@@ -189,22 +189,13 @@ public final class OnnxExporter {
           ScoreGraph.pixelFeatures(g, x, features),
           ScoreGraph.orientationFeatures(g, x, features),
           bank);
-      scoreValue = g.op(
-          "Add",
-          "score_knn",
-          scoreValue,
-          g.op(
-              "Add",
-              "knn_sum",
-              g.op("Mul", "score_knn_pixels", knn[0], g.scalar("knn_pixels_weight", (float)
-                  score.pixelKnnWeight())),
-              g.op("Mul", "score_knn_gradients", knn[1], g.scalar("knn_gradients_weight", (float)
-                  score.gradientKnnWeight()))));
+      parts.put(ScoreDefinition.Part.KNN_PIXELS, knn[0]);
+      parts.put(ScoreDefinition.Part.KNN_GRADIENTS, knn[1]);
     }
-    if (score.offset() != 0) {
-      scoreValue =
-          g.op("Sub", "score_offset", scoreValue, g.scalar("offset", (float) score.offset()));
-    }
+    String mapPeak = g.op(
+        "ReduceMax", "map_peak_value", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), map);
+    parts.put(ScoreDefinition.Part.MAP_PEAK, mapPeak);
+    String scoreValue = ScoreGraph.score(g, score, parts);
 
     g.output(recon, ModelFormat.RECONSTRUCTION, contract.shape(-1));
     g.output(mean, ModelFormat.Z_MEAN, -1, spec.latentDim());
@@ -216,6 +207,9 @@ public final class OnnxExporter {
     if (knn != null) {
       g.output(knn[0], KNN_PIXELS, -1);
       g.output(knn[1], KNN_GRADIENTS, -1);
+    }
+    if (score.usesMapPeak()) {
+      g.output(mapPeak, MAP_PEAK, -1);
     }
     Map<String, String> props = new LinkedHashMap<>(contract.toMetadata());
     props.put(ModelFormat.SCORE_DEFINITION, score.formula());

@@ -131,6 +131,9 @@ public final class ParityCheck {
       names.add(OnnxExporter.KNN_PIXELS);
       names.add(OnnxExporter.KNN_GRADIENTS);
     }
+    if (score.usesMapPeak()) {
+      names.add(OnnxExporter.MAP_PEAK);
+    }
     Map<String, Double> err = new LinkedHashMap<>();
     Map<String, float[]> out;
     try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
@@ -151,6 +154,9 @@ public final class ParityCheck {
       err.put(
           OnnxExporter.KNN_GRADIENTS,
           maxError(out.get(OnnxExporter.KNN_GRADIENTS), parts.knnGradients()));
+    }
+    if (score.usesMapPeak()) {
+      err.put(OnnxExporter.MAP_PEAK, maxError(out.get(OnnxExporter.MAP_PEAK), parts.mapPeaks()));
     }
     err.put(ModelFormat.SCORE, maxError(out.get(ModelFormat.SCORE), refScore));
     err.put(

@@ -6,6 +6,11 @@ import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.export.internal.OnnxGraphBuilder;
 import io.vaestream.trainer.score.ImageFeatures;
 import io.vaestream.trainer.score.MemoryBank;
+import io.vaestream.trainer.score.ScoreDefinition;
+import io.vaestream.trainer.score.ScoreDefinition.Part;
+import io.vaestream.trainer.score.ScoreDefinition.Term;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -95,6 +100,50 @@ final class ScoreGraph {
           f.orientationFeatureSize(),
           bank.k())
     };
+  }
+
+  /**
+   * The score from the nodes of its {@code parts}: each term {@code weight · part − offset}, then
+   * their sum or their smooth maximum, {@code m + log Σ exp(term − m)} with {@code m} the largest
+   * term (so that no exponential overflows float32).
+   */
+  static String score(OnnxGraphBuilder g, ScoreDefinition score, Map<Part, String> parts) {
+    List<String> terms = new ArrayList<>();
+    for (Term t : score.terms()) {
+      String name = "score_" + t.part().label();
+      String v =
+          g.op("Mul", name, parts.get(t.part()), g.scalar(name + "_weight", (float) t.weight()));
+      if (t.offset() != 0) {
+        v = g.op("Sub", name + "_centred", v, g.scalar(name + "_offset", (float) t.offset()));
+      }
+      terms.add(v);
+    }
+    if (score.fusion() == ScoreDefinition.Fusion.SUM) {
+      String sum = terms.get(0);
+      for (int j = 1; j < terms.size(); j++) {
+        sum = g.op("Add", "score_sum_" + j, sum, terms.get(j));
+      }
+      return sum;
+    }
+    String[] columns = new String[terms.size()];
+    for (int j = 0; j < columns.length; j++) {
+      columns[j] =
+          g.op("Unsqueeze", "score_column_" + j, terms.get(j), g.longs("score_axis_" + j, 1));
+    }
+    String stacked = g.op("Concat", "score_terms", Map.of("axis", 1L), columns);
+    String max =
+        g.op("ReduceMax", "score_max", Map.of("keepdims", 1L, "axes", new long[] {1}), stacked);
+    String sumExp = g.op(
+        "ReduceSum",
+        "score_sum_exp",
+        Map.of("keepdims", 0L),
+        g.op("Exp", "score_exp", g.op("Sub", "score_shifted", stacked, max)),
+        g.longs("score_sum_axes", 1));
+    return g.op(
+        "Add",
+        "score_smooth_max",
+        g.op("Squeeze", "score_max_flat", max, g.longs("score_squeeze_axes", 1)),
+        g.op("Log", "score_log", sumExp));
   }
 
   /**

@@ -1,50 +1,106 @@
 package io.vaestream.trainer.score;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * {@code score = reconstructionWeight · reconstruction_error + klWeight · kl + pixelKnnWeight ·
- * knn_pixels + gradientKnnWeight · knn_gradients − offset}, where the reconstruction error is
- * measured by {@link #reconstruction()} and the two kNN terms are distances to a {@link
- * MemoryBank} of training normals. The exported graph computes exactly this, so the detector
- * needs no scoring code of its own. A fused score is a sum of standardised parts: each weight is
- * one over the part's spread on held-out normals, and the offset removes their means.
+ * An anomaly score made of terms, each {@code weight · part − offset}, combined by a {@link Fusion}:
+ * their sum, or their smooth maximum {@code log Σ exp(term)}. The parts are the VAE's
+ * reconstruction error (measured by {@link #reconstruction()}) and KL, the distances to a {@link
+ * MemoryBank} of training normals, and the peak of the anomaly map. The exported graph computes
+ * exactly this, so the detector needs no scoring code of its own. In a fused score each term is a
+ * part standardised on held-out normals: the weight is one over the part's spread there, and the
+ * offset its mean over that spread.
  */
 public record ScoreDefinition(
-    String name,
-    ReconstructionKind reconstruction,
-    double reconstructionWeight,
-    double klWeight,
-    double pixelKnnWeight,
-    double gradientKnnWeight,
-    double offset) {
+    String name, ReconstructionKind reconstruction, Fusion fusion, List<Term> terms) {
+
+  /** What a term measures, per image. */
+  public enum Part {
+    /** The VAE's reconstruction error, as {@link ScoreDefinition#reconstruction()} measures it. */
+    RECONSTRUCTION("reconstruction_error"),
+    /** The VAE's KL divergence from the prior. */
+    KL("kl"),
+    /** Distance to the nearest training normals in blurred, pooled pixels. */
+    KNN_PIXELS("knn_pixels"),
+    /** Distance to the nearest training normals in gradient-orientation features. */
+    KNN_GRADIENTS("knn_gradients"),
+    /** The highest value of the image's anomaly map. */
+    MAP_PEAK("map_peak");
+
+    private final String label;
+
+    Part(String label) {
+      this.label = label;
+    }
+
+    /** The part's name in formulas and, where it is one, the ONNX output's name. */
+    public String label() {
+      return label;
+    }
+  }
+
+  /** How the terms are combined. */
+  public enum Fusion {
+    /** Their sum. */
+    SUM,
+    /**
+     * Their smooth maximum, {@code log Σ exp(term)}: one part far out is enough, as with a maximum,
+     * and parts that agree still add up, as with a sum.
+     */
+    SMOOTH_MAX
+  }
+
+  /** {@code weight · part − offset}. */
+  public record Term(Part part, double weight, double offset) {
+    public Term {
+      Objects.requireNonNull(part, "part");
+      if (!Double.isFinite(weight) || weight <= 0 || !Double.isFinite(offset)) {
+        throw new IllegalArgumentException(
+            "a score term needs a finite positive weight and a finite offset: " + this);
+      }
+    }
+  }
 
   public ScoreDefinition {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(reconstruction, "reconstruction");
-    double[] w = {reconstructionWeight, klWeight, pixelKnnWeight, gradientKnnWeight};
-    double sum = 0;
-    for (double v : w) {
-      if (!Double.isFinite(v) || v < 0) {
-        throw new IllegalArgumentException(
-            "score weights must be finite and non-negative: " + this);
-      }
-      sum += v;
+    Objects.requireNonNull(fusion, "fusion");
+    terms = List.copyOf(terms);
+    if (terms.isEmpty()) {
+      throw new IllegalArgumentException("a score needs at least one term: " + name);
     }
-    if (sum == 0 || !Double.isFinite(offset)) {
-      throw new IllegalArgumentException(
-          "score weights must not all be zero, and the offset finite: " + this);
+    Set<Part> seen = EnumSet.noneOf(Part.class);
+    for (Term t : terms) {
+      if (!seen.add(t.part())) {
+        throw new IllegalArgumentException("score " + name + " has two " + t.part() + " terms");
+      }
     }
   }
 
-  /** A reconstruction and KL score, with no memory bank. */
+  /** {@code reconstructionWeight · reconstruction_error + klWeight · kl}, terms of weight 0 left out. */
   public ScoreDefinition(
       String name,
       ReconstructionKind reconstruction,
       double reconstructionWeight,
       double klWeight) {
-    this(name, reconstruction, reconstructionWeight, klWeight, 0, 0, 0);
+    this(name, reconstruction, Fusion.SUM, weighted(reconstructionWeight, klWeight));
+  }
+
+  private static List<Term> weighted(double reconstructionWeight, double klWeight) {
+    List<Term> t = new ArrayList<>();
+    if (reconstructionWeight != 0) {
+      t.add(new Term(Part.RECONSTRUCTION, reconstructionWeight, 0));
+    }
+    if (klWeight != 0) {
+      t.add(new Term(Part.KL, klWeight, 0));
+    }
+    return t;
   }
 
   /** The VAE's own label-free score: the blurred reconstruction error, nothing else. */
@@ -57,39 +113,82 @@ public record ScoreDefinition(
     return new ScoreDefinition("elbo", ReconstructionKind.BCE, 1, 1);
   }
 
+  /** The weight of {@code part}'s term, 0 when the score has none. */
+  public double weight(Part part) {
+    return terms.stream()
+        .filter(t -> t.part() == part)
+        .mapToDouble(Term::weight)
+        .sum();
+  }
+
+  public double reconstructionWeight() {
+    return weight(Part.RECONSTRUCTION);
+  }
+
+  public double klWeight() {
+    return weight(Part.KL);
+  }
+
   /** Whether the score needs the memory bank. */
   public boolean usesBank() {
-    return pixelKnnWeight > 0 || gradientKnnWeight > 0;
+    return weight(Part.KNN_PIXELS) > 0 || weight(Part.KNN_GRADIENTS) > 0;
+  }
+
+  /** Whether the score needs the anomaly map's peak. */
+  public boolean usesMapPeak() {
+    return weight(Part.MAP_PEAK) > 0;
+  }
+
+  /** The value of {@code part} for image {@code i} of {@code p}. */
+  public double part(Part part, ScoreParts p, int i) {
+    return switch (part) {
+      case RECONSTRUCTION -> p.reconstructionError(reconstruction, i);
+      case KL -> p.kl()[i];
+      case KNN_PIXELS -> p.knnPixels()[i];
+      case KNN_GRADIENTS -> p.knnGradients()[i];
+      case MAP_PEAK -> p.mapPeaks()[i];
+    };
   }
 
   /** The score of image {@code i} of {@code p}. */
   public double score(ScoreParts p, int i) {
-    double s =
-        reconstructionWeight * p.reconstructionError(reconstruction, i) + klWeight * p.kl()[i];
-    if (usesBank()) {
-      s += pixelKnnWeight * p.knnPixels()[i] + gradientKnnWeight * p.knnGradients()[i];
+    double[] v = new double[terms.size()];
+    double max = Double.NEGATIVE_INFINITY;
+    double sum = 0;
+    for (int j = 0; j < v.length; j++) {
+      Term t = terms.get(j);
+      v[j] = t.weight() * part(t.part(), p, i) - t.offset();
+      max = Math.max(max, v[j]);
+      sum += v[j];
     }
-    return s - offset;
+    if (fusion == Fusion.SUM) {
+      return sum;
+    }
+    double e = 0;
+    for (double x : v) {
+      e += Math.exp(x - max);
+    }
+    return max + Math.log(e);
   }
 
   /** A human-readable formula, stored in the model's metadata. */
   public String formula() {
-    StringBuilder f = new StringBuilder(String.format(
-        Locale.ROOT,
-        "score = %s * reconstruction_error(%s) + %s * kl",
-        reconstructionWeight,
-        reconstruction.name().toLowerCase(Locale.ROOT),
-        klWeight));
-    if (usesBank()) {
-      f.append(String.format(
-          Locale.ROOT,
-          " + %s * knn_pixels + %s * knn_gradients",
-          pixelKnnWeight,
-          gradientKnnWeight));
+    List<String> parts = new ArrayList<>();
+    for (Term t : terms) {
+      String part = t.part() == Part.RECONSTRUCTION
+          ? "reconstruction_error(" + reconstruction.name().toLowerCase(Locale.ROOT) + ")"
+          : t.part().label();
+      parts.add(
+          t.offset() == 0
+              ? String.format(Locale.ROOT, "%s * %s", t.weight(), part)
+              : String.format(Locale.ROOT, "(%s * %s - %s)", t.weight(), part, t.offset()));
     }
-    if (offset != 0) {
-      f.append(String.format(Locale.ROOT, " - %s", offset));
-    }
-    return f.toString();
+    return fusion == Fusion.SUM
+        ? "score = " + String.join(" + ", parts)
+        : "score = log("
+            + parts.stream()
+                .map(s -> "exp" + (s.startsWith("(") ? s : "(" + s + ")"))
+                .collect(Collectors.joining(" + "))
+            + ")";
   }
 }

@@ -12,19 +12,23 @@ import java.util.Map;
  * in advance, and held-out normals only standardise its parts. With validation anomalies, given
  * explicitly, the candidate of highest validation AUROC wins (semi-supervised).
  *
- * <p>The one-class kinds are {@link Kind#FUSED}, the sum of three standardised parts (the VAE's
- * blurred reconstruction error and the distances to the nearest training normals in blurred-pixel
- * and gradient-orientation space), and {@link Kind#VAE}, the VAE's blurred reconstruction error
- * alone (no memory bank, the fastest). The semi-supervised candidates are those two plus BCE, MSE,
- * KL, the ELBO, and weighted sums of either reconstruction error with KL, each term scaled by its
- * spread on the validation normals so that the weight λ means the same thing for every model.
+ * <p>The one-class kinds are {@link Kind#FUSED}, the smooth maximum of four standardised parts (the
+ * VAE's blurred reconstruction error, the distances to the nearest training normals in
+ * blurred-pixel and gradient-orientation space, and the anomaly map's peak), and {@link Kind#VAE},
+ * the VAE's blurred reconstruction error alone (no memory bank, the fastest). The semi-supervised
+ * candidates are those two plus BCE, MSE, KL, the ELBO, and weighted sums of either reconstruction
+ * error with KL, each term scaled by its spread on the validation normals so that the weight λ
+ * means the same thing for every model.
  */
 public final class ScoreSelector {
   private static final double[] LAMBDAS = {0.1, 0.3, 1, 3};
 
   /** The label-free scores. */
   public enum Kind {
-    /** VAE blurred reconstruction error + kNN in pixel space + kNN in gradient space, standardised. */
+    /**
+     * Smooth maximum of the standardised VAE blurred reconstruction error, kNN in pixel space, kNN
+     * in gradient space and anomaly-map peak.
+     */
     FUSED,
     /** The VAE's blurred reconstruction error alone. */
     VAE
@@ -100,19 +104,29 @@ public final class ScoreSelector {
     return c;
   }
 
-  /** Each part minus its mean on {@code normals}, over its spread there; the parts summed. */
+  /**
+   * The smooth maximum of four parts, each minus its mean on {@code normals} and over its spread
+   * there: the VAE's blurred reconstruction error, the distances to the bank in blurred-pixel and
+   * gradient-orientation space, and the anomaly map's peak.
+   */
   static ScoreDefinition fused(ScoreParts normals) {
     if (normals.knnPixels() == null) {
       throw new IllegalArgumentException("the fused score needs a memory bank");
     }
-    double[] rec = normals.blurredMse();
-    double sr = spread(rec);
-    double sp = spread(normals.knnPixels());
-    double sg = spread(normals.knnGradients());
-    double offset =
-        mean(rec) / sr + mean(normals.knnPixels()) / sp + mean(normals.knnGradients()) / sg;
     return new ScoreDefinition(
-        "fused", ReconstructionKind.BLURRED_MSE, 1 / sr, 0, 1 / sp, 1 / sg, offset);
+        "fused",
+        ReconstructionKind.BLURRED_MSE,
+        ScoreDefinition.Fusion.SMOOTH_MAX,
+        List.of(
+            standardised(ScoreDefinition.Part.RECONSTRUCTION, normals.blurredMse()),
+            standardised(ScoreDefinition.Part.KNN_PIXELS, normals.knnPixels()),
+            standardised(ScoreDefinition.Part.KNN_GRADIENTS, normals.knnGradients()),
+            standardised(ScoreDefinition.Part.MAP_PEAK, normals.mapPeaks())));
+  }
+
+  private static ScoreDefinition.Term standardised(ScoreDefinition.Part part, double[] normals) {
+    double sd = spread(normals);
+    return new ScoreDefinition.Term(part, 1 / sd, mean(normals) / sd);
   }
 
   /** Scores of {@code p} under {@code d}. */

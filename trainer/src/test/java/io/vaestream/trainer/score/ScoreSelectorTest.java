@@ -3,6 +3,7 @@ package io.vaestream.trainer.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ class ScoreSelectorTest {
     double[] blurred = new double[n];
     double[] knnPixels = new double[n];
     double[] knnGradients = new double[n];
+    double[] peaks = new double[n];
     for (int i = 0; i < n; i++) {
       bce[i] = (float) (100 + r.nextDouble() * 10);
       mse[i] = (float) (0.01 + mseShift + r.nextDouble() * 0.01);
@@ -24,8 +26,9 @@ class ScoreSelectorTest {
       blurred[i] = 0.002 + r.nextDouble() * 0.001;
       knnPixels[i] = 3 + r.nextDouble();
       knnGradients[i] = 0.5 + r.nextDouble() * 0.2;
+      peaks[i] = 0.1 + r.nextDouble() * 0.05;
     }
-    return new ScoreParts(n, bce, mse, blurred, kl, knnPixels, knnGradients, null);
+    return new ScoreParts(n, bce, mse, blurred, kl, knnPixels, knnGradients, peaks);
   }
 
   @Test
@@ -62,13 +65,51 @@ class ScoreSelectorTest {
   void shouldStandardiseEveryPartOfTheFusedScoreOnTheNormals() {
     ScoreParts normals = parts(500, 0, 3);
     ScoreDefinition d = ScoreSelector.fused(normals);
-    double[] s = ScoreSelector.scores(d, normals);
-    // Three independent standardised parts: mean 0, variance 3.
-    assertThat(Metrics.mean(s)).isCloseTo(0, offset(1e-9));
-    assertThat(Metrics.std(s)).isCloseTo(Math.sqrt(3), offset(0.2));
-    double[] pixelsOnly = ScoreSelector.scores(
-        new ScoreDefinition("p", ReconstructionKind.MSE, 0, 0, d.pixelKnnWeight(), 0, 0), normals);
-    assertThat(Metrics.std(pixelsOnly)).isCloseTo(1.0, offset(1e-6));
+    assertThat(d.fusion()).isEqualTo(ScoreDefinition.Fusion.SMOOTH_MAX);
+    assertThat(d.terms())
+        .extracting(ScoreDefinition.Term::part)
+        .containsExactly(
+            ScoreDefinition.Part.RECONSTRUCTION,
+            ScoreDefinition.Part.KNN_PIXELS,
+            ScoreDefinition.Part.KNN_GRADIENTS,
+            ScoreDefinition.Part.MAP_PEAK);
+    assertThat(d.usesBank()).isTrue();
+    assertThat(d.usesMapPeak()).isTrue();
+    // Each term alone is the part standardised on the normals: mean 0, spread 1.
+    for (ScoreDefinition.Term t : d.terms()) {
+      double[] alone = ScoreSelector.scores(
+          new ScoreDefinition("one", d.reconstruction(), ScoreDefinition.Fusion.SUM, List.of(t)),
+          normals);
+      assertThat(Metrics.mean(alone)).as(t.part().label()).isCloseTo(0, offset(1e-9));
+      assertThat(Metrics.std(alone)).as(t.part().label()).isCloseTo(1, offset(1e-6));
+    }
+  }
+
+  @Test
+  void shouldCombineTermsByTheirSmoothMaximum() {
+    ScoreParts one = parts(1, 0, 5);
+    double rec = one.blurredMse()[0];
+    double pix = one.knnPixels()[0];
+    ScoreDefinition d = new ScoreDefinition(
+        "two",
+        ReconstructionKind.BLURRED_MSE,
+        ScoreDefinition.Fusion.SMOOTH_MAX,
+        List.of(
+            new ScoreDefinition.Term(ScoreDefinition.Part.RECONSTRUCTION, 1000, 1),
+            new ScoreDefinition.Term(ScoreDefinition.Part.KNN_PIXELS, 2, 3)));
+    double a = 1000 * rec - 1;
+    double b = 2 * pix - 3;
+    assertThat(d.score(one, 0)).isCloseTo(Math.log(Math.exp(a) + Math.exp(b)), offset(1e-12));
+    // Far-out terms do not overflow: the largest term is taken out before the exponentials.
+    ScoreDefinition far = new ScoreDefinition(
+        "far",
+        ReconstructionKind.BLURRED_MSE,
+        ScoreDefinition.Fusion.SMOOTH_MAX,
+        List.of(
+            new ScoreDefinition.Term(ScoreDefinition.Part.RECONSTRUCTION, 1e6, 0),
+            new ScoreDefinition.Term(ScoreDefinition.Part.KNN_PIXELS, 1, 0)));
+    assertThat(far.score(one, 0)).isCloseTo(1e6 * rec, offset(1e-9)).isFinite();
+    assertThat(d.formula()).startsWith("score = log(exp(").contains("knn_pixels");
   }
 
   @Test
