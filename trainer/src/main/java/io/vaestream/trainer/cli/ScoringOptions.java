@@ -14,10 +14,12 @@ final class ScoringOptions {
       names = "--score",
       defaultValue = "fused",
       converter = KindConverter.class,
-      description =
-          "fused: the VAE's blurred reconstruction error plus the distances to the nearest training normals "
-              + "(blurred pixels, gradient orientations), standardised on held-out normals and summed; vae: the VAE's "
-              + "blurred reconstruction error alone, no memory bank, fastest (default: ${DEFAULT-VALUE}).")
+      description = "fused: the smooth maximum of four parts standardised on held-out normals "
+          + "(the VAE's blurred reconstruction error, the distances to the nearest training "
+          + "normals in blurred pixels and in gradient orientations, the anomaly map's peak); "
+          + "fused-sum: the sum of the first three, better where anomalies are whole objects "
+          + "rather than local defects; vae: the VAE's blurred reconstruction error alone, no "
+          + "memory bank, fastest (default: ${DEFAULT-VALUE}).")
   ScoreSelector.Kind score;
 
   @Option(
@@ -43,14 +45,15 @@ final class ScoringOptions {
       description = "At most this many validation anomalies (default: ${DEFAULT-VALUE}).")
   int anomalySample;
 
-  /** {@code fused} or {@code vae}. */
+  /** {@code fused}, {@code fused-sum} or {@code vae}. */
   static final class KindConverter implements ITypeConverter<ScoreSelector.Kind> {
     @Override
     public ScoreSelector.Kind convert(String value) {
       try {
-        return ScoreSelector.Kind.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        return ScoreSelector.Kind.valueOf(value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("'" + value + "' is not a score: expected fused or vae");
+        throw new TypeConversionException(
+            "'" + value + "' is not a score: expected fused, fused-sum or vae");
       }
     }
   }

@@ -152,7 +152,7 @@ public final class ModelPackager {
     // One forward pass serves score choice, calibration, golden samples and the parity reference.
     ImageDataset check = semi ? calibration.concat(anomalies, "parity") : calibration;
     VaeModel.Forward forward = model.forward(check.pixels(), check.size());
-    MemoryBank bank = semi || options.kind() == ScoreSelector.Kind.FUSED
+    MemoryBank bank = semi || options.kind() != ScoreSelector.Kind.VAE
         ? MemoryBank.of(train, options.bankSize(), model.config().seed())
         : null;
     MapScale mapScale = MapScale.suits(model.contract())

@@ -30,6 +30,11 @@ public final class ScoreSelector {
      * in gradient space and anomaly-map peak.
      */
     FUSED,
+    /**
+     * Sum of the standardised VAE blurred reconstruction error, kNN in pixel space and kNN in
+     * gradient space: the default before the map's peak joined, for anomalies of the whole image.
+     */
+    FUSED_SUM,
     /** The VAE's blurred reconstruction error alone. */
     VAE
   }
@@ -56,7 +61,11 @@ public final class ScoreSelector {
 
   /** The one-class choice: {@code kind}, standardised on held-out normals. */
   public static Selection oneClass(Kind kind, ScoreParts normals) {
-    ScoreDefinition d = kind == Kind.VAE ? ScoreDefinition.vae() : fused(normals);
+    ScoreDefinition d = switch (kind) {
+      case VAE -> ScoreDefinition.vae();
+      case FUSED -> fused(normals);
+      case FUSED_SUM -> fusedSum(normals);
+    };
     return new Selection(
         d, List.of(d), Map.of(), "one-class: chosen in advance, standardised on held-out normals");
   }
@@ -122,6 +131,21 @@ public final class ScoreSelector {
             standardised(ScoreDefinition.Part.KNN_PIXELS, normals.knnPixels()),
             standardised(ScoreDefinition.Part.KNN_GRADIENTS, normals.knnGradients()),
             standardised(ScoreDefinition.Part.MAP_PEAK, normals.mapPeaks())));
+  }
+
+  /** The sum of the first three parts of {@link #fused}, each standardised the same way. */
+  static ScoreDefinition fusedSum(ScoreParts normals) {
+    if (normals.knnPixels() == null) {
+      throw new IllegalArgumentException("the fused score needs a memory bank");
+    }
+    return new ScoreDefinition(
+        "fused-sum",
+        ReconstructionKind.BLURRED_MSE,
+        ScoreDefinition.Fusion.SUM,
+        List.of(
+            standardised(ScoreDefinition.Part.RECONSTRUCTION, normals.blurredMse()),
+            standardised(ScoreDefinition.Part.KNN_PIXELS, normals.knnPixels()),
+            standardised(ScoreDefinition.Part.KNN_GRADIENTS, normals.knnGradients())));
   }
 
   private static ScoreDefinition.Term standardised(ScoreDefinition.Part part, double[] normals) {

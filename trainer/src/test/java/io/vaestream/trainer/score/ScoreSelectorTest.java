@@ -86,6 +86,21 @@ class ScoreSelectorTest {
   }
 
   @Test
+  void shouldKeepTheSumOfThreePartsAsAnOption() {
+    ScoreParts normals = parts(500, 0, 3);
+    ScoreDefinition d =
+        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED_SUM, normals).chosen();
+    assertThat(d.name()).isEqualTo("fused-sum");
+    assertThat(d.fusion()).isEqualTo(ScoreDefinition.Fusion.SUM);
+    assertThat(d.usesBank()).isTrue();
+    assertThat(d.usesMapPeak()).isFalse();
+    // Three independent standardised parts: mean 0, variance 3.
+    double[] s = ScoreSelector.scores(d, normals);
+    assertThat(Metrics.mean(s)).isCloseTo(0, offset(1e-9));
+    assertThat(Metrics.std(s)).isCloseTo(Math.sqrt(3), offset(0.2));
+  }
+
+  @Test
   void shouldCombineTermsByTheirSmoothMaximum() {
     ScoreParts one = parts(1, 0, 5);
     double rec = one.blurredMse()[0];
