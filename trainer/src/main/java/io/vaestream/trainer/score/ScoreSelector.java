@@ -119,33 +119,27 @@ public final class ScoreSelector {
    * gradient-orientation space, and the anomaly map's peak.
    */
   static ScoreDefinition fused(ScoreParts normals) {
-    if (normals.knnPixels() == null) {
-      throw new IllegalArgumentException("the fused score needs a memory bank");
-    }
-    return new ScoreDefinition(
-        "fused",
-        ReconstructionKind.BLURRED_MSE,
-        ScoreDefinition.Fusion.SMOOTH_MAX,
-        List.of(
-            standardised(ScoreDefinition.Part.RECONSTRUCTION, normals.blurredMse()),
-            standardised(ScoreDefinition.Part.KNN_PIXELS, normals.knnPixels()),
-            standardised(ScoreDefinition.Part.KNN_GRADIENTS, normals.knnGradients()),
-            standardised(ScoreDefinition.Part.MAP_PEAK, normals.mapPeaks())));
+    return standardisedParts("fused", ScoreDefinition.Fusion.SMOOTH_MAX, normals, true);
   }
 
   /** The sum of the first three parts of {@link #fused}, each standardised the same way. */
   static ScoreDefinition fusedSum(ScoreParts normals) {
+    return standardisedParts("fused-sum", ScoreDefinition.Fusion.SUM, normals, false);
+  }
+
+  private static ScoreDefinition standardisedParts(
+      String name, ScoreDefinition.Fusion fusion, ScoreParts normals, boolean mapPeak) {
     if (normals.knnPixels() == null) {
-      throw new IllegalArgumentException("the fused score needs a memory bank");
+      throw new IllegalArgumentException("the " + name + " score needs a memory bank");
     }
-    return new ScoreDefinition(
-        "fused-sum",
-        ReconstructionKind.BLURRED_MSE,
-        ScoreDefinition.Fusion.SUM,
-        List.of(
-            standardised(ScoreDefinition.Part.RECONSTRUCTION, normals.blurredMse()),
-            standardised(ScoreDefinition.Part.KNN_PIXELS, normals.knnPixels()),
-            standardised(ScoreDefinition.Part.KNN_GRADIENTS, normals.knnGradients())));
+    List<ScoreDefinition.Term> terms = new ArrayList<>(List.of(
+        standardised(ScoreDefinition.Part.RECONSTRUCTION, normals.blurredMse()),
+        standardised(ScoreDefinition.Part.KNN_PIXELS, normals.knnPixels()),
+        standardised(ScoreDefinition.Part.KNN_GRADIENTS, normals.knnGradients())));
+    if (mapPeak) {
+      terms.add(standardised(ScoreDefinition.Part.MAP_PEAK, normals.mapPeaks()));
+    }
+    return new ScoreDefinition(name, ReconstructionKind.BLURRED_MSE, fusion, terms);
   }
 
   private static ScoreDefinition.Term standardised(ScoreDefinition.Part part, double[] normals) {

@@ -100,29 +100,29 @@ class ScoreSelectorTest {
     assertThat(Metrics.std(s)).isCloseTo(Math.sqrt(3), offset(0.2));
   }
 
+  /** The smooth maximum of a reconstruction term and a pixel-distance term. */
+  private static ScoreDefinition smoothMax(
+      double recWeight, double recOffset, double pixWeight, double pixOffset) {
+    return new ScoreDefinition(
+        "two",
+        ReconstructionKind.BLURRED_MSE,
+        ScoreDefinition.Fusion.SMOOTH_MAX,
+        List.of(
+            new ScoreDefinition.Term(ScoreDefinition.Part.RECONSTRUCTION, recWeight, recOffset),
+            new ScoreDefinition.Term(ScoreDefinition.Part.KNN_PIXELS, pixWeight, pixOffset)));
+  }
+
   @Test
   void shouldCombineTermsByTheirSmoothMaximum() {
     ScoreParts one = parts(1, 0, 5);
     double rec = one.blurredMse()[0];
     double pix = one.knnPixels()[0];
-    ScoreDefinition d = new ScoreDefinition(
-        "two",
-        ReconstructionKind.BLURRED_MSE,
-        ScoreDefinition.Fusion.SMOOTH_MAX,
-        List.of(
-            new ScoreDefinition.Term(ScoreDefinition.Part.RECONSTRUCTION, 1000, 1),
-            new ScoreDefinition.Term(ScoreDefinition.Part.KNN_PIXELS, 2, 3)));
+    ScoreDefinition d = smoothMax(1000, 1, 2, 3);
     double a = 1000 * rec - 1;
     double b = 2 * pix - 3;
     assertThat(d.score(one, 0)).isCloseTo(Math.log(Math.exp(a) + Math.exp(b)), offset(1e-12));
     // Far-out terms do not overflow: the largest term is taken out before the exponentials.
-    ScoreDefinition far = new ScoreDefinition(
-        "far",
-        ReconstructionKind.BLURRED_MSE,
-        ScoreDefinition.Fusion.SMOOTH_MAX,
-        List.of(
-            new ScoreDefinition.Term(ScoreDefinition.Part.RECONSTRUCTION, 1e6, 0),
-            new ScoreDefinition.Term(ScoreDefinition.Part.KNN_PIXELS, 1, 0)));
+    ScoreDefinition far = smoothMax(1e6, 0, 1, 0);
     assertThat(far.score(one, 0)).isCloseTo(1e6 * rec, offset(1e-9)).isFinite();
     assertThat(d.formula()).startsWith("score = log(exp(").contains("knn_pixels");
   }
