@@ -188,13 +188,18 @@ final class DemoCommand implements Callable<Integer> {
               ScoreConsumers.open(servers, anomaliesTopic, true, "vaestream-demo-anomalies")) {
         consumer.poll(Duration.ofMillis(100));
         int warm = Math.min(warmup, stream.size());
-        warmRate = warmUp(servers, images, stream, warm, consumer);
+        warmRate = warm > 0 ? warmUp(servers, images, stream, warm, consumer) : Double.NaN;
         double streamRate = rate != null ? rate : Double.isFinite(warmRate) ? warmRate / 2 : 0;
         say(String.format(
             Locale.ROOT,
-            "warmed up with %d images (%.0f events/s flat out); streaming %d at %s",
-            warm,
-            warmRate,
+            "%s; streaming %d at %s",
+            warm > 0
+                ? String.format(
+                    Locale.ROOT,
+                    "warmed up with %d images (%.0f events/s flat out)",
+                    warm,
+                    warmRate)
+                : "no warm-up",
             stream.size(),
             streamRate > 0
                 ? String.format(Locale.ROOT, "%.0f events/s", streamRate)
@@ -271,12 +276,9 @@ final class DemoCommand implements Callable<Integer> {
       }
       System.out.printf(
           Locale.ROOT,
-          "throughput         %.0f events/s steady (%s)%n",
+          "throughput         %.0f events/s %s%n",
           summary.n / streamSeconds,
-          rate == null
-              ? String.format(
-                  Locale.ROOT, "half the %.0f events/s the warm-up reached flat out", warmRate)
-              : rate > 0 ? "--rate " + rate : "flat out");
+          howSent(warmRate));
       System.out.printf(
           Locale.ROOT,
           "latency            p50 %.0f ms, p99 %.0f ms (event to score, at %.0f events/s)%n",
@@ -302,6 +304,15 @@ final class DemoCommand implements Callable<Integer> {
         kafka.close();
       }
     }
+  }
+
+  /** How the stream was sent, for the throughput line. */
+  private String howSent(double warmRate) {
+    if (rate == null && Double.isFinite(warmRate)) {
+      return String.format(
+          Locale.ROOT, "steady (half the %.0f events/s the warm-up reached flat out)", warmRate);
+    }
+    return rate != null && rate > 0 ? "steady (--rate " + rate + ")" : "(sent flat out)";
   }
 
   /**
