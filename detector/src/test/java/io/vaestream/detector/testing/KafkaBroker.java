@@ -25,6 +25,15 @@ import org.testcontainers.utility.DockerImageName;
  * image) reach it as {@link #networkBootstrapServers()}.
  */
 public final class KafkaBroker {
+  /** Where Testcontainers' Kafka module copies the broker's start script (1.21). */
+  private static final String START_SCRIPT = "/tmp/testcontainers_start.sh";
+  /**
+   * The container's command: Testcontainers' wait for its start script, then a second for the
+   * copy to close the file before the script replaces the shell (so that it gets the stop signal).
+   */
+  private static final String START =
+      "while [ ! -f " + START_SCRIPT + " ]; do sleep 0.1; done; " + "sleep 1; exec " + START_SCRIPT;
+
   /** Pinned to the Kafka client version the project builds against. */
   public static final String IMAGE = "apache/kafka:4.4.0";
 
@@ -76,7 +85,11 @@ public final class KafkaBroker {
   public static KafkaContainer container() {
     DockerImages.checkTestcontainersImages();
     DockerImageName image = DockerImages.KAFKA.require();
-    return new KafkaContainer(image.asCompatibleSubstituteFor("apache/kafka"));
+    // Testcontainers' own command runs its start script as soon as the file appears; on a busy
+    // host the file can still be open for writing, and the exec fails with "Text file busy"
+    // (exit 126; testcontainers-java #11682, 1.21.4; seen here once on a cold engine).
+    return new KafkaContainer(image.asCompatibleSubstituteFor("apache/kafka"))
+        .withCommand("sh", "-c", START);
   }
 
   /** Whether the broker is a container, reachable from other containers. */
