@@ -106,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--rate",
       description = "Images per second to stream, 0 for as fast as possible (default: half the "
-          + "rate the warm-up reached, the load the benchmarks quote latency at).")
+          + "rate the warm-up reached).")
   Double rate;
 
   @Option(
