@@ -238,6 +238,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       // Read after the detector closed: its drift monitor has seen every batch by then.
       List<String> drifted = driftedSignals(detectorMetrics);
+      double eventsPerSecond = summary.n / streamSeconds;
       Path report = DemoReport.write(out, modelFile, stream, all, summary, flagged, inspection);
       if (textures) {
         System.out.printf(
@@ -275,16 +276,13 @@ final class DemoCommand implements Callable<Integer> {
             boxed.defective());
       }
       System.out.printf(
-          Locale.ROOT,
-          "throughput         %.0f events/s %s%n",
-          summary.n / streamSeconds,
-          howSent(warmRate));
+          Locale.ROOT, "throughput         %.0f events/s %s%n", eventsPerSecond, howSent(warmRate));
       System.out.printf(
           Locale.ROOT,
           "latency            p50 %.0f ms, p99 %.0f ms (event to score, at %.0f events/s)%n",
           summary.latency(0.5),
           summary.latency(0.99),
-          summary.n / streamSeconds);
+          eventsPerSecond);
       System.out.printf(
           Locale.ROOT,
           "drift              %s%n",

@@ -192,9 +192,13 @@ public final class OnnxExporter {
       parts.put(ScoreDefinition.Part.KNN_PIXELS, knn[0]);
       parts.put(ScoreDefinition.Part.KNN_GRADIENTS, knn[1]);
     }
-    String mapPeak = g.op(
-        "ReduceMax", "map_peak_value", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), map);
-    parts.put(ScoreDefinition.Part.MAP_PEAK, mapPeak);
+    // ONNX Runtime runs every node whatever the outputs asked for: only what the score uses.
+    String mapPeak = null;
+    if (score.usesMapPeak()) {
+      mapPeak = g.op(
+          "ReduceMax", "map_peak_value", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), map);
+      parts.put(ScoreDefinition.Part.MAP_PEAK, mapPeak);
+    }
     String scoreValue = ScoreGraph.score(g, score, parts);
 
     g.output(recon, ModelFormat.RECONSTRUCTION, contract.shape(-1));
@@ -208,7 +212,7 @@ public final class OnnxExporter {
       g.output(knn[0], KNN_PIXELS, -1);
       g.output(knn[1], KNN_GRADIENTS, -1);
     }
-    if (score.usesMapPeak()) {
+    if (mapPeak != null) {
       g.output(mapPeak, MAP_PEAK, -1);
     }
     Map<String, String> props = new LinkedHashMap<>(contract.toMetadata());

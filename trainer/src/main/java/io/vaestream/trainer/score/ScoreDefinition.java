@@ -1,6 +1,7 @@
 package io.vaestream.trainer.score;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -153,42 +154,33 @@ public record ScoreDefinition(
   /** The score of image {@code i} of {@code p}. */
   public double score(ScoreParts p, int i) {
     double[] v = new double[terms.size()];
-    double max = Double.NEGATIVE_INFINITY;
-    double sum = 0;
     for (int j = 0; j < v.length; j++) {
       Term t = terms.get(j);
       v[j] = t.weight() * part(t.part(), p, i) - t.offset();
-      max = Math.max(max, v[j]);
-      sum += v[j];
     }
     if (fusion == Fusion.SUM) {
-      return sum;
+      return Arrays.stream(v).sum();
     }
-    double e = 0;
-    for (double x : v) {
-      e += Math.exp(x - max);
-    }
-    return max + Math.log(e);
+    double max = Arrays.stream(v).max().orElseThrow();
+    return max + Math.log(Arrays.stream(v).map(x -> Math.exp(x - max)).sum());
   }
 
   /** A human-readable formula, stored in the model's metadata. */
   public String formula() {
-    List<String> parts = new ArrayList<>();
+    List<String> values = new ArrayList<>();
     for (Term t : terms) {
       String part = t.part() == Part.RECONSTRUCTION
           ? "reconstruction_error(" + reconstruction.name().toLowerCase(Locale.ROOT) + ")"
           : t.part().label();
-      parts.add(
-          t.offset() == 0
-              ? String.format(Locale.ROOT, "%s * %s", t.weight(), part)
-              : String.format(Locale.ROOT, "(%s * %s - %s)", t.weight(), part, t.offset()));
+      values.add(String.format(Locale.ROOT, "%s * %s", t.weight(), part)
+          + (t.offset() == 0 ? "" : String.format(Locale.ROOT, " - %s", t.offset())));
     }
     return fusion == Fusion.SUM
-        ? "score = " + String.join(" + ", parts)
-        : "score = log("
-            + parts.stream()
-                .map(s -> "exp" + (s.startsWith("(") ? s : "(" + s + ")"))
-                .collect(Collectors.joining(" + "))
-            + ")";
+        ? values.stream()
+            .map(v -> v.contains(" - ") ? "(" + v + ")" : v)
+            .collect(Collectors.joining(" + ", "score = ", ""))
+        : values.stream()
+            .map(v -> "exp(" + v + ")")
+            .collect(Collectors.joining(" + ", "score = log(", ")"));
   }
 }
