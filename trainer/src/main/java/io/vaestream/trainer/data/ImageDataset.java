@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -281,10 +282,17 @@ public final class ImageDataset {
   }
 
   static int[] shuffledIndices(int n, long seed) {
+    return shuffledIndices(n, new SplittableRandom(seed)::nextInt);
+  }
+
+  /**
+   * 0 … n−1 in the order of a Fisher–Yates shuffle that draws from {@code nextInt} (a uniform int
+   * below its argument), so that every caller's random source gives its own reproducible order.
+   */
+  public static int[] shuffledIndices(int n, IntUnaryOperator nextInt) {
     int[] order = IntStream.range(0, n).toArray();
-    SplittableRandom rnd = new SplittableRandom(seed);
     for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
+      int j = nextInt.applyAsInt(i + 1);
       int t = order[i];
       order[i] = order[j];
       order[j] = t;

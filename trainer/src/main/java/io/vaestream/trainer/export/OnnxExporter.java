@@ -11,7 +11,6 @@ import io.vaestream.trainer.model.LayerSpec.Conv;
 import io.vaestream.trainer.model.LayerSpec.Deconv;
 import io.vaestream.trainer.model.LayerSpec.Dense;
 import io.vaestream.trainer.model.LayerSpec.Reshape;
-import io.vaestream.trainer.model.Restoration;
 import io.vaestream.trainer.model.VaeGraph;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeSpec;
@@ -86,7 +85,7 @@ public final class OnnxExporter {
     // A restoring VAE scores every image from each of its turns, stacked along the batch axis:
     // [T·n, c, h, w], the upright images first; each result is then averaged over the T turns.
     int turns = model.config().restoration().transforms();
-    String in = turns == 1 ? x : turned(g, x, contract);
+    String in = turns == 1 ? x : TurnsGraph.turned(g, x);
     String target = turns == 1 ? x : g.op("Concat", "targets", Map.of("axis", 0L), x, x, x, x);
     String h = layers(g, spec.encoder(), in, params);
     String means = layer(g, spec.meanHead(), h, params);
@@ -95,9 +94,9 @@ public final class OnnxExporter {
     String logits = layers(g, spec.decoder(), means, params);
     String reconstructions = g.op("Sigmoid", "sigmoid", logits);
     long[] image = {contract.channels(), contract.height(), contract.width()};
-    String recon = upright(g, "reconstruction", reconstructions, turns, image);
-    String mean = upright(g, "z_mean", means, turns, spec.latentDim());
-    String logVar = upright(g, "z_log_var", logVars, turns, spec.latentDim());
+    String recon = TurnsGraph.upright(g, "reconstruction", reconstructions, turns, image);
+    String mean = TurnsGraph.upright(g, "z_mean", means, turns, spec.latentDim());
+    String logVar = TurnsGraph.upright(g, "z_log_var", logVars, turns, spec.latentDim());
 
     String diff = g.op("Sub", "diff", target, reconstructions);
     // blur(x − x̂)²: the blurred reconstruction error's terms, and the plain anomaly map
@@ -108,7 +107,7 @@ public final class OnnxExporter {
     }
     String mapSquare;
     if (mapScale == null) {
-      mapSquare = meanOverTurns(g, "blurred_sq", blurredSquare, turns, image);
+      mapSquare = TurnsGraph.meanOverTurns(g, "blurred_sq", blurredSquare, turns, image);
     } else {
       // blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x − μ))²: the residual and the deviation from the mean
       // normal
@@ -135,7 +134,8 @@ public final class OnnxExporter {
       mapSquare = g.op(
           "Add",
           "map_terms",
-          meanOverTurns(g, "residual_sq", g.op("Mul", "residual_sq", r, r), turns, image),
+          TurnsGraph.meanOverTurns(
+              g, "residual_sq", g.op("Mul", "residual_sq", r, r), turns, image),
           g.op("Mul", "deviation_sq", t, t));
     }
     // the anomaly map: averaged over the channels
@@ -158,7 +158,7 @@ public final class OnnxExporter {
       reconError =
           g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), squares);
     }
-    reconError = meanOverTurns(g, "reconstruction_error", reconError, turns);
+    reconError = TurnsGraph.meanOverTurns(g, "reconstruction_error", reconError, turns);
     // KL = −½ Σ (1 + log σ² − μ² − exp(log σ²))
     String inner = g.op(
         "Sub",
@@ -169,7 +169,7 @@ public final class OnnxExporter {
             g.op("Add", "kl_b", logVars, g.scalar("one", 1f)),
             g.op("Mul", "mu2", means, means)),
         g.op("Exp", "var", logVars));
-    String kl = meanOverTurns(
+    String kl = TurnsGraph.meanOverTurns(
         g,
         "kl",
         g.op(
@@ -256,79 +256,6 @@ public final class OnnxExporter {
     return ScoreGraph.rawKnn(bank.contract(), bank.pixels(), bank.size(), k).toByteArray();
   }
 
-  /**
-   * {@code x} and its three turns by 90° ({@link Restoration#rotate}), stacked: {@code [4n, c, s,
-   * s]}. One turn is a transpose of the last two axes, then a flip of the rows.
-   */
-  private static String turned(OnnxGraphBuilder g, String x, ImageContract contract) {
-    String transposed = g.op("Transpose", "transposed", Map.of("perm", new long[] {0, 1, 3, 2}), x);
-    String turn1 = flip(g, "turn1", transposed, 2);
-    String turn2 = flip(g, "turn2", flip(g, "turn2_rows", x, 2), 3);
-    String turn3 = flip(g, "turn3", transposed, 3);
-    return g.op("Concat", "turns", Map.of("axis", 0L), x, turn1, turn2, turn3);
-  }
-
-  /** {@code x} reversed along {@code axis}: a Slice with step −1. */
-  private static String flip(OnnxGraphBuilder g, String name, String x, long axis) {
-    return g.op(
-        "Slice",
-        name,
-        x,
-        g.longs(name + "_starts", -1),
-        g.longs(name + "_ends", Long.MIN_VALUE),
-        g.longs(name + "_axes", axis),
-        g.longs(name + "_steps", -1));
-  }
-
-  /**
-   * The mean over the {@code turns} stacked versions of {@code value} ({@code [turns·n, rest…]} →
-   * {@code [n, rest…]}).
-   */
-  private static String meanOverTurns(
-      OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
-    if (turns == 1) {
-      return value;
-    }
-    return g.op(
-        "ReduceMean",
-        name + "_over_turns",
-        Map.of("keepdims", 0L, "axes", new long[] {0}),
-        g.op(
-            "Reshape",
-            name + "_by_turn",
-            value,
-            g.longs(name + "_turn_shape", shape(turns, rest))));
-  }
-
-  /** The upright images' part of {@code value} ({@code [turns·n, rest…]} → {@code [n, rest…]}). */
-  private static String upright(
-      OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
-    if (turns == 1) {
-      return value;
-    }
-    String byTurn = g.op(
-        "Reshape", name + "_by_turn", value, g.longs(name + "_turn_shape", shape(turns, rest)));
-    String first = g.op(
-        "Slice",
-        name + "_upright",
-        byTurn,
-        g.longs(name + "_start", 0),
-        g.longs(name + "_end", 1),
-        g.longs(name + "_axis", 0));
-    long[] flat = new long[rest.length + 1];
-    flat[0] = -1;
-    System.arraycopy(rest, 0, flat, 1, rest.length);
-    return g.op("Reshape", name + "_upright_flat", first, g.longs(name + "_upright_shape", flat));
-  }
-
-  private static long[] shape(int turns, long... rest) {
-    long[] s = new long[rest.length + 2];
-    s[0] = turns;
-    s[1] = -1;
-    System.arraycopy(rest, 0, s, 2, rest.length);
-    return s;
-  }
-
   private static String layers(
       OnnxGraphBuilder g, List<LayerSpec> layers, String in, Map<String, INDArray> p) {
     String h = in;
@@ -348,40 +275,46 @@ public final class OnnxExporter {
     }
     INDArray w = p.get(VaeGraph.weight(layer.name()));
     INDArray b = p.get(VaeGraph.bias(layer.name()));
-    String wName;
     String out;
     Activation act;
     if (layer instanceof Dense d) {
-      wName = g.floats(d.name() + "_W", values(w), w.shape());
+      String wName = g.floats(d.name() + "_W", values(w), w.shape());
       out = g.op("Gemm", d.name(), in, wName, g.floats(d.name() + "_b", values(b), b.length()));
       act = d.activation();
     } else if (layer instanceof Conv c) {
-      // SameDiff holds [k, k, in, out]; ONNX Conv wants [out, in, k, k].
-      INDArray oiyx = w.permute(3, 2, 0, 1).dup('c');
-      wName = g.floats(c.name() + "_W", values(oiyx), oiyx.shape());
-      out = g.op(
-          "Conv",
-          c.name(),
-          convAttributes(c.kernel(), c.stride(), c.pad()),
-          in,
-          wName,
-          g.floats(c.name() + "_b", values(b), b.length()));
+      out = convolution(g, "Conv", c.name(), c.kernel(), c.stride(), c.pad(), in, w, b);
       act = c.activation();
     } else {
       Deconv c = (Deconv) layer;
-      // libnd4j holds [k, k, out, in]; ONNX ConvTranspose wants [in, out, k, k].
-      INDArray ioyx = w.permute(3, 2, 0, 1).dup('c');
-      wName = g.floats(c.name() + "_W", values(ioyx), ioyx.shape());
-      out = g.op(
-          "ConvTranspose",
-          c.name(),
-          convAttributes(c.kernel(), c.stride(), c.pad()),
-          in,
-          wName,
-          g.floats(c.name() + "_b", values(b), b.length()));
+      out = convolution(g, "ConvTranspose", c.name(), c.kernel(), c.stride(), c.pad(), in, w, b);
       act = c.activation();
     }
     return act == Activation.RELU ? g.op("Relu", layer.name() + "_relu", out) : out;
+  }
+
+  /**
+   * A Conv or ConvTranspose node. SameDiff holds a convolution's weights as [k, k, in, out] and
+   * libnd4j a transposed one's as [k, k, out, in]; ONNX wants [out, in, k, k] and [in, out, k, k]:
+   * the same permutation serves both.
+   */
+  private static String convolution(
+      OnnxGraphBuilder g,
+      String opType,
+      String name,
+      int kernel,
+      int stride,
+      int pad,
+      String in,
+      INDArray w,
+      INDArray b) {
+    INDArray weights = w.permute(3, 2, 0, 1).dup('c');
+    return g.op(
+        opType,
+        name,
+        convAttributes(kernel, stride, pad),
+        in,
+        g.floats(name + "_W", values(weights), weights.shape()),
+        g.floats(name + "_b", values(b), b.length()));
   }
 
   private static Map<String, Object> convAttributes(int kernel, int stride, int pad) {

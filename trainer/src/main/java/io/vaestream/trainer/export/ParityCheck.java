@@ -55,15 +55,7 @@ public final class ParityCheck {
   /** Compares, and fails unless every output is within {@link #TOLERANCE}; for scores without a memory bank. */
   public static Result require(
       byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
-    VaeModel.Forward f = model.forward(pixels, count);
-    return require(
-        onnx,
-        model.contract(),
-        f,
-        ScoreParts.of(model.contract(), f, pixels, count, null),
-        score,
-        pixels,
-        count);
+    return passing(compare(onnx, model, score, pixels, count));
   }
 
   /** As above, against a forward pass and score parts already computed. */
@@ -88,7 +80,10 @@ public final class ParityCheck {
       MapScale mapScale,
       float[] pixels,
       int count) {
-    Result r = compare(onnx, contract, ref, parts, score, mapScale, pixels, count);
+    return passing(compare(onnx, contract, ref, parts, score, mapScale, pixels, count));
+  }
+
+  private static Result passing(Result r) {
     if (!r.passes(TOLERANCE)) {
       throw new ParityException(
           "ONNX export does not match the trainer (tolerance " + TOLERANCE + "): " + r);

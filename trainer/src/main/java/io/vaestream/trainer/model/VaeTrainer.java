@@ -79,7 +79,7 @@ public final class VaeTrainer {
     int firstEpoch = model.epochsDone();
     for (int epoch = firstEpoch + 1; epoch <= config.epochs(); epoch++) {
       Random rnd = new Random(config.seed() * 1_000_003L + epoch);
-      int[] order = shuffle(count, rnd);
+      int[] order = ImageDataset.shuffledIndices(count, rnd::nextInt);
       long t0 = System.nanoTime();
       double lossSum = 0;
       double reconSum = 0;
@@ -203,19 +203,5 @@ public final class VaeTrainer {
         System.setOut(out);
       }
     }
-  }
-
-  private static int[] shuffle(int n, Random rnd) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 }

@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,10 +39,9 @@ class TrainerAppTest {
     return new Run(code, out.toString(), err.toString());
   }
 
-  @Test
-  void shouldTrainExportInspectAndSample() throws Exception {
-    Path runDir = dir.resolve("run");
-    Run train = run(
+  /** {@code train} of a small MLP on class 0 of the synthetic images, with {@code extra} options. */
+  private Run trainTiny(Path out, int epochs, String... extra) {
+    List<String> args = new ArrayList<>(List.of(
         "train",
         "--data",
         images.toString(),
@@ -49,7 +50,7 @@ class TrainerAppTest {
         "--arch",
         "mlp",
         "--epochs",
-        "2",
+        Integer.toString(epochs),
         "--width",
         "32",
         "--latent-dim",
@@ -57,7 +58,15 @@ class TrainerAppTest {
         "--batch-size",
         "32",
         "--out",
-        runDir.toString());
+        out.toString()));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void shouldTrainExportInspectAndSample() throws Exception {
+    Path runDir = dir.resolve("run");
+    Run train = trainTiny(runDir, 2);
     assertThat(train.exit()).as(train.err()).isZero();
     assertThat(train.err()).contains("epoch   2/2").contains("img/s").contains("ETA");
     assertThat(train.out()).contains("parity:").contains("threshold:");
@@ -71,28 +80,7 @@ class TrainerAppTest {
     assertThat(runDir.resolve("checkpoint/graph.sd")).isRegularFile();
 
     Path semiDir = dir.resolve("semi");
-    Run semi = run(
-        "train",
-        "--data",
-        images.toString(),
-        "--normal-classes",
-        "0",
-        "--arch",
-        "mlp",
-        "--epochs",
-        "1",
-        "--width",
-        "32",
-        "--latent-dim",
-        "4",
-        "--batch-size",
-        "32",
-        "--out",
-        semiDir.toString(),
-        "--validation-anomalies",
-        "other-classes",
-        "--score",
-        "vae");
+    Run semi = trainTiny(semiDir, 1, "--validation-anomalies", "other-classes", "--score", "vae");
     assertThat(semi.exit()).as(semi.err()).isZero();
     assertThat(semi.out()).contains("chosen:    semi-supervised");
     assertThat(semiDir.resolve("model.json"))

@@ -1,0 +1,85 @@
+package io.vaestream.trainer.export;
+
+import io.vaestream.trainer.export.internal.OnnxGraphBuilder;
+import io.vaestream.trainer.model.Restoration;
+import java.util.Map;
+
+/**
+ * The graph's side of restoration training ({@link Restoration}): each image scored in its four
+ * turns by 90°, stacked along the batch axis, and the turns' outputs brought back to one per image.
+ */
+final class TurnsGraph {
+  private TurnsGraph() {}
+
+  /**
+   * {@code x} and its three turns by 90° ({@link Restoration#rotate}), stacked: {@code [4n, c, s,
+   * s]}. One turn is a transpose of the last two axes, then a flip of the rows.
+   */
+  static String turned(OnnxGraphBuilder g, String x) {
+    String transposed = g.op("Transpose", "transposed", Map.of("perm", new long[] {0, 1, 3, 2}), x);
+    String turn1 = flip(g, "turn1", transposed, 2);
+    String turn2 = flip(g, "turn2", flip(g, "turn2_rows", x, 2), 3);
+    String turn3 = flip(g, "turn3", transposed, 3);
+    return g.op("Concat", "turns", Map.of("axis", 0L), x, turn1, turn2, turn3);
+  }
+
+  /** {@code x} reversed along {@code axis}: a Slice with step −1. */
+  private static String flip(OnnxGraphBuilder g, String name, String x, long axis) {
+    return g.op(
+        "Slice",
+        name,
+        x,
+        g.longs(name + "_starts", -1),
+        g.longs(name + "_ends", Long.MIN_VALUE),
+        g.longs(name + "_axes", axis),
+        g.longs(name + "_steps", -1));
+  }
+
+  /**
+   * The mean over the {@code turns} stacked versions of {@code value} ({@code [turns·n, rest…]} →
+   * {@code [n, rest…]}).
+   */
+  static String meanOverTurns(
+      OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
+    if (turns == 1) {
+      return value;
+    }
+    return g.op(
+        "ReduceMean",
+        name + "_over_turns",
+        Map.of("keepdims", 0L, "axes", new long[] {0}),
+        g.op(
+            "Reshape",
+            name + "_by_turn",
+            value,
+            g.longs(name + "_turn_shape", shape(turns, rest))));
+  }
+
+  /** The upright images' part of {@code value} ({@code [turns·n, rest…]} → {@code [n, rest…]}). */
+  static String upright(OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
+    if (turns == 1) {
+      return value;
+    }
+    String byTurn = g.op(
+        "Reshape", name + "_by_turn", value, g.longs(name + "_turn_shape", shape(turns, rest)));
+    String first = g.op(
+        "Slice",
+        name + "_upright",
+        byTurn,
+        g.longs(name + "_start", 0),
+        g.longs(name + "_end", 1),
+        g.longs(name + "_axis", 0));
+    long[] flat = new long[rest.length + 1];
+    flat[0] = -1;
+    System.arraycopy(rest, 0, flat, 1, rest.length);
+    return g.op("Reshape", name + "_upright_flat", first, g.longs(name + "_upright_shape", flat));
+  }
+
+  private static long[] shape(int turns, long... rest) {
+    long[] s = new long[rest.length + 2];
+    s[0] = turns;
+    s[1] = -1;
+    System.arraycopy(rest, 0, s, 2, rest.length);
+    return s;
+  }
+}
