@@ -105,6 +105,33 @@ record BenchReport(BenchOptions options, BenchResults results) {
             results.coreModel());
   }
 
+  /** A section's heading and its first paragraph, {@code intro} formatted with {@code args}. */
+  static StringBuilder section(String heading, String intro, Object... args) {
+    return new StringBuilder("## " + heading + "\n\n")
+        .append(String.format(Locale.ROOT, intro, args));
+  }
+
+  /**
+   * A table of runs repeated in rounds, one row per name: the median overall rate where {@code
+   * withOverall}, then the median steady rate and its range over the rounds.
+   */
+  static String runsTable(boolean withOverall, List<String> names, List<Repeated> runs) {
+    StringBuilder md = new StringBuilder(
+        withOverall
+            ? "| run | records/s (overall) | records/s (steady) | steady, range |\n|---|---|---|---|\n"
+            : "| run | records/s (steady) | steady, range |\n|---|---|---|\n");
+    for (int i = 0; i < names.size(); i++) {
+      Repeated run = runs.get(i);
+      md.append("| ").append(names.get(i));
+      if (withOverall) {
+        md.append(String.format(Locale.ROOT, " | %.0f", run.overall()));
+      }
+      md.append(String.format(
+          Locale.ROOT, " | %.0f | %.0f–%.0f |%n", run.steady(), run.min(), run.max()));
+    }
+    return md.toString();
+  }
+
   /** The median and range of a ratio taken within each round of runs. */
   static String ratio(Repeated num, Repeated den) {
     double[] ratios = num.ratiosTo(den);

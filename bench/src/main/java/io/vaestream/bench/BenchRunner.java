@@ -162,26 +162,13 @@ final class BenchRunner {
       String input = trials.preload("bench-" + m.name(), o.partitions, images, n);
       int bytes = AvroSerdes.encode(ImageSender.event(images, 0, "b-0", null)).length;
       NoopScorer ceilingScorer = replaying(model, images);
+      Supplier<Scorer> onnx = () -> TrialRunner.onnx(model);
       Run ceiling = trials.throughput(new Trial(
           m.name() + " (a) ceiling", input, n, model, () -> ceilingScorer, o.batch, o.threads, 1));
-      Run detector = trials.throughput(new Trial(
-          m.name() + " (b) detector",
-          input,
-          n,
-          model,
-          () -> TrialRunner.onnx(model),
-          o.batch,
-          o.threads,
-          1));
-      Run perRecord = trials.throughput(new Trial(
-          m.name() + " (c) per-record",
-          input,
-          n,
-          model,
-          () -> TrialRunner.onnx(model),
-          1,
-          o.threads,
-          1));
+      Run detector = trials.throughput(
+          new Trial(m.name() + " (b) detector", input, n, model, onnx, o.batch, o.threads, 1));
+      Run perRecord = trials.throughput(
+          new Trial(m.name() + " (c) per-record", input, n, model, onnx, 1, o.threads, 1));
       rows.add(new ModelRow(
           m.name(),
           m.flopsPerImage(),

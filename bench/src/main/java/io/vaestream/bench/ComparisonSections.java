@@ -2,7 +2,6 @@ package io.vaestream.bench;
 
 import io.vaestream.bench.BenchResults.BatchRow;
 import io.vaestream.bench.BenchResults.ModelRow;
-import io.vaestream.bench.BenchResults.Repeated;
 import io.vaestream.bench.BenchResults.ScalingRow;
 import io.vaestream.bench.BenchResults.Shadow;
 import io.vaestream.detector.config.DetectorConfig;
@@ -16,13 +15,12 @@ import java.util.Locale;
  */
 record ComparisonSections(BenchOptions options, BenchResults results) {
   String batch(List<BatchRow> rows) {
-    StringBuilder md = new StringBuilder("## Batch size\n\n");
-    md.append(String.format(
-        Locale.ROOT,
+    StringBuilder md = BenchReport.section(
+        "Batch size",
         "%s. The scorer alone (no Kafka) and the whole detector "
             + "(`batch.max.size`, %d records preloaded) at each batch size.%n%n",
         results.coreModel(),
-        options.records));
+        options.records);
     md.append(
         "| batch | scorer images/s | scorer µs/image | detector records/s (steady) |\n|---|---|---|---|\n");
     for (BatchRow b : rows) {
@@ -39,9 +37,8 @@ record ComparisonSections(BenchOptions options, BenchResults results) {
 
   String shadow(Shadow s) {
     String budget = options.settings.getOrDefault(DetectorConfig.SHADOW_TIME_BUDGET, "0.5");
-    StringBuilder md = new StringBuilder("## Shadow scoring\n\n");
-    md.append(String.format(
-        Locale.ROOT,
+    StringBuilder md = BenchReport.section(
+        "Shadow scoring",
         "%s, batches of %d, %d records preloaded, %d interleaved round(s). The "
             + "shadow model is the live model published again with `--mode shadow`, so it costs as much as the live "
             + "one; its time budget (shadow.time.budget %s; the default is 0.5) lets it spend at most that share of "
@@ -50,23 +47,13 @@ record ComparisonSections(BenchOptions options, BenchResults results) {
         options.batch,
         options.records,
         options.repeat,
-        budget));
-    md.append("| run | records/s (steady) | steady, range |\n|---|---|---|\n");
-    String[] names = {
-      "detector, no shadow model",
-      "detector with a shadow model (shadow.time.budget " + budget + ")"
-    };
-    List<Repeated> runs = List.of(s.alone(), s.shadowed());
-    for (int i = 0; i < names.length; i++) {
-      Repeated run = runs.get(i);
-      md.append(String.format(
-          Locale.ROOT,
-          "| %s | %.0f | %.0f–%.0f |%n",
-          names[i],
-          run.steady(),
-          run.min(),
-          run.max()));
-    }
+        budget);
+    md.append(BenchReport.runsTable(
+        false,
+        List.of(
+            "detector, no shadow model",
+            "detector with a shadow model (shadow.time.budget " + budget + ")"),
+        List.of(s.alone(), s.shadowed())));
     md.append(String.format(
         Locale.ROOT,
         "%nLive throughput with a shadow model / without: **%s**. Share of the "
@@ -78,9 +65,8 @@ record ComparisonSections(BenchOptions options, BenchResults results) {
   }
 
   String models(List<ModelRow> rows) {
-    StringBuilder md = new StringBuilder("## Cost against model and image size\n\n");
-    md.append(String.format(
-        Locale.ROOT,
+    StringBuilder md = BenchReport.section(
+        "Cost against model and image size",
         "Each model was trained for these runs on Fashion-MNIST class %d (resized "
             + "for 64x64 and 128x128; mlp-28-int8 is the demo model's checkpoint exported with `--quantize int8`, same "
             + "FLOPs in integer arithmetic) and measured like the core section: (a) ceiling, (b) detector with batches "
@@ -88,7 +74,7 @@ record ComparisonSections(BenchOptions options, BenchResults results) {
             + "Records per run shrink with the image so "
             + "that each run moves about the same bytes. Steady records/s.%n%n",
         BenchModel.NORMAL_CLASS,
-        options.batch));
+        options.batch);
     md.append(
         "| model | MFLOP/image | record bytes | records | (a) ceiling | (b) detector | (c) per-record "
             + "| (d) scorer, batch " + options.batch
@@ -122,14 +108,13 @@ record ComparisonSections(BenchOptions options, BenchResults results) {
 
   String scaling(List<ScalingRow> rows) {
     double base = rows.get(0).run().steadyPerSecond();
-    StringBuilder md = new StringBuilder("## Scaling: partitions × stream threads × instances\n\n");
-    md.append(String.format(
-        Locale.ROOT,
+    StringBuilder md = BenchReport.section(
+        "Scaling: partitions × stream threads × instances",
         "%s, %d records per run; instances are separate KafkaStreams "
             + "applications of one group in this JVM, each with its own scorer. Stream tasks = partitions, so "
             + "threads × instances beyond the partition count stay idle.%n%n",
         results.coreModel(),
-        options.records));
+        options.records);
     md.append(
         "| partitions | threads per instance | instances | records/s (steady) | records/s (overall) "
             + "| vs first row |\n|---|---|---|---|---|---|\n");

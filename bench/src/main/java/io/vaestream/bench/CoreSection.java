@@ -2,7 +2,6 @@ package io.vaestream.bench;
 
 import io.vaestream.bench.BenchResults.Core;
 import io.vaestream.bench.BenchResults.LatencyRow;
-import io.vaestream.bench.BenchResults.Repeated;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,9 +18,8 @@ record CoreSection(BenchOptions options, Core core) {
 
   /** The throughput table of the interleaved runs, the scorer alone and the compute ceiling. */
   private String throughput() {
-    StringBuilder md = new StringBuilder("## Throughput\n\n");
-    md.append(String.format(
-        Locale.ROOT,
+    StringBuilder md = BenchReport.section(
+        "Throughput",
         "%d records preloaded into %d partition(s); %d stream thread(s); %d "
             + "interleaved round(s) of (a), (b), (b'), (c): the median, and the range over the rounds. The model flags "
             + "%.0f%% of these images (most of Fashion-MNIST is not its normal class); the ceiling's scorer does no "
@@ -31,28 +29,15 @@ record CoreSection(BenchOptions options, Core core) {
         options.partitions,
         options.threads,
         options.repeat,
-        100 * core.flaggedShare()));
-    md.append(
-        "| run | records/s (overall) | records/s (steady) | steady, range |\n|---|---|---|---|\n");
-    String[] names = {
-      "(a) ceiling: same graph and serdes, no inference",
-      "(b) detector: batches of " + options.batch + ", pipelined inference",
-      "(b') detector: batches of " + options.batch + ", inference on the stream thread",
-      "(c) per-record baseline: one synchronous inference call per record"
-    };
-    List<Repeated> runs =
-        List.of(core.ceiling(), core.detector(), core.notPipelined(), core.perRecord());
-    for (int i = 0; i < names.length; i++) {
-      Repeated run = runs.get(i);
-      md.append(String.format(
-          Locale.ROOT,
-          "| %s | %.0f | %.0f | %.0f–%.0f |%n",
-          names[i],
-          run.overall(),
-          run.steady(),
-          run.min(),
-          run.max()));
-    }
+        100 * core.flaggedShare());
+    md.append(BenchReport.runsTable(
+        true,
+        List.of(
+            "(a) ceiling: same graph and serdes, no inference",
+            "(b) detector: batches of " + options.batch + ", pipelined inference",
+            "(b') detector: batches of " + options.batch + ", inference on the stream thread",
+            "(c) per-record baseline: one synchronous inference call per record"),
+        List.of(core.ceiling(), core.detector(), core.notPipelined(), core.perRecord())));
     md.append(String.format(
         Locale.ROOT,
         "| (d) scorer alone, batch %d, no Kafka | %.0f | | |%n",

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
@@ -59,42 +60,35 @@ final class JfrSummary {
     return md.toString();
   }
 
-  /** The first frame, from the top, that says whose work this is. */
+  /** Whose work a frame of a class is, by the class's package. */
+  private static final PrefixLabels AREAS = new PrefixLabels()
+      .add("ONNX Runtime inference", "ai.onnxruntime")
+      .add("Avro and the image contract", "org.apache.avro", "io.vaestream.schemas")
+      .add("preprocessing", "io.vaestream.detector.preprocess")
+      .add("batch store serde", "io.vaestream.detector.topology.internal")
+      .add(
+          "embedded broker",
+          "kafka.",
+          "org.apache.kafka.server",
+          "org.apache.kafka.storage",
+          "org.apache.kafka.raft",
+          "org.apache.kafka.coordinator",
+          "org.apache.kafka.controller",
+          "org.apache.kafka.metadata")
+      .add("Kafka Streams", "org.apache.kafka.streams")
+      .add(
+          "Kafka clients (producer, consumer, compression)",
+          "org.apache.kafka.clients",
+          "org.apache.kafka.common")
+      .add("benchmark producer and consumer", "io.vaestream.tools", "io.vaestream.bench");
+
+  /** The area of the first frame, from the top, that says whose work this is. */
   private static String area(List<RecordedFrame> frames) {
-    for (RecordedFrame f : frames) {
-      String t = f.getMethod().getType().getName();
-      if (t.startsWith("ai.onnxruntime")) {
-        return "ONNX Runtime inference";
-      }
-      if (t.startsWith("org.apache.avro") || t.startsWith("io.vaestream.schemas")) {
-        return "Avro and the image contract";
-      }
-      if (t.startsWith("io.vaestream.detector.preprocess")) {
-        return "preprocessing";
-      }
-      if (t.startsWith("io.vaestream.detector.topology.internal")) {
-        return "batch store serde";
-      }
-      if (t.startsWith("kafka.")
-          || t.startsWith("org.apache.kafka.server")
-          || t.startsWith("org.apache.kafka.storage")
-          || t.startsWith("org.apache.kafka.raft")
-          || t.startsWith("org.apache.kafka.coordinator")
-          || t.startsWith("org.apache.kafka.controller")
-          || t.startsWith("org.apache.kafka.metadata")) {
-        return "embedded broker";
-      }
-      if (t.startsWith("org.apache.kafka.streams")) {
-        return "Kafka Streams";
-      }
-      if (t.startsWith("org.apache.kafka.clients") || t.startsWith("org.apache.kafka.common")) {
-        return "Kafka clients (producer, consumer, compression)";
-      }
-      if (t.startsWith("io.vaestream.tools") || t.startsWith("io.vaestream.bench")) {
-        return "benchmark producer and consumer";
-      }
-    }
-    return "JDK and other";
+    return frames.stream()
+        .map(f -> AREAS.label(f.getMethod().getType().getName()))
+        .flatMap(Optional::stream)
+        .findFirst()
+        .orElse("JDK and other");
   }
 
   private static boolean isIdleWait(String method) {

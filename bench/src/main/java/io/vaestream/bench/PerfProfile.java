@@ -166,36 +166,32 @@ final class PerfProfile implements AutoCloseable {
   }
 
   /** Linux keeps 15 characters of a thread's name; Java and Kafka name theirs, ONNX Runtime does not. */
+  private static final PrefixLabels THREAD_ROLES = new PrefixLabels()
+      .add(
+          "detector stream thread (Kafka Streams, decoding, batch store; inference when not pipelined)",
+          "bench-")
+      .add("inference threads (ONNX Runtime, pipelined batches)", "vaestream-infer")
+      .add("Kafka producer I/O threads", "kafka-producer-")
+      .add(
+          "embedded broker",
+          "data-plane-kafk",
+          "kafka-",
+          "broker-",
+          "quorum-",
+          "controller-",
+          "ReplicaFetcher",
+          "transaction-",
+          "group-")
+      .add("JIT compiler", "C1 Compiler", "C2 Compiler")
+      .add("garbage collector", "GC Thread", "G1 ");
+
   static String threadRole(String comm) {
-    if (comm.startsWith("bench-")) {
-      return "detector stream thread (Kafka Streams, decoding, batch store; inference when not pipelined)";
-    }
-    if (comm.startsWith("vaestream-infer")) {
-      return "inference threads (ONNX Runtime, pipelined batches)";
-    }
-    if (comm.startsWith("kafka-producer-")) {
-      return "Kafka producer I/O threads";
-    }
-    if (comm.startsWith("data-plane-kafk")
-        || comm.startsWith("kafka-")
-        || comm.startsWith("broker-")
-        || comm.startsWith("quorum-")
-        || comm.startsWith("controller-")
-        || comm.startsWith("ReplicaFetcher")
-        || comm.startsWith("transaction-")
-        || comm.startsWith("group-")) {
-      return "embedded broker";
-    }
-    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-      return "JIT compiler";
-    }
-    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-      return "garbage collector";
-    }
-    if (comm.equals("java")) {
-      return "main thread and unnamed native threads (benchmark consumer)";
-    }
-    return "other (" + comm + ")";
+    return THREAD_ROLES
+        .label(comm)
+        .orElse(
+            comm.equals("java")
+                ? "main thread and unnamed native threads (benchmark consumer)"
+                : "other (" + comm + ")");
   }
 
   static String library(String dso) {

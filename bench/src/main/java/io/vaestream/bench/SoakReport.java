@@ -36,22 +36,11 @@ record SoakReport(SoakOptions options, SoakResults results) {
             + "outside_heap,onnx_open,onnx_allocated,p50_ms,p99_ms\n");
     for (Sample s : results.samples()) {
       sb.append(String.format(
-          Locale.ROOT,
-          "%.1f,%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.1f,%.1f%n",
-          s.seconds(),
-          s.phase(),
-          s.sent(),
-          s.scored(),
-          s.heapUsed(),
-          s.heapCommitted(),
-          s.nonHeap(),
-          s.direct(),
-          s.rss(),
-          s.outsideHeap(),
-          s.onnxOpen(),
-          s.onnxAllocated(),
-          s.p50(),
-          s.p99()));
+          Locale.ROOT, "%.1f,%s,%d,%d,", s.seconds(), s.phase(), s.sent(), s.scored()));
+      for (double reading : s.readings()) {
+        sb.append(String.format(Locale.ROOT, "%.0f,", reading));
+      }
+      sb.append(String.format(Locale.ROOT, "%.1f,%.1f%n", s.p50(), s.p99()));
     }
     return sb.toString();
   }

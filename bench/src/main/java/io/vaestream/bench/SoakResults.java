@@ -51,6 +51,16 @@ record SoakResults(
     double outsideHeap() {
       return rss - heapCommitted;
     }
+
+    /**
+     * The readings taken at every sample, in the CSV's column order: heap used and committed,
+     * non-heap, direct, RSS, outside the heap, ONNX Runtime objects open and allocated.
+     */
+    double[] readings() {
+      return new double[] {
+        heapUsed, heapCommitted, nonHeap, direct, rss, outsideHeap(), onnxOpen, onnxAllocated
+      };
+    }
   }
 
   /** Every input record has exactly one committed score. */

@@ -53,74 +53,28 @@ record Trial(
   }
 
   Trial notPipelined() {
-    return new Trial(
-        name,
-        input,
-        records,
-        model,
-        scorer,
-        maxBatch,
-        threads,
-        instances,
-        profile,
-        false,
-        commitMs,
-        live,
-        modelsTopic);
+    return copy(input, profile, false, commitMs, live, modelsTopic);
   }
 
   Trial withCommitMs(Integer ms) {
-    return new Trial(
-        name,
-        input,
-        records,
-        model,
-        scorer,
-        maxBatch,
-        threads,
-        instances,
-        profile,
-        pipelined,
-        ms,
-        live,
-        modelsTopic);
+    return copy(input, profile, pipelined, ms, live, modelsTopic);
   }
 
   Trial sentLive() {
-    return new Trial(
-        name,
-        null,
-        records,
-        model,
-        scorer,
-        maxBatch,
-        threads,
-        instances,
-        profile,
-        pipelined,
-        commitMs,
-        true,
-        modelsTopic);
+    return copy(null, profile, pipelined, commitMs, true, modelsTopic);
   }
 
   Trial profiledTo(Path jfr) {
-    return new Trial(
-        name,
-        input,
-        records,
-        model,
-        scorer,
-        maxBatch,
-        threads,
-        instances,
-        jfr,
-        pipelined,
-        commitMs,
-        live,
-        modelsTopic);
+    return copy(input, jfr, pipelined, commitMs, live, modelsTopic);
   }
 
   Trial following(String topic) {
+    return copy(input, profile, pipelined, commitMs, live, topic);
+  }
+
+  /** This trial with the parts that the methods above change: the same run, started differently. */
+  private Trial copy(
+      String input, Path profile, boolean pipelined, Integer commitMs, boolean live, String topic) {
     return new Trial(
         name, input, records, model, scorer, maxBatch, threads, instances, profile, pipelined,
         commitMs, live, topic);

@@ -2,8 +2,6 @@ package io.vaestream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,27 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report writer on hand-made results ({@link SampleBench}). The two golden reports were
- * rendered by {@code BenchCommand} before the runner and the writer were split apart, from the
- * same figures: the split changed no word, figure or order of the report.
+ * The report writer on hand-made results ({@link SampleBench}); the whole report, word for word, is
+ * {@link GoldenReportTest}'s business.
  */
 class BenchReportTest {
   @TempDir
   Path dir;
-
-  @Test
-  void shouldRenderEverySectionAsTheGoldenReport() throws Exception {
-    SampleBench s = SampleBench.everySection();
-    assertThat(new BenchReport(s.options(), s.results()).markdown())
-        .isEqualTo(golden("report-every-section.md"));
-  }
-
-  @Test
-  void shouldRenderTheSmokeRunAsTheGoldenReport() throws Exception {
-    SampleBench s = SampleBench.smoke();
-    assertThat(new BenchReport(s.options(), s.results()).markdown())
-        .isEqualTo(golden("report-smoke.md"));
-  }
 
   @Test
   void shouldPutTheSectionsInTheOrderTheyRun() {
@@ -119,9 +102,5 @@ class BenchReportTest {
     Path written = new BenchReport(o, s.results()).write();
     assertThat(written).isEqualTo(out);
     assertThat(Files.readString(out)).startsWith("# Benchmarks\n").contains("--out " + out);
-  }
-
-  private static String golden(String name) throws IOException, URISyntaxException {
-    return Files.readString(Path.of(BenchReportTest.class.getResource(name).toURI()));
   }
 }

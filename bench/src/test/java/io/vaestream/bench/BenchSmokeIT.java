@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the benchmark working: a tiny run of {@code bench} (the real one is a command, documented
- * in docs/benchmarks.md), checked on its results; the report's wording is {@link BenchReportTest}'s
- * business. It starts its own embedded broker, by design. Needs Fashion-MNIST, which .ci/run
- * installs.
+ * in docs/benchmarks.md), checked on its results; the report's wording is the business of {@link
+ * BenchReportTest} and {@link GoldenReportTest}. It starts its own embedded broker, by design.
+ * Needs Fashion-MNIST, which .ci/run installs.
  */
 @Timeout(600)
 class BenchSmokeIT {

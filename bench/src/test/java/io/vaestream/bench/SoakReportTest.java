@@ -2,35 +2,18 @@ package io.vaestream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The soak's report writer on hand-made results ({@link SampleSoak}). The golden reports were
- * rendered by {@code SoakCommand} before the runner and the writer were split apart, from the same
- * figures.
+ * The soak's report writer on hand-made results ({@link SampleSoak}); the whole report, word for
+ * word, is {@link GoldenReportTest}'s business.
  */
 class SoakReportTest {
   @TempDir
   Path dir;
-
-  @Test
-  void shouldRenderACleanRunAsTheGoldenReport() throws Exception {
-    SampleSoak s = SampleSoak.clean();
-    assertThat(new SoakReport(s.options(), s.results()).markdown())
-        .isEqualTo(golden("soak-clean.md"));
-  }
-
-  @Test
-  void shouldRenderLossDuplicatesAndAKilledDetectorAsTheGoldenReport() throws Exception {
-    SampleSoak s = SampleSoak.broken();
-    assertThat(new SoakReport(s.options(), s.results()).markdown())
-        .isEqualTo(golden("soak-broken.md"));
-  }
 
   @Test
   void shouldWriteOneCsvRowPerSampleWithEveryColumn() {
@@ -57,9 +40,5 @@ class SoakReportTest {
     assertThat(SoakReport.slope(new double[] {0, 1, 2, 3}, new double[] {1, 3, 5, 7}))
         .isEqualTo(2);
     assertThat(SoakReport.slope(new double[] {5, 5}, new double[] {1, 9})).isZero();
-  }
-
-  private static String golden(String name) throws IOException, URISyntaxException {
-    return Files.readString(Path.of(SoakReportTest.class.getResource(name).toURI()));
   }
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Keeps the soak working: 15 seconds of {@code soak} against a detector process (the 30-minute
  * run is a command, documented in docs/reliability.md), checked on its results; the report's
- * wording is {@link SoakReportTest}'s business. It starts its own embedded broker, by design.
- * Needs Fashion-MNIST.
+ * wording is the business of {@link SoakReportTest} and {@link GoldenReportTest}. It starts its
+ * own embedded broker, by design. Needs Fashion-MNIST.
  */
 @Timeout(600)
 class SoakSmokeIT {
@@ -48,15 +48,7 @@ class SoakSmokeIT {
         r.samples().stream().filter(s -> s.phase().equals("steady")).toList();
     // Memory and ONNX figures are read at every sample; latency only once a window has scores.
     assertThat(steady).as("steady samples").isNotEmpty().allSatisfy(s -> {
-      assertThat(DoubleStream.of(
-              s.heapUsed(),
-              s.heapCommitted(),
-              s.nonHeap(),
-              s.direct(),
-              s.rss(),
-              s.outsideHeap(),
-              s.onnxOpen(),
-              s.onnxAllocated()))
+      assertThat(DoubleStream.of(s.readings()))
           .as("memory and ONNX figures at %.0f s", s.seconds())
           .noneMatch(v -> v.isNaN());
     });
