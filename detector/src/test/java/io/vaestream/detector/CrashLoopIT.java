@@ -8,29 +8,20 @@ import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
-import io.vaestream.detector.testing.Images;
+import io.vaestream.detector.testing.DetectorHttp;
+import io.vaestream.detector.testing.ForwardingScorer;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
-import io.vaestream.schemas.ImageContract;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,53 +40,43 @@ class CrashLoopIT {
   @Test
   void shouldTurnNotReadyWithinThirtySecondsOfACrashLoop() throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
-    String prefix = "loop-" + UUID.randomUUID().toString().substring(0, 8);
-    kafka.createTopics(1, TestDetectors.topics(prefix));
+    String prefix = TestDetectors.createTopics(kafka, "loop", 1);
     int port = TestDetectors.freePort();
-    Map<String, Object> p = TestDetectors.settings(
-        kafka.bootstrapServers(), dir.resolve("unused.onnx"), prefix, dir.resolve("state"));
+    Map<String, Object> p = settings(kafka, prefix);
     p.put(DetectorConfig.HTTP_PORT, port);
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(DetectorConfig.INFERENCE_PIPELINED, false);
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
-    HttpClient http = HttpClient.newHttpClient();
     try (OnnxScorer real = OnnxScorer.open(model, Device.CPU);
         Detector detector =
             Detector.start(new DetectorConfig(p), new FlakyScorer(real, Integer.MAX_VALUE))) {
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> get(http, port, "/ready").statusCode() == 200);
+          .until(() -> DetectorHttp.get(port, "/ready").statusCode() == 200);
       long t0 = System.nanoTime();
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-          Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-          new ByteArraySerializer(),
-          new ByteArraySerializer())) {
-        for (int i = 0; i < 5; i++) {
-          producer.send(new ProducerRecord<>(
-              TestDetectors.images(prefix),
-              ("k" + i).getBytes(StandardCharsets.UTF_8),
-              Images.eventBytes("e" + i, i)));
-        }
+      try (KafkaProducer<byte[], byte[]> producer =
+          TestDetectors.producer(kafka.bootstrapServers())) {
+        TestDetectors.send(producer, TestDetectors.images(prefix), "e", 0, 5);
       }
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> get(http, port, "/ready").statusCode() == 503);
-      HttpResponse<String> ready = get(http, port, "/ready");
+          .until(() -> DetectorHttp.get(port, "/ready").statusCode() == 503);
+      HttpResponse<String> ready = DetectorHttp.get(port, "/ready");
       System.out.printf(
           "not ready %.1f s after the first bad batch was sent: %s%n",
           (System.nanoTime() - t0) / 1e9, ready.body().trim());
       assertThat(ready.body())
           .startsWith("NOT READY: a stream thread failed")
           .contains("scorer broke");
-      assertThat(get(http, port, "/health").statusCode())
+      assertThat(DetectorHttp.get(port, "/health").statusCode())
           .as("alive: a restart is the orchestrator's call")
           .isEqualTo(200);
-      assertThat(get(http, port, "/metrics").body()).contains("vaestream_ready 0.0");
+      assertThat(DetectorHttp.get(port, "/metrics").body()).contains("vaestream_ready 0.0");
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() ->
-              get(http, port, "/metrics").body().contains("vaestream_stream_restarts_recent 2.0"));
+          .until(() -> DetectorHttp.get(port, "/metrics")
+              .body()
+              .contains("vaestream_stream_restarts_recent 2.0"));
     }
     assertThat(streamThreadsOf(prefix))
         .as("every client stopped, the failed ones too")
@@ -105,12 +86,8 @@ class CrashLoopIT {
   @Test
   void shouldRestartAfterFailuresAndScoreEveryImageOnce() throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
-    String prefix = "flaky-" + UUID.randomUUID().toString().substring(0, 8);
-    kafka.createTopics(2, TestDetectors.topics(prefix));
-    Map<String, Object> p = TestDetectors.settings(
-        kafka.bootstrapServers(), dir.resolve("unused.onnx"), prefix, dir.resolve("state"));
-    p.put(DetectorConfig.HTTP_PORT, 0);
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    String prefix = TestDetectors.createTopics(kafka, "flaky", 2);
+    Map<String, Object> p = settings(kafka, prefix);
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
     int events = 300;
     try (OnnxScorer real = OnnxScorer.open(model, Device.CPU);
@@ -124,10 +101,7 @@ class CrashLoopIT {
           "%d of %d scored after 3 scorer failures, %.1f s after the first image was sent%n",
           tally.perId.size(), events, (System.nanoTime() - t0) / 1e9);
       tally.drain(Duration.ofSeconds(2));
-      assertThat(tally.perInput)
-          .as("one committed score per input record")
-          .hasSize(events)
-          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+      tally.assertOneScorePerInputRecord(events);
       assertThat(detector.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
     assertThat(streamThreadsOf(prefix))
@@ -142,22 +116,20 @@ class CrashLoopIT {
         .toList();
   }
 
-  private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  /** A detector whose model file is never opened: the test hands it a scorer of its own. */
+  private Map<String, Object> settings(KafkaBroker kafka, String prefix) {
+    return TestDetectors.settings(kafka, dir.resolve("unused.onnx"), prefix, dir.resolve("state"));
   }
 
   /**
    * A scorer that fails its first {@code failures} batches, then scores with {@code real}; with
    * {@code Integer.MAX_VALUE} it fails every batch, as a model with a bug would.
    */
-  private static final class FlakyScorer implements Scorer {
-    private final Scorer real;
+  private static final class FlakyScorer extends ForwardingScorer {
     private final AtomicInteger failuresLeft;
 
     FlakyScorer(Scorer real, int failures) {
-      this.real = real;
+      super(real);
       this.failuresLeft = new AtomicInteger(failures);
     }
 
@@ -166,30 +138,7 @@ class CrashLoopIT {
       if (failuresLeft.getAndDecrement() > 0) {
         throw new IllegalStateException("scorer broke on a batch of " + count);
       }
-      return real.score(tensors, count);
+      return super.score(tensors, count);
     }
-
-    @Override
-    public ImageContract contract() {
-      return real.contract();
-    }
-
-    @Override
-    public double threshold() {
-      return real.threshold();
-    }
-
-    @Override
-    public String modelName() {
-      return real.modelName();
-    }
-
-    @Override
-    public String modelVersion() {
-      return real.modelVersion();
-    }
-
-    @Override
-    public void close() {}
   }
 }

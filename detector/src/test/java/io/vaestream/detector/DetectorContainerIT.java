@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +40,7 @@ class DetectorContainerIT {
   void shouldScoreEveryImageOnceAndStopCleanlyAsShipped() throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
     assumeTrue(kafka.inDocker(), "needs Docker: the shipped image runs in a container");
-    String prefix = "image-" + UUID.randomUUID().toString().substring(0, 8);
-    kafka.createTopics(3, TestDetectors.topics(prefix));
+    String prefix = TestDetectors.createTopics(kafka, "image", 3);
     Path models = Files.createDirectories(dir.resolve("models"));
     TinyVaeModel.write(models, 0.48);
     // The container's user (10001) must be able to list the mounted folder and read the model.

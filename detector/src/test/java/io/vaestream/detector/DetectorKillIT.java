@@ -7,12 +7,12 @@ import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,12 +46,8 @@ class DetectorKillIT {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         only == null || only.equals(guarantee), "only " + only);
     KafkaBroker kafka = KafkaBroker.shared();
-    String s = UUID.randomUUID().toString().substring(0, 8);
-    String images = "kill-images-" + s;
-    String scores = "kill-scores-" + s;
-    kafka.createTopics(2, images, scores, scores + "-anomalies", scores + "-dlq");
-    Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
-    List<String> args = new ArrayList<>(detectorArgs(kafka, model, "kill-" + s, images, scores));
+    String prefix = TestDetectors.createTopics(kafka, "kill", 2);
+    List<String> args = new ArrayList<>(detectorArgs(kafka, prefix));
     args.addAll(List.of(
         "--set",
         "state.dir=" + dir.resolve("state"),
@@ -65,10 +61,8 @@ class DetectorKillIT {
     Map<String, Integer> perInput;
     Map<String, Integer> perId;
     Process current = start(args, dir.resolve("run-0.log"));
-    Thread sender = new Thread(
-        () -> TestDetectors.sendPaced(kafka.bootstrapServers(), images, "k", EVENTS, RATE),
-        "kill-it-producer");
-    try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), scores)) {
+    Thread sender = sender(kafka, prefix, "kill-it-producer");
+    try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       perInput = c.perInput;
       perId = c.perId;
       sender.start();
@@ -123,44 +117,34 @@ class DetectorKillIT {
   @Test
   void shouldMoveAKilledInstancesPartitionsToTheSurvivor() throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
-    String s = UUID.randomUUID().toString().substring(0, 8);
-    String images = "pair-images-" + s;
-    String scores = "pair-scores-" + s;
-    kafka.createTopics(4, images, scores, scores + "-anomalies", scores + "-dlq");
-    Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
-    List<String> common = detectorArgs(kafka, model, "pair-" + s, images, scores);
+    String prefix = TestDetectors.createTopics(kafka, "pair", 4);
+    List<String> common = detectorArgs(kafka, prefix);
     List<String> a = new ArrayList<>(common);
     a.addAll(List.of("--set", "state.dir=" + dir.resolve("state-a")));
     List<String> b = new ArrayList<>(common);
     b.addAll(List.of("--set", "state.dir=" + dir.resolve("state-b")));
-    Map<String, Integer> perInput;
-    Map<String, Integer> perId;
     Process victim = start(a, dir.resolve("a.log"));
     Process survivor = start(b, dir.resolve("b.log"));
-    Thread sender = new Thread(
-        () -> TestDetectors.sendPaced(kafka.bootstrapServers(), images, "k", EVENTS, RATE),
-        "pair-it-producer");
-    try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), scores)) {
-      perInput = c.perInput;
-      perId = c.perId;
+    Thread sender = sender(kafka, prefix, "pair-it-producer");
+    try (ScoreTally c = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       sender.start();
       await().atMost(Duration.ofSeconds(120)).until(() -> c.drain() >= EVENTS / 5);
       victim.destroyForcibly().waitFor();
-      assertThat(perId.size()).as("the kill lands mid-stream").isLessThan(EVENTS);
+      assertThat(c.perId.size()).as("the kill lands mid-stream").isLessThan(EVENTS);
       await().atMost(Duration.ofSeconds(180)).until(() -> c.drain() >= EVENTS);
       c.drain();
       sender.join();
+      assertThat(c.perId).hasSize(EVENTS);
+      assertThat(c.perInput.values()).as("committed scores per input record").containsOnly(1);
     } finally {
       survivor.destroy();
       survivor.waitFor();
     }
-    assertThat(perId).hasSize(EVENTS);
-    assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
   }
 
-  /** Command-line arguments of a detector process on these topics (anomalies and DLQ beside scores). */
-  private static List<String> detectorArgs(
-      KafkaBroker kafka, Path model, String appId, String images, String scores) {
+  /** Writes the model; returns the command-line arguments of a detector on the topics of {@code prefix}. */
+  private List<String> detectorArgs(KafkaBroker kafka, String prefix) throws IOException {
+    Path model = TinyVaeModel.write(dir.resolve("model"), 0.48);
     return List.of(
         "--model",
         model.toString(),
@@ -169,17 +153,25 @@ class DetectorKillIT {
         "--device",
         "cpu",
         "--set",
-        "application.id=" + appId,
+        "application.id=detector-" + prefix,
         "--set",
-        "input.topic=" + images,
+        "input.topic=" + TestDetectors.images(prefix),
         "--set",
-        "scores.topic=" + scores,
+        "scores.topic=" + TestDetectors.scores(prefix),
         "--set",
-        "anomalies.topic=" + scores + "-anomalies",
+        "anomalies.topic=" + prefix + "-anomalies",
         "--set",
-        "dlq.topic=" + scores + "-dlq",
+        "dlq.topic=" + prefix + "-dlq",
         "--set",
         "http.port=0");
+  }
+
+  /** A thread that sends {@link #EVENTS} events to the input topic of {@code prefix}, at {@link #RATE}. */
+  private static Thread sender(KafkaBroker kafka, String prefix, String name) {
+    return new Thread(
+        () -> TestDetectors.sendPaced(
+            kafka.bootstrapServers(), TestDetectors.images(prefix), "k", EVENTS, RATE),
+        name);
   }
 
   private static Process start(List<String> args, Path log) throws Exception {

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.config.DetectorConfig;
-import io.vaestream.detector.testing.Images;
+import io.vaestream.detector.testing.DetectorHttp;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +15,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,39 +40,20 @@ class MetricsContractIT {
   @Test
   void shouldExposeEveryMetricTheDashboardAndTheAlertsUse() throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
-    String prefix = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
-    kafka.createTopics(1, TestDetectors.topics(prefix));
+    String prefix = TestDetectors.createTopics(kafka, "metrics", 1);
+    String images = TestDetectors.images(prefix);
     int port = TestDetectors.freePort();
     Map<String, Object> p = TestDetectors.settings(
-        kafka.bootstrapServers(),
-        TinyVaeModel.write(dir.resolve("m"), 0.48),
-        prefix,
-        dir.resolve("state"));
+        kafka, TinyVaeModel.write(dir.resolve("m"), 0.48), prefix, dir.resolve("state"));
     p.put(DetectorConfig.HTTP_PORT, port);
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    HttpClient http = HttpClient.newHttpClient();
     try (Detector detector = Detector.start(new DetectorConfig(p));
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
-      for (int i = 0; i < 50; i++) {
-        producer.send(new ProducerRecord<>(
-            TestDetectors.images(prefix),
-            ("k" + i).getBytes(StandardCharsets.UTF_8),
-            Images.eventBytes("e" + i, i)));
-      }
+        KafkaProducer<byte[], byte[]> producer = TestDetectors.producer(kafka.bootstrapServers())) {
+      TestDetectors.send(producer, images, "e", 0, 50);
       producer.send(new ProducerRecord<>(
-          TestDetectors.images(prefix),
-          "bad".getBytes(StandardCharsets.UTF_8),
-          "not an image".getBytes(StandardCharsets.UTF_8)));
+          images, TestDetectors.key("bad"), "not an image".getBytes(StandardCharsets.UTF_8)));
       producer.flush();
       await().atMost(Duration.ofSeconds(60)).until(() -> detector.metrics().scoredCount() >= 50);
-      String scrape = http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
+      String scrape = DetectorHttp.metrics(port);
       Set<String> exposed = new TreeSet<>();
       scrape
           .lines()

@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.lifecycle.ModelPublisher;
+import io.vaestream.detector.testing.DetectorHttp;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.AnomalyScore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,20 +43,11 @@ class ModelSwapIT {
   @Test
   void shouldSwapAPublishedModelInBetweenBatchesAndRejectACorruptOne() throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
-    String prefix = "swap-" + UUID.randomUUID().toString().substring(0, 8);
-    String models = prefix + "-models";
-    kafka.createTopics(2, TestDetectors.topics(prefix));
+    String prefix = TestDetectors.createTopics(kafka, "swap", 2);
+    String models = TestDetectors.models(prefix);
     int port = TestDetectors.freePort();
-    Map<String, Object> p = TestDetectors.settings(
-        kafka.bootstrapServers(),
-        TinyVaeModel.write(dir.resolve("v7"), 0.48, "7"),
-        prefix,
-        dir.resolve("state"));
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    p.put(DetectorConfig.HTTP_PORT, port);
-    p.put(DetectorConfig.MODELS_TOPIC, models);
-    Map<String, Object> client =
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Path v7 = TinyVaeModel.write(dir.resolve("v7"), 0.48, "7");
+    Map<String, Object> p = TestDetectors.swappable(kafka, v7, prefix, dir.resolve("state"), port);
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       Map<Integer, List<AnomalyScore>> byPartition =
@@ -79,16 +63,13 @@ class ModelSwapIT {
           firstV8 - publishedAt, tally.perId.size(), EVENTS);
 
       ModelPublisher.publish(
-          client, models, "this is not an ONNX model".getBytes(StandardCharsets.UTF_8));
-      List<String> statuses = new ArrayList<>();
+          kafka.clientSettings(),
+          models,
+          "this is not an ONNX model".getBytes(StandardCharsets.UTF_8));
+      List<String> statuses;
       try (KafkaConsumer<byte[], byte[]> status =
           TestDetectors.readCommitted(kafka.bootstrapServers(), models + ".status")) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-          for (ConsumerRecord<byte[], byte[]> r : status.poll(Duration.ofMillis(200))) {
-            statuses.add(new String(r.value(), StandardCharsets.UTF_8));
-          }
-          return statuses.stream().anyMatch(s -> s.contains("\"outcome\":\"rejected\""));
-        });
+        statuses = TestDetectors.awaitStatus(status, "\"outcome\":\"rejected\"");
       }
       String rejected =
           statuses.stream().filter(s -> s.contains("rejected")).findFirst().orElseThrow();
@@ -96,13 +77,7 @@ class ModelSwapIT {
       assertThat(rejected).contains("ONNX Runtime cannot load the model");
       assertThat(statuses)
           .anyMatch(s -> s.contains("\"outcome\":\"live\"") && s.contains("tiny v8"));
-      String metrics = HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
-      assertThat(metrics)
+      assertThat(DetectorHttp.metrics(port))
           .contains("vaestream_model_swaps_total 1.0", "vaestream_model_rejections_total 1.0")
           .containsPattern("vaestream_model_info\\{[^}]*version=\"8\"");
 
@@ -119,20 +94,15 @@ class ModelSwapIT {
   void shouldSwapOnTwoInstancesWithoutLosingRepeatingOrStallingAnEvent() throws Exception {
     int events = Integer.getInteger("vaestream.swap.events", 20_000);
     KafkaBroker kafka = KafkaBroker.shared();
-    String prefix = "swap2-" + UUID.randomUUID().toString().substring(0, 8);
-    String models = prefix + "-models";
-    kafka.createTopics(4, TestDetectors.topics(prefix));
+    String prefix = TestDetectors.createTopics(kafka, "swap2", 4);
+    String models = TestDetectors.models(prefix);
     Path v7 = TinyVaeModel.write(dir.resolve("v7"), 0.48, "7");
     List<Detector> detectors = new ArrayList<>();
     try (ScoreTally tally =
         new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       for (String instance : List.of("a", "b")) {
-        Map<String, Object> p = TestDetectors.settings(
-            kafka.bootstrapServers(), v7, prefix, dir.resolve("state-" + instance));
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        p.put(DetectorConfig.HTTP_PORT, 0);
-        p.put(DetectorConfig.MODELS_TOPIC, models);
-        detectors.add(Detector.start(new DetectorConfig(p)));
+        detectors.add(Detector.start(new DetectorConfig(
+            TestDetectors.swappable(kafka, v7, prefix, dir.resolve("state-" + instance), 0))));
       }
       // Both running with partitions of their own before the stream starts: the gaps measured
       // below are the swap's, not the group's first rebalance.
@@ -185,21 +155,14 @@ class ModelSwapIT {
     });
     Path v8 = TinyVaeModel.write(dir.resolve("v8"), 0.6, "8");
     publishedAt = System.currentTimeMillis();
-    ModelPublisher.publish(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-        models,
-        v8,
-        ModelPublisher.Role.LIVE);
+    ModelPublisher.publish(kafka.clientSettings(), models, v8, ModelPublisher.Role.LIVE);
     await().atMost(Duration.ofSeconds(180)).until(() -> {
       scores.addAll(tally.drain(Duration.ofMillis(200)));
       return tally.perId.size() >= events;
     });
     sender.join();
     scores.addAll(tally.drain(Duration.ofSeconds(1)));
-    assertThat(tally.perInput)
-        .as("one committed score per input record")
-        .hasSize(events)
-        .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+    tally.assertOneScorePerInputRecord(events);
     Map<Integer, List<AnomalyScore>> byPartition = new TreeMap<>();
     scores.stream()
         .sorted(Comparator.comparingLong(AnomalyScore::getInputOffset))

@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.config.DetectorConfig;
-import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.schemas.AvroSerdes;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,7 +23,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +55,7 @@ class OversizedRecordIT {
   @Test
   void shouldDeadLetterRecordsOfFiveAndOneAndAHalfMegabytesAndScoreEveryEventAroundThem()
       throws Exception {
-    String prefix = "big-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = TestDetectors.prefix("big");
     String[] topics = TestDetectors.topics(prefix);
     // Input accepts 10 MB; the dead-letter topic keeps the broker's default (about 1 MiB).
     kafka.createTopic(
@@ -68,25 +64,18 @@ class OversizedRecordIT {
     try (Detector detector = Detector.start(new DetectorConfig(settings(prefix)));
         KafkaProducer<byte[], byte[]> producer = bigProducer();
         ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), topics[1])) {
-      send(producer, topics[0], prefix, 0, 30);
+      TestDetectors.send(producer, topics[0], prefix, 0, 30);
       producer
-          .send(new ProducerRecord<>(topics[0], key("five-mb"), noise(5_000_000, 1)))
+          .send(new ProducerRecord<>(topics[0], TestDetectors.key("five-mb"), noise(5_000_000, 1)))
           .get();
-      send(producer, topics[0], prefix, 30, 60);
+      TestDetectors.send(producer, topics[0], prefix, 30, 60);
       producer
-          .send(new ProducerRecord<>(topics[0], key("one-and-a-half-mb"), noise(1_500_000, 2)))
+          .send(new ProducerRecord<>(
+              topics[0], TestDetectors.key("one-and-a-half-mb"), noise(1_500_000, 2)))
           .get();
-      send(producer, topics[0], prefix, 60, 90);
+      TestDetectors.send(producer, topics[0], prefix, 60, 90);
 
-      List<DeadLetter> letters = new ArrayList<>();
-      try (KafkaConsumer<byte[], byte[]> dlq = consumer(topics[3])) {
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-          poll(dlq, topics[3], letters);
-          return scores.drain() >= 90 && letters.size() >= 2;
-        });
-        scores.drain(Duration.ofSeconds(2));
-        poll(dlq, topics[3], letters);
-      }
+      List<DeadLetter> letters = awaitScoresAndLetters(scores, 90, topics[3], 2);
       assertThat(scores.perId).hasSize(90);
       assertThat(scores.perInput.values()).as("scores per input record").containsOnly(1);
       assertThat(letters).hasSize(2);
@@ -105,30 +94,22 @@ class OversizedRecordIT {
 
   @Test
   void shouldWriteADeadLetterWithoutItsValueWhenTheBrokerRefusesTheWholeOne() throws Exception {
-    String prefix = "refused-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = TestDetectors.prefix("refused");
     String[] topics = TestDetectors.topics(prefix);
     kafka.createTopics(1, topics);
     try (Detector detector = Detector.start(new DetectorConfig(settings(prefix)));
         KafkaProducer<byte[], byte[]> producer = bigProducer();
         ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), topics[1])) {
-      send(producer, topics[0], prefix, 0, 20);
+      TestDetectors.send(producer, topics[0], prefix, 0, 20);
       await().atMost(Duration.ofSeconds(60)).until(() -> scores.drain() >= 20);
       // The operator shrinks the dead-letter topic after the detector read its limits.
       kafka.setTopicConfig(topics[3], TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "8192");
       producer
-          .send(new ProducerRecord<>(topics[0], key("garbage"), noise(200_000, 3)))
+          .send(new ProducerRecord<>(topics[0], TestDetectors.key("garbage"), noise(200_000, 3)))
           .get();
-      send(producer, topics[0], prefix, 20, 40);
+      TestDetectors.send(producer, topics[0], prefix, 20, 40);
 
-      List<DeadLetter> letters = new ArrayList<>();
-      try (KafkaConsumer<byte[], byte[]> dlq = consumer(topics[3])) {
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-          poll(dlq, topics[3], letters);
-          return scores.drain() >= 40 && !letters.isEmpty();
-        });
-        scores.drain(Duration.ofSeconds(2));
-        poll(dlq, topics[3], letters);
-      }
+      List<DeadLetter> letters = awaitScoresAndLetters(scores, 40, topics[3], 1);
       assertThat(scores.perId).hasSize(40);
       assertThat(scores.perInput.values()).as("scores per input record").containsOnly(1);
       assertThat(letters).singleElement().satisfies(l -> {
@@ -142,21 +123,31 @@ class OversizedRecordIT {
   }
 
   private static Map<String, Object> settings(String prefix) {
-    Map<String, Object> p = TestDetectors.settings(
-        kafka.bootstrapServers(), model, prefix, dir.resolve("state-" + prefix));
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    Map<String, Object> p =
+        TestDetectors.settings(kafka, model, prefix, dir.resolve("state-" + prefix));
     // The consumer must be able to fetch the large input records.
     p.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 2 * TEN_MB);
     return p;
   }
 
-  private static void send(
-      KafkaProducer<byte[], byte[]> producer, String topic, String prefix, int from, int to) {
-    for (int i = from; i < to; i++) {
-      producer.send(new ProducerRecord<>(topic, key(prefix + i), Images.eventBytes(prefix + i, i)));
+  /**
+   * Waits until {@code events} events are scored and {@code count} dead letters are on {@code dlq},
+   * then reads on for 2 s; returns the dead letters.
+   */
+  private static List<DeadLetter> awaitScoresAndLetters(
+      ScoreTally scores, int events, String dlq, int count) {
+    List<DeadLetter> letters = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        TestDetectors.readCommitted(kafka.bootstrapServers(), dlq)) {
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        poll(consumer, dlq, letters);
+        return scores.drain() >= events && letters.size() >= count;
+      });
+      scores.drain(Duration.ofSeconds(2));
+      poll(consumer, dlq, letters);
     }
-    producer.flush();
+    return letters;
   }
 
   private static void poll(KafkaConsumer<byte[], byte[]> dlq, String topic, List<DeadLetter> into) {
@@ -166,28 +157,8 @@ class OversizedRecordIT {
   }
 
   private static KafkaProducer<byte[], byte[]> bigProducer() {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-            2 * TEN_MB,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            false,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-            1),
-        new ByteArraySerializer(),
-        new ByteArraySerializer());
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
-    return TestDetectors.readCommitted(kafka.bootstrapServers(), topic);
-  }
-
-  private static byte[] key(String k) {
-    return k.getBytes(StandardCharsets.UTF_8);
+    return TestDetectors.oneInFlightProducer(
+        kafka.bootstrapServers(), Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * TEN_MB));
   }
 
   private static byte[] noise(int n, long seed) {

@@ -11,7 +11,6 @@ import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.SchemaRegistryServer;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
-import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.registry.RegistryAvro;
 import io.vaestream.schemas.registry.SchemaRegistryClient;
@@ -22,10 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,21 +51,13 @@ class PythonRegistryClientIT {
         "no python3 with confluent_kafka.schema_registry.avro (and fastavro) here; "
             + "scripts/install-test-tools.sh installs them");
     KafkaBroker kafka = KafkaBroker.shared();
-    String prefix = "python-" + UUID.randomUUID().toString().substring(0, 8);
-    kafka.createTopics(2, TestDetectors.topics(prefix));
-    Map<String, Object> p = TestDetectors.settings(
-        kafka.bootstrapServers(),
-        TinyVaeModel.write(dir.resolve("model"), 0.48),
-        prefix,
-        dir.resolve("state"));
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    p.put(DetectorConfig.HTTP_PORT, 0);
-    p.put(DetectorConfig.SCHEMA_REGISTRY_URL, REGISTRY.url());
+    String prefix = TestDetectors.createTopics(kafka, "python", 2);
+    Map<String, Object> p = REGISTRY.detectorSettings(kafka, dir, prefix);
     p.put(DetectorConfig.VALUE_FORMAT, "confluent");
     SchemaRegistryClient registry = SchemaRegistryClient.at(REGISTRY.url());
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally tally = new ScoreTally(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            kafka.clientSettings(),
             TestDetectors.scores(prefix),
             RegistryAvro.deserializer(registry, AnomalyScore.class))) {
       Path out = dir.resolve("python.log");
@@ -104,10 +92,7 @@ class PythonRegistryClientIT {
 
       await().atMost(Duration.ofSeconds(30)).until(() -> tally.drain() == 1000);
       tally.drain(Duration.ofSeconds(1));
-      assertThat(tally.perInput)
-          .as("one committed score per input record")
-          .hasSize(1000)
-          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+      tally.assertOneScorePerInputRecord(1000);
     }
   }
 

@@ -9,7 +9,6 @@ import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.SchemaRegistryServer;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
-import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.events.ImageEvent;
@@ -38,13 +37,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,7 +62,7 @@ class SchemaRegistryIT {
 
   @Test
   void shouldScoreEveryEncodingOnOneTopicAndWriteTheConfluentFormat() throws Exception {
-    String prefix = "registry-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = TestDetectors.prefix("registry");
     SchemaRegistryClient registry = SchemaRegistryClient.at(REGISTRY.url());
     Serializer<ImageEvent> confluent = RegistryAvro.serializer(registry, ImageEvent.class);
     Schema evolved = withOptionalField(ImageEvent.getClassSchema(), "exposure_ms");
@@ -93,21 +89,16 @@ class SchemaRegistryIT {
 
     KafkaBroker kafka = KafkaBroker.shared();
     kafka.createTopics(2, TestDetectors.topics(prefix));
-    Map<String, Object> p = settings(kafka, prefix);
+    Map<String, Object> p = REGISTRY.detectorSettings(kafka, dir, prefix);
     p.put(DetectorConfig.VALUE_FORMAT, "confluent");
     Deserializer<AnomalyScore> scores = RegistryAvro.deserializer(registry, AnomalyScore.class);
     try (Detector detector = Detector.start(new DetectorConfig(p));
-        ScoreTally tally = new ScoreTally(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-            TestDetectors.scores(prefix),
-            scores)) {
+        ScoreTally tally =
+            new ScoreTally(kafka.clientSettings(), TestDetectors.scores(prefix), scores)) {
       send(kafka, records);
       await().atMost(Duration.ofSeconds(90)).until(() -> tally.drain() == 300);
       tally.drain(Duration.ofSeconds(1));
-      assertThat(tally.perInput)
-          .as("one committed score per input record")
-          .hasSize(300)
-          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+      tally.assertOneScorePerInputRecord(300);
       assertThat(tally.perId.keySet()).contains("c0", "e99", "s49", "p0");
 
       Map<String, DeadLetter> letters = deadLetters(
@@ -124,7 +115,7 @@ class SchemaRegistryIT {
 
   @Test
   void shouldHoldRecordsWhileTheRegistryDoesNotAnswerAndLoseNothing() throws Exception {
-    String prefix = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = TestDetectors.prefix("outage");
     SchemaRegistryClient registry = SchemaRegistryClient.at(REGISTRY.url());
     String images = TestDetectors.images(prefix);
     Serializer<ImageEvent> confluent = RegistryAvro.serializer(registry, ImageEvent.class);
@@ -135,7 +126,7 @@ class SchemaRegistryIT {
 
     KafkaBroker kafka = KafkaBroker.shared();
     kafka.createTopics(1, TestDetectors.topics(prefix));
-    Map<String, Object> p = settings(kafka, prefix);
+    Map<String, Object> p = REGISTRY.detectorSettings(kafka, dir, prefix);
     p.put(SchemaRegistryClient.REQUEST_TIMEOUT_MS, 2000);
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix));
@@ -171,27 +162,12 @@ class SchemaRegistryIT {
       System.out.printf(
           "all 300 scored %.1f s after the registry came back%n",
           (System.nanoTime() - t0) / 1e9 - 30);
-      assertThat(tally.perInput)
-          .as("one committed score per input record")
-          .hasSize(300)
-          .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
+      tally.assertOneScorePerInputRecord(300);
       deadLetters[0] += dlq.poll(Duration.ofSeconds(1)).count();
       assertThat(deadLetters[0])
           .as("nothing good dead-lettered, not even in an aborted transaction")
           .isZero();
     }
-  }
-
-  private Map<String, Object> settings(KafkaBroker kafka, String prefix) throws IOException {
-    Map<String, Object> p = TestDetectors.settings(
-        kafka.bootstrapServers(),
-        TinyVaeModel.write(dir.resolve("model"), 0.48),
-        prefix,
-        dir.resolve("state"));
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    p.put(DetectorConfig.HTTP_PORT, 0);
-    p.put(DetectorConfig.SCHEMA_REGISTRY_URL, REGISTRY.url());
-    return p;
   }
 
   private static ImageEvent event(String id, long seed) {
@@ -251,14 +227,12 @@ class SchemaRegistryIT {
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
-    return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+    return new ProducerRecord<>(topic, TestDetectors.key(key), value);
   }
 
   private static void send(KafkaBroker kafka, List<ProducerRecord<byte[], byte[]>> records) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-        new ByteArraySerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        TestDetectors.producer(kafka.bootstrapServers())) {
       records.forEach(producer::send);
     }
   }

@@ -6,29 +6,21 @@ import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.lifecycle.ModelPublisher;
+import io.vaestream.detector.testing.DetectorHttp;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.AnomalyScore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,23 +44,15 @@ class ShadowIT {
   @Test
   void shouldScoreInShadowReportAgreementAndPromote() throws Exception {
     KafkaBroker kafka = KafkaBroker.shared();
-    String prefix = "shadow-" + UUID.randomUUID().toString().substring(0, 8);
-    String models = prefix + "-models";
+    String prefix = TestDetectors.createTopics(kafka, "shadow", 2);
+    String models = TestDetectors.models(prefix);
     String shadowTopic = TestDetectors.scores(prefix) + ".shadow";
-    kafka.createTopics(2, TestDetectors.topics(prefix));
     kafka.createTopics(2, shadowTopic);
     int port = TestDetectors.freePort();
-    Map<String, Object> p = TestDetectors.settings(
-        kafka.bootstrapServers(),
-        TinyVaeModel.write(dir.resolve("v7"), 0.48, "7"),
-        prefix,
-        dir.resolve("state"));
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    p.put(DetectorConfig.HTTP_PORT, port);
-    p.put(DetectorConfig.MODELS_TOPIC, models);
+    Path v7 = TinyVaeModel.write(dir.resolve("v7"), 0.48, "7");
+    Map<String, Object> p = TestDetectors.swappable(kafka, v7, prefix, dir.resolve("state"), port);
     p.put(DetectorConfig.SHADOW_TIME_BUDGET, 100.0); // no batch is skipped for time here
-    Map<String, Object> client =
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Map<String, Object> client = kafka.clientSettings();
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally live = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix));
         ScoreTally shadow = new ScoreTally(kafka.bootstrapServers(), shadowTopic);
@@ -79,7 +63,7 @@ class ShadowIT {
           models,
           TinyVaeModel.write(dir.resolve("v8"), 0.6, "8"),
           ModelPublisher.Role.SHADOW);
-      awaitStatus(status, "\"outcome\":\"shadow\"");
+      TestDetectors.awaitStatus(status, "\"outcome\":\"shadow\"");
 
       TestDetectors.sendPaced(
           kafka.bootstrapServers(), TestDetectors.images(prefix), "s", EVENTS, 400);
@@ -142,7 +126,7 @@ class ShadowIT {
           (double) agree / n, agree, n, (double) liveFlags / n, (double) shadowFlags / n);
 
       ModelPublisher.promote(client, models);
-      awaitStatus(status, "\"outcome\":\"shadow-ended\"");
+      TestDetectors.awaitStatus(status, "\"outcome\":\"shadow-ended\"");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> detector.scorer().modelVersion().equals("8"));
@@ -158,23 +142,8 @@ class ShadowIT {
     }
   }
 
-  private static void awaitStatus(KafkaConsumer<byte[], byte[]> status, String outcome) {
-    List<String> seen = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      for (ConsumerRecord<byte[], byte[]> r : status.poll(Duration.ofMillis(200))) {
-        seen.add(new String(r.value(), StandardCharsets.UTF_8));
-      }
-      return seen.stream().anyMatch(s -> s.contains(outcome));
-    });
-  }
-
   private static double metric(int port, String pattern) throws Exception {
-    String text = HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    String text = DetectorHttp.metrics(port);
     Matcher m = Pattern.compile("(?m)^" + pattern).matcher(text);
     assertThat(m.find()).as("metric %s in%n%s", pattern, text).isTrue();
     return Double.parseDouble(m.group(1));

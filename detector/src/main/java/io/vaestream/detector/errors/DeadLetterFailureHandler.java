@@ -1,6 +1,5 @@
 package io.vaestream.detector.errors;
 
-import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.events.DeadLetter;
 import java.util.List;
 import java.util.Map;
@@ -31,31 +30,28 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterFailureHandler implements ProductionExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterFailureHandler.class);
 
-  private DeadLetters letters;
-  private DeadLetterFailures failures;
-  private DetectorMetrics metrics;
+  private DeadLetterFailures.Wiring wiring;
   private boolean exactlyOnce;
 
   @Override
   public void configure(Map<String, ?> configs) {
     exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(
         String.valueOf(configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
-    DeadLetterFailures.Wiring w = DeadLetterFailures.Wiring.from(configs);
-    letters = w.letters();
-    failures = w.failures();
-    metrics = w.metrics();
+    wiring = DeadLetterFailures.Wiring.from(configs);
   }
 
   @Override
   public Response handleError(
       ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    DeadLetters letters = wiring.letters();
+    DeadLetterFailures failures = wiring.failures();
     if (!letters.topic().equals(record.topic())) {
       return exception instanceof RetriableException ? Response.retry() : Response.fail();
     }
     if (exception instanceof RetriableException) {
       return Response.retry();
     }
-    metrics.deadLetterFailed();
+    wiring.metrics().deadLetterFailed();
     DeadLetter letter = letters.read(record);
     String where = letter == null
         ? "an unknown record"

@@ -1,6 +1,5 @@
 package io.vaestream.detector.errors;
 
-import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.preprocess.RejectedRecordException;
 import io.vaestream.schemas.registry.SchemaRegistryException;
@@ -24,16 +23,11 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterHandler implements DeserializationExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
-  private DeadLetters letters;
-  private DeadLetterFailures failures;
-  private DetectorMetrics metrics;
+  private DeadLetterFailures.Wiring wiring;
 
   @Override
   public void configure(Map<String, ?> configs) {
-    DeadLetterFailures.Wiring w = DeadLetterFailures.Wiring.from(configs);
-    letters = w.letters();
-    failures = w.failures();
-    metrics = w.metrics();
+    wiring = DeadLetterFailures.Wiring.from(configs);
   }
 
   @Override
@@ -52,7 +46,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     }
     RejectReason reason =
         exception instanceof RejectedRecordException r ? r.reason() : RejectReason.INTERNAL;
-    int failedBefore = failures.failures(record.topic(), record.partition(), record.offset());
+    int failedBefore =
+        wiring.failures().failures(record.topic(), record.partition(), record.offset());
     LOG.warn(
         "dead-lettering {}-{}@{} ({} bytes): {}",
         record.topic(),
@@ -60,7 +55,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
         record.offset(),
         record.value() == null ? 0 : record.value().length,
         exception.getMessage());
-    metrics.deadLetter(reason);
+    wiring.metrics().deadLetter(reason);
+    DeadLetters letters = wiring.letters();
     ProducerRecord<byte[], byte[]> letter = letters.of(
         record.key(),
         record.value(),

@@ -235,19 +235,12 @@ public final class ShadowScoring implements BatchListener, AutoCloseable {
     Instant now = Instant.now();
     for (int i = 0; i < batch.size(); i++) {
       AnomalyScore l = batch.scores().get(i);
-      double score = out.score()[i];
-      boolean flagged = score > threshold;
-      agreement.add(l.getScore(), l.getIsAnomaly(), score, flagged);
-      AnomalyScore shadowScore = AnomalyScore.newBuilder(l)
-          .setModelName(s.modelName())
-          .setModelVersion(s.modelVersion())
-          .setReconstructionError(out.reconstructionError()[i])
-          .setKl(out.kl()[i])
-          .setScore(score)
-          .setThreshold(threshold)
-          .setIsAnomaly(flagged)
+      AnomalyScore shadowScore = ScoredBatch.verdict(
+              AnomalyScore.newBuilder(l), s, threshold, out, i)
           .setScoredTime(now)
           .build();
+      agreement.add(
+          l.getScore(), l.getIsAnomaly(), shadowScore.getScore(), shadowScore.getIsAnomaly());
       producer.send(new ProducerRecord<>(topic, batch.key(i), shadowScore), (md, e) -> {
         if (e != null) {
           LOG.warn("cannot write a shadow score to {}: {}", topic, e.getMessage());

@@ -61,12 +61,8 @@ public final class DetectorMetrics {
   public DetectorMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.driftMeters = new DriftMeters(registry);
-    scored = Counter.builder("vaestream.events.scored")
-        .description("Image events scored")
-        .register(registry);
-    anomalies = Counter.builder("vaestream.anomalies")
-        .description("Events flagged as anomalous")
-        .register(registry);
+    scored = counter(registry, "vaestream.events.scored", "Image events scored");
+    anomalies = counter(registry, "vaestream.anomalies", "Events flagged as anomalous");
     for (RejectReason r : RejectReason.values()) {
       deadLetters.put(
           r,
@@ -75,15 +71,15 @@ public final class DetectorMetrics {
               .description("Records sent to the dead-letter topic")
               .register(registry));
     }
-    deadLettersFailed = Counter.builder("vaestream.dead.letters.failed")
-        .description("Dead letters the producer or the broker refused (see dlq.failure.policy)")
-        .register(registry);
-    modelSwaps = Counter.builder("vaestream.model.swaps")
-        .description("Published models that went live")
-        .register(registry);
-    modelRejections = Counter.builder("vaestream.model.rejections")
-        .description("Published models that failed validation (the model in use kept scoring)")
-        .register(registry);
+    deadLettersFailed = counter(
+        registry,
+        "vaestream.dead.letters.failed",
+        "Dead letters the producer or the broker refused (see dlq.failure.policy)");
+    modelSwaps = counter(registry, "vaestream.model.swaps", "Published models that went live");
+    modelRejections = counter(
+        registry,
+        "vaestream.model.rejections",
+        "Published models that failed validation (the model in use kept scoring)");
     batchSize = DistributionSummary.builder("vaestream.batch.size")
         .description("Images per inference call")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
@@ -96,19 +92,30 @@ public final class DetectorMetrics {
         .description("Anomaly scores")
         .publishPercentileHistogram()
         .register(registry);
-    eventToScore = Timer.builder("vaestream.event.to.score")
-        .description("From the event's time (set by its "
-            + "producer) to its score being ready; skewed by the producer's clock")
+    eventToScore = latency(
+        registry,
+        "vaestream.event.to.score",
+        "From the event's time (set by its producer) to its score being ready; skewed by the producer's clock",
+        Duration.ofMinutes(10));
+    processing = latency(
+        registry,
+        "vaestream.processing",
+        "From the detector reading the record to its score being ready: batching and inference",
+        Duration.ofMinutes(1));
+  }
+
+  private static Counter counter(MeterRegistry registry, String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  /** A latency timer with a histogram from 1 ms to {@code max}. */
+  private static Timer latency(
+      MeterRegistry registry, String name, String description, Duration max) {
+    return Timer.builder(name)
+        .description(description)
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(10))
-        .register(registry);
-    processing = Timer.builder("vaestream.processing")
-        .description("From the detector reading the record to its "
-            + "score being ready: batching and inference")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(1))
+        .maximumExpectedValue(max)
         .register(registry);
   }
 

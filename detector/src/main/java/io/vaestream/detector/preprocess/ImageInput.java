@@ -30,6 +30,21 @@ public record ImageInput(
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
   }
 
+  /** The same image under {@code id} and {@code eventTime}, once its record has settled them. */
+  public ImageInput identified(String id, long eventTime) {
+    return new ImageInput(
+        id,
+        source,
+        eventTime,
+        label,
+        anomalous,
+        attributes,
+        format,
+        pixels,
+        sourceWidth,
+        sourceHeight);
+  }
+
   /** The model input for these pixels under {@code contract}: {@code contract.size()} floats in [0, 1]. */
   public float[] tensor(ImageContract contract) {
     float[] t = new float[contract.size()];

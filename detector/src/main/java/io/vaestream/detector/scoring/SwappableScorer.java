@@ -22,6 +22,16 @@ public final class SwappableScorer implements Scorer {
     Slot(Scorer scorer) {
       this.scorer = scorer;
     }
+
+    /** Marks this model as scoring no more batches, once the batches it is scoring are done. */
+    void retire() {
+      inUse.writeLock().lock();
+      try {
+        retired = true;
+      } finally {
+        inUse.writeLock().unlock();
+      }
+    }
   }
 
   private volatile Slot current;
@@ -52,12 +62,7 @@ public final class SwappableScorer implements Scorer {
     }
     Slot old = current;
     current = new Slot(next);
-    old.inUse.writeLock().lock();
-    try {
-      old.retired = true;
-    } finally {
-      old.inUse.writeLock().unlock();
-    }
+    old.retire();
     old.scorer.close();
     return old.scorer;
   }
@@ -147,12 +152,7 @@ public final class SwappableScorer implements Scorer {
     }
     closed = true;
     Slot last = current;
-    last.inUse.writeLock().lock();
-    try {
-      last.retired = true;
-    } finally {
-      last.inUse.writeLock().unlock();
-    }
+    last.retire();
     last.scorer.close();
   }
 }

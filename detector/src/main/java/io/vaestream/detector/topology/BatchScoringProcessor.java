@@ -134,21 +134,12 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     long now = context.currentSystemTimeMs();
     PendingImage p = new PendingImage(
         record.key(),
-        id,
-        in.source(),
-        eventTime,
-        in.label(),
-        in.anomalous(),
-        in.attributes(),
+        in.identified(id, eventTime),
         md.topic(),
         md.partition(),
         md.offset(),
         record.timestamp(),
-        now,
-        in.format(),
-        in.pixels(),
-        in.sourceWidth(),
-        in.sourceHeight());
+        now);
     store.put(md.offset(), p);
     if (pending.isEmpty()) {
       oldestMs = now;
@@ -170,9 +161,9 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     for (int i = 0; i < n; i++) {
       // Pixels were checked against this contract when they were read; here they only become
       // floats.
-      PendingImage p = batch.get(i);
+      ImageInput in = batch.get(i).image();
       contract.toTensor(
-          p.format(), contract.width(), contract.height(), p.pixels(), x, i * contract.size());
+          in.format(), contract.width(), contract.height(), in.pixels(), x, i * contract.size());
     }
     pending.clear();
     inFlight = new InFlight(
@@ -219,27 +210,22 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     List<AnomalyScore> forwarded = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       PendingImage p = batch.get(i);
-      double score = scores.score()[i];
-      boolean anomalous = score > threshold;
-      AnomalyScore.Builder b = AnomalyScore.newBuilder()
-          .setEventId(p.id())
-          .setSource(p.source())
-          .setEventTime(Instant.ofEpochMilli(p.eventTime()))
+      ImageInput image = p.image();
+      AnomalyScore.Builder b = ScoredBatch.verdict(
+              AnomalyScore.newBuilder(), model, threshold, scores, i)
+          .setEventId(image.id())
+          .setSource(image.source())
+          .setEventTime(Instant.ofEpochMilli(image.eventTime()))
           .setScoredTime(Instant.ofEpochMilli(now))
-          .setModelName(model.modelName())
-          .setModelVersion(model.modelVersion())
-          .setReconstructionError(scores.reconstructionError()[i])
-          .setKl(scores.kl()[i])
-          .setScore(score)
-          .setThreshold(threshold)
-          .setIsAnomaly(anomalous)
           .setProcessingLatencyMs((double) (now - p.readTimeMs()))
-          .setLabel(p.label())
-          .setAnomalous(p.anomalous())
+          .setLabel(image.label())
+          .setAnomalous(image.anomalous())
           .setInputTopic(p.topic())
           .setInputPartition(p.partition())
           .setInputOffset(p.offset())
-          .setAttributes(p.attributes());
+          .setAttributes(image.attributes());
+      double score = b.getScore();
+      boolean anomalous = b.getIsAnomaly();
       AnomalyScore plain = b.build();
       AnomalyScore flagged = null;
       if (anomalous) {
@@ -248,19 +234,19 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
             : b.setLocalization(localizer.localize(
                     scores.maps(),
                     i * plane,
-                    p.sourceWidth() > 0 ? p.sourceWidth() : contract.width(),
-                    p.sourceHeight() > 0 ? p.sourceHeight() : contract.height()))
+                    image.sourceWidth() > 0 ? image.sourceWidth() : contract.width(),
+                    image.sourceHeight() > 0 ? image.sourceHeight() : contract.height()))
                 .build();
       }
       context.forward(new Record<>(p.key(), new Scored(plain, flagged), p.timestamp()));
       keys.add(p.key());
       forwarded.add(plain);
-      metrics.scored(score, anomalous, p.source(), p.eventTime(), p.readTimeMs(), now);
+      metrics.scored(score, anomalous, image.source(), image.eventTime(), p.readTimeMs(), now);
       store.delete(p.offset());
       if (anomalous) {
         LOG.debug(
             "anomaly {} from {}-{}@{}: score {} > {}",
-            p.id(),
+            image.id(),
             p.topic(),
             p.partition(),
             p.offset(),

@@ -61,21 +61,14 @@ public final class DetectorTopology {
       Scorer scorer,
       DetectorMetrics metrics,
       Executor inference) {
-    return build(builder, config, scorer, metrics, inference, EventFormats.of(config));
+    return build(
+        builder, config, scorer, metrics, inference, EventFormats.of(config), BatchListener.NONE);
   }
 
-  /** The graph, reading and writing events in {@code formats}. */
-  public static Topology build(
-      StreamsBuilder builder,
-      DetectorConfig config,
-      Scorer scorer,
-      DetectorMetrics metrics,
-      Executor inference,
-      EventFormats formats) {
-    return build(builder, config, scorer, metrics, inference, formats, BatchListener.NONE);
-  }
-
-  /** The graph, telling {@code listener} of every batch it has scored (shadow scoring, drift). */
+  /**
+   * The graph, reading and writing events in {@code formats} and telling {@code listener} of every
+   * batch it has scored (shadow scoring, drift).
+   */
   public static Topology build(
       StreamsBuilder builder,
       DetectorConfig config,

@@ -1,5 +1,7 @@
 package io.vaestream.detector.topology;
 
+import io.vaestream.detector.scoring.ScoreBatch;
+import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.ImageContract;
 import java.util.Collections;
@@ -42,5 +44,24 @@ public record ScoredBatch(
   /** The key of image {@code i}, or null when its record had none. */
   public byte[] key(int i) {
     return keys.get(i);
+  }
+
+  /**
+   * Writes {@code model}'s verdict on image {@code i} of {@code outputs} into {@code score}: the
+   * model's name and version, its outputs, {@code threshold}, and the flag (a score above the
+   * threshold). The detector writes its live scores so; a listener that scores the batch again
+   * writes its own the same way.
+   */
+  public static AnomalyScore.Builder verdict(
+      AnomalyScore.Builder score, Scorer model, double threshold, ScoreBatch outputs, int i) {
+    double s = outputs.score()[i];
+    return score
+        .setModelName(model.modelName())
+        .setModelVersion(model.modelVersion())
+        .setReconstructionError(outputs.reconstructionError()[i])
+        .setKl(outputs.kl()[i])
+        .setScore(s)
+        .setThreshold(threshold)
+        .setIsAnomaly(s > threshold);
   }
 }

@@ -45,12 +45,17 @@ class DeadLetterFailureHandlerTest {
     return h;
   }
 
+  /** What the handler says when the broker refuses {@link #letter} as too large. */
+  private Response refused(DeadLetterFailures failures, String guarantee) {
+    return handler(failures, guarantee)
+        .handleError(null, letter, new RecordTooLargeException("too large"));
+  }
+
   @Test
   void shouldWriteTheLetterWithoutItsValueAtOnceUnderAtLeastOnce() {
     DeadLetterFailures failures = new DeadLetterFailures(DeadLetterFailures.Policy.SKIP);
 
-    Response r = handler(failures, StreamsConfig.AT_LEAST_ONCE)
-        .handleError(null, letter, new RecordTooLargeException("too large"));
+    Response r = refused(failures, StreamsConfig.AT_LEAST_ONCE);
 
     assertThat(r.result()).isEqualTo(Result.RESUME);
     assertThat(r.deadLetterQueueRecords()).singleElement().satisfies(small -> {
@@ -66,8 +71,7 @@ class DeadLetterFailureHandlerTest {
   void shouldOnlyRememberTheFailureUnderExactlyOnceForTheRecordComesBack() {
     DeadLetterFailures failures = new DeadLetterFailures(DeadLetterFailures.Policy.SKIP);
 
-    Response r = handler(failures, StreamsConfig.EXACTLY_ONCE_V2)
-        .handleError(null, letter, new RecordTooLargeException("too large"));
+    Response r = refused(failures, StreamsConfig.EXACTLY_ONCE_V2);
 
     assertThat(r.result()).isEqualTo(Result.RESUME);
     assertThat(r.deadLetterQueueRecords()).isEmpty();
@@ -79,8 +83,7 @@ class DeadLetterFailureHandlerTest {
   void shouldStopWithTheRecordNamedUnderTheFailPolicy() {
     DeadLetterFailures failures = new DeadLetterFailures(DeadLetterFailures.Policy.FAIL);
 
-    Response r = handler(failures, StreamsConfig.EXACTLY_ONCE_V2)
-        .handleError(null, letter, new RecordTooLargeException("too large"));
+    Response r = refused(failures, StreamsConfig.EXACTLY_ONCE_V2);
 
     assertThat(r.result()).isEqualTo(Result.FAIL);
     assertThat(failures.fatalReason()).contains("images-2@40", "dlq.failure.policy=fail");

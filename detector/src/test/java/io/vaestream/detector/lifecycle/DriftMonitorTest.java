@@ -155,14 +155,25 @@ class DriftMonitorTest {
             "vaestream_drift_events_total{signal=\"anomaly_rate\",state=\"drift\"} 0.0");
   }
 
+  /**
+   * A monitor that has seen {@code quiet} events drawn like the calibration, without an event, then
+   * {@code shifted} events of camera 1 shifted so: one drift event of {@code signal} for the camera
+   * and one overall.
+   */
+  private DriftMonitor drifted(
+      String signal, int quiet, int shifted, double meanShift, double flaggedShare) {
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, quiet, List.of("cam-1"), "1", 0, 0.01);
+    assertThat(events).isEmpty();
+    send(m, shifted, List.of("cam-1"), "1", meanShift, flaggedShare);
+    assertThat(changes())
+        .containsExactlyInAnyOrder("* " + signal + " drift", "cam-1 " + signal + " drift");
+    return m;
+  }
+
   @Test
   void shouldRaiseOneDriftEventThenOneRecoveredEventPerSourceAndSignal() throws Exception {
-    DriftMonitor m = monitor(DEFAULTS);
-    send(m, 600, List.of("cam-1"), "1", 0, 0.01);
-    assertThat(events).isEmpty();
-    send(m, 1500, List.of("cam-1"), "1", 0.15, 0.01);
-    assertThat(changes())
-        .containsExactlyInAnyOrder("* mean_intensity drift", "cam-1 mean_intensity drift");
+    DriftMonitor m = drifted("mean_intensity", 600, 1500, 0.15, 0.01);
     assertThat(registry.scrape())
         .contains(
             "vaestream_drifting{signal=\"mean_intensity\",source=\"cam-1\"} 1.0",
@@ -193,12 +204,7 @@ class DriftMonitorTest {
 
   @Test
   void shouldTreatAnAnomalyRateFarAboveTheTargetAsDrift() {
-    DriftMonitor m = monitor(DEFAULTS);
-    send(m, 1000, List.of("cam-1"), "1", 0, 0.01);
-    assertThat(events).isEmpty();
-    send(m, 1000, List.of("cam-1"), "1", 0, 0.2);
-    assertThat(changes())
-        .containsExactlyInAnyOrder("* anomaly_rate drift", "cam-1 anomaly_rate drift");
+    drifted("anomaly_rate", 1000, 1000, 0, 0.2);
     DriftEvent e = events.get(0);
     assertThat(e.psi()).isNull();
     assertThat(e.anomalyRate()).isGreaterThan(5 * 0.01);

@@ -15,15 +15,18 @@ class DriftStatisticsTest {
 
   /** A profile whose three signals all have the quantiles {@code q}. */
   static CalibrationProfile profile(int n, double[] q) {
-    return new CalibrationProfile(
-        n,
-        Map.of(
-            CalibrationProfile.SCORE,
-            q,
-            CalibrationProfile.MEAN_INTENSITY,
-            q,
-            CalibrationProfile.CONTRAST,
-            q));
+    return new CalibrationProfile(n, everySignal(q));
+  }
+
+  /** {@code v} for each of the three signals. */
+  private static Map<String, double[]> everySignal(double[] v) {
+    return Map.of(
+        CalibrationProfile.SCORE,
+        v,
+        CalibrationProfile.MEAN_INTENSITY,
+        v,
+        CalibrationProfile.CONTRAST,
+        v);
   }
 
   private static double[] gaussian(SplittableRandom r, int n, double shift) {
@@ -37,41 +40,35 @@ class DriftStatisticsTest {
     return v;
   }
 
-  private static CalibrationProfile gaussianProfile(SplittableRandom r, int n) {
-    double[] v = gaussian(r, n, 0);
-    return CalibrationProfile.of(Map.of(
-        CalibrationProfile.SCORE,
-        v,
-        CalibrationProfile.MEAN_INTENSITY,
-        v,
-        CalibrationProfile.CONTRAST,
-        v));
+  private record Drift(double psi, double ks) {}
+
+  /**
+   * The drift of 1,000 values drawn from a standard normal shifted by {@code shift}, against a
+   * profile of 2,000 drawn from the unshifted one.
+   */
+  private static Drift drift(double shift) {
+    SplittableRandom r = new SplittableRandom(7);
+    CalibrationProfile p = CalibrationProfile.of(everySignal(gaussian(r, 2000, 0)));
+    double[] window = gaussian(r, 1000, shift);
+    return new Drift(DriftStatistics.psi(p, S, window), DriftStatistics.ks(p, S, window));
   }
 
   @Test
   void shouldFindASampleOfTheCalibrationDistributionStable() {
-    SplittableRandom r = new SplittableRandom(7);
-    CalibrationProfile p = gaussianProfile(r, 2000);
-    double[] window = gaussian(r, 1000, 0);
-    double psi = DriftStatistics.psi(p, S, window);
-    double ks = DriftStatistics.ks(p, S, window);
+    Drift d = drift(0);
     System.out.printf(
         "same distribution: PSI %.4f, KS %.4f (critical %.4f)%n",
-        psi, ks, DriftStatistics.ksCritical(0.001, 1000, 2000));
-    assertThat(psi).isLessThan(0.05);
-    assertThat(ks).isLessThan(DriftStatistics.ksCritical(0.001, 1000, 2000));
+        d.psi(), d.ks(), DriftStatistics.ksCritical(0.001, 1000, 2000));
+    assertThat(d.psi()).isLessThan(0.05);
+    assertThat(d.ks()).isLessThan(DriftStatistics.ksCritical(0.001, 1000, 2000));
   }
 
   @Test
   void shouldFindAShiftedSampleDrifting() {
-    SplittableRandom r = new SplittableRandom(7);
-    CalibrationProfile p = gaussianProfile(r, 2000);
-    double[] window = gaussian(r, 1000, 1.0);
-    double psi = DriftStatistics.psi(p, S, window);
-    double ks = DriftStatistics.ks(p, S, window);
-    System.out.printf("shifted by one standard deviation: PSI %.4f, KS %.4f%n", psi, ks);
-    assertThat(psi).isGreaterThan(0.25);
-    assertThat(ks).isGreaterThan(0.3).isLessThan(0.45); // Φ(0.5) − Φ(−0.5) = 0.383
+    Drift d = drift(1.0);
+    System.out.printf("shifted by one standard deviation: PSI %.4f, KS %.4f%n", d.psi(), d.ks());
+    assertThat(d.psi()).isGreaterThan(0.25);
+    assertThat(d.ks()).isGreaterThan(0.3).isLessThan(0.45); // Φ(0.5) − Φ(−0.5) = 0.383
   }
 
   @Test

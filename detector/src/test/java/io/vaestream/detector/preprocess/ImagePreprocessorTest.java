@@ -18,10 +18,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class ImagePreprocessorTest {
   private final ImagePreprocessor pre = new ImagePreprocessor(ImageContract.GRAY_28, 64 * 1024);
+
+  /** Asserts that {@code decoding} is rejected for {@code reason}; goes on to the exception. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(
+      ThrowingCallable decoding, RejectReason reason) {
+    return assertThatThrownBy(decoding)
+        .isInstanceOfSatisfying(
+            RejectedRecordException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+
+  /** Bytes in the Confluent wire format: magic byte 0, {@code schemaId}, then an Avro body. */
+  private static byte[] confluentFramed(int schemaId) {
+    return ByteBuffer.allocate(9)
+        .put((byte) 0)
+        .putInt(schemaId)
+        .put(new byte[] {2, 'x', 0, 0})
+        .array();
+  }
 
   private static RejectReason reasonOf(Runnable r) {
     try {
@@ -125,10 +144,7 @@ class ImagePreprocessorTest {
   void shouldRejectADecompressionBombFromItsHeaderAlone() {
     byte[] png = Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY);
     ByteBuffer.wrap(png, 16, 8).putInt(100_000).putInt(100_000);
-    assertThatThrownBy(() -> pre.decode(png))
-        .isInstanceOfSatisfying(
-            RejectedRecordException.class,
-            e -> assertThat(e.reason()).isEqualTo(RejectReason.WRONG_DIMENSIONS))
+    assertRejected(() -> pre.decode(png), RejectReason.WRONG_DIMENSIONS)
         .hasMessageContaining("100000x100000");
   }
 
@@ -166,38 +182,23 @@ class ImagePreprocessorTest {
         new ImageContract(32, 32, 3, ImageContract.Resize.RESIZE), 4 * 1024 * 1024);
     byte[] png = Images.png(64, 48, BufferedImage.TYPE_INT_RGB);
     ByteBuffer.wrap(png, 16, 8).putInt(100_000).putInt(100_000); // IHDR width and height
-    RejectedRecordException e = org.junit.jupiter.api.Assertions.assertThrows(
-        RejectedRecordException.class, () -> resizing.decode(png));
-    assertThat(e.reason()).isEqualTo(RejectReason.WRONG_DIMENSIONS);
-    assertThat(e.getMessage()).contains("100000x100000");
+    assertRejected(() -> resizing.decode(png), RejectReason.WRONG_DIMENSIONS)
+        .hasMessageContaining("100000x100000");
   }
 
   @Test
   void shouldNameTheRegistryFramingsItCannotRead() {
-    byte[] confluent = ByteBuffer.allocate(9)
-        .put((byte) 0)
-        .putInt(42)
-        .put(new byte[] {2, 'x', 0, 0})
-        .array();
-    assertThatThrownBy(() -> pre.decode(confluent))
-        .isInstanceOfSatisfying(
-            RejectedRecordException.class,
-            e -> assertThat(e.reason()).isEqualTo(RejectReason.NO_SCHEMA_REGISTRY))
+    byte[] confluent = confluentFramed(42);
+    assertRejected(() -> pre.decode(confluent), RejectReason.NO_SCHEMA_REGISTRY)
         .hasMessageContaining(
             "Confluent wire format (schema id 42) but the detector has no schema.registry.url");
     byte[] otherMagic = {1, 0, 0, 0, 42, 2, 'x'};
-    assertThatThrownBy(() -> pre.decode(otherMagic))
-        .isInstanceOfSatisfying(
-            RejectedRecordException.class,
-            e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FRAMING))
+    assertRejected(() -> pre.decode(otherMagic), RejectReason.UNSUPPORTED_FRAMING)
         .hasMessageContaining("magic byte 01");
     RecordHeaders headers = new RecordHeaders();
     headers.add("apicurio.value.globalId", new byte[8]);
     byte[] bareAvro = {2, 'x', 4, 'y', 'z'};
-    assertThatThrownBy(() -> pre.decode(bareAvro, headers))
-        .isInstanceOfSatisfying(
-            RejectedRecordException.class,
-            e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FRAMING))
+    assertRejected(() -> pre.decode(bareAvro, headers), RejectReason.UNSUPPORTED_FRAMING)
         .hasMessageContaining("header apicurio.value.globalId");
     assertThatThrownBy(() -> pre.decode(bareAvro))
         .as("without the header, a low first byte reads as a framing")
@@ -220,11 +221,7 @@ class ImagePreprocessorTest {
             "http://127.0.0.1:" + closed,
             SchemaRegistryClient.REQUEST_TIMEOUT_MS,
             "2000")));
-    byte[] confluent = ByteBuffer.allocate(9)
-        .put((byte) 0)
-        .putInt(42)
-        .put(new byte[] {2, 'x', 0, 0})
-        .array();
+    byte[] confluent = confluentFramed(42);
     assertThatThrownBy(() -> withRegistry.decode(confluent))
         .as("not the record's fault: not a rejection")
         .isInstanceOfSatisfying(

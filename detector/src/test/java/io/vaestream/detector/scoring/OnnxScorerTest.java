@@ -71,9 +71,7 @@ class OnnxScorerTest {
 
   @Test
   void shouldRefuseAMissingModel() {
-    assertThatThrownBy(() -> OnnxScorer.open(dir.resolve("none.onnx"), Device.CPU))
-        .isInstanceOf(ScorerException.class)
-        .hasMessageContaining("none.onnx: model file not found");
+    assertRefused(dir.resolve("none.onnx"), "none.onnx: model file not found");
   }
 
   @Test
@@ -81,18 +79,14 @@ class OnnxScorerTest {
     Path model = TinyVaeModel.write(dir, 0.5);
     byte[] b = Files.readAllBytes(model);
     Files.write(model, Arrays.copyOf(b, b.length / 2));
-    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
-        .isInstanceOf(ScorerException.class)
-        .hasMessageContaining("cannot load the model");
+    assertRefused(model, "cannot load the model");
   }
 
   @Test
   void shouldRefuseAModelWhoseChecksumDiffers() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
     Files.writeString(dir.resolve("model.onnx.sha256"), "00".repeat(32) + "  model.onnx\n");
-    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
-        .isInstanceOf(ScorerException.class)
-        .hasMessageContaining("SHA-256 is");
+    assertRefused(model, "SHA-256 is");
   }
 
   @Test
@@ -108,16 +102,19 @@ class OnnxScorerTest {
   @Test
   void shouldRefuseAModelThatFailsItsGoldenSamples() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5, 0.01);
-    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
-        .isInstanceOf(ScorerException.class)
-        .hasMessageContaining("golden sample 0 does not reproduce");
+    assertRefused(model, "golden sample 0 does not reproduce");
   }
 
   @Test
   void shouldRefuseAModelOfAnUnknownOpset() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5, 0, 999);
+    assertRefused(model, "cannot load the model");
+  }
+
+  /** Asserts that opening {@code model} fails with a message that contains {@code why}. */
+  private static void assertRefused(Path model, String why) {
     assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))
         .isInstanceOf(ScorerException.class)
-        .hasMessageContaining("cannot load the model");
+        .hasMessageContaining(why);
   }
 }

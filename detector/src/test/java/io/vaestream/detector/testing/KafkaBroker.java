@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -117,6 +118,11 @@ public final class KafkaBroker {
 
   public String kind() {
     return kind;
+  }
+
+  /** The settings a client needs to reach the broker: its bootstrap servers. */
+  public Map<String, Object> clientSettings() {
+    return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
   }
 
   /** Creates {@code name} with topic-level {@code configs} (for example {@code max.message.bytes}). */

@@ -2,6 +2,7 @@ package io.vaestream.detector.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.vaestream.detector.config.DetectorConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -112,6 +114,18 @@ public final class SchemaRegistryServer implements BeforeAllCallback, AfterAllCa
   /** The Confluent-compatible API's base URL, for {@code schema.registry.url}. */
   public String url() {
     return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+  }
+
+  /**
+   * {@link TestDetectors#settings(KafkaBroker, Path, String, Path)} of a detector that reads this
+   * registry, on the tiny model (threshold 0.48) written to {@code dir}, with its state there.
+   */
+  public Map<String, Object> detectorSettings(KafkaBroker kafka, Path dir, String prefix)
+      throws IOException {
+    Map<String, Object> p = TestDetectors.settings(
+        kafka, TinyVaeModel.write(dir.resolve("model"), 0.48), prefix, dir.resolve("state"));
+    p.put(DetectorConfig.SCHEMA_REGISTRY_URL, url());
+    return p;
   }
 
   /** Freezes the server: connections are accepted by the kernel and never answered. */

@@ -1,5 +1,7 @@
 package io.vaestream.detector.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
 import java.time.Duration;
@@ -74,6 +76,14 @@ public final class ScoreTally implements AutoCloseable {
       return found.size() >= count;
     });
     return found;
+  }
+
+  /** Asserts that each of {@code records} input records has exactly one committed score. */
+  public void assertOneScorePerInputRecord(int records) {
+    assertThat(perInput)
+        .as("one committed score per input record")
+        .hasSize(records)
+        .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
   }
 
   /** Polls once for 200 ms; returns how many distinct event ids have been scored so far. */

@@ -1,5 +1,6 @@
 package io.vaestream.detector.topology;
 
+import static io.vaestream.detector.testing.DetectorDriver.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
@@ -9,22 +10,19 @@ import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.testing.BadRecords;
+import io.vaestream.detector.testing.DetectorDriver;
 import io.vaestream.detector.testing.Images;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.schemas.AvroSerdes;
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -42,6 +40,7 @@ class DetectorTopologyTest {
   Path dir;
 
   private OnnxScorer scorer;
+  private DetectorDriver detector;
   private TopologyTestDriver driver;
   private TestInputTopic<byte[], byte[]> images;
   private TestOutputTopic<byte[], AnomalyScore> scores;
@@ -53,44 +52,27 @@ class DetectorTopologyTest {
   @BeforeEach
   void start() throws Exception {
     scorer = OnnxScorer.open(TinyVaeModel.write(dir, THRESHOLD), Device.CPU);
-    start(4);
-  }
-
-  private void start(int maxBatch) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(DetectorConfig.MODEL_PATH, dir.resolve("model.onnx").toString());
-    props.put(DetectorConfig.BATCH_MAX_SIZE, maxBatch);
-    props.put(DetectorConfig.BATCH_MAX_WAIT_MS, 50);
-    props.put(DetectorConfig.DLQ_MAX_VALUE_BYTES, 64);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-    // TopologyTestDriver's mock producer drops dead letters sent under exactly_once_v2; the
-    // exactly-once path is covered against a real broker by DetectorIT.
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once");
-    config = new DetectorConfig(props);
+    config = DetectorDriver.config(dir, Map.of(DetectorConfig.DLQ_MAX_VALUE_BYTES, 64));
     metrics = DetectorMetrics.noop();
-    StreamsBuilder builder = new StreamsBuilder();
-    Properties p = DetectorTopology.properties(config, metrics);
-    driver = new TopologyTestDriver(DetectorTopology.build(builder, config, scorer, metrics), p);
-    images =
-        driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
-    scores = driver.createOutputTopic(
-        "scores", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
-    anomalies = driver.createOutputTopic(
-        "anomalies", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
-    dlq = driver.createOutputTopic(
-        "images.dlq", new ByteArrayDeserializer(), AvroSerdes.deadLetter().deserializer());
+    detector = new DetectorDriver(
+        DetectorTopology.build(new StreamsBuilder(), config, scorer, metrics), config, metrics);
+    driver = detector.driver();
+    images = detector.images();
+    scores = detector.scores();
+    anomalies = detector.anomalies();
+    dlq = detector.deadLetters();
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    detector.close();
     scorer.close();
   }
 
   @Test
   void shouldScoreEveryEventOnceWhenItsBatchFills() {
     for (int i = 0; i < 8; i++) {
-      images.pipeInput(key(i), Images.eventBytes("e" + i, i));
+      detector.send(i);
     }
     List<AnomalyScore> out = scores.readValuesToList();
     assertThat(out)
@@ -113,7 +95,7 @@ class DetectorTopologyTest {
   @Test
   void shouldSendOnlyFlaggedEventsToAnomalies() {
     for (int i = 0; i < 8; i++) {
-      images.pipeInput(key(i), Images.eventBytes("e" + i, i));
+      detector.send(i);
     }
     List<AnomalyScore> all = scores.readValuesToList();
     List<AnomalyScore> flagged = anomalies.readValuesToList();
@@ -140,25 +122,24 @@ class DetectorTopologyTest {
 
   @Test
   void shouldScorePlainPngValuesUnderTheirKey() {
-    images.pipeInput(
-        "cam-7".getBytes(StandardCharsets.UTF_8),
-        Images.png(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
-    driver.advanceWallClockTime(Duration.ofMillis(60));
-    AnomalyScore s = scores.readValue();
-    assertThat(s.getEventId()).isEqualTo("cam-7");
+    AnomalyScore s = scorePlain("cam-7", Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY));
     assertThat(s.getScore()).isCloseTo(TinyVaeModel.score(new float[784]), offset(1e-5));
   }
 
   @Test
   void shouldScorePlainJpegValuesUnderTheirKey() {
-    images.pipeInput(
-        "cam-9".getBytes(StandardCharsets.UTF_8),
-        Images.jpeg(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
-    driver.advanceWallClockTime(Duration.ofMillis(60));
-    AnomalyScore s = scores.readValue();
-    assertThat(s.getEventId()).isEqualTo("cam-9");
+    AnomalyScore s = scorePlain("cam-9", Images.jpeg(28, 28, BufferedImage.TYPE_BYTE_GRAY));
     // A black JPEG decodes to (nearly) black pixels: the score of an all-zero image.
     assertThat(s.getScore()).isCloseTo(TinyVaeModel.score(new float[784]), offset(1e-3));
+  }
+
+  /** Sends a plain image file under {@code key} and returns its score, which it checks is keyed so. */
+  private AnomalyScore scorePlain(String key, byte[] file) {
+    images.pipeInput(key.getBytes(StandardCharsets.UTF_8), file);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    AnomalyScore s = scores.readValue();
+    assertThat(s.getEventId()).isEqualTo(key);
+    return s;
   }
 
   @Test
@@ -167,7 +148,7 @@ class DetectorTopologyTest {
         .getBytes(StandardCharsets.UTF_8);
     images.pipeInput(key(1), garbage);
     images.pipeInput(key(2), new byte[0]);
-    images.pipeInput(key(3), Images.png(100, 100, java.awt.image.BufferedImage.TYPE_BYTE_GRAY));
+    images.pipeInput(key(3), Images.png(100, 100, BufferedImage.TYPE_BYTE_GRAY));
     images.pipeInput(
         key(4),
         AvroSerdes.encode(
@@ -234,9 +215,5 @@ class DetectorTopologyTest {
     assertThat(covered)
         .containsAll(java.util.EnumSet.complementOf(
             java.util.EnumSet.of(RejectReason.INTERNAL, RejectReason.INCOMPATIBLE_SCHEMA)));
-  }
-
-  private static byte[] key(int i) {
-    return ("k" + i).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -10,12 +10,10 @@ import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.scoring.ScorerException;
-import io.vaestream.detector.testing.Images;
+import io.vaestream.detector.testing.DetectorDriver;
+import io.vaestream.detector.testing.ForwardingScorer;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.AnomalyScore;
-import io.vaestream.schemas.AvroSerdes;
-import io.vaestream.schemas.ImageContract;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,11 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -47,18 +41,13 @@ class PipelinedScoringTest {
   private final CountDownLatch gate = new CountDownLatch(1);
   private final AtomicInteger calls = new AtomicInteger();
   private OnnxScorer onnx;
+  private DetectorDriver detector;
   private TopologyTestDriver driver;
-  private TestInputTopic<byte[], byte[]> images;
   private TestOutputTopic<byte[], AnomalyScore> scores;
 
   /** The tiny model, behind a gate the test opens, counting finished calls; or failing. */
   private Scorer gated(boolean fail) {
-    return new Scorer() {
-      @Override
-      public ImageContract contract() {
-        return onnx.contract();
-      }
-
+    return new ForwardingScorer(onnx) {
       @Override
       public ScoreBatch score(float[] tensors, int count) {
         try {
@@ -70,59 +59,30 @@ class PipelinedScoringTest {
           throw new ScorerException(
               "ONNX Runtime failed to score a batch of " + count + ": out of memory");
         }
-        ScoreBatch b = onnx.score(tensors, count);
+        ScoreBatch b = super.score(tensors, count);
         calls.incrementAndGet();
         return b;
       }
-
-      @Override
-      public double threshold() {
-        return onnx.threshold();
-      }
-
-      @Override
-      public String modelName() {
-        return onnx.modelName();
-      }
-
-      @Override
-      public String modelVersion() {
-        return onnx.modelVersion();
-      }
-
-      @Override
-      public void close() {}
     };
   }
 
   private void start(boolean fail) throws Exception {
     onnx = OnnxScorer.open(TinyVaeModel.write(dir, 0.5), Device.CPU);
-    DetectorConfig config = new DetectorConfig(Map.of(
-        DetectorConfig.MODEL_PATH,
-        dir.resolve("model.onnx").toString(),
-        DetectorConfig.BATCH_MAX_SIZE,
-        4,
-        DetectorConfig.BATCH_MAX_WAIT_MS,
-        50,
-        StreamsConfig.STATE_DIR_CONFIG,
-        dir.resolve("state").toString(),
-        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-        "at_least_once"));
+    DetectorConfig config = DetectorDriver.config(dir, Map.of());
     DetectorMetrics metrics = DetectorMetrics.noop();
-    driver = new TopologyTestDriver(
+    detector = new DetectorDriver(
         DetectorTopology.build(new StreamsBuilder(), config, gated(fail), metrics, inference),
-        DetectorTopology.properties(config, metrics));
-    images =
-        driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
-    scores = driver.createOutputTopic(
-        "scores", new ByteArrayDeserializer(), AvroSerdes.anomalyScore().deserializer());
+        config,
+        metrics);
+    driver = detector.driver();
+    scores = detector.scores();
   }
 
   @AfterEach
   void stop() {
     gate.countDown();
-    if (driver != null) {
-      driver.close();
+    if (detector != null) {
+      detector.close();
     }
     inference.shutdownNow();
     if (onnx != null) {
@@ -130,16 +90,12 @@ class PipelinedScoringTest {
     }
   }
 
-  private void send(int i) {
-    images.pipeInput(("k" + i).getBytes(StandardCharsets.UTF_8), Images.eventBytes("e" + i, i));
-  }
-
   @Test
   void shouldReadOnWhileABatchIsScoredAndForwardItInOrderOnTheNextRecord() throws Exception {
     start(false);
     KeyValueStore<Long, ?> store = driver.getKeyValueStore(DetectorTopology.BATCH_STORE);
     for (int i = 0; i < 5; i++) {
-      send(i);
+      detector.send(i);
     }
     // The first four are in flight behind the gate, the fifth waits for the next batch: nothing
     // is forwarded and all five are still in the store.
@@ -151,7 +107,7 @@ class PipelinedScoringTest {
     // future is complete.
     inference.submit(() -> {}).get();
     assertThat(calls.get()).isEqualTo(1);
-    send(5);
+    detector.send(5);
     assertThat(scores.readValuesToList())
         .extracting(AnomalyScore::getEventId)
         .containsExactly("e0", "e1", "e2", "e3");
@@ -170,7 +126,7 @@ class PipelinedScoringTest {
     start(false);
     gate.countDown();
     for (int i = 0; i < 12; i++) {
-      send(i);
+      detector.send(i);
     }
     driver.advanceWallClockTime(Duration.ofMillis(60));
     assertThat(scores.readValuesToList())
@@ -182,7 +138,7 @@ class PipelinedScoringTest {
   void shouldRaiseTheScorersFailureOnTheStreamThreadAndKeepTheImages() throws Exception {
     start(true);
     for (int i = 0; i < 4; i++) {
-      send(i);
+      detector.send(i);
     }
     gate.countDown();
     assertThatThrownBy(() -> driver.advanceWallClockTime(Duration.ofMillis(60)))

@@ -1,27 +1,18 @@
 package io.vaestream.detector.topology.internal;
 
-import io.vaestream.events.PixelFormat;
-import java.util.Map;
+import io.vaestream.detector.preprocess.ImageInput;
 
 /**
  * An image read from the input topic and waiting in the batch store to be scored, with the
- * coordinates its score must carry. The pixels are the validated raw pixels of the event, in the
- * model's width and height.
+ * coordinates its score must carry. The image is validated, in the model's width and height, and
+ * has the event id and event time its score carries (the record's key or coordinates, and its
+ * timestamp, where the event had none).
  */
 public record PendingImage(
     byte[] key,
-    String id,
-    String source,
-    long eventTime,
-    String label,
-    Boolean anomalous,
-    Map<String, String> attributes,
+    ImageInput image,
     String topic,
     int partition,
     long offset,
     long timestamp,
-    long readTimeMs,
-    PixelFormat format,
-    byte[] pixels,
-    int sourceWidth,
-    int sourceHeight) {}
+    long readTimeMs) {}

@@ -1,5 +1,6 @@
 package io.vaestream.detector.topology.internal;
 
+import io.vaestream.detector.preprocess.ImageInput;
 import io.vaestream.events.PixelFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,17 +41,18 @@ public final class PendingImageSerde {
     try {
       // Sized up front so that the pixels are copied once.
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(
-          256 + p.pixels().length + (p.key() == null ? 0 : p.key().length));
+          256 + p.image().pixels().length + (p.key() == null ? 0 : p.key().length));
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
       writeBytes(out, p.key());
-      out.writeUTF(p.id());
-      out.writeUTF(p.source());
-      out.writeLong(p.eventTime());
-      writeNullable(out, p.label());
-      out.writeByte(p.anomalous() == null ? -1 : p.anomalous() ? 1 : 0);
-      out.writeInt(p.attributes().size());
-      for (Map.Entry<String, String> e : p.attributes().entrySet()) {
+      ImageInput image = p.image();
+      out.writeUTF(image.id());
+      out.writeUTF(image.source());
+      out.writeLong(image.eventTime());
+      writeNullable(out, image.label());
+      out.writeByte(image.anomalous() == null ? -1 : image.anomalous() ? 1 : 0);
+      out.writeInt(image.attributes().size());
+      for (Map.Entry<String, String> e : image.attributes().entrySet()) {
         out.writeUTF(e.getKey());
         out.writeUTF(e.getValue());
       }
@@ -59,10 +61,10 @@ public final class PendingImageSerde {
       out.writeLong(p.offset());
       out.writeLong(p.timestamp());
       out.writeLong(p.readTimeMs());
-      out.writeByte(p.format().ordinal());
-      writeBytes(out, p.pixels());
-      out.writeInt(p.sourceWidth());
-      out.writeInt(p.sourceHeight());
+      out.writeByte(image.format().ordinal());
+      writeBytes(out, image.pixels());
+      out.writeInt(image.sourceWidth());
+      out.writeInt(image.sourceHeight());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -98,23 +100,18 @@ public final class PendingImageSerde {
       byte[] pixels = readBytes(in);
       int sourceWidth = version == VERSION ? in.readInt() : 0;
       int sourceHeight = version == VERSION ? in.readInt() : 0;
-      return new PendingImage(
-          key,
+      ImageInput image = new ImageInput(
           id,
           source,
           eventTime,
           label,
           anomalous,
           attributes,
-          topic,
-          partition,
-          offset,
-          timestamp,
-          readTime,
           format,
           pixels,
           sourceWidth,
           sourceHeight);
+      return new PendingImage(key, image, topic, partition, offset, timestamp, readTime);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

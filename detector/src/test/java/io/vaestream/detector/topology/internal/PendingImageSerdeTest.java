@@ -2,6 +2,7 @@ package io.vaestream.detector.topology.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaestream.detector.preprocess.ImageInput;
 import io.vaestream.events.PixelFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,21 +15,13 @@ class PendingImageSerdeTest {
       PixelFormat format, byte[] pixels, byte[] key, String label, Boolean anomalous) {
     return new PendingImage(
         key,
-        "id",
-        "cam",
-        5L,
-        label,
-        anomalous,
-        Map.of("a", "b"),
+        new ImageInput(
+            "id", "cam", 5L, label, anomalous, Map.of("a", "b"), format, pixels, 640, 480),
         "images",
         2,
         77L,
         9L,
-        11L,
-        format,
-        pixels,
-        640,
-        480);
+        11L);
   }
 
   @Test
@@ -39,14 +32,14 @@ class PendingImageSerdeTest {
     }
     byte[] b = PendingImageSerde.write(image(PixelFormat.GRAY8, px, new byte[] {1, 2}, "3", true));
     PendingImage back = PendingImageSerde.read(b);
-    assertThat(back.format()).isEqualTo(PixelFormat.GRAY8);
-    assertThat(back.pixels()).containsExactly(px);
+    assertThat(back.image().format()).isEqualTo(PixelFormat.GRAY8);
+    assertThat(back.image().pixels()).containsExactly(px);
     assertThat(back.key()).containsExactly(1, 2);
-    assertThat(back.anomalous()).isTrue();
-    assertThat(back.attributes()).containsEntry("a", "b");
+    assertThat(back.image().anomalous()).isTrue();
+    assertThat(back.image().attributes()).containsEntry("a", "b");
     assertThat(back.offset()).isEqualTo(77L);
-    assertThat(back.sourceWidth()).isEqualTo(640);
-    assertThat(back.sourceHeight()).isEqualTo(480);
+    assertThat(back.image().sourceWidth()).isEqualTo(640);
+    assertThat(back.image().sourceHeight()).isEqualTo(480);
     assertThat(b.length).isLessThan(784 + 100);
   }
 
@@ -57,9 +50,9 @@ class PendingImageSerdeTest {
     byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 8);
     v2[0] = 2;
     PendingImage back = PendingImageSerde.read(v2);
-    assertThat(back.pixels()).containsExactly(7, 8);
-    assertThat(back.sourceWidth()).isZero();
-    assertThat(back.sourceHeight()).isZero();
+    assertThat(back.image().pixels()).containsExactly(7, 8);
+    assertThat(back.image().sourceWidth()).isZero();
+    assertThat(back.image().sourceHeight()).isZero();
   }
 
   @Test
@@ -68,10 +61,10 @@ class PendingImageSerdeTest {
     f.putFloat(0.1234567f).putFloat(0.5f).putFloat(1e-7f);
     PendingImage back = PendingImageSerde.read(
         PendingImageSerde.write(image(PixelFormat.GRAY_F32, f.array(), null, null, null)));
-    assertThat(back.format()).isEqualTo(PixelFormat.GRAY_F32);
-    assertThat(back.pixels()).containsExactly(f.array());
+    assertThat(back.image().format()).isEqualTo(PixelFormat.GRAY_F32);
+    assertThat(back.image().pixels()).containsExactly(f.array());
     assertThat(back.key()).isNull();
-    assertThat(back.label()).isNull();
-    assertThat(back.anomalous()).isNull();
+    assertThat(back.image().label()).isNull();
+    assertThat(back.image().anomalous()).isNull();
   }
 }
