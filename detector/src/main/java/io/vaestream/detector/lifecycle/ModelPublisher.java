@@ -112,7 +112,7 @@ public final class ModelPublisher {
   public static Published promote(Map<String, Object> clientSettings, String topic)
       throws IOException, InterruptedException {
     ConsumerRecord<String, byte[]> shadow = shadowRecord(clientSettings, topic);
-    String sha256 = ModelWatcher.header(shadow, ModelWatcher.SHA256_HEADER);
+    String sha256 = ModelsTopic.header(shadow, ModelWatcher.SHA256_HEADER);
     if (sha256 == null) {
       throw new IOException("the shadow model at " + topic + "-" + shadow.partition() + "@"
           + shadow.offset() + " has no " + ModelWatcher.SHA256_HEADER
@@ -149,7 +149,7 @@ public final class ModelPublisher {
       Map<String, Object> clientSettings, String topic) throws IOException {
     List<ConsumerRecord<String, byte[]>> shadow = new ArrayList<>(1);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-        ModelWatcher.readerSettings(clientSettings),
+        ModelsTopic.readerSettings(clientSettings),
         new StringDeserializer(),
         new ByteArrayDeserializer())) {
       var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
@@ -162,7 +162,7 @@ public final class ModelPublisher {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       boolean read =
-          ModelWatcher.readToEnd(consumer, partitions, Duration.ofSeconds(60), records -> {
+          ModelsTopic.readToEnd(consumer, partitions, Duration.ofSeconds(60), records -> {
             for (ConsumerRecord<String, byte[]> r : records) {
               if (Role.SHADOW.key().equals(r.key())) {
                 shadow.clear();
@@ -194,10 +194,10 @@ public final class ModelPublisher {
   private static KafkaProducer<String, byte[]> producer(
       Map<String, Object> clientSettings, String transactionalId) {
     Map<String, Object> p = new HashMap<>(clientSettings);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, ModelWatcher.MAX_RECORD_BYTES);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, ModelsTopic.MAX_RECORD_BYTES);
     p.put(
         ProducerConfig.BUFFER_MEMORY_CONFIG,
-        2L * ModelWatcher.MAX_RECORD_BYTES); // the producer refuses records over it
+        2L * ModelsTopic.MAX_RECORD_BYTES); // the producer refuses records over it
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     if (transactionalId != null) {
       p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -215,7 +215,7 @@ public final class ModelPublisher {
                   TopicConfig.CLEANUP_POLICY_CONFIG,
                   TopicConfig.CLEANUP_POLICY_COMPACT,
                   TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                  Integer.toString(ModelWatcher.MAX_RECORD_BYTES))),
+                  Integer.toString(ModelsTopic.MAX_RECORD_BYTES))),
           new NewTopic(topic + ".status", 1, (short) -1)
               .configs(
                   Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))) {

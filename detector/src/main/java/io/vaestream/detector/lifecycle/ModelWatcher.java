@@ -1,6 +1,5 @@
 package io.vaestream.detector.lifecycle;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.Scorer;
@@ -9,25 +8,16 @@ import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.detector.scoring.SwappableScorer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,21 +46,17 @@ public final class ModelWatcher implements AutoCloseable {
   public static final String SHA256_HEADER = "vaestream.sha256";
   /** The largest model record: models with a memory bank run to tens of MB. */
   public static final int MAX_MODEL_BYTES = 64 * 1024 * 1024;
-  /** The largest record on the models topic: a model and room for its framing. */
-  static final int MAX_RECORD_BYTES = MAX_MODEL_BYTES + 64 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String topic;
   private final SwappableScorer scorer;
   private final ShadowScoring shadow;
   private final ScorerOptions options;
   private final Double thresholdOverride;
-  private final String instance;
   private final DetectorMetrics metrics;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<String, String> status;
+  private final ModelStatus status;
   private final Thread thread;
   private volatile boolean running = true;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -93,17 +79,13 @@ public final class ModelWatcher implements AutoCloseable {
     this.shadow = shadow;
     this.options = options;
     this.thresholdOverride = thresholdOverride;
-    this.instance = instance;
     this.metrics = metrics;
-    Map<String, Object> c = readerSettings(clientSettings);
+    Map<String, Object> c = ModelsTopic.readerSettings(clientSettings);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, instance + "-models");
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Map<String, Object> p = new HashMap<>(clientSettings);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, instance + "-model-status");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     try {
-      this.status = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+      this.status = new ModelStatus(topic, clientSettings, instance);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
@@ -122,45 +104,10 @@ public final class ModelWatcher implements AutoCloseable {
     if (partitions != null) {
       follow(partitions);
       Latest latest = new Latest();
-      readToEnd(consumer, partitions, limit, latest::add);
+      ModelsTopic.readToEnd(consumer, partitions, limit, latest::add);
       latest.apply();
     }
     thread.start();
-  }
-
-  /**
-   * Settings of a consumer of the models topic: committed records only, model-sized fetches, no
-   * offsets of its own, and no auto-created topic (a broker with auto.create.topics.enable would
-   * create it with its defaults, not compacted and with 1 MB messages; `publish` creates it right).
-   */
-  static Map<String, Object> readerSettings(Map<String, Object> clientSettings) {
-    Map<String, Object> c = new HashMap<>(clientSettings);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_RECORD_BYTES);
-    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, MAX_RECORD_BYTES);
-    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    return c;
-  }
-
-  /**
-   * Reads {@code partitions} from where {@code consumer} stands to their end offsets as of now,
-   * handing each poll to {@code each}, for at most {@code limit}; true when it got to the end.
-   */
-  static <K, V> boolean readToEnd(
-      KafkaConsumer<K, V> consumer,
-      List<TopicPartition> partitions,
-      Duration limit,
-      Consumer<ConsumerRecords<K, V>> each) {
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      each.accept(consumer.poll(Duration.ofMillis(500)));
-    }
-    return true;
   }
 
   private void follow(List<TopicPartition> partitions) {
@@ -251,7 +198,7 @@ public final class ModelWatcher implements AutoCloseable {
   }
 
   private void applyLive(ConsumerRecord<byte[], byte[]> r) {
-    String sha256 = header(r, SHA256_HEADER);
+    String sha256 = ModelsTopic.header(r, SHA256_HEADER);
     if (sha256 != null && sha256.equalsIgnoreCase(scorer.current().sha256())) {
       LOG.info("model {} from {} is already in use", shortSha(sha256), where(r));
       return;
@@ -271,7 +218,7 @@ public final class ModelWatcher implements AutoCloseable {
         shortSha(sha256),
         where(r),
         before);
-    report(sha256, "live", next.modelName() + " v" + next.modelVersion());
+    status.report(sha256, "live", next.modelName() + " v" + next.modelVersion());
   }
 
   private void applyShadow(ConsumerRecord<byte[], byte[]> r) {
@@ -284,12 +231,12 @@ public final class ModelWatcher implements AutoCloseable {
             current.modelName(),
             current.modelVersion(),
             where(r));
-        report(
+        status.report(
             current.sha256(), "shadow-ended", current.modelName() + " v" + current.modelVersion());
       }
       return;
     }
-    String sha256 = header(r, SHA256_HEADER);
+    String sha256 = ModelsTopic.header(r, SHA256_HEADER);
     if (current != null && sha256 != null && sha256.equalsIgnoreCase(current.sha256())) {
       LOG.info("model {} from {} is already the shadow model", shortSha(sha256), where(r));
       return;
@@ -308,7 +255,7 @@ public final class ModelWatcher implements AutoCloseable {
         scorer.modelName(),
         scorer.modelVersion(),
         shadow.topic());
-    report(sha256, "shadow", next.modelName() + " v" + next.modelVersion());
+    status.report(sha256, "shadow", next.modelName() + " v" + next.modelVersion());
   }
 
   /**
@@ -367,29 +314,7 @@ public final class ModelWatcher implements AutoCloseable {
         reason,
         scorer.modelName(),
         scorer.modelVersion());
-    report(sha256, "rejected", reason);
-  }
-
-  /** One JSON line on the status topic, keyed by this instance. */
-  private void report(String sha256, String outcome, String detail) {
-    String json = JSON.createObjectNode()
-        .put("instance", instance)
-        .put("sha256", sha256)
-        .put("outcome", outcome)
-        .put("detail", detail)
-        .put("time", Instant.now().toString())
-        .toString();
-    status.send(new ProducerRecord<>(topic + ".status", instance, json), (md, e) -> {
-      if (e != null) {
-        LOG.warn("cannot write the model status to {}.status: {}", topic, e.getMessage());
-      }
-    });
-  }
-
-  /** The value of header {@code key} of {@code r} as text, or null when it has none. */
-  static String header(ConsumerRecord<?, ?> r, String key) {
-    Header h = r.headers().lastHeader(key);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    status.report(sha256, "rejected", reason);
   }
 
   /** Stops following the topic; a model being loaded is loaded to the end, then closed, not swapped in. */
@@ -408,6 +333,6 @@ public final class ModelWatcher implements AutoCloseable {
       return;
     }
     consumer.close(Duration.ofSeconds(5));
-    status.close(Duration.ofSeconds(5));
+    status.close();
   }
 }
