@@ -5,8 +5,6 @@ import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.lifecycle.DriftMonitor;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.embedded.EmbeddedKafka;
-import io.vaestream.events.AnomalyScore;
-import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.data.ImageShape;
@@ -16,8 +14,6 @@ import io.vaestream.trainer.model.VaeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,8 +38,9 @@ import picocli.CommandLine.Option;
     })
 final class DemoCommand implements Callable<Integer> {
   static final Path TEXTURE_SET = Path.of("runs", "textures", "demo-fabric");
-  /** The id prefix of the warm-up images, which the summary leaves out. */
-  private static final String WARMUP = "warmup";
+  private static final int DEFAULT_EVENTS = 10_000;
+  private static final int DEFAULT_WARMUP = 20_000;
+  private static final int TEXTURE_WARMUP = 100;
 
   private static final String NETWORK_CLIENT_LEVEL =
       "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient";
@@ -93,9 +88,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--events",
-      defaultValue = "1250",
-      description = "Images to stream (default: ${DEFAULT-VALUE}).")
-  int events;
+      description = "Images to stream, round a labelled mix of the test images (default: 10000 for "
+          + "fashion, the 400 test images for textures).")
+  Integer events;
 
   @Option(
       names = "--anomaly-fraction",
@@ -111,10 +106,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "1000",
       description = "Images sent flat out first, to warm the detector up and measure its rate; "
-          + "they are not in the summary (default: ${DEFAULT-VALUE}).")
-  int warmup;
+          + "they are not in the summary (default: 20000 for fashion, 100 for textures).")
+  Integer warmup;
 
   @Option(
       names = "--epochs",
@@ -142,11 +136,14 @@ final class DemoCommand implements Callable<Integer> {
     String suffix = UUID.randomUUID().toString().substring(0, 6);
     String images = "demo-images-" + suffix;
     String scores = "demo-scores-" + suffix;
+    String anomalies = "demo-anomalies-" + suffix;
+    String deadLetters = "demo-dlq-" + suffix;
     String driftTopic = "demo-drift-" + suffix;
     try {
       if (kafka != null) {
-        kafka.createTopics(
-            3, images, scores, "demo-anomalies-" + suffix, "demo-dlq-" + suffix, driftTopic);
+        // One partition, as the benchmarks' latency rows: one stream thread then scores one task's
+        // batches (docs/benchmarks-notes.md has what three partitions on one thread cost).
+        kafka.createTopics(1, images, scores, anomalies, deadLetters, driftTopic);
       }
       boolean textures = switch (data.toLowerCase(Locale.ROOT)) {
         case "fashion" -> false;
@@ -159,144 +156,53 @@ final class DemoCommand implements Callable<Integer> {
       Path modelFile = model != null ? model : textures ? textureModel(inspection) : demoModel();
       int normal =
           textures ? inspection.test().classNames().indexOf(InspectionData.GOOD) : normalClass;
-      ImageDataset stream = textures ? inspection.test() : mix(DataSources.open(testData));
+      ImageDataset stream = textures
+          ? inspection.test()
+          : mix(DataSources.open(testData), events != null ? events : DEFAULT_EVENTS);
       Map<String, Object> cfg = new HashMap<>();
       cfg.put(DetectorConfig.BOOTSTRAP_SERVERS, servers);
       cfg.put(DetectorConfig.APPLICATION_ID, "vaestream-demo-" + suffix);
       cfg.put(DetectorConfig.MODEL_PATH, modelFile.toString());
       cfg.put(DetectorConfig.INPUT_TOPIC, images);
       cfg.put(DetectorConfig.SCORES_TOPIC, scores);
-      cfg.put(DetectorConfig.ANOMALIES_TOPIC, "demo-anomalies-" + suffix);
-      cfg.put(DetectorConfig.DLQ_TOPIC, "demo-dlq-" + suffix);
+      cfg.put(DetectorConfig.ANOMALIES_TOPIC, anomalies);
+      cfg.put(DetectorConfig.DLQ_TOPIC, deadLetters);
       cfg.put(DetectorConfig.DRIFT_TOPIC, driftTopic);
       cfg.put(DetectorConfig.HTTP_PORT, 0);
       cfg.put(StreamsConfig.STATE_DIR_CONFIG, out.resolve("state").toString());
       say("starting the detector with " + modelFile);
-      ScoreSummary summary = new ScoreSummary();
-      List<AnomalyScore> all = new ArrayList<>();
-      List<AnomalyScore> flagged = new ArrayList<>();
-      String anomaliesTopic = "demo-anomalies-" + suffix;
-      long streamStart;
-      double streamSeconds;
-      double warmRate;
+      int count = events != null ? events : textures ? stream.size() : DEFAULT_EVENTS;
+      int warm = warmup != null ? warmup : textures ? TEXTURE_WARMUP : DEFAULT_WARMUP;
+      DemoStream.Result result;
       DetectorMetrics detectorMetrics;
       boolean profiled;
-      try (Detector detector = Detector.start(new DetectorConfig(cfg));
-          KafkaConsumer<byte[], byte[]> consumer =
-              ScoreConsumers.open(servers, scores, true, "vaestream-demo");
-          KafkaConsumer<byte[], byte[]> anomalies =
-              ScoreConsumers.open(servers, anomaliesTopic, true, "vaestream-demo-anomalies")) {
-        consumer.poll(Duration.ofMillis(100));
-        int warm = Math.min(warmup, stream.size());
-        warmRate = warm > 0 ? warmUp(servers, images, stream, warm, consumer) : Double.NaN;
-        double streamRate = rate != null ? rate : Double.isFinite(warmRate) ? warmRate / 2 : 0;
-        say(String.format(
-            Locale.ROOT,
-            "%s; streaming %d at %s",
-            warm > 0
-                ? String.format(
-                    Locale.ROOT,
-                    "warmed up with %d images (%.0f events/s flat out)",
-                    warm,
-                    warmRate)
-                : "no warm-up",
-            stream.size(),
-            streamRate > 0
-                ? String.format(Locale.ROOT, "%.0f events/s", streamRate)
-                : "full speed"));
-        streamStart = System.nanoTime();
-        Thread producer = new Thread(
-            () -> new ImageSender(servers, images)
-                .send(stream, stream.size(), "demo", Set.of(normal), streamRate, n -> {}),
-            "demo-producer");
-        producer.start();
-        long lastLine = 0;
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (summary.n < stream.size() && System.nanoTime() < deadline) {
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            AnomalyScore s =
-                AvroSerdes.anomalyScore().deserializer().deserialize(scores, r.value());
-            summary.add(s);
-            all.add(s);
-          }
-          readInto(flagged, anomalies, anomaliesTopic, Duration.ZERO);
-          if (System.nanoTime() - lastLine > 1_000_000_000L) {
-            System.err.print("\r" + summary.line().replace("[tail] ", "[demo] ") + "   ");
-            lastLine = System.nanoTime();
-          }
-        }
-        streamSeconds = (System.nanoTime() - streamStart) / 1e9;
-        producer.join();
-        System.err.println();
-        // the flagged events' transactions committed with their scores: drain what is left
-        long drain = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (flagged.size() < summary.flagged && System.nanoTime() < drain) {
-          readInto(flagged, anomalies, anomaliesTopic, Duration.ofMillis(200));
-        }
+      try (Detector detector = Detector.start(new DetectorConfig(cfg))) {
+        result = new DemoStream(servers, images, scores, anomalies)
+            .run(stream, Set.of(normal), warm, count, rate);
         detectorMetrics = detector.metrics();
         profiled = detector.scorer().calibrationProfile() != null;
       }
       // Read after the detector closed: its drift monitor has seen every batch by then.
       List<String> drifted = driftedSignals(detectorMetrics);
-      double eventsPerSecond = summary.n / streamSeconds;
-      Path report = DemoReport.write(out, modelFile, stream, all, summary, flagged, inspection);
-      if (textures) {
-        System.out.printf(
-            Locale.ROOT,
-            "%n=== vaestream demo: %s, 128x128 RGB, '%s' is normal ===%n",
-            TEXTURE_SET,
-            InspectionData.GOOD);
-      } else {
-        System.out.printf(
-            Locale.ROOT,
-            "%n=== vaestream demo: %s class %d (%s) is normal ===%n",
-            testData,
-            normalClass,
-            stream.className(normalClass));
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "events scored      %d of %d (%d anomalous by label)%n",
-          summary.n,
-          stream.size(),
-          all.stream().filter(s -> Boolean.TRUE.equals(s.getAnomalous())).count());
-      System.out.printf(Locale.ROOT, "flagged            %d%n", summary.flagged);
-      System.out.printf(
-          Locale.ROOT,
-          "precision, recall  %.3f, %.3f   (AUROC %.4f)%n",
-          summary.precision(),
-          summary.recall(),
-          summary.aurocValue());
-      if (textures) {
-        DemoReport.Boxed boxed = DemoReport.boxed(flagged, inspection);
-        System.out.printf(
-            Locale.ROOT,
-            "localized          %d of %d flagged defective images have a box on the defect%n",
-            boxed.onDefect(),
-            boxed.defective());
-      }
-      System.out.printf(
-          Locale.ROOT, "throughput         %.0f events/s %s%n", eventsPerSecond, howSent(warmRate));
-      System.out.printf(
-          Locale.ROOT,
-          "latency            p50 %.0f ms, p99 %.0f ms (event to score, at %.0f events/s)%n",
-          summary.latency(0.5),
-          summary.latency(0.99),
-          eventsPerSecond);
-      System.out.printf(
-          Locale.ROOT,
-          "drift              %s%n",
-          !profiled
-              ? "not watched: the model carries no calibration profile (train it again to get one)"
-              : drifted.isEmpty()
-                  ? "none"
-                  : String.join(", ", drifted)
-                      + " left the model's calibration (the stream mixes other classes into the "
-                      + "normal one, as a stream with defects does); events on "
-                      + driftTopic);
-      System.out.printf(Locale.ROOT, "report             %s%n", report);
-      System.out.printf(Locale.ROOT, "took               %.0f s%n", (System.nanoTime() - t0) / 1e9);
-      return summary.n == stream.size() ? 0 : 1;
+      ScoreSummary summary = result.summary();
+      Path report = DemoReport.write(
+          out, modelFile, stream, result.all(), summary, result.flagged(), inspection);
+      String title = textures
+          ? String.format(
+              Locale.ROOT, "%s, 128x128 RGB, '%s' is normal", TEXTURE_SET, InspectionData.GOOD)
+          : String.format(
+              Locale.ROOT,
+              "%s class %d (%s) is normal",
+              testData,
+              normalClass,
+              stream.className(normalClass));
+      DemoConsole console = new DemoConsole(title, count, result);
+      console.localized(textures ? DemoReport.boxed(result.flagged(), inspection) : null);
+      console.speed(howSent(result.warmRate()));
+      console.drift(profiled, drifted, driftTopic);
+      console.line("report", report.toString());
+      console.line("took", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
+      return summary.count() == count ? 0 : 1;
     } finally {
       if (kafka != null) {
         kafka.close();
@@ -308,7 +214,9 @@ final class DemoCommand implements Callable<Integer> {
   private String howSent(double warmRate) {
     if (rate == null && Double.isFinite(warmRate)) {
       return String.format(
-          Locale.ROOT, "steady (half the %.0f events/s the warm-up reached flat out)", warmRate);
+          Locale.ROOT,
+          "steady (sent at half the %.0f events/s the detector reached flat out in the warm-up)",
+          warmRate);
     }
     return rate != null && rate > 0 ? "steady (--rate " + rate + ")" : "(sent flat out)";
   }
@@ -330,65 +238,6 @@ final class DemoCommand implements Callable<Integer> {
     // The demo's stream mixes other classes into the normal one on purpose, so the drift monitor
     // rightly warns; the summary's drift line says so once, instead of a warning per signal.
     System.setProperty(DRIFT_MONITOR_LEVEL, "error");
-  }
-
-  /**
-   * Sends the first {@code count} images of {@code stream} flat out, as {@link #WARMUP}, and waits
-   * for their scores, so that the measured stream meets a detector that has compiled its code and
-   * filled its pools. Returns the events per second it scored the backlog at, from its first score
-   * to its last.
-   */
-  private static double warmUp(
-      String servers,
-      String topic,
-      ImageDataset stream,
-      int count,
-      KafkaConsumer<byte[], byte[]> scores) {
-    Thread sender = new Thread(
-        () -> new ImageSender(servers, topic).send(stream, count, WARMUP, null, 0, n -> {}),
-        "demo-warmup");
-    sender.start();
-    int seen = 0;
-    int firstBatch = 0;
-    long first = 0;
-    long last = 0;
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (seen < count && System.nanoTime() < deadline) {
-      int n = scores.poll(Duration.ofMillis(20)).count();
-      if (n > 0) {
-        last = System.nanoTime();
-        if (first == 0) {
-          first = last;
-          firstBatch = n;
-        }
-        seen += n;
-      }
-    }
-    try {
-      sender.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (seen < count) {
-      throw new IllegalStateException(
-          "the detector scored " + seen + " of " + count + " warm-up images in 2 minutes");
-    }
-    // The detector works through the backlog from its first score on: its rate, start-up left out.
-    return last > first ? (seen - firstBatch) / ((last - first) / 1e9) : Double.NaN;
-  }
-
-  /** Adds the scores one poll of {@code consumer} returns to {@code scores}. */
-  private static void readInto(
-      List<AnomalyScore> scores,
-      KafkaConsumer<byte[], byte[]> consumer,
-      String topic,
-      Duration timeout) {
-    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(topic, r.value());
-      if (!s.getEventId().startsWith(WARMUP + "-")) {
-        scores.add(s);
-      }
-    }
   }
 
   private Path demoModel() throws Exception {
@@ -418,19 +267,22 @@ final class DemoCommand implements Callable<Integer> {
         config);
   }
 
-  /** Test images: normals of the class, and anomalies from the others, shuffled. */
-  private ImageDataset mix(ImageDataset test) {
-    int anomalies = (int) Math.round(events * anomalyFraction);
+  /**
+   * Test images: normals of the class, and anomalies from the others in their share, shuffled; at
+   * most {@code events} of them, and no image twice (the stream goes round the mix).
+   */
+  private ImageDataset mix(ImageDataset test, int events) {
     ImageDataset normal = test.filterLabels(l -> l == normalClass, "normal").shuffled(1);
     ImageDataset other = test.filterLabels(l -> l != normalClass, "anomalous").shuffled(2);
-    int nNormal = Math.min(events - anomalies, normal.size());
-    int nAnom = Math.min(anomalies, other.size());
+    int unique = (int) Math.min(events, Math.floor(normal.size() / (1 - anomalyFraction)));
+    int nAnom = Math.min((int) Math.round(unique * anomalyFraction), other.size());
+    int nNormal = Math.min(unique - nAnom, normal.size());
     ImageDataset mixed =
         normal.sample(nNormal, 3).concat(other.sample(nAnom, 4), "fashion-mnist:test mix");
     return mixed.shuffled(5);
   }
 
-  private static void say(String s) {
+  static void say(String s) {
     System.err.println("[demo] " + s);
   }
 

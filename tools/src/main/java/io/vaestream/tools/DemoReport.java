@@ -81,8 +81,8 @@ final class DemoReport {
             + "<tr><th>precision / recall</th><td>%.3f / %.3f</td></tr><tr><th>AUROC</th><td>%.4f</td></tr>"
             + "<tr><th>event-to-score latency</th><td>p50 %.0f ms, p99 %.0f ms</td></tr>"
             + "<tr><th>threshold</th><td>%.5g</td></tr><tr><th>model</th><td>%s</td></tr></table>",
-        summary.n,
-        summary.flagged,
+        summary.count(),
+        summary.flagged(),
         summary.precision(),
         summary.recall(),
         summary.aurocValue(),

@@ -229,32 +229,24 @@ final class ScoreCommand implements Callable<Integer> {
         w.write("index,label,score,is_anomaly,reconstruction_error,kl"
             + (normal != null ? ",is_anomaly_by_label" : "") + "\n");
       }
+      String row = csv
+          ? "%d,%s,%s,%b,%s,%s%s%n"
+          : "{\"index\":%d,\"label\":%s,\"score\":%s,\"is_anomaly\":%b,"
+              + "\"reconstruction_error\":%s,\"kl\":%s%s}%n";
+      String noLabel = csv ? "" : "null";
+      String byLabel = csv ? "," : ",\"is_anomaly_by_label\":";
       for (int i = 0; i < score.length; i++) {
         int label = images.label(i);
-        boolean flagged = score[i] > threshold;
-        if (csv) {
-          w.write(String.format(
-              Locale.ROOT,
-              "%d,%s,%s,%b,%s,%s%s%n",
-              i,
-              label == ImageDataset.NO_LABEL ? "" : label,
-              score[i],
-              flagged,
-              recon[i],
-              kl[i],
-              normal != null ? "," + !normal.contains(label) : ""));
-        } else {
-          w.write(String.format(
-              Locale.ROOT,
-              "{\"index\":%d,\"label\":%s,\"score\":%s,\"is_anomaly\":%b,\"reconstruction_error\":%s,\"kl\":%s%s}%n",
-              i,
-              label == ImageDataset.NO_LABEL ? "null" : label,
-              score[i],
-              flagged,
-              recon[i],
-              kl[i],
-              normal != null ? ",\"is_anomaly_by_label\":" + !normal.contains(label) : ""));
-        }
+        w.write(String.format(
+            Locale.ROOT,
+            row,
+            i,
+            label == ImageDataset.NO_LABEL ? noLabel : label,
+            score[i],
+            score[i] > threshold,
+            recon[i],
+            kl[i],
+            normal != null ? byLabel + !normal.contains(label) : ""));
       }
     }
   }

@@ -7,15 +7,15 @@ import java.util.Locale;
 
 /** Running totals over the scores read so far: count, anomalies, latency, precision, recall, AUROC. */
 final class ScoreSummary {
-  long n;
-  long flagged;
-  long tp;
-  long fp;
-  long fn;
-  long labelled;
-  double[] latency = new double[1024];
-  double[] scores = new double[1024];
-  boolean[] truth = new boolean[1024];
+  private long n;
+  private long flagged;
+  private long tp;
+  private long fp;
+  private long fn;
+  private long labelled;
+  private double[] latency = new double[1024];
+  private double[] scores = new double[1024];
+  private boolean[] truth = new boolean[1024];
   private final long started = System.nanoTime();
 
   void add(AnomalyScore s) {
@@ -67,26 +67,28 @@ final class ScoreSummary {
     return base;
   }
 
+  /** The AUROC line {@code tail} ends with; null without both normal and anomalous labels. */
   String auroc() {
-    if (labelled == 0) {
-      return null;
-    }
-    double[] s = Arrays.copyOf(scores, (int) labelled);
-    boolean[] t = Arrays.copyOf(truth, (int) labelled);
-    boolean both = false;
-    for (int i = 1; i < t.length; i++) {
-      both |= t[i] != t[0];
-    }
-    return both
-        ? String.format(
-            Locale.ROOT, "[tail] AUROC %.6f over %d labelled scores", Metrics.auroc(s, t), labelled)
-        : null;
+    double auroc = aurocValue();
+    return Double.isNaN(auroc)
+        ? null
+        : String.format(Locale.ROOT, "[tail] AUROC %.6f over %d labelled scores", auroc, labelled);
   }
 
   private String pct(double q) {
     return n == 0
         ? "-"
         : String.format(Locale.ROOT, "%.0f", Metrics.quantile(Arrays.copyOf(latency, (int) n), q));
+  }
+
+  /** Scores read so far. */
+  long count() {
+    return n;
+  }
+
+  /** Scores read so far that the detector flagged. */
+  long flagged() {
+    return flagged;
   }
 
   double precision() {

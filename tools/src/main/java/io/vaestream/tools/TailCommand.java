@@ -82,7 +82,7 @@ final class TailCommand implements Callable<Integer> {
     long lastSummary = System.nanoTime();
     try (KafkaConsumer<byte[], byte[]> consumer =
         ScoreConsumers.open(bootstrap, topic, fromBeginning, "vaestream-tail")) {
-      while (count == null || summary.n < count) {
+      while (count == null || summary.count() < count) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           lastRecord = System.nanoTime();
           try {
@@ -100,7 +100,7 @@ final class TailCommand implements Callable<Integer> {
             System.err.printf(
                 "skipping %s-%d@%d: %s%n", r.topic(), r.partition(), r.offset(), e.getMessage());
           }
-          if (count != null && summary.n >= count) {
+          if (count != null && summary.count() >= count) {
             break;
           }
         }

@@ -57,9 +57,10 @@ class DemoIT {
 
     assertThat(console)
         .contains("events scored      " + EVENTS + " of " + EVENTS)
-        .containsPattern("warmed up with 200 images \\(\\d+ events/s flat out\\); streaming "
-            + EVENTS + " at \\d+ events/s")
-        .containsPattern("throughput +\\d+ events/s steady \\(half the \\d+ events/s")
+        .contains("warming up with 200 images sent flat out")
+        .containsPattern("the detector scored \\d+ events/s flat out; streaming " + EVENTS
+            + " images at \\d+ events/s")
+        .containsPattern("throughput +\\d+ events/s steady \\(sent at half the \\d+ events/s")
         .containsPattern("latency +p50 \\d+ ms, p99 \\d+ ms");
     List<String> alarms = console
         .lines()

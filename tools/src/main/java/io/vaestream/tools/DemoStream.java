@@ -1,0 +1,187 @@
+package io.vaestream.tools;
+
+import io.vaestream.events.AnomalyScore;
+import io.vaestream.schemas.AvroSerdes;
+import io.vaestream.trainer.data.ImageDataset;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * The demo's traffic against a running detector: a warm-up sent flat out, which also measures how
+ * fast the detector scores, then the measured stream at a steady rate, read back from the scores
+ * and anomalies topics as a user's consumer would ({@code read_committed}).
+ */
+final class DemoStream {
+  /** The id prefix of the warm-up images, which the summary leaves out. */
+  static final String WARMUP = "warmup";
+
+  private final String servers;
+  private final String images;
+  private final String scores;
+  private final String anomalies;
+
+  DemoStream(String servers, String images, String scores, String anomalies) {
+    this.servers = servers;
+    this.images = images;
+    this.scores = scores;
+    this.anomalies = anomalies;
+  }
+
+  /**
+   * What the stream gave.
+   *
+   * @param warmRate events per second the detector scored the warm-up backlog at; NaN without one
+   * @param sendRate events per second the stream was sent at; 0 for flat out
+   * @param steadyRate events per second scored between the 10th and the 90th percentile score
+   */
+  record Result(
+      ScoreSummary summary,
+      List<AnomalyScore> all,
+      List<AnomalyScore> flagged,
+      double warmRate,
+      double sendRate,
+      double steadyRate) {}
+
+  /**
+   * Warms the detector up with {@code warmup} images of {@code stream}, then sends {@code events}
+   * of them (round the data set) at {@code rate} images per second, or at half the warm-up's rate
+   * when {@code rate} is null, and reads every score back.
+   */
+  Result run(ImageDataset stream, Set<Integer> normal, int warmup, int events, Double rate) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+            ScoreConsumers.open(servers, scores, true, "vaestream-demo");
+        KafkaConsumer<byte[], byte[]> anomalyConsumer =
+            ScoreConsumers.open(servers, anomalies, true, "vaestream-demo-anomalies")) {
+      consumer.poll(Duration.ofMillis(100));
+      double warmRate = Double.NaN;
+      if (warmup > 0) {
+        DemoCommand.say(String.format(
+            Locale.ROOT, "warming up with %d images sent flat out (not in the summary)", warmup));
+        warmRate = warmUp(stream, warmup, consumer);
+      }
+      double sendRate = rate != null ? rate : Double.isFinite(warmRate) ? warmRate / 2 : 0;
+      DemoCommand.say(String.format(
+          Locale.ROOT,
+          "%s; streaming %d images at %s",
+          warmup > 0
+              ? String.format(Locale.ROOT, "the detector scored %.0f events/s flat out", warmRate)
+              : "no warm-up",
+          events,
+          sendRate > 0 ? String.format(Locale.ROOT, "%.0f events/s", sendRate) : "full speed"));
+      Result r = stream(stream, normal, events, sendRate, consumer, anomalyConsumer);
+      return new Result(r.summary(), r.all(), r.flagged(), warmRate, sendRate, r.steadyRate());
+    }
+  }
+
+  /** Sends and reads back the measured stream; the result's warm-up rate is left NaN. */
+  private Result stream(
+      ImageDataset stream,
+      Set<Integer> normal,
+      int events,
+      double sendRate,
+      KafkaConsumer<byte[], byte[]> consumer,
+      KafkaConsumer<byte[], byte[]> anomalyConsumer) {
+    ScoreSummary summary = new ScoreSummary();
+    List<AnomalyScore> all = new ArrayList<>();
+    List<AnomalyScore> flagged = new ArrayList<>();
+    long[] arrivals = new long[events];
+    Thread producer = new Thread(
+        () -> new ImageSender(servers, images)
+            .send(stream, events, "demo", normal, sendRate, n -> {}),
+        "demo-producer");
+    producer.start();
+    long lastLine = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (summary.count() < events && System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+        AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(scores, r.value());
+        if (summary.count() < events) {
+          arrivals[(int) summary.count()] = System.nanoTime();
+        }
+        summary.add(s);
+        all.add(s);
+      }
+      readInto(flagged, anomalyConsumer, Duration.ZERO);
+      if (System.nanoTime() - lastLine > 1_000_000_000L) {
+        System.err.print("\r" + summary.line().replace("[tail] ", "[demo] ") + "   ");
+        lastLine = System.nanoTime();
+      }
+    }
+    join(producer);
+    System.err.println();
+    // the flagged events' transactions committed with their scores: drain what is left
+    long drain = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (flagged.size() < summary.flagged() && System.nanoTime() < drain) {
+      readInto(flagged, anomalyConsumer, Duration.ofMillis(200));
+    }
+    double steady = steadyRate(arrivals, (int) summary.count());
+    return new Result(summary, all, flagged, Double.NaN, sendRate, steady);
+  }
+
+  /**
+   * Scores per second between the 10th and the 90th percentile arrival, as the benchmarks measure
+   * steady throughput: start-up and the last transaction's commit left out.
+   */
+  static double steadyRate(long[] arrivals, int n) {
+    int from = n / 10;
+    int to = n * 9 / 10;
+    if (to <= from || arrivals[to - 1] <= arrivals[from]) {
+      return Double.NaN;
+    }
+    return (to - 1 - from) / ((arrivals[to - 1] - arrivals[from]) / 1e9);
+  }
+
+  /**
+   * Sends {@code count} images of {@code stream} flat out, as {@link #WARMUP}, and waits for their
+   * scores, so that the measured stream meets a detector that has compiled its code and filled its
+   * pools. Returns the rate it scored the second half of them at, when its code was warm.
+   */
+  private double warmUp(ImageDataset stream, int count, KafkaConsumer<byte[], byte[]> scores) {
+    Thread sender = new Thread(
+        () -> new ImageSender(servers, images).send(stream, count, WARMUP, null, 0, n -> {}),
+        "demo-warmup");
+    sender.start();
+    long[] arrivals = new long[count];
+    int seen = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (seen < count && System.nanoTime() < deadline) {
+      int n = Math.min(scores.poll(Duration.ofMillis(20)).count(), count - seen);
+      long now = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        arrivals[seen++] = now;
+      }
+    }
+    join(sender);
+    if (seen < count) {
+      throw new IllegalStateException(
+          "the detector scored " + seen + " of " + count + " warm-up images in 2 minutes");
+    }
+    int half = count / 2;
+    long span = arrivals[count - 1] - arrivals[half];
+    return span > 0 ? (count - 1 - half) / (span / 1e9) : Double.NaN;
+  }
+
+  /** Adds the scores one poll of {@code consumer} returns to {@code scores}, warm-up left out. */
+  private void readInto(
+      List<AnomalyScore> flagged, KafkaConsumer<byte[], byte[]> consumer, Duration timeout) {
+    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(anomalies, r.value());
+      if (!s.getEventId().startsWith(WARMUP + "-")) {
+        flagged.add(s);
+      }
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
