@@ -105,6 +105,13 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   /** Touched by the worker only (and by the constructor, before the first batch is handed over). */
   private final DriftTracker tracker;
+  /**
+   * The model the tracker has taken when it carries no calibration profile, else null: its batches
+   * have nothing to be compared with, so they are not handed to the worker at all (a hand-off a
+   * batch costs a thread wake-up, which batches of one image feel: issue #17's per-record
+   * baseline). A swap to another model hands batches over again, and the tracker takes that one.
+   */
+  private volatile Scorer unprofiled;
 
   /**
    * @param models the model scoring new batches now ({@code SwappableScorer::current})
@@ -125,7 +132,9 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
     this.worker = worker;
     this.resources = resources;
     metrics.bindDriftEvents(SIGNALS);
-    this.tracker = new DriftTracker(settings, metrics, instance, events, clock, models.get());
+    Scorer first = models.get();
+    this.tracker = new DriftTracker(settings, metrics, instance, events, clock, first);
+    this.unprofiled = first.calibrationProfile() == null ? first : null;
   }
 
   /**
@@ -175,9 +184,14 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
   /** Hands the batch to the monitor's thread and returns at once. */
   @Override
   public void scored(ScoredBatch batch) {
+    if (models.get() == unprofiled) {
+      return;
+    }
     worker.execute(() -> {
       try {
-        tracker.process(models.get(), batch);
+        Scorer now = models.get();
+        tracker.process(now, batch);
+        unprofiled = now.calibrationProfile() == null ? now : null;
       } catch (RuntimeException e) {
         LOG.warn("the drift monitor failed on a batch of {}: {}", batch.size(), e.toString(), e);
       }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +45,8 @@ class DriftMonitorTest {
   private final AtomicReference<Scorer> model =
       new AtomicReference<>(new Model("m", "1", 0.01, calibration()));
   private final SplittableRandom random = new SplittableRandom(11);
+  /** Batches handed to the monitor's worker. */
+  private final AtomicInteger handOffs = new AtomicInteger();
 
   /** One event: score ~ N(0, 1), mean intensity ~ U(0.3, 0.5) + shift, contrast ~ U(0.05, 0.15). */
   private record Event(double score, double mean, double contrast, boolean flagged) {}
@@ -84,7 +87,10 @@ class DriftMonitorTest {
         new DetectorMetrics(registry),
         "test-1",
         events::add,
-        Runnable::run,
+        r -> {
+          handOffs.incrementAndGet();
+          r.run();
+        },
         Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC),
         null);
   }
@@ -275,6 +281,21 @@ class DriftMonitorTest {
     assertThat(events).isEmpty();
     assertThat(registry.scrape())
         .contains("vaestream_drift_psi{signal=\"score\",source=\"*\"} NaN");
+    assertThat(handOffs)
+        .as("batches of a model without a profile stay on the stream thread")
+        .hasValue(0);
+  }
+
+  @Test
+  void shouldWatchAProfiledModelThatReplacesOneWithout() {
+    model.set(new Model("old", "1", 0.01, null));
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, 600, List.of("cam-1"), "1", 0.3, 0.01);
+
+    model.set(new Model("m", "2", 0.01, calibration()));
+    send(m, 1200, List.of("cam-1"), "2", 0.15, 0.01);
+    assertThat(handOffs).hasValue(1200 / 50);
+    assertThat(changes()).contains("* mean_intensity drift");
   }
 
   private static double gauge(String scrape, String series) {
