@@ -26,9 +26,11 @@ final class PrefixLabels {
 
   /** The label of the first rule {@code name} matches; empty when it matches none. */
   Optional<String> label(String name) {
-    return labels.entrySet().stream()
-        .filter(e -> name.startsWith(e.getKey()))
-        .map(Map.Entry::getValue)
-        .findFirst();
+    for (Map.Entry<String, String> e : labels.entrySet()) {
+      if (name.startsWith(e.getKey())) {
+        return Optional.of(e.getValue());
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -71,12 +71,10 @@ class CrashLoopIT {
       assertThat(DetectorHttp.get(port, "/health").statusCode())
           .as("alive: a restart is the orchestrator's call")
           .isEqualTo(200);
-      assertThat(DetectorHttp.get(port, "/metrics").body()).contains("vaestream_ready 0.0");
+      assertThat(DetectorHttp.metrics(port)).contains("vaestream_ready 0.0");
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> DetectorHttp.get(port, "/metrics")
-              .body()
-              .contains("vaestream_stream_restarts_recent 2.0"));
+          .until(() -> DetectorHttp.metrics(port).contains("vaestream_stream_restarts_recent 2.0"));
     }
     assertThat(streamThreadsOf(prefix))
         .as("every client stopped, the failed ones too")

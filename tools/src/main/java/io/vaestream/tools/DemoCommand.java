@@ -156,9 +156,8 @@ final class DemoCommand implements Callable<Integer> {
       Path modelFile = model != null ? model : textures ? textureModel(inspection) : demoModel();
       int normal =
           textures ? inspection.test().classNames().indexOf(InspectionData.GOOD) : normalClass;
-      ImageDataset stream = textures
-          ? inspection.test()
-          : mix(DataSources.open(testData), events != null ? events : DEFAULT_EVENTS);
+      int count = events != null ? events : textures ? inspection.test().size() : DEFAULT_EVENTS;
+      ImageDataset stream = textures ? inspection.test() : mix(DataSources.open(testData), count);
       Map<String, Object> cfg = new HashMap<>();
       cfg.put(DetectorConfig.BOOTSTRAP_SERVERS, servers);
       cfg.put(DetectorConfig.APPLICATION_ID, "vaestream-demo-" + suffix);
@@ -171,7 +170,6 @@ final class DemoCommand implements Callable<Integer> {
       cfg.put(DetectorConfig.HTTP_PORT, 0);
       cfg.put(StreamsConfig.STATE_DIR_CONFIG, out.resolve("state").toString());
       say("starting the detector with " + modelFile);
-      int count = events != null ? events : textures ? stream.size() : DEFAULT_EVENTS;
       int warm = warmup != null ? warmup : textures ? TEXTURE_WARMUP : DEFAULT_WARMUP;
       DemoStream.Result result;
       DetectorMetrics detectorMetrics;

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The demo's traffic against a running detector: a warm-up sent flat out, which also measures how
@@ -24,6 +25,7 @@ final class DemoStream {
   private final String images;
   private final String scores;
   private final String anomalies;
+  private final Deserializer<AnomalyScore> decoder = AvroSerdes.anomalyScore().deserializer();
 
   DemoStream(String servers, String images, String scores, String anomalies) {
     this.servers = servers;
@@ -73,16 +75,16 @@ final class DemoStream {
               : "no warm-up",
           events,
           sendRate > 0 ? String.format(Locale.ROOT, "%.0f events/s", sendRate) : "full speed"));
-      Result r = stream(stream, normal, events, sendRate, consumer, anomalyConsumer);
-      return new Result(r.summary(), r.all(), r.flagged(), warmRate, sendRate, r.steadyRate());
+      return stream(stream, normal, events, warmRate, sendRate, consumer, anomalyConsumer);
     }
   }
 
-  /** Sends and reads back the measured stream; the result's warm-up rate is left NaN. */
+  /** Sends and reads back the measured stream. */
   private Result stream(
       ImageDataset stream,
       Set<Integer> normal,
       int events,
+      double warmRate,
       double sendRate,
       KafkaConsumer<byte[], byte[]> consumer,
       KafkaConsumer<byte[], byte[]> anomalyConsumer) {
@@ -99,7 +101,7 @@ final class DemoStream {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (summary.count() < events && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-        AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(scores, r.value());
+        AnomalyScore s = decoder.deserialize(scores, r.value());
         if (summary.count() < events) {
           arrivals[(int) summary.count()] = System.nanoTime();
         }
@@ -120,7 +122,7 @@ final class DemoStream {
       readInto(flagged, anomalyConsumer, Duration.ofMillis(200));
     }
     double steady = steadyRate(arrivals, (int) summary.count());
-    return new Result(summary, all, flagged, Double.NaN, sendRate, steady);
+    return new Result(summary, all, flagged, warmRate, sendRate, steady);
   }
 
   /**
@@ -146,14 +148,19 @@ final class DemoStream {
         () -> new ImageSender(servers, images).send(stream, count, WARMUP, null, 0, n -> {}),
         "demo-warmup");
     sender.start();
-    long[] arrivals = new long[count];
+    int half = count / 2;
     int seen = 0;
+    long halfAt = 0;
+    long last = 0;
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (seen < count && System.nanoTime() < deadline) {
-      int n = Math.min(scores.poll(Duration.ofMillis(20)).count(), count - seen);
-      long now = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        arrivals[seen++] = now;
+      int n = scores.poll(Duration.ofMillis(20)).count();
+      if (n > 0) {
+        last = System.nanoTime();
+        if (seen <= half && seen + n > half) {
+          halfAt = last;
+        }
+        seen += n;
       }
     }
     join(sender);
@@ -161,8 +168,7 @@ final class DemoStream {
       throw new IllegalStateException(
           "the detector scored " + seen + " of " + count + " warm-up images in 2 minutes");
     }
-    int half = count / 2;
-    long span = arrivals[count - 1] - arrivals[half];
+    long span = last - halfAt;
     return span > 0 ? (count - 1 - half) / (span / 1e9) : Double.NaN;
   }
 
@@ -170,7 +176,7 @@ final class DemoStream {
   private void readInto(
       List<AnomalyScore> flagged, KafkaConsumer<byte[], byte[]> consumer, Duration timeout) {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-      AnomalyScore s = AvroSerdes.anomalyScore().deserializer().deserialize(anomalies, r.value());
+      AnomalyScore s = decoder.deserialize(anomalies, r.value());
       if (!s.getEventId().startsWith(WARMUP + "-")) {
         flagged.add(s);
       }

@@ -76,9 +76,7 @@ final class ScoreSummary {
   }
 
   private String pct(double q) {
-    return n == 0
-        ? "-"
-        : String.format(Locale.ROOT, "%.0f", Metrics.quantile(Arrays.copyOf(latency, (int) n), q));
+    return n == 0 ? "-" : String.format(Locale.ROOT, "%.0f", latency(q));
   }
 
   /** Scores read so far. */

@@ -45,6 +45,8 @@ class DriftMonitorTest {
   private final AtomicReference<Scorer> model =
       new AtomicReference<>(new Model("m", "1", 0.01, calibration()));
   private final SplittableRandom random = new SplittableRandom(11);
+  /** Events in each batch {@link #send} hands the monitor. */
+  private static final int BATCH = 50;
   /** Batches handed to the monitor's worker. */
   private final AtomicInteger handOffs = new AtomicInteger();
 
@@ -95,7 +97,7 @@ class DriftMonitorTest {
         null);
   }
 
-  /** Sends {@code count} events in batches of 50, from {@code sources} in turn, scored by {@code version}. */
+  /** Sends {@code count} events in batches of {@link #BATCH}, from {@code sources} in turn, scored by {@code version}. */
   private void send(
       DriftMonitor m,
       int count,
@@ -103,8 +105,8 @@ class DriftMonitorTest {
       String version,
       double meanShift,
       double flaggedShare) {
-    for (int start = 0; start < count; start += 50) {
-      int n = Math.min(50, count - start);
+    for (int start = 0; start < count; start += BATCH) {
+      int n = Math.min(BATCH, count - start);
       float[] tensors = new float[n * TINY.size()];
       List<AnomalyScore> scores = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -294,7 +296,7 @@ class DriftMonitorTest {
 
     model.set(new Model("m", "2", 0.01, calibration()));
     send(m, 1200, List.of("cam-1"), "2", 0.15, 0.01);
-    assertThat(handOffs).hasValue(1200 / 50);
+    assertThat(handOffs).hasValue(1200 / BATCH);
     assertThat(changes()).contains("* mean_intensity drift");
   }
 

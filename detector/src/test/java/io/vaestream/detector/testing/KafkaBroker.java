@@ -128,8 +128,7 @@ public final class KafkaBroker {
   /** Creates {@code name} with topic-level {@code configs} (for example {@code max.message.bytes}). */
   public void createTopic(String name, int partitions, Map<String, String> configs)
       throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin = Admin.create(clientSettings())) {
       admin
           .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
           .all()
@@ -139,8 +138,7 @@ public final class KafkaBroker {
 
   /** Sets one topic-level config of an existing topic. */
   public void setTopicConfig(String topic, String key, String value) throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin = Admin.create(clientSettings())) {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       admin
           .incrementalAlterConfigs(Map.of(

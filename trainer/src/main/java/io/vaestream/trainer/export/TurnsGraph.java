@@ -3,6 +3,7 @@ package io.vaestream.trainer.export;
 import io.vaestream.trainer.export.internal.OnnxGraphBuilder;
 import io.vaestream.trainer.model.Restoration;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 /**
  * The graph's side of restoration training ({@link Restoration}): each image scored in its four
@@ -48,11 +49,7 @@ final class TurnsGraph {
         "ReduceMean",
         name + "_over_turns",
         Map.of("keepdims", 0L, "axes", new long[] {0}),
-        g.op(
-            "Reshape",
-            name + "_by_turn",
-            value,
-            g.longs(name + "_turn_shape", shape(turns, rest))));
+        byTurn(g, name, value, turns, rest));
   }
 
   /** The upright images' part of {@code value} ({@code [turns·n, rest…]} → {@code [n, rest…]}). */
@@ -60,26 +57,32 @@ final class TurnsGraph {
     if (turns == 1) {
       return value;
     }
-    String byTurn = g.op(
-        "Reshape", name + "_by_turn", value, g.longs(name + "_turn_shape", shape(turns, rest)));
     String first = g.op(
         "Slice",
         name + "_upright",
-        byTurn,
+        byTurn(g, name, value, turns, rest),
         g.longs(name + "_start", 0),
         g.longs(name + "_end", 1),
         g.longs(name + "_axis", 0));
-    long[] flat = new long[rest.length + 1];
-    flat[0] = -1;
-    System.arraycopy(rest, 0, flat, 1, rest.length);
-    return g.op("Reshape", name + "_upright_flat", first, g.longs(name + "_upright_shape", flat));
+    return g.op(
+        "Reshape",
+        name + "_upright_flat",
+        first,
+        g.longs(name + "_upright_shape", prefixed(rest, -1)));
   }
 
-  private static long[] shape(int turns, long... rest) {
-    long[] s = new long[rest.length + 2];
-    s[0] = turns;
-    s[1] = -1;
-    System.arraycopy(rest, 0, s, 2, rest.length);
-    return s;
+  /** {@code value} ({@code [turns·n, rest…]}) as {@code [turns, n, rest…]}. */
+  private static String byTurn(
+      OnnxGraphBuilder g, String name, String value, int turns, long... rest) {
+    return g.op(
+        "Reshape",
+        name + "_by_turn",
+        value,
+        g.longs(name + "_turn_shape", prefixed(rest, turns, -1)));
+  }
+
+  /** {@code head} followed by {@code rest}. */
+  private static long[] prefixed(long[] rest, long... head) {
+    return LongStream.concat(LongStream.of(head), LongStream.of(rest)).toArray();
   }
 }
