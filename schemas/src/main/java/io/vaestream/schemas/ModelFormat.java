@@ -45,11 +45,17 @@ public final class ModelFormat {
   public static final String LATENT_DIM = "vaestream.model.latent_dim";
   public static final String TRAINING = "vaestream.training";
 
+  /** The score's name as {@code train --score} gives it: fused, fused-shape, fused-sum, vae, …. */
+  public static final String SCORE_NAME = "vaestream.score.name";
+
   public static final String SCORE_DEFINITION = "vaestream.score.definition";
   public static final String SCORE_RECONSTRUCTION = "vaestream.score.reconstruction";
   public static final String SCORE_RECONSTRUCTION_WEIGHT = "vaestream.score.reconstruction_weight";
   public static final String SCORE_KL_WEIGHT = "vaestream.score.kl_weight";
-  /** The memory bank a fused score compares with: images, k and feature sizes (JSON). */
+  /**
+   * The memory bank a fused score compares with: images, k, feature sizes and whether the features
+   * are scaled to unit length (JSON).
+   */
   public static final String SCORE_MEMORY_BANK = "vaestream.score.memory_bank";
   /** How the score and the threshold were chosen: one-class (normal images only) or semi-supervised. */
   public static final String SCORE_PROTOCOL = "vaestream.score.protocol";

@@ -4,6 +4,7 @@ import io.vaestream.trainer.data.InspectionData;
 import io.vaestream.trainer.eval.InspectionEvaluation;
 import io.vaestream.trainer.eval.InspectionReport;
 import io.vaestream.trainer.export.ModelPackager;
+import io.vaestream.trainer.score.ScoreSelector;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,6 +46,14 @@ final class EvaluateMapsCommand implements Callable<Integer> {
           "Directory for report.md, examples.png and result.json (default: ${DEFAULT-VALUE}).")
   Path report;
 
+  @Option(
+      names = "--score",
+      defaultValue = "fused",
+      converter = ScoringOptions.KindConverter.class,
+      description = "The image score, as for train: fused, fused-shape or fused-sum "
+          + "(default: ${DEFAULT-VALUE}).")
+  ScoreSelector.Kind score;
+
   @Mixin
   CalibrationOptions calibration = new CalibrationOptions();
 
@@ -62,7 +71,8 @@ final class EvaluateMapsCommand implements Callable<Integer> {
         model.toConfig(),
         calibration.holdout,
         calibration.targetFar,
-        ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE);
+        ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
+        score);
     InspectionEvaluation.Result r = InspectionEvaluation.run(d, st, workDir, log);
     String command =
         "./vaestream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

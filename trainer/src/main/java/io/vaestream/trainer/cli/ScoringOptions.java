@@ -17,9 +17,10 @@ final class ScoringOptions {
       description = "fused: the smooth maximum of four parts standardised on held-out normals "
           + "(the VAE's blurred reconstruction error, the distances to the nearest training "
           + "normals in blurred pixels and in gradient orientations, the anomaly map's peak); "
-          + "fused-sum: the sum of the first three, better where anomalies are whole objects "
-          + "rather than local defects; vae: the VAE's blurred reconstruction error alone, no "
-          + "memory bank, fastest (default: ${DEFAULT-VALUE}).")
+          + "fused-shape: as fused, the neighbours compared by shape, not brightness (for lighting "
+          + "that varies between shots); fused-sum: the sum of the first three, better where "
+          + "anomalies are whole objects rather than local defects; vae: the VAE's blurred "
+          + "reconstruction error alone, no memory bank, fastest (default: ${DEFAULT-VALUE}).")
   ScoreSelector.Kind score;
 
   @Option(
@@ -45,7 +46,7 @@ final class ScoringOptions {
       description = "At most this many validation anomalies (default: ${DEFAULT-VALUE}).")
   int anomalySample;
 
-  /** {@code fused}, {@code fused-sum} or {@code vae}. */
+  /** {@code fused}, {@code fused-shape}, {@code fused-sum} or {@code vae}. */
   static final class KindConverter implements ITypeConverter<ScoreSelector.Kind> {
     @Override
     public ScoreSelector.Kind convert(String value) {
@@ -53,7 +54,7 @@ final class ScoringOptions {
         return ScoreSelector.Kind.valueOf(value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(
-            "'" + value + "' is not a score: expected fused, fused-sum or vae");
+            "'" + value + "' is not a score: expected fused, fused-shape, fused-sum or vae");
       }
     }
   }

@@ -47,8 +47,10 @@ public final class InspectionEvaluation {
   /**
    * @param holdout share of the training normals held out for calibration
    * @param targetFar the image-level false-alarm rate the thresholds are set for
+   * @param score the image score the model ships
    */
-  public record Settings(VaeConfig config, double holdout, double targetFar, int bankSize) {}
+  public record Settings(
+      VaeConfig config, double holdout, double targetFar, int bankSize, ScoreSelector.Kind score) {}
 
   /** One method's results: image AUROC overall and per defect, pixel AUROC overall and per defect (NaN if none). */
   public record MethodResult(
@@ -107,7 +109,7 @@ public final class InspectionEvaluation {
         null,
         0,
         st.targetFar(),
-        ScoreSelector.Kind.FUSED,
+        st.score(),
         st.bankSize(),
         st.config(),
         ImageShape.AUTO);
@@ -161,7 +163,10 @@ public final class InspectionEvaluation {
 
     List<MethodResult> methods = new ArrayList<>();
     methods.add(method(
-        data, "vaestream: fused score; anomaly map", toDouble(out.get(ModelFormat.SCORE)), maps));
+        data,
+        "vaestream: " + st.score().label() + " score; anomaly map",
+        toDouble(out.get(ModelFormat.SCORE)),
+        maps));
     methods.add(method(
         data,
         "vaestream: the anomaly map's peak as image score; anomaly map",

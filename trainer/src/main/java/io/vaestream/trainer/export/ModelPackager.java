@@ -153,7 +153,8 @@ public final class ModelPackager {
     ImageDataset check = semi ? calibration.concat(anomalies, "parity") : calibration;
     VaeModel.Forward forward = model.forward(check.pixels(), check.size());
     MemoryBank bank = semi || options.kind() != ScoreSelector.Kind.VAE
-        ? MemoryBank.of(train, options.bankSize(), model.config().seed())
+        ? MemoryBank.of(
+            train, options.bankSize(), model.config().seed(), options.kind().shapeOnly())
         : null;
     MapScale mapScale = MapScale.suits(model.contract())
         ? MapScale.of(model, train, model.config().seed())

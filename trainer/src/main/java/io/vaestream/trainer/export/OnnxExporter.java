@@ -216,6 +216,7 @@ public final class OnnxExporter {
       g.output(mapPeak, MAP_PEAK, -1);
     }
     Map<String, String> props = new LinkedHashMap<>(contract.toMetadata());
+    props.put(ModelFormat.SCORE_NAME, score.name());
     props.put(ModelFormat.SCORE_DEFINITION, score.formula());
     props.put(
         ModelFormat.SCORE_RECONSTRUCTION, score.reconstruction().name().toLowerCase(Locale.ROOT));
@@ -227,11 +228,13 @@ public final class OnnxExporter {
           ModelFormat.SCORE_MEMORY_BANK,
           String.format(
               Locale.ROOT,
-              "{\"images\":%d,\"k\":%d,\"pixel_features\":%d,\"gradient_features\":%d}",
+              "{\"images\":%d,\"k\":%d,\"pixel_features\":%d,\"gradient_features\":%d,"
+                  + "\"unit_length\":%b}",
               bank.size(),
               bank.k(),
               bank.features().pixelFeatureSize(),
-              bank.features().orientationFeatureSize()));
+              bank.features().orientationFeatureSize(),
+              bank.features().shapeOnly()));
     }
     props.put(
         ModelFormat.MAP_DEFINITION,

@@ -40,7 +40,10 @@ final class ScoreGraph {
         g.floats("gaussian", w, channels, 1, n, n));
   }
 
-  /** Blurred, average-pooled pixels of {@code x}, {@code [n, pixelFeatureSize]}. */
+  /**
+   * Blurred, average-pooled pixels of {@code x}, {@code [n, pixelFeatureSize]} (unit length where
+   * {@link ImageFeatures#shapeOnly()}).
+   */
   static String pixelFeatures(OnnxGraphBuilder g, String x, ImageFeatures f) {
     long p = f.pool();
     String pooled = g.op(
@@ -48,14 +51,17 @@ final class ScoreGraph {
         "pixel_pool",
         Map.of("kernel_shape", new long[] {p, p}, "strides", new long[] {p, p}),
         blur(g, x, f.contract().channels()));
-    return g.op(
-        "Reshape", "pixel_features", pooled, g.longs("pixel_shape", -1, f.pixelFeatureSize()));
+    return scaled(
+        g,
+        f,
+        "pixel_features",
+        g.op("Reshape", "pixel_flat", pooled, g.longs("pixel_shape", -1, f.pixelFeatureSize())));
   }
 
   /**
    * Gradient-orientation features of {@code x}, {@code [n,
    * orientationFeatureSize]}: grey, one Conv with the {@value ImageFeatures#ORIENTATIONS} oriented
-   * kernels, ReLU, cell averages.
+   * kernels, ReLU, cell averages (unit length where {@link ImageFeatures#shapeOnly()}).
    */
   static String orientationFeatures(OnnxGraphBuilder g, String x, ImageFeatures f) {
     String grey = g.op("ReduceMean", "grey", Map.of("keepdims", 1L, "axes", new long[] {1}), x);
@@ -75,11 +81,36 @@ final class ScoreGraph {
         "gradient_cells",
         Map.of("kernel_shape", new long[] {c, c}, "strides", new long[] {c, c}),
         gradients);
-    return g.op(
-        "Reshape",
+    return scaled(
+        g,
+        f,
         "gradient_features",
-        cells,
-        g.longs("gradient_shape", -1, f.orientationFeatureSize()));
+        g.op(
+            "Reshape",
+            "gradient_flat",
+            cells,
+            g.longs("gradient_shape", -1, f.orientationFeatureSize())));
+  }
+
+  /**
+   * {@code v} ({@code [n, d]}) as the node {@code name}: each row divided by its length (at least
+   * {@link ImageFeatures#MIN_NORM}) where {@link ImageFeatures#shapeOnly()}, else unchanged.
+   */
+  private static String scaled(OnnxGraphBuilder g, ImageFeatures f, String name, String v) {
+    if (!f.shapeOnly()) {
+      return g.op("Identity", name, v);
+    }
+    String norm =
+        g.op("ReduceL2", name + "_norm", Map.of("keepdims", 1L, "axes", new long[] {1}), v);
+    return g.op(
+        "Div",
+        name,
+        v,
+        g.op(
+            "Max",
+            name + "_norm_floor",
+            norm,
+            g.scalar(name + "_min_norm", ImageFeatures.MIN_NORM)));
   }
 
   /**

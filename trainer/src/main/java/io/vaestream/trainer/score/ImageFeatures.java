@@ -12,6 +12,10 @@ import io.vaestream.schemas.ImageContract;
  * scale of the stitching and texture that a VAE cannot reproduce, so that the residual keeps
  * shape errors and drops pixel noise), pooling to about 14 × 14, and {@value #ORIENTATIONS}
  * gradient orientations pooled over a 4 × 4 grid of cells, like a histogram of oriented gradients.
+ * With {@link #shapeOnly()} both feature vectors are scaled to unit length, so that neighbours
+ * are compared by shape and not by overall brightness or contrast (a pale and a dark shot of the
+ * same part); {@code --score fused-shape} asks for it (see docs/evaluation for what it gains and
+ * costs).
  */
 public final class ImageFeatures {
   /** σ of the Gaussian blur, in pixels. */
@@ -22,16 +26,26 @@ public final class ImageFeatures {
   public static final int ORIENTATIONS = 8;
   /** Cells per side of the gradient-orientation grid. */
   public static final int CELLS = 4;
+  /** The smallest length a feature vector is divided by: a blank image keeps zero features. */
+  public static final float MIN_NORM = 1e-6f;
 
   private static final float[] GAUSSIAN = gaussian();
   private static final float[] ORIENTATION = orientations();
 
   private final ImageContract contract;
+  private final boolean shapeOnly;
   private final int pool;
   private final int cell;
 
+  /** Features as they are: brightness counts. */
   public ImageFeatures(ImageContract contract) {
+    this(contract, false);
+  }
+
+  /** Features scaled to unit length where {@code shapeOnly}. */
+  public ImageFeatures(ImageContract contract, boolean shapeOnly) {
     this.contract = contract;
+    this.shapeOnly = shapeOnly;
     this.pool = pooling(contract);
     this.cell = Math.max(1, Math.min(contract.width(), contract.height()) / CELLS);
   }
@@ -43,6 +57,11 @@ public final class ImageFeatures {
 
   public ImageContract contract() {
     return contract;
+  }
+
+  /** Whether feature vectors are scaled to unit length. */
+  public boolean shapeOnly() {
+    return shapeOnly;
   }
 
   public int pool() {
@@ -193,15 +212,19 @@ public final class ImageFeatures {
     return max;
   }
 
-  /** The blurred image, average-pooled by {@link #pool()}, flattened channel-first. */
+  /**
+   * The blurred image, average-pooled by {@link #pool()}, flattened channel-first (unit length where
+   * {@link #shapeOnly()}).
+   */
   public float[] pixelFeatures(float[] image, int offset) {
     int c = contract.channels();
-    return avgPool(blur(image, offset), c, contract.height(), contract.width(), pool);
+    return scaled(avgPool(blur(image, offset), c, contract.height(), contract.width(), pool));
   }
 
   /**
    * The oriented gradients of the grey image (mean of the channels), rectified and average-pooled
-   * over cells of {@link #cell()} pixels: {@value #ORIENTATIONS} × cells × cells values.
+   * over cells of {@link #cell()} pixels: {@value #ORIENTATIONS} × cells × cells values (unit
+   * length where {@link #shapeOnly()}).
    */
   public float[] orientationFeatures(float[] image, int offset) {
     int c = contract.channels();
@@ -223,7 +246,26 @@ public final class ImageFeatures {
     for (int i = 0; i < g.length; i++) {
       g[i] = Math.max(0, g[i]);
     }
-    return avgPool(g, ORIENTATIONS, h, w, cell);
+    return scaled(avgPool(g, ORIENTATIONS, h, w, cell));
+  }
+
+  /**
+   * {@code v} divided by its Euclidean length (at least {@link #MIN_NORM}), in place, where {@link
+   * #shapeOnly()}; else {@code v} as it is.
+   */
+  private float[] scaled(float[] v) {
+    if (!shapeOnly) {
+      return v;
+    }
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    float norm = Math.max((float) Math.sqrt(sum), MIN_NORM);
+    for (int i = 0; i < v.length; i++) {
+      v[i] /= norm;
+    }
+    return v;
   }
 
   /**

@@ -7,8 +7,9 @@ import java.util.stream.IntStream;
 /**
  * Features of training normals, kept to measure how far a new image is from its nearest normal
  * neighbours: the mean squared Euclidean distance to the {@link #k()} nearest, once in the space
- * of blurred pixels and once in the space of oriented gradients ({@link ImageFeatures}). The
- * bank is stored inside the ONNX model, so the detector needs nothing beside it.
+ * of blurred pixels and once in the space of oriented gradients ({@link ImageFeatures}, scaled to
+ * unit length where it says so). The bank is stored inside the ONNX model, so the detector needs
+ * nothing beside it.
  *
  * @param pixelBank {@code size × pixelFeatureSize} values, image after image
  * @param orientationBank {@code size × orientationFeatureSize} values
@@ -27,11 +28,11 @@ public record MemoryBank(
 
   /**
    * The bank of {@code normals}, at most {@code maxSize} of them (a seeded sample when there are
-   * more).
+   * more), with features scaled to unit length where {@code shapeOnly}.
    */
-  public static MemoryBank of(ImageDataset normals, int maxSize, long seed) {
+  public static MemoryBank of(ImageDataset normals, int maxSize, long seed, boolean shapeOnly) {
     ImageDataset kept = normals.size() > maxSize ? normals.sample(maxSize, seed) : normals;
-    ImageFeatures f = new ImageFeatures(kept.contract());
+    ImageFeatures f = new ImageFeatures(kept.contract(), shapeOnly);
     int n = kept.size();
     int dp = f.pixelFeatureSize();
     int dg = f.orientationFeatureSize();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,12 +32,27 @@ public final class ScoreSelector {
      */
     FUSED,
     /**
+     * {@link #FUSED} with the nearest-neighbour features scaled to unit length: neighbours are
+     * compared by shape, not by brightness.
+     */
+    FUSED_SHAPE,
+    /**
      * Sum of the standardised VAE blurred reconstruction error, kNN in pixel space and kNN in
      * gradient space: the default before the map's peak joined, for anomalies of the whole image.
      */
     FUSED_SUM,
     /** The VAE's blurred reconstruction error alone. */
-    VAE
+    VAE;
+
+    /** The name on the command line and in reports: {@code fused-shape} for {@link #FUSED_SHAPE}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether the memory bank compares unit-length features ({@link ImageFeatures#shapeOnly()}). */
+    public boolean shapeOnly() {
+      return this == FUSED_SHAPE;
+    }
   }
 
   private ScoreSelector() {}
@@ -64,6 +80,8 @@ public final class ScoreSelector {
     ScoreDefinition d = switch (kind) {
       case VAE -> ScoreDefinition.vae();
       case FUSED -> fused(normals);
+      case FUSED_SHAPE ->
+        standardisedParts("fused-shape", ScoreDefinition.Fusion.SMOOTH_MAX, normals, true);
       case FUSED_SUM -> fusedSum(normals);
     };
     return new Selection(

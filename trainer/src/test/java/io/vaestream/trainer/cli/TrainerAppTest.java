@@ -103,6 +103,20 @@ class TrainerAppTest {
   }
 
   @Test
+  void shouldShipTheScoreThatComparesNeighboursByShape() throws Exception {
+    Path runDir = dir.resolve("shape");
+    Run train = trainTiny(runDir, 1, "--score", "fused-shape");
+    assertThat(train.exit()).as(train.err()).isZero();
+    assertThat(train.out()).contains("score:     fused-shape").contains("parity:");
+    assertThat(runDir.resolve("model.json"))
+        .content()
+        .contains("\"vaestream.score.name\" : \"fused-shape\"")
+        .contains("\\\"unit_length\\\":true");
+    Run info = run("info", runDir.resolve("model.onnx").toString());
+    assertThat(info.out()).contains("golden samples: 4/4 match");
+  }
+
+  @Test
   void shouldExplainBadArgumentsWithoutAStackTrace() {
     Run bad = run(
         "train",

@@ -10,6 +10,7 @@ import io.vaestream.trainer.data.InspectionData;
 import io.vaestream.trainer.data.Textures;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
+import io.vaestream.trainer.score.ScoreSelector;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -54,7 +55,11 @@ class InspectionEvaluationTest {
     Textures.writeFolder(Textures.generate(Textures.Family.FABRIC, 32, 60, 10, 2, 5), set);
     InspectionData d = InspectionData.read(set, ImageShape.AUTO);
     InspectionEvaluation.Settings st = new InspectionEvaluation.Settings(
-        new VaeConfig(VaeArchitecture.CONV, 8, 1.0, 1, 16, 3e-3, 1L, 4), 0.2, 0.05, 100);
+        new VaeConfig(VaeArchitecture.CONV, 8, 1.0, 1, 16, 3e-3, 1L, 4),
+        0.2,
+        0.05,
+        100,
+        ScoreSelector.Kind.FUSED);
     InspectionEvaluation.Result r =
         InspectionEvaluation.run(d, st, dir.resolve("work"), new PrintWriter(new StringWriter()));
     assertThat(r.methods()).hasSize(5);

@@ -56,7 +56,7 @@ class OnnxParityTest {
     VaeConfig config =
         new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
     VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
-    MemoryBank bank = MemoryBank.of(train, 40, 7);
+    MemoryBank bank = MemoryBank.of(train, 40, 7, false);
     VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
     ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
     ScoreDefinition fused =
@@ -75,7 +75,10 @@ class OnnxParityTest {
     assertThat(java.util.Arrays.stream(parts.knnPixels()).min().orElseThrow()).isNotNegative();
   }
 
-  /** A colour image at 64 × 64: a deeper convolutional VAE, three-channel blur and the anomaly map. */
+  /**
+   * A colour image at 64 × 64: a deeper convolutional VAE, three-channel blur, the anomaly map, and
+   * the bank's features scaled to unit length ({@code fused-shape}).
+   */
   @ParameterizedTest
   @EnumSource(VaeArchitecture.class)
   void shouldReproduceAColourModelAtSixtyFourPixels(VaeArchitecture arch) throws Exception {
@@ -88,20 +91,22 @@ class OnnxParityTest {
     VaeConfig config =
         new VaeConfig(arch, 6, 1.0, 1, 16, 3e-3, 3L, arch == VaeArchitecture.MLP ? 32 : 4);
     VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
-    MemoryBank bank = MemoryBank.of(train, 20, 7);
+    MemoryBank bank = MemoryBank.of(train, 20, 7, true);
     VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
     MapScale scale = MapScale.of(model, train, 1);
     ScoreParts parts =
         ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank, scale);
     ScoreDefinition fused =
-        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
+        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED_SHAPE, parts).chosen();
 
     byte[] onnx =
         OnnxExporter.export(model, fused, bank, scale, Map.of("k", "v"), "test").toByteArray();
     ParityCheck.Result r = ParityCheck.require(
         onnx, model.contract(), f, parts, fused, scale, heldOut.pixels(), heldOut.size());
 
-    assertThat(r.maxError()).containsKeys(ModelFormat.ANOMALY_MAP, ModelFormat.SCORE);
+    assertThat(fused.name()).isEqualTo("fused-shape");
+    assertThat(r.maxError())
+        .containsKeys(ModelFormat.ANOMALY_MAP, OnnxExporter.KNN_PIXELS, ModelFormat.SCORE);
     assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
     try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
       assertThat(runner.contract()).isEqualTo(rgb64);
