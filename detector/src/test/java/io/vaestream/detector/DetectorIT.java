@@ -147,8 +147,7 @@ class DetectorIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> scores.drain() >= 600);
         scores.drain();
       }
-      assertThat(scores.perId).hasSize(600);
-      assertThat(scores.perInput.values()).as("scores per input record").containsOnly(1);
+      scores.assertEveryEventScoredOnce(600);
     }
   }
 
@@ -186,8 +185,7 @@ class DetectorIT {
       assertThat(b.metrics().scoredCount()).isPositive();
       assertThat(a.metrics().scoredCount() + b.metrics().scoredCount())
           .isEqualTo(scores.perInput.size());
-      assertThat(scores.perId).hasSize(400);
-      assertThat(scores.perInput.values()).as("scores per input record").containsOnly(1);
+      scores.assertEveryEventScoredOnce(400);
     }
   }
 

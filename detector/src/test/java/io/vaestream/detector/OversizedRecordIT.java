@@ -76,8 +76,7 @@ class OversizedRecordIT {
       TestDetectors.send(producer, topics[0], prefix, 60, 90);
 
       List<DeadLetter> letters = awaitScoresAndLetters(scores, 90, topics[3], 2);
-      assertThat(scores.perId).hasSize(90);
-      assertThat(scores.perInput.values()).as("scores per input record").containsOnly(1);
+      scores.assertEveryEventScoredOnce(90);
       assertThat(letters).hasSize(2);
       DeadLetter five = letters.get(0);
       assertThat(five.getErrorType()).isEqualTo("TOO_LARGE");
@@ -110,8 +109,7 @@ class OversizedRecordIT {
       TestDetectors.send(producer, topics[0], prefix, 20, 40);
 
       List<DeadLetter> letters = awaitScoresAndLetters(scores, 40, topics[3], 1);
-      assertThat(scores.perId).hasSize(40);
-      assertThat(scores.perInput.values()).as("scores per input record").containsOnly(1);
+      scores.assertEveryEventScoredOnce(40);
       assertThat(letters).singleElement().satisfies(l -> {
         assertThat(l.getValue()).isNull();
         assertThat(l.getValueSize()).isEqualTo(200_000);

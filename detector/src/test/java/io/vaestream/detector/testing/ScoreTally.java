@@ -86,6 +86,12 @@ public final class ScoreTally implements AutoCloseable {
         .allSatisfy((record, n) -> assertThat(n).as(record).isEqualTo(1));
   }
 
+  /** Asserts that {@code events} distinct events were scored, each input record exactly once. */
+  public void assertEveryEventScoredOnce(int events) {
+    assertThat(perId).as("events scored").hasSize(events);
+    assertThat(perInput.values()).as("committed scores per input record").containsOnly(1);
+  }
+
   /** Polls once for 200 ms; returns how many distinct event ids have been scored so far. */
   public int drain() {
     drain(Duration.ofMillis(200));
