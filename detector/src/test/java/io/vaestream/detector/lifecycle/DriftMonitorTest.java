@@ -277,8 +277,7 @@ class DriftMonitorTest {
 
   @Test
   void shouldLeaveAModelWithoutAProfileAlone() {
-    model.set(new Model("old", "1", 0.01, null));
-    DriftMonitor m = monitor(DEFAULTS);
+    DriftMonitor m = monitorOfAModelWithoutProfile();
     send(m, 1500, List.of("cam-1"), "1", 0.3, 0.5);
     assertThat(events).isEmpty();
     assertThat(registry.scrape())
@@ -290,14 +289,19 @@ class DriftMonitorTest {
 
   @Test
   void shouldWatchAProfiledModelThatReplacesOneWithout() {
-    model.set(new Model("old", "1", 0.01, null));
-    DriftMonitor m = monitor(DEFAULTS);
+    DriftMonitor m = monitorOfAModelWithoutProfile();
     send(m, 600, List.of("cam-1"), "1", 0.3, 0.01);
 
     model.set(new Model("m", "2", 0.01, calibration()));
     send(m, 1200, List.of("cam-1"), "2", 0.15, 0.01);
     assertThat(handOffs).hasValue(1200 / BATCH);
     assertThat(changes()).contains("* mean_intensity drift");
+  }
+
+  /** A monitor whose model ("old" v1) carries no calibration profile. */
+  private DriftMonitor monitorOfAModelWithoutProfile() {
+    model.set(new Model("old", "1", 0.01, null));
+    return monitor(DEFAULTS);
   }
 
   private static double gauge(String scrape, String series) {

@@ -3,7 +3,9 @@ package io.vaestream.trainer.cli;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.score.ScoreSelector;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -46,15 +48,17 @@ final class ScoringOptions {
       description = "At most this many validation anomalies (default: ${DEFAULT-VALUE}).")
   int anomalySample;
 
-  /** {@code fused}, {@code fused-shape}, {@code fused-sum} or {@code vae}. */
+  /** A {@link ScoreSelector.Kind#label()}: {@code fused}, {@code fused-shape}, …. */
   static final class KindConverter implements ITypeConverter<ScoreSelector.Kind> {
     @Override
     public ScoreSelector.Kind convert(String value) {
       try {
         return ScoreSelector.Kind.valueOf(value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(
-            "'" + value + "' is not a score: expected fused, fused-shape, fused-sum or vae");
+        throw new TypeConversionException("'" + value + "' is not a score: expected one of "
+            + Arrays.stream(ScoreSelector.Kind.values())
+                .map(ScoreSelector.Kind::label)
+                .collect(Collectors.joining(", ")));
       }
     }
   }

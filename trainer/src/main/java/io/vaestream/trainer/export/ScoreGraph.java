@@ -54,8 +54,8 @@ final class ScoreGraph {
     return scaled(
         g,
         f,
-        "pixel_features",
-        g.op("Reshape", "pixel_flat", pooled, g.longs("pixel_shape", -1, f.pixelFeatureSize())));
+        g.op(
+            "Reshape", "pixel_features", pooled, g.longs("pixel_shape", -1, f.pixelFeatureSize())));
   }
 
   /**
@@ -84,33 +84,28 @@ final class ScoreGraph {
     return scaled(
         g,
         f,
-        "gradient_features",
         g.op(
             "Reshape",
-            "gradient_flat",
+            "gradient_features",
             cells,
             g.longs("gradient_shape", -1, f.orientationFeatureSize())));
   }
 
   /**
-   * {@code v} ({@code [n, d]}) as the node {@code name}: each row divided by its length (at least
-   * {@link ImageFeatures#MIN_NORM}) where {@link ImageFeatures#shapeOnly()}, else unchanged.
+   * {@code v} ({@code [n, d]}) with each row divided by its length (at least {@link
+   * ImageFeatures#MIN_NORM}) where {@link ImageFeatures#shapeOnly()}; else {@code v} itself, so
+   * that the default graph has no node more.
    */
-  private static String scaled(OnnxGraphBuilder g, ImageFeatures f, String name, String v) {
+  private static String scaled(OnnxGraphBuilder g, ImageFeatures f, String v) {
     if (!f.shapeOnly()) {
-      return g.op("Identity", name, v);
+      return v;
     }
-    String norm =
-        g.op("ReduceL2", name + "_norm", Map.of("keepdims", 1L, "axes", new long[] {1}), v);
+    String norm = g.op("ReduceL2", v + "_norm", Map.of("keepdims", 1L, "axes", new long[] {1}), v);
     return g.op(
         "Div",
-        name,
+        v + "_unit",
         v,
-        g.op(
-            "Max",
-            name + "_norm_floor",
-            norm,
-            g.scalar(name + "_min_norm", ImageFeatures.MIN_NORM)));
+        g.op("Max", v + "_norm_floor", norm, g.scalar(v + "_min_norm", ImageFeatures.MIN_NORM)));
   }
 
   /**

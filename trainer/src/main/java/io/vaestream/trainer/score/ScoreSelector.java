@@ -79,9 +79,7 @@ public final class ScoreSelector {
   public static Selection oneClass(Kind kind, ScoreParts normals) {
     ScoreDefinition d = switch (kind) {
       case VAE -> ScoreDefinition.vae();
-      case FUSED -> fused(normals);
-      case FUSED_SHAPE ->
-        standardisedParts("fused-shape", ScoreDefinition.Fusion.SMOOTH_MAX, normals, true);
+      case FUSED, FUSED_SHAPE -> fused(kind, normals);
       case FUSED_SUM -> fusedSum(normals);
     };
     return new Selection(
@@ -116,7 +114,7 @@ public final class ScoreSelector {
     double sdMse = spread(toDouble(normals.mse()));
     double sdKl = spread(toDouble(normals.kl()));
     List<ScoreDefinition> c = new ArrayList<>();
-    c.add(fused(normals));
+    c.add(fused(Kind.FUSED, normals));
     c.add(ScoreDefinition.vae());
     c.add(new ScoreDefinition("bce", ReconstructionKind.BCE, 1, 0));
     c.add(new ScoreDefinition("mse", ReconstructionKind.MSE, 1, 0));
@@ -134,15 +132,16 @@ public final class ScoreSelector {
   /**
    * The smooth maximum of four parts, each minus its mean on {@code normals} and over its spread
    * there: the VAE's blurred reconstruction error, the distances to the bank in blurred-pixel and
-   * gradient-orientation space, and the anomaly map's peak.
+   * gradient-orientation space, and the anomaly map's peak; named after {@code kind} ({@link
+   * Kind#FUSED} or {@link Kind#FUSED_SHAPE}, whose bank alone differs).
    */
-  static ScoreDefinition fused(ScoreParts normals) {
-    return standardisedParts("fused", ScoreDefinition.Fusion.SMOOTH_MAX, normals, true);
+  static ScoreDefinition fused(Kind kind, ScoreParts normals) {
+    return standardisedParts(kind.label(), ScoreDefinition.Fusion.SMOOTH_MAX, normals, true);
   }
 
   /** The sum of the first three parts of {@link #fused}, each standardised the same way. */
   static ScoreDefinition fusedSum(ScoreParts normals) {
-    return standardisedParts("fused-sum", ScoreDefinition.Fusion.SUM, normals, false);
+    return standardisedParts(Kind.FUSED_SUM.label(), ScoreDefinition.Fusion.SUM, normals, false);
   }
 
   private static ScoreDefinition standardisedParts(

@@ -64,7 +64,7 @@ class ScoreSelectorTest {
   @Test
   void shouldStandardiseEveryPartOfTheFusedScoreOnTheNormals() {
     ScoreParts normals = parts(500, 0, 3);
-    ScoreDefinition d = ScoreSelector.fused(normals);
+    ScoreDefinition d = ScoreSelector.fused(ScoreSelector.Kind.FUSED, normals);
     assertThat(d.fusion()).isEqualTo(ScoreDefinition.Fusion.SMOOTH_MAX);
     assertThat(d.terms())
         .extracting(ScoreDefinition.Term::part)
