@@ -56,9 +56,12 @@ final class DemoConsole {
         "latency",
         String.format(
             Locale.ROOT,
-            "p50 %.0f ms, p99 %.0f ms (event to score, at %.0f events/s)",
+            "p50 %.0f ms, p99 %.0f ms event to score; p50 %.0f ms, p99 %.0f ms until your "
+                + "read_committed consumer sees it (at %.0f events/s)",
             result.summary().latency(0.5),
             result.summary().latency(0.99),
+            result.visible(0.5),
+            result.visible(0.99),
             rate));
   }
 

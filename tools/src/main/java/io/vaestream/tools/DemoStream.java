@@ -3,8 +3,10 @@ package io.vaestream.tools;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.score.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -40,6 +42,8 @@ final class DemoStream {
    * @param warmRate events per second the detector scored the warm-up backlog at; NaN without one
    * @param sendRate events per second the stream was sent at; 0 for flat out
    * @param steadyRate events per second scored between the 10th and the 90th percentile score
+   * @param visibleMs per score, milliseconds from its event's time to its arrival at this demo's
+   *     {@code read_committed} consumer, as a user's consumer sees it
    */
   record Result(
       ScoreSummary summary,
@@ -47,7 +51,21 @@ final class DemoStream {
       List<AnomalyScore> flagged,
       double warmRate,
       double sendRate,
-      double steadyRate) {}
+      double steadyRate,
+      double[] visibleMs) {
+
+    /** Quantile {@code q} of {@link #visibleMs}; NaN without scores. */
+    double visible(double q) {
+      return visibleMs.length == 0 ? Double.NaN : Metrics.quantile(visibleMs.clone(), q);
+    }
+  }
+
+  /**
+   * Seconds of the stream sent at its rate before the measured events, left out of the summary as
+   * the benchmarks leave out the first seconds of a latency trial: a detector warmed up on a
+   * backlog meets small batches, a new producer and a new pace there.
+   */
+  static final double LEAD_IN_SECONDS = 3;
 
   /**
    * Warms the detector up with {@code warmup} images of {@code stream}, then sends {@code events}
@@ -67,22 +85,28 @@ final class DemoStream {
         warmRate = warmUp(stream, warmup, consumer);
       }
       double sendRate = rate != null ? rate : Double.isFinite(warmRate) ? warmRate / 2 : 0;
+      int leadIn = warmup > 0 && sendRate > 0 ? (int) Math.round(LEAD_IN_SECONDS * sendRate) : 0;
       DemoCommand.say(String.format(
           Locale.ROOT,
-          "%s; streaming %d images at %s",
+          "%s; streaming %d images at %s%s",
           warmup > 0
               ? String.format(Locale.ROOT, "the detector scored %.0f events/s flat out", warmRate)
               : "no warm-up",
           events,
-          sendRate > 0 ? String.format(Locale.ROOT, "%.0f events/s", sendRate) : "full speed"));
-      return stream(stream, normal, events, warmRate, sendRate, consumer, anomalyConsumer);
+          sendRate > 0 ? String.format(Locale.ROOT, "%.0f events/s", sendRate) : "full speed",
+          leadIn > 0
+              ? String.format(
+                  Locale.ROOT, ", after %d more at that rate (not in the summary)", leadIn)
+              : ""));
+      return stream(stream, normal, leadIn, events, warmRate, sendRate, consumer, anomalyConsumer);
     }
   }
 
-  /** Sends and reads back the measured stream. */
+  /** Sends {@code leadIn} images and then the measured stream at one pace, and reads them back. */
   private Result stream(
       ImageDataset stream,
       Set<Integer> normal,
+      int leadIn,
       int events,
       double warmRate,
       double sendRate,
@@ -92,9 +116,17 @@ final class DemoStream {
     List<AnomalyScore> all = new ArrayList<>();
     List<AnomalyScore> flagged = new ArrayList<>();
     long[] arrivals = new long[events];
+    double[] visible = new double[events];
+    // One producer for both, so that the measured events meet neither its start nor a new pace.
     Thread producer = new Thread(
         () -> new ImageSender(servers, images)
-            .send(stream, events, "demo", normal, sendRate, n -> {}),
+            .send(
+                stream,
+                leadIn + events,
+                i -> i < leadIn ? WARMUP + "-paced-" + i : "demo-" + (i - leadIn),
+                normal,
+                sendRate,
+                n -> {}),
         "demo-producer");
     producer.start();
     long lastLine = 0;
@@ -102,8 +134,13 @@ final class DemoStream {
     while (summary.count() < events && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
         AnomalyScore s = decoder.deserialize(scores, r.value());
+        if (s.getEventId().startsWith(WARMUP + "-")) {
+          continue;
+        }
         if (summary.count() < events) {
           arrivals[(int) summary.count()] = System.nanoTime();
+          visible[(int) summary.count()] =
+              System.currentTimeMillis() - s.getEventTime().toEpochMilli();
         }
         summary.add(s);
         all.add(s);
@@ -122,7 +159,8 @@ final class DemoStream {
       readInto(flagged, anomalyConsumer, Duration.ofMillis(200));
     }
     double steady = steadyRate(arrivals, (int) summary.count());
-    return new Result(summary, all, flagged, warmRate, sendRate, steady);
+    int n = (int) Math.min(summary.count(), events);
+    return new Result(summary, all, flagged, warmRate, sendRate, steady, Arrays.copyOf(visible, n));
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -65,6 +66,17 @@ public final class ImageSender {
       Set<Integer> normal,
       double rate,
       LongConsumer progress) {
+    return send(d, count, i -> idPrefix + "-" + i, normal, rate, progress);
+  }
+
+  /** As {@link #send(ImageDataset, int, String, Set, double, LongConsumer)}, image {@code i} keyed {@code ids(i)}. */
+  public long send(
+      ImageDataset d,
+      int count,
+      IntFunction<String> ids,
+      Set<Integer> normal,
+      double rate,
+      LongConsumer progress) {
     Map<String, Object> props = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
         bootstrap,
@@ -93,7 +105,7 @@ public final class ImageSender {
             LockSupport.parkNanos(wait);
           }
         }
-        String id = idPrefix + "-" + i;
+        String id = ids.apply(i);
         producer.send(
             new ProducerRecord<>(
                 topic,

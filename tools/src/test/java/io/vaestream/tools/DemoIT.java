@@ -59,9 +59,11 @@ class DemoIT {
         .contains("events scored      " + EVENTS + " of " + EVENTS)
         .contains("warming up with 200 images sent flat out")
         .containsPattern("the detector scored \\d+ events/s flat out; streaming " + EVENTS
-            + " images at \\d+ events/s")
+            + " images at \\d+ events/s, after \\d+ more at that rate \\(not in the summary\\)")
         .containsPattern("throughput +\\d+ events/s steady \\(sent at half the \\d+ events/s")
-        .containsPattern("latency +p50 \\d+ ms, p99 \\d+ ms");
+        .containsPattern(
+            "latency +p50 \\d+ ms, p99 \\d+ ms event to score; p50 \\d+ ms, p99 \\d+ ms "
+                + "until your read_committed consumer sees it");
     List<String> alarms = console
         .lines()
         .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
