@@ -3,7 +3,6 @@ package io.vaestream.trainer.cli;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
-import io.vaestream.trainer.export.ModelPackager.Quantization;
 import io.vaestream.trainer.export.ParityCheck;
 import io.vaestream.trainer.model.VaeModel;
 import java.io.PrintWriter;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,44 +34,11 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--target-far", description = "Override the run's target false-alarm rate.")
   Double targetFar;
 
-  @Option(
-      names = "--name",
-      description = "Model name in the metadata (default: the run directory's name).")
-  String name;
-
-  @Option(
-      names = "--model-version",
-      defaultValue = "1",
-      description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
-  String modelVersion;
-
-  @Option(
-      names = "--quantize",
-      defaultValue = "none",
-      converter = QuantizationConverter.class,
-      description =
-          "none, or int8: dense layers with int8 weights and per-batch uint8 activations, a quarter of the "
-              + "bytes and 2-5x faster on CPUs with VNNI/AMX; threshold and golden samples come from the int8 model "
-              + "(default: ${DEFAULT-VALUE}).")
-  Quantization quantize;
+  @Mixin
+  PackagingOptions packaging = new PackagingOptions();
 
   @Option(names = "--out", description = "Directory for model.onnx (default: the run directory).")
   Path out;
-
-  /** {@code none} or {@code int8}. */
-  static final class QuantizationConverter
-      implements picocli.CommandLine.ITypeConverter<Quantization> {
-    @Override
-    public Quantization convert(String value) {
-      return switch (value.toLowerCase(Locale.ROOT)) {
-        case "none" -> Quantization.NONE;
-        case "int8" -> Quantization.INT8;
-        default ->
-          throw new picocli.CommandLine.TypeConversionException(
-              "'" + value + "' is not a quantisation: expected none or int8");
-      };
-    }
-  }
 
   @Override
   public Integer call() throws Exception {
@@ -91,8 +58,8 @@ final class ExportCommand implements Callable<Integer> {
     }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
     TrainingRun.Splits s = r.splits();
-    PackagedModel pkg = r.packageModel(
-        model, s, name != null ? name : run.getFileName().toString(), modelVersion, quantize);
+    PackagedModel pkg =
+        r.packageModel(model, s, packaging.name(run), packaging.modelVersion, packaging.quantize);
     printSummary(spec.commandLine().getOut(), pkg.write(out != null ? out : run), pkg);
     return 0;
   }

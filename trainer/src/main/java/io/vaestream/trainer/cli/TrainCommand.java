@@ -1,18 +1,20 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainingRun;
-import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -52,28 +54,19 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   CalibrationOptions calibration = new CalibrationOptions();
 
-  @Option(
-      names = "--name",
-      description = "Model name in the metadata (default: the OUT directory's name).")
-  String name;
-
-  @Option(
-      names = "--model-version",
-      defaultValue = "1",
-      description = "Model version in the metadata (default: ${DEFAULT-VALUE}).")
-  String modelVersion;
-
-  @Option(
-      names = "--quantize",
-      defaultValue = "none",
-      converter = ExportCommand.QuantizationConverter.class,
-      description = "none or int8 (see 'export --help'; default: ${DEFAULT-VALUE}).")
-  ModelPackager.Quantization quantize;
+  @Mixin
+  PackagingOptions packaging = new PackagingOptions();
 
   @Option(
       names = "--resume",
-      description = "Continue from OUT/checkpoint instead of starting afresh.")
+      description =
+          "Continue from OUT/checkpoint the run saved in OUT/run.json, as it was saved; besides --out "
+              + "it takes only --name, --model-version and --quantize, and refuses any other option.")
   boolean resume;
+
+  /** What {@code --resume} accepts: everything else is the saved run's recipe. */
+  private static final Set<String> RESUME_TAKES =
+      Set.of("--out", "--resume", "--name", "--model-version", "--quantize");
 
   @Mixin
   InputOptions input = new InputOptions();
@@ -87,26 +80,39 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    TrainingRun run = new TrainingRun(
-        data,
-        TrainingRun.parseClasses(normalClasses),
-        calibration.holdout,
-        scoring.validationAnomalies,
-        scoring.anomalySample,
-        calibration.targetFar,
-        scoring.score,
-        scoring.bankSize,
-        model.toConfig(),
-        input.toShape());
     Path checkpoint = out.resolve(TrainingRun.CHECKPOINT);
+    TrainingRun run;
     VaeModel start = null;
     if (resume) {
+      List<String> refused = spec.commandLine().getParseResult().matchedOptions().stream()
+          .map(OptionSpec::longestName)
+          .filter(o -> !RESUME_TAKES.contains(o))
+          .distinct()
+          .toList();
+      if (!refused.isEmpty()) {
+        throw new IllegalArgumentException("--resume continues the run saved in "
+            + out.resolve(TrainingRun.FILE) + " as it was saved, so it refuses "
+            + String.join(", ", refused) + "; besides --out it takes only --name, --model-version "
+            + "and --quantize (to change the run, train afresh into another --out)");
+      }
       if (!Files.isDirectory(checkpoint)) {
         throw new IllegalArgumentException("--resume given but " + checkpoint + " does not exist");
       }
       run = TrainingRun.load(out);
       start = VaeModel.load(checkpoint);
       err.printf("resuming %s after epoch %d%n", checkpoint, start.epochsDone());
+    } else {
+      run = new TrainingRun(
+          data,
+          TrainingRun.parseClasses(normalClasses),
+          calibration.holdout,
+          scoring.validationAnomalies,
+          scoring.anomalySample,
+          calibration.targetFar,
+          scoring.score,
+          scoring.bankSize,
+          model.toConfig(),
+          input.toShape());
     }
     TrainingRun.Splits s = run.splits();
     err.printf(
@@ -130,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - t0) / 1e9;
 
     PackagedModel pkg = run.packageModel(
-        trained, s, name != null ? name : out.getFileName().toString(), modelVersion, quantize);
+        trained, s, packaging.name(out), packaging.modelVersion, packaging.quantize);
     Path file = pkg.write(out);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "trained %d epochs in %.1f s%n", trained.epochsDone(), seconds);

@@ -117,6 +117,36 @@ class TrainerAppTest {
   }
 
   @Test
+  void shouldResumeTheSavedRunAndRefuseOptionsThatWouldChangeIt() {
+    Path runDir = dir.resolve("resumed");
+    Run first = trainTiny(runDir, 1);
+    assertThat(first.exit()).as(first.err()).isZero();
+
+    Run changed = run(
+        "train",
+        "--out",
+        runDir.toString(),
+        "--resume",
+        "--epochs",
+        "3",
+        "--data",
+        images.toString());
+    assertThat(changed.exit()).isEqualTo(2);
+    assertThat(changed.err())
+        .contains("--resume continues the run saved in " + runDir.resolve("run.json"))
+        .contains("refuses --epochs, --data")
+        .doesNotContain("at io.vaestream");
+
+    Run resumed = run("train", "--out", runDir.toString(), "--resume", "--model-version", "2");
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    assertThat(resumed.err()).contains("after epoch 1");
+    assertThat(runDir.resolve("model.json"))
+        .content()
+        .contains("\"vaestream.model.version\" : \"2\"")
+        .contains("\"vaestream.model.name\" : \"resumed\"");
+  }
+
+  @Test
   void shouldExplainBadArgumentsWithoutAStackTrace() {
     Run bad = run(
         "train",
