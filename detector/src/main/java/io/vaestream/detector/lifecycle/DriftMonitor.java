@@ -11,10 +11,14 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,10 +51,11 @@ import org.slf4j.LoggerFactory;
  * and open drift states closed with a {@value #RECOVERED} event without statistics. A model with
  * no profile (written before profiles existed) is not monitored; one INFO line says so.
  *
- * <p>The stream threads only hand each batch to the monitor's own thread ({@link #scored}), which
- * does the work ({@link DriftTracker}): per batch, one sort of each window it touched, O(w log w)
- * for a window of w. When that thread falls behind by {@value #QUEUE} batches, further batches are
- * left out of the windows (logged), never waited for. Drift events are alerts written by a plain
+ * <p>The stream threads only leave each batch for the monitor's own thread ({@link #scored}), which
+ * takes what has gathered every {@value #GATHER_MS} ms and does the work ({@link DriftTracker}):
+ * per batch, one sort of each window it touched, O(w log w) for a window of w. When that thread
+ * falls behind by {@value #QUEUE_VALUES} pixel values, further batches are left out of the windows
+ * (logged), never waited for. Drift events are alerts written by a plain
  * idempotent producer, outside the exactly-once transaction of the scores: a crash can repeat one
  * or lose one, and batches scored again after a crash are counted again.
  */
@@ -64,8 +69,18 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
   public static final String RECOVERED = "recovered";
   /** Every signal, the distributions of {@link CalibrationProfile#SIGNALS} first. */
   public static final List<String> SIGNALS = signals();
-  /** Batches that may wait for the monitor's thread before further ones are left out. */
-  static final int QUEUE = 64;
+  /**
+   * Pixel values (64 MB of input tensors) that may wait for the monitor's thread before further
+   * batches are left out: 20,000 images of 28 × 28, or 340 colour ones of 128 × 128.
+   */
+  static final long QUEUE_VALUES = 16L << 20;
+  /**
+   * How long the monitor's thread lets batches gather before it takes them. Drift is judged over
+   * windows of thousands of events, so a tenth of a second costs nothing, and the stream thread
+   * then wakes the monitor about ten times a second instead of once a batch (about 40 µs each,
+   * which batches of one image feel).
+   */
+  static final long GATHER_MS = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(DriftMonitor.class);
 
@@ -103,6 +118,12 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
   private final Executor worker;
   private final AutoCloseable resources;
   private final AtomicLong dropped = new AtomicLong();
+  /** Batches handed over and not yet taken by the worker, and their pixel values. */
+  private final Queue<ScoredBatch> pending = new ConcurrentLinkedQueue<>();
+
+  private final AtomicLong pendingValues = new AtomicLong();
+  /** Whether a drain of {@link #pending} has been handed to the worker and not yet begun. */
+  private final AtomicBoolean draining = new AtomicBoolean();
   /** Touched by the worker only (and by the constructor, before the first batch is handed over). */
   private final DriftTracker tracker;
   /**
@@ -116,7 +137,8 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
   /**
    * @param models the model scoring new batches now ({@code SwappableScorer::current})
    * @param events where drift events go
-   * @param worker runs the monitor's work, one task at a time
+   * @param worker runs the monitor's work, one task at a time; the detector's runs each after
+   *     {@link #GATHER_MS}, so that the batches of that time are taken in one go
    * @param resources closed by {@link #close()}, after the worker (null: nothing)
    */
   DriftMonitor(
@@ -148,29 +170,27 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
       DetectorMetrics metrics,
       String instance) {
     DriftTopic topic = new DriftTopic(config.driftTopic(), clientSettings, instance);
-    ThreadPoolExecutor worker = new ThreadPoolExecutor(
-        1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-          Thread t = new Thread(r, "vaestream-drift");
-          t.setDaemon(true);
-          return t;
-        });
-    DriftMonitor m = new DriftMonitor(
+    ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vaestream-drift");
+      t.setDaemon(true);
+      return t;
+    });
+    return new DriftMonitor(
         Settings.of(config),
         models,
         metrics,
         instance,
         topic::send,
-        worker,
+        task -> worker.schedule(task, GATHER_MS, TimeUnit.MILLISECONDS),
         Clock.systemUTC(),
         () -> {
+          // the drain already handed over still runs: a scheduled executor keeps delayed tasks
           worker.shutdown();
           if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
             LOG.warn("the drift monitor did not finish its batches within 10 s");
           }
           topic.close();
         });
-    worker.setRejectedExecutionHandler((r, pool) -> m.leftOut(pool.isShutdown()));
-    return m;
   }
 
   /** Counts a batch the worker had no room for (or that came while closing). */
@@ -181,13 +201,37 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
     }
   }
 
-  /** Hands the batch to the monitor's thread and returns at once. */
+  /**
+   * Leaves the batch for the monitor's thread and returns at once; the thread is called only when
+   * no earlier call has already asked it to take what is waiting.
+   */
   @Override
   public void scored(ScoredBatch batch) {
     if (models.get() == unprofiled) {
       return;
     }
-    worker.execute(() -> {
+    int values = batch.tensors().length;
+    if (pendingValues.addAndGet(values) > QUEUE_VALUES) {
+      pendingValues.addAndGet(-values);
+      leftOut(false);
+      return;
+    }
+    pending.add(batch);
+    if (draining.compareAndSet(false, true)) {
+      try {
+        worker.execute(this::drain);
+      } catch (RejectedExecutionException closing) {
+        draining.set(false);
+        leftOut(true);
+      }
+    }
+  }
+
+  /** On the worker: takes every batch waiting, in the order they were scored. */
+  private void drain() {
+    draining.set(false);
+    for (ScoredBatch batch; (batch = pending.poll()) != null; ) {
+      pendingValues.addAndGet(-batch.tensors().length);
       try {
         Scorer now = models.get();
         tracker.process(now, batch);
@@ -195,7 +239,7 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("the drift monitor failed on a batch of {}: {}", batch.size(), e.toString(), e);
       }
-    });
+    }
   }
 
   /** Batches left out of the windows because the monitor's thread was behind. */

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -83,16 +84,20 @@ class DriftMonitorTest {
   }
 
   private DriftMonitor monitor(DriftMonitor.Settings settings) {
+    return monitor(settings, r -> {
+      handOffs.incrementAndGet();
+      r.run();
+    });
+  }
+
+  private DriftMonitor monitor(DriftMonitor.Settings settings, Executor worker) {
     return new DriftMonitor(
         settings,
         model::get,
         new DetectorMetrics(registry),
         "test-1",
         events::add,
-        r -> {
-          handOffs.incrementAndGet();
-          r.run();
-        },
+        worker,
         Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC),
         null);
   }
@@ -273,6 +278,22 @@ class DriftMonitorTest {
             gauge(registry.scrape(), "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"}"))
         .as("600 events of v2 compared, v1's left out")
         .isLessThan(0.1);
+  }
+
+  @Test
+  void shouldCallItsThreadOnceForTheBatchesThatGatherBeforeItRuns() {
+    List<Runnable> later = new ArrayList<>();
+    DriftMonitor m = monitor(DEFAULTS, later::add);
+    send(m, 1500, List.of("cam-1"), "1", 0.3, 0.01);
+    assertThat(later).as("30 batches, one call while none was taken").hasSize(1);
+    assertThat(events).isEmpty();
+
+    later.remove(0).run();
+    assertThat(changes()).contains("* mean_intensity drift");
+    send(m, 50, List.of("cam-1"), "1", 0.3, 0.01);
+    assertThat(later)
+        .as("a batch after the thread took the others calls it again")
+        .hasSize(1);
   }
 
   @Test
