@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Other score parts, tried beside a development run of `evaluate`, in the run's own fused score.
+
+For each class the run's four parts (VAE blurred error, kNN on pixels, kNN on gradients, the map's
+peak) and their held-out values come from its test-scores.json; a candidate part is computed here
+on the same images (scripts/DevDump.java writes them, with the model's reconstructions and latent
+means), standardised on the same held-out normals, and put in the smooth maximum: added as a fifth
+part, or in place of the part it varies. Image AUROC in percent, mean over classes, then per class.
+
+    java -cp "$(ls tools/target/vaestream-tools-*.jar):$(cat tools/target/classpath.txt)" \\
+        scripts/DevDump.java fashion-mnist:train runs/dev-fmtrain-fused 1 runs/dev-fmtrain-dump
+    python3 scripts/dev-parts.py runs/dev-fmtrain-dump runs/dev-fmtrain-fused 1
+
+The script first recomputes three of the run's parts and stops if they differ: that checks that it
+scores the very images the run scored.
+"""
+import importlib.util
+import json
+import os
+import sys
+
+sys.path.append("/usr/lib/python3/dist-packages")  # Debian's numpy beside another Python
+import numpy as np
+
+_spec = importlib.util.spec_from_file_location(
+    "knn_features", os.path.join(os.path.dirname(os.path.abspath(__file__)), "knn-features.py"))
+kf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(kf)
+
+SHIPPED = ["reconstruction_error", "knn_pixels", "knn_gradients", "map_peak"]
+
+
+def shifted(x, r=1):
+    """The 9 copies of x moved by up to r pixels, zero-filled."""
+    _, _, h, w = x.shape
+    p = np.pad(x, ((0, 0), (0, 0), (r, r), (r, r)))
+    return [p[:, :, r + dy:r + dy + h, r + dx:r + dx + w]
+            for dy in range(-r, r + 1) for dx in range(-r, r + 1)]
+
+
+def knn_shifted(features, bank, q):
+    fb = features(bank)
+    return np.min([kf.knn(fb, features(s)) for s in shifted(q)], 0)
+
+
+def local_gradients(bank, q, cells=4):
+    """The largest, over the 16 cells, of the kNN distance of that cell's 8 orientations."""
+    gb = kf.gradients(bank, cells).reshape(len(bank), 8, -1)
+    gq = kf.gradients(q, cells).reshape(len(q), 8, -1)
+    return np.max([kf.knn(gb[:, :, j], gq[:, :, j]) for j in range(gb.shape[2])], 0)
+
+
+def neighbours(bank, q, k=5, self_excluded=False):
+    norms = (bank ** 2).sum(1)
+    dist, idx = [], []
+    for i in range(0, len(q), 1000):
+        d = np.maximum((q[i:i + 1000] ** 2).sum(1)[:, None] + norms[None] - 2 * q[i:i + 1000] @ bank.T, 0)
+        if self_excluded:
+            d[np.arange(len(d)), np.arange(i, i + len(d))] = np.inf
+        j = np.argpartition(d, k - 1, axis=1)[:, :k]
+        dist.append(np.take_along_axis(d, j, 1))
+        idx.append(j)
+    return np.concatenate(dist), np.concatenate(idx)
+
+
+def local_outlier(features, bank, q):
+    """kNN distance over the neighbours' own kNN distance in the bank (after LOF)."""
+    fb = features(bank)
+    own = neighbours(fb, fb, self_excluded=True)[0].mean(1)
+    d, j = neighbours(fb, features(q))
+    return d.mean(1) / np.maximum(own[j].mean(1), 1e-6)
+
+
+def joint(bank, q):
+    """One kNN search on pixels and gradients together, each in units of its typical distance."""
+    pb, gb = kf.pixels(bank), kf.gradients(bank)
+    sp, sg = np.sqrt(kf.knn(pb, pb[:300], 6).mean()), np.sqrt(kf.knn(gb, gb[:300], 6).mean())
+    return kf.knn(np.hstack([pb / sp, gb / sg]), np.hstack([kf.pixels(q) / sp, kf.gradients(q) / sg]))
+
+
+def pixels_7x7(x):
+    return kf.pool(kf.correlate(x, kf.GAUSSIAN), 4).reshape(len(x), -1)
+
+
+def inverse(sigma):
+    """As MapScale: 1/σ with a floor of a tenth of the mean σ, and at least 1/255."""
+    return 1 / np.maximum(max(1 / 255, 0.1 * sigma.mean()), sigma)
+
+
+def blur(a):
+    return kf.correlate(a, kf.GAUSSIAN)
+
+
+# name: (what it varies, part(bank, bank reconstructions, bank means, images, reconstructions, means))
+CANDIDATES = {
+    "kNN pixels, best of 9 shifts": ("knn_pixels", lambda b, rb, mb, q, rq, mq: knn_shifted(kf.pixels, b, q)),
+    "kNN gradients, best of 9 shifts": ("knn_gradients", lambda b, rb, mb, q, rq, mq: knn_shifted(kf.gradients, b, q)),
+    "kNN pixels, 7 x 7 pooled": ("knn_pixels", lambda b, rb, mb, q, rq, mq: kf.knn(pixels_7x7(b), pixels_7x7(q))),
+    "kNN gradients, worst cell": ("knn_gradients", lambda b, rb, mb, q, rq, mq: local_gradients(b, q)),
+    "kNN pixels, local outlier": ("knn_pixels", lambda b, rb, mb, q, rq, mq: local_outlier(kf.pixels, b, q)),
+    "kNN gradients, local outlier": ("knn_gradients", lambda b, rb, mb, q, rq, mq: local_outlier(kf.gradients, b, q)),
+    "kNN pixels and gradients, one search": ("knn_pixels", lambda b, rb, mb, q, rq, mq: joint(b, q)),
+    "kNN latent means": ("knn_gradients", lambda b, rb, mb, q, rq, mq: kf.knn(mb, mq)),
+    "Mahalanobis latent means": ("knn_gradients", lambda b, rb, mb, q, rq, mq: mahalanobis(mb, mq)),
+    "map peak, residual in units of its spread": ("map_peak", lambda b, rb, mb, q, rq, mq: scaled_peak(b, rb, q, rq, False)),
+    "map peak, MapScale's map": ("map_peak", lambda b, rb, mb, q, rq, mq: scaled_peak(b, rb, q, rq, True)),
+}
+
+
+def mahalanobis(mb, mq):
+    m = mb.mean(0)
+    p = np.linalg.inv(np.cov(mb.T) + 1e-6 * np.eye(mb.shape[1]))
+    return np.einsum("ij,jk,ik->i", mq - m, p, mq - m)
+
+
+def scaled_peak(b, rb, q, rq, template):
+    """The map's peak with the residual in units of its spread on 1,000 bank images, as MapScale."""
+    s = inverse(np.sqrt(((b[:1000] - rb[:1000]) ** 2).mean(0)))
+    m = blur((q - rq) * s) ** 2
+    if template:
+        m = m + blur((q - b[:1000].mean(0)) * inverse(b[:1000].std(0))) ** 2
+    return m.max((1, 2, 3))
+
+
+def standardised(part, held_out):
+    return (np.asarray(part) - np.mean(held_out)) / np.std(held_out)
+
+
+def smooth_max(zs):
+    zs = np.stack(zs)
+    top = zs.max(0)
+    return top + np.log(np.exp(zs - top).sum(0))
+
+
+def main():
+    dump, run, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+    def load(name, n=None):
+        a = np.fromfile(os.path.join(dump, name), "<f4")
+        return a.reshape(-1, 1, 28, 28) if n is None else a.reshape(n, -1)
+
+    x = load("test.f32")
+    labels = np.fromfile(os.path.join(dump, "test-labels.i32"), "<i4")
+    rows = {}
+    for c in sorted(set(labels)):
+        cell = json.load(open(f"{run}/class-{c}-seed-{seed}/test-scores.json"))
+        parts, held = cell["parts"], cell["calibration_parts"]
+        y = np.array(cell["anomalous"])
+        assert (y == (labels != c)).all(), "the dump's test labels are not the run's"
+        b, cal = load(f"class-{c}-bank.f32"), load(f"class-{c}-calib.f32")
+        rb, rc, rt = (load(f"class-{c}-{s}-rec.f32") for s in ("bank", "calib", "test"))
+        mb, mc, mt = (load(f"class-{c}-{s}-mu.f32", n) for s, n in (("bank", len(b)), ("calib", len(cal)), ("test", len(x))))
+        check = {"knn_pixels": kf.knn(kf.pixels(b), kf.pixels(x[:500])),
+                 "reconstruction_error": (blur(x[:500] - rt[:500]) ** 2).mean((1, 2, 3)),
+                 "map_peak": (blur(x[:500] - rt[:500]) ** 2).max((1, 2, 3))}
+        for k, v in check.items():
+            if not np.allclose(v, parts[k][:500], rtol=1e-3, atol=1e-6):
+                sys.exit(f"class {c}: part {k} differs from the run's; is this the run's dump?")
+        z = {k: standardised(parts[k], held[k]) for k in SHIPPED}
+
+        def add(name, score):
+            rows.setdefault(name, []).append(100 * kf.auroc(score, y))
+
+        add("shipped (smooth maximum of four)", smooth_max([z[k] for k in SHIPPED]))
+        for k in SHIPPED:
+            add(f"  {k} alone", z[k])
+        for name, (varies, part) in CANDIDATES.items():
+            zc = standardised(part(b, rb, mb, x, rt, mt), part(b, rb, mb, cal, rc, mc))
+            add(f"{name}: alone", zc)
+            add(f"{name}: a fifth part", smooth_max([z[k] for k in SHIPPED] + [zc]))
+            add(f"{name}: for {varies}", smooth_max([z[k] for k in SHIPPED if k != varies] + [zc]))
+        print(f"class {c} done", file=sys.stderr, flush=True)
+    for name, v in rows.items():
+        print(f"{name:58s} {np.mean(v):6.2f}   " + " ".join(f"{a:5.1f}" for a in v), flush=True)
+
+
+if __name__ == "__main__":
+    main()
