@@ -9,7 +9,10 @@ part, or in place of the part it varies. Image AUROC in percent, mean over class
 
     java -cp "$(ls tools/target/vaestream-tools-*.jar):$(cat tools/target/classpath.txt)" \\
         scripts/DevDump.java fashion-mnist:train runs/dev-fmtrain-fused 1 runs/dev-fmtrain-dump
-    python3 scripts/dev-parts.py runs/dev-fmtrain-dump runs/dev-fmtrain-fused 1
+    python3 scripts/dev-parts.py runs/dev-fmtrain-dump runs/dev-fmtrain-fused 1 [NAME]
+
+NAME keeps the candidates whose name contains it. Parts computed elsewhere are read from the dump
+folder when their files are there (FILE_PARTS: scripts/RotationPart.java writes one).
 
 The script first recomputes three of the run's parts and stops if they differ: that checks that it
 scores the very images the run scored.
@@ -107,6 +110,10 @@ CANDIDATES = {
 }
 
 
+# name: the suffix of class-C-calib-SUFFIX.f32 and class-C-test-SUFFIX.f32 in the dump folder
+FILE_PARTS = {"rotation classifier (scripts/RotationPart.java)": "rotation"}
+
+
 def mahalanobis(mb, mq):
     m = mb.mean(0)
     p = np.linalg.inv(np.cov(mb.T) + 1e-6 * np.eye(mb.shape[1]))
@@ -134,6 +141,7 @@ def smooth_max(zs):
 
 def main():
     dump, run, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    only = sys.argv[4] if len(sys.argv) > 4 else ""
 
     def load(name, n=None):
         a = np.fromfile(os.path.join(dump, name), "<f4")
@@ -162,13 +170,25 @@ def main():
             rows.setdefault(name, []).append(100 * kf.auroc(score, y))
 
         add("shipped (smooth maximum of four)", smooth_max([z[k] for k in SHIPPED]))
+        add("the sum of the first three (fused-sum)", sum(z[k] for k in SHIPPED[:3]))
         for k in SHIPPED:
             add(f"  {k} alone", z[k])
-        for name, (varies, part) in CANDIDATES.items():
-            zc = standardised(part(b, rb, mb, x, rt, mt), part(b, rb, mb, cal, rc, mc))
+        candidates = {n: v for n, v in CANDIDATES.items() if only in n}
+        for name, suffix in FILE_PARTS.items():
+            if only in name and os.path.exists(os.path.join(dump, f"class-{c}-test-{suffix}.f32")):
+                candidates[name] = (None, None)  # read from its files below
+        for name, (varies, part) in candidates.items():
+            if varies is None:
+                suffix = FILE_PARTS[name]
+                zc = standardised(load(f"class-{c}-test-{suffix}.f32", len(x))[:, 0],
+                                  load(f"class-{c}-calib-{suffix}.f32", len(cal))[:, 0])
+            else:
+                zc = standardised(part(b, rb, mb, x, rt, mt), part(b, rb, mb, cal, rc, mc))
             add(f"{name}: alone", zc)
             add(f"{name}: a fifth part", smooth_max([z[k] for k in SHIPPED] + [zc]))
-            add(f"{name}: for {varies}", smooth_max([z[k] for k in SHIPPED if k != varies] + [zc]))
+            if varies is not None:
+                add(f"{name}: for {varies}", smooth_max([z[k] for k in SHIPPED if k != varies] + [zc]))
+            add(f"{name}: added to the sum of three", sum(z[k] for k in SHIPPED[:3]) + zc)
         print(f"class {c} done", file=sys.stderr, flush=True)
     for name, v in rows.items():
         print(f"{name:58s} {np.mean(v):6.2f}   " + " ".join(f"{a:5.1f}" for a in v), flush=True)
