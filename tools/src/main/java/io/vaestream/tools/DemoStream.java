@@ -70,7 +70,8 @@ final class DemoStream {
   /**
    * Warms the detector up with {@code warmup} images of {@code stream}, then sends {@code events}
    * of them (round the data set) at {@code rate} images per second, or at half the warm-up's rate
-   * when {@code rate} is null, and reads every score back.
+   * when {@code rate} is null, after {@link #LEAD_IN_SECONDS} of lead-in at that rate when there
+   * was a warm-up, and reads every score back.
    */
   Result run(ImageDataset stream, Set<Integer> normal, int warmup, int events, Double rate) {
     try (KafkaConsumer<byte[], byte[]> consumer =
