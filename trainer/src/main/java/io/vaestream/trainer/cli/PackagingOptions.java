@@ -11,7 +11,7 @@ import picocli.CommandLine.TypeConversionException;
 final class PackagingOptions {
   @Option(
       names = "--name",
-      description = "Model name in the metadata (default: the model directory's name).")
+      description = "Model name in the metadata (default: the run directory's name).")
   String name;
 
   @Option(
