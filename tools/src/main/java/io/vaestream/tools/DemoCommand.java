@@ -182,9 +182,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       // Read after the detector closed: its drift monitor has seen every batch by then.
       List<String> drifted = driftedSignals(detectorMetrics);
-      ScoreSummary summary = result.summary();
-      Path report = DemoReport.write(
-          out, modelFile, stream, result.all(), summary, result.flagged(), inspection);
+      Path report = DemoReport.write(out, modelFile, stream, result, inspection);
       String title = textures
           ? String.format(
               Locale.ROOT, "%s, 128x128 RGB, '%s' is normal", TEXTURE_SET, InspectionData.GOOD)
@@ -200,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
       console.drift(profiled, drifted, driftTopic);
       console.line("report", report.toString());
       console.line("took", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
-      return summary.count() == count ? 0 : 1;
+      return result.summary().count() == count ? 0 : 1;
     } finally {
       if (kafka != null) {
         kafka.close();

@@ -55,11 +55,12 @@ final class DemoReport {
       Path dir,
       Path model,
       ImageDataset stream,
-      List<AnomalyScore> scores,
-      ScoreSummary summary,
-      List<AnomalyScore> flagged,
+      DemoStream.Result result,
       InspectionData inspection)
       throws IOException {
+    List<AnomalyScore> scores = result.all();
+    List<AnomalyScore> flagged = result.flagged();
+    ScoreSummary summary = result.summary();
     double threshold = scores.isEmpty() ? Double.NaN : scores.get(0).getThreshold();
     double[] normal = scores.stream()
         .filter(s -> Boolean.FALSE.equals(s.getAnomalous()))
@@ -79,7 +80,8 @@ final class DemoReport {
         Locale.ROOT,
         "<table><tr><th>events scored</th><td>%d</td></tr><tr><th>flagged</th><td>%d</td></tr>"
             + "<tr><th>precision / recall</th><td>%.3f / %.3f</td></tr><tr><th>AUROC</th><td>%.4f</td></tr>"
-            + "<tr><th>event-to-score latency</th><td>p50 %.0f ms, p99 %.0f ms</td></tr>"
+            + "<tr><th>latency, event to score</th><td>p50 %.0f ms, p99 %.0f ms</td></tr>"
+            + "<tr><th>latency, until a read_committed consumer sees it</th><td>p50 %.0f ms, p99 %.0f ms</td></tr>"
             + "<tr><th>threshold</th><td>%.5g</td></tr><tr><th>model</th><td>%s</td></tr></table>",
         summary.count(),
         summary.flagged(),
@@ -88,6 +90,8 @@ final class DemoReport {
         summary.aurocValue(),
         summary.latency(0.5),
         summary.latency(0.99),
+        result.visible(0.5),
+        result.visible(0.99),
         threshold,
         model));
     if (normal.length > 0 && anomalous.length > 0) {
