@@ -41,16 +41,34 @@ def shifted(x, r=1):
             for dy in range(-r, r + 1) for dx in range(-r, r + 1)]
 
 
-def knn_shifted(features, bank, q):
-    fb = features(bank)
-    return np.min([kf.knn(fb, features(s)) for s in shifted(q)], 0)
+# Every candidate is fitted once to a class's bank (its images, reconstructions and latent means)
+# and then scores any images with theirs: the bank's side is computed once for the test images and
+# the held-out ones.
+
+def knn_on(features):
+    """The kNN distance in a feature space."""
+    def fit(b, rb, mb):
+        fb = features(b)
+        return lambda q, rq, mq: kf.knn(fb, features(q))
+    return fit
 
 
-def local_gradients(bank, q, cells=4):
+def knn_shifted(features):
+    """The kNN distance of the best of the image's 9 one-pixel shifts."""
+    def fit(b, rb, mb):
+        fb = features(b)
+        return lambda q, rq, mq: np.min([kf.knn(fb, features(s)) for s in shifted(q)], 0)
+    return fit
+
+
+def local_gradients(b, rb, mb, cells=4):
     """The largest, over the 16 cells, of the kNN distance of that cell's 8 orientations."""
-    gb = kf.gradients(bank, cells).reshape(len(bank), 8, -1)
-    gq = kf.gradients(q, cells).reshape(len(q), 8, -1)
-    return np.max([kf.knn(gb[:, :, j], gq[:, :, j]) for j in range(gb.shape[2])], 0)
+    gb = kf.gradients(b, cells).reshape(len(b), 8, -1)
+
+    def score(q, rq, mq):
+        gq = kf.gradients(q, cells).reshape(len(q), 8, -1)
+        return np.max([kf.knn(gb[:, :, j], gq[:, :, j]) for j in range(gb.shape[2])], 0)
+    return score
 
 
 def neighbours(bank, q, k=5, self_excluded=False):
@@ -66,23 +84,39 @@ def neighbours(bank, q, k=5, self_excluded=False):
     return np.concatenate(dist), np.concatenate(idx)
 
 
-def local_outlier(features, bank, q):
-    """kNN distance over the neighbours' own kNN distance in the bank (after LOF)."""
-    fb = features(bank)
-    own = neighbours(fb, fb, self_excluded=True)[0].mean(1)
-    d, j = neighbours(fb, features(q))
-    return d.mean(1) / np.maximum(own[j].mean(1), 1e-6)
+def local_outlier(features):
+    """The kNN distance over the neighbours' own kNN distance in the bank (after LOF)."""
+    def fit(b, rb, mb):
+        fb = features(b)
+        own = neighbours(fb, fb, self_excluded=True)[0].mean(1)
+
+        def score(q, rq, mq):
+            d, j = neighbours(fb, features(q))
+            return d.mean(1) / np.maximum(own[j].mean(1), 1e-6)
+        return score
+    return fit
 
 
-def joint(bank, q):
+def joint(b, rb, mb):
     """One kNN search on pixels and gradients together, each in units of its typical distance."""
-    pb, gb = kf.pixels(bank), kf.gradients(bank)
+    pb, gb = kf.pixels(b), kf.gradients(b)
     sp, sg = np.sqrt(kf.knn(pb, pb[:300], 6).mean()), np.sqrt(kf.knn(gb, gb[:300], 6).mean())
-    return kf.knn(np.hstack([pb / sp, gb / sg]), np.hstack([kf.pixels(q) / sp, kf.gradients(q) / sg]))
+    bank = np.hstack([pb / sp, gb / sg])
+    return lambda q, rq, mq: kf.knn(bank, np.hstack([kf.pixels(q) / sp, kf.gradients(q) / sg]))
 
 
 def pixels_7x7(x):
     return kf.pool(kf.correlate(x, kf.GAUSSIAN), 4).reshape(len(x), -1)
+
+
+def latent_knn(b, rb, mb):
+    return lambda q, rq, mq: kf.knn(mb, mq)
+
+
+def mahalanobis(b, rb, mb):
+    m = mb.mean(0)
+    p = np.linalg.inv(np.cov(mb.T) + 1e-6 * np.eye(mb.shape[1]))
+    return lambda q, rq, mq: np.einsum("ij,jk,ik->i", mq - m, p, mq - m)
 
 
 def inverse(sigma):
@@ -94,39 +128,38 @@ def blur(a):
     return kf.correlate(a, kf.GAUSSIAN)
 
 
-# name: (what it varies, part(bank, bank reconstructions, bank means, images, reconstructions, means))
-CANDIDATES = {
-    "kNN pixels, best of 9 shifts": ("knn_pixels", lambda b, rb, mb, q, rq, mq: knn_shifted(kf.pixels, b, q)),
-    "kNN gradients, best of 9 shifts": ("knn_gradients", lambda b, rb, mb, q, rq, mq: knn_shifted(kf.gradients, b, q)),
-    "kNN pixels, 7 x 7 pooled": ("knn_pixels", lambda b, rb, mb, q, rq, mq: kf.knn(pixels_7x7(b), pixels_7x7(q))),
-    "kNN gradients, worst cell": ("knn_gradients", lambda b, rb, mb, q, rq, mq: local_gradients(b, q)),
-    "kNN pixels, local outlier": ("knn_pixels", lambda b, rb, mb, q, rq, mq: local_outlier(kf.pixels, b, q)),
-    "kNN gradients, local outlier": ("knn_gradients", lambda b, rb, mb, q, rq, mq: local_outlier(kf.gradients, b, q)),
-    "kNN pixels and gradients, one search": ("knn_pixels", lambda b, rb, mb, q, rq, mq: joint(b, q)),
-    "kNN latent means": ("knn_gradients", lambda b, rb, mb, q, rq, mq: kf.knn(mb, mq)),
-    "Mahalanobis latent means": ("knn_gradients", lambda b, rb, mb, q, rq, mq: mahalanobis(mb, mq)),
-    "map peak, residual in units of its spread": ("map_peak", lambda b, rb, mb, q, rq, mq: scaled_peak(b, rb, q, rq, False)),
-    "map peak, MapScale's map": ("map_peak", lambda b, rb, mb, q, rq, mq: scaled_peak(b, rb, q, rq, True)),
-}
+def scaled_peak(template):
+    """The map's peak with the residual in units of its spread on 1,000 bank images, as MapScale."""
+    def fit(b, rb, mb):
+        s = inverse(np.sqrt(((b[:1000] - rb[:1000]) ** 2).mean(0)))
+        mean, spread = b[:1000].mean(0), inverse(b[:1000].std(0))
 
+        def score(q, rq, mq):
+            m = blur((q - rq) * s) ** 2
+            if template:
+                m = m + blur((q - mean) * spread) ** 2
+            return m.max((1, 2, 3))
+        return score
+    return fit
+
+
+# name: (the shipped part it varies, or None; fit(bank, reconstructions, means) -> score(images, ...))
+CANDIDATES = {
+    "kNN pixels, best of 9 shifts": ("knn_pixels", knn_shifted(kf.pixels)),
+    "kNN gradients, best of 9 shifts": ("knn_gradients", knn_shifted(kf.gradients)),
+    "kNN pixels, 7 x 7 pooled": ("knn_pixels", knn_on(pixels_7x7)),
+    "kNN gradients, worst cell": ("knn_gradients", local_gradients),
+    "kNN pixels, local outlier": ("knn_pixels", local_outlier(kf.pixels)),
+    "kNN gradients, local outlier": ("knn_gradients", local_outlier(kf.gradients)),
+    "kNN pixels and gradients, one search": ("knn_pixels", joint),
+    "kNN latent means": ("knn_gradients", latent_knn),
+    "Mahalanobis latent means": ("knn_gradients", mahalanobis),
+    "map peak, residual in units of its spread": ("map_peak", scaled_peak(False)),
+    "map peak, MapScale's map": ("map_peak", scaled_peak(True)),
+}
 
 # name: the suffix of class-C-calib-SUFFIX.f32 and class-C-test-SUFFIX.f32 in the dump folder
 FILE_PARTS = {"rotation classifier (scripts/RotationPart.java)": "rotation"}
-
-
-def mahalanobis(mb, mq):
-    m = mb.mean(0)
-    p = np.linalg.inv(np.cov(mb.T) + 1e-6 * np.eye(mb.shape[1]))
-    return np.einsum("ij,jk,ik->i", mq - m, p, mq - m)
-
-
-def scaled_peak(b, rb, q, rq, template):
-    """The map's peak with the residual in units of its spread on 1,000 bank images, as MapScale."""
-    s = inverse(np.sqrt(((b[:1000] - rb[:1000]) ** 2).mean(0)))
-    m = blur((q - rq) * s) ** 2
-    if template:
-        m = m + blur((q - b[:1000].mean(0)) * inverse(b[:1000].std(0))) ** 2
-    return m.max((1, 2, 3))
 
 
 def standardised(part, held_out):
@@ -173,22 +206,21 @@ def main():
         add("the sum of the first three (fused-sum)", sum(z[k] for k in SHIPPED[:3]))
         for k in SHIPPED:
             add(f"  {k} alone", z[k])
-        candidates = {n: v for n, v in CANDIDATES.items() if only in n}
-        for name, suffix in FILE_PARTS.items():
-            if only in name and os.path.exists(os.path.join(dump, f"class-{c}-test-{suffix}.f32")):
-                candidates[name] = (None, None)  # read from its files below
-        for name, (varies, part) in candidates.items():
-            if varies is None:
-                suffix = FILE_PARTS[name]
-                zc = standardised(load(f"class-{c}-test-{suffix}.f32", len(x))[:, 0],
-                                  load(f"class-{c}-calib-{suffix}.f32", len(cal))[:, 0])
-            else:
-                zc = standardised(part(b, rb, mb, x, rt, mt), part(b, rb, mb, cal, rc, mc))
+        def try_part(name, varies, zc):
             add(f"{name}: alone", zc)
             add(f"{name}: a fifth part", smooth_max([z[k] for k in SHIPPED] + [zc]))
             if varies is not None:
                 add(f"{name}: for {varies}", smooth_max([z[k] for k in SHIPPED if k != varies] + [zc]))
             add(f"{name}: added to the sum of three", sum(z[k] for k in SHIPPED[:3]) + zc)
+
+        for name, (varies, fit) in CANDIDATES.items():
+            if only in name:
+                score = fit(b, rb, mb)
+                try_part(name, varies, standardised(score(x, rt, mt), score(cal, rc, mc)))
+        for name, suffix in FILE_PARTS.items():
+            if only in name and os.path.exists(os.path.join(dump, f"class-{c}-test-{suffix}.f32")):
+                try_part(name, None, standardised(load(f"class-{c}-test-{suffix}.f32", len(x))[:, 0],
+                                                  load(f"class-{c}-calib-{suffix}.f32", len(cal))[:, 0]))
         print(f"class {c} done", file=sys.stderr, flush=True)
     for name, v in rows.items():
         print(f"{name:58s} {np.mean(v):6.2f}   " + " ".join(f"{a:5.1f}" for a in v), flush=True)

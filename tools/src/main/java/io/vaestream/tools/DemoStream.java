@@ -135,7 +135,7 @@ final class DemoStream {
     while (summary.count() < events && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
         AnomalyScore s = decoder.deserialize(scores, r.value());
-        if (s.getEventId().startsWith(WARMUP + "-")) {
+        if (warmUp(s)) {
           continue;
         }
         if (summary.count() < events) {
@@ -223,10 +223,15 @@ final class DemoStream {
       List<AnomalyScore> flagged, KafkaConsumer<byte[], byte[]> consumer, Duration timeout) {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
       AnomalyScore s = decoder.deserialize(anomalies, r.value());
-      if (!s.getEventId().startsWith(WARMUP + "-")) {
+      if (!warmUp(s)) {
         flagged.add(s);
       }
     }
+  }
+
+  /** Whether {@code s} is the score of a warm-up or lead-in image, which the summary leaves out. */
+  private static boolean warmUp(AnomalyScore s) {
+    return s.getEventId().startsWith(WARMUP + "-");
   }
 
   private static void join(Thread t) {

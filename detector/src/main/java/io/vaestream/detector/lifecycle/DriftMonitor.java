@@ -118,9 +118,9 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
   private final Executor worker;
   private final AutoCloseable resources;
   private final AtomicLong dropped = new AtomicLong();
-  /** Batches handed over and not yet taken by the worker, and their pixel values. */
+  /** Batches handed over and not yet taken by the worker. */
   private final Queue<ScoredBatch> pending = new ConcurrentLinkedQueue<>();
-
+  /** The pixel values of {@link #pending}, bounded by {@link #QUEUE_VALUES}. */
   private final AtomicLong pendingValues = new AtomicLong();
   /** Whether a drain of {@link #pending} has been handed to the worker and not yet begun. */
   private final AtomicBoolean draining = new AtomicBoolean();

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,10 +63,6 @@ final class TrainCommand implements Callable<Integer> {
               + "it takes only --name, --model-version and --quantize, and refuses any other option.")
   boolean resume;
 
-  /** What {@code --resume} accepts: everything else is the saved run's recipe. */
-  private static final Set<String> RESUME_TAKES =
-      Set.of("--out", "--resume", "--name", "--model-version", "--quantize");
-
   @Mixin
   InputOptions input = new InputOptions();
 
@@ -84,16 +79,21 @@ final class TrainCommand implements Callable<Integer> {
     TrainingRun run;
     VaeModel start = null;
     if (resume) {
+      // --resume takes --out and the packaging options; everything else is the saved run's recipe
+      List<String> packagingOptions = spec.mixins().get("packaging").options().stream()
+          .map(OptionSpec::longestName)
+          .toList();
       List<String> refused = spec.commandLine().getParseResult().matchedOptions().stream()
           .map(OptionSpec::longestName)
-          .filter(o -> !RESUME_TAKES.contains(o))
+          .filter(o -> !o.equals("--out") && !o.equals("--resume") && !packagingOptions.contains(o))
           .distinct()
           .toList();
       if (!refused.isEmpty()) {
         throw new IllegalArgumentException("--resume continues the run saved in "
             + out.resolve(TrainingRun.FILE) + " as it was saved, so it refuses "
-            + String.join(", ", refused) + "; besides --out it takes only --name, --model-version "
-            + "and --quantize (to change the run, train afresh into another --out)");
+            + String.join(", ", refused) + "; besides --out it takes only "
+            + String.join(", ", packagingOptions)
+            + " (to change the run, train afresh into another --out)");
       }
       if (!Files.isDirectory(checkpoint)) {
         throw new IllegalArgumentException("--resume given but " + checkpoint + " does not exist");
