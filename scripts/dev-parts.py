@@ -143,6 +143,17 @@ def scaled_peak(template):
     return fit
 
 
+def vae_error(sigma, power=2):
+    """The VAE's residual blurred with a Gaussian of σ px (none for 0), mean of its power."""
+    r = max(1, int(np.ceil(3 * sigma)))
+    g = np.exp(-np.arange(-r, r + 1) ** 2 / (2.0 * max(sigma, 1e-9) ** 2))
+    kernel = np.outer(g, g) / g.sum() ** 2
+
+    def fit(b, rb, mb):
+        return lambda q, rq, mq: (np.abs(kf.correlate(q - rq, kernel)) ** power).mean((1, 2, 3))
+    return fit
+
+
 # name: (the shipped part it varies, or None; fit(bank, reconstructions, means) -> score(images, ...))
 CANDIDATES = {
     "kNN pixels, best of 9 shifts": ("knn_pixels", knn_shifted(kf.pixels)),
@@ -156,6 +167,13 @@ CANDIDATES = {
     "Mahalanobis latent means": ("knn_gradients", mahalanobis),
     "map peak, residual in units of its spread": ("map_peak", scaled_peak(False)),
     "map peak, MapScale's map": ("map_peak", scaled_peak(True)),
+    "VAE error, no blur": ("reconstruction_error", vae_error(0)),
+    "VAE error, blur 0.5 px": ("reconstruction_error", vae_error(0.5)),
+    "VAE error, blur 1.5 px": ("reconstruction_error", vae_error(1.5)),
+    "VAE error, blur 2 px": ("reconstruction_error", vae_error(2)),
+    "VAE error, blur 3 px": ("reconstruction_error", vae_error(3)),
+    "VAE error, blur 1 px, absolute": ("reconstruction_error", vae_error(1, 1)),
+    "VAE error, blur 1 px, fourth power": ("reconstruction_error", vae_error(1, 4)),
 }
 
 # name: the suffix of class-C-calib-SUFFIX.f32 and class-C-test-SUFFIX.f32 in the dump folder

@@ -25,9 +25,8 @@ final class ModelOptions {
 
   @Option(
       names = "--beta",
-      defaultValue = "1.0",
-      description = "Weight of the KL term (default: ${DEFAULT-VALUE}).")
-  double beta;
+      description = "Weight of the KL term (default: 0.25 for mlp, 1 for conv).")
+  Double beta;
 
   @Option(names = "--epochs", description = "Training epochs (default: 40 for mlp, 20 for conv).")
   Integer epochs;
@@ -70,7 +69,7 @@ final class ModelOptions {
     return new VaeConfig(
         architecture,
         latentDim,
-        beta,
+        beta != null ? beta : defaults.beta(),
         epochs != null ? epochs : defaults.epochs(),
         batchSize,
         learningRate,
