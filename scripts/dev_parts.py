@@ -9,7 +9,7 @@ part, or in place of the part it varies. Image AUROC in percent, mean over class
 
     java -cp "$(ls tools/target/vaestream-tools-*.jar):$(cat tools/target/classpath.txt)" \\
         scripts/DevDump.java fashion-mnist:train runs/dev-fmtrain-fused 1 runs/dev-fmtrain-dump
-    python3 scripts/dev-parts.py runs/dev-fmtrain-dump runs/dev-fmtrain-fused 1 [NAME]
+    python3 scripts/dev_parts.py runs/dev-fmtrain-dump runs/dev-fmtrain-fused 1 [NAME]
 
 NAME keeps the candidates whose name contains it. Parts computed elsewhere are read from the dump
 folder when their files are there (FILE_PARTS: scripts/RotationPart.java writes one).
@@ -17,7 +17,6 @@ folder when their files are there (FILE_PARTS: scripts/RotationPart.java writes 
 The script first recomputes three of the run's parts and stops if they differ: that checks that it
 scores the very images the run scored.
 """
-import importlib.util
 import json
 import os
 import sys
@@ -25,10 +24,7 @@ import sys
 sys.path.append("/usr/lib/python3/dist-packages")  # Debian's numpy beside another Python
 import numpy as np
 
-_spec = importlib.util.spec_from_file_location(
-    "knn_features", os.path.join(os.path.dirname(os.path.abspath(__file__)), "knn-features.py"))
-kf = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(kf)
+import knn_features as kf  # beside this script
 
 SHIPPED = ["reconstruction_error", "knn_pixels", "knn_gradients", "map_peak"]
 
@@ -184,10 +180,11 @@ def standardised(part, held_out):
     return (np.asarray(part) - np.mean(held_out)) / np.std(held_out)
 
 
-def smooth_max(zs):
-    zs = np.stack(zs)
+def smooth_max(zs, temperature=1.0):
+    """temperature × log Σ exp(z / temperature): the maximum as it tends to 0, the sum's order as it grows."""
+    zs = np.stack(zs) / temperature
     top = zs.max(0)
-    return top + np.log(np.exp(zs - top).sum(0))
+    return temperature * (top + np.log(np.exp(zs - top).sum(0)))
 
 
 def main():
