@@ -110,7 +110,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     OneClassEvaluation.Settings settings = new OneClassEvaluation.Settings(
         data.name(),
-        model.toConfig(),
+        model.toConfig().resolvedFor(train.contract()),
         calibration.holdout,
         scoring.score,
         scoring.bankSize,

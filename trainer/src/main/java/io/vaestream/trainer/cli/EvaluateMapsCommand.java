@@ -68,7 +68,7 @@ final class EvaluateMapsCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getErr();
     InspectionData d = InspectionData.read(data, input.toShape());
     InspectionEvaluation.Settings st = new InspectionEvaluation.Settings(
-        model.toConfig(),
+        model.toConfig().resolvedFor(d.train().contract()),
         calibration.holdout,
         calibration.targetFar,
         ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,

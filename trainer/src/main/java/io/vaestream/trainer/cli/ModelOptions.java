@@ -33,9 +33,10 @@ final class ModelOptions {
 
   @Option(
       names = "--batch-size",
-      defaultValue = "128",
-      description = "Images per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+      description =
+          "Images per step (default: chosen from the image size, about 2^19 pixels a batch, "
+              + "at most 128: 128 for 28x28 and 64x64, 32 for 128x128, 8 for 256x256).")
+  Integer batchSize;
 
   @Option(
       names = "--learning-rate",
@@ -71,7 +72,7 @@ final class ModelOptions {
         latentDim,
         beta != null ? beta : defaults.beta(),
         epochs != null ? epochs : defaults.epochs(),
-        batchSize,
+        batchSize != null ? batchSize : defaults.batchSize(),
         learningRate,
         seed,
         width != null ? width : defaults.width(),

@@ -125,7 +125,9 @@ final class TrainCommand implements Callable<Integer> {
         s.anomalies().isEmpty()
             ? "one-class: normal images only"
             : s.anomalies().size() + " validation anomalies (semi-supervised)");
-    err.printf("input: %s%nmodel: %s%n", s.all().contract(), run.config());
+    err.printf(
+        "input: %s%nmodel: %s%n",
+        s.all().contract(), run.config().resolvedFor(s.all().contract()));
     run.save(out);
 
     VaeTrainer trainer = new VaeTrainer(st -> err.println(st.summary()), m -> m.save(checkpoint));

@@ -42,8 +42,9 @@ public final class VaeModel {
     this.epochsDone = epochsDone;
   }
 
-  /** A freshly initialised, untrained model. */
-  public static VaeModel initialise(VaeConfig config, ImageContract contract) {
+  /** A freshly initialised, untrained model; an automatic batch size is fixed here, for its images. */
+  public static VaeModel initialise(VaeConfig requested, ImageContract contract) {
+    VaeConfig config = requested.resolvedFor(contract);
     VaeSpec spec = VaeSpec.of(config, contract);
     SameDiff sd =
         VaeGraph.training(spec, VaeGraph.initialParameters(spec, config.seed()), config.beta());

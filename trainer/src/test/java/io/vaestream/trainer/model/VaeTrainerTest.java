@@ -3,6 +3,7 @@ package io.vaestream.trainer.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.testing.SyntheticImages;
 import java.nio.file.Path;
@@ -81,6 +82,23 @@ class VaeTrainerTest {
         .hasMessageContaining("latent-dim=0");
     assertThatThrownBy(() -> new VaeConfig(VaeArchitecture.MLP, 2, -1, 1, 1, 1e-3, 1, 64))
         .hasMessageContaining("beta=-1");
+  }
+
+  @Test
+  void shouldChooseTheBatchFromTheImageSizeUnlessGiven() {
+    VaeConfig auto = VaeConfig.defaults(VaeArchitecture.CONV);
+    assertThat(auto.batchSize()).isEqualTo(VaeConfig.AUTO_BATCH);
+    int[][] sideAndBatch = {{28, 128}, {64, 128}, {128, 32}, {256, 8}, {1024, 1}};
+    for (int[] sb : sideAndBatch) {
+      ImageContract c = new ImageContract(sb[0], sb[0], 3);
+      assertThat(auto.batchSizeFor(c)).as("batch at %d", sb[0]).isEqualTo(sb[1]);
+    }
+    ImageContract large = new ImageContract(256, 256, 3);
+    VaeConfig given = new VaeConfig(VaeArchitecture.CONV, 16, 1, 1, 64, 1e-3, 1, 16);
+    assertThat(given.batchSizeFor(large)).isEqualTo(64);
+    // The model fixes the batch it trained with, so a checkpoint resumes with the same one.
+    VaeModel model = VaeModel.initialise(VaeConfig.defaults(VaeArchitecture.MLP), large);
+    assertThat(model.config().batchSize()).isEqualTo(8);
   }
 
   static float min(float[] v) {
