@@ -77,6 +77,12 @@ public final class ModelFormat {
   public static final String THRESHOLD_QUANTILES = "vaestream.threshold.calibration_quantiles";
   public static final String THRESHOLD_CALIBRATION_SIZE = "vaestream.threshold.calibration_size";
   /**
+   * The central 95 % range of the false-alarm rate that thresholds calibrated on this many
+   * held-out normals give, as a JSON array {@code [low, high]}: how far this model's rate may lie
+   * from the target, before any test image is seen.
+   */
+  public static final String THRESHOLD_FAR_RANGE = "vaestream.threshold.false_alarm_rate_range";
+  /**
    * Quantiles of the shipped score and of the input statistics on the held-out calibration normals
    * ({@link CalibrationProfile}, JSON): what a detector compares its traffic with to see drift.
    * Models written before it existed lack it, and are not monitored for drift.

@@ -75,6 +75,12 @@ final class ExportCommand implements Callable<Integer> {
         pkg.threshold().value(),
         pkg.threshold().targetFalseAlarmRate(),
         pkg.threshold().calibrationSize());
+    double[] far = pkg.threshold().falseAlarmRange();
+    o.printf(
+        Locale.ROOT,
+        "           95%% of calibration sets this size give a false-alarm rate of %.2f–%.2f%%%n",
+        100 * far[0],
+        100 * far[1]);
     if (pkg.threshold().warning() != null) {
       o.printf("warning:   %s%n", pkg.threshold().warning());
     }

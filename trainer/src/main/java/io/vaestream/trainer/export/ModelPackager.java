@@ -184,6 +184,7 @@ public final class ModelPackager {
     meta.put(ModelFormat.THRESHOLD_TARGET_FAR, Double.toString(threshold.targetFalseAlarmRate()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
     meta.put(ModelFormat.THRESHOLD_CALIBRATION_SIZE, Integer.toString(threshold.calibrationSize()));
+    meta.put(ModelFormat.THRESHOLD_FAR_RANGE, json(threshold.falseAlarmRange()));
     meta.put(
         ModelFormat.CALIBRATION_PROFILE,
         profile(normalScores, check, calibration.size()).toJson());

@@ -189,6 +189,74 @@ public final class Metrics {
     return new int[] {Math.max(lo, 0), hi};
   }
 
+  /**
+   * The {@code q}-quantile of Beta(a, b) for whole a and b, by bisection on its link to the
+   * binomial: a Beta(a, b) variable is at most p exactly when Binomial(a + b − 1, p) is at least a.
+   */
+  public static double betaQuantile(int a, int b, double q) {
+    if (a < 1 || b < 1 || !(q > 0 && q < 1)) {
+      throw new IllegalArgumentException("beta quantile of Beta(" + a + ", " + b + ") at " + q
+          + ": expected a, b >= 1, q in (0, 1)");
+    }
+    double lo = 0;
+    double hi = 1;
+    for (int i = 0; i < 60; i++) {
+      double mid = (lo + hi) / 2;
+      if (1 - binomialCdf(a + b - 1, mid, a - 1) < q) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return (lo + hi) / 2;
+  }
+
+  /**
+   * P(lo ≤ X ≤ hi) for a count X of n draws whose rate is itself drawn from Beta(a, b)
+   * (beta-binomial): the false alarms on n test normals of a threshold whose own rate varies from
+   * one calibration set to another.
+   */
+  public static double betaBinomialProbability(int n, int a, int b, int lo, int hi) {
+    // P(X = 0) = Π (b + i) / (a + b + i) over i < n; then the ratio of successive terms.
+    double logP0 = 0;
+    for (int i = 0; i < n; i++) {
+      logP0 += Math.log((b + i) / (double) (a + b + i));
+    }
+    double pmf = Math.exp(logP0);
+    double sum = 0;
+    for (int x = 0; x <= Math.min(hi, n); x++) {
+      if (x >= lo) {
+        sum += pmf;
+      }
+      pmf *= (n - x) * (double) (x + a) / ((x + 1) * (double) (b + n - x - 1));
+    }
+    return sum;
+  }
+
+  /** P(X ≤ k) for X ~ Binomial(n, p). */
+  static double binomialCdf(int n, double p, int k) {
+    if (k < 0) {
+      return 0;
+    }
+    if (p <= 0 || k >= n) {
+      return 1;
+    }
+    if (p >= 1) {
+      return 0;
+    }
+    double logP = Math.log(p);
+    double logQ = Math.log1p(-p);
+    double logC = 0;
+    double cdf = 0;
+    for (int x = 0; x <= k; x++) {
+      if (x > 0) {
+        logC += Math.log(n - x + 1) - Math.log(x);
+      }
+      cdf += Math.exp(logC + x * logP + (n - x) * logQ);
+    }
+    return Math.min(cdf, 1);
+  }
+
   public static double mean(double[] v) {
     return Arrays.stream(v).average().orElse(Double.NaN);
   }

@@ -69,11 +69,15 @@ class TrainerAppTest {
     Run train = trainTiny(runDir, 2);
     assertThat(train.exit()).as(train.err()).isZero();
     assertThat(train.err()).contains("epoch   2/2").contains("img/s").contains("ETA");
-    assertThat(train.out()).contains("parity:").contains("threshold:");
+    assertThat(train.out())
+        .contains("parity:")
+        .contains("threshold:")
+        .contains("95% of calibration sets this size give a false-alarm rate of");
     assertThat(runDir.resolve("model.onnx")).isRegularFile();
     assertThat(runDir.resolve("model.json"))
         .content()
         .contains("vaestream.threshold")
+        .contains("vaestream.threshold.false_alarm_rate_range")
         .contains("\"vaestream.score.protocol\" : \"one-class")
         .contains("vaestream.score.memory_bank");
     assertThat(train.out()).contains("score:     fused").contains("chosen:    one-class");
@@ -173,6 +177,45 @@ class TrainerAppTest {
         dir.resolve("y").toString());
     assertThat(badData.exit()).isEqualTo(2);
     assertThat(badData.err()).contains("nothing.bin").contains("is not a known data set");
+  }
+
+  @Test
+  void shouldEvaluateOneClassOnAHeldOutSplitAndReportTheFalseAlarmRateHonestly() {
+    Path work = dir.resolve("evaluate-work");
+    Path report = dir.resolve("evaluate-report");
+    Run eval = run(
+        "evaluate",
+        "--train-data",
+        images.toString(),
+        "--test-data",
+        images.toString(),
+        "--classes",
+        "0",
+        "--seeds",
+        "1",
+        "--arch",
+        "mlp",
+        "--epochs",
+        "1",
+        "--width",
+        "32",
+        "--latent-dim",
+        "4",
+        "--work-dir",
+        work.toString(),
+        "--report",
+        report.toString());
+    assertThat(eval.exit()).as(eval.err()).isZero();
+    // One source for both: evaluate splits it and says so, then reports against the baselines.
+    assertThat(eval.err()).contains("split");
+    assertThat(report.resolve("report.md"))
+        .content()
+        .contains("raw-pixel kNN, k = 5 (baseline)")
+        .contains("FAR target range")
+        .containsPattern(
+            "even a faultless calibration lands \\d+\\.\\d of these 1 cells inside their range");
+    assertThat(report.resolve("results.json")).isRegularFile();
+    assertThat(work.resolve("class-0-seed-1").resolve("result.json")).isRegularFile();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.vaestream.trainer.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -47,5 +48,24 @@ class ThresholdTest {
     int[] r = Metrics.binomialRange(1000, 0.01);
     assertThat(r[0]).isBetween(3, 5);
     assertThat(r[1]).isBetween(16, 17);
+  }
+
+  @Test
+  void shouldSayHowFarTheRateMovesFromOneCalibrationSetToAnother() {
+    // 600 held-out normals at 1 %: the threshold is the 595th, 6 scores lie at or above it, and its
+    // rate follows Beta(6, 595), whose central 95 % is 0.368–1.934 % (scipy.stats.beta.ppf).
+    double[] range = Threshold.calibrate(new double[600], 0.01).falseAlarmRange();
+    assertThat(range[0]).isCloseTo(0.003678, within(2e-6));
+    assertThat(range[1]).isCloseTo(0.019339, within(2e-6));
+    assertThat(Metrics.betaQuantile(1, 1, 0.3)).isCloseTo(0.3, within(1e-12));
+  }
+
+  @Test
+  void shouldCountTheThresholdsOwnSpreadInTheChanceOfLandingInRange() {
+    // 1,000 test normals, counts 4–17, threshold from 600: scipy.stats.betabinom(1000, 6, 595)
+    // gives 0.8422, against 0.976 for a threshold that hits 1 % exactly.
+    Threshold t = Threshold.calibrate(new double[600], 0.01);
+    assertThat(t.probabilityOfFalseAlarms(1000, 4, 17)).isCloseTo(0.8422, within(1e-4));
+    assertThat(Metrics.betaBinomialProbability(1000, 6, 595, 0, 1000)).isCloseTo(1, within(1e-9));
   }
 }
