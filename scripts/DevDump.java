@@ -22,7 +22,7 @@ import java.util.Set;
  * Writes what scripts/dev_parts.py needs to try new score parts beside a development run of
  * {@code evaluate} (same source for training and test, default split and hold-out): the run's
  * test images and labels, and for each class its memory bank and held-out images, with the
- * reconstructions and latent means of the class's model.onnx, as little-endian float32 files.
+ * reconstructions, latent means and log-variances of the class's model.onnx, as little-endian float32 files.
  *
  * <pre>
  * java -cp "$(ls tools/target/vaestream-tools-*.jar):$(cat tools/target/classpath.txt)" \
@@ -71,30 +71,36 @@ public class DevDump {
     }
   }
 
-  /** Writes {@code prefix}-rec.f32 and {@code prefix}-mu.f32 for every image of {@code d}. */
+  /** Writes {@code prefix}-rec.f32, -mu.f32 and -logvar.f32 for every image of {@code d}. */
   static void forward(OrtEnvironment env, OrtSession session, ImageDataset d, Path prefix)
       throws Exception {
     int size = d.contract().size();
     long[] shape = {0, d.contract().channels(), d.contract().height(), d.contract().width()};
     FloatBuffer rec = FloatBuffer.allocate(d.size() * size);
     FloatBuffer mu = null;
+    FloatBuffer logVar = null;
     for (int i = 0; i < d.size(); i += 500) {
       int m = Math.min(500, d.size() - i);
       shape[0] = m;
       float[] x = Arrays.copyOfRange(d.pixels(), i * size, (i + m) * size);
       try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
           OrtSession.Result r = session.run(
-              Map.of(ModelFormat.INPUT, t), Set.of(ModelFormat.RECONSTRUCTION, ModelFormat.Z_MEAN))) {
+              Map.of(ModelFormat.INPUT, t),
+              Set.of(ModelFormat.RECONSTRUCTION, ModelFormat.Z_MEAN, ModelFormat.Z_LOG_VAR))) {
         rec.put(((OnnxTensor) r.get(ModelFormat.RECONSTRUCTION).orElseThrow()).getFloatBuffer());
         FloatBuffer z = ((OnnxTensor) r.get(ModelFormat.Z_MEAN).orElseThrow()).getFloatBuffer();
+        FloatBuffer v = ((OnnxTensor) r.get(ModelFormat.Z_LOG_VAR).orElseThrow()).getFloatBuffer();
         if (mu == null) {
           mu = FloatBuffer.allocate(d.size() * z.remaining() / m);
+          logVar = FloatBuffer.allocate(d.size() * v.remaining() / m);
         }
         mu.put(z);
+        logVar.put(v);
       }
     }
     write(Path.of(prefix + "-rec.f32"), rec.array());
     write(Path.of(prefix + "-mu.f32"), mu.array());
+    write(Path.of(prefix + "-logvar.f32"), logVar.array());
   }
 
   static void write(Path p, float[] a) throws Exception {
