@@ -9,9 +9,9 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /** Pictures of the localization that flagged events carry, for {@code tail --maps}. */
@@ -90,35 +90,19 @@ final class MapPictures {
     }
   }
 
-  /** The event as text, with the map's PNG bytes replaced by a summary of the localization. */
+  /**
+   * The event as one JSON line; a map's PNG bytes are left out (an empty string), since {@code
+   * --maps} writes them as pictures and they would swamp the line.
+   */
   static String printable(AnomalyScore s) {
     Localization loc = s.getLocalization();
     if (loc == null) {
       return s.toString();
     }
-    StringBuilder boxes = new StringBuilder();
-    for (Box b : loc.getBoxes()) {
-      boxes.append(String.format(
-          Locale.ROOT,
-          " [%d,%d %dx%d area %d]",
-          b.getX(),
-          b.getY(),
-          b.getWidth(),
-          b.getHeight(),
-          b.getArea()));
-    }
-    String where = String.format(
-        Locale.ROOT,
-        "map %dx%d (%d-byte PNG), peak (%d,%d) %.4g, pixel threshold %.4g, " + "%d box(es):%s",
-        loc.getMapWidth(),
-        loc.getMapHeight(),
-        loc.getMapPng().remaining(),
-        loc.getPeakX(),
-        loc.getPeakY(),
-        loc.getPeakValue(),
-        loc.getPixelThreshold(),
-        loc.getBoxes().size(),
-        boxes);
-    return AnomalyScore.newBuilder(s).setLocalization(null).build() + " localization: " + where;
+    return AnomalyScore.newBuilder(s)
+        .setLocalization(
+            Localization.newBuilder(loc).setMapPng(ByteBuffer.allocate(0)).build())
+        .build()
+        .toString();
   }
 }

@@ -3,6 +3,8 @@ package io.vaestream.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.detector.Detector;
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.events.AnomalyScore;
@@ -47,6 +49,8 @@ class ColourInspectionIT {
 
   @TempDir
   Path dir;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void shouldTrainOnColourFilesAndBoxTheDefectsOfFlaggedRecords() throws Exception {
@@ -150,6 +154,12 @@ class ColourInspectionIT {
             .as("boxes of %s, defect at %s", e.getKey(), java.util.Arrays.toString(defect))
             .anySatisfy(b -> assertThat(covers(b, defect)).isTrue());
       }
+      // What `tail` prints for it: one JSON line, the boxes in it, the PNG left to --maps.
+      JsonNode line = JSON.readTree(MapPictures.printable(e.getValue()));
+      assertThat(line.path("localization").path("boxes").size())
+          .isEqualTo(loc.getBoxes().size());
+      assertThat(line.path("localization").path("map_png").asText()).isEmpty();
+      assertThat(line.path("event_id").asText()).isEqualTo(e.getKey());
     }
   }
 
