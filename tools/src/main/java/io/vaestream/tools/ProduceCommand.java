@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends a data set to the input topic as Avro ImageEvents, in single-object encoding or, with",
-      "--schema-registry, in the Confluent wire format (the schema registered under <topic>-value).",
+      "Sends a data set to the input topic as Avro ImageEvents.",
+      "They go in single-object encoding or, with --schema-registry, in the Confluent wire format (the schema",
+      "registered under <topic>-value).",
       "Labels are attached when the data set has them; with --normal-classes each event also says whether",
       "it is anomalous."
     })
@@ -38,7 +39,8 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Option(
       names = "--normal-classes",
-      description = "Classes that are normal; the others are marked anomalous.")
+      description =
+          "Classes that are normal (3, 0,1,2, 0-4 or class names, e.g. good); the others are marked anomalous.")
   String normalClasses;
 
   @Option(names = "--limit", description = "Send at most this many images.")
@@ -73,7 +75,9 @@ final class ProduceCommand implements Callable<Integer> {
       d = d.shuffled(17);
     }
     int n = limit == null ? d.size() : Math.min(limit, d.size());
-    Set<Integer> normal = normalClasses == null ? null : TrainingRun.parseClasses(normalClasses);
+    Set<Integer> normal =
+        normalClasses == null ? null : TrainingRun.parseClasses(normalClasses, d.classNames());
+    Brokers.requireReachable(bootstrap, Brokers.WAIT);
     String prefix = idPrefix != null ? idPrefix : d.description().replaceAll("[^A-Za-z0-9]+", "-");
     Progress progress = new Progress("produce", n);
     long t0 = System.nanoTime();

@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
     name = "promote",
     mixinStandardHelpOptions = true,
     description = {
-      "Makes the shadow model (`publish --mode shadow`) the live model of every detector that follows the models",
-      "topic, and ends shadow scoring, in one transaction. With --discard, ends shadow scoring and keeps the live",
-      "model."
+      "Makes the shadow model the live one on every detector that follows the models topic.",
+      "The shadow model (`publish --mode shadow`) becomes live and shadow scoring ends, in one transaction. With",
+      "--discard, shadow scoring ends and the live model stays."
     })
 final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--discard", description = "Drop the shadow model instead of promoting it.")

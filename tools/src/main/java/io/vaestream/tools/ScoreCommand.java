@@ -59,7 +59,8 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(
       names = "--normal-classes",
       description =
-          "Labels that are normal, for the metrics: 3, 0,1,2 or 0-4 (default: the model's training classes).")
+          "Labels that are normal, for the metrics: 3, 0,1,2, 0-4 or class names, e.g. good (default: the "
+              + "model's training classes).")
   String normalClasses;
 
   @Option(
@@ -68,14 +69,22 @@ final class ScoreCommand implements Callable<Integer> {
       description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
   String device;
 
+  private Device device() {
+    try {
+      return Device.valueOf(device.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "device=" + device + " is invalid: expected auto, cpu or cuda", e);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter o = spec.commandLine().getOut();
     try (OnnxScorer scorer = OnnxScorer.open(
         model,
-        ScorerOptions.on(Device.valueOf(device.toUpperCase(Locale.ROOT)))
-            .withThreads(Runtime.getRuntime().availableProcessors()))) {
+        ScorerOptions.on(device()).withThreads(Runtime.getRuntime().availableProcessors()))) {
       // the images go through the model's own contract: its size, channels and resize policy
       ImageDataset images = DataSources.open(data, scorer.contract());
       int n = images.size();
@@ -105,7 +114,7 @@ final class ScoreCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Set<Integer> normal = normalClasses(scorer);
+      Set<Integer> normal = normalClasses(scorer, images);
       boolean labelled = !normal.isEmpty()
           && Arrays.stream(images.labels()).allMatch(l -> l != ImageDataset.NO_LABEL);
       double threshold = scorer.threshold();
@@ -197,9 +206,9 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   /** {@code --normal-classes}, else the leading numbers of the model's {@code vaestream.data.normal_classes}. */
-  private Set<Integer> normalClasses(OnnxScorer scorer) {
+  private Set<Integer> normalClasses(OnnxScorer scorer, ImageDataset images) {
     if (normalClasses != null) {
-      return TrainingRun.parseClasses(normalClasses);
+      return TrainingRun.parseClasses(normalClasses, images.classNames());
     }
     String meta = scorer.metadata().getOrDefault(ModelFormat.DATA_NORMAL_CLASSES, "all");
     Set<Integer> out = new TreeSet<>();

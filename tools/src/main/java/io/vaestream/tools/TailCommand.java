@@ -72,6 +72,7 @@ final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Brokers.requireReachable(bootstrap, Brokers.WAIT);
     ScoreSummary summary = new ScoreSummary();
     Deserializer<AnomalyScore> de = RegistryAvro.eitherFormat(
         AvroSerdes.anomalyScore().deserializer(),

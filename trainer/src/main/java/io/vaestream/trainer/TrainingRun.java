@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -196,14 +197,28 @@ public record TrainingRun(
 
   /** Parses {@code "3"}, {@code "0,1,2"} or {@code "0-4"}. */
   public static Set<Integer> parseClasses(String spec) {
+    return parseClasses(spec, List.of());
+  }
+
+  /**
+   * Parses {@code "3"}, {@code "0,1,2"}, {@code "0-4"} or class names as the data set calls them
+   * ({@code "good"} for a folder's sub-folder, {@code "Shirt"} for Fashion-MNIST), mixed at will;
+   * names match {@code classNames} (the label is the index), ignoring case.
+   */
+  public static Set<Integer> parseClasses(String spec, List<String> classNames) {
     if (spec == null || spec.isBlank() || spec.equalsIgnoreCase("all")) {
       return Set.of();
     }
     Set<Integer> out = new TreeSet<>();
     for (String part : spec.split(",")) {
       String p = part.trim();
+      int named = indexIgnoringCase(classNames, p);
+      if (named >= 0) {
+        out.add(named);
+        continue;
+      }
       try {
-        if (p.contains("-")) {
+        if (p.matches("\\d+\\s*-\\s*\\d+")) {
           String[] ab = p.split("-", 2);
           int a = Integer.parseInt(ab[0].trim());
           int b = Integer.parseInt(ab[1].trim());
@@ -219,7 +234,10 @@ public record TrainingRun(
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
             "normal-classes=" + spec + " is invalid: '" + p
-                + "' is not a class number (use 3, 0,1,2 or 0-4)",
+                + "' is not a class number (use 3, 0,1,2 or 0-4)"
+                + (classNames.isEmpty()
+                    ? ""
+                    : " or a class name: " + String.join(", ", classNames)),
             e);
       }
     }
@@ -228,5 +246,14 @@ public record TrainingRun(
           "normal-classes=" + spec + " is invalid: class numbers are >= 0");
     }
     return out;
+  }
+
+  private static int indexIgnoringCase(List<String> names, String name) {
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -103,7 +103,7 @@ final class EvaluateCommand implements Callable<Integer> {
     ImageDataset train = data.train();
     ImageDataset test = data.test();
     log.println(data.split());
-    Set<Integer> cs = TrainingRun.parseClasses(classes);
+    Set<Integer> cs = TrainingRun.parseClasses(classes, train.classNames());
     if (cs.isEmpty()) {
       throw new IllegalArgumentException(
           "classes=" + classes + " is invalid: name the classes to evaluate");

@@ -45,7 +45,7 @@ final class InfoCommand implements Callable<Integer> {
           runner.contract().channels(),
           runner.contract().height(),
           runner.contract().width());
-      o.printf("outputs: %s%n", String.join(", ", ModelFormat.OUTPUTS));
+      o.printf("outputs: %s%n", String.join(", ", runner.outputs()));
       String golden = meta.remove(ModelFormat.GOLDEN);
       meta.forEach((k, v) -> o.printf("  %-45s %s%n", k, v));
       if (golden == null) {

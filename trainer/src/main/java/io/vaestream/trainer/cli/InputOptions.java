@@ -19,7 +19,7 @@ final class InputOptions {
       defaultValue = "0",
       paramLabel = "1|3",
       description =
-          "1 (grey) or 3 (colour); 0 for 3 when any training image is in colour (default: auto).")
+          "1 (grey) or 3 (colour); 0 (the default): 3 when any training image is in colour, else 1.")
   int channels;
 
   @Option(

@@ -1,6 +1,8 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.data.DataSources;
+import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
@@ -41,7 +43,8 @@ final class TrainCommand implements Callable<Integer> {
       names = "--normal-classes",
       defaultValue = "all",
       description =
-          "Classes that are normal: 3, 0,1,2 or 0-4; 'all' for every image (default: ${DEFAULT-VALUE}).")
+          "Classes that are normal: 3, 0,1,2, 0-4 or class names (a folder's sub-folders, e.g. good); 'all' "
+              + "for every image (default: ${DEFAULT-VALUE}).")
   String normalClasses;
 
   @Option(
@@ -77,6 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path checkpoint = out.resolve(TrainingRun.CHECKPOINT);
     TrainingRun run;
+    TrainingRun.Splits s;
     VaeModel start = null;
     if (resume) {
       // --resume takes --out and the packaging options; everything else is the saved run's recipe
@@ -101,10 +105,13 @@ final class TrainCommand implements Callable<Integer> {
       run = TrainingRun.load(out);
       start = VaeModel.load(checkpoint);
       err.printf("resuming %s after epoch %d%n", checkpoint, start.epochsDone());
+      s = run.splits();
     } else {
+      // loaded first, so that --normal-classes may name the data set's classes
+      ImageDataset all = DataSources.open(data, input.toShape());
       run = new TrainingRun(
           data,
-          TrainingRun.parseClasses(normalClasses),
+          TrainingRun.parseClasses(normalClasses, all.classNames()),
           calibration.holdout,
           scoring.validationAnomalies,
           scoring.anomalySample,
@@ -113,8 +120,8 @@ final class TrainCommand implements Callable<Integer> {
           scoring.bankSize,
           model.toConfig(),
           input.toShape());
+      s = run.splits(all);
     }
-    TrainingRun.Splits s = run.splits();
     err.printf(
         Locale.ROOT,
         "data: %s; normal classes %s: %d train, %d held out; %s%n",
@@ -141,7 +148,12 @@ final class TrainCommand implements Callable<Integer> {
         trained, s, packaging.name(out), packaging.modelVersion, packaging.quantize);
     Path file = pkg.write(out);
     PrintWriter o = spec.commandLine().getOut();
-    o.printf(Locale.ROOT, "trained %d epochs in %.1f s%n", trained.epochsDone(), seconds);
+    o.printf(
+        Locale.ROOT,
+        "trained %d epoch%s in %.1f s%n",
+        trained.epochsDone(),
+        trained.epochsDone() == 1 ? "" : "s",
+        seconds);
     ExportCommand.printSummary(o, file, pkg);
     return 0;
   }

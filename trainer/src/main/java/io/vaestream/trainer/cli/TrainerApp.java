@@ -33,12 +33,30 @@ public final class TrainerApp {
     CommandLine cl = new CommandLine(new TrainerApp());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
-        cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
-        return 2;
+        return userError(cmd, ex);
       }
       throw ex;
     });
+    cl.setParameterExceptionHandler(TrainerApp::badArguments);
     return cl;
+  }
+
+  /** Prints what the user got wrong as one line, without a stack trace; exit code 2. */
+  public static int userError(CommandLine cmd, Exception ex) {
+    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+    return 2;
+  }
+
+  /**
+   * A wrong option or value: the message and where to look, not the whole usage, which would
+   * bury the one line that matters under sixty.
+   */
+  public static int badArguments(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+    CommandLine.UnmatchedArgumentException.printSuggestions(ex, cmd.getErr());
+    cmd.getErr().println("(options: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -233,7 +233,7 @@ public final class ImageDataset {
     }
     if (to.channels() == 3 && contract.channels() == 1) {
       throw new IllegalArgumentException(
-          description + " is grey; a colour model cannot be trained on it");
+          description + " is grey (1 channel), but the model takes colour images (3 channels)");
     }
     float[] out = new float[size() * to.size()];
     for (int i = 0; i < size(); i++) {

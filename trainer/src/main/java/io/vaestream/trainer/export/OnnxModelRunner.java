@@ -59,6 +59,11 @@ public final class OnnxModelRunner implements AutoCloseable {
     }
   }
 
+  /** The model's outputs by name, in the graph's order: the required ones and the score's parts. */
+  public Set<String> outputs() {
+    return session.getOutputNames();
+  }
+
   /** Runs {@code count} images and returns the requested outputs, concatenated over batches. */
   public Map<String, float[]> run(float[] pixels, int count, List<String> outputs) {
     int n = contract.size();

@@ -103,53 +103,32 @@ public record VaeConfig(
 
   /** These settings with the batch fixed for images of {@code contract}. */
   public VaeConfig resolvedFor(ImageContract contract) {
-    return new VaeConfig(
-        architecture,
-        latentDim,
-        beta,
-        epochs,
-        batchSizeFor(contract),
-        learningRate,
-        seed,
-        width,
-        restoration);
+    return copy(epochs, batchSizeFor(contract), seed, restoration);
   }
 
   public VaeConfig withEpochs(int newEpochs) {
+    return copy(newEpochs, batchSize, seed, restoration);
+  }
+
+  public VaeConfig withSeed(long newSeed) {
+    return copy(epochs, batchSize, newSeed, restoration);
+  }
+
+  public VaeConfig withRestoration(Restoration newRestoration) {
+    return copy(epochs, batchSize, seed, newRestoration);
+  }
+
+  /** These settings but for the ones that callers vary between runs. */
+  private VaeConfig copy(
+      int newEpochs, int newBatchSize, long newSeed, Restoration newRestoration) {
     return new VaeConfig(
         architecture,
         latentDim,
         beta,
         newEpochs,
-        batchSize,
-        learningRate,
-        seed,
-        width,
-        restoration);
-  }
-
-  public VaeConfig withSeed(long newSeed) {
-    return new VaeConfig(
-        architecture,
-        latentDim,
-        beta,
-        epochs,
-        batchSize,
+        newBatchSize,
         learningRate,
         newSeed,
-        width,
-        restoration);
-  }
-
-  public VaeConfig withRestoration(Restoration newRestoration) {
-    return new VaeConfig(
-        architecture,
-        latentDim,
-        beta,
-        epochs,
-        batchSize,
-        learningRate,
-        seed,
         width,
         newRestoration);
   }

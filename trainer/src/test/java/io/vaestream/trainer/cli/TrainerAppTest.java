@@ -93,7 +93,12 @@ class TrainerAppTest {
 
     Run info = run("info", runDir.resolve("model.onnx").toString());
     assertThat(info.exit()).as(info.err()).isZero();
-    assertThat(info.out()).contains("golden samples: 4/4 match").contains("vaestream.threshold ");
+    assertThat(info.out())
+        .contains("golden samples: 4/4 match")
+        .contains("vaestream.threshold ")
+        .containsPattern("outputs: .*score")
+        .containsPattern("outputs: .*knn_pixels")
+        .containsPattern("outputs: .*map_peak");
 
     Run export = run("export", "--run", runDir.toString(), "--target-far", "0.05");
     assertThat(export.exit()).as(export.err()).isZero();
@@ -236,6 +241,9 @@ class TrainerAppTest {
         "--out",
         Files.createTempDirectory(dir, "z").toString());
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("'transformer' is not mlp or conv");
+    assertThat(r.err())
+        .contains("'transformer' is not mlp or conv")
+        .contains("(options: vaestream-trainer train --help)")
+        .doesNotContain("--latent-dim");
   }
 }

@@ -1,0 +1,32 @@
+package io.vaestream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainingRunTest {
+  private static final List<String> FOLDER = List.of("good", "hole", "scratch");
+
+  @Test
+  void shouldReadClassNumbersRangesAndNames() {
+    assertThat(TrainingRun.parseClasses("3")).containsExactly(3);
+    assertThat(TrainingRun.parseClasses("0, 2-4")).containsExactly(0, 2, 3, 4);
+    assertThat(TrainingRun.parseClasses("all")).isEmpty();
+    assertThat(TrainingRun.parseClasses("good", FOLDER)).containsExactly(0);
+    assertThat(TrainingRun.parseClasses("Scratch,1", FOLDER)).containsExactly(1, 2);
+    // Fashion-MNIST's names hold a hyphen and a slash; a name is matched before a range.
+    assertThat(TrainingRun.parseClasses("T-shirt/top", List.of("T-shirt/top", "Trouser")))
+        .containsExactly(0);
+  }
+
+  @Test
+  void shouldNameTheClassesItKnowsWhenOneIsNot() {
+    assertThatThrownBy(() -> TrainingRun.parseClasses("goood", FOLDER))
+        .hasMessageContaining("'goood' is not a class number")
+        .hasMessageContaining("or a class name: good, hole, scratch");
+    assertThatThrownBy(() -> TrainingRun.parseClasses("4-2")).hasMessageContaining("is empty");
+    assertThatThrownBy(() -> TrainingRun.parseClasses("-3")).hasMessageContaining(">= 0");
+  }
+}
