@@ -1,5 +1,6 @@
 package io.vaestream.tools;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
     })
 final class ScoreCommand implements Callable<Integer> {
   private static final int BATCH = 256;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec
   CommandSpec spec;
@@ -233,14 +235,16 @@ final class ScoreCommand implements Callable<Integer> {
     if (out.getParent() != null) {
       Files.createDirectories(out.getParent());
     }
+    // Images read from files carry their file (relative to the folder), so a row names its image.
+    boolean files = images.size() > 0 && images.source(0) != null;
     try (BufferedWriter w = Files.newBufferedWriter(out)) {
       if (csv) {
-        w.write("index,label,score,is_anomaly,reconstruction_error,kl"
+        w.write("index," + (files ? "file," : "") + "label,score,is_anomaly,reconstruction_error,kl"
             + (normal != null ? ",is_anomaly_by_label" : "") + "\n");
       }
       String row = csv
-          ? "%d,%s,%s,%b,%s,%s%s%n"
-          : "{\"index\":%d,\"label\":%s,\"score\":%s,\"is_anomaly\":%b,"
+          ? "%d,%s%s,%s,%b,%s,%s%s%n"
+          : "{\"index\":%d,%s\"label\":%s,\"score\":%s,\"is_anomaly\":%b,"
               + "\"reconstruction_error\":%s,\"kl\":%s%s}%n";
       String noLabel = csv ? "" : "null";
       String byLabel = csv ? "," : ",\"is_anomaly_by_label\":";
@@ -250,6 +254,7 @@ final class ScoreCommand implements Callable<Integer> {
             Locale.ROOT,
             row,
             i,
+            files ? fileField(images.source(i), csv) : "",
             label == ImageDataset.NO_LABEL ? noLabel : label,
             score[i],
             score[i] > threshold,
@@ -258,5 +263,16 @@ final class ScoreCommand implements Callable<Integer> {
             normal != null ? byLabel + !normal.contains(label) : ""));
       }
     }
+  }
+
+  /** The image's file as a CSV field (quoted where it must be) or a JSON member, with its separator. */
+  private static String fileField(String file, boolean csv) throws IOException {
+    if (csv) {
+      return (file.contains(",") || file.contains("\"")
+              ? "\"" + file.replace("\"", "\"\"") + "\""
+              : file)
+          + ",";
+    }
+    return "\"file\":" + JSON.writeValueAsString(file) + ",";
   }
 }

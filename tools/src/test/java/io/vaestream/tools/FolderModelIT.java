@@ -118,6 +118,25 @@ class FolderModelIT {
         written, EPOCHS, auroc);
     assertThat(auroc).isGreaterThanOrEqualTo(MIN_AUROC);
 
+    // The user's own folder, scored: each row names its file, and the class may be named too.
+    Path own = dir.resolve("own.csv");
+    assertThat(VaestreamApp.commandLine()
+            .execute(
+                "score",
+                "--model",
+                model.toString(),
+                "--data",
+                folder.toString(),
+                "--normal-classes",
+                "shirt",
+                "--out",
+                own.toString()))
+        .isZero();
+    List<String> rows = Files.readAllLines(own);
+    assertThat(rows.get(0)).startsWith("index,file,label,score,is_anomaly");
+    assertThat(rows).hasSize(written + 1);
+    assertThat(rows.get(1)).startsWith("0,shirt/shirt-0.png,0,");
+
     ImageDataset test = DataSources.open("fashion-mnist:test");
     int n = EVENTS;
     LocalPipeline pipeline = LocalPipeline.create();

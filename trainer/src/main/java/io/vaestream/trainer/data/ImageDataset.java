@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Images already turned into tensors by the {@link ImageContract}, with optional integer labels.
@@ -34,6 +35,8 @@ public final class ImageDataset {
   private final int[] labels;
   private final List<String> classNames;
   private final String description;
+  /** Where each image came from (a file under the data set's folder), or empty where unknown. */
+  private final List<String> sources;
 
   /**
    * @param pixels {@code count × contract.size()} values in [0, 1]
@@ -46,15 +49,40 @@ public final class ImageDataset {
       int[] labels,
       List<String> classNames,
       String description) {
+    this(contract, pixels, labels, classNames, description, List.of());
+  }
+
+  private ImageDataset(
+      ImageContract contract,
+      float[] pixels,
+      int[] labels,
+      List<String> classNames,
+      String description,
+      List<String> sources) {
     this.contract = Objects.requireNonNull(contract, "contract");
     this.pixels = Objects.requireNonNull(pixels, "pixels");
     this.labels = Objects.requireNonNull(labels, "labels");
     this.classNames = List.copyOf(classNames);
     this.description = Objects.requireNonNull(description, "description");
+    this.sources = List.copyOf(sources);
     if (pixels.length != (long) labels.length * contract.size()) {
       throw new IllegalArgumentException(
           pixels.length + " pixel values do not hold " + labels.length + " images of " + contract);
     }
+    if (!this.sources.isEmpty() && this.sources.size() != labels.length) {
+      throw new IllegalArgumentException(
+          this.sources.size() + " sources for " + labels.length + " images in " + description);
+    }
+  }
+
+  /** The same images, each named by where it came from (a file), in order. */
+  public ImageDataset withSources(List<String> names) {
+    return new ImageDataset(contract, pixels, labels, classNames, description, names);
+  }
+
+  /** Where image {@code i} came from, such as {@code good/007.png}; null when the data set does not say. */
+  public String source(int i) {
+    return sources.isEmpty() ? null : sources.get(i);
   }
 
   public ImageContract contract() {
@@ -121,7 +149,10 @@ public final class ImageDataset {
       System.arraycopy(pixels, indices[i] * n, p, i * n, n);
       l[i] = labels[indices[i]];
     }
-    return new ImageDataset(contract, p, l, classNames, newDescription);
+    List<String> src = sources.isEmpty()
+        ? List.of()
+        : Arrays.stream(indices).mapToObj(sources::get).toList();
+    return new ImageDataset(contract, p, l, classNames, newDescription, src);
   }
 
   /** The images whose label satisfies {@code keep}. */
@@ -141,7 +172,10 @@ public final class ImageDataset {
     System.arraycopy(other.labels, 0, l, labels.length, other.labels.length);
     List<String> names =
         classNames.size() >= other.classNames.size() ? classNames : other.classNames;
-    return new ImageDataset(contract, p, l, names, newDescription);
+    List<String> src = sources.isEmpty() || other.sources.isEmpty()
+        ? List.of()
+        : Stream.concat(sources.stream(), other.sources.stream()).toList();
+    return new ImageDataset(contract, p, l, names, newDescription, src);
   }
 
   /**
@@ -201,7 +235,8 @@ public final class ImageDataset {
         fitted.pixels,
         labels.clone(),
         classNames,
-        description + " resized to " + width + "x" + height);
+        description + " resized to " + width + "x" + height,
+        sources);
   }
 
   /**
@@ -229,7 +264,7 @@ public final class ImageDataset {
    */
   public ImageDataset refit(ImageContract to) {
     if (to.sameTensor(contract)) {
-      return new ImageDataset(to, pixels, labels, classNames, description);
+      return new ImageDataset(to, pixels, labels, classNames, description, sources);
     }
     if (to.channels() == 3 && contract.channels() == 1) {
       throw new IllegalArgumentException(
@@ -239,7 +274,8 @@ public final class ImageDataset {
     for (int i = 0; i < size(); i++) {
       to.toTensor(raw(i), out, i * to.size());
     }
-    return new ImageDataset(to, out, labels.clone(), classNames, description + " as " + to);
+    return new ImageDataset(
+        to, out, labels.clone(), classNames, description + " as " + to, sources);
   }
 
   /** All images in a seeded random order. */

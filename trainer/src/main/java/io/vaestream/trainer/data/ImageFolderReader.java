@@ -112,11 +112,12 @@ public final class ImageFolderReader {
       images.set(i, null); // let the decoded bytes go as soon as they are tensors
     }
     return new ImageDataset(
-        contract,
-        pixels,
-        listing.labels(),
-        listing.classes(),
-        root.getFileName().toString());
+            contract,
+            pixels,
+            listing.labels(),
+            listing.classes(),
+            root.getFileName().toString())
+        .withSources(files.stream().map(f -> root.relativize(f).toString()).toList());
   }
 
   private static boolean isImage(Path p) {

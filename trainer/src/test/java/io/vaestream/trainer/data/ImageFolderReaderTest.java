@@ -7,6 +7,7 @@ import io.vaestream.schemas.ImageContract;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,16 @@ class ImageFolderReaderTest {
     assertThat(d.labels()).containsExactly(0, 0, 1);
     assertThat(d.classNames()).containsExactly("good", "scratch");
     assertThat(d.pixels()[784]).isEqualTo(1f);
+    // Each image knows its file, through a shuffle and a split as well.
+    assertThat(d.source(2)).isEqualTo("scratch/c.png");
+    ImageDataset shuffled = d.shuffled(3);
+    for (int i = 0; i < shuffled.size(); i++) {
+      assertThat(shuffled.source(i)).startsWith(shuffled.label(i) == 0 ? "good/" : "scratch/");
+    }
+    ImageDataset[] halves = d.split(0.5, 1);
+    ImageDataset joined = halves[0].concat(halves[1], "again");
+    assertThat(IntStream.range(0, joined.size()).mapToObj(joined::source))
+        .containsExactlyInAnyOrder("good/a.png", "good/b.png", "scratch/c.png");
   }
 
   @Test
