@@ -80,17 +80,7 @@ class FolderModelIT {
         .isZero();
     Path model = run.resolve("model.onnx");
     Path scores = dir.resolve("scores.jsonl");
-    assertThat(VaestreamApp.commandLine()
-            .execute(
-                "score",
-                "--model",
-                model.toString(),
-                "--data",
-                "fashion-mnist:test",
-                "--normal-classes",
-                String.valueOf(SHIRT),
-                "--out",
-                scores.toString()))
+    assertThat(score(model, "fashion-mnist:test", String.valueOf(SHIRT), scores))
         .isZero();
     List<JsonNode> offline;
     ObjectMapper json = new ObjectMapper();
@@ -120,18 +110,7 @@ class FolderModelIT {
 
     // The user's own folder, scored: each row names its file, and the class may be named too.
     Path own = dir.resolve("own.csv");
-    assertThat(VaestreamApp.commandLine()
-            .execute(
-                "score",
-                "--model",
-                model.toString(),
-                "--data",
-                folder.toString(),
-                "--normal-classes",
-                "shirt",
-                "--out",
-                own.toString()))
-        .isZero();
+    assertThat(score(model, folder.toString(), "shirt", own)).isZero();
     List<String> rows = Files.readAllLines(own);
     assertThat(rows.get(0)).startsWith("index,file,label,score,is_anomaly");
     assertThat(rows).hasSize(written + 1);
@@ -181,5 +160,20 @@ class FolderModelIT {
       }
     }
     return img;
+  }
+
+  /** {@code vaestream score}, as a user runs it; its exit code. */
+  private static int score(Path model, String data, String normalClasses, Path out) {
+    return VaestreamApp.commandLine()
+        .execute(
+            "score",
+            "--model",
+            model.toString(),
+            "--data",
+            data,
+            "--normal-classes",
+            normalClasses,
+            "--out",
+            out.toString());
   }
 }
