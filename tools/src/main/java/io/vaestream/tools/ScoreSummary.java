@@ -56,27 +56,42 @@ final class ScoreSummary {
         n == 0 ? 0 : 100.0 * flagged / n,
         pct(0.5),
         pct(0.99));
-    if (labelled > 0) {
+    if (labelled > 0 && onlyFlagged()) {
+      base += String.format(
+          Locale.ROOT,
+          ", precision %.3f (%d labelled; every score read was flagged, as on the anomalies topic, so "
+              + "recall and AUROC need the scores topic)",
+          precision(),
+          labelled);
+    } else if (labelled > 0) {
       base += String.format(
           Locale.ROOT,
           ", precision %.3f, recall %.3f (%d labelled)",
-          tp + fp == 0 ? 0 : (double) tp / (tp + fp),
-          tp + fn == 0 ? 0 : (double) tp / (tp + fn),
+          precision(),
+          recall(),
           labelled);
     }
     return base;
   }
 
-  /** The AUROC line {@code tail} ends with; null without both normal and anomalous labels. */
+  /**
+   * The AUROC line {@code tail} ends with; null without both normal and anomalous labels, or when
+   * every score read was flagged (the anomalies topic), where it would rank flagged events alone.
+   */
   String auroc() {
     double auroc = aurocValue();
-    return Double.isNaN(auroc)
+    return Double.isNaN(auroc) || onlyFlagged()
         ? null
         : String.format(Locale.ROOT, "[tail] AUROC %.6f over %d labelled scores", auroc, labelled);
   }
 
   private String pct(double q) {
     return n == 0 ? "-" : String.format(Locale.ROOT, "%.0f", latency(q));
+  }
+
+  /** Whether more than one score was read and the detector flagged every one. */
+  private boolean onlyFlagged() {
+    return n > 1 && flagged == n;
   }
 
   /** Scores read so far. */

@@ -1,0 +1,50 @@
+package io.vaestream.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaestream.events.AnomalyScore;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ScoreSummaryTest {
+  private static AnomalyScore score(double value, boolean flagged, boolean anomalous) {
+    return AnomalyScore.newBuilder()
+        .setEventId("e")
+        .setSource("s")
+        .setEventTime(Instant.EPOCH)
+        .setScoredTime(Instant.EPOCH.plusMillis(5))
+        .setModelName("m")
+        .setModelVersion("1")
+        .setReconstructionError(0)
+        .setKl(0)
+        .setScore(value)
+        .setThreshold(1)
+        .setIsAnomaly(flagged)
+        .setProcessingLatencyMs(1)
+        .setAnomalous(anomalous)
+        .build();
+  }
+
+  @Test
+  void shouldMeasureRecallAndAurocOnTheScoresTopic() {
+    ScoreSummary all = new ScoreSummary();
+    all.add(score(0.5, false, false));
+    all.add(score(2.0, true, true));
+    all.add(score(0.8, false, true));
+    assertThat(all.line()).contains("precision 1.000, recall 0.500 (3 labelled)");
+    assertThat(all.auroc()).contains("AUROC 1.000000 over 3 labelled scores");
+  }
+
+  @Test
+  void shouldNotClaimRecallOrAurocWhenEveryScoreWasFlagged() {
+    // The anomalies topic holds flagged events only: recall is 1 and AUROC ranks them alone.
+    ScoreSummary flagged = new ScoreSummary();
+    flagged.add(score(2.0, true, true));
+    flagged.add(score(1.5, true, false));
+    flagged.add(score(3.0, true, true));
+    assertThat(flagged.line())
+        .contains("precision 0.667 (3 labelled; every score read was flagged")
+        .doesNotContain("recall 1.000");
+    assertThat(flagged.auroc()).isNull();
+  }
+}
