@@ -15,9 +15,8 @@ final class ModelsTopicOptions {
   @Option(names = "--topic", defaultValue = "models", description = "Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  /** Settings for the Kafka clients that read and write the topic, once a broker answers there. */
+  /** Settings for the Kafka clients that read and write the topic. */
   Map<String, Object> client() {
-    Brokers.requireReachable(bootstrap, Brokers.WAIT);
     return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
   }
 }

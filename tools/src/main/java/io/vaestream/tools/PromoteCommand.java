@@ -26,6 +26,7 @@ final class PromoteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Brokers.requireReachable(models.bootstrap, Brokers.WAIT);
     Map<String, Object> client = models.client();
     String topic = models.topic;
     try {

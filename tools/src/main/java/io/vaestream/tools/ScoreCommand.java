@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
+import io.vaestream.detector.scoring.ScorerException;
 import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
@@ -71,6 +72,20 @@ final class ScoreCommand implements Callable<Integer> {
       description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
   String device;
 
+  /**
+   * The model, or the user's error that names what is wrong with it (missing, not a model, no
+   * vaestream metadata); a failure while scoring stays a fault, with its trace.
+   */
+  private OnnxScorer open() {
+    try {
+      return OnnxScorer.open(
+          model,
+          ScorerOptions.on(device()).withThreads(Runtime.getRuntime().availableProcessors()));
+    } catch (ScorerException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   private Device device() {
     try {
       return Device.valueOf(device.trim().toUpperCase(Locale.ROOT));
@@ -84,9 +99,7 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter o = spec.commandLine().getOut();
-    try (OnnxScorer scorer = OnnxScorer.open(
-        model,
-        ScorerOptions.on(device()).withThreads(Runtime.getRuntime().availableProcessors()))) {
+    try (OnnxScorer scorer = open()) {
       // the images go through the model's own contract: its size, channels and resize policy
       ImageDataset images = DataSources.open(data, scorer.contract());
       int n = images.size();
@@ -266,13 +279,11 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   /** The image's file as a CSV field (quoted where it must be) or a JSON member, with its separator. */
-  private static String fileField(String file, boolean csv) throws IOException {
-    if (csv) {
-      return (file.contains(",") || file.contains("\"")
-              ? "\"" + file.replace("\"", "\"\"") + "\""
-              : file)
-          + ",";
+  static String fileField(String file, boolean csv) throws IOException {
+    if (!csv) {
+      return "\"file\":" + JSON.writeValueAsString(file) + ",";
     }
-    return "\"file\":" + JSON.writeValueAsString(file) + ",";
+    boolean quote = file.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r');
+    return (quote ? "\"" + file.replace("\"", "\"\"") + "\"" : file) + ",";
   }
 }

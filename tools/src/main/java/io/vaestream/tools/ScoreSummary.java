@@ -7,6 +7,8 @@ import java.util.Locale;
 
 /** Running totals over the scores read so far: count, anomalies, latency, precision, recall, AUROC. */
 final class ScoreSummary {
+  private static final int ALL_FLAGGED_AFTER = 20;
+
   private long n;
   private long flagged;
   private long tp;
@@ -59,8 +61,8 @@ final class ScoreSummary {
     if (labelled > 0 && onlyFlagged()) {
       base += String.format(
           Locale.ROOT,
-          ", precision %.3f (%d labelled; every score read was flagged, as on the anomalies topic, so "
-              + "recall and AUROC need the scores topic)",
+          ", precision %.3f (%d labelled; every score read was flagged, as on the anomalies topic: "
+              + "recall and AUROC need unflagged scores too, on the scores topic)",
           precision(),
           labelled);
     } else if (labelled > 0) {
@@ -89,9 +91,13 @@ final class ScoreSummary {
     return n == 0 ? "-" : String.format(Locale.ROOT, "%.0f", latency(q));
   }
 
-  /** Whether more than one score was read and the detector flagged every one. */
+  /**
+   * Whether the detector flagged every one of at least {@value #ALL_FLAGGED_AFTER} scores read, as
+   * on the anomalies topic (or from a model that flags everything): recall and AUROC then say
+   * nothing.
+   */
   private boolean onlyFlagged() {
-    return n > 1 && flagged == n;
+    return n >= ALL_FLAGGED_AFTER && flagged == n;
   }
 
   /** Scores read so far. */

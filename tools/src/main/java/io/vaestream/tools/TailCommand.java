@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
     description = {
       "Prints scores as JSON lines with a live summary.",
       "Consumes 'scores' (or 'anomalies') with read_committed; the summary on stderr shows count, anomaly",
-      "rate, p50/p99 latency, and precision, recall and AUROC when events carry ground truth."
+      "rate, p50/p99 latency, and precision, recall and AUROC when events carry ground truth (precision alone",
+      "on 'anomalies', where every event is flagged)."
     })
 final class TailCommand implements Callable<Integer> {
   @Option(

@@ -1,7 +1,6 @@
 package io.vaestream.tools;
 
 import io.vaestream.detector.DetectorApp;
-import io.vaestream.detector.scoring.ScorerException;
 import io.vaestream.trainer.cli.TrainerApp;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,11 +43,7 @@ public final class VaestreamApp {
       cl.addSubcommand(name, trainer.getSubcommands().get(name));
     }
     cl.addSubcommand("detect", DetectorApp.commandLine("detect"));
-    // A model that cannot be opened is the user's to fix, as a wrong option is: one line, no trace.
-    CommandLine.IExecutionExceptionHandler trainerErrors = trainer.getExecutionExceptionHandler();
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> ex instanceof ScorerException
-        ? TrainerApp.userError(cmd, ex)
-        : trainerErrors.handleExecutionException(ex, cmd, parsed));
+    cl.setExecutionExceptionHandler(trainer.getExecutionExceptionHandler());
     cl.setParameterExceptionHandler(TrainerApp::badArguments);
     return cl;
   }

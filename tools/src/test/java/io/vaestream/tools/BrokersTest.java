@@ -19,4 +19,12 @@ class BrokersTest {
         .hasMessage("no Kafka broker answered at " + address + " within 2 s; start one "
             + "(./vaestream broker) or give --bootstrap-servers");
   }
+
+  @Test
+  void shouldGiveKafkasOwnReasonForAMalformedAddress() {
+    assertThatThrownBy(() -> Brokers.requireReachable("localhost", Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot reach Kafka at localhost: ")
+        .hasMessageNotContaining("Failed to create new KafkaAdminClient");
+  }
 }

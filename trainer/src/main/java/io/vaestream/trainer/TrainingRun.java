@@ -103,6 +103,21 @@ public record TrainingRun(
         ImageShape.AUTO);
   }
 
+  /** This recipe for other normal classes. */
+  public TrainingRun withNormalClasses(Set<Integer> classes) {
+    return new TrainingRun(
+        data,
+        classes,
+        holdout,
+        validationAnomalies,
+        anomalySample,
+        targetFalseAlarmRate,
+        score,
+        bankSize,
+        config,
+        input);
+  }
+
   /** The images a run trains on, calibrates on, and chooses its score with. */
   public record Splits(
       ImageDataset train, ImageDataset calibration, ImageDataset anomalies, ImageDataset all) {}

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,11 +108,10 @@ final class TrainCommand implements Callable<Integer> {
       err.printf("resuming %s after epoch %d%n", checkpoint, start.epochsDone());
       s = run.splits();
     } else {
-      // loaded first, so that --normal-classes may name the data set's classes
-      ImageDataset all = DataSources.open(data, input.toShape());
+      // checked before the data is read; the classes after, since they may be the data's names
       run = new TrainingRun(
           data,
-          TrainingRun.parseClasses(normalClasses, all.classNames()),
+          Set.of(),
           calibration.holdout,
           scoring.validationAnomalies,
           scoring.anomalySample,
@@ -120,6 +120,8 @@ final class TrainCommand implements Callable<Integer> {
           scoring.bankSize,
           model.toConfig(),
           input.toShape());
+      ImageDataset all = DataSources.open(data, input.toShape());
+      run = run.withNormalClasses(TrainingRun.parseClasses(normalClasses, all.classNames()));
       s = run.splits(all);
     }
     err.printf(

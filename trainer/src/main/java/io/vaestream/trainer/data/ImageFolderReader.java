@@ -117,7 +117,14 @@ public final class ImageFolderReader {
             listing.labels(),
             listing.classes(),
             root.getFileName().toString())
-        .withSources(files.stream().map(f -> root.relativize(f).toString()).toList());
+        .withSources(files.stream().map(f -> relative(root, f)).toList());
+  }
+
+  /** {@code file} under {@code root} as {@code class/name.png}, with '/' on every platform. */
+  private static String relative(Path root, Path file) {
+    List<String> parts = new ArrayList<>();
+    root.relativize(file).forEach(p -> parts.add(p.toString()));
+    return String.join("/", parts);
   }
 
   private static boolean isImage(Path p) {

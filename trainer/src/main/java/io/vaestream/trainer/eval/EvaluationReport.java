@@ -206,12 +206,13 @@ public final class EvaluationReport {
           pm(rs, r -> 100 * r.shipped().recall())));
     });
     int n = results.get(0).calibrationSize();
-    Threshold calibrated = Threshold.calibrate(new double[n], st.targetFar());
-    double[] spread = calibrated.falseAlarmRange();
+    String warning = Threshold.calibrate(new double[n], st.targetFar()).warning();
+    double[] spread = Threshold.falseAlarmRange(n, st.targetFar());
     double expected = results.stream()
         .mapToDouble(r -> {
           int[] range = Metrics.binomialRange(r.testNormals(), st.targetFar());
-          return calibrated.probabilityOfFalseAlarms(r.testNormals(), range[0], range[1]);
+          return Threshold.probabilityOfFalseAlarms(
+              r.calibrationSize(), st.targetFar(), r.testNormals(), range[0], range[1]);
         })
         .sum();
     md.append(String.format(
@@ -220,13 +221,11 @@ public final class EvaluationReport {
             + "exactly %.1f%% shows on this many test normals (binomial). Calibration: %d held-out normals per "
             + "class%s The threshold itself moves from one calibration set to another: thresholds set on %d "
             + "exchangeable normals give rates of %.2f–%.2f%% (95%%), so even a faultless "
-            + "calibration lands %.1f of these %d cells inside their range on average (beta-binomial); "
-            + "measured: %d.%n%n",
+            + "calibration lands %.1f of these %d cells inside their range on average (beta-binomial, with "
+            + "each cell's own calibration and test sizes); measured: %d.%n%n",
         st.targetFar() * 100,
         n,
-        calibrated.warning() == null
-            ? "."
-            : "; the trainer warns: \"" + calibrated.warning() + "\".",
+        warning == null ? "." : "; the trainer warns: \"" + warning + "\".",
         n,
         100 * spread[0],
         100 * spread[1],

@@ -90,7 +90,8 @@ public record VaeConfig(
    * The batch for images of {@code contract}: {@link #batchSize} as given, or, for {@link
    * #AUTO_BATCH}, about 2<sup>19</sup> pixels a batch, at most 128. Training slows down once a batch
    * outgrows the caches: on two cores 128 × 128 colour images train at 29 images/s in batches of 32
-   * and 10 in batches of 128; 256 × 256 ones at 7 in batches of 8 and 2 in batches of 32. So 28 × 28
+   * and 10 in batches of 128; 256 × 256 ones at 7–8 in batches of 8 and 2 in batches of 32 (the
+   * convolutional VAE on colour images; the rule counts pixels, not channels or layers). So 28 × 28
    * and 64 × 64 images get 128, 128 × 128 get 32, 256 × 256 get 8.
    */
   public int batchSizeFor(ImageContract contract) {

@@ -167,26 +167,19 @@ public final class Metrics {
    * normal images 95% of the time.
    */
   public static int[] binomialRange(int n, double p) {
+    double[] pmf = binomialPmf(n, p, n);
     double cdf = 0;
     int lo = -1;
-    int hi = n;
-    double logP = Math.log(p);
-    double logQ = Math.log1p(-p);
-    double logC = 0;
     for (int k = 0; k <= n; k++) {
-      if (k > 0) {
-        logC += Math.log(n - k + 1) - Math.log(k);
-      }
-      cdf += Math.exp(logC + k * logP + (n - k) * logQ);
+      cdf += pmf[k];
       if (lo < 0 && cdf > 0.025) {
         lo = k;
       }
       if (cdf >= 0.975) {
-        hi = k;
-        break;
+        return new int[] {Math.max(lo, 0), k};
       }
     }
-    return new int[] {Math.max(lo, 0), hi};
+    return new int[] {Math.max(lo, 0), n};
   }
 
   /**
@@ -214,23 +207,30 @@ public final class Metrics {
   /**
    * P(lo ≤ X ≤ hi) for a count X of n draws whose rate is itself drawn from Beta(a, b)
    * (beta-binomial): the false alarms on n test normals of a threshold whose own rate varies from
-   * one calibration set to another.
+   * one calibration set to another. Computed in logs, so that large n and b do not underflow.
    */
   public static double betaBinomialProbability(int n, int a, int b, int lo, int hi) {
-    // P(X = 0) = Π (b + i) / (a + b + i) over i < n; then the ratio of successive terms.
-    double logP0 = 0;
+    int top = Math.min(hi, n);
+    if (lo > top) {
+      return 0;
+    }
+    // log P(X = 0) = Σ log((b + i) / (a + b + i)) over i < n; then the ratio of successive terms.
+    double logPmf = 0;
     for (int i = 0; i < n; i++) {
-      logP0 += Math.log((b + i) / (double) (a + b + i));
+      logPmf += Math.log(b + i) - Math.log(a + b + i);
     }
-    double pmf = Math.exp(logP0);
-    double sum = 0;
-    for (int x = 0; x <= Math.min(hi, n); x++) {
+    double[] logs = new double[top - Math.max(lo, 0) + 1];
+    for (int x = 0; x <= top; x++) {
       if (x >= lo) {
-        sum += pmf;
+        logs[x - Math.max(lo, 0)] = logPmf;
       }
-      pmf *= (n - x) * (double) (x + a) / ((x + 1) * (double) (b + n - x - 1));
+      if (x < top) {
+        logPmf += Math.log(n - x) + Math.log(x + a) - Math.log(x + 1) - Math.log(b + n - x - 1);
+      }
     }
-    return sum;
+    double max = Arrays.stream(logs).max().orElseThrow();
+    return Math.min(
+        1, Math.exp(max) * Arrays.stream(logs).map(l -> Math.exp(l - max)).sum());
   }
 
   /** P(X ≤ k) for X ~ Binomial(n, p). */
@@ -244,17 +244,22 @@ public final class Metrics {
     if (p >= 1) {
       return 0;
     }
+    return Math.min(1, Arrays.stream(binomialPmf(n, p, k)).sum());
+  }
+
+  /** P(X = x) for x = 0 … {@code upTo}, X ~ Binomial(n, p) with 0 < p < 1, each term in logs. */
+  private static double[] binomialPmf(int n, double p, int upTo) {
     double logP = Math.log(p);
     double logQ = Math.log1p(-p);
     double logC = 0;
-    double cdf = 0;
-    for (int x = 0; x <= k; x++) {
+    double[] pmf = new double[upTo + 1];
+    for (int x = 0; x <= upTo; x++) {
       if (x > 0) {
         logC += Math.log(n - x + 1) - Math.log(x);
       }
-      cdf += Math.exp(logC + x * logP + (n - x) * logQ);
+      pmf[x] = Math.exp(logC + x * logP + (n - x) * logQ);
     }
-    return Math.min(cdf, 1);
+    return pmf;
   }
 
   public static double mean(double[] v) {

@@ -87,28 +87,33 @@ public record Threshold(
     return null;
   }
 
-  /**
-   * The central 95 % range of the false-alarm rate that a threshold set this way gives, over
-   * calibration sets of this size, as {@code [low, high]} rates. With the threshold at rank k of
-   * n exchangeable held-out scores, the share of normal images above it follows Beta(n + 1 − k, k),
-   * whatever the score: its mean is the target, and its spread is what a calibration set of n
-   * cannot pin down (600 held-out normals and a 1 % target give 0.37–1.93 %).
-   */
+  /** {@link #falseAlarmRange(int, double)} for this threshold's calibration size and target. */
   public double[] falseAlarmRange() {
-    int k = Math.min(conformalRank(calibrationSize, targetFalseAlarmRate), calibrationSize);
-    int above = calibrationSize + 1 - k;
+    return falseAlarmRange(calibrationSize, targetFalseAlarmRate);
+  }
+
+  /**
+   * The central 95 % range of the false-alarm rate that thresholds set on n held-out normals for
+   * the rate α give, over calibration sets, as {@code [low, high]} rates. With the threshold at
+   * rank k of n exchangeable held-out scores, the share of normal images above it follows
+   * Beta(n + 1 − k, k), whatever the score: its mean, (n + 1 − k)/(n + 1), is at most α, and its
+   * spread is what n held-out normals cannot pin down (600 at 1 % give 0.37–1.93 %).
+   */
+  public static double[] falseAlarmRange(int n, double alpha) {
+    int k = Math.min(conformalRank(n, alpha), n);
     return new double[] {
-      Metrics.betaQuantile(above, k, 0.025), Metrics.betaQuantile(above, k, 0.975)
+      Metrics.betaQuantile(n + 1 - k, k, 0.025), Metrics.betaQuantile(n + 1 - k, k, 0.975)
     };
   }
 
   /**
    * The probability that {@code normals} test normal images show between {@code lo} and {@code hi}
-   * false alarms, over calibration sets of this size and test sets of that one together.
+   * false alarms under a threshold set on n held-out normals for α, over calibration sets and test
+   * sets together.
    */
-  public double probabilityOfFalseAlarms(int normals, int lo, int hi) {
-    int k = Math.min(conformalRank(calibrationSize, targetFalseAlarmRate), calibrationSize);
-    return Metrics.betaBinomialProbability(normals, calibrationSize + 1 - k, k, lo, hi);
+  public static double probabilityOfFalseAlarms(int n, double alpha, int normals, int lo, int hi) {
+    int k = Math.min(conformalRank(n, alpha), n);
+    return Metrics.betaBinomialProbability(normals, n + 1 - k, k, lo, hi);
   }
 
   public boolean isAnomaly(double score) {

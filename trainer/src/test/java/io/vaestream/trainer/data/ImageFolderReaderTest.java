@@ -7,6 +7,7 @@ import io.vaestream.schemas.ImageContract;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,12 @@ class ImageFolderReaderTest {
     ImageDataset joined = halves[0].concat(halves[1], "again");
     assertThat(IntStream.range(0, joined.size()).mapToObj(joined::source))
         .containsExactlyInAnyOrder("good/a.png", "good/b.png", "scratch/c.png");
+    // Joined with images that do not know their files, none does; a wrong count is refused.
+    ImageDataset unnamed =
+        new ImageDataset(d.contract(), d.pixels(), d.labels(), d.classNames(), "unnamed");
+    assertThat(d.concat(unnamed, "mixed").source(0)).isNull();
+    assertThatThrownBy(() -> d.withSources(List.of("one.png")))
+        .hasMessageContaining("1 sources for 3 images");
   }
 
   @Test

@@ -64,8 +64,14 @@ class ThresholdTest {
   void shouldCountTheThresholdsOwnSpreadInTheChanceOfLandingInRange() {
     // 1,000 test normals, counts 4–17, threshold from 600: scipy.stats.betabinom(1000, 6, 595)
     // gives 0.8422, against 0.976 for a threshold that hits 1 % exactly.
-    Threshold t = Threshold.calibrate(new double[600], 0.01);
-    assertThat(t.probabilityOfFalseAlarms(1000, 4, 17)).isCloseTo(0.8422, within(1e-4));
+    assertThat(Threshold.probabilityOfFalseAlarms(600, 0.01, 1000, 4, 17))
+        .isCloseTo(0.8422, within(1e-4));
     assertThat(Metrics.betaBinomialProbability(1000, 6, 595, 0, 1000)).isCloseTo(1, within(1e-9));
+    // Large sets must not underflow: 10,000 held out at 50 %, 10,000 test normals, counts
+    // 4902–5098 (the binomial range): scipy.stats.betabinom(10000, 5000, 5001) gives 0.83639.
+    int[] range = Metrics.binomialRange(10_000, 0.5);
+    assertThat(range).containsExactly(4902, 5098);
+    assertThat(Threshold.probabilityOfFalseAlarms(10_000, 0.5, 10_000, range[0], range[1]))
+        .isCloseTo(0.83639, within(1e-4));
   }
 }
