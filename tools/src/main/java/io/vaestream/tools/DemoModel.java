@@ -4,6 +4,7 @@ import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.data.ImageShape;
 import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeArchitecture;
@@ -75,7 +76,8 @@ public final class DemoModel {
         0.01,
         ScoreSelector.Kind.FUSED,
         ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
-        config);
+        config,
+        ImageShape.AUTO);
     TrainingRun.Splits s = run.splits(images.load());
     VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> {})
         .fit(config, s.train(), s.calibration());

@@ -79,30 +79,6 @@ public record TrainingRun(
     }
   }
 
-  /** A run on the images' own size and channels. */
-  public TrainingRun(
-      String data,
-      Set<Integer> normalClasses,
-      double holdout,
-      String validationAnomalies,
-      int anomalySample,
-      double targetFalseAlarmRate,
-      ScoreSelector.Kind score,
-      int bankSize,
-      VaeConfig config) {
-    this(
-        data,
-        normalClasses,
-        holdout,
-        validationAnomalies,
-        anomalySample,
-        targetFalseAlarmRate,
-        score,
-        bankSize,
-        config,
-        ImageShape.AUTO);
-  }
-
   /** This recipe for other normal classes. */
   public TrainingRun withNormalClasses(Set<Integer> classes) {
     return new TrainingRun(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.data.ImageShape;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.export.OnnxExporter;
 import io.vaestream.trainer.export.OnnxModelRunner;
@@ -104,7 +105,8 @@ public final class OneClassEvaluation {
         st.targetFar(),
         st.score(),
         st.bankSize(),
-        st.config().withSeed(seed));
+        st.config().withSeed(seed),
+        ImageShape.AUTO);
     TrainingRun.Splits s = run.splits(train);
     log.printf(
         Locale.ROOT,
