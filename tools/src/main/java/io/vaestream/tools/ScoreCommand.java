@@ -197,7 +197,7 @@ final class ScoreCommand implements Callable<Integer> {
     o.printf(
         Locale.ROOT,
         "labels      normal classes %s: %d normal, %d anomalous%n",
-        normal,
+        normal.stream().map(c -> c + " (" + images.className(c) + ")").toList(),
         normals,
         anomalies);
     if (normals == 0 || anomalies == 0) {
