@@ -148,9 +148,7 @@ def blurred_scaled_peak(b, rb, mb):
 
 def vae_error(sigma, power=2):
     """The VAE's residual blurred with a Gaussian of σ px (none for 0), mean of its power."""
-    r = max(1, int(np.ceil(3 * sigma)))
-    g = np.exp(-np.arange(-r, r + 1) ** 2 / (2.0 * max(sigma, 1e-9) ** 2))
-    kernel = np.outer(g, g) / g.sum() ** 2
+    kernel = kf.gaussian(sigma, max(1, int(np.ceil(3 * sigma))))
 
     def fit(b, rb, mb):
         return lambda q, rq, mq: (np.abs(kf.correlate(q - rq, kernel)) ** power).mean((1, 2, 3))

@@ -60,8 +60,13 @@ def pool(x, p):
     return x[:, :, :oh * p, :ow * p].reshape(n, c, oh, p, ow, p).mean((3, 5))
 
 
-g = np.exp(-np.arange(-2, 3) ** 2 / 2.0)
-GAUSSIAN = np.outer(g / g.sum(), g / g.sum())
+def gaussian(sigma, radius):
+    """A normalised 2-D Gaussian kernel of σ px over ±radius px (a single 1 for σ = 0)."""
+    g = np.exp(-np.arange(-radius, radius + 1) ** 2 / (2.0 * max(sigma, 1e-9) ** 2))
+    return np.outer(g / g.sum(), g / g.sum())
+
+
+GAUSSIAN = gaussian(1.0, 2)
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float) / 8
 
 

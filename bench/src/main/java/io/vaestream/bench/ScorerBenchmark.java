@@ -4,7 +4,6 @@ import io.vaestream.detector.scoring.Device;
 import io.vaestream.detector.scoring.OnnxScorer;
 import io.vaestream.detector.scoring.ScoreBatch;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,8 +46,7 @@ public class ScorerBenchmark {
   public void open() {
     Path model = Path.of(
         System.getProperty("vaestream.model", "models/demo-fashion-mnist-train-7/model.onnx"));
-    Device device =
-        Device.valueOf(System.getProperty("vaestream.device", "auto").toUpperCase(Locale.ROOT));
+    Device device = Device.parse(System.getProperty("vaestream.device", "auto"));
     scorer = OnnxScorer.open(model, device);
     images = new float[batch * scorer.contract().size()];
     SplittableRandom r = new SplittableRandom(1);

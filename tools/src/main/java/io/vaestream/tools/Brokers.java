@@ -13,9 +13,14 @@ import org.apache.kafka.common.errors.RetriableException;
 /** The first thing a tool that talks to Kafka checks: that a broker answers where the user said. */
 final class Brokers {
   /** How long a broker has to answer before the tool gives up with a clear error. */
-  static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(10);
 
   private Brokers() {}
+
+  /** {@link #requireReachable(String, Duration)} with the tools' {@link #WAIT}. */
+  static void requireReachable(String bootstrap) {
+    requireReachable(bootstrap, WAIT);
+  }
 
   /**
    * Returns once a broker at {@code bootstrap} has described its cluster; otherwise fails within

@@ -77,7 +77,7 @@ final class ProduceCommand implements Callable<Integer> {
     int n = limit == null ? d.size() : Math.min(limit, d.size());
     Set<Integer> normal =
         normalClasses == null ? null : TrainingRun.parseClasses(normalClasses, d.classNames());
-    Brokers.requireReachable(bootstrap, Brokers.WAIT);
+    Brokers.requireReachable(bootstrap);
     String prefix = idPrefix != null ? idPrefix : d.description().replaceAll("[^A-Za-z0-9]+", "-");
     Progress progress = new Progress("produce", n);
     long t0 = System.nanoTime();

@@ -26,7 +26,7 @@ final class PromoteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Brokers.requireReachable(models.bootstrap, Brokers.WAIT);
+    Brokers.requireReachable(models.bootstrap);
     Map<String, Object> client = models.client();
     String topic = models.topic;
     try {

@@ -43,7 +43,7 @@ final class PublishCommand implements Callable<Integer> {
       System.err.println("publish: --mode " + mode + " is not known: use live or shadow");
       return 2;
     }
-    Brokers.requireReachable(models.bootstrap, Brokers.WAIT);
+    Brokers.requireReachable(models.bootstrap);
     ModelPublisher.Published p;
     try {
       p = ModelPublisher.publish(models.client(), models.topic, model, role);

@@ -80,18 +80,10 @@ final class ScoreCommand implements Callable<Integer> {
     try {
       return OnnxScorer.open(
           model,
-          ScorerOptions.on(device()).withThreads(Runtime.getRuntime().availableProcessors()));
+          ScorerOptions.on(Device.parse(device))
+              .withThreads(Runtime.getRuntime().availableProcessors()));
     } catch (ScorerException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
-    }
-  }
-
-  private Device device() {
-    try {
-      return Device.valueOf(device.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "device=" + device + " is invalid: expected auto, cpu or cuda", e);
     }
   }
 

@@ -73,7 +73,7 @@ final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Brokers.requireReachable(bootstrap, Brokers.WAIT);
+    Brokers.requireReachable(bootstrap);
     ScoreSummary summary = new ScoreSummary();
     Deserializer<AnomalyScore> de = RegistryAvro.eitherFormat(
         AvroSerdes.anomalyScore().deserializer(),

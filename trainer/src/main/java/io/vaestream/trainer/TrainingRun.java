@@ -100,7 +100,12 @@ public record TrainingRun(
 
   /** Loads the data and cuts it into the run's splits; the same recipe always gives the same cut. */
   public Splits splits() throws IOException {
-    return splits(DataSources.open(data, input));
+    return splits(images());
+  }
+
+  /** All the images the recipe names, under the input shape it asks for. */
+  public ImageDataset images() throws IOException {
+    return DataSources.open(data, input);
   }
 
   public Splits splits(ImageDataset all) {

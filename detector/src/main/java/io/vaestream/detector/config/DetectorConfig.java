@@ -244,7 +244,7 @@ public final class DetectorConfig extends AbstractConfig {
   }
 
   public Device device() {
-    return Device.valueOf(getString(DEVICE).toUpperCase(Locale.ROOT));
+    return Device.parse(getString(DEVICE));
   }
 
   public Double thresholdOverride() {

@@ -1,7 +1,6 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainingRun;
-import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeModel;
@@ -120,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
           scoring.bankSize,
           model.toConfig(),
           input.toShape());
-      ImageDataset all = DataSources.open(data, input.toShape());
+      ImageDataset all = run.images();
       run = run.withNormalClasses(TrainingRun.parseClasses(normalClasses, all.classNames()));
       s = run.splits(all);
     }

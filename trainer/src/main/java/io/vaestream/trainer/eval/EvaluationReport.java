@@ -206,7 +206,7 @@ public final class EvaluationReport {
           pm(rs, r -> 100 * r.shipped().recall())));
     });
     int n = results.get(0).calibrationSize();
-    String warning = Threshold.calibrate(new double[n], st.targetFar()).warning();
+    String warning = Threshold.warning(n, st.targetFar());
     double[] spread = Threshold.falseAlarmRange(n, st.targetFar());
     double expected = results.stream()
         .mapToDouble(r -> {

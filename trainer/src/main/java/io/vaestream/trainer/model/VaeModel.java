@@ -35,16 +35,16 @@ public final class VaeModel {
   private int epochsDone;
   private SameDiff decoder;
 
+  /** A model holds the batch it trains with: an automatic one is fixed here, for its images. */
   VaeModel(VaeConfig config, ImageContract contract, SameDiff graph, int epochsDone) {
-    this.config = config;
-    this.spec = VaeSpec.of(config, contract);
+    this.config = config.resolvedFor(contract);
+    this.spec = VaeSpec.of(this.config, contract);
     this.graph = graph;
     this.epochsDone = epochsDone;
   }
 
-  /** A freshly initialised, untrained model; an automatic batch size is fixed here, for its images. */
-  public static VaeModel initialise(VaeConfig requested, ImageContract contract) {
-    VaeConfig config = requested.resolvedFor(contract);
+  /** A freshly initialised, untrained model. */
+  public static VaeModel initialise(VaeConfig config, ImageContract contract) {
     VaeSpec spec = VaeSpec.of(config, contract);
     SameDiff sd =
         VaeGraph.training(spec, VaeGraph.initialParameters(spec, config.seed()), config.beta());

@@ -72,7 +72,6 @@ public final class VaeTrainer {
     Restoration restoration = config.restoration();
     restoration.check(train.contract());
     int count = train.size();
-    int batchSize = config.batchSizeFor(train.contract());
     float[] pixels = train.pixels();
     // One stream per epoch, derived from the seed, so a resumed run sees the same batches.
     long started = System.nanoTime();
@@ -87,9 +86,9 @@ public final class VaeTrainer {
       double klSum = 0;
       int batches = 0;
       // A trailing batch of a single image is skipped (unless it is the only one).
-      int usable = count > 1 && (count - 1) % batchSize == 0 ? count - 1 : count;
-      for (int start = 0; start < usable; start += batchSize) {
-        int b = Math.min(batchSize, usable - start);
+      int usable = count > 1 && (count - 1) % config.batchSize() == 0 ? count - 1 : count;
+      for (int start = 0; start < usable; start += config.batchSize()) {
+        int b = Math.min(config.batchSize(), usable - start);
         float[] xb = new float[b * n];
         for (int i = 0; i < b; i++) {
           System.arraycopy(pixels, order[start + i] * n, xb, i * n, n);

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.commons.math3.distribution.BetaDistribution;
+import org.apache.commons.math3.special.Beta;
+import org.apache.commons.math3.util.CombinatoricsUtils;
 
 /** Ranking metrics for anomaly scores, where a higher score means more anomalous. */
 public final class Metrics {
@@ -167,99 +170,54 @@ public final class Metrics {
    * normal images 95% of the time.
    */
   public static int[] binomialRange(int n, double p) {
-    double[] pmf = binomialPmf(n, p, n);
     double cdf = 0;
     int lo = -1;
+    int hi = n;
+    double logP = Math.log(p);
+    double logQ = Math.log1p(-p);
+    double logC = 0;
     for (int k = 0; k <= n; k++) {
-      cdf += pmf[k];
+      if (k > 0) {
+        logC += Math.log(n - k + 1) - Math.log(k);
+      }
+      cdf += Math.exp(logC + k * logP + (n - k) * logQ);
       if (lo < 0 && cdf > 0.025) {
         lo = k;
       }
       if (cdf >= 0.975) {
-        return new int[] {Math.max(lo, 0), k};
+        hi = k;
+        break;
       }
     }
-    return new int[] {Math.max(lo, 0), n};
+    return new int[] {Math.max(lo, 0), hi};
   }
 
-  /**
-   * The {@code q}-quantile of Beta(a, b) for whole a and b, by bisection on its link to the
-   * binomial: a Beta(a, b) variable is at most p exactly when Binomial(a + b − 1, p) is at least a.
-   */
-  public static double betaQuantile(int a, int b, double q) {
-    if (a < 1 || b < 1 || !(q > 0 && q < 1)) {
-      throw new IllegalArgumentException("beta quantile of Beta(" + a + ", " + b + ") at " + q
-          + ": expected a, b >= 1, q in (0, 1)");
-    }
-    double lo = 0;
-    double hi = 1;
-    for (int i = 0; i < 60; i++) {
-      double mid = (lo + hi) / 2;
-      if (1 - binomialCdf(a + b - 1, mid, a - 1) < q) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return (lo + hi) / 2;
+  /** The {@code q}-quantile of Beta(a, b), to 1e-14. */
+  public static double betaQuantile(double a, double b, double q) {
+    return new BetaDistribution(a, b, 1e-14).inverseCumulativeProbability(q);
   }
 
   /**
    * P(lo ≤ X ≤ hi) for a count X of n draws whose rate is itself drawn from Beta(a, b)
    * (beta-binomial): the false alarms on n test normals of a threshold whose own rate varies from
-   * one calibration set to another. Computed in logs, so that large n and b do not underflow.
+   * one calibration set to another. Each term C(n, x) B(x + a, n − x + b) / B(a, b) is taken in
+   * logs, so that large n and b do not underflow.
    */
   public static double betaBinomialProbability(int n, int a, int b, int lo, int hi) {
-    int top = Math.min(hi, n);
-    if (lo > top) {
+    int from = Math.max(lo, 0);
+    int to = Math.min(hi, n);
+    if (from > to) {
       return 0;
     }
-    // log P(X = 0) = Σ log((b + i) / (a + b + i)) over i < n; then the ratio of successive terms.
-    double logPmf = 0;
-    for (int i = 0; i < n; i++) {
-      logPmf += Math.log(b + i) - Math.log(a + b + i);
-    }
-    double[] logs = new double[top - Math.max(lo, 0) + 1];
-    for (int x = 0; x <= top; x++) {
-      if (x >= lo) {
-        logs[x - Math.max(lo, 0)] = logPmf;
-      }
-      if (x < top) {
-        logPmf += Math.log(n - x) + Math.log(x + a) - Math.log(x + 1) - Math.log(b + n - x - 1);
-      }
-    }
+    double logNorm = Beta.logBeta(a, b);
+    double[] logs = IntStream.rangeClosed(from, to)
+        .mapToDouble(x -> CombinatoricsUtils.binomialCoefficientLog(n, x)
+            + Beta.logBeta(x + a, n - x + b)
+            - logNorm)
+        .toArray();
     double max = Arrays.stream(logs).max().orElseThrow();
     return Math.min(
         1, Math.exp(max) * Arrays.stream(logs).map(l -> Math.exp(l - max)).sum());
-  }
-
-  /** P(X ≤ k) for X ~ Binomial(n, p). */
-  static double binomialCdf(int n, double p, int k) {
-    if (k < 0) {
-      return 0;
-    }
-    if (p <= 0 || k >= n) {
-      return 1;
-    }
-    if (p >= 1) {
-      return 0;
-    }
-    return Math.min(1, Arrays.stream(binomialPmf(n, p, k)).sum());
-  }
-
-  /** P(X = x) for x = 0 … {@code upTo}, X ~ Binomial(n, p) with 0 < p < 1, each term in logs. */
-  private static double[] binomialPmf(int n, double p, int upTo) {
-    double logP = Math.log(p);
-    double logQ = Math.log1p(-p);
-    double logC = 0;
-    double[] pmf = new double[upTo + 1];
-    for (int x = 0; x <= upTo; x++) {
-      if (x > 0) {
-        logC += Math.log(n - x + 1) - Math.log(x);
-      }
-      pmf[x] = Math.exp(logC + x * logP + (n - x) * logQ);
-    }
-    return pmf;
   }
 
   public static double mean(double[] v) {

@@ -57,8 +57,11 @@ public record Threshold(
    * {@value #SUPPORTING_SCORES} scores and moves a lot from one calibration set to another.
    */
   public String warning() {
-    int n = calibrationSize;
-    double alpha = targetFalseAlarmRate;
+    return warning(calibrationSize, targetFalseAlarmRate);
+  }
+
+  /** {@link #warning()} for n held-out normals and the rate α, before any threshold is set. */
+  public static String warning(int n, double alpha) {
     if (conformalRank(n, alpha) > n) {
       return String.format(
           Locale.ROOT,
@@ -70,6 +73,7 @@ public record Threshold(
           pct(1.0 / (n + 1)));
     }
     if (n < SUPPORTING_SCORES / alpha) {
+      int resting = n - conformalRank(n, alpha) + 1;
       return String.format(
           Locale.ROOT,
           "%d held-out normals support a %s%% false-alarm rate only loosely (it rests "
@@ -77,8 +81,8 @@ public record Threshold(
               + "images for %s%%",
           n,
           pct(alpha),
-          n - conformalRank(n, alpha) + 1,
-          n - conformalRank(n, alpha) + 1 == 1 ? "" : "s",
+          resting,
+          resting == 1 ? "" : "s",
           pct((double) SUPPORTING_SCORES / n),
           SUPPORTING_SCORES,
           (int) Math.ceil(SUPPORTING_SCORES / alpha),
