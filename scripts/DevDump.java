@@ -36,7 +36,9 @@ public class DevDump {
     long seed = Long.parseLong(args[2]);
     Path out = Files.createDirectories(Path.of(args[3]));
     // evaluate's defaults: 20 % of each class for testing, split with the default seed 42
-    EvaluationData data = EvaluationData.open(spec, spec, ImageShape.AUTO, 0.2, 42);
+    // a fifth argument names another test source (no split then), as evaluate's --test-data
+    String testSpec = args.length > 4 ? args[4] : spec;
+    EvaluationData data = EvaluationData.open(spec, testSpec, ImageShape.AUTO, 0.2, 42);
     ImageDataset test = data.test();
     write(out.resolve("test.f32"), test.pixels());
     ByteBuffer labels = ByteBuffer.allocate(4 * test.size()).order(ByteOrder.LITTLE_ENDIAN);

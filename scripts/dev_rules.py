@@ -85,6 +85,10 @@ def rules(test, held):
     found["Mahalanobis of the parts above their mean"] = np.einsum("ij,jk,ik->i", above, inverse, above)
     found["rotation classifier, gated: smooth maximum of five"] = smooth_max([z[k] for k in PARTS + rotation])
     found["rotation classifier, gated: sum of three + it"] = sum(z[k] for k in THREE + rotation)
+    # the gate picks the rule as well: where the classifier learnt its task (objects in a pose),
+    # the parts add up; where it did not (isotropic surfaces), the shipped smooth maximum stays
+    found["rotation classifier, gated rule: sum of three + it, else shipped"] = (
+        sum(z[k] for k in THREE + rotation) if rotation else found["shipped: smooth maximum of four"])
     return found
 
 
