@@ -57,6 +57,11 @@ public final class ModelFormat {
    * are scaled to unit length (JSON).
    */
   public static final String SCORE_MEMORY_BANK = "vaestream.score.memory_bank";
+  /**
+   * The transform classifier a fused score takes a part from: transforms, thumbnail, layer widths
+   * (JSON); absent when the score has no such part.
+   */
+  public static final String SCORE_TRANSFORM_CLASSIFIER = "vaestream.score.transform_classifier";
   /** How the score and the threshold were chosen: one-class (normal images only) or semi-supervised. */
   public static final String SCORE_PROTOCOL = "vaestream.score.protocol";
   /** Why the held-out normals are too few for the target false-alarm rate; absent when they suffice. */

@@ -16,13 +16,15 @@ final class ScoringOptions {
       names = "--score",
       defaultValue = "fused",
       converter = KindConverter.class,
-      description = "fused: the smooth maximum of four parts standardised on held-out normals "
-          + "(the VAE's blurred reconstruction error, the distances to the nearest training "
-          + "normals in blurred pixels and in gradient orientations, the anomaly map's peak); "
-          + "fused-shape: as fused, the neighbours compared by shape, not brightness (for lighting "
-          + "that varies between shots); fused-sum: the sum of the first three, better where "
-          + "anomalies are whole objects rather than local defects; vae: the VAE's blurred "
-          + "reconstruction error alone, no memory bank, fastest (default: ${DEFAULT-VALUE}).")
+      description = "fused: parts standardised on held-out normals (the VAE's blurred "
+          + "reconstruction error, the distances to the nearest training normals in blurred pixels "
+          + "and in gradient orientations), summed with a transform classifier's surprise where it "
+          + "learns the images' pose (objects), else combined by a smooth maximum with the anomaly "
+          + "map's peak (surfaces); fused-max: the latter always, no classifier (the default "
+          + "before, faster); fused-shape: as fused-max, the neighbours compared by shape, not "
+          + "brightness (for lighting that varies between shots); fused-sum: the sum of the first "
+          + "three; vae: the VAE's blurred reconstruction error alone, no memory bank, fastest "
+          + "(default: ${DEFAULT-VALUE}).")
   ScoreSelector.Kind score;
 
   @Option(

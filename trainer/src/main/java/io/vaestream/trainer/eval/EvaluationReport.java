@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -247,16 +249,25 @@ public final class EvaluationReport {
     md.append(
         "Test AUROC of each output of the shipped model (for the report only; nothing was chosen with it).\n\n");
     md.append("| output | mean test AUROC | worst class |\n|---|---|---|\n");
-    for (String part : results.get(0).testAuroc().keySet()) {
+    // A part may be in some cells only: the transform classifier joins where it learns.
+    Set<String> parts = new LinkedHashSet<>();
+    results.forEach(r -> parts.addAll(r.testAuroc().keySet()));
+    for (String part : parts) {
       Map<Integer, Double> perClass = new TreeMap<>();
-      byClass.forEach((c, rs) -> perClass.put(
-          c, rs.stream().mapToDouble(r -> r.testAuroc().get(part)).average().orElse(Double.NaN)));
+      byClass.forEach((c, rs) -> rs.stream()
+          .filter(r -> r.testAuroc().containsKey(part))
+          .mapToDouble(r -> r.testAuroc().get(part))
+          .average()
+          .ifPresent(a -> perClass.put(c, a)));
       Map.Entry<Integer, Double> worst =
           perClass.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
       md.append(String.format(
           Locale.ROOT,
-          "| `%s` | %.2f | %.2f (class %d) |%n",
+          "| `%s`%s | %.2f | %.2f (class %d) |%n",
           part,
+          perClass.size() < byClass.size()
+              ? " (" + perClass.size() + " of " + byClass.size() + " classes)"
+              : "",
           100
               * perClass.values().stream()
                   .mapToDouble(Double::doubleValue)

@@ -148,6 +148,9 @@ public final class OneClassEvaluation {
     if (pkg.score().usesMapPeak()) {
       outputs.add(OnnxExporter.MAP_PEAK);
     }
+    if (pkg.score().usesTransforms()) {
+      outputs.add(OnnxExporter.TRANSFORM_NLL);
+    }
     Map<String, float[]> out;
     Map<String, float[]> cal;
     long s0 = System.nanoTime();

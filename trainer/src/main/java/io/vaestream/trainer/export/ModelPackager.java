@@ -20,6 +20,7 @@ import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreParts;
 import io.vaestream.trainer.score.ScoreSelector;
 import io.vaestream.trainer.score.Threshold;
+import io.vaestream.trainer.score.TransformClassifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,8 +160,13 @@ public final class ModelPackager {
     MapScale mapScale = MapScale.suits(model.contract())
         ? MapScale.of(model, train, model.config().seed())
         : null;
-    ScoreParts parts =
-        ScoreParts.of(model.contract(), forward, check.pixels(), check.size(), bank, mapScale);
+    TransformClassifier transforms = semi
+        ? null
+        : TransformClassifier.tried(
+            options.kind(), train, options.bankSize(), model.config().seed());
+    ScoreParts parts = ScoreParts.of(
+            model.contract(), forward, check.pixels(), check.size(), bank, mapScale)
+        .withTransforms(transforms, check.pixels());
     ScoreParts normals = parts.slice(0, calibration.size());
     ScoreSelector.Selection selection = semi
         ? ScoreSelector.semiSupervised(
@@ -199,8 +205,8 @@ public final class ModelPackager {
     meta.put(ModelFormat.DATA_NORMAL_CLASSES, provenance.normalClasses());
     meta.put(ModelFormat.GOLDEN, golden(check, parts, calibration.size(), score).toJson());
 
-    ModelProto proto = OnnxExporter.export(
-        model, score, score.usesBank() ? bank : null, mapScale, meta, provenance.version());
+    ModelProto proto =
+        OnnxExporter.export(model, score, bank, mapScale, transforms, meta, provenance.version());
     ParityCheck.Result parity = ParityCheck.require(
         proto.toByteArray(),
         model.contract(),

@@ -19,6 +19,7 @@ import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
+import io.vaestream.trainer.score.TransformClassifier;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class OnnxExporter {
   public static final String KNN_GRADIENTS = "knn_gradients";
   /** Output: the anomaly map's peak, when the score uses it. */
   public static final String MAP_PEAK = "map_peak";
+  /** The output with the transform classifier's part, where the score has it. */
+  public static final String TRANSFORM_NLL = "transform_nll";
 
   public static ModelProto export(
       VaeModel model, ScoreDefinition score, Map<String, String> metadata, String version) {
@@ -73,6 +76,24 @@ public final class OnnxExporter {
       MapScale mapScale,
       Map<String, String> metadata,
       String version) {
+    return export(model, score, bank, mapScale, null, metadata, version);
+  }
+
+  /**
+   * As above, with the {@code transforms} classifier's part where the score has it; a bank or a
+   * classifier the score does not use is left out.
+   */
+  public static ModelProto export(
+      VaeModel model,
+      ScoreDefinition score,
+      MemoryBank bank,
+      MapScale mapScale,
+      TransformClassifier transforms,
+      Map<String, String> metadata,
+      String version) {
+    if (score.usesTransforms() && transforms == null) {
+      throw new IllegalArgumentException("score " + score.name() + " needs a transform classifier");
+    }
     if (score.usesBank() && bank == null) {
       throw new IllegalArgumentException("score " + score.name() + " needs a memory bank");
     }
@@ -199,6 +220,11 @@ public final class OnnxExporter {
           "ReduceMax", "map_peak_value", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), map);
       parts.put(ScoreDefinition.Part.MAP_PEAK, mapPeak);
     }
+    String transformNll = null;
+    if (score.usesTransforms()) {
+      transformNll = TransformGraph.transformNll(g, x, transforms);
+      parts.put(ScoreDefinition.Part.TRANSFORMS, transformNll);
+    }
     String scoreValue = ScoreGraph.score(g, score, parts);
 
     g.output(recon, ModelFormat.RECONSTRUCTION, contract.shape(-1));
@@ -215,6 +241,30 @@ public final class OnnxExporter {
     if (mapPeak != null) {
       g.output(mapPeak, MAP_PEAK, -1);
     }
+    if (transformNll != null) {
+      g.output(transformNll, TRANSFORM_NLL, -1);
+    }
+    Map<String, String> props = scoreMetadata(
+        contract,
+        score,
+        score.usesBank() ? bank : null,
+        mapScale,
+        transformNll != null ? transforms : null);
+    props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
+    props.put(
+        ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(Locale.ROOT));
+    props.putAll(metadata);
+    return g.build(
+        PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), props);
+  }
+
+  /** What the metadata says of the score, its bank and classifier (those it uses), and the map. */
+  private static Map<String, String> scoreMetadata(
+      ImageContract contract,
+      ScoreDefinition score,
+      MemoryBank bank,
+      MapScale mapScale,
+      TransformClassifier transforms) {
     Map<String, String> props = new LinkedHashMap<>(contract.toMetadata());
     props.put(ModelFormat.SCORE_NAME, score.name());
     props.put(ModelFormat.SCORE_DEFINITION, score.formula());
@@ -223,7 +273,7 @@ public final class OnnxExporter {
     props.put(
         ModelFormat.SCORE_RECONSTRUCTION_WEIGHT, Double.toString(score.reconstructionWeight()));
     props.put(ModelFormat.SCORE_KL_WEIGHT, Double.toString(score.klWeight()));
-    if (bank != null && score.usesBank()) {
+    if (bank != null) {
       props.put(
           ModelFormat.SCORE_MEMORY_BANK,
           String.format(
@@ -236,6 +286,9 @@ public final class OnnxExporter {
               bank.features().orientationFeatureSize(),
               bank.features().shapeOnly()));
     }
+    if (transforms != null) {
+      props.put(ModelFormat.SCORE_TRANSFORM_CLASSIFIER, transforms.describe());
+    }
     props.put(
         ModelFormat.MAP_DEFINITION,
         mapScale == null
@@ -243,12 +296,7 @@ public final class OnnxExporter {
             : "mean over channels of blur((x - reconstruction) / sigma_r)^2 + blur((x - mu) / sigma_x)^2; "
                 + "sigma_r: the residual's spread per pixel and channel on training normals, "
                 + "mu and sigma_x: their mean and spread");
-    props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
-    props.put(
-        ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(Locale.ROOT));
-    props.putAll(metadata);
-    return g.build(
-        PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), props);
+    return props;
   }
 
   /**

@@ -129,6 +129,9 @@ public final class ParityCheck {
     if (score.usesMapPeak()) {
       names.add(OnnxExporter.MAP_PEAK);
     }
+    if (score.usesTransforms()) {
+      names.add(OnnxExporter.TRANSFORM_NLL);
+    }
     Map<String, Double> err = new LinkedHashMap<>();
     Map<String, float[]> out;
     try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
@@ -152,6 +155,11 @@ public final class ParityCheck {
     }
     if (score.usesMapPeak()) {
       err.put(OnnxExporter.MAP_PEAK, maxError(out.get(OnnxExporter.MAP_PEAK), parts.mapPeaks()));
+    }
+    if (score.usesTransforms()) {
+      err.put(
+          OnnxExporter.TRANSFORM_NLL,
+          maxError(out.get(OnnxExporter.TRANSFORM_NLL), parts.transformNll()));
     }
     err.put(ModelFormat.SCORE, maxError(out.get(ModelFormat.SCORE), refScore));
     err.put(

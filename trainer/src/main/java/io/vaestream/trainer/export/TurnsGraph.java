@@ -25,7 +25,7 @@ final class TurnsGraph {
   }
 
   /** {@code x} reversed along {@code axis}: a Slice with step −1. */
-  private static String flip(OnnxGraphBuilder g, String name, String x, long axis) {
+  static String flip(OnnxGraphBuilder g, String name, String x, long axis) {
     return g.op(
         "Slice",
         name,

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * An anomaly score made of terms, each {@code weight · part − offset}, combined by a {@link Fusion}:
  * their sum, or their smooth maximum {@code log Σ exp(term)}. The parts are the VAE's
  * reconstruction error (measured by {@link #reconstruction()}) and KL, the distances to a {@link
- * MemoryBank} of training normals, and the peak of the anomaly map. The exported graph computes
+ * MemoryBank} of training normals, the peak of the anomaly map, and the {@link
+ * TransformClassifier}'s surprise at the transforms an image was given. The exported graph computes
  * exactly this, so the detector needs no scoring code of its own. In a fused score each term is a
  * part standardised on held-out normals: the weight is one over the part's spread there, and the
  * offset its mean over that spread.
@@ -32,7 +33,9 @@ public record ScoreDefinition(
     /** Distance to the nearest training normals in gradient-orientation features. */
     KNN_GRADIENTS("knn_gradients"),
     /** The highest value of the image's anomaly map. */
-    MAP_PEAK("map_peak");
+    MAP_PEAK("map_peak"),
+    /** The {@link TransformClassifier}'s mean −log p of the transforms an image was given. */
+    TRANSFORMS("transform_nll");
 
     private final String label;
 
@@ -140,6 +143,11 @@ public record ScoreDefinition(
     return weight(Part.MAP_PEAK) > 0;
   }
 
+  /** Whether the score needs the transform classifier. */
+  public boolean usesTransforms() {
+    return weight(Part.TRANSFORMS) > 0;
+  }
+
   /** The value of {@code part} for image {@code i} of {@code p}. */
   public double part(Part part, ScoreParts p, int i) {
     return switch (part) {
@@ -148,6 +156,7 @@ public record ScoreDefinition(
       case KNN_PIXELS -> p.knnPixels()[i];
       case KNN_GRADIENTS -> p.knnGradients()[i];
       case MAP_PEAK -> p.mapPeaks()[i];
+      case TRANSFORMS -> p.transformNll()[i];
     };
   }
 

@@ -6,9 +6,10 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Every term a score can be made of, per image: the VAE's reconstruction errors and KL, and the
- * distances to the memory bank ({@code null} without one); and the peak of each image's anomaly
- * map, which the pixel threshold is calibrated on.
+ * Every term a score can be made of, per image: the VAE's reconstruction errors and KL, the
+ * distances to the memory bank ({@code null} without one), the peak of each image's anomaly map
+ * (which the pixel threshold is calibrated on), and the {@link TransformClassifier}'s part
+ * ({@code null} without one).
  */
 public record ScoreParts(
     int count,
@@ -18,7 +19,27 @@ public record ScoreParts(
     float[] kl,
     double[] knnPixels,
     double[] knnGradients,
-    double[] mapPeaks) {
+    double[] mapPeaks,
+    double[] transformNll) {
+
+  /** Without the transform classifier's part. */
+  public ScoreParts(
+      int count,
+      float[] bce,
+      float[] mse,
+      double[] blurredMse,
+      float[] kl,
+      double[] knnPixels,
+      double[] knnGradients,
+      double[] mapPeaks) {
+    this(count, bce, mse, blurredMse, kl, knnPixels, knnGradients, mapPeaks, null);
+  }
+
+  /** These parts with {@code classifier}'s part of the same images (none when it is null). */
+  public ScoreParts withTransforms(TransformClassifier classifier, float[] pixels) {
+    double[] nll = classifier == null ? null : classifier.scores(pixels, count);
+    return new ScoreParts(count, bce, mse, blurredMse, kl, knnPixels, knnGradients, mapPeaks, nll);
+  }
 
   /** The parts of {@code count} images from the VAE's forward pass over them and, if given, a bank. */
   public static ScoreParts of(
@@ -94,6 +115,7 @@ public record ScoreParts(
         Arrays.copyOfRange(kl, from, to),
         knnPixels == null ? null : Arrays.copyOfRange(knnPixels, from, to),
         knnGradients == null ? null : Arrays.copyOfRange(knnGradients, from, to),
-        mapPeaks == null ? null : Arrays.copyOfRange(mapPeaks, from, to));
+        mapPeaks == null ? null : Arrays.copyOfRange(mapPeaks, from, to),
+        transformNll == null ? null : Arrays.copyOfRange(transformNll, from, to));
   }
 }

@@ -1,5 +1,6 @@
 package io.vaestream.trainer.score;
 
+import io.vaestream.trainer.score.ScoreDefinition.Part;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,11 +14,10 @@ import java.util.Map;
  * in advance, and held-out normals only standardise its parts. With validation anomalies, given
  * explicitly, the candidate of highest validation AUROC wins (semi-supervised).
  *
- * <p>The one-class kinds are {@link Kind#FUSED}, the smooth maximum of four standardised parts (the
- * VAE's blurred reconstruction error, the distances to the nearest training normals in
- * blurred-pixel and gradient-orientation space, and the anomaly map's peak), and {@link Kind#VAE},
- * the VAE's blurred reconstruction error alone (no memory bank, the fastest). The semi-supervised
- * candidates are those two plus BCE, MSE, KL, the ELBO, and weighted sums of either reconstruction
+ * <p>The one-class kinds are {@link Kind#FUSED} (the default), {@link Kind#FUSED_MAX}, {@link
+ * Kind#FUSED_SHAPE}, {@link Kind#FUSED_SUM} and {@link Kind#VAE}, the VAE's blurred reconstruction
+ * error alone (no memory bank, the fastest). The semi-supervised candidates are the smooth maximum
+ * of four, the VAE's own score, BCE, MSE, KL, the ELBO, and weighted sums of either reconstruction
  * error with KL, each term scaled by its spread on the validation normals so that the weight λ
  * means the same thing for every model.
  */
@@ -27,12 +27,19 @@ public final class ScoreSelector {
   /** The label-free scores. */
   public enum Kind {
     /**
-     * Smooth maximum of the standardised VAE blurred reconstruction error, kNN in pixel space, kNN
-     * in gradient space and anomaly-map peak.
+     * Where the {@link TransformClassifier} learnt its task on held-out normals (objects in a pose),
+     * the sum of four standardised parts: the VAE's blurred reconstruction error, kNN in pixel
+     * space, kNN in gradient space and the classifier's; elsewhere (surfaces), {@link #FUSED_MAX}.
      */
     FUSED,
     /**
-     * {@link #FUSED} with the nearest-neighbour features scaled to unit length: neighbours are
+     * Smooth maximum of the standardised VAE blurred reconstruction error, kNN in pixel space, kNN
+     * in gradient space and anomaly-map peak: {@link #FUSED} without the transform classifier (the
+     * default before it), a third of its work for a small model.
+     */
+    FUSED_MAX,
+    /**
+     * {@link #FUSED_MAX} with the nearest-neighbour features scaled to unit length: neighbours are
      * compared by shape, not by brightness.
      */
     FUSED_SHAPE,
@@ -47,6 +54,11 @@ public final class ScoreSelector {
     /** The name on the command line and in reports: {@code fused-shape} for {@link #FUSED_SHAPE}. */
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether the score may take the {@link TransformClassifier}'s part, so that it is trained. */
+    public boolean triesTransforms() {
+      return this == FUSED;
     }
 
     /** Whether the memory bank compares unit-length features ({@link ImageFeatures#shapeOnly()}). */
@@ -75,15 +87,35 @@ public final class ScoreSelector {
     }
   }
 
-  /** The one-class choice: {@code kind}, standardised on held-out normals. */
+  /**
+   * The one-class choice: {@code kind}, standardised on held-out normals; for {@link Kind#FUSED}
+   * with the transform classifier's part where {@code normals} have one and it learnt its task.
+   */
   public static Selection oneClass(Kind kind, ScoreParts normals) {
+    String protocol = "one-class: chosen in advance, standardised on held-out normals";
+    double[] nll = normals.transformNll();
+    boolean transforms = kind == Kind.FUSED && nll != null && TransformClassifier.learnt(nll);
     ScoreDefinition d = switch (kind) {
       case VAE -> ScoreDefinition.vae();
-      case FUSED, FUSED_SHAPE -> fused(kind, normals);
+      case FUSED ->
+        transforms
+            ? standardisedParts(kind.label(), ScoreDefinition.Fusion.SUM, normals, Part.TRANSFORMS)
+            : fused(kind, normals);
+      case FUSED_MAX, FUSED_SHAPE -> fused(kind, normals);
       case FUSED_SUM -> fusedSum(normals);
     };
-    return new Selection(
-        d, List.of(d), Map.of(), "one-class: chosen in advance, standardised on held-out normals");
+    if (nll != null) {
+      protocol += String.format(
+          Locale.ROOT,
+          "; the transform classifier %s (held-out normals' mean -log p %.3f, %s %.3f)",
+          transforms
+              ? "learnt its task and joins the sum"
+              : "did not learn its task and is left out",
+          mean(nll),
+          transforms ? "below" : "not below",
+          TransformClassifier.LEARNT_BELOW);
+    }
+    return new Selection(d, List.of(d), Map.of(), protocol);
   }
 
   /**
@@ -114,7 +146,7 @@ public final class ScoreSelector {
     double sdMse = spread(toDouble(normals.mse()));
     double sdKl = spread(toDouble(normals.kl()));
     List<ScoreDefinition> c = new ArrayList<>();
-    c.add(fused(Kind.FUSED, normals));
+    c.add(fused(Kind.FUSED_MAX, normals));
     c.add(ScoreDefinition.vae());
     c.add(new ScoreDefinition("bce", ReconstructionKind.BCE, 1, 0));
     c.add(new ScoreDefinition("mse", ReconstructionKind.MSE, 1, 0));
@@ -133,19 +165,22 @@ public final class ScoreSelector {
    * The smooth maximum of four parts, each minus its mean on {@code normals} and over its spread
    * there: the VAE's blurred reconstruction error, the distances to the bank in blurred-pixel and
    * gradient-orientation space, and the anomaly map's peak; named after {@code kind} ({@link
-   * Kind#FUSED} or {@link Kind#FUSED_SHAPE}, whose bank alone differs).
+   * Kind#FUSED_MAX} or {@link Kind#FUSED_SHAPE}, whose bank alone differs; and {@link Kind#FUSED} where
+   * the transform classifier is left out).
    */
   static ScoreDefinition fused(Kind kind, ScoreParts normals) {
-    return standardisedParts(kind.label(), ScoreDefinition.Fusion.SMOOTH_MAX, normals, true);
+    return standardisedParts(
+        kind.label(), ScoreDefinition.Fusion.SMOOTH_MAX, normals, Part.MAP_PEAK);
   }
 
   /** The sum of the first three parts of {@link #fused}, each standardised the same way. */
   static ScoreDefinition fusedSum(ScoreParts normals) {
-    return standardisedParts(Kind.FUSED_SUM.label(), ScoreDefinition.Fusion.SUM, normals, false);
+    return standardisedParts(Kind.FUSED_SUM.label(), ScoreDefinition.Fusion.SUM, normals, null);
   }
 
+  /** The first three parts of {@link #fused} and {@code extra} (none when null), standardised. */
   private static ScoreDefinition standardisedParts(
-      String name, ScoreDefinition.Fusion fusion, ScoreParts normals, boolean mapPeak) {
+      String name, ScoreDefinition.Fusion fusion, ScoreParts normals, Part extra) {
     if (normals.knnPixels() == null) {
       throw new IllegalArgumentException("the " + name + " score needs a memory bank");
     }
@@ -153,8 +188,10 @@ public final class ScoreSelector {
         standardised(ScoreDefinition.Part.RECONSTRUCTION, normals.blurredMse()),
         standardised(ScoreDefinition.Part.KNN_PIXELS, normals.knnPixels()),
         standardised(ScoreDefinition.Part.KNN_GRADIENTS, normals.knnGradients())));
-    if (mapPeak) {
-      terms.add(standardised(ScoreDefinition.Part.MAP_PEAK, normals.mapPeaks()));
+    if (extra == Part.MAP_PEAK) {
+      terms.add(standardised(extra, normals.mapPeaks()));
+    } else if (extra == Part.TRANSFORMS) {
+      terms.add(standardised(extra, normals.transformNll()));
     }
     return new ScoreDefinition(name, ReconstructionKind.BLURRED_MSE, fusion, terms);
   }

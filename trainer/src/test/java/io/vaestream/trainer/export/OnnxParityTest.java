@@ -15,10 +15,12 @@ import io.vaestream.trainer.score.ReconstructionKind;
 import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreParts;
 import io.vaestream.trainer.score.ScoreSelector;
+import io.vaestream.trainer.score.TransformClassifier;
 import io.vaestream.trainer.testing.SyntheticImages;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The export gate: ONNX Runtime on CPU must reproduce the trainer's forward pass. */
 class OnnxParityTest {
@@ -111,5 +113,53 @@ class OnnxParityTest {
     try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
       assertThat(runner.contract()).isEqualTo(rgb64);
     }
+  }
+
+  /**
+   * The transform classifier's part: the grey thumbnail (channels and blocks averaged at 64 × 64
+   * colour), the eight transforms, the network and −log p, in the graph as in the trainer; and the
+   * fused score that sums it in where the classifier learnt its task.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void shouldReproduceTheTransformClassifiersPart(int channels) throws Exception {
+    ImageContract contract = channels == 1
+        ? ImageContract.GRAY_28
+        : new ImageContract(64, 64, 3, ImageContract.Resize.RESIZE);
+    ImageDataset train = shaped(SyntheticImages.ells(240, 1), contract);
+    ImageDataset heldOut = shaped(SyntheticImages.ells(30, 2), contract)
+        .concat(shaped(SyntheticImages.squaresAndRings(30, 2), contract), "held out");
+    VaeConfig config = new VaeConfig(VaeArchitecture.MLP, 3, 1.0, 2, 16, 3e-3, 3L, 32);
+    VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
+    MemoryBank bank = MemoryBank.of(train, 40, 7, false);
+    TransformClassifier transforms = TransformClassifier.train(train, 6000, 3);
+    MapScale scale = MapScale.suits(contract) ? MapScale.of(model, train, 1) : null;
+    VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
+    ScoreParts parts = ScoreParts.of(
+            model.contract(), f, heldOut.pixels(), heldOut.size(), bank, scale)
+        .withTransforms(transforms, heldOut.pixels());
+    ScoreSelector.Selection selection =
+        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts.slice(0, 30));
+
+    byte[] onnx = OnnxExporter.export(
+            model, selection.chosen(), bank, scale, transforms, Map.of("k", "v"), "test")
+        .toByteArray();
+    ParityCheck.Result r = ParityCheck.require(
+        onnx, contract, f, parts, selection.chosen(), scale, heldOut.pixels(), heldOut.size());
+
+    System.out.println(contract + " transforms " + r + "; " + selection.protocol());
+    assertThat(selection.chosen().usesTransforms()).isTrue();
+    assertThat(selection.chosen().fusion()).isEqualTo(ScoreDefinition.Fusion.SUM);
+    assertThat(selection.protocol()).contains("learnt its task and joins the sum");
+    assertThat(r.maxError()).containsKeys(OnnxExporter.TRANSFORM_NLL, ModelFormat.SCORE);
+    assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
+    try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
+      assertThat(runner.metadata())
+          .containsKeys(ModelFormat.SCORE_TRANSFORM_CLASSIFIER, ModelFormat.SCORE_MEMORY_BANK);
+    }
+  }
+
+  private static ImageDataset shaped(ImageDataset grey, ImageContract contract) {
+    return contract.channels() == 1 ? grey : SyntheticImages.tinted(grey).refit(contract);
   }
 }

@@ -33,6 +33,31 @@ public final class SyntheticImages {
     return new ImageDataset(c, px, labels, List.of("square", "ring"), "synthetic");
   }
 
+  /**
+   * Upright letters L, jittered in place and size: a shape with a pose, unlike a square or a ring,
+   * so that a classifier can tell which way it was turned.
+   */
+  public static ImageDataset ells(int count, long seed) {
+    ImageContract c = ImageContract.GRAY_28;
+    SplittableRandom rnd = new SplittableRandom(seed);
+    float[] px = new float[count * c.size()];
+    for (int i = 0; i < count; i++) {
+      int left = 6 + rnd.nextInt(6);
+      int top = 4 + rnd.nextInt(6);
+      int height = 12 + rnd.nextInt(5);
+      int width = 7 + rnd.nextInt(4);
+      for (int y = 0; y < 28; y++) {
+        for (int x = 0; x < 28; x++) {
+          boolean stem = x >= left && x < left + 3 && y >= top && y < top + height;
+          boolean foot = y >= top + height - 3 && y < top + height && x >= left && x < left + width;
+          float noise = (float) (rnd.nextDouble() * 0.05);
+          px[i * c.size() + y * 28 + x] = stem || foot ? 0.95f - noise : noise;
+        }
+      }
+    }
+    return new ImageDataset(c, px, new int[count], List.of("ell"), "synthetic ells");
+  }
+
   /** The grey images of {@code grey} in colour: orange shapes on a dark blue ground. */
   public static ImageDataset tinted(ImageDataset grey) {
     ImageContract g = grey.contract();
