@@ -38,12 +38,14 @@ record BenchModel(
 
   /**
    * The demo MLP at 28, 64 and 128 pixels, the convolutional VAE at 28, and the demo MLP's own
-   * weights exported as int8 ({@code export --quantize int8}) and with the VAE's own score alone
-   * ({@code --score vae}: no memory bank, the cost of the VAE before the fused score).
+   * weights exported as int8 ({@code export --quantize int8}), with the VAE's own score alone
+   * ({@code --score vae}: no memory bank, the cost of the VAE before the fused score) and with
+   * {@code --score fused-max} (no transform classifier, the default before it).
    */
   static final List<BenchModel> ALL = List.of(
       new BenchModel("mlp-28", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.FUSED),
       new BenchModel("mlp-28-vae", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.VAE),
+      new BenchModel("mlp-28-max", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.FUSED_MAX),
       new BenchModel("mlp-28-int8", DemoModel.CONFIG, 28, 10, true, ScoreSelector.Kind.FUSED),
       new BenchModel(
           "conv-28",
@@ -92,7 +94,11 @@ record BenchModel(
       Path demo = DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
       return int8
           ? DemoModel.int8(demo)
-          : score == ScoreSelector.Kind.VAE ? DemoModel.vaeScore(demo) : demo;
+          : switch (score) {
+            case VAE -> DemoModel.vaeScore(demo);
+            case FUSED_MAX -> DemoModel.fusedMax(demo);
+            default -> demo;
+          };
     }
     if (colour) {
       return DemoModel.ensure(

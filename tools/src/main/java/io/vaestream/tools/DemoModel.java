@@ -103,6 +103,14 @@ public final class DemoModel {
     return variant(model, "-vae", ModelPackager.Quantization.NONE, ScoreSelector.Kind.VAE);
   }
 
+  /**
+   * The model next to {@code model} (NAME-max/model.onnx): the same checkpoint packaged with
+   * {@code --score fused-max}, the default before the transform classifier joined.
+   */
+  public static Path fusedMax(Path model) throws Exception {
+    return variant(model, "-max", ModelPackager.Quantization.NONE, ScoreSelector.Kind.FUSED_MAX);
+  }
+
   private static Path variant(
       Path model, String suffix, ModelPackager.Quantization quantization, ScoreSelector.Kind score)
       throws Exception {

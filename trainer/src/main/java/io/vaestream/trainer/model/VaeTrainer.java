@@ -193,7 +193,7 @@ public final class VaeTrainer {
    * SameDiff prints a line to standard output for every op it differentiates; the command line's
    * output is for the user, so that chatter is dropped.
    */
-  private static void quietly(Runnable r) {
+  public static void quietly(Runnable r) {
     PrintStream out = System.out;
     synchronized (System.class) {
       System.setOut(new PrintStream(OutputStream.nullOutputStream()));

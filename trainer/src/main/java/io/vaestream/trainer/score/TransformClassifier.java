@@ -3,6 +3,7 @@ package io.vaestream.trainer.score;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.Restoration;
+import io.vaestream.trainer.model.VaeTrainer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -242,12 +243,15 @@ public record TransformClassifier(
         x = sd.nn.relu(x, 0);
       }
     }
-    sd.loss.softmaxCrossEntropy("loss", label, x, null);
+    // cross-entropy written out: SameDiff's own loss op logs a warning about a field it lacks
+    SDVariable loss = sd.nn.logSoftmax(x).mul(label).sum(1).mean().neg();
+    sd.setLossVariables(loss);
     sd.setTrainingConfig(TrainingConfig.builder()
         .updater(new Adam(1e-3))
         .dataSetFeatureMapping("in")
         .dataSetLabelMapping("label")
         .build());
+    VaeTrainer.quietly(sd::createGradFunction);
     return sd;
   }
 
