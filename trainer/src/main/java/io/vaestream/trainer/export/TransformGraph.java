@@ -55,23 +55,70 @@ final class TransformGraph {
       }
     }
     int t = TransformClassifier.TRANSFORMS;
-    String logp = g.op("LogSoftmax", "transform_logp", Map.of("axis", 1L), h);
-    String byTransform =
-        g.op("Reshape", "transform_logp_by", logp, g.longs("transform_by_shape", t, -1, t));
+    // logits by transform: [t, n, t]; row k of block k is right
+    String logits = g.op("Reshape", "transform_logits", h, g.longs("transform_by_shape", t, -1, t));
     float[] right = new float[t * t];
+    float[] others = new float[t * t];
     for (int k = 0; k < t; k++) {
       right[k * t + k] = 1;
+      others[k * t + k] = -1e4f;
     }
-    String picked = g.op(
+    String rightLogit = g.op(
         "ReduceSum",
-        "transform_logp_right",
-        Map.of("keepdims", 0L),
+        "transform_right_logit",
+        Map.of("keepdims", 1L),
+        g.op("Mul", "transform_right_masked", logits, g.floats("transform_right", right, t, 1, t)),
+        g.longs("transform_right_axes", 2));
+    // −log p = log(1 + Σ_{j≠right} exp(d_j)), d_j = x_j − x_right, without the rounding of a
+    // log-softmax near p = 1: with m = max(0, max d_j), m + log(exp(−m) + Σ exp(d_j − m)), and
+    // where m = 0 and the sum q is small, log(1 + q) as q − q²/2 + q³/3.
+    String d = g.op(
+        "Add",
+        "transform_others",
+        g.op("Sub", "transform_margins", logits, rightLogit),
+        g.floats("transform_others_mask", others, t, 1, t));
+    String m = g.op(
+        "Max",
+        "transform_m",
+        g.op("ReduceMax", "transform_dmax", Map.of("keepdims", 1L, "axes", new long[] {2}), d),
+        g.scalar("transform_zero", 0f));
+    String q = g.op(
+        "ReduceSum",
+        "transform_q",
+        Map.of("keepdims", 1L),
+        g.op("Exp", "transform_exp", g.op("Sub", "transform_shifted", d, m)),
+        g.longs("transform_q_axes", 2));
+    String log = g.op(
+        "Log",
+        "transform_log",
+        g.op(
+            "Add",
+            "transform_sum",
+            g.op("Exp", "transform_em", g.op("Neg", "transform_neg_m", m)),
+            q));
+    String q2 = g.op("Mul", "transform_q2", q, q);
+    String series = g.op(
+        "Add",
+        "transform_series",
+        g.op(
+            "Sub",
+            "transform_series_2",
+            q,
+            g.op("Mul", "transform_q2_half", q2, g.scalar("transform_half", 0.5f))),
         g.op(
             "Mul",
-            "transform_logp_masked",
-            byTransform,
-            g.floats("transform_right", right, t, 1, t)),
-        g.longs("transform_sum_axes", 0, 2));
-    return g.op("Mul", "transform_nll", picked, g.scalar("transform_minus_mean", -1f / t));
+            "transform_q3_third",
+            g.op("Mul", "transform_q3", q2, q),
+            g.scalar("transform_third", 1f / 3)));
+    String small = g.op(
+        "And",
+        "transform_small",
+        g.op("Equal", "transform_m_zero", m, g.scalar("transform_zero_m", 0f)),
+        g.op("Less", "transform_q_small", q, g.scalar("transform_q_limit", 1e-3f)));
+    String nll =
+        g.op("Add", "transform_nll_each", m, g.op("Where", "transform_log1p", small, series, log));
+    // the mean over the t transforms: [t, n, 1] → [n]
+    return g.op(
+        "ReduceMean", "transform_nll", Map.of("keepdims", 0L, "axes", new long[] {0, 2}), nll);
   }
 }

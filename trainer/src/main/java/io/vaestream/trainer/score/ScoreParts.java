@@ -22,19 +22,6 @@ public record ScoreParts(
     double[] mapPeaks,
     double[] transformNll) {
 
-  /** Without the transform classifier's part. */
-  public ScoreParts(
-      int count,
-      float[] bce,
-      float[] mse,
-      double[] blurredMse,
-      float[] kl,
-      double[] knnPixels,
-      double[] knnGradients,
-      double[] mapPeaks) {
-    this(count, bce, mse, blurredMse, kl, knnPixels, knnGradients, mapPeaks, null);
-  }
-
   /** These parts with {@code classifier}'s part of the same images (none when it is null). */
   public ScoreParts withTransforms(TransformClassifier classifier, float[] pixels) {
     double[] nll = classifier == null ? null : classifier.scores(pixels, count);
@@ -66,7 +53,7 @@ public record ScoreParts(
           ImageFeatures.peak(mapScale == null ? map : anomalyMap(features, pixels, f, i, mapScale));
     });
     double[][] d = bank == null ? new double[2][] : bank.distances(pixels, count);
-    return new ScoreParts(count, f.bce, f.mse, blurred, f.kl, d[0], d[1], peaks);
+    return new ScoreParts(count, f.bce, f.mse, blurred, f.kl, d[0], d[1], peaks, null);
   }
 
   /**

@@ -28,7 +28,7 @@ class ScoreSelectorTest {
       knnGradients[i] = 0.5 + r.nextDouble() * 0.2;
       peaks[i] = 0.1 + r.nextDouble() * 0.05;
     }
-    return new ScoreParts(n, bce, mse, blurred, kl, knnPixels, knnGradients, peaks);
+    return new ScoreParts(n, bce, mse, blurred, kl, knnPixels, knnGradients, peaks, null);
   }
 
   @Test
