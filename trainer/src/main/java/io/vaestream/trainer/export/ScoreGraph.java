@@ -159,17 +159,26 @@ final class ScoreGraph {
     String stacked = g.op("Concat", "score_terms", Map.of("axis", 1L), columns);
     String max =
         g.op("ReduceMax", "score_max", Map.of("keepdims", 1L, "axes", new long[] {1}), stacked);
-    String sumExp = g.op(
-        "ReduceSum",
-        "score_sum_exp",
-        Map.of("keepdims", 0L),
-        g.op("Exp", "score_exp", g.op("Sub", "score_shifted", stacked, max)),
-        g.longs("score_sum_axes", 1));
+    String sumExp = sumExpShifted(g, "score_sum_exp", stacked, max, 1, false);
     return g.op(
         "Add",
         "score_smooth_max",
         g.op("Squeeze", "score_max_flat", max, g.longs("score_squeeze_axes", 1)),
         g.op("Log", "score_log", sumExp));
+  }
+
+  /**
+   * Σ exp(x − m) along {@code axis}, with {@code m} the maximum along it: the sum inside a
+   * log-sum-exp, shifted so that no exponential overflows float32.
+   */
+  static String sumExpShifted(
+      OnnxGraphBuilder g, String name, String x, String m, long axis, boolean keepdims) {
+    return g.op(
+        "ReduceSum",
+        name,
+        Map.of("keepdims", keepdims ? 1L : 0L),
+        g.op("Exp", name + "_exp", g.op("Sub", name + "_shifted", x, m)),
+        g.longs(name + "_axes", axis));
   }
 
   /**

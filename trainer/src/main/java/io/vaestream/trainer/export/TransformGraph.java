@@ -82,12 +82,7 @@ final class TransformGraph {
         "transform_m",
         g.op("ReduceMax", "transform_dmax", Map.of("keepdims", 1L, "axes", new long[] {2}), d),
         g.scalar("transform_zero", 0f));
-    String q = g.op(
-        "ReduceSum",
-        "transform_q",
-        Map.of("keepdims", 1L),
-        g.op("Exp", "transform_exp", g.op("Sub", "transform_shifted", d, m)),
-        g.longs("transform_q_axes", 2));
+    String q = ScoreGraph.sumExpShifted(g, "transform_q", d, m, 2, true);
     String log = g.op(
         "Log",
         "transform_log",
