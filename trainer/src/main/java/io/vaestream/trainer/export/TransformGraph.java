@@ -77,11 +77,12 @@ final class TransformGraph {
         "transform_others",
         g.op("Sub", "transform_margins", logits, rightLogit),
         g.floats("transform_others_mask", others, t, 1, t));
+    String zero = g.scalar("transform_zero", 0f);
     String m = g.op(
         "Max",
         "transform_m",
         g.op("ReduceMax", "transform_dmax", Map.of("keepdims", 1L, "axes", new long[] {2}), d),
-        g.scalar("transform_zero", 0f));
+        zero);
     String q = ScoreGraph.sumExpShifted(g, "transform_q", d, m, 2, true);
     String log = g.op(
         "Log",
@@ -108,7 +109,7 @@ final class TransformGraph {
     String small = g.op(
         "And",
         "transform_small",
-        g.op("Equal", "transform_m_zero", m, g.scalar("transform_zero_m", 0f)),
+        g.op("Equal", "transform_m_zero", m, zero),
         g.op("Less", "transform_q_small", q, g.scalar("transform_q_limit", 1e-3f)));
     String nll =
         g.op("Add", "transform_nll_each", m, g.op("Where", "transform_log1p", small, series, log));

@@ -83,6 +83,7 @@ public record TransformClassifier(
     int pool = Math.max(1, c.width() / THUMBNAIL);
     int side = c.width() / pool;
     int in = side * side;
+    ImageContract grey = new ImageContract(side, side, 1);
     int[] widths = {in, HIDDEN[0], HIDDEN[1], TRANSFORMS};
     float[] thumbs = thumbnails(c, pool, kept.pixels(), kept.size());
     SameDiff sd = network(widths, new SplittableRandom(seed));
@@ -95,7 +96,7 @@ public record TransformClassifier(
         float[] y = new float[BATCH * TRANSFORMS];
         for (int k = 0; k < BATCH; k++) {
           int t = order[s + k] % TRANSFORMS;
-          transform(thumbs, order[s + k] / TRANSFORMS * in, side, t, x, k * in);
+          transform(thumbs, order[s + k] / TRANSFORMS * in, grey, t, x, k * in);
           y[k * TRANSFORMS + t] = 1;
         }
         sd.fit(new DataSet(
@@ -121,13 +122,14 @@ public record TransformClassifier(
   public double[] scores(float[] pixels, int count) {
     int side = side();
     int in = side * side;
+    ImageContract grey = new ImageContract(side, side, 1);
     float[] thumbs = thumbnails(contract, pool, pixels, count);
     double[] out = new double[count];
     IntStream.range(0, count).parallel().forEach(i -> {
       float[] x = new float[in];
       double sum = 0;
       for (int t = 0; t < TRANSFORMS; t++) {
-        transform(thumbs, i * in, side, t, x, 0);
+        transform(thumbs, i * in, grey, t, x, 0);
         sum -= logSoftmax(forward(x))[t];
       }
       out[i] = sum / TRANSFORMS;
@@ -207,11 +209,12 @@ public record TransformClassifier(
   }
 
   /**
-   * Transform {@code t} of the thumbnail at {@code from}: {@code t % 4} quarter turns as {@link
-   * Restoration#rotate} turns, then, for {@code t ≥ 4}, a mirror (columns reversed).
+   * Transform {@code t} of the thumbnail at {@code from} ({@code grey}: its shape): {@code t % 4}
+   * quarter turns as {@link Restoration#rotate} turns, then, for {@code t ≥ 4}, a mirror (columns
+   * reversed).
    */
-  static void transform(float[] src, int from, int side, int t, float[] dst, int to) {
-    ImageContract grey = new ImageContract(side, side, 1);
+  static void transform(float[] src, int from, ImageContract grey, int t, float[] dst, int to) {
+    int side = grey.width();
     Restoration.rotate(src, from, grey, t % 4, dst, to);
     if (t >= 4) {
       for (int y = 0; y < side; y++) {

@@ -77,7 +77,7 @@ class TransformClassifierTest {
 
   private static float[] transformed(float[] image, int t) {
     float[] out = new float[image.length];
-    TransformClassifier.transform(image, 0, 3, t, out, 0);
+    TransformClassifier.transform(image, 0, GREY_3, t, out, 0);
     return out;
   }
 
