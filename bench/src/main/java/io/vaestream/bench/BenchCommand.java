@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench}: the detector against its ceiling and a per-record baseline, on one broker. The
@@ -29,8 +32,16 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin
   BenchOptions options;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (options.flaggedShare != null && !(options.flaggedShare > 0 && options.flaggedShare < 1)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--flagged-share must be above 0 and below 1, not " + options.flaggedShare);
+    }
     // Before the long run, so that an unwritable --out fails at once.
     Files.createDirectories(options.out.toAbsolutePath().getParent());
     BenchResults results = new BenchRunner(options).run();

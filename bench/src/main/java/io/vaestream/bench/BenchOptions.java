@@ -93,6 +93,15 @@ final class BenchOptions {
   boolean localization;
 
   @Option(
+      names = "--flagged-share",
+      paramLabel = "SHARE",
+      description =
+          "Send only the test images a model does not flag, with the ones it flags mixed in evenly to this "
+              + "share, for example 0.01 for a line where one item in a hundred is defective (default: every "
+              + "test image; the class-7 models flag most of them, as most of Fashion-MNIST is another class).")
+  Double flaggedShare;
+
+  @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
       description =

@@ -60,7 +60,9 @@ record BenchReport(BenchOptions options, BenchResults results) {
         + (options.commitIntervalMs == null
             ? ""
             : " --commit-interval-ms " + options.commitIntervalMs)
-        + (options.localization ? "" : " --localization false") + " --model " + options.modelName
+        + (options.localization ? "" : " --localization false")
+        + (options.flaggedShare == null ? "" : " --flagged-share " + options.flaggedShare)
+        + " --model " + options.modelName
         + " --sections "
         + String.join(",", options.sections.stream().map(Enum::name).toList()));
     if (options.runs(Section.models)) {
@@ -90,8 +92,8 @@ record BenchReport(BenchOptions options, BenchResults results) {
         + String.format(
             Locale.ROOT,
             "Machine: %d cores, %s, Java %s. Broker, producer, detector(s) and consumer "
-                + "all run in this one JVM on this machine. Records are Fashion-MNIST test images sent as Avro "
-                + "ImageEvents (8-bit grey"
+                + "all run in this one JVM on this machine. Records are Fashion-MNIST test images%s"
+                + " sent as Avro ImageEvents (8-bit grey"
                 + (options.schemaRegistry == null
                     ? ""
                     : ", in the Confluent wire format through a schema registry")
@@ -100,6 +102,13 @@ record BenchReport(BenchOptions options, BenchResults results) {
             results.machine().cores(),
             results.machine().arch(),
             results.machine().javaVersion(),
+            options.flaggedShare == null
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    " (those a model does not flag, with the ones it flags mixed in evenly to %s%%: "
+                        + "`--flagged-share`)",
+                    100 * options.flaggedShare),
             options.guarantee,
             options.commitIntervalMs == null ? "100" : options.commitIntervalMs,
             results.coreModel());

@@ -22,9 +22,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Runs the sections of {@code bench} that the options ask for, on one embedded broker, and returns
@@ -48,7 +50,7 @@ final class BenchRunner {
     }
     Path model = models.get(core.name());
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      ImageDataset test = core.testImages(10_000);
+      ImageDataset test = sent(model, core.testImages(10_000));
       TrialRunner trials = new TrialRunner(o, kafka, test);
       Core coreRuns = null;
       List<BatchRow> batch = null;
@@ -156,7 +158,7 @@ final class BenchRunner {
     List<ModelRow> rows = new ArrayList<>();
     for (BenchModel m : compared) {
       Path model = models.get(m.name());
-      ImageDataset images = m.testImages(2000);
+      ImageDataset images = sent(model, m.testImages(o.flaggedShare == null ? 2000 : 10_000));
       // Fewer records for larger images, so that every run moves about the same number of bytes.
       int n = Math.max(2000, (int) ((long) o.records * 784 / m.contract().size()));
       String input = trials.preload("bench-" + m.name(), o.partitions, images, n);
@@ -243,6 +245,55 @@ final class BenchRunner {
 
   private String round(int i) {
     return o.repeat > 1 ? ", round " + i + "/" + o.repeat : "";
+  }
+
+  /**
+   * The images to send: {@code images} as they are or, with {@code --flagged-share}, those that
+   * {@code model} does not flag with the ones it flags spread evenly among them to that share.
+   */
+  private ImageDataset sent(Path model, ImageDataset images) {
+    if (o.flaggedShare == null) {
+      return images;
+    }
+    boolean[] flagged;
+    try (Scorer real = TrialRunner.onnx(model)) {
+      flagged = NoopScorer.verdicts(real, images);
+    }
+    int[] normal = IntStream.range(0, flagged.length).filter(i -> !flagged[i]).toArray();
+    int[] anomalous = IntStream.range(0, flagged.length).filter(i -> flagged[i]).toArray();
+    int[] order = mixed(normal, anomalous, o.flaggedShare);
+    if (order == null) {
+      throw new IllegalArgumentException(String.format(
+          Locale.ROOT,
+          "--flagged-share %s: %s flags %d of %s and passes %d, too few for that share",
+          o.flaggedShare,
+          model.getParent().getFileName(),
+          anomalous.length,
+          images.description(),
+          normal.length));
+    }
+    return images.select(
+        order,
+        images.description() + ", " + (order.length - normal.length) + " of " + order.length
+            + " flagged");
+  }
+
+  /**
+   * Every one of {@code normal} in order, with as many of {@code anomalous} as make them {@code
+   * share} of the whole spread evenly among them; null when there are too few of either.
+   */
+  static int[] mixed(int[] normal, int[] anomalous, double share) {
+    int wanted = (int) Math.round(normal.length * share / (1 - share));
+    if (normal.length == 0 || wanted > anomalous.length) {
+      return null;
+    }
+    int[] order = new int[normal.length + wanted];
+    for (int at = 0, f = 0, n = 0; at < order.length; at++) {
+      // Anomalous f goes where the running count first reaches (f + 1) / wanted of the whole.
+      boolean next = f < wanted && (long) (at + 1) * wanted >= (long) (f + 1) * order.length;
+      order[at] = next ? anomalous[f++] : normal[n++];
+    }
+    return order;
   }
 
   /** The ceiling's scorer: no inference, but the model's verdicts, so the graph writes the same records. */

@@ -22,14 +22,15 @@ record CoreSection(BenchOptions options, Core core) {
         "Throughput",
         "%d records preloaded into %d partition(s); %d stream thread(s); %d "
             + "interleaved round(s) of (a), (b), (b'), (c): the median, and the range over the rounds. The model flags "
-            + "%.0f%% of these images (most of Fashion-MNIST is not its normal class); the ceiling's scorer does no "
+            + "%.0f%% of these images%s; the ceiling's scorer does no "
             + "inference but flags the same images (their verdicts are looked up by a hash of the pixels), so every "
             + "run writes the same records to the scores and anomalies topics.%n%n",
         options.records,
         options.partitions,
         options.threads,
         options.repeat,
-        100 * core.flaggedShare());
+        100 * core.flaggedShare(),
+        options.flaggedShare == null ? " (most of Fashion-MNIST is not its normal class)" : "");
     md.append(BenchReport.runsTable(
         true,
         List.of(

@@ -31,10 +31,26 @@ final class NoopScorer implements Scorer {
   /** Flags what {@code model} flags among {@code images}, sent as 8-bit pixels ({@link ImageDataset#raw}). */
   static NoopScorer replaying(Scorer model, ImageDataset images) {
     ImageContract c = model.contract();
-    int chunk = 256;
-    float[] x = new float[chunk * c.size()];
+    boolean[] verdicts = verdicts(model, images);
+    float[] x = new float[c.size()];
     Set<Integer> flagged = new HashSet<>();
     int flaggedImages = 0;
+    for (int i = 0; i < images.size(); i++) {
+      if (verdicts[i]) {
+        c.toTensor(images.raw(i), x, 0);
+        flagged.add(hash(x, 0, c.size()));
+        flaggedImages++;
+      }
+    }
+    return new NoopScorer(c, Set.copyOf(flagged), (double) flaggedImages / images.size());
+  }
+
+  /** Whether {@code model} flags each of {@code images}, sent as 8-bit pixels. */
+  static boolean[] verdicts(Scorer model, ImageDataset images) {
+    ImageContract c = model.contract();
+    int chunk = 256;
+    float[] x = new float[chunk * c.size()];
+    boolean[] flagged = new boolean[images.size()];
     for (int from = 0; from < images.size(); from += chunk) {
       int n = Math.min(chunk, images.size() - from);
       for (int i = 0; i < n; i++) {
@@ -42,13 +58,10 @@ final class NoopScorer implements Scorer {
       }
       float[] scores = model.score(x, n).score();
       for (int i = 0; i < n; i++) {
-        if (scores[i] > model.threshold()) {
-          flagged.add(hash(x, i * c.size(), c.size()));
-          flaggedImages++;
-        }
+        flagged[from + i] = scores[i] > model.threshold();
       }
     }
-    return new NoopScorer(c, Set.copyOf(flagged), (double) flaggedImages / images.size());
+    return flagged;
   }
 
   /** Share of the images it was built from ({@link #replaying}) that this scorer flags. */

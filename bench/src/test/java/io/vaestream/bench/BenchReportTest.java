@@ -62,6 +62,19 @@ class BenchReportTest {
   }
 
   @Test
+  void shouldSayWhichShareOfTheRecordsIsFlaggedWhenItWasChosen() {
+    SampleBench s = SampleBench.smoke();
+    BenchOptions o = SampleBench.options("--flagged-share", "0.01");
+    assertThat(new BenchReport(o, s.results()).markdown())
+        .contains(
+            " --flagged-share 0.01 ",
+            "Records are Fashion-MNIST test images (those a model does not flag, with the ones it flags "
+                + "mixed in evenly to 1.0%: `--flagged-share`)");
+    assertThat(new BenchReport(s.options(), s.results()).markdown())
+        .doesNotContain("flagged-share");
+  }
+
+  @Test
   void shouldSayWhatWasNotProfiled() {
     SampleBench s = SampleBench.smoke();
     assertThat(new BenchReport(s.options(), s.results()).markdown())
