@@ -20,16 +20,11 @@ sys.path.append("/usr/lib/python3/dist-packages")  # Debian's numpy beside anoth
 import numpy as np
 
 import knn_features as kf  # beside this script
-from dev_parts import blur, standardised  # beside this script
+from dev_parts import blur, standardised, vae_error  # beside this script
 
 
 def blurred(q, r):
     return (blur(q - r) ** 2).mean((1, 2, 3))
-
-
-def blurred_at(sigma):
-    kernel = kf.gaussian(sigma, max(1, int(np.ceil(3 * sigma))))
-    return lambda q, r: (kf.correlate(q - r, kernel) ** 2).mean((1, 2, 3))
 
 
 def gradient_residual(cells):
@@ -56,27 +51,31 @@ def dissimilarity(q, r, c1=0.01 ** 2, c2=0.03 ** 2):
     return 1 - s.mean((1, 2, 3))
 
 
-PARTS = {
-    "blur 1 px (shipped)": blurred,
-    "blur 2 px": blurred_at(2.0),
-    "gradient features 4 x 4": gradient_residual(4),
-    "gradient features 7 x 7": gradient_residual(7),
-    "gradient features 14 x 14": gradient_residual(14),
-    "Sobel residual, blurred": sobel_residual,
-    "1 - SSIM": dissimilarity,
-}
-
-
-def in_units(b, rb):
+def in_units(b, rb, mb):
     """The blurred residual in units of its spread on 1,000 training normals, pixel by pixel (a
     per-pixel variance, as MapScale's: statistics of the normals, not a memory bank)."""
     s = 1 / np.maximum(np.sqrt((blur(b[:1000] - rb[:1000]) ** 2).mean(0)), 1 / 255)
-    return lambda q, r: ((blur(q - r) * s) ** 2).mean((1, 2, 3))
+    return lambda q, rq, mq: ((blur(q - rq) * s) ** 2).mean((1, 2, 3))
 
 
-# name: fit(training normals, their reconstructions) -> part(images, reconstructions)
-FITTED = {"blur 1 px, in units of its spread": in_units}
+def unfitted(part):
+    """A part of the image and its reconstruction alone, in dev_parts.py's candidate shape."""
+    return lambda b, rb, mb: lambda q, rq, mq: part(q, rq)
+
+
 SHIPPED = "blur 1 px (shipped)"
+# name: fit(training normals, reconstructions, latent means) -> part(images, reconstructions, means),
+# as dev_parts.py's candidates
+CANDIDATES = {
+    SHIPPED: unfitted(blurred),
+    "blur 2 px": vae_error(2),
+    "gradient features 4 x 4": unfitted(gradient_residual(4)),
+    "gradient features 7 x 7": unfitted(gradient_residual(7)),
+    "gradient features 14 x 14": unfitted(gradient_residual(14)),
+    "Sobel residual, blurred": unfitted(sobel_residual),
+    "1 - SSIM": unfitted(dissimilarity),
+    "blur 1 px, in units of its spread": in_units,
+}
 
 
 def main():
@@ -98,11 +97,9 @@ def main():
         if not np.allclose(blurred(x[:500], rt[:500]), cell["parts"]["reconstruction_error"][:500],
                            rtol=1e-3, atol=1e-6):
             sys.exit(f"class {c}: the blurred error differs from the run's; is this the run's dump?")
-        parts = {k: f for k, f in PARTS.items() if k == SHIPPED or only in k}
-        if any(only in k for k in FITTED):
-            b, rb = load(f"class-{c}-bank.f32"), load(f"class-{c}-bank-rec.f32")
-            parts.update({k: fit(b, rb) for k, fit in FITTED.items() if only in k})
-        z = {k: standardised(f(x, rt), f(cal, rc)) for k, f in parts.items()}
+        b, rb = load(f"class-{c}-bank.f32"), load(f"class-{c}-bank-rec.f32")
+        parts = {k: fit(b, rb, None) for k, fit in CANDIDATES.items() if k == SHIPPED or only in k}
+        z = {k: standardised(f(x, rt, None), f(cal, rc, None)) for k, f in parts.items()}
         for k, v in z.items():
             rows.setdefault(k, []).append(100 * kf.auroc(v, y))
             if k != SHIPPED:

@@ -50,13 +50,17 @@ final class BenchRunner {
     }
     Path model = models.get(core.name());
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      ImageDataset test = sent(model, core.testImages(10_000));
+      ImageDataset all = core.testImages(10_000);
+      boolean replays = o.runs(Section.core) || o.runs(Section.batch) || o.runs(Section.shadow);
+      Sample sample =
+          replays || o.flaggedShare != null ? sample(model, all) : new Sample(all, null);
+      ImageDataset test = sample.images();
       TrialRunner trials = new TrialRunner(o, kafka, test);
       Core coreRuns = null;
       List<BatchRow> batch = null;
       Shadow shadow = null;
-      if (o.runs(Section.core) || o.runs(Section.batch) || o.runs(Section.shadow)) {
-        NoopScorer ceilingScorer = replaying(model, test);
+      if (replays) {
+        NoopScorer ceilingScorer = sample.ceiling();
         String input = trials.preload("bench-images", o.partitions, test, o.records);
         Profiler.warmUp();
         // The first runs in a fresh JVM are slower (JIT, class loading); warm up before measuring.
@@ -158,12 +162,13 @@ final class BenchRunner {
     List<ModelRow> rows = new ArrayList<>();
     for (BenchModel m : compared) {
       Path model = models.get(m.name());
-      ImageDataset images = sent(model, m.testImages(o.flaggedShare == null ? 2000 : 10_000));
+      Sample sample = sample(model, m.testImages(o.flaggedShare == null ? 2000 : 10_000));
+      ImageDataset images = sample.images();
+      NoopScorer ceilingScorer = sample.ceiling();
       // Fewer records for larger images, so that every run moves about the same number of bytes.
       int n = Math.max(2000, (int) ((long) o.records * 784 / m.contract().size()));
       String input = trials.preload("bench-" + m.name(), o.partitions, images, n);
       int bytes = AvroSerdes.encode(ImageSender.event(images, 0, "b-0", null)).length;
-      NoopScorer ceilingScorer = replaying(model, images);
       Supplier<Scorer> onnx = () -> TrialRunner.onnx(model);
       Run ceiling = trials.throughput(new Trial(
           m.name() + " (a) ceiling", input, n, model, () -> ceilingScorer, o.batch, o.threads, 1));
@@ -247,35 +252,51 @@ final class BenchRunner {
     return o.repeat > 1 ? ", round " + i + "/" + o.repeat : "";
   }
 
+  /** The images a run sends, and the ceiling's scorer, which flags what the model flags among them. */
+  private record Sample(ImageDataset images, NoopScorer ceiling) {}
+
   /**
-   * The images to send: {@code images} as they are or, with {@code --flagged-share}, those that
-   * {@code model} does not flag with the ones it flags spread evenly among them to that share.
+   * {@code images} as they are or, with {@code --flagged-share}, those that {@code model} does not
+   * flag with the ones it flags spread evenly among them to that share; and the ceiling's scorer
+   * for them (no inference, but the model's verdicts, so the graph writes the same records). One
+   * pass of the model over {@code images} serves both.
    */
-  private ImageDataset sent(Path model, ImageDataset images) {
-    if (o.flaggedShare == null) {
-      return images;
-    }
-    boolean[] flagged;
+  private Sample sample(Path model, ImageDataset images) {
     try (Scorer real = TrialRunner.onnx(model)) {
-      flagged = NoopScorer.verdicts(real, images);
+      boolean[] verdicts = NoopScorer.verdicts(real, images);
+      ImageDataset sent = images;
+      boolean[] flagged = verdicts;
+      if (o.flaggedShare != null) {
+        int[] normal =
+            IntStream.range(0, verdicts.length).filter(i -> !verdicts[i]).toArray();
+        int[] anomalous =
+            IntStream.range(0, verdicts.length).filter(i -> verdicts[i]).toArray();
+        int[] order = mixed(normal, anomalous, o.flaggedShare);
+        if (order == null) {
+          throw new IllegalArgumentException(String.format(
+              Locale.ROOT,
+              "--flagged-share %s: %s flags %d of %s and passes %d, too few for that share",
+              o.flaggedShare,
+              model.getParent().getFileName(),
+              anomalous.length,
+              images.description(),
+              normal.length));
+        }
+        sent = images.select(
+            order,
+            images.description() + ", " + (order.length - normal.length) + " of " + order.length
+                + " flagged");
+        flagged = new boolean[order.length];
+        for (int i = 0; i < order.length; i++) {
+          flagged[i] = verdicts[order[i]];
+        }
+      }
+      NoopScorer ceiling = NoopScorer.replaying(real.contract(), sent, flagged);
+      Log.bench(
+          "%s flags %.1f%% of the %d images sent; the ceiling flags the same ones",
+          model.getParent().getFileName(), 100 * ceiling.flaggedShare(), sent.size());
+      return new Sample(sent, ceiling);
     }
-    int[] normal = IntStream.range(0, flagged.length).filter(i -> !flagged[i]).toArray();
-    int[] anomalous = IntStream.range(0, flagged.length).filter(i -> flagged[i]).toArray();
-    int[] order = mixed(normal, anomalous, o.flaggedShare);
-    if (order == null) {
-      throw new IllegalArgumentException(String.format(
-          Locale.ROOT,
-          "--flagged-share %s: %s flags %d of %s and passes %d, too few for that share",
-          o.flaggedShare,
-          model.getParent().getFileName(),
-          anomalous.length,
-          images.description(),
-          normal.length));
-    }
-    return images.select(
-        order,
-        images.description() + ", " + (order.length - normal.length) + " of " + order.length
-            + " flagged");
   }
 
   /**
@@ -294,16 +315,5 @@ final class BenchRunner {
       order[at] = next ? anomalous[f++] : normal[n++];
     }
     return order;
-  }
-
-  /** The ceiling's scorer: no inference, but the model's verdicts, so the graph writes the same records. */
-  private static NoopScorer replaying(Path model, ImageDataset images) {
-    try (Scorer real = TrialRunner.onnx(model)) {
-      NoopScorer noop = NoopScorer.replaying(real, images);
-      Log.bench(
-          "%s flags %.1f%% of the %d images sent; the ceiling flags the same ones",
-          model.getParent().getFileName(), 100 * noop.flaggedShare(), images.size());
-      return noop;
-    }
   }
 }

@@ -28,24 +28,25 @@ final class NoopScorer implements Scorer {
     this(contract, Set.of(), 0);
   }
 
-  /** Flags what {@code model} flags among {@code images}, sent as 8-bit pixels ({@link ImageDataset#raw}). */
-  static NoopScorer replaying(Scorer model, ImageDataset images) {
-    ImageContract c = model.contract();
-    boolean[] verdicts = verdicts(model, images);
+  /**
+   * Flags the images of {@code images} whose {@code flagged} is set, as {@link #verdicts} gives
+   * them for a model of contract {@code c}.
+   */
+  static NoopScorer replaying(ImageContract c, ImageDataset images, boolean[] flagged) {
     float[] x = new float[c.size()];
-    Set<Integer> flagged = new HashSet<>();
+    Set<Integer> hashes = new HashSet<>();
     int flaggedImages = 0;
     for (int i = 0; i < images.size(); i++) {
-      if (verdicts[i]) {
+      if (flagged[i]) {
         c.toTensor(images.raw(i), x, 0);
-        flagged.add(hash(x, 0, c.size()));
+        hashes.add(hash(x, 0, c.size()));
         flaggedImages++;
       }
     }
-    return new NoopScorer(c, Set.copyOf(flagged), (double) flaggedImages / images.size());
+    return new NoopScorer(c, Set.copyOf(hashes), (double) flaggedImages / images.size());
   }
 
-  /** Whether {@code model} flags each of {@code images}, sent as 8-bit pixels. */
+  /** Whether {@code model} flags each of {@code images}, sent as 8-bit pixels ({@link ImageDataset#raw}). */
   static boolean[] verdicts(Scorer model, ImageDataset images) {
     ImageContract c = model.contract();
     int chunk = 256;
