@@ -80,7 +80,7 @@ class LocalizerTest {
   @Test
   void shouldWritePngsThatImageIoReadsBackExactly() throws Exception {
     java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-    for (int[] size : new int[][] {{1, 1}, {28, 28}, {128, 96}, {300, 7}}) {
+    for (int[] size : new int[][] {{1, 1}, {28, 28}, {128, 96}, {300, 7}, {256, 256}}) {
       byte[] grey = new byte[size[0] * size[1]];
       for (int i = 0; i < grey.length; i++) {
         grey[i] = (byte) (i % 3 == 0 ? r.nextInt(256) : i / size[0]);
