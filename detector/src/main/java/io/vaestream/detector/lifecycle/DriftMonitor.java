@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The stream threads only leave each batch for the monitor's own thread ({@link #scored}), which
  * takes what has gathered every {@value #GATHER_MS} ms and does the work ({@link DriftTracker}):
- * per batch, one sort of each window it touched, O(w log w) for a window of w. When that thread
+ * it adds the batches to their windows, then sorts and judges each window they touched once, O(w
+ * log w) for a window of w (judged after every batch, the sorts took most of that thread). When that thread
  * falls behind by {@value #QUEUE_VALUES} pixel values, further batches are left out of the windows
  * (logged), never waited for. Drift events are alerts written by a plain
  * idempotent producer, outside the exactly-once transaction of the scores: a crash can repeat one
@@ -227,18 +228,26 @@ public final class DriftMonitor implements BatchListener, AutoCloseable {
     }
   }
 
-  /** On the worker: takes every batch waiting, in the order they were scored. */
+  /**
+   * On the worker: takes every batch waiting, in the order they were scored, then judges the
+   * windows they went to once.
+   */
   private void drain() {
     draining.set(false);
     for (ScoredBatch batch; (batch = pending.poll()) != null; ) {
       pendingValues.addAndGet(-batch.tensors().length);
       try {
         Scorer now = models.get();
-        tracker.process(now, batch);
+        tracker.add(now, batch);
         unprofiled = now.calibrationProfile() == null ? now : null;
       } catch (RuntimeException e) {
         LOG.warn("the drift monitor failed on a batch of {}: {}", batch.size(), e.toString(), e);
       }
+    }
+    try {
+      tracker.judge();
+    } catch (RuntimeException e) {
+      LOG.warn("the drift monitor failed to judge its windows: {}", e.toString(), e);
     }
   }
 

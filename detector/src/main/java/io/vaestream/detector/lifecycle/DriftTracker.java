@@ -62,6 +62,8 @@ final class DriftTracker {
   private CalibrationProfile profile;
   private Tracked overall;
   private final Map<String, Tracked> bySource = new HashMap<>();
+  /** The windows that took events since the last {@link #judge()}. */
+  private final Set<Tracked> touched = new LinkedHashSet<>();
 
   /** A tracker that starts with {@code first}'s calibration. */
   DriftTracker(
@@ -79,9 +81,13 @@ final class DriftTracker {
     adopt(first);
   }
 
-  /** Adds a batch to its windows, after taking {@code now}'s calibration if the model changed. */
-  void process(Scorer now, ScoredBatch batch) {
+  /**
+   * Adds a batch to its windows, after taking {@code now}'s calibration if the model changed (the
+   * old model's windows are judged first); {@link #judge()} compares them with the calibration.
+   */
+  void add(Scorer now, ScoredBatch batch) {
     if (now != model) {
+      judge();
       adopt(now);
     }
     if (profile == null || batch.size() == 0) {
@@ -94,7 +100,6 @@ final class DriftTracker {
     }
     int size = batch.contract().size();
     double[] values = new double[DISTRIBUTIONS];
-    Set<Tracked> touched = new LinkedHashSet<>();
     touched.add(overall);
     for (int i = 0; i < batch.size(); i++) {
       AnomalyScore s = batch.scores().get(i);
@@ -109,7 +114,16 @@ final class DriftTracker {
         touched.add(t);
       }
     }
-    touched.forEach(this::evaluate);
+  }
+
+  /**
+   * Compares every window that took events since the last call with the calibration, and records
+   * what changed. The monitor calls it once per drain, not once per batch: it sorts each window's
+   * signals, which costs far more than adding a batch.
+   */
+  void judge() {
+    touched.forEach(this::judge);
+    touched.clear();
   }
 
   /** The window of {@code name}, or null when it is beyond the first {@link DetectorMetrics#MAX_SOURCES}. */
@@ -130,7 +144,7 @@ final class DriftTracker {
   }
 
   /** Compares a window that has enough events with the calibration, and records what changed. */
-  private void evaluate(Tracked t) {
+  private void judge(Tracked t) {
     int n = t.window.size();
     if (n < settings.minEvents()) {
       return;
@@ -228,6 +242,7 @@ final class DriftTracker {
     }
     model = next;
     profile = next.calibrationProfile();
+    touched.clear();
     overall = new Tracked(ALL_SOURCES);
     bySource.clear();
     metrics.driftReset();

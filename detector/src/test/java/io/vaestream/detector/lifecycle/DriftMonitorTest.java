@@ -290,6 +290,9 @@ class DriftMonitorTest {
 
     later.remove(0).run();
     assertThat(changes()).contains("* mean_intensity drift");
+    assertThat(events.get(0).windowEvents())
+        .as("the windows judged once, after the drain added all 30 batches (not at 500 events)")
+        .isEqualTo(1000);
     send(m, 50, List.of("cam-1"), "1", 0.3, 0.01);
     assertThat(later)
         .as("a batch after the thread took the others calls it again")
