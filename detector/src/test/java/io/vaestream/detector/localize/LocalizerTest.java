@@ -97,4 +97,73 @@ class LocalizerTest {
       }
     }
   }
+
+  @Test
+  void shouldFindTheSameRegionsAsAFloodFillOnRandomMaps() {
+    ImageContract grey = new ImageContract(29, 23, 1);
+    Localizer l = new Localizer(grey, 0.5);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (double share : new double[] {0.05, 0.3, 0.5, 0.7, 0.95}) {
+      for (int trial = 0; trial < 40; trial++) {
+        float[] m = new float[3 + 29 * 23];
+        for (int i = 3; i < m.length; i++) {
+          m[i] = r.nextDouble() < share
+              ? 0.5f + (float) r.nextDouble()
+              : (float) r.nextDouble() * 0.5f;
+        }
+        assertThat(l.boxes(m, 3, 29, 23))
+            .as("share %s, trial %d", share, trial)
+            .isEqualTo(floodFill(m, 3, 29, 23, 0.5));
+      }
+    }
+  }
+
+  /** The regions by a plain flood fill (8-neighbours), in the order and form {@link Localizer#boxes} gives. */
+  private static java.util.List<Box> floodFill(
+      float[] m, int offset, int w, int h, double threshold) {
+    int[] seen = new int[w * h];
+    java.util.List<Box> boxes = new java.util.ArrayList<>();
+    for (int start = 0; start < w * h; start++) {
+      if (seen[start] != 0 || !(m[offset + start] > threshold)) {
+        continue;
+      }
+      int x0 = w;
+      int y0 = h;
+      int x1 = -1;
+      int y1 = -1;
+      int count = 0;
+      double max = 0;
+      java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(java.util.List.of(start));
+      seen[start] = 1;
+      while (!todo.isEmpty()) {
+        int p = todo.pop();
+        int x = p % w;
+        int y = p / w;
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+        count++;
+        max = Math.max(max, m[offset + p]);
+        for (int q = 0; q < 9; q++) {
+          int nx = x + q % 3 - 1;
+          int ny = y + q / 3 - 1;
+          if (nx >= 0
+              && ny >= 0
+              && nx < w
+              && ny < h
+              && seen[ny * w + nx] == 0
+              && m[offset + ny * w + nx] > threshold) {
+            seen[ny * w + nx] = 1;
+            todo.push(ny * w + nx);
+          }
+        }
+      }
+      boxes.add(new Box(x0, y0, x1 - x0 + 1, y1 - y0 + 1, count, max));
+    }
+    boxes.sort(java.util.Comparator.comparingInt(Box::getArea)
+        .reversed()
+        .thenComparing(Box::getMaxValue, java.util.Comparator.reverseOrder()));
+    return boxes.size() > Localizer.MAX_BOXES ? boxes.subList(0, Localizer.MAX_BOXES) : boxes;
+  }
 }
