@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * <p>The stream threads only leave each batch for the monitor's own thread ({@link #scored}), which
  * takes what has gathered every {@value #GATHER_MS} ms and does the work ({@link DriftTracker}):
  * it adds the batches to their windows, then sorts and judges each window they touched once, O(w
- * log w) for a window of w (judged after every batch, the sorts took most of that thread). When that thread
- * falls behind by {@value #QUEUE_VALUES} pixel values, further batches are left out of the windows
+ * log w) for a window of w (judged after every batch, the sorts took most of that thread). When
+ * that thread falls behind by {@value #QUEUE_VALUES} pixel values, further batches are left out of the windows
  * (logged), never waited for. Drift events are alerts written by a plain
  * idempotent producer, outside the exactly-once transaction of the scores: a crash can repeat one
  * or lose one, and batches scored again after a crash are counted again.

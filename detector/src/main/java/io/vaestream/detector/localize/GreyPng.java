@@ -33,7 +33,8 @@ final class GreyPng {
       System.arraycopy(pixels, y * width, raw, y * (width + 1) + 1, width);
     }
     Deflater deflater = new Deflater(Deflater.NO_COMPRESSION);
-    // stored blocks: 5 bytes per 64 KB block, and the zlib header and checksum
+    // stored blocks add 5 bytes each, the zlib header and checksum 6; the loop below grows the
+    // buffer should zlib cut smaller blocks than 64 KB
     byte[] buffer = new byte[raw.length + 5 * (raw.length / 65_535 + 1) + 64];
     int compressed;
     try {

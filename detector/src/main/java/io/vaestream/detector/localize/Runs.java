@@ -1,26 +1,28 @@
 package io.vaestream.detector.localize;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The runs of one map's pixels above the threshold, row by row, and which of them join into one
- * region (union-find). Runs are opened in raster order, so a region's first run holds its first
- * pixel in that order, which keeps the regions in the order a raster scan meets them.
+ * The connected regions (8-neighbours) of one map's pixels above a threshold, labelled by runs:
+ * one pass over the rows finds each row's runs of such pixels and joins a run to the runs of the
+ * row above that touch it, diagonals included (union-find over runs). Runs are opened in raster
+ * order and a region's root is its earliest run, so regions come out in the order a raster scan
+ * meets their first pixel.
  */
 final class Runs {
   /** One connected region: its bounding box in map pixels, its pixel count and its largest value. */
   record Region(int x0, int y0, int x1, int y1, int count, double max) {}
 
-  final int[] x0;
-  final int[] x1;
+  private final int[] x0;
+  private final int[] x1;
   private final int[] y;
   private final double[] max;
   private final int[] parent;
-  int count;
+  private int count;
 
-  /** Room for {@code capacity} runs: (width / 2 + 1) × height holds any map. */
-  Runs(int capacity) {
+  private Runs(int capacity) {
     x0 = new int[capacity];
     x1 = new int[capacity];
     y = new int[capacity];
@@ -28,28 +30,43 @@ final class Runs {
     parent = new int[capacity];
   }
 
-  /** Opens a run that starts at ({@code x}, {@code row}); returns its index. */
-  int open(int x, int row) {
-    int r = count++;
-    x0[r] = x;
-    y[r] = row;
-    parent[r] = r;
-    return r;
+  /** The regions of {@code maps[offset .. offset + w × h)} above {@code threshold}, in raster order. */
+  static List<Region> label(float[] maps, int offset, int w, int h, double threshold) {
+    Runs runs = new Runs((w / 2 + 1) * h); // a row holds at most (w + 1) / 2 runs
+    int above = 0; // the first run of the row above
+    for (int row = 0; row < h; row++) {
+      int first = runs.count;
+      int base = offset + row * w;
+      for (int x = 0; x < w; x++) {
+        if (!(maps[base + x] > threshold)) {
+          continue;
+        }
+        int r = runs.count++;
+        runs.x0[r] = x;
+        runs.y[r] = row;
+        runs.parent[r] = r;
+        double largest = 0;
+        for (; x < w && maps[base + x] > threshold; x++) {
+          largest = Math.max(largest, maps[base + x]);
+        }
+        runs.x1[r] = x - 1;
+        runs.max[r] = largest;
+        for (int q = above; q < first; q++) {
+          if (runs.x0[q] <= x && runs.x1[q] >= runs.x0[r] - 1) {
+            runs.union(q, r);
+          }
+        }
+      }
+      above = first;
+    }
+    return runs.regions();
   }
 
-  /** Closes run {@code r} at column {@code last}, with {@code largest} its largest value. */
-  void close(int r, int last, double largest) {
-    x1[r] = last;
-    max[r] = largest;
-  }
-
-  void union(int a, int b) {
+  private void union(int a, int b) {
     int ra = root(a);
     int rb = root(b);
-    if (ra != rb) {
-      // the earlier run stays the root, so a region's root is its first run in raster order
-      parent[Math.max(ra, rb)] = Math.min(ra, rb);
-    }
+    // the earlier run stays the root
+    parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
 
   private int root(int r) {
@@ -60,30 +77,26 @@ final class Runs {
     return r;
   }
 
-  /** The regions, in the raster order of their first pixel. */
-  List<Region> regions() {
-    int[] slot = new int[count];
-    List<int[]> boxes = new ArrayList<>(); // x0, y0, x1, y1, count
-    List<double[]> largest = new ArrayList<>();
+  /** Folds every run into its root: the root's row is its region's first. */
+  private List<Region> regions() {
+    int[] left = Arrays.copyOf(x0, count);
+    int[] right = Arrays.copyOf(x1, count);
+    int[] bottom = Arrays.copyOf(y, count);
+    double[] largest = Arrays.copyOf(max, count);
+    int[] pixels = new int[count];
     for (int r = 0; r < count; r++) {
-      int root = root(r);
-      if (root == r) {
-        slot[r] = boxes.size();
-        boxes.add(new int[] {x0[r], y[r], x1[r], y[r], 0});
-        largest.add(new double[] {0});
-      }
-      int[] b = boxes.get(slot[root]);
-      b[0] = Math.min(b[0], x0[r]);
-      b[2] = Math.max(b[2], x1[r]);
-      b[3] = Math.max(b[3], y[r]);
-      b[4] += x1[r] - x0[r] + 1;
-      double[] m = largest.get(slot[root]);
-      m[0] = Math.max(m[0], max[r]);
+      int g = root(r);
+      left[g] = Math.min(left[g], x0[r]);
+      right[g] = Math.max(right[g], x1[r]);
+      bottom[g] = Math.max(bottom[g], y[r]);
+      largest[g] = Math.max(largest[g], max[r]);
+      pixels[g] += x1[r] - x0[r] + 1;
     }
-    List<Region> regions = new ArrayList<>(boxes.size());
-    for (int i = 0; i < boxes.size(); i++) {
-      int[] b = boxes.get(i);
-      regions.add(new Region(b[0], b[1], b[2], b[3], b[4], largest.get(i)[0]));
+    List<Region> regions = new ArrayList<>();
+    for (int r = 0; r < count; r++) {
+      if (parent[r] == r) {
+        regions.add(new Region(left[r], y[r], right[r], bottom[r], pixels[r], largest[r]));
+      }
     }
     return regions;
   }
