@@ -103,9 +103,11 @@ public final class Localizer {
     int w = contract.width();
     int h = contract.height();
     byte[] grey = new byte[w * h];
-    double scale = 255 / (PNG_SCALE * pixelThreshold);
+    // float arithmetic, rounding half up by hand: the loop vectorizes, Math.round(double) did not
+    float scale = (float) (255 / (PNG_SCALE * pixelThreshold));
     for (int i = 0; i < grey.length; i++) {
-      grey[i] = (byte) Math.max(0, Math.min(255, Math.round(maps[offset + i] * scale)));
+      float level = maps[offset + i] * scale + 0.5f;
+      grey[i] = (byte) (level >= 255 ? 255 : level >= 1 ? (int) level : 0);
     }
     return GreyPng.encode(grey, w, h);
   }
