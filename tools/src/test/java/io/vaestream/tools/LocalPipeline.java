@@ -2,15 +2,14 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.testing.KafkaBroker;
+import io.vaestream.detector.testing.TestDetectors;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -71,17 +70,6 @@ record LocalPipeline(KafkaBroker kafka, String prefix) {
 
   /** A consumer from the earliest offset that sees committed transactions only, as scores must be read. */
   KafkaConsumer<byte[], byte[]> readCommitted() {
-    return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "it-" + prefix,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed"),
-        new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+    return TestDetectors.readCommitted(kafka.bootstrapServers());
   }
 }

@@ -111,7 +111,17 @@ public final class TestDetectors {
 
   /** A read_committed consumer of {@code topic} from its start, in a group of its own. */
   public static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap, String topic) {
-    var c = new KafkaConsumer<byte[], byte[]>(
+    KafkaConsumer<byte[], byte[]> c = readCommitted(bootstrap);
+    c.subscribe(List.of(topic));
+    return c;
+  }
+
+  /**
+   * A consumer that sees committed transactions only, as scores must be read, from the earliest
+   * offset, in a group of its own; it is the caller's to subscribe or assign.
+   */
+  public static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap) {
+    return new KafkaConsumer<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             bootstrap,
@@ -123,8 +133,6 @@ public final class TestDetectors {
             "read_committed"),
         new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
   }
 
   /**
