@@ -15,24 +15,38 @@ final class Runs {
   /** One connected region: its bounding box in map pixels, its pixel count and its largest value. */
   record Region(int x0, int y0, int x1, int y1, int count, double max) {}
 
-  private final int[] x0;
-  private final int[] x1;
-  private final int[] y;
-  private final double[] max;
-  private final int[] parent;
+  /**
+   * Room for the runs of a flagged map's few regions. A map can hold (w + 1) / 2 runs a row, but
+   * arrays of that size (10 KB at 28 × 28, 200 KB at 128 × 128) would be allocated and zeroed for
+   * every map; these grow when a map needs more.
+   */
+  private static final int FIRST_CAPACITY = 64;
+
+  private int[] x0 = new int[FIRST_CAPACITY];
+  private int[] x1 = new int[FIRST_CAPACITY];
+  private int[] y = new int[FIRST_CAPACITY];
+  private double[] max = new double[FIRST_CAPACITY];
+  private int[] parent = new int[FIRST_CAPACITY];
   private int count;
 
-  private Runs(int capacity) {
-    x0 = new int[capacity];
-    x1 = new int[capacity];
-    y = new int[capacity];
-    max = new double[capacity];
-    parent = new int[capacity];
+  private Runs() {}
+
+  /** A new run's index, with room for it. */
+  private int open() {
+    if (count == x0.length) {
+      int capacity = 2 * count;
+      x0 = Arrays.copyOf(x0, capacity);
+      x1 = Arrays.copyOf(x1, capacity);
+      y = Arrays.copyOf(y, capacity);
+      max = Arrays.copyOf(max, capacity);
+      parent = Arrays.copyOf(parent, capacity);
+    }
+    return count++;
   }
 
   /** The regions of {@code maps[offset .. offset + w × h)} above {@code threshold}, in raster order. */
   static List<Region> label(float[] maps, int offset, int w, int h, double threshold) {
-    Runs runs = new Runs((w / 2 + 1) * h); // a row holds at most (w + 1) / 2 runs
+    Runs runs = new Runs();
     int above = 0; // the first run of the row above
     for (int row = 0; row < h; row++) {
       int first = runs.count;
@@ -41,7 +55,7 @@ final class Runs {
         if (!(maps[base + x] > threshold)) {
           continue;
         }
-        int r = runs.count++;
+        int r = runs.open();
         runs.x0[r] = x;
         runs.y[r] = row;
         runs.parent[r] = r;
