@@ -47,21 +47,24 @@ final class Runs {
   /** The regions of {@code maps[offset .. offset + w × h)} above {@code threshold}, in raster order. */
   static List<Region> label(float[] maps, int offset, int w, int h, double threshold) {
     Runs runs = new Runs();
+    float cut = floatCut(threshold);
     int above = 0; // the first run of the row above
     for (int row = 0; row < h; row++) {
       int first = runs.count;
       int base = offset + row * w;
       for (int x = 0; x < w; x++) {
-        if (!(maps[base + x] > threshold)) {
+        if (!(maps[base + x] > cut)) {
           continue;
         }
         int r = runs.open();
         runs.x0[r] = x;
         runs.y[r] = row;
         runs.parent[r] = r;
-        double largest = 0;
-        for (; x < w && maps[base + x] > threshold; x++) {
-          largest = Math.max(largest, maps[base + x]);
+        float largest = 0;
+        for (; x < w && maps[base + x] > cut; x++) {
+          if (maps[base + x] > largest) {
+            largest = maps[base + x];
+          }
         }
         runs.x1[r] = x - 1;
         runs.max[r] = largest;
@@ -74,6 +77,16 @@ final class Runs {
       above = first;
     }
     return runs.regions();
+  }
+
+  /**
+   * The float {@code c} with {@code v > c} exactly when {@code v > threshold}, for every float
+   * {@code v}: the scan then compares floats, without widening each pixel to a double.
+   */
+  static float floatCut(double threshold) {
+    float nearest = (float) threshold;
+    // no float lies between the threshold and its nearest float
+    return nearest > threshold ? Math.nextDown(nearest) : nearest;
   }
 
   private void union(int a, int b) {

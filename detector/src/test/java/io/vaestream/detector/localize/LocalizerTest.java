@@ -99,6 +99,22 @@ class LocalizerTest {
   }
 
   @Test
+  void shouldCutFloatsExactlyWhereTheDoubleThresholdDoes() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int trial = 0; trial < 10_000; trial++) {
+      double threshold = r.nextDouble(1e-6, 10);
+      float cut = Runs.floatCut(threshold);
+      float nearest = (float) threshold;
+      // the floats around the threshold, where widening and rounding could disagree
+      for (float v : new float[] {
+        Math.nextDown(nearest), nearest, Math.nextUp(nearest), (float) r.nextDouble(0, 10)
+      }) {
+        assertThat(v > cut).as("%s > %s", v, threshold).isEqualTo(v > threshold);
+      }
+    }
+  }
+
+  @Test
   void shouldFindTheSameRegionsAsAFloodFillOnRandomMaps() {
     ImageContract grey = new ImageContract(29, 23, 1);
     Localizer l = new Localizer(grey, 0.5);
