@@ -7,13 +7,18 @@ import org.openjdk.jmh.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
-/** {@code jmh}: runs the JMH micro-benchmarks (the scorer alone), passing JMH's own options through. */
+/**
+ * {@code jmh}: runs a JMH micro-benchmark (the scorer alone unless the first argument names
+ * another), passing JMH's own options through.
+ */
 @Command(
     name = "jmh",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the JMH micro-benchmark of the scorer alone (ScorerBenchmark).",
-      "Arguments go to JMH, e.g. './vaestream jmh -p batch=64 -rf json -rff runs/jmh.json'."
+      "Runs a JMH micro-benchmark: the scorer alone (ScorerBenchmark, the default) or the localization "
+          + "of a flagged image (LocalizerBenchmark, named as the first argument).",
+      "Arguments go to JMH, e.g. './vaestream jmh -p batch=64 -rf json -rff runs/jmh.json' or "
+          + "'./vaestream jmh LocalizerBenchmark'."
     })
 public final class JmhCommand implements Callable<Integer> {
   @Unmatched
@@ -21,7 +26,10 @@ public final class JmhCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> all = new ArrayList<>(List.of(ScorerBenchmark.class.getSimpleName()));
+    List<String> all = new ArrayList<>();
+    if (args.isEmpty() || args.get(0).startsWith("-")) {
+      all.add(ScorerBenchmark.class.getSimpleName());
+    }
     all.addAll(args);
     Main.main(all.toArray(new String[0]));
     return 0;
