@@ -18,8 +18,7 @@ import java.util.zip.CRC32;
  * 9.9 KB at 128 × 128, a smooth map with some noise); flagged events are the rare ones on an
  * inspection line, so their bytes matter less than the time of the stream thread, which every
  * event shares. A {@code Deflater} set to store still set up and freed zlib's native state (about
- * 256 KB) for every map; written here, in one array of its exact size, a flagged 28 × 28 map takes
- * 2.6 µs to localize instead of 7.0 (with the float quantization in {@link Localizer#png}).
+ * 256 KB) for every map ({@code ./vaestream jmh LocalizerBenchmark} times the whole localization).
  */
 final class GreyPng {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
