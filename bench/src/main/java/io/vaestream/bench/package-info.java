@@ -6,9 +6,9 @@
  *
  * <p>Callers may use {@link io.vaestream.bench.BenchApp} (the entry point the {@code ./vaestream}
  * launcher starts for these three commands) and the commands themselves; everything else here is
- * package-private machinery. {@code ScorerBenchmark} and {@code LocalizerBenchmark} are public
- * only because JMH requires it. The harness measures with the user command line's own sender,
- * consumers and demo models ({@code io.vaestream.tools}); nothing in the pipeline depends on this
- * package.
+ * package-private machinery. {@code ScorerBenchmark}, {@code LocalizerBenchmark} and their
+ * superclass {@code MicroBenchmark} are public only because JMH requires it. The harness
+ * measures with the user command line's own sender, consumers and demo models ({@code
+ * io.vaestream.tools}); nothing in the pipeline depends on this package.
  */
 package io.vaestream.bench;
