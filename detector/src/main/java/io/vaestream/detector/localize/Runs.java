@@ -60,7 +60,7 @@ final class Runs {
         runs.x0[r] = x;
         runs.y[r] = row;
         runs.parent[r] = r;
-        float largest = 0;
+        float largest = maps[base + x];
         for (; x < w && maps[base + x] > cut; x++) {
           if (maps[base + x] > largest) {
             largest = maps[base + x];

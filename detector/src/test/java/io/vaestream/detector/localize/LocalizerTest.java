@@ -80,13 +80,16 @@ class LocalizerTest {
   @Test
   void shouldWritePngsThatImageIoReadsBackExactly() throws Exception {
     java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-    for (int[] size : new int[][] {{1, 1}, {28, 28}, {128, 96}, {300, 7}, {256, 256}}) {
+    // 4 x 13107 and 4 x 26214: image data of exactly one and two full stored blocks (65,535 bytes)
+    for (int[] size :
+        new int[][] {{1, 1}, {28, 28}, {128, 96}, {300, 7}, {256, 256}, {4, 13107}, {4, 26214}}) {
       byte[] grey = new byte[size[0] * size[1]];
       for (int i = 0; i < grey.length; i++) {
         grey[i] = (byte) (i % 3 == 0 ? r.nextInt(256) : i / size[0]);
       }
-      BufferedImage back =
-          ImageIO.read(new ByteArrayInputStream(GreyPng.encode(grey, size[0], size[1])));
+      byte[] png = GreyPng.encode(grey, size[0], size[1]);
+      checkChunksAndZlib(png, size[1] * (size[0] + 1));
+      BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
       assertThat(back.getWidth()).isEqualTo(size[0]);
       assertThat(back.getHeight()).isEqualTo(size[1]);
       int[] samples = back.getRaster().getSamples(0, 0, size[0], size[1], 0, (int[]) null);
@@ -98,11 +101,44 @@ class LocalizerTest {
     }
   }
 
+  /**
+   * What ImageIO does not check: every chunk's CRC, and that the IDAT is one complete zlib stream
+   * of {@code rawLength} bytes whose Adler-32 holds (the Inflater checks it at the end).
+   */
+  private static void checkChunksAndZlib(byte[] png, int rawLength) throws Exception {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(png);
+    in.position(8);
+    byte[] idat = null;
+    while (in.hasRemaining()) {
+      int length = in.getInt();
+      int start = in.position();
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(png, start, 4 + length);
+      String type = new String(png, start, 4, java.nio.charset.StandardCharsets.US_ASCII);
+      if (type.equals("IDAT")) {
+        idat = java.util.Arrays.copyOfRange(png, start + 4, start + 4 + length);
+      }
+      in.position(start + 4 + length);
+      assertThat(in.getInt()).as("CRC of %s", type).isEqualTo((int) crc.getValue());
+    }
+    java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+    inflater.setInput(idat);
+    byte[] raw = new byte[rawLength + 1];
+    assertThat(inflater.inflate(raw)).isEqualTo(rawLength);
+    assertThat(inflater.finished()).isTrue();
+    inflater.end();
+  }
+
+  /** Thresholds that are floats themselves, or lie at the ends of the float range. */
+  private static final double[] EDGES = {
+    0.5, 0.1f, 1, 0.0, -0.0, -0.25, 1e-50, -1e-50, 1e-45, 3e38, 3.5e38, 1e300, -1e300
+  };
+
   @Test
   void shouldCutFloatsExactlyWhereTheDoubleThresholdDoes() {
     java.util.SplittableRandom r = new java.util.SplittableRandom(11);
     for (int trial = 0; trial < 10_000; trial++) {
-      double threshold = r.nextDouble(1e-6, 10);
+      double threshold = trial < EDGES.length ? EDGES[trial] : r.nextDouble(1e-6, 10);
       float cut = Runs.floatCut(threshold);
       float nearest = (float) threshold;
       // the floats around the threshold, where widening and rounding could disagree
