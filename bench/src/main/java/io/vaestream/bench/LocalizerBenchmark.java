@@ -37,6 +37,9 @@ public class LocalizerBenchmark extends MicroBenchmark {
 
   private Localizer localizer;
   private ImageContract contract;
+  /** Values in one map: the model's width × height. */
+  private int plane;
+
   private float[] maps;
   private int[] flagged;
   private int next;
@@ -52,7 +55,7 @@ public class LocalizerBenchmark extends MicroBenchmark {
       }
       contract = scorer.contract();
       float[] images = DataSources.open("fashion-mnist:test", contract).pixels();
-      int plane = contract.width() * contract.height();
+      plane = contract.width() * contract.height();
       maps = new float[IMAGES * plane];
       flagged = new int[IMAGES];
       int count = 0;
@@ -79,7 +82,6 @@ public class LocalizerBenchmark extends MicroBenchmark {
   public Localization localize() {
     int image = flagged[next];
     next = next + 1 == flagged.length ? 0 : next + 1;
-    return localizer.localize(
-        maps, image * contract.width() * contract.height(), contract.width(), contract.height());
+    return localizer.localize(maps, image * plane, contract.width(), contract.height());
   }
 }

@@ -7,6 +7,16 @@ import io.vaestream.events.Localization;
 import io.vaestream.schemas.ImageContract;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.zip.CRC32;
+import java.util.zip.Inflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +27,7 @@ class LocalizerTest {
   /** A 32 × 32 map, 0.01 everywhere, with hot rectangles {x, y, w, h, value}. */
   private static float[] map(int[]... hot) {
     float[] m = new float[32 * 32];
-    java.util.Arrays.fill(m, 0.01f);
+    Arrays.fill(m, 0.01f);
     for (int[] r : hot) {
       for (int y = r[1]; y < r[1] + r[3]; y++) {
         for (int x = r[0]; x < r[0] + r[2]; x++) {
@@ -79,7 +89,7 @@ class LocalizerTest {
 
   @Test
   void shouldWritePngsThatImageIoReadsBackExactly() throws Exception {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    SplittableRandom r = new SplittableRandom(3);
     // 4 x 13107 and 4 x 26214: image data of exactly one and two full stored blocks (65,535 bytes)
     for (int[] size :
         new int[][] {{1, 1}, {28, 28}, {128, 96}, {300, 7}, {256, 256}, {4, 13107}, {4, 26214}}) {
@@ -106,22 +116,22 @@ class LocalizerTest {
    * of {@code rawLength} bytes whose Adler-32 holds (the Inflater checks it at the end).
    */
   private static void checkChunksAndZlib(byte[] png, int rawLength) throws Exception {
-    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(png);
+    ByteBuffer in = ByteBuffer.wrap(png);
     in.position(8);
     byte[] idat = null;
     while (in.hasRemaining()) {
       int length = in.getInt();
       int start = in.position();
-      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      CRC32 crc = new CRC32();
       crc.update(png, start, 4 + length);
-      String type = new String(png, start, 4, java.nio.charset.StandardCharsets.US_ASCII);
+      String type = new String(png, start, 4, StandardCharsets.US_ASCII);
       if (type.equals("IDAT")) {
-        idat = java.util.Arrays.copyOfRange(png, start + 4, start + 4 + length);
+        idat = Arrays.copyOfRange(png, start + 4, start + 4 + length);
       }
       in.position(start + 4 + length);
       assertThat(in.getInt()).as("CRC of %s", type).isEqualTo((int) crc.getValue());
     }
-    java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+    Inflater inflater = new Inflater();
     inflater.setInput(idat);
     byte[] raw = new byte[rawLength + 1];
     assertThat(inflater.inflate(raw)).isEqualTo(rawLength);
@@ -136,7 +146,7 @@ class LocalizerTest {
 
   @Test
   void shouldCutFloatsExactlyWhereTheDoubleThresholdDoes() {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    SplittableRandom r = new SplittableRandom(11);
     for (int trial = 0; trial < 10_000; trial++) {
       double threshold = trial < EDGES.length ? EDGES[trial] : r.nextDouble(1e-6, 10);
       float cut = Runs.floatCut(threshold);
@@ -154,7 +164,7 @@ class LocalizerTest {
   void shouldFindTheSameRegionsAsAFloodFillOnRandomMaps() {
     ImageContract grey = new ImageContract(29, 23, 1);
     Localizer l = new Localizer(grey, 0.5);
-    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    SplittableRandom r = new SplittableRandom(7);
     for (double share : new double[] {0.05, 0.3, 0.5, 0.7, 0.95}) {
       for (int trial = 0; trial < 40; trial++) {
         float[] m = new float[3 + 29 * 23];
@@ -171,10 +181,9 @@ class LocalizerTest {
   }
 
   /** The regions by a plain flood fill (8-neighbours), in the order and form {@link Localizer#boxes} gives. */
-  private static java.util.List<Box> floodFill(
-      float[] m, int offset, int w, int h, double threshold) {
+  private static List<Box> floodFill(float[] m, int offset, int w, int h, double threshold) {
     int[] seen = new int[w * h];
-    java.util.List<Box> boxes = new java.util.ArrayList<>();
+    List<Box> boxes = new ArrayList<>();
     for (int start = 0; start < w * h; start++) {
       if (seen[start] != 0 || !(m[offset + start] > threshold)) {
         continue;
@@ -185,7 +194,7 @@ class LocalizerTest {
       int y1 = -1;
       int count = 0;
       double max = 0;
-      java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(java.util.List.of(start));
+      ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(start));
       seen[start] = 1;
       while (!todo.isEmpty()) {
         int p = todo.pop();
@@ -213,9 +222,9 @@ class LocalizerTest {
       }
       boxes.add(new Box(x0, y0, x1 - x0 + 1, y1 - y0 + 1, count, max));
     }
-    boxes.sort(java.util.Comparator.comparingInt(Box::getArea)
+    boxes.sort(Comparator.comparingInt(Box::getArea)
         .reversed()
-        .thenComparing(Box::getMaxValue, java.util.Comparator.reverseOrder()));
+        .thenComparing(Box::getMaxValue, Comparator.reverseOrder()));
     return boxes.size() > Localizer.MAX_BOXES ? boxes.subList(0, Localizer.MAX_BOXES) : boxes;
   }
 }
