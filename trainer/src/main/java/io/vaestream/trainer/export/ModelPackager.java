@@ -207,15 +207,10 @@ public final class ModelPackager {
 
     ModelProto proto =
         OnnxExporter.export(model, score, bank, mapScale, transforms, meta, provenance.version());
-    ParityCheck.Result parity = ParityCheck.require(
-        proto.toByteArray(),
-        model.contract(),
-        forward,
-        parts,
-        score,
-        mapScale,
-        check.pixels(),
-        check.size());
+    ParityCheck.Reference reference =
+        new ParityCheck.Reference(model.contract(), forward, parts, score, mapScale);
+    ParityCheck.Result parity =
+        ParityCheck.require(proto.toByteArray(), reference, check.pixels(), check.size());
     String parityJson = json(Map.of(
         "images",
         parity.images(),

@@ -52,38 +52,33 @@ public final class ParityCheck {
     }
   }
 
+  /**
+   * What the trainer computed for the images a check runs on: its forward pass, the score's parts
+   * and the score, and the anomaly map's scale (null: the map is the plain blurred residual).
+   */
+  public record Reference(
+      ImageContract contract,
+      VaeModel.Forward forward,
+      ScoreParts parts,
+      ScoreDefinition score,
+      MapScale mapScale) {
+    /** The reference of a score without a memory bank, computed here. */
+    public static Reference of(VaeModel model, ScoreDefinition score, float[] pixels, int count) {
+      VaeModel.Forward f = model.forward(pixels, count);
+      ScoreParts parts = ScoreParts.of(model.contract(), f, pixels, count, null);
+      return new Reference(model.contract(), f, parts, score, null);
+    }
+  }
+
   /** Compares, and fails unless every output is within {@link #TOLERANCE}; for scores without a memory bank. */
   public static Result require(
       byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
-    return passing(compare(onnx, model, score, pixels, count));
+    return require(onnx, Reference.of(model, score, pixels, count), pixels, count);
   }
 
-  /** As above, against a forward pass and score parts already computed. */
-  public static Result require(
-      byte[] onnx,
-      ImageContract contract,
-      VaeModel.Forward ref,
-      ScoreParts parts,
-      ScoreDefinition score,
-      float[] pixels,
-      int count) {
-    return require(onnx, contract, ref, parts, score, null, pixels, count);
-  }
-
-  /** As above, for a model whose anomaly map is scaled by {@code mapScale}. */
-  public static Result require(
-      byte[] onnx,
-      ImageContract contract,
-      VaeModel.Forward ref,
-      ScoreParts parts,
-      ScoreDefinition score,
-      MapScale mapScale,
-      float[] pixels,
-      int count) {
-    return passing(compare(onnx, contract, ref, parts, score, mapScale, pixels, count));
-  }
-
-  private static Result passing(Result r) {
+  /** As above, against what the trainer already computed for these images. */
+  public static Result require(byte[] onnx, Reference ref, float[] pixels, int count) {
+    Result r = compare(onnx, ref, pixels, count);
     if (!r.passes(TOLERANCE)) {
       throw new ParityException(
           "ONNX export does not match the trainer (tolerance " + TOLERANCE + "): " + r);
@@ -93,27 +88,13 @@ public final class ParityCheck {
 
   public static Result compare(
       byte[] onnx, VaeModel model, ScoreDefinition score, float[] pixels, int count) {
-    VaeModel.Forward f = model.forward(pixels, count);
-    return compare(
-        onnx,
-        model.contract(),
-        f,
-        ScoreParts.of(model.contract(), f, pixels, count, null),
-        score,
-        null,
-        pixels,
-        count);
+    return compare(onnx, Reference.of(model, score, pixels, count), pixels, count);
   }
 
-  static Result compare(
-      byte[] onnx,
-      ImageContract contract,
-      VaeModel.Forward ref,
-      ScoreParts parts,
-      ScoreDefinition score,
-      MapScale mapScale,
-      float[] pixels,
-      int count) {
+  static Result compare(byte[] onnx, Reference ref, float[] pixels, int count) {
+    ScoreParts parts = ref.parts();
+    ScoreDefinition score = ref.score();
+    VaeModel.Forward f = ref.forward();
     double[] refScore = new double[count];
     double[] refRecon = new double[count];
     for (int i = 0; i < count; i++) {
@@ -139,13 +120,13 @@ public final class ParityCheck {
     }
     err.put(
         ModelFormat.RECONSTRUCTION,
-        maxError(out.get(ModelFormat.RECONSTRUCTION), ref.reconstruction));
-    err.put(ModelFormat.Z_MEAN, maxError(out.get(ModelFormat.Z_MEAN), ref.mean));
-    err.put(ModelFormat.Z_LOG_VAR, maxError(out.get(ModelFormat.Z_LOG_VAR), ref.logVar));
+        maxError(out.get(ModelFormat.RECONSTRUCTION), f.reconstruction));
+    err.put(ModelFormat.Z_MEAN, maxError(out.get(ModelFormat.Z_MEAN), f.mean));
+    err.put(ModelFormat.Z_LOG_VAR, maxError(out.get(ModelFormat.Z_LOG_VAR), f.logVar));
     err.put(
         ModelFormat.RECONSTRUCTION_ERROR,
         maxError(out.get(ModelFormat.RECONSTRUCTION_ERROR), refRecon));
-    err.put(ModelFormat.KL, maxError(out.get(ModelFormat.KL), ref.kl));
+    err.put(ModelFormat.KL, maxError(out.get(ModelFormat.KL), f.kl));
     if (score.usesBank()) {
       err.put(
           OnnxExporter.KNN_PIXELS, maxError(out.get(OnnxExporter.KNN_PIXELS), parts.knnPixels()));
@@ -163,29 +144,23 @@ public final class ParityCheck {
     }
     err.put(ModelFormat.SCORE, maxError(out.get(ModelFormat.SCORE), refScore));
     err.put(
-        ModelFormat.ANOMALY_MAP,
-        mapError(out.get(ModelFormat.ANOMALY_MAP), ref, contract, mapScale, pixels, count));
+        ModelFormat.ANOMALY_MAP, mapError(out.get(ModelFormat.ANOMALY_MAP), ref, pixels, count));
     return new Result(err, count);
   }
 
   /** The worst error of the graph's anomaly maps against {@link ImageFeatures#anomalyMap}. */
-  private static double mapError(
-      float[] actual,
-      VaeModel.Forward ref,
-      ImageContract contract,
-      MapScale mapScale,
-      float[] pixels,
-      int count) {
+  private static double mapError(float[] actual, Reference ref, float[] pixels, int count) {
+    ImageContract contract = ref.contract();
     int plane = contract.width() * contract.height();
     if (actual == null || actual.length != count * plane) {
       return Double.POSITIVE_INFINITY;
     }
     ImageFeatures features = new ImageFeatures(contract);
-    int size = contract.size();
     return IntStream.range(0, count)
         .parallel()
         .mapToDouble(i -> {
-          float[] expected = ScoreParts.anomalyMap(features, pixels, ref, i, mapScale);
+          float[] expected =
+              ScoreParts.anomalyMap(features, pixels, ref.forward(), i, ref.mapScale());
           double worst = 0;
           for (int p = 0; p < plane; p++) {
             worst = Math.max(worst, error(actual[i * plane + p], expected[p]));

@@ -67,7 +67,10 @@ class OnnxParityTest {
     byte[] onnx =
         OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
     ParityCheck.Result r = ParityCheck.require(
-        onnx, model.contract(), f, parts, fused, heldOut.pixels(), heldOut.size());
+        onnx,
+        new ParityCheck.Reference(model.contract(), f, parts, fused, null),
+        heldOut.pixels(),
+        heldOut.size());
 
     System.out.println(arch + " fused " + r);
     assertThat(r.maxError())
@@ -104,7 +107,10 @@ class OnnxParityTest {
     byte[] onnx =
         OnnxExporter.export(model, fused, bank, scale, Map.of("k", "v"), "test").toByteArray();
     ParityCheck.Result r = ParityCheck.require(
-        onnx, model.contract(), f, parts, fused, scale, heldOut.pixels(), heldOut.size());
+        onnx,
+        new ParityCheck.Reference(model.contract(), f, parts, fused, scale),
+        heldOut.pixels(),
+        heldOut.size());
 
     assertThat(fused.name()).isEqualTo("fused-shape");
     assertThat(r.maxError())
@@ -145,7 +151,10 @@ class OnnxParityTest {
             model, selection.chosen(), bank, scale, transforms, Map.of("k", "v"), "test")
         .toByteArray();
     ParityCheck.Result r = ParityCheck.require(
-        onnx, contract, f, parts, selection.chosen(), scale, heldOut.pixels(), heldOut.size());
+        onnx,
+        new ParityCheck.Reference(contract, f, parts, selection.chosen(), scale),
+        heldOut.pixels(),
+        heldOut.size());
 
     System.out.println(contract + " transforms " + r + "; " + selection.protocol());
     assertThat(selection.chosen().usesTransforms()).isTrue();
