@@ -206,7 +206,8 @@ final class PipelineConfigDef {
                 + "hash of state.dir (unless group.instance.id is set), so a detector restarted after a crash, or a "
                 + "Kafka Streams client restarted after a stream thread failed, gets its partitions back at once "
                 + "instead of after the session timeout (45 s); a graceful stop leaves the group. With "
-                + "batch.store=rocksdb, restart to first score after kill -9 measured 4.5 s p50 (docs/reliability.md).")
+                + "batch.store=rocksdb, restart to first score after kill -9 measured 4.1 s p50 over 10 kills "
+                + "(docs/reliability.md).")
         .define(
             DetectorConfig.BATCH_STORE,
             Type.STRING,
