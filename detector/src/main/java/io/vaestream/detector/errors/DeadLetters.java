@@ -1,6 +1,7 @@
 package io.vaestream.detector.errors;
 
 import io.vaestream.detector.DetectorVersion;
+import io.vaestream.detector.preprocess.EventText;
 import io.vaestream.detector.preprocess.ImagePreprocessor;
 import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.preprocess.RejectedRecordException;
@@ -24,6 +25,15 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class DeadLetters {
   /** Room for the record's own framing beside key and value (varints, attributes, headers). */
   private static final int RECORD_FRAMING = 64;
+
+  /**
+   * The most UTF-8 bytes of a letter's event id and of its reason. Both may come from the
+   * record (a plain image's key is its event id; a reason may quote a header name), and with the
+   * key's quarter of the record a letter without its value must fit the smallest record limit.
+   */
+  static final int EVENT_ID_MAX_BYTES = 512;
+
+  static final int REASON_MAX_BYTES = 1024;
 
   private final String topic;
   private final DeadLetterLimits limits;
@@ -85,9 +95,9 @@ public final class DeadLetters {
         .setOffset(offset)
         .setRecordTimestamp(Instant.ofEpochMilli(Math.max(0, timestamp)))
         .setErrorType(reason.name())
-        .setReason(message(error))
+        .setReason(EventText.clip(message(error), REASON_MAX_BYTES))
         .setStage(stage)
-        .setEventId(eventId)
+        .setEventId(EventText.clip(eventId, EVENT_ID_MAX_BYTES))
         .setFailedTime(Instant.now())
         .setDetectorVersion(DetectorVersion.get())
         .build();
@@ -122,7 +132,7 @@ public final class DeadLetters {
     }
     d.setValue(null);
     d.setValueTruncated(d.getValueSize() > 0);
-    d.setReason(d.getReason() + " (value left out: " + why + ")");
+    d.setReason(EventText.clip(d.getReason(), REASON_MAX_BYTES) + " (value left out: " + why + ")");
     return new ProducerRecord<>(
         letter.topic(), null, letter.key(), serializer.serialize(letter.topic(), d));
   }

@@ -217,6 +217,7 @@ public final class ImagePreprocessor {
     if (id == null || id.isBlank()) {
       throw new RejectedRecordException(RejectReason.MISSING_FIELD, "ImageEvent.id is empty");
     }
+    EventText.check(id, e.getSource(), e.getLabel(), e.getAttributes());
     PixelFormat format = e.getPixelFormat();
     if (e.getChannels() != ImageContract.channelsOf(format)
         && !(format == PixelFormat.RGBA8 && e.getChannels() == 4)) {

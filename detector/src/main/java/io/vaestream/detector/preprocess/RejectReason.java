@@ -39,6 +39,11 @@ public enum RejectReason {
   OUT_OF_RANGE,
   /** A required field is missing or empty. */
   MISSING_FIELD,
+  /**
+   * The record key, or an event's id, source, label or attributes, is larger than the detector
+   * copies to a score ({@link EventText}).
+   */
+  METADATA_TOO_LARGE,
   /** Anything else that went wrong while reading the record. */
   INTERNAL
 }

@@ -7,6 +7,7 @@ import io.vaestream.detector.errors.DeadLetterHandler;
 import io.vaestream.detector.errors.DeadLetterLimits;
 import io.vaestream.detector.errors.DeadLetters;
 import io.vaestream.detector.metrics.DetectorMetrics;
+import io.vaestream.detector.preprocess.EventText;
 import io.vaestream.detector.preprocess.ImageInput;
 import io.vaestream.detector.preprocess.ImagePreprocessor;
 import io.vaestream.detector.scoring.Scorer;
@@ -94,9 +95,12 @@ public final class DetectorTopology {
         },
         pre.deserializer());
     Serde<AnomalyScore> scoreSerde = formats.scores();
+    // a key too large to copy to every score is dead-lettered, like a bad value
+    Serde<byte[]> keys =
+        Serdes.serdeFrom(Serdes.ByteArray().serializer(), (topic, k) -> EventText.checkKey(k));
 
     KStream<byte[], Scored> scored = builder.stream(
-            config.inputTopic(), Consumed.with(Serdes.ByteArray(), images).withName("images"))
+            config.inputTopic(), Consumed.with(keys, images).withName("images"))
         .process(
             () -> new BatchScoringProcessor(
                 BATCH_STORE,

@@ -8,6 +8,7 @@ import io.vaestream.detector.preprocess.RejectedRecordException;
 import io.vaestream.events.DeadLetter;
 import io.vaestream.schemas.AvroSerdes;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -123,6 +124,35 @@ class DeadLettersTest {
     assertThat(letters.withoutValue(small, "again"))
         .as("nothing left to leave out")
         .isNull();
+  }
+
+  /**
+   * A plain image's event id is its key, and a reason may quote what a producer chose: both are
+   * cut, so that a letter for a huge key fits once the key's own copy is cut too.
+   */
+  @Test
+  void shouldCutTheEventIdAndTheReasonOfAHugeRecord() {
+    DeadLetterLimits limits = DeadLetterLimits.defaults(MB);
+    DeadLetters letters = new DeadLetters("dlq", limits);
+    byte[] png = Arrays.copyOf(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 28);
+    ProducerRecord<byte[], byte[]> r = letters.of(
+        "k".repeat(800_000).getBytes(StandardCharsets.US_ASCII),
+        png,
+        "images",
+        0,
+        5L,
+        0L,
+        new RejectedRecordException(RejectReason.BAD_PNG, "header " + "h".repeat(5000)),
+        "deserialize");
+
+    assertThat((r.key() == null ? 0 : r.key().length) + r.value().length)
+        .isLessThanOrEqualTo(limits.recordMaxBytes());
+    DeadLetter d = AvroSerdes.deadLetter().deserializer().deserialize("dlq", r.value());
+    assertThat(d.getEventId()).startsWith("kkk").endsWith("…");
+    assertThat(d.getEventId().getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(512);
+    assertThat(d.getReason()).startsWith("BAD_PNG: header hhh").endsWith("…");
+    assertThat(d.getReason().getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(1024);
+    assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(png));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.vaestream.detector.testing;
 
 import io.vaestream.detector.preprocess.RejectReason;
+import io.vaestream.events.ImageEvent;
 import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.AvroSerdes;
 import java.awt.image.BufferedImage;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** A corpus of hostile and malformed record values, each with the reason it must be rejected for. */
@@ -101,6 +103,16 @@ public final class BadRecords {
         "empty id",
         event("", Images.gray(1), 28, 28, PixelFormat.GRAY8, 1),
         RejectReason.MISSING_FIELD));
+    // Past 65,535 bytes an id or attribute once stopped the stream thread (the batch store wrote
+    // text in modified UTF-8); anything this long is more than a score should copy.
+    c.add(new Case(
+        "id of 70,000 characters",
+        event("x".repeat(70_000), Images.gray(1), 28, 28, PixelFormat.GRAY8, 1),
+        RejectReason.METADATA_TOO_LARGE));
+    ImageEvent heavy = Images.event("heavy", Images.gray(1), 28, 28, PixelFormat.GRAY8, 1);
+    heavy.setAttributes(Map.of("recipe", "ü".repeat(40_000))); // 80,000 bytes
+    c.add(new Case(
+        "attributes of 80,000 bytes", AvroSerdes.encode(heavy), RejectReason.METADATA_TOO_LARGE));
     return c;
   }
 

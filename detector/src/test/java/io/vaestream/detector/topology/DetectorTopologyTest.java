@@ -185,6 +185,29 @@ class DetectorTopologyTest {
         .containsExactly("good");
   }
 
+  /**
+   * A key too large to copy to every score: dead-lettered with its size, its letter's event id
+   * (a PNG's key) cut short, and the events after it scored. It once stopped the stream thread on
+   * every retry, as the batch store could not write an id of more than 65,535 bytes.
+   */
+  @Test
+  void shouldDeadLetterAKeyTooLargeToCopyToAScore() {
+    byte[] key = "k".repeat(70_000).getBytes(StandardCharsets.UTF_8);
+    images.pipeInput(key, Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY));
+    images.pipeInput(key(1), Images.eventBytes("after", 1));
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+
+    DeadLetter letter = dlq.readValue();
+    assertThat(letter.getErrorType()).isEqualTo(RejectReason.METADATA_TOO_LARGE.name());
+    assertThat(letter.getReason()).contains("the record key is 70,000 bytes");
+    assertThat(letter.getEventId()).startsWith("kkk").endsWith("…");
+    assertThat(letter.getEventId().getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(512);
+    assertThat(scores.readValuesToList())
+        .extracting(AnomalyScore::getEventId)
+        .containsExactly("after");
+  }
+
   @Test
   void shouldDeadLetterEveryKindOfBadRecordAndKeepScoring() {
     List<BadRecords.Case> corpus = BadRecords.all(config.maxRecordBytes());

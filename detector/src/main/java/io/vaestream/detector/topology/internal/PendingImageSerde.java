@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -19,12 +20,18 @@ import org.apache.kafka.common.serialization.Serializer;
  * Binary form of {@link PendingImage} for the batch store and its changelog: the coordinates and
  * fields a score carries, then the pixel format and the raw pixels as they arrived (one byte per
  * 8-bit sample; nothing is converted or rounded on the way through the store), and the size the
- * image was sent at. Version 2 records, written before that size was kept, are still read (size 0:
- * the model's own).
+ * image was sent at. Text is written as UTF-8 after its length. Records of versions 2 and 3 (text
+ * in Java's modified UTF-8; version 2 without the size, read as 0: the model's own) are still read,
+ * so a detector upgraded with images in its store scores them.
  */
 public final class PendingImageSerde {
-  private static final byte VERSION = 3;
-  /** Version 2 had no source size: its images were sent at the model's size. */
+  private static final byte VERSION = 4;
+  /**
+   * Version 3 wrote text with {@link DataOutputStream#writeUTF}, which refuses more than 65,535
+   * bytes: an attribute that long stopped the stream thread on every retry of its record.
+   */
+  private static final byte VERSION_MODIFIED_UTF = 3;
+  /** Version 2 had no source size either: its images were sent at the model's size. */
   private static final byte VERSION_WITHOUT_SOURCE_SIZE = 2;
 
   private static final PixelFormat[] FORMATS = PixelFormat.values();
@@ -46,17 +53,17 @@ public final class PendingImageSerde {
       out.writeByte(VERSION);
       writeBytes(out, p.key());
       ImageInput image = p.image();
-      out.writeUTF(image.id());
-      out.writeUTF(image.source());
+      writeText(out, image.id());
+      writeText(out, image.source());
       out.writeLong(image.eventTime());
-      writeNullable(out, image.label());
+      writeText(out, image.label());
       out.writeByte(image.anomalous() == null ? -1 : image.anomalous() ? 1 : 0);
       out.writeInt(image.attributes().size());
       for (Map.Entry<String, String> e : image.attributes().entrySet()) {
-        out.writeUTF(e.getKey());
-        out.writeUTF(e.getValue());
+        writeText(out, e.getKey());
+        writeText(out, e.getValue());
       }
-      out.writeUTF(p.topic());
+      writeText(out, p.topic());
       out.writeInt(p.partition());
       out.writeLong(p.offset());
       out.writeLong(p.timestamp());
@@ -75,31 +82,35 @@ public final class PendingImageSerde {
   static PendingImage read(byte[] b) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
       byte version = in.readByte();
-      if (version != VERSION && version != VERSION_WITHOUT_SOURCE_SIZE) {
+      if (version != VERSION
+          && version != VERSION_MODIFIED_UTF
+          && version != VERSION_WITHOUT_SOURCE_SIZE) {
         throw new IllegalStateException("pending image format " + version + " is not " + VERSION
             + "; the batch store was written by another detector version");
       }
       byte[] key = readBytes(in);
-      String id = in.readUTF();
-      String source = in.readUTF();
+      boolean utf8 = version == VERSION;
+      String id = readText(in, utf8);
+      String source = readText(in, utf8);
       long eventTime = in.readLong();
-      String label = in.readBoolean() ? in.readUTF() : null;
+      String label = utf8 ? readText(in, true) : in.readBoolean() ? in.readUTF() : null;
       byte a = in.readByte();
       Boolean anomalous = a < 0 ? null : a == 1;
       int n = in.readInt();
       Map<String, String> attributes = new HashMap<>();
       for (int i = 0; i < n; i++) {
-        attributes.put(in.readUTF(), in.readUTF());
+        attributes.put(readText(in, utf8), readText(in, utf8));
       }
-      String topic = in.readUTF();
+      String topic = readText(in, utf8);
       int partition = in.readInt();
       long offset = in.readLong();
       long timestamp = in.readLong();
       long readTime = in.readLong();
       PixelFormat format = FORMATS[in.readByte()];
       byte[] pixels = readBytes(in);
-      int sourceWidth = version == VERSION ? in.readInt() : 0;
-      int sourceHeight = version == VERSION ? in.readInt() : 0;
+      boolean sized = version != VERSION_WITHOUT_SOURCE_SIZE;
+      int sourceWidth = sized ? in.readInt() : 0;
+      int sourceHeight = sized ? in.readInt() : 0;
       ImageInput image = new ImageInput(
           id,
           source,
@@ -117,11 +128,18 @@ public final class PendingImageSerde {
     }
   }
 
-  private static void writeNullable(DataOutputStream out, String s) throws IOException {
-    out.writeBoolean(s != null);
-    if (s != null) {
-      out.writeUTF(s);
+  /** Text as its UTF-8 bytes after their length (-1: null), of any length. */
+  private static void writeText(DataOutputStream out, String s) throws IOException {
+    writeBytes(out, s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Text as {@link #writeText} wrote it, or as versions before 4 did ({@code utf8} false). */
+  private static String readText(DataInputStream in, boolean utf8) throws IOException {
+    if (!utf8) {
+      return in.readUTF();
     }
+    byte[] b = readBytes(in);
+    return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
   private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaestream.detector.preprocess.ImageInput;
 import io.vaestream.events.PixelFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,16 +47,88 @@ class PendingImageSerdeTest {
     assertThat(b.length).isLessThan(784 + 100);
   }
 
+  /** A record as version 3 wrote it: text in modified UTF-8, the label behind a presence flag. */
+  private static byte[] versionThree(byte[] pixels) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeByte(3);
+    out.writeInt(-1); // no key
+    out.writeUTF("id");
+    out.writeUTF("cam");
+    out.writeLong(5L);
+    out.writeBoolean(true);
+    out.writeUTF("Sneaker");
+    out.writeByte(1); // anomalous
+    out.writeInt(1);
+    out.writeUTF("a");
+    out.writeUTF("b");
+    out.writeUTF("images");
+    out.writeInt(2);
+    out.writeLong(77L);
+    out.writeLong(9L);
+    out.writeLong(11L);
+    out.writeByte(PixelFormat.GRAY8.ordinal());
+    out.writeInt(pixels.length);
+    out.write(pixels);
+    out.writeInt(640);
+    out.writeInt(480);
+    return bytes.toByteArray();
+  }
+
   @Test
-  void shouldStillReadVersionTwoRecordsAsSentAtTheModelsSize() {
-    byte[] v3 =
-        PendingImageSerde.write(image(PixelFormat.GRAY8, new byte[] {7, 8}, null, null, null));
-    byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 8);
+  void shouldStillReadVersionThreeRecordsWrittenBeforeAnUpgrade() throws IOException {
+    PendingImage back = PendingImageSerde.read(versionThree(new byte[] {7, 8}));
+    assertThat(back.image().id()).isEqualTo("id");
+    assertThat(back.image().source()).isEqualTo("cam");
+    assertThat(back.image().label()).isEqualTo("Sneaker");
+    assertThat(back.image().anomalous()).isTrue();
+    assertThat(back.image().attributes()).containsExactly(Map.entry("a", "b"));
+    assertThat(back.topic()).isEqualTo("images");
+    assertThat(back.offset()).isEqualTo(77L);
+    assertThat(back.image().pixels()).containsExactly(7, 8);
+    assertThat(back.image().sourceWidth()).isEqualTo(640);
+  }
+
+  @Test
+  void shouldStillReadVersionTwoRecordsAsSentAtTheModelsSize() throws IOException {
+    byte[] v3 = versionThree(new byte[] {7, 8});
+    byte[] v2 = Arrays.copyOf(v3, v3.length - 8);
     v2[0] = 2;
     PendingImage back = PendingImageSerde.read(v2);
     assertThat(back.image().pixels()).containsExactly(7, 8);
     assertThat(back.image().sourceWidth()).isZero();
     assertThat(back.image().sourceHeight()).isZero();
+  }
+
+  /** Modified UTF-8 stops at 65,535 bytes; an attribute past it stopped the stream thread. */
+  @Test
+  void shouldKeepTextOfAnyLengthAndScript() {
+    String longValue = "é".repeat(40_000); // 80,000 bytes
+    String id = "Prüfling-\uD83D\uDCF7-7"; // a camera emoji: a surrogate pair
+    PendingImage p = new PendingImage(
+        null,
+        new ImageInput(
+            id,
+            "Kamera 3",
+            5L,
+            null,
+            false,
+            Map.of("recipe", longValue, "leer", ""),
+            PixelFormat.GRAY8,
+            new byte[] {1},
+            0,
+            0),
+        "images",
+        0,
+        1L,
+        2L,
+        3L);
+    PendingImage back = PendingImageSerde.read(PendingImageSerde.write(p));
+    assertThat(back.image().id()).isEqualTo(id);
+    assertThat(back.image().label()).isNull();
+    assertThat(back.image().attributes())
+        .containsEntry("recipe", longValue)
+        .containsEntry("leer", "");
   }
 
   @Test
