@@ -69,7 +69,7 @@ public final class DriftStatistics {
     double d = 0;
     int i = 0;
     while (i < sorted.length) {
-      int j = i;
+      int j = i + 1; // past i at once: a NaN equals nothing, not even itself
       while (j < sorted.length && sorted[j] == sorted[i]) {
         j++;
       }

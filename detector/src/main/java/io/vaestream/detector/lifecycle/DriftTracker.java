@@ -62,6 +62,8 @@ final class DriftTracker {
   private CalibrationProfile profile;
   private Tracked overall;
   private final Map<String, Tracked> bySource = new HashMap<>();
+  /** Events left out of the windows because a value was NaN or infinite. */
+  private long nonFinite;
   /** The windows that took events since the last {@link #judge()}. */
   private final Set<Tracked> touched = new LinkedHashSet<>();
 
@@ -107,12 +109,31 @@ final class DriftTracker {
       values[0] = s.getScore();
       values[1] = st.meanIntensity();
       values[2] = st.contrast();
+      if (!Double.isFinite(values[0] + values[1] + values[2])) {
+        leftOut(s);
+        continue;
+      }
       overall.window.add(values, s.getIsAnomaly());
       Tracked t = source(s.getSource().toString());
       if (t != null) {
         t.window.add(values, s.getIsAnomaly());
         touched.add(t);
       }
+    }
+  }
+
+  /**
+   * An event whose score (or image statistic) is NaN or infinite has no place in a distribution:
+   * it is left out of the windows and logged, the first time and every 1,000th.
+   */
+  private void leftOut(AnomalyScore s) {
+    nonFinite++;
+    if (nonFinite == 1 || nonFinite % 1000 == 0) {
+      LOG.warn(
+          "event {} has a score of {}: left out of the drift windows ({} events so far)",
+          s.getEventId(),
+          s.getScore(),
+          nonFinite);
     }
   }
 

@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The drift monitor on constructed traffic: 2×2 images whose mean intensity and contrast are drawn
@@ -146,6 +147,24 @@ class DriftMonitorTest {
     return events.stream()
         .map(e -> e.source() + " " + e.signal() + " " + e.state())
         .toList();
+  }
+
+  /** A NaN score (a model that fails on one image) once left the monitor's thread spinning. */
+  @Test
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void shouldLeaveANonFiniteScoreOutOfTheWindows() {
+    DriftMonitor m = monitor(DEFAULTS);
+    send(m, 1000, List.of("cam-1"), "1", 0, 0.01);
+    Event nan = new Event(Double.NaN, 0.4, 0.1, true);
+    m.scored(new ScoredBatch(
+        TINY,
+        new float[] {0.3f, 0.5f, 0.3f, 0.5f},
+        Collections.nCopies(1, null),
+        List.of(score("cam-1", "1", nan))));
+    send(m, 1000, List.of("cam-1"), "1", 0, 0.01);
+    assertThat(events).isEmpty();
+    assertThat(gauge(registry.scrape(), "vaestream_drift_ks{signal=\"score\",source=\"*\"}"))
+        .isLessThan(0.08);
   }
 
   @Test

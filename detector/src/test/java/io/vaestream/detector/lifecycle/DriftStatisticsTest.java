@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class DriftStatisticsTest {
   private static final String S = CalibrationProfile.SCORE;
@@ -96,6 +97,16 @@ class DriftStatisticsTest {
     // Nothing of the window near the step: the gap below it, F(1−) = ¼ against 0, is outweighed
     // above.
     assertThat(DriftStatistics.ks(p, S, new double[] {0, 0, 2, 2})).isCloseTo(0.5, offset(1e-12));
+  }
+
+  /** {@code Arrays.sort} puts NaN last, where the tie loop once stood still for ever. */
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void shouldEndOnAWindowHoldingNaN() {
+    CalibrationProfile p = profile(1000, new double[] {0, 1, 2, 3});
+    double d = DriftStatistics.ks(p, S, new double[] {0.5, 1.5, Double.NaN, Double.NaN});
+    // it returns: NaN, as no distance to a NaN is defined (the tracker keeps NaN out of windows)
+    assertThat(d).isNaN();
   }
 
   @Test
