@@ -104,4 +104,12 @@ public final class ModelFormat {
   public static final String QUANTIZATION = "vaestream.quantization";
 
   private ModelFormat() {}
+
+  /**
+   * Whether a {@link #SCORE} is anomalous at {@code threshold}: above it, or not a number at all
+   * (the model failed on that image), which must not pass as normal.
+   */
+  public static boolean isAnomaly(double score, double threshold) {
+    return !(score <= threshold);
+  }
 }

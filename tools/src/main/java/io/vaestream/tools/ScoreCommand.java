@@ -130,7 +130,7 @@ final class ScoreCommand implements Callable<Integer> {
       }
       long flagged = 0;
       for (float s : score) {
-        flagged += s > threshold ? 1 : 0;
+        flagged += ModelFormat.isAnomaly(s, threshold) ? 1 : 0;
       }
       o.printf(
           Locale.ROOT,
@@ -177,7 +177,7 @@ final class ScoreCommand implements Callable<Integer> {
     for (int i = 0; i < n; i++) {
       anomalous[i] = !normal.contains(images.label(i));
       s[i] = score[i];
-      boolean flagged = score[i] > threshold;
+      boolean flagged = ModelFormat.isAnomaly(score[i], threshold);
       if (anomalous[i]) {
         caught += flagged ? 1 : 0;
       } else {
@@ -262,7 +262,7 @@ final class ScoreCommand implements Callable<Integer> {
             files ? fileField(images.source(i), csv) : "",
             label == ImageDataset.NO_LABEL ? noLabel : label,
             score[i],
-            score[i] > threshold,
+            ModelFormat.isAnomaly(score[i], threshold),
             recon[i],
             kl[i],
             normal != null ? byLabel + !normal.contains(label) : ""));

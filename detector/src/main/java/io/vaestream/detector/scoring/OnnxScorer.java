@@ -294,12 +294,19 @@ public final class OnnxScorer implements Scorer {
     if (t == null) {
       throw new ScorerException("model has no " + ModelFormat.THRESHOLD + " in its metadata");
     }
+    double v;
     try {
-      return Double.parseDouble(t);
+      v = Double.parseDouble(t);
     } catch (NumberFormatException e) {
       throw new ScorerException(
           "model metadata " + ModelFormat.THRESHOLD + "=" + t + " is not a number", e);
     }
+    if (!Double.isFinite(v)) {
+      // NaN would pass every image as normal, and infinity would too
+      throw new ScorerException(
+          "model metadata " + ModelFormat.THRESHOLD + "=" + t + " is not a finite number");
+    }
+    return v;
   }
 
   private static float[] floats(OrtSession.Result out, String name) throws OrtException {

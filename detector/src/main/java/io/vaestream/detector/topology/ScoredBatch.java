@@ -4,6 +4,7 @@ import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.ModelFormat;
 import java.util.Collections;
 import java.util.List;
 
@@ -62,6 +63,6 @@ public record ScoredBatch(
         .setKl(outputs.kl()[i])
         .setScore(s)
         .setThreshold(threshold)
-        .setIsAnomaly(s > threshold);
+        .setIsAnomaly(ModelFormat.isAnomaly(s, threshold));
   }
 }

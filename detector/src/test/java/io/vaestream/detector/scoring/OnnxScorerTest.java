@@ -111,6 +111,14 @@ class OnnxScorerTest {
     assertRefused(model, "cannot load the model");
   }
 
+  /** A NaN or infinite threshold would pass every image as normal. */
+  @Test
+  void shouldRefuseAModelWhoseThresholdIsNotFinite() throws Exception {
+    assertRefused(TinyVaeModel.write(dir, Double.NaN), "vaestream.threshold=NaN is not a finite");
+    assertRefused(
+        TinyVaeModel.write(dir, Double.POSITIVE_INFINITY), "=Infinity is not a finite number");
+  }
+
   /** Asserts that opening {@code model} fails with a message that contains {@code why}. */
   private static void assertRefused(Path model, String why) {
     assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))

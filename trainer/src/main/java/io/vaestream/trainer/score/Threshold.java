@@ -1,5 +1,6 @@
 package io.vaestream.trainer.score;
 
+import io.vaestream.schemas.ModelFormat;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Arrays;
@@ -121,7 +122,7 @@ public record Threshold(
   }
 
   public boolean isAnomaly(double score) {
-    return score > value;
+    return ModelFormat.isAnomaly(score, value);
   }
 
   /** A rate as a percentage with 3 significant digits and no trailing zeros: 0.01 → "1". */
