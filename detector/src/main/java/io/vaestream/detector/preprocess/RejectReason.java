@@ -44,6 +44,11 @@ public enum RejectReason {
    * copies to a score ({@link EventText}).
    */
   METADATA_TOO_LARGE,
+  /**
+   * An image restored from the batch store was read for another model's input, which the model
+   * now in use cannot take (the detector restarted on a model of another size or channel count).
+   */
+  MODEL_CHANGED,
   /** Anything else that went wrong while reading the record. */
   INTERNAL
 }

@@ -1,8 +1,12 @@
 package io.vaestream.detector.topology;
 
+import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.errors.DeadLetters;
 import io.vaestream.detector.localize.Localizer;
 import io.vaestream.detector.metrics.DetectorMetrics;
 import io.vaestream.detector.preprocess.ImageInput;
+import io.vaestream.detector.preprocess.RejectReason;
+import io.vaestream.detector.preprocess.RejectedRecordException;
 import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.internal.PendingImage;
@@ -13,10 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * forwards nothing twice. A batch cut by the timer means the input is slow, so there is nothing to
  * overlap with: it is scored and forwarded at once. With a direct executor every batch is scored
  * on the stream thread.
+ *
+ * <p>Images restored from the store were read for the model of their time. One that the model now
+ * in use cannot take (the detector restarted on a model of another input size) is dead-lettered
+ * with its input coordinates, on the first record or punctuation, instead of failing every batch.
  */
 final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[], Scored> {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScoringProcessor.class);
@@ -69,6 +79,10 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   private final Executor inference;
   private final BatchListener listener;
   private final TreeMap<Long, PendingImage> pending = new TreeMap<>();
+  /** Restored images the model in use cannot take, until they are dead-lettered. */
+  private final List<PendingImage> unfit = new ArrayList<>();
+
+  private DeadLetters letters;
   private ProcessorContext<byte[], Scored> context;
   private KeyValueStore<Long, PendingImage> store;
   private long oldestMs;
@@ -95,11 +109,27 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
   public void init(ProcessorContext<byte[], Scored> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    this.letters = (DeadLetters) context.appConfigs().get(DetectorConfig.DEAD_LETTERS_INSTANCE);
+    ImageContract contract = scorer.contract();
+    float[] scratch = new float[contract.size()];
     try (KeyValueIterator<Long, PendingImage> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<Long, PendingImage> kv = it.next();
-        pending.put(kv.key, kv.value);
+        if (fits(contract, kv.value.image(), scratch)) {
+          pending.put(kv.key, kv.value);
+        } else {
+          unfit.add(kv.value);
+        }
       }
+    }
+    if (!unfit.isEmpty()) {
+      LOG.error(
+          "task {}: {} images restored from the batch store were read for another model's input "
+              + "and do not fit {} ({}): they go to the dead-letter topic with their input offsets",
+          context.taskId(),
+          unfit.size(),
+          contract,
+          scorer.modelName());
     }
     if (!pending.isEmpty()) {
       LOG.info(
@@ -109,6 +139,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       oldestMs = 0;
     }
     context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> {
+      deadLetterUnfit();
       if (pending.isEmpty()) {
         // Nothing to read meanwhile: the batch in flight (if any) is the last one, forward it now.
         forwardInFlight();
@@ -123,6 +154,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
 
   @Override
   public void process(Record<byte[], ImageInput> record) {
+    deadLetterUnfit();
     RecordMetadata md = context.recordMetadata().orElseThrow();
     ImageInput in = record.value();
     String id = in.id() != null
@@ -149,6 +181,48 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     if (pending.size() >= maxBatch) {
       submit();
     }
+  }
+
+  /** Whether {@code contract} takes the stored pixels of {@code image} (as {@link #submit} will). */
+  private static boolean fits(ImageContract contract, ImageInput image, float[] scratch) {
+    try {
+      contract.toTensor(
+          image.format(), contract.width(), contract.height(), image.pixels(), scratch, 0);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Sends the restored images the model cannot take to the dead-letter topic, and forgets them. */
+  private void deadLetterUnfit() {
+    if (unfit.isEmpty()) {
+      return;
+    }
+    for (PendingImage p : unfit) {
+      ImageInput image = p.image();
+      RejectedRecordException why = new RejectedRecordException(
+          RejectReason.MODEL_CHANGED,
+          String.format(
+              Locale.ROOT,
+              "restored from the batch store, its %d %s bytes were read for another model's input "
+                  + "and do not fit %s (%s); the original record is %s-%d@%d",
+              image.pixels().length,
+              image.format(),
+              scorer.contract(),
+              scorer.modelName(),
+              p.topic(),
+              p.partition(),
+              p.offset()),
+          image.id(),
+          null);
+      ProducerRecord<byte[], byte[]> letter = letters.of(
+          p.key(), null, p.topic(), p.partition(), p.offset(), p.timestamp(), why, "restore");
+      context.forward(new Record<>(letter.key(), Scored.deadLetter(letter.value()), p.timestamp()));
+      metrics.deadLetter(RejectReason.MODEL_CHANGED);
+      store.delete(p.offset());
+    }
+    unfit.clear();
   }
 
   /** Hands the pending images to the inference executor, once the batch before them is forwarded. */

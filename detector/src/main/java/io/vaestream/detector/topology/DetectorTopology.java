@@ -34,7 +34,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   images ──(ImagePreprocessor; bad records → DeadLetterHandler → images.dlq)
  *          ──► score-batches [batch store] ──► (without map and boxes) ──► scores
- *                                         └──► (is_anomaly, with map and boxes) ──► anomalies
+ *                                         ├──► (is_anomaly, with map and boxes) ──► anomalies
+ *                                         └──► (restored, for another model's input) ──► images.dlq
  * </pre>
  *
  * Built in a static method, apart from {@code main}, so that {@code TopologyTestDriver} tests use
@@ -114,6 +115,7 @@ public final class DetectorTopology {
             BATCH_STORE);
     // the map and boxes go to 'anomalies' only, so that every event on 'scores' stays small
     scored
+        .filter((k, s) -> s.score() != null, Named.as("scored"))
         .mapValues(Scored::score, Named.as("score"))
         .to(config.scoresTopic(), Produced.with(Serdes.ByteArray(), scoreSerde).withName("scores"));
     scored
@@ -122,6 +124,13 @@ public final class DetectorTopology {
         .to(
             config.anomaliesTopic(),
             Produced.with(Serdes.ByteArray(), scoreSerde).withName("anomalies"));
+    // images restored from the batch store that the model in use cannot take
+    scored
+        .filter((k, s) -> s.deadLetter() != null, Named.as("unscorable"))
+        .mapValues(Scored::deadLetter, Named.as("dead-letter"))
+        .to(
+            config.dlqTopic(),
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters"));
     return builder.build();
   }
 
