@@ -3,6 +3,7 @@ package io.vaestream.detector.scoring;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.vaestream.schemas.GoldenSamples;
+import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFiles;
 import io.vaestream.schemas.ModelFormat;
 import java.io.IOException;
@@ -80,6 +81,20 @@ final class ModelChecks {
     }
   }
 
+  private static void checkLength(String model, String output, float[] v, int images, int each) {
+    if (v.length != images * each) {
+      throw new ScorerException(String.format(
+          Locale.ROOT,
+          "%s: output '%s' has %d values for %d images; expected %d (%d per image)",
+          model,
+          output,
+          v.length,
+          images,
+          images * each,
+          each));
+    }
+  }
+
   /** The scorer reproduces the golden samples the model carries, within their tolerance. */
   static void checkGolden(OnnxScorer scorer, String model) {
     String json = scorer.metadata().get(ModelFormat.GOLDEN);
@@ -93,7 +108,17 @@ final class ModelChecks {
     } catch (IllegalArgumentException e) {
       throw new ScorerException(model + ": " + e.getMessage(), e);
     }
-    ScoreBatch b = scorer.score(x, golden.samples().size());
+    int n = golden.samples().size();
+    ScoreBatch b = scorer.score(x, n);
+    // a model whose outputs do not have one value per image (one map per image) would fail on the
+    // stream thread, batch after batch
+    checkLength(model, ModelFormat.RECONSTRUCTION_ERROR, b.reconstructionError(), n, 1);
+    checkLength(model, ModelFormat.KL, b.kl(), n, 1);
+    checkLength(model, ModelFormat.SCORE, b.score(), n, 1);
+    if (b.maps() != null) {
+      ImageContract c = scorer.contract();
+      checkLength(model, ModelFormat.ANOMALY_MAP, b.maps(), n, c.width() * c.height());
+    }
     List<Integer> bad = golden.mismatches(b.reconstructionError(), b.kl(), b.score());
     if (!bad.isEmpty()) {
       int i = bad.get(0);

@@ -119,6 +119,18 @@ class OnnxScorerTest {
         TinyVaeModel.write(dir, Double.POSITIVE_INFINITY), "=Infinity is not a finite number");
   }
 
+  /** A map of the wrong size passed every check, then failed on the stream thread. */
+  @Test
+  void shouldRefuseAModelWhoseAnomalyMapIsNotOneMapPerImage() throws Exception {
+    try (OnnxScorer good =
+        OnnxScorer.open(TinyVaeModel.writeWithMap(dir, 0.5, false), Device.CPU)) {
+      assertThat(good.score(new float[2 * 784], 2).maps()).hasSize(2 * 784);
+    }
+    assertRefused(
+        TinyVaeModel.writeWithMap(dir, 0.5, true),
+        "output 'anomaly_map' has 84 values for 3 images; expected 2352 (784 per image)");
+  }
+
   /** Asserts that opening {@code model} fails with a message that contains {@code why}. */
   private static void assertRefused(Path model, String why) {
     assertThatThrownBy(() -> OnnxScorer.open(model, Device.CPU))

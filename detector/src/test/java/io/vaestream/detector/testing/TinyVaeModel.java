@@ -79,8 +79,23 @@ public final class TinyVaeModel {
     return write(dir, threshold, goldenError, opset, "7");
   }
 
+  /**
+   * As {@link #write(Path, double)}, with an {@code anomaly_map} output (x − r)² and a pixel
+   * threshold; with {@code rowsOnly}, the map is malformed: one value per row, not per pixel.
+   */
+  public static Path writeWithMap(Path dir, double threshold, boolean rowsOnly) throws IOException {
+    return write(dir, threshold, 0, ModelFormat.OPSET, "7", rowsOnly ? 1 : 28);
+  }
+
   private static Path write(
       Path dir, double threshold, double goldenError, int opset, String version)
+      throws IOException {
+    return write(dir, threshold, goldenError, opset, version, 0);
+  }
+
+  /** {@code mapWidth}: 0 for no anomaly map, else the map's width (28 is right). */
+  private static Path write(
+      Path dir, double threshold, double goldenError, int opset, String version, int mapWidth)
       throws IOException {
     GraphProto.Builder g = GraphProto.newBuilder().setName("tiny");
     g.addInput(value(ModelFormat.INPUT, -1, 1, 28, 28));
@@ -140,11 +155,31 @@ public final class TinyVaeModel {
     g.addOutput(value(ModelFormat.RECONSTRUCTION_ERROR, -1));
     g.addOutput(value(ModelFormat.KL, -1));
     g.addOutput(value(ModelFormat.SCORE, -1));
+    if (mapWidth == 28) {
+      node(g, "Identity", List.of("sq"), ModelFormat.ANOMALY_MAP);
+    } else if (mapWidth > 0) {
+      node(
+          g,
+          "ReduceMean",
+          List.of("sq"),
+          ModelFormat.ANOMALY_MAP,
+          AttributeProto.newBuilder()
+              .setName("axes")
+              .setType(AttributeProto.AttributeType.INTS)
+              .addInts(3)
+              .build());
+    }
+    if (mapWidth > 0) {
+      g.addOutput(value(ModelFormat.ANOMALY_MAP, -1, 1, 28, mapWidth));
+    }
 
     Map<String, String> meta = new LinkedHashMap<>(CONTRACT.toMetadata());
     meta.put(ModelFormat.NAME, "tiny");
     meta.put(ModelFormat.VERSION, version);
     meta.put(ModelFormat.THRESHOLD, Double.toString(threshold));
+    if (mapWidth > 0) {
+      meta.put(ModelFormat.PIXEL_THRESHOLD, "0.2");
+    }
     List<GoldenSamples.Sample> golden = new ArrayList<>();
     for (int k = 0; k < 3; k++) {
       float[] x = new float[784];
