@@ -123,6 +123,7 @@ public final class Detector implements AutoCloseable {
     AutoCloseable processMetrics = null;
     DriftMonitor drift = null;
     try {
+      SizeLimits.check(config, scorer);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       DetectorMetrics metrics = new DetectorMetrics(registry);
       metrics.bindNativeObjects(scorer);
@@ -302,7 +303,12 @@ public final class Detector implements AutoCloseable {
         config.thresholdOverride(),
         instance(config),
         metrics);
-    w.start(MODELS_CATCH_UP);
+    try {
+      w.start(MODELS_CATCH_UP);
+    } catch (RuntimeException e) {
+      w.close(); // its consumer and status producer, which the caller never gets to close
+      throw e;
+    }
     return w;
   }
 

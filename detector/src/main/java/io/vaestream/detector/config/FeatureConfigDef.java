@@ -46,14 +46,15 @@ final class FeatureConfigDef {
             DetectorConfig.DRIFT_WINDOW_EVENTS,
             Type.INT,
             1000,
-            Range.between(100, 1_000_000),
+            Range.between(100, 100_000),
             Importance.LOW,
-            "Events in each rolling drift window (one over all sources, one per source for the first 100 sources).")
+            "Events in each rolling drift window (one over all sources, one per source for the first 100 sources); "
+                + "a window keeps 25 bytes an event, so 101 full windows of 100,000 take 250 MB.")
         .define(
             DetectorConfig.DRIFT_MIN_EVENTS,
             Type.INT,
             500,
-            Range.between(100, 1_000_000),
+            Range.between(100, 100_000),
             Importance.LOW,
             "Events a window needs before it is compared with the calibration (at least 100: fewer leave PSI's ten "
                 + "bins too thin to tell drift from chance, at most "
@@ -65,7 +66,7 @@ final class FeatureConfigDef {
             DetectorConfig.DRIFT_PSI_THRESHOLD,
             Type.DOUBLE,
             0.25,
-            Range.between(1e-6, 100),
+            PipelineConfigDef.finite(Range.between(1e-6, 100)),
             Importance.LOW,
             "A signal drifts when the population stability index over the calibration's deciles exceeds this (0.25 "
                 + "is the usual 'significant shift'); it recovers below half of it.")
@@ -73,7 +74,7 @@ final class FeatureConfigDef {
             DetectorConfig.DRIFT_KS_ALPHA,
             Type.DOUBLE,
             0.001,
-            Range.between(1e-12, 0.5),
+            PipelineConfigDef.finite(Range.between(1e-12, 0.5)),
             Importance.LOW,
             "A signal also drifts when its Kolmogorov-Smirnov distance from the calibration exceeds the two-sample "
                 + "critical value at this level; it recovers below it.")
@@ -81,7 +82,7 @@ final class FeatureConfigDef {
             DetectorConfig.DRIFT_ANOMALY_RATE_FACTOR,
             Type.DOUBLE,
             5.0,
-            Range.between(1.0, 1e6),
+            PipelineConfigDef.finite(Range.between(1.0, 1e6)),
             Importance.LOW,
             "The anomaly rate drifts when the window's share of flagged events exceeds this many times the false-alarm "
                 + "rate the model's threshold was calibrated for (models that do not say are not checked).");
@@ -165,7 +166,7 @@ final class FeatureConfigDef {
             DetectorConfig.SHADOW_TIME_BUDGET,
             Type.DOUBLE,
             0.5,
-            Range.atLeast(0.0),
+            PipelineConfigDef.finite(Range.atLeast(0.0)),
             Importance.LOW,
             "The most time a shadow model may spend scoring, as a share of the live model's inference time; "
                 + "batches over it are not shadow-scored (vaestream_shadow_skipped_batches_total{reason=\"budget\"}). "
@@ -175,9 +176,9 @@ final class FeatureConfigDef {
             DetectorConfig.SHADOW_WINDOW_EVENTS,
             Type.INT,
             1000,
-            Range.atLeast(2),
+            Range.between(2, 100_000),
             Importance.LOW,
             "How many recent images the shadow agreement metrics (flag agreement, rank correlation, anomaly "
-                + "rates) are computed over.");
+                + "rates) are computed over (sorted after every batch).");
   }
 }

@@ -5,6 +5,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -15,7 +16,24 @@ import org.apache.kafka.streams.StreamsConfig;
  * is the only {@link ConfigDef} they are added to.
  */
 final class PipelineConfigDef {
+  /**
+   * A double that is a number and finite: Kafka's {@link Range} compares with {@code <}, which lets
+   * NaN through, and NaN or an infinity set as a threshold or a limit turns a check off unseen.
+   */
+  static final ConfigDef.Validator FINITE = ConfigDef.LambdaValidator.with(
+      (name, value) -> {
+        if (value != null && !Double.isFinite(((Number) value).doubleValue())) {
+          throw new ConfigException(name, value, "must be a finite number");
+        }
+      },
+      () -> "a finite number");
+
   private PipelineConfigDef() {}
+
+  /** {@code range}, for a finite number. */
+  static ConfigDef.Validator finite(Range range) {
+    return ConfigDef.CompositeValidator.of(FINITE, range);
+  }
 
   /** Adds these keys to {@code def}, in the order {@code --help} lists them. */
   static void define(ConfigDef def) {
@@ -70,6 +88,7 @@ final class PipelineConfigDef {
             DetectorConfig.THRESHOLD,
             Type.DOUBLE,
             null,
+            FINITE,
             Importance.MEDIUM,
             "Overrides the threshold in the model's metadata.");
   }

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -169,9 +171,17 @@ public final class ModelWatcher implements AutoCloseable {
     }
   }
 
-  /** The topic's partitions, or null when it does not exist. */
+  /** The topic's partitions, or null when it does not exist or the broker did not answer in time. */
   private List<TopicPartition> partitions(Duration wait) {
-    var infos = consumer.partitionsFor(topic, wait);
+    List<PartitionInfo> infos;
+    try {
+      infos = consumer.partitionsFor(topic, wait);
+    } catch (TimeoutException e) {
+      // the broker did not answer in time: asked again, never a reason to stop following models
+      LOG.warn(
+          "models topic {}: no metadata within {} s: {}", topic, wait.toSeconds(), e.getMessage());
+      return null;
+    }
     return infos == null || infos.isEmpty()
         ? null
         : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
@@ -275,8 +285,10 @@ public final class ModelWatcher implements AutoCloseable {
     try {
       // The header's SHA-256 is checked against the bytes with the model's other checks.
       next = OnnxScorer.open(where, r.value(), options.withSha256(sha256));
-    } catch (ScorerException e) {
-      reject(where, sha256, e.getMessage());
+    } catch (RuntimeException e) {
+      // a ScorerException names what is wrong; anything else a malformed record caused must not
+      // stop the watcher either
+      reject(where, sha256, e instanceof ScorerException ? e.getMessage() : e.toString());
       return null;
     }
     if (!next.contract().equals(scorer.contract())) {

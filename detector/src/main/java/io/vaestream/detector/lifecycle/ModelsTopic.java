@@ -55,9 +55,9 @@ final class ModelsTopic {
     return true;
   }
 
-  /** The value of header {@code key} of {@code r} as text, or null when it has none. */
+  /** The value of header {@code key} of {@code r} as text, or null when it has none (or a null one). */
   static String header(ConsumerRecord<?, ?> r, String key) {
     Header h = r.headers().lastHeader(key);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

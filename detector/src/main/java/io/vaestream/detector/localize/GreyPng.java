@@ -32,6 +32,17 @@ final class GreyPng {
 
   private GreyPng() {}
 
+  /** The bytes of the PNG of a {@code width × height} map (the same for every map of that size). */
+  static long size(int width, int height) {
+    return SIGNATURE.length + CHUNK + 13 + CHUNK + zlibSize((long) height * (width + 1)) + CHUNK;
+  }
+
+  /** zlib: a 2-byte header, each stored block's 5-byte header and its bytes, the Adler-32. */
+  private static long zlibSize(long raw) {
+    long blocks = Math.max(1, (raw + MAX_STORED - 1) / MAX_STORED);
+    return 2 + 5 * blocks + raw + 4;
+  }
+
   /** The PNG of {@code pixels}, {@code width × height} grey levels row by row. */
   static byte[] encode(byte[] pixels, int width, int height) {
     // the image data: each row starts with its filter type, 0 (none)
@@ -40,9 +51,8 @@ final class GreyPng {
       System.arraycopy(pixels, y * width, raw, y * (width + 1) + 1, width);
     }
     int blocks = Math.max(1, (raw.length + MAX_STORED - 1) / MAX_STORED);
-    // zlib: a 2-byte header, each block's 5-byte header and its bytes, the Adler-32 of the data
-    int zlib = 2 + 5 * blocks + raw.length + 4;
-    ByteBuffer png = ByteBuffer.allocate(SIGNATURE.length + CHUNK + 13 + CHUNK + zlib + CHUNK);
+    int zlib = Math.toIntExact(zlibSize(raw.length));
+    ByteBuffer png = ByteBuffer.allocate(Math.toIntExact(size(width, height)));
     png.put(SIGNATURE);
 
     int start = begin(png, IHDR, 13);

@@ -100,6 +100,11 @@ public final class Localizer {
     return boxes.size() > MAX_BOXES ? new ArrayList<>(boxes.subList(0, MAX_BOXES)) : boxes;
   }
 
+  /** The bytes of every map PNG this localizer writes (stored, so the same for each). */
+  public long mapPngBytes() {
+    return GreyPng.size(contract.width(), contract.height());
+  }
+
   /** The map as an 8-bit grey PNG: 0 is no difference, 255 is {@link #PNG_SCALE} pixel thresholds or more. */
   byte[] png(float[] maps, int offset) {
     int w = contract.width();

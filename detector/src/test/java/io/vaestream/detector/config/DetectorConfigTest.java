@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaestream.detector.scoring.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
@@ -60,6 +61,25 @@ class DetectorConfigTest {
             DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", "batch.max.size", "0")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("batch.max.size");
+  }
+
+  /** NaN passes Kafka's Range; as a threshold or a drift limit it would turn a check off unseen. */
+  @Test
+  void shouldRefuseANumberThatIsNotFinite() {
+    for (String key :
+        List.of("threshold", "drift.psi.threshold", "drift.ks.alpha", "shadow.time.budget")) {
+      for (String value : List.of("NaN", "Infinity")) {
+        assertThatThrownBy(
+                () -> DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", key, value)))
+            .as(key + "=" + value)
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining(key)
+            .hasMessageContaining("must be a finite number");
+      }
+    }
+    assertThat(DetectorConfig.load(null, Map.of(), Map.of("model.path", "m", "threshold", "2.5"))
+            .thresholdOverride())
+        .isEqualTo(2.5);
   }
 
   @Test

@@ -98,6 +98,7 @@ class LocalizerTest {
         grey[i] = (byte) (i % 3 == 0 ? r.nextInt(256) : i / size[0]);
       }
       byte[] png = GreyPng.encode(grey, size[0], size[1]);
+      assertThat((long) png.length).isEqualTo(GreyPng.size(size[0], size[1]));
       checkChunksAndZlib(png, size[1] * (size[0] + 1));
       BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
       assertThat(back.getWidth()).isEqualTo(size[0]);
