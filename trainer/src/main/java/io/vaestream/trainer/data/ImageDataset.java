@@ -161,6 +161,34 @@ public final class ImageDataset {
     return select(idx, newDescription);
   }
 
+  /**
+   * The same images, numbered by the class names of {@code reference}: a class both name takes
+   * its number there, a class only this one names a number after reference's. Two folders number
+   * their classes each from their own sorted names, so {@code good} may be 0 in one and 3 in the
+   * other. Unchanged when either does not name its classes (IDX files, whose numbers agree).
+   */
+  public ImageDataset numberedLike(ImageDataset reference) {
+    List<String> ref = reference.classNames;
+    if (ref.isEmpty() || classNames.isEmpty() || ref.equals(classNames)) {
+      return this;
+    }
+    List<String> names = new ArrayList<>(ref);
+    int[] number = new int[classNames.size()];
+    for (int k = 0; k < classNames.size(); k++) {
+      int at = names.indexOf(classNames.get(k));
+      if (at < 0) {
+        names.add(classNames.get(k));
+        at = names.size() - 1;
+      }
+      number[k] = at;
+    }
+    int[] l = new int[labels.length];
+    for (int i = 0; i < l.length; i++) {
+      l[i] = labels[i] >= 0 && labels[i] < number.length ? number[labels[i]] : labels[i];
+    }
+    return new ImageDataset(contract, pixels, l, names, description, sources);
+  }
+
   /** Concatenates two data sets of the same contract. */
   public ImageDataset concat(ImageDataset other, String newDescription) {
     if (!other.contract.equals(contract)) {

@@ -35,7 +35,8 @@ public record EvaluationData(
     ImageDataset train = DataSources.open(trainSpec, shape);
     String name = name(trainSpec);
     if (!sameSource(trainSpec, testSpec)) {
-      ImageDataset test = DataSources.open(testSpec, train.contract());
+      // class numbers by the training data's names: each folder numbers its own
+      ImageDataset test = DataSources.open(testSpec, train.contract()).numberedLike(train);
       if (!test.sha256().equals(train.sha256())) {
         return new EvaluationData(
             name,

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.testing.DataFiles;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +80,42 @@ class EvaluationDataTest {
     assertThat(data.train().size()).isEqualTo(200);
     assertThat(data.test().size()).isEqualTo(1);
     assertThat(data.split()).startsWith("Training images from");
+  }
+
+  /**
+   * A training folder with only {@code good} numbers it 0; a test folder numbers its classes from
+   * their own sorted names, where {@code broken} came first. Compared by number, broken images
+   * counted as normal, and the report's AUROC was silently wrong.
+   */
+  @Test
+  void shouldNumberTheTestClassesByTheTrainingClassesNames() throws Exception {
+    writePngs(dir.resolve("train/good"), 3, 40);
+    writePngs(dir.resolve("test/broken"), 2, 200);
+    writePngs(dir.resolve("test/good"), 2, 40);
+    writePngs(dir.resolve("test/scratched"), 1, 220);
+
+    EvaluationData data = EvaluationData.open(
+        dir.resolve("train").toString(), dir.resolve("test").toString(), 0.2, 42);
+
+    ImageDataset test = data.test();
+    assertThat(test.classNames()).containsExactly("good", "broken", "scratched");
+    for (int i = 0; i < test.size(); i++) {
+      String file = test.source(i);
+      assertThat(test.className(test.label(i)))
+          .as(file)
+          .isEqualTo(file.substring(0, file.indexOf('/')));
+    }
+    assertThat(Arrays.stream(test.labels()).filter(l -> l == 0).count()).isEqualTo(2);
+  }
+
+  /** {@code n} 28 x 28 grey PNGs of one grey level in {@code folder}. */
+  private static void writePngs(Path folder, int n, int level) throws Exception {
+    java.nio.file.Files.createDirectories(folder);
+    for (int i = 0; i < n; i++) {
+      BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+      img.getRaster().setSample(i, i, 0, level);
+      ImageIO.write(img, "png", folder.resolve(i + ".png").toFile());
+    }
   }
 
   @Test
