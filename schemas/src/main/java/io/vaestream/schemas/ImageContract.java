@@ -226,7 +226,7 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
           "expected " + expected + " bytes for " + imageWidth + "x" + imageHeight + " " + format
               + ", got " + pixels.length);
     }
-    if (channels == 3 && channelsOf(format) != 3) {
+    if (channels == 3 && format == PixelFormat.GRAY_F32) {
       throw new ImageContractException(
           Reason.WRONG_CHANNELS, "the model expects 3 channels, got " + format);
     }
@@ -248,7 +248,7 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
   /**
    * Converts raw pixels into {@code dst[offset .. offset + size())}, after {@link #check}ing them:
    * 8-bit samples are divided by 255, colour is reduced to luma when the contract has one channel,
-   * and interleaved RGB becomes planar.
+   * 8-bit grey is repeated in each channel when it has three, and interleaved RGB becomes planar.
    */
   public void toTensor(
       PixelFormat format, int imageWidth, int imageHeight, byte[] pixels, float[] dst, int offset) {
@@ -271,8 +271,10 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
             ? (pixels[p] & 0xFF) / 255f
             : luma(pixels[p] & 0xFF, pixels[p + 1] & 0xFF, pixels[p + 2] & 0xFF);
       } else {
+        // a grey image in a colour model: the same level in each channel, as a grey colour pixel
+        int step = bpp == 1 ? 0 : 1;
         for (int c = 0; c < 3; c++) {
-          dst[offset + c * plane + i] = (pixels[p + c] & 0xFF) / 255f;
+          dst[offset + c * plane + i] = (pixels[p + c * step] & 0xFF) / 255f;
         }
       }
     }

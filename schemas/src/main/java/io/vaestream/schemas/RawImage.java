@@ -1,7 +1,10 @@
 package io.vaestream.schemas;
 
 import io.vaestream.events.PixelFormat;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.util.Objects;
 
 /**
@@ -18,19 +21,24 @@ public record RawImage(PixelFormat format, int width, int height, byte[] pixels)
   }
 
   /**
-   * The samples of a decoded image: {@link PixelFormat#GRAY8} for a plain grey image, otherwise
-   * interleaved {@link PixelFormat#RGB8} (palette, RGB, with alpha, grey with alpha; alpha is
-   * dropped).
+   * The samples of a decoded image: {@link PixelFormat#GRAY8} for a grey one (8 or 16 bits, with or
+   * without alpha; 16-bit levels keep their high byte), otherwise interleaved {@link
+   * PixelFormat#RGB8} (palette, RGB, with alpha). Alpha is dropped. Grey samples are read as they
+   * are: through {@code getRGB} a grey colour space is converted to sRGB, which brightened a 16-bit
+   * level of 128 to 188.
    */
   public static RawImage of(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    if (image.getType() == BufferedImage.TYPE_BYTE_GRAY
-        && image.getColorModel().getNumComponents() == 1) {
+    ColorModel cm = image.getColorModel();
+    if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+        && !(cm instanceof IndexColorModel)
+        && cm.getNumColorComponents() == 1) {
+      int shift = Math.max(0, cm.getComponentSize(0) - 8);
       int[] samples = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
       byte[] out = new byte[samples.length];
       for (int i = 0; i < samples.length; i++) {
-        out[i] = (byte) samples[i];
+        out[i] = (byte) (samples[i] >> shift);
       }
       return new RawImage(PixelFormat.GRAY8, w, h, out);
     }

@@ -57,10 +57,18 @@ class ImageContractTest {
         .hasMessageContaining("100000x100000");
   }
 
+  /**
+   * A grey image is a colour image whose channels agree: PNG writers store colour frames that
+   * happen to be grey as grey, and a folder of colour photos may hold some.
+   */
   @Test
-  void shouldRejectGrayInputForAColourModel() {
+  void shouldRepeatGreyInEveryChannelOfAColourModel() {
     ImageContract rgb = new ImageContract(2, 2, 3);
-    assertThatThrownBy(() -> rgb.toTensor(PixelFormat.GRAY8, 2, 2, new byte[4], new float[12], 0))
+    float[] t = new float[12];
+    rgb.toTensor(PixelFormat.GRAY8, 2, 2, new byte[] {0, 51, (byte) 255, 102}, t, 0);
+    assertThat(t).containsExactly(0f, 0.2f, 1f, 0.4f, 0f, 0.2f, 1f, 0.4f, 0f, 0.2f, 1f, 0.4f);
+    assertThatThrownBy(
+            () -> rgb.toTensor(PixelFormat.GRAY_F32, 2, 2, new byte[16], new float[12], 0))
         .isInstanceOfSatisfying(
             ImageContractException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_CHANNELS));

@@ -172,8 +172,11 @@ class ImagePreprocessorTest {
     ImageInput jpeg = colour.decode(Images.jpeg(640, 480, BufferedImage.TYPE_3BYTE_BGR));
     assertThat(jpeg.pixels()).hasSize(32 * 32 * 3);
     assertThat(jpeg.sourceWidth()).isEqualTo(640);
-    assertThat(reasonOf(() -> colour.decode(Images.png(64, 48, BufferedImage.TYPE_BYTE_GRAY))))
-        .isEqualTo(RejectReason.WRONG_CHANNELS);
+    ImageInput grey = colour.decode(Images.png(64, 48, BufferedImage.TYPE_BYTE_GRAY));
+    assertThat(grey.format())
+        .as("kept grey, repeated into the channels")
+        .isEqualTo(PixelFormat.GRAY8);
+    assertThat(grey.tensor(colour.contract())).hasSize(32 * 32 * 3);
   }
 
   @Test

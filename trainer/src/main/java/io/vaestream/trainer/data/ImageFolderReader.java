@@ -15,9 +15,10 @@ import javax.imageio.ImageIO;
 
 /**
  * Reads a directory of PNG or JPEG files with one sub-folder per class ({@code root/ok/*.png},
- * {@code root/scratch/*.png}). Class labels follow the sorted sub-folder names. Every image goes
- * through the {@link ImageContract}: the one given, or the one an {@link ImageShape} resolves from
- * the images (their own size and channels unless the user asked for others).
+ * {@code root/scratch/*.png}). Class labels follow the sorted sub-folder names; names that start
+ * with a dot are skipped. Every image goes through the {@link ImageContract}: the one given, or the
+ * one an {@link ImageShape} resolves from the images (their own size and channels unless the user
+ * asked for others).
  */
 public final class ImageFolderReader {
   private ImageFolderReader() {}
@@ -46,7 +47,7 @@ public final class ImageFolderReader {
     }
     List<Path> classDirs;
     try (Stream<Path> s = Files.list(root)) {
-      classDirs = s.filter(Files::isDirectory).sorted().toList();
+      classDirs = s.filter(p -> Files.isDirectory(p) && !isHidden(p)).sorted().toList();
     }
     if (classDirs.isEmpty()) {
       throw new DataFormatException(
@@ -130,6 +131,15 @@ public final class ImageFolderReader {
   private static boolean isImage(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
     return Files.isRegularFile(p)
+        && !isHidden(p)
         && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+  }
+
+  /**
+   * A name that starts with a dot: what notebooks, file managers and macOS leave beside the images
+   * ({@code .ipynb_checkpoints/}, {@code ._a.png}), never a class or an image.
+   */
+  private static boolean isHidden(Path p) {
+    return p.getFileName().toString().startsWith(".");
   }
 }

@@ -88,6 +88,28 @@ class ImageFolderReaderTest {
     ImageIO.write(img, "png", file.toFile());
   }
 
+  /**
+   * A colour folder with a grey file in it (PNG writers store grey-looking frames as grey), and the
+   * litter of notebooks and file managers: hidden folders once became class 0 and shifted every
+   * class number, and a hidden {@code ._a.png} failed the whole read.
+   */
+  @Test
+  void shouldReadGreyFilesInAColourFolderAndSkipHiddenEntries() throws Exception {
+    rgb(dir.resolve("good/a.png"), 28, 28, 0xFF8000);
+    png(dir.resolve("good/b.png"), 28, 51);
+    Files.createDirectories(dir.resolve(".ipynb_checkpoints"));
+    png(dir.resolve(".ipynb_checkpoints/c.png"), 28, 0);
+    Files.write(dir.resolve("good/._a.png"), new byte[] {0, 5, 22, 7}); // AppleDouble, not a PNG
+
+    ImageDataset d = ImageFolderReader.read(dir, ImageShape.AUTO);
+
+    assertThat(d.classNames()).containsExactly("good");
+    assertThat(d.size()).isEqualTo(2);
+    assertThat(d.contract().channels()).isEqualTo(3);
+    float[] grey = d.image(1);
+    assertThat(new float[] {grey[0], grey[784], grey[2 * 784]}).containsOnly(0.2f);
+  }
+
   @Test
   void shouldTakeTheSizeAndColourOfTheImagesThemselves() throws Exception {
     rgb(dir.resolve("good/a.png"), 48, 32, 0xFF8000);

@@ -1,0 +1,44 @@
+package io.vaestream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaestream.events.PixelFormat;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class RawImageTest {
+  /** Through a PNG file, as the trainer and the detector read them. */
+  private static BufferedImage viaPng(BufferedImage img) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return ImageIO.read(new ByteArrayInputStream(out.toByteArray()));
+  }
+
+  /** Industrial cameras write 16-bit grey; getRGB's sRGB conversion made 128 into 188. */
+  @Test
+  void shouldKeepTheLevelsOfASixteenBitGreyImage() throws Exception {
+    BufferedImage img = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);
+    img.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {0x0000, 0x8080, 0xFFFF});
+
+    RawImage raw = RawImage.of(viaPng(img));
+
+    assertThat(raw.format()).isEqualTo(PixelFormat.GRAY8);
+    assertThat(raw.pixels()).containsExactly(0, (byte) 128, (byte) 255);
+  }
+
+  @Test
+  void shouldKeepEightBitGreyAndColourAsTheyAre() throws Exception {
+    BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
+    grey.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {7, 200});
+    assertThat(RawImage.of(viaPng(grey)).pixels()).containsExactly(7, (byte) 200);
+
+    BufferedImage rgb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    rgb.setRGB(0, 0, 0x102030);
+    RawImage c = RawImage.of(viaPng(rgb));
+    assertThat(c.format()).isEqualTo(PixelFormat.RGB8);
+    assertThat(c.pixels()).containsExactly(0x10, 0x20, 0x30);
+  }
+}
