@@ -62,7 +62,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--work-dir",
       defaultValue = "runs/evaluate",
-      description = "Cache of finished cells (default: ${DEFAULT-VALUE}).")
+      description = "Cache of finished cells, each reused only when its data and settings are this "
+          + "run's (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
   @Option(

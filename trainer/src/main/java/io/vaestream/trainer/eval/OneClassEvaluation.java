@@ -43,6 +43,8 @@ public final class OneClassEvaluation {
   public static final int KNN_K = 5;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The file beside a cell's {@code result.json} that says what it was made from. */
+  static final String RECIPE = "recipe.txt";
 
   /**
    * What every cell shares.
@@ -66,6 +68,8 @@ public final class OneClassEvaluation {
   private final Settings settings;
   private final Path workDir;
   private final PrintWriter log;
+  /** The training and test data's SHA-256, for each cell's {@link #recipe}. */
+  private String dataSha256;
 
   public OneClassEvaluation(
       ImageDataset train,
@@ -87,12 +91,34 @@ public final class OneClassEvaluation {
     return workDir.resolve(String.format(Locale.ROOT, "class-%d-seed-%d", c, seed));
   }
 
+  /**
+   * What a cell's result depends on: its class and seed, the settings, and the data. A cell is
+   * taken from the work directory only when its recipe is this one; another run into the same
+   * directory (other data, epochs or score) once had its old results reported as new.
+   */
+  String recipe(int c, long seed) {
+    if (dataSha256 == null) {
+      dataSha256 = "training data " + train.sha256() + ", test data " + test.sha256();
+    }
+    return String.format(Locale.ROOT, "class %d, seed %d, %s, %s%n", c, seed, settings, dataSha256);
+  }
+
   /** Runs (or loads from cache) one cell. */
   public ClassResult run(int c, long seed) throws IOException {
     Path dir = cellDir(c, seed);
     Path cache = dir.resolve("result.json");
+    Path recipeFile = dir.resolve(RECIPE);
+    String recipe = recipe(c, seed);
     if (Files.isRegularFile(cache)) {
-      return JSON.readValue(cache.toFile(), ClassResult.class);
+      if (Files.isRegularFile(recipeFile) && Files.readString(recipeFile).equals(recipe)) {
+        return JSON.readValue(cache.toFile(), ClassResult.class);
+      }
+      log.printf(
+          Locale.ROOT,
+          "class %d, seed %d: %s holds a cell made from other data or settings; made again%n",
+          c,
+          seed,
+          dir);
     }
     long t0 = System.nanoTime();
     Settings st = settings;
@@ -228,6 +254,7 @@ public final class OneClassEvaluation {
         testNormals,
         pkg.sha256());
     JSON.writerWithDefaultPrettyPrinter().writeValue(cache.toFile(), r);
+    Files.writeString(recipeFile, recipe);
     log.printf(
         Locale.ROOT,
         "  -> %s AUROC %.4f (FAR %.2f%%), VAE alone %.4f, PCA %.4f, raw kNN %.4f, %.0f s%n",

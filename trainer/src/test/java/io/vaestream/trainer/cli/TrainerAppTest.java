@@ -188,7 +188,29 @@ class TrainerAppTest {
   void shouldEvaluateOneClassOnAHeldOutSplitAndReportTheFalseAlarmRateHonestly() {
     Path work = dir.resolve("evaluate-work");
     Path report = dir.resolve("evaluate-report");
-    Run eval = run(
+    Run eval = evaluate(work, report, "1");
+    assertThat(eval.exit()).as(eval.err()).isZero();
+    // One source for both: evaluate splits it and says so, then reports against the baselines.
+    assertThat(eval.err()).contains("split").doesNotContain("made again");
+    assertThat(report.resolve("report.md"))
+        .content()
+        .contains("raw-pixel kNN, k = 5 (baseline)")
+        .contains("FAR target range")
+        .containsPattern(
+            "even a faultless calibration lands \\d+\\.\\d of these 1 cells inside their range");
+    assertThat(report.resolve("results.json")).isRegularFile();
+    assertThat(work.resolve("class-0-seed-1").resolve("result.json")).isRegularFile();
+
+    // The same work directory with other settings: the cached cell is not reported as theirs.
+    Run again = evaluate(work, report, "2");
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.err())
+        .contains("class 0, seed 1:", "made from other data or settings; made again");
+    assertThat(work.resolve("class-0-seed-1").resolve("recipe.txt")).content().contains("epochs=2");
+  }
+
+  private Run evaluate(Path work, Path report, String epochs) {
+    return run(
         "evaluate",
         "--train-data",
         images.toString(),
@@ -201,7 +223,7 @@ class TrainerAppTest {
         "--arch",
         "mlp",
         "--epochs",
-        "1",
+        epochs,
         "--width",
         "32",
         "--latent-dim",
@@ -210,17 +232,6 @@ class TrainerAppTest {
         work.toString(),
         "--report",
         report.toString());
-    assertThat(eval.exit()).as(eval.err()).isZero();
-    // One source for both: evaluate splits it and says so, then reports against the baselines.
-    assertThat(eval.err()).contains("split");
-    assertThat(report.resolve("report.md"))
-        .content()
-        .contains("raw-pixel kNN, k = 5 (baseline)")
-        .contains("FAR target range")
-        .containsPattern(
-            "even a faultless calibration lands \\d+\\.\\d of these 1 cells inside their range");
-    assertThat(report.resolve("results.json")).isRegularFile();
-    assertThat(work.resolve("class-0-seed-1").resolve("result.json")).isRegularFile();
   }
 
   @Test
