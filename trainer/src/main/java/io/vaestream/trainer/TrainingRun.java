@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -109,6 +110,7 @@ public record TrainingRun(
   }
 
   public Splits splits(ImageDataset all) {
+    requireImagesOf(normalClasses, all, "normal-classes=" + classesLabel(all));
     ImageDataset normals = normalClasses.isEmpty()
         ? all
         : all.filterLabels(
@@ -118,6 +120,16 @@ public record TrainingRun(
           + " images of classes " + normalClasses + "; need at least 2");
     }
     ImageDataset[] parts = normals.split(holdout, config.seed() ^ 0x5eedL);
+    if (parts[0].isEmpty() || parts[1].isEmpty()) {
+      // found before training, not after every epoch has run
+      throw new IllegalArgumentException(String.format(
+          Locale.ROOT,
+          "%d normal images leave %s at holdout %.2f; give at least %d",
+          normals.size(),
+          parts[0].isEmpty() ? "none held out to calibrate the threshold" : "none to train on",
+          holdout,
+          (int) Math.ceil(Math.max(2, 1 / Math.min(holdout, 1 - holdout)))));
+    }
     return new Splits(parts[1], parts[0], validationAnomalies(all), all);
   }
 
@@ -141,6 +153,30 @@ public record TrainingRun(
           .sample(anomalySample, config.seed());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Fails, naming them and the classes there are, when a class of {@code classes} has no image in
+   * {@code data}: a class number past a folder's classes was dropped without a word, or failed
+   * after the classes before it had trained.
+   */
+  public static void requireImagesOf(Set<Integer> classes, ImageDataset data, String what) {
+    Set<Integer> present = new TreeSet<>();
+    for (int c : data.distinctLabels()) {
+      present.add(c);
+    }
+    List<Integer> missing = classes.stream().filter(c -> !present.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(String.format(
+          Locale.ROOT,
+          "%s is invalid: %s has no images of class %s; its classes are %s",
+          what,
+          data.description(),
+          missing.stream().map(String::valueOf).collect(Collectors.joining(", ")),
+          present.stream()
+              .map(c -> c + " (" + data.className(c) + ")")
+              .collect(Collectors.joining(", "))));
     }
   }
 

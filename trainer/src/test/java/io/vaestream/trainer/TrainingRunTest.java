@@ -3,7 +3,10 @@ package io.vaestream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaestream.schemas.ImageContract;
+import io.vaestream.trainer.data.ImageDataset;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TrainingRunTest {
@@ -28,5 +31,17 @@ class TrainingRunTest {
         .hasMessageContaining("or a class name: good, hole, scratch");
     assertThatThrownBy(() -> TrainingRun.parseClasses("4-2")).hasMessageContaining("is empty");
     assertThatThrownBy(() -> TrainingRun.parseClasses("-3")).hasMessageContaining(">= 0");
+  }
+
+  /** A class past a folder's classes was dropped without a word (normal-classes=0,12 trained 0). */
+  @Test
+  void shouldNameAClassWithoutImagesAndTheClassesThereAre() {
+    ImageDataset folder = new ImageDataset(
+        ImageContract.GRAY_28, new float[3 * 784], new int[] {0, 1, 2}, FOLDER, "parts");
+    assertThatThrownBy(
+            () -> TrainingRun.requireImagesOf(Set.of(0, 12), folder, "normal-classes=0,12"))
+        .hasMessageContaining("normal-classes=0,12 is invalid: parts has no images of class 12")
+        .hasMessageContaining("its classes are 0 (good), 1 (hole), 2 (scratch)");
+    TrainingRun.requireImagesOf(Set.of(0, 2), folder, "fine");
   }
 }

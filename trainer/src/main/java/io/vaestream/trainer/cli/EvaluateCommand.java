@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
@@ -49,8 +50,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--classes",
-      defaultValue = "0-9",
-      description = "Normal classes to evaluate (default: ${DEFAULT-VALUE}).")
+      defaultValue = "all",
+      description =
+          "Normal classes to evaluate, by number or name (default: ${DEFAULT-VALUE}: every "
+              + "class of the training data).")
   String classes;
 
   @Option(
@@ -106,9 +109,14 @@ final class EvaluateCommand implements Callable<Integer> {
     log.println(data.split());
     Set<Integer> cs = TrainingRun.parseClasses(classes, train.classNames());
     if (cs.isEmpty()) {
-      throw new IllegalArgumentException(
-          "classes=" + classes + " is invalid: name the classes to evaluate");
+      cs = new TreeSet<>();
+      for (int c : train.distinctLabels()) {
+        if (c >= 0) {
+          cs.add(c);
+        }
+      }
     }
+    TrainingRun.requireImagesOf(cs, train, "classes=" + classes);
     OneClassEvaluation.Settings settings = new OneClassEvaluation.Settings(
         data.name(),
         model.toConfig().resolvedFor(train.contract()),

@@ -77,7 +77,8 @@ final class SampleCommand implements Callable<Integer> {
     spec.commandLine().getOut().printf("samples: %s (%d images from the prior)%n", grid, count);
 
     if (!"none".equalsIgnoreCase(latentData)) {
-      ImageDataset data = DataSources.open(latentData).sample(latentPoints, seed);
+      // under the model's own contract: a 28 x 28 grey set once overran a colour model's input
+      ImageDataset data = DataSources.open(latentData, model.contract()).sample(latentPoints, seed);
       VaeModel.Forward f = model.forward(data.pixels(), data.size());
       double[] xs = new double[data.size()];
       double[] ys = new double[data.size()];
