@@ -52,7 +52,14 @@ public final class SchemaRegistryClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final Duration MISSING_TTL = Duration.ofMinutes(1);
+  /**
+   * How long the registry's "not found" for an id stands. Short: a producer may write with an id
+   * it registered a moment ago that a follower or a store still catching up does not serve yet,
+   * and every record with that id is dead-lettered while the answer stands.
+   */
+  private static final Duration MISSING_TTL = Duration.ofSeconds(5);
+  /** How long an id's schema that the detector cannot read (not Avro, or not valid) stands: ids never change. */
+  private static final Duration UNREADABLE_TTL = Duration.ofHours(1);
 
   private final List<URI> urls;
   private final String authorization;
@@ -60,7 +67,10 @@ public final class SchemaRegistryClient {
   private final Duration timeout;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
-  /** Ids the registry said it does not have, with its answer: one call per id a minute, not per record. */
+  /**
+   * Ids the registry said it does not have, or whose schema is not one the detector reads, with
+   * the answer: one call per id for a while, not one per record.
+   */
   private final Map<Integer, Missing> missing = new ConcurrentHashMap<>();
 
   /** The registry's NOT_FOUND answer for an id, and until when (System.nanoTime) it stands. */
@@ -134,25 +144,24 @@ public final class SchemaRegistryClient {
     }
     Missing gone = missing.get(id);
     if (gone != null && System.nanoTime() < gone.until()) {
-      throw new SchemaRegistryException(
-          Kind.NOT_FOUND, gone.why() + " (answer cached for a minute)", null);
+      throw new SchemaRegistryException(Kind.NOT_FOUND, gone.why() + " (answer cached)", null);
     }
     JsonNode answer;
     try {
       answer = call("GET", "/schemas/ids/" + id, null, "schema id " + id);
     } catch (SchemaRegistryException e) {
       if (e.kind() == Kind.NOT_FOUND) {
-        if (missing.size() > 10_000) {
-          missing.clear();
-        }
-        missing.put(id, new Missing(e.getMessage(), System.nanoTime() + MISSING_TTL.toNanos()));
+        remember(id, e, MISSING_TTL);
       }
       throw e;
     }
     String type = answer.path("schemaType").asText("AVRO");
     if (!"AVRO".equals(type)) {
-      throw new SchemaRegistryException(
-          Kind.NOT_FOUND, "schema id " + id + " is a " + type + " schema, not Avro", null);
+      throw remember(
+          id,
+          new SchemaRegistryException(
+              Kind.NOT_FOUND, "schema id " + id + " is a " + type + " schema, not Avro", null),
+          UNREADABLE_TTL);
     }
     Schema schema;
     try {
@@ -160,11 +169,25 @@ public final class SchemaRegistryClient {
           .setValidateDefaults(false)
           .parse(answer.path("schema").asText());
     } catch (SchemaParseException e) {
-      throw new SchemaRegistryException(
-          Kind.NOT_FOUND, "schema id " + id + " is not a valid Avro schema: " + e.getMessage(), e);
+      throw remember(
+          id,
+          new SchemaRegistryException(
+              Kind.NOT_FOUND,
+              "schema id " + id + " is not a valid Avro schema: " + e.getMessage(),
+              e),
+          UNREADABLE_TTL);
     }
     schemasById.put(id, schema);
     return schema;
+  }
+
+  /** Keeps {@code answer} for {@code id} for {@code ttl}, and returns it to be thrown. */
+  private SchemaRegistryException remember(int id, SchemaRegistryException answer, Duration ttl) {
+    if (missing.size() > 10_000) {
+      missing.clear();
+    }
+    missing.put(id, new Missing(answer.getMessage(), System.nanoTime() + ttl.toNanos()));
+    return answer;
   }
 
   /** The id of {@code schema} under {@code subject}, registering it there if it is new. */

@@ -3,15 +3,20 @@ package io.vaestream.schemas.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.vaestream.events.ImageEvent;
 import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.schemas.registry.SchemaRegistryException.Kind;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +65,38 @@ class SchemaRegistryClientTest {
             + "/apis/ccompat/v7 did not answer")
         .hasMessageNotContaining("secret")
         .hasMessageNotContaining("hunter2");
+  }
+
+  /**
+   * A JSON-Schema or Protobuf producer on the input topic: its schema is asked for once, not once
+   * per record on the stream thread.
+   */
+  @Test
+  void shouldAskOnceForASchemaItCannotRead() throws IOException {
+    AtomicInteger asked = new AtomicInteger();
+    HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    registry.createContext("/schemas/ids/", ex -> {
+      asked.incrementAndGet();
+      byte[] b = "{\"schemaType\":\"JSON\",\"schema\":\"{}\"}".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      }
+    });
+    registry.start();
+    try {
+      SchemaRegistryClient client =
+          SchemaRegistryClient.at("http://127.0.0.1:" + registry.getAddress().getPort());
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> client.schemaById(12))
+            .isInstanceOfSatisfying(
+                SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
+            .hasMessageContaining("schema id 12 is a JSON schema, not Avro");
+      }
+      assertThat(asked).hasValue(1);
+    } finally {
+      registry.stop(0);
+    }
   }
 
   @Test
