@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +21,25 @@ import org.slf4j.LoggerFactory;
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
 
-  private final HttpServer server;
+  /** Requests served at once: a client that stalls holds one of them, not the probes behind it. */
+  private static final int THREADS = 4;
 
-  private HttpEndpoints(HttpServer server) {
+  static {
+    // The JDK server's own limits on reading a request and writing a response, read once when it
+    // is first used; without them a client that sends one byte and stalls holds its thread for
+    // ever. An operator's own setting stays.
+    System.setProperty(
+        "sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
+    System.setProperty(
+        "sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "30"));
+  }
+
+  private final HttpServer server;
+  private final ExecutorService threads;
+
+  private HttpEndpoints(HttpServer server, ExecutorService threads) {
     this.server = server;
+    this.threads = threads;
   }
 
   /**
@@ -36,6 +54,13 @@ public final class HttpEndpoints implements AutoCloseable {
       Supplier<String> notReady)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(THREADS, r -> {
+      Thread t = new Thread(r, "vaestream-http-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(threads);
     server.createContext(
         "/metrics", ex -> reply(ex, 200, scrape.get(), "text/plain; version=0.0.4"));
     server.createContext("/health", ex -> {
@@ -56,7 +81,7 @@ public final class HttpEndpoints implements AutoCloseable {
         "HTTP endpoints on {}:{}: /metrics, /health, /ready",
         address,
         server.getAddress().getPort());
-    return new HttpEndpoints(server);
+    return new HttpEndpoints(server, threads);
   }
 
   public int port() {
@@ -67,6 +92,12 @@ public final class HttpEndpoints implements AutoCloseable {
       throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
+    if ("HEAD".equals(ex.getRequestMethod())) {
+      // the status alone: a body after headers sent for HEAD is refused ("too many bytes")
+      ex.sendResponseHeaders(status, -1);
+      ex.close();
+      return;
+    }
     ex.sendResponseHeaders(status, b.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(b);
@@ -76,5 +107,6 @@ public final class HttpEndpoints implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdownNow();
   }
 }
