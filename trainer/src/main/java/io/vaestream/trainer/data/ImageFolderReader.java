@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads a directory of PNG or JPEG files with one sub-folder per class ({@code root/ok/*.png},
@@ -21,6 +24,9 @@ import javax.imageio.ImageIO;
  * asked for others).
  */
 public final class ImageFolderReader {
+  /** Decoded bytes kept between the pass that sizes a folder and the one that makes its tensors. */
+  static final long KEPT_BYTES = 512L << 20;
+
   private ImageFolderReader() {}
 
   /** Reads the images under the contract that {@code shape} and the images resolve to. */
@@ -73,44 +79,85 @@ public final class ImageFolderReader {
         classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** Decodes one PNG or JPEG file, naming it when it cannot be read. */
+  /**
+   * Decodes one PNG or JPEG file, naming it when it cannot be read. Its size is read from its header
+   * and checked first, as the detector does, so that a file that declares a huge image costs
+   * nothing.
+   */
   public static RawImage decode(Path file) throws IOException {
     BufferedImage img;
-    try {
-      img = ImageIO.read(file.toFile());
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new DataFormatException(file, "is not a PNG or JPEG image");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w > ImageContract.MAX_SIDE
+            || h > ImageContract.MAX_SIDE
+            || w * h > ImageContract.MAX_SOURCE_PIXELS) {
+          throw new DataFormatException(
+              file,
+              "is " + w + "x" + h + ": images are read up to " + ImageContract.MAX_SIDE
+                  + " pixels a side and " + ImageContract.MAX_SOURCE_PIXELS + " pixels");
+        }
+        img = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (DataFormatException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new DataFormatException(file, "cannot be decoded: " + e.getMessage(), e);
-    }
-    if (img == null) {
-      throw new DataFormatException(file, "is not a PNG or JPEG image");
     }
     return RawImage.of(img);
   }
 
   private static ImageDataset read(Path root, ImageShape shape, ImageContract given)
       throws IOException {
+    return read(root, shape, given, KEPT_BYTES);
+  }
+
+  /** As {@link #read(Path, ImageShape)}, keeping at most {@code keptBytes} of decoded images. */
+  static ImageDataset read(Path root, ImageShape shape, ImageContract given, long keptBytes)
+      throws IOException {
     Listing listing = list(root);
     List<Path> files = listing.files();
+    // Decoded images are kept for the tensors only up to KEPT_BYTES; past it (camera frames of
+    // megapixels) each is decoded again when its turn comes, so that memory holds tensors, not
+    // every frame at full size. A given contract needs no first pass at all.
     List<RawImage> images = new ArrayList<>();
-    for (Path f : files) {
-      images.add(decode(f));
-    }
-    ImageContract contract;
-    try {
-      contract = given != null
-          ? given
-          : shape.resolve(images, files.stream().map(Path::toString).toList());
-    } catch (IllegalArgumentException e) {
-      throw new DataFormatException(root, e.getMessage(), e);
-    }
-    float[] pixels = new float[images.size() * contract.size()];
-    for (int i = 0; i < images.size(); i++) {
+    ImageContract contract = given;
+    if (contract == null) {
+      List<RawImage> shapes = new ArrayList<>();
+      long kept = 0;
+      for (Path f : files) {
+        RawImage img = decode(f);
+        shapes.add(new RawImage(img.format(), img.width(), img.height(), new byte[0]));
+        kept += img.pixels().length;
+        images.add(kept <= keptBytes ? img : null);
+      }
       try {
-        contract.toTensor(images.get(i), pixels, i * contract.size());
+        contract = shape.resolve(shapes, files.stream().map(Path::toString).toList());
+      } catch (IllegalArgumentException e) {
+        throw new DataFormatException(root, e.getMessage(), e);
+      }
+    }
+    float[] pixels = new float[floats(root, files.size(), contract)];
+    for (int i = 0; i < files.size(); i++) {
+      RawImage img =
+          i < images.size() && images.get(i) != null ? images.get(i) : decode(files.get(i));
+      try {
+        contract.toTensor(img, pixels, i * contract.size());
       } catch (ImageContractException e) {
         throw new DataFormatException(files.get(i), e.reason() + ": " + e.getMessage(), e);
       }
-      images.set(i, null); // let the decoded bytes go as soon as they are tensors
+      if (i < images.size()) {
+        images.set(i, null); // let the decoded bytes go as soon as they are tensors
+      }
     }
     return new ImageDataset(
             contract,
@@ -119,6 +166,25 @@ public final class ImageFolderReader {
             listing.classes(),
             root.getFileName().toString())
         .withSources(files.stream().map(f -> relative(root, f)).toList());
+  }
+
+  /** The floats of {@code count} tensors of {@code contract}, or a message that says how many are too many. */
+  private static int floats(Path root, int count, ImageContract contract)
+      throws DataFormatException {
+    long n = (long) count * contract.size();
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new DataFormatException(
+          root,
+          String.format(
+              Locale.ROOT,
+              "holds %d images: at %s that is %,d values, more than one array holds (%,d); train "
+                  + "on fewer images or give a smaller --image-size",
+              count,
+              contract,
+              n,
+              Integer.MAX_VALUE - 8));
+    }
+    return (int) n;
   }
 
   /** {@code file} under {@code root} as {@code class/name.png}, with '/' on every platform. */

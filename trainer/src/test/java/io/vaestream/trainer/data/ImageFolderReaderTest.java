@@ -110,6 +110,30 @@ class ImageFolderReaderTest {
     assertThat(new float[] {grey[0], grey[784], grey[2 * 784]}).containsOnly(0.2f);
   }
 
+  /** Past the bytes it keeps, a folder's images are decoded again for their tensors: the same ones. */
+  @Test
+  void shouldMakeTheSameTensorsWhenItKeepsNoDecodedImage() throws Exception {
+    rgb(dir.resolve("good/a.png"), 48, 32, 0xFF8000);
+    rgb(dir.resolve("good/b.png"), 48, 32, 0x333333);
+    rgb(dir.resolve("hole/c.jpg"), 48, 32, 0x0080FF);
+    ImageDataset kept = ImageFolderReader.read(dir, ImageShape.AUTO);
+    ImageDataset again = ImageFolderReader.read(dir, ImageShape.AUTO, null, 0);
+    assertThat(again.contract()).isEqualTo(kept.contract());
+    assertThat(again.pixels()).containsExactly(kept.pixels());
+    assertThat(again.labels()).containsExactly(kept.labels());
+  }
+
+  /** Its header's size is checked before any pixel is decoded, as the detector does. */
+  @Test
+  void shouldNameAnImageTooLargeFromItsHeader() throws Exception {
+    png(dir.resolve("good/a.png"), 28, 0);
+    BufferedImage wide = new BufferedImage(5000, 1, BufferedImage.TYPE_BYTE_GRAY);
+    ImageIO.write(wide, "png", dir.resolve("good/wide.png").toFile());
+    assertThatThrownBy(() -> ImageFolderReader.read(dir, ImageShape.AUTO))
+        .isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("wide.png: is 5000x1: images are read up to 4096 pixels a side");
+  }
+
   @Test
   void shouldTakeTheSizeAndColourOfTheImagesThemselves() throws Exception {
     rgb(dir.resolve("good/a.png"), 48, 32, 0xFF8000);
