@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -228,7 +229,7 @@ public final class Detector implements AutoCloseable {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.warn("closing {} after a failed start failed", c.getClass().getSimpleName(), e);
+        LOG.warn("closing {} failed", c.getClass().getSimpleName(), e);
       }
     }
   }
@@ -360,32 +361,25 @@ public final class Detector implements AutoCloseable {
     return scorer;
   }
 
+  /**
+   * Completes, with the reason, when streaming stopped for good without {@link #close()}: the
+   * dead-letter policy {@code fail} met a dead letter it could not write.
+   */
+  public CompletableFuture<String> stoppedForGood() {
+    return streams.stoppedForGood();
+  }
+
   /** Stops streaming (committing what was processed), then the endpoints and the model. */
   @Override
   public void close() {
-    if (models != null) {
-      models.close();
-    }
-    streams.close();
-    if (shadow != null) {
-      shadow.close();
-    }
-    if (drift != null) {
-      drift.close(); // after Kafka Streams: no batch is handed to it any more
-    }
-    if (http != null) {
-      http.close();
-    }
+    // each in turn, whatever the one before threw; the drift monitor after Kafka Streams, so that
+    // no batch is handed to it any more
+    closeQuietly(models, streams, shadow, drift, http);
     if (inference != null) {
       // Streams is closed: its processors have waited for their batches, so nothing runs here.
       inference.shutdown();
     }
-    scorer.close();
-    try {
-      processMetrics.close();
-    } catch (Exception e) {
-      LOG.warn("closing the JVM metrics failed", e);
-    }
+    closeQuietly(scorer::close, processMetrics);
     LOG.info("detector stopped");
   }
 }

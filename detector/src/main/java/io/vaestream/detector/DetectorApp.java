@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
@@ -96,15 +96,21 @@ public final class DetectorApp implements Callable<Integer> {
       System.err.println("vaestream-detector: refusing to start: " + e.getMessage());
       return 2;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    CompletableFuture<String> signalled = new CompletableFuture<>();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(
             () -> {
               detector.close();
-              stopped.countDown();
+              signalled.complete(null);
             },
             "vaestream-shutdown"));
-    stopped.await();
+    CompletableFuture.anyOf(signalled, detector.stoppedForGood()).join();
+    if (!signalled.isDone()) {
+      // the exit runs the shutdown hook, which closes the detector; a supervisor sees the failure
+      System.err.println(
+          "vaestream-detector: stopped: " + detector.stoppedForGood().join());
+      return 1;
+    }
     return 0;
   }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vaestream.detector.metrics.StreamHealth;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +54,8 @@ final class RestartingStreams implements AutoCloseable {
   private KafkaStreamsMetrics currentMetrics;
   private final AtomicBoolean restartPending = new AtomicBoolean();
   private volatile boolean closing;
+  /** Completed, with the reason, when Kafka Streams stopped and no restart follows. */
+  private final CompletableFuture<String> stoppedForGood = new CompletableFuture<>();
 
   /**
    * @param clients makes a new, unstarted client each time it is called
@@ -80,14 +83,29 @@ final class RestartingStreams implements AutoCloseable {
     KafkaStreams client = clients.get();
     client.setUncaughtExceptionHandler(this::onFailure);
     client.setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.ERROR && restartPending.get()) {
+      if (now != KafkaStreams.State.ERROR) {
+        return;
+      }
+      if (restartPending.get()) {
         scheduleRestart();
+      } else if (!closing) {
+        String fatal = fatalReason.get();
+        stoppedForGood.complete(fatal != null ? fatal : "Kafka Streams stopped");
       }
     });
     currentMetrics = new KafkaStreamsMetrics(client);
     currentMetrics.bindTo(registry);
     current = client;
     client.start();
+  }
+
+  /**
+   * Completes, with the reason, when streaming stopped for good without a close (a dead letter
+   * that could not be written under {@code dlq.failure.policy=fail}): the process should end, so
+   * that whatever supervises it sees the failure.
+   */
+  CompletableFuture<String> stoppedForGood() {
+    return stoppedForGood;
   }
 
   /** The client running now; a different one after a restart. */
@@ -151,6 +169,7 @@ final class RestartingStreams implements AutoCloseable {
       return;
     }
     closeCurrent();
+    current = null; // CREATED while the next one is built: the failed one's ERROR is over
     try {
       restartPending.set(false);
       start();

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -117,6 +118,34 @@ class OversizedRecordIT {
         assertThat(l.getReason()).contains("value left out");
       });
       assertThat(detector.metrics().deadLetterFailedCount()).isPositive();
+    }
+  }
+
+  /**
+   * Under {@code dlq.failure.policy=fail} the same refused dead letter stops streaming for good, and
+   * the detector says so, so that the process can end: it used to stay up, scoring nothing, with
+   * nothing for a supervisor to restart.
+   */
+  @Test
+  void shouldStopForGoodUnderTheFailPolicyWhenADeadLetterIsRefused() throws Exception {
+    String prefix = TestDetectors.prefix("fatal");
+    String[] topics = TestDetectors.topics(prefix);
+    kafka.createTopics(1, topics);
+    Map<String, Object> p = settings(prefix);
+    p.put(DetectorConfig.DLQ_FAILURE_POLICY, "fail");
+    try (Detector detector = Detector.start(new DetectorConfig(p));
+        KafkaProducer<byte[], byte[]> producer = bigProducer();
+        ScoreTally scores = new ScoreTally(kafka.bootstrapServers(), topics[1])) {
+      TestDetectors.send(producer, topics[0], prefix, 0, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> scores.drain() >= 10);
+      kafka.setTopicConfig(topics[3], TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "8192");
+      producer
+          .send(new ProducerRecord<>(topics[0], TestDetectors.key("garbage"), noise(200_000, 3)))
+          .get();
+
+      String why = detector.stoppedForGood().get(120, TimeUnit.SECONDS);
+      assertThat(why).contains("dlq.failure.policy=fail");
+      scores.assertEveryEventScoredOnce(10);
     }
   }
 
