@@ -124,6 +124,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!(anomalyFraction >= 0 && anomalyFraction < 1)) {
+      throw new IllegalArgumentException(
+          "anomaly-fraction=" + anomalyFraction + " is invalid: expected a share in [0, 1)");
+    }
     long t0 = System.nanoTime();
     quietLogs(bootstrap == null);
     Files.createDirectories(out);

@@ -82,7 +82,10 @@ public final class DataSources {
       return NpmMnistReader.read(p);
     }
     if (name.contains("idx3-ubyte")) {
-      Path labels = p.resolveSibling(name.replace("images-idx3", "labels-idx1"));
+      // t10k-images-idx3-ubyte beside t10k-labels-idx1-ubyte; Kaggle's copies write
+      // train-images.idx3-ubyte and train-labels.idx1-ubyte
+      Path labels = p.resolveSibling(
+          name.replace("images-idx3", "labels-idx1").replace("images.idx3", "labels.idx1"));
       return IdxReader.read(
           p, Files.isRegularFile(labels) && !labels.equals(p) ? labels : null, List.of());
     }

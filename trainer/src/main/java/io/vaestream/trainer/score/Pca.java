@@ -5,11 +5,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Principal component analysis by eigen-decomposition of the covariance matrix. It serves as the
- * evaluation's baseline (reconstruction error from the top k components) and to draw latent
- * spaces in two dimensions.
+ * Principal component analysis by eigen-decomposition of the covariance matrix, or, with fewer
+ * rows than values a row, of the rows' Gram matrix (n × n instead of d × d: 128 × 128 colour
+ * images have d = 49,152, whose covariance alone would take 19 GB). It serves as the evaluation's
+ * baseline (reconstruction error from the top k components) and to draw latent spaces in two
+ * dimensions.
  */
 public final class Pca {
   private final INDArray mean; // [1, d]
@@ -28,12 +31,43 @@ public final class Pca {
     INDArray x = Nd4j.create(rows, new long[] {count, dim}, 'c').castTo(DataType.DOUBLE);
     INDArray mean = x.mean(true, 0);
     INDArray centred = x.subRowVector(mean);
+    if (count < dim) {
+      return new Pca(mean, fromGram(centred, Math.min(k, count)));
+    }
+    return byCovariance(mean, centred, count, k);
+  }
+
+  /** As {@link #fit}, always by the covariance matrix (for the test that checks the Gram route). */
+  static Pca fitByCovariance(float[] rows, int count, int dim, int k) {
+    INDArray x = Nd4j.create(rows, new long[] {count, dim}, 'c').castTo(DataType.DOUBLE);
+    INDArray mean = x.mean(true, 0);
+    return byCovariance(mean, x.subRowVector(mean), count, k);
+  }
+
+  private static Pca byCovariance(INDArray mean, INDArray centred, int count, int k) {
     INDArray cov = centred.transpose().mmul(centred).divi(Math.max(1, count - 1));
     // Eigen vectors come back in cov's columns, eigenvalues ascending.
     INDArray evals = Eigen.symmetricGeneralizedEigenvalues(cov, true);
     int d = (int) evals.length();
     INDArray top = cov.get(NDArrayIndex.all(), NDArrayIndex.interval(d - k, d)).dup();
     return new Pca(mean, top);
+  }
+
+  /**
+   * The top {@code k} principal directions of the rows of {@code centred} [n, d] from its Gram
+   * matrix: if u is an eigenvector of X·Xᵀ, Xᵀ·u is one of Xᵀ·X with the same eigenvalue, and is
+   * normalised here to unit length.
+   */
+  private static INDArray fromGram(INDArray centred, int k) {
+    INDArray gram = centred.mmul(centred.transpose());
+    Eigen.symmetricGeneralizedEigenvalues(gram, true); // vectors into gram's columns, ascending
+    int n = (int) gram.columns();
+    INDArray u = gram.get(NDArrayIndex.all(), NDArrayIndex.interval(n - k, n)).dup();
+    INDArray v = centred.transpose().mmul(u);
+    INDArray norms = v.norm2(0);
+    // a direction of eigenvalue 0 (fewer independent rows than k) stays 0 rather than NaN
+    norms.assign(Transforms.max(norms, 1e-12, false));
+    return v.diviRowVector(norms);
   }
 
   /** Projections onto the components, {@code [count, k]} row-major. */

@@ -66,7 +66,8 @@ public record ScoreDefinition(
       Objects.requireNonNull(part, "part");
       if (!Double.isFinite(weight) || weight <= 0 || !Double.isFinite(offset)) {
         throw new IllegalArgumentException(
-            "a score term needs a finite positive weight and a finite offset: " + this);
+            "a score term needs a finite positive weight and a finite offset, got weight " + weight
+                + " and offset " + offset + " for " + part + " (did training diverge?)");
       }
     }
   }
