@@ -5,13 +5,16 @@ import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,6 +139,12 @@ final class TrainCommand implements Callable<Integer> {
     err.printf(
         "input: %s%nmodel: %s%n",
         s.all().contract(), run.config().resolvedFor(s.all().contract()));
+    if (start == null && Files.isDirectory(checkpoint)) {
+      // a fresh run into the folder of an earlier one: its checkpoint is not this run's, and an
+      // interrupted first epoch would leave it for --resume or export to package as this recipe
+      err.printf("replacing the earlier run's checkpoint in %s%n", checkpoint);
+      deleteTree(checkpoint);
+    }
     run.save(out);
 
     VaeTrainer trainer = new VaeTrainer(st -> err.println(st.summary()), m -> m.save(checkpoint));
@@ -157,5 +166,13 @@ final class TrainCommand implements Callable<Integer> {
         seconds);
     ExportCommand.printSummary(o, file, pkg);
     return 0;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

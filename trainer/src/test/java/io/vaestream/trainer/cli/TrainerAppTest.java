@@ -153,6 +153,11 @@ class TrainerAppTest {
         .content()
         .contains("\"vaestream.model.version\" : \"2\"")
         .contains("\"vaestream.model.name\" : \"resumed\"");
+
+    // A fresh run into the same folder does not keep the earlier run's checkpoint.
+    Run fresh = trainTiny(runDir, 1);
+    assertThat(fresh.exit()).as(fresh.err()).isZero();
+    assertThat(fresh.err()).contains("replacing the earlier run's checkpoint");
   }
 
   @Test
