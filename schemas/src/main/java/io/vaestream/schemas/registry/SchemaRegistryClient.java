@@ -21,7 +21,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
@@ -237,18 +241,32 @@ public final class SchemaRegistryClient {
         req.header("Content-Type", CONTENT_TYPE);
       }
       HttpResponse<String> res;
+      CompletableFuture<HttpResponse<String>> exchange =
+          http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       try {
-        res = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      } catch (IOException e) {
+        // the whole answer within the timeout: the request's own timeout stops at the headers, so
+        // a registry that stalled mid-body held the stream thread for ever
+        res = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        exchange.cancel(true);
         last = new SchemaRegistryException(
             Kind.UNAVAILABLE,
             String.format(
-                "%s: schema registry %s did not answer " + "(%s)",
+                "%s: schema registry %s did not answer within %d ms",
+                what, redact(base), timeout.toMillis()),
+            e);
+        continue;
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        last = new SchemaRegistryException(
+            Kind.UNAVAILABLE,
+            String.format(
+                "%s: schema registry %s did not answer (%s)",
                 what,
                 redact(base),
-                e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())),
-            e);
+                cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage())),
+            cause);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -10,8 +10,10 @@ import io.vaestream.schemas.AvroSerdes;
 import io.vaestream.schemas.registry.SchemaRegistryException.Kind;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class SchemaRegistryClientTest {
 
@@ -96,6 +99,38 @@ class SchemaRegistryClientTest {
       assertThat(asked).hasValue(1);
     } finally {
       registry.stop(0);
+    }
+  }
+
+  /** Headers, then nothing: the request's own timeout stops at the headers and the call hung. */
+  @Test
+  @Timeout(30)
+  void shouldGiveUpOnARegistryThatStallsMidAnswer() throws Exception {
+    try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        try (Socket s = stalling.accept()) {
+          s.getOutputStream()
+              .write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"sch"
+                  .getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          Thread.sleep(20_000); // the stall the client must not wait out
+        } catch (IOException | InterruptedException e) {
+          // the test is over
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      SchemaRegistryClient client = SchemaRegistryClient.create(Map.of(
+          SchemaRegistryClient.URL,
+          "http://127.0.0.1:" + stalling.getLocalPort(),
+          SchemaRegistryClient.REQUEST_TIMEOUT_MS,
+          "1000"));
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> client.schemaById(3))
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class, e -> assertThat(e.isTransient()).isTrue())
+          .hasMessageContaining("did not answer within 1000 ms");
+      assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
     }
   }
 
