@@ -5,7 +5,13 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import javax.imageio.IIOException;
+import javax.imageio.ImageReader;
 
 /**
  * Pixels as they arrive, before the {@link ImageContract} turns them into a tensor: a format, a
@@ -50,6 +56,27 @@ public record RawImage(PixelFormat format, int width, int height, byte[] pixels)
       out[3 * i + 2] = (byte) argb[i];
     }
     return new RawImage(PixelFormat.RGB8, w, h, out);
+  }
+
+  /**
+   * Decodes image 0 of {@code reader}, whose input is set, failing on a file that ends early:
+   * ImageIO's JPEG decoder only warns ("premature end of data segment"), fills the missing rows with
+   * grey and carries on, and a cut-off camera frame would be trained on or scored as if whole.
+   * Other warnings (extraneous bytes before a marker, which some cameras write) are no reason to
+   * refuse an image.
+   */
+  public static RawImage read(ImageReader reader) throws IOException {
+    List<String> cutOff = new ArrayList<>();
+    reader.addIIOReadWarningListener((source, warning) -> {
+      if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+        cutOff.add(warning);
+      }
+    });
+    BufferedImage img = reader.read(0);
+    if (!cutOff.isEmpty()) {
+      throw new IIOException("the file ends early (" + cutOff.get(0) + ")");
+    }
+    return of(img);
   }
 
   /** A grey or RGB image of these pixels, for writing as PNG. */

@@ -1,12 +1,18 @@
 package io.vaestream.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaestream.events.PixelFormat;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Random;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 
 class RawImageTest {
@@ -40,5 +46,38 @@ class RawImageTest {
     RawImage c = RawImage.of(viaPng(rgb));
     assertThat(c.format()).isEqualTo(PixelFormat.RGB8);
     assertThat(c.pixels()).containsExactly(0x10, 0x20, 0x30);
+  }
+
+  /** ImageIO only warns on a JPEG cut short and fills the rest with grey. */
+  @Test
+  void shouldRefuseAJpegThatEndsEarly() throws Exception {
+    BufferedImage noise = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+    Random r = new Random(3);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 64; x++) {
+        noise.getRaster().setSample(x, y, 0, r.nextInt(256));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(noise, "jpg", out);
+    byte[] whole = out.toByteArray();
+
+    assertThat(read(whole).width()).isEqualTo(64);
+    assertThatThrownBy(() -> read(Arrays.copyOf(whole, whole.length * 2 / 3)))
+        .isInstanceOf(IIOException.class)
+        .hasMessageContaining("the file ends early")
+        .hasMessageContaining("premature end");
+  }
+
+  private static RawImage read(byte[] file) throws Exception {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
+      ImageReader reader = ImageIO.getImageReaders(in).next();
+      try {
+        reader.setInput(in, true, true);
+        return RawImage.read(reader);
+      } finally {
+        reader.dispose();
+      }
+    }
   }
 }

@@ -9,7 +9,6 @@ import io.vaestream.schemas.RawImage;
 import io.vaestream.schemas.registry.RegistryAvro;
 import io.vaestream.schemas.registry.SchemaRegistryClient;
 import io.vaestream.schemas.registry.SchemaRegistryException;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -280,7 +279,7 @@ public final class ImagePreprocessor {
    * contract before any pixel is decoded, so a file that declares a huge image costs nothing.
    */
   private ImageInput fromImage(byte[] value, RejectReason bad, String kind) {
-    BufferedImage img;
+    RawImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(value))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
@@ -292,7 +291,7 @@ public final class ImagePreprocessor {
         int width = reader.getWidth(0);
         int height = reader.getHeight(0);
         checkSource(kind, width, height);
-        img = reader.read(0);
+        img = RawImage.read(reader);
       } finally {
         reader.dispose();
       }
@@ -303,7 +302,7 @@ public final class ImagePreprocessor {
       throw new RejectedRecordException(
           bad, kind + " cannot be decoded: " + ex.getMessage(), null, ex);
     }
-    RawImage fitted = fit(RawImage.of(img), null);
+    RawImage fitted = fit(img, null);
     return new ImageInput(
         null,
         "",
@@ -313,8 +312,8 @@ public final class ImagePreprocessor {
         Map.of(),
         fitted.format(),
         fitted.pixels(),
-        img.getWidth(),
-        img.getHeight());
+        img.width(),
+        img.height());
   }
 
   /** The size a file's header declares, checked against the contract before any pixel is decoded. */

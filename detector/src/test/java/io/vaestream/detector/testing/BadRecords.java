@@ -60,6 +60,11 @@ public final class BadRecords {
     c.add(new Case("PNG without IHDR", Arrays.copyOf(png, 20), RejectReason.BAD_PNG));
     byte[] jpeg = Images.jpeg(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
     c.add(new Case("truncated JPEG", Arrays.copyOf(jpeg, 30), RejectReason.BAD_JPEG));
+    byte[] noisy = Images.jpegOfNoise(28, 28);
+    c.add(new Case(
+        "JPEG cut in its image data (ImageIO only warns)",
+        Arrays.copyOf(noisy, noisy.length * 2 / 3),
+        RejectReason.BAD_JPEG));
     c.add(new Case(
         "JPEG of the wrong size",
         Images.jpeg(64, 48, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
@@ -62,6 +63,18 @@ public final class Images {
   /** A black JPEG of the given size and type, as a camera would send it. */
   public static byte[] jpeg(int width, int height, int type) {
     return encode(new BufferedImage(width, height, type), "jpeg");
+  }
+
+  /** A grey JPEG of seeded noise: most of its bytes are image data. */
+  public static byte[] jpegOfNoise(int width, int height) {
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    Random r = new Random(7);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        img.getRaster().setSample(x, y, 0, r.nextInt(256));
+      }
+    }
+    return encode(img, "jpeg");
   }
 
   public static byte[] encode(BufferedImage img, String format) {

@@ -3,7 +3,6 @@ package io.vaestream.trainer.data;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ImageContractException;
 import io.vaestream.schemas.RawImage;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +84,6 @@ public final class ImageFolderReader {
    * nothing.
    */
   public static RawImage decode(Path file) throws IOException {
-    BufferedImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
       if (readers == null || !readers.hasNext()) {
@@ -104,7 +102,7 @@ public final class ImageFolderReader {
               "is " + w + "x" + h + ": images are read up to " + ImageContract.MAX_SIDE
                   + " pixels a side and " + ImageContract.MAX_SOURCE_PIXELS + " pixels");
         }
-        img = reader.read(0);
+        return RawImage.read(reader);
       } finally {
         reader.dispose();
       }
@@ -113,7 +111,6 @@ public final class ImageFolderReader {
     } catch (IOException | RuntimeException e) {
       throw new DataFormatException(file, "cannot be decoded: " + e.getMessage(), e);
     }
-    return RawImage.of(img);
   }
 
   private static ImageDataset read(Path root, ImageShape shape, ImageContract given)
