@@ -21,6 +21,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -212,21 +214,46 @@ final class ScoreCommand implements Callable<Integer> {
         anomalies);
   }
 
-  /** {@code --normal-classes}, else the leading numbers of the model's {@code vaestream.data.normal_classes}. */
+  /**
+   * {@code --normal-classes}, else the model's {@code vaestream.data.normal_classes} ("1 (good)"):
+   * by name where the scored data names its classes, since another folder numbers its classes
+   * from its own sorted names; by number otherwise.
+   */
   private Set<Integer> normalClasses(OnnxScorer scorer, ImageDataset images) {
     if (normalClasses != null) {
       return TrainingRun.parseClasses(normalClasses, images.classNames());
     }
-    String meta = scorer.metadata().getOrDefault(ModelFormat.DATA_NORMAL_CLASSES, "all");
+    return recordedClasses(
+        scorer.metadata().getOrDefault(ModelFormat.DATA_NORMAL_CLASSES, "all"), images);
+  }
+
+  /** The classes a model's metadata records ({@code meta}), as {@code images} numbers them. */
+  static Set<Integer> recordedClasses(String meta, ImageDataset images) {
     Set<Integer> out = new TreeSet<>();
     for (String part : meta.split(",")) {
-      String p = part.trim().split("\\s", 2)[0];
-      if (p.matches("\\d+")) {
-        out.add(Integer.parseInt(p));
+      Matcher m = NUMBERED_CLASS.matcher(part.trim());
+      if (!m.matches()) {
+        continue; // "all"
       }
+      String name = m.group(2);
+      if (name == null || name.equals(m.group(1)) || images.classNames().isEmpty()) {
+        out.add(Integer.parseInt(m.group(1)));
+        continue;
+      }
+      int at = images.classNames().indexOf(name);
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "the model's normal class '" + name + "' is not a class of "
+                + images.description() + " (" + String.join(", ", images.classNames())
+                + "); give --normal-classes");
+      }
+      out.add(at);
     }
     return out;
   }
+
+  /** A class as the trainer records it: its number, and its name in brackets where it has one. */
+  private static final Pattern NUMBERED_CLASS = Pattern.compile("(\\d+)(?:\\s+\\((.*)\\))?");
 
   private void write(
       ImageDataset images,

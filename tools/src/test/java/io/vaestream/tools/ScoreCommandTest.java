@@ -1,7 +1,11 @@
 package io.vaestream.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaestream.schemas.ImageContract;
+import io.vaestream.trainer.data.ImageDataset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScoreCommandTest {
@@ -12,5 +16,28 @@ class ScoreCommandTest {
     assertThat(ScoreCommand.fileField("two\nlines.png", true)).isEqualTo("\"two\nlines.png\",");
     assertThat(ScoreCommand.fileField("say \"x\".png", false))
         .isEqualTo("\"file\":\"say \\\"x\\\".png\",");
+  }
+
+  /**
+   * A model trained on train/good records "0 (good)"; a test folder numbers broken 0 and good 1.
+   * Taken by number, broken images counted as the normal class.
+   */
+  @Test
+  void shouldTakeTheModelsNormalClassByItsNameInAnotherFolder() {
+    ImageDataset test = new ImageDataset(
+        ImageContract.GRAY_28,
+        new float[2 * 784],
+        new int[] {0, 1},
+        List.of("broken", "good"),
+        "t");
+    assertThat(ScoreCommand.recordedClasses("0 (good)", test)).containsExactly(1);
+    assertThat(ScoreCommand.recordedClasses("all", test)).isEmpty();
+    ImageDataset unnamed =
+        new ImageDataset(ImageContract.GRAY_28, new float[784], new int[] {3}, List.of(), "idx");
+    assertThat(ScoreCommand.recordedClasses("3 (Dress), 5 (Sandal)", unnamed))
+        .containsExactly(3, 5);
+    assertThatThrownBy(() -> ScoreCommand.recordedClasses("2 (scratch)", test))
+        .hasMessageContaining(
+            "the model's normal class 'scratch' is not a class of t (broken, good)");
   }
 }
