@@ -3,6 +3,7 @@ package io.vaestream.tools;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.data.ImageShape;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -68,9 +69,28 @@ final class ProduceCommand implements Callable<Integer> {
               + "e.g. http://127.0.0.1:8081/apis/ccompat/v7 (default: Avro single-object encoding).")
   String schemaRegistry;
 
+  @Option(
+      names = "--image-size",
+      defaultValue = "auto",
+      paramLabel = "WxH",
+      description =
+          "For a folder of images of several sizes: send each at this size, 128 (square) or 160x120, "
+              + "as --resize says; 'auto' sends them at the folder's own, single size "
+              + "(default: ${DEFAULT-VALUE}).")
+  String imageSize;
+
+  @Option(
+      names = "--resize",
+      defaultValue = "auto",
+      paramLabel = "POLICY",
+      description =
+          "With --image-size: resize (resample the whole image) or crop (cut the centre to "
+              + "the size's aspect ratio, then resample) (default: ${DEFAULT-VALUE}: resize).")
+  String resize;
+
   @Override
   public Integer call() throws Exception {
-    ImageDataset d = DataSources.open(data);
+    ImageDataset d = DataSources.open(data, ImageShape.parse(imageSize, 0, resize));
     if (shuffle) {
       d = d.shuffled(17);
     }
