@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.localize.Localizer;
-import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.Scorer;
+import io.vaestream.detector.testing.StubScorer;
 import io.vaestream.schemas.ImageContract;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,39 +19,11 @@ class SizeLimitsTest {
   /** A model of {@code contract}, with anomaly maps; it is never asked to score. */
   private static Scorer model(ImageContract contract) {
     Localizer localizer = new Localizer(contract, 0.1);
-    return new Scorer() {
-      @Override
-      public ImageContract contract() {
-        return contract;
-      }
-
-      @Override
-      public ScoreBatch score(float[] tensors, int count) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double threshold() {
-        return 1;
-      }
-
-      @Override
-      public String modelName() {
-        return "big";
-      }
-
-      @Override
-      public String modelVersion() {
-        return "1";
-      }
-
+    return new StubScorer(contract) {
       @Override
       public Localizer localizer() {
         return localizer;
       }
-
-      @Override
-      public void close() {}
     };
   }
 

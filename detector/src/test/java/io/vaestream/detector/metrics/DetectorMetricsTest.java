@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vaestream.detector.scoring.NativeObjects;
-import io.vaestream.detector.scoring.ScoreBatch;
-import io.vaestream.detector.scoring.Scorer;
+import io.vaestream.detector.testing.StubScorer;
 import io.vaestream.schemas.ImageContract;
 import org.junit.jupiter.api.Test;
 
@@ -16,39 +15,11 @@ class DetectorMetricsTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DetectorMetrics metrics = new DetectorMetrics(registry);
     NativeObjects objects = new NativeObjects();
-    metrics.bindNativeObjects(new Scorer() {
-      @Override
-      public ImageContract contract() {
-        return ImageContract.GRAY_28;
-      }
-
-      @Override
-      public ScoreBatch score(float[] tensors, int count) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double threshold() {
-        return 1;
-      }
-
-      @Override
-      public String modelName() {
-        return "stub";
-      }
-
-      @Override
-      public String modelVersion() {
-        return "1";
-      }
-
+    metrics.bindNativeObjects(new StubScorer(ImageContract.GRAY_28) {
       @Override
       public NativeObjects nativeObjects() {
         return objects;
       }
-
-      @Override
-      public void close() {}
     });
     try (AutoCloseable ignored = metrics.bindProcessMetrics()) {
       String scrape = registry.scrape();
