@@ -54,6 +54,8 @@ final class RestartingStreams implements AutoCloseable {
   private KafkaStreamsMetrics currentMetrics;
   private final AtomicBoolean restartPending = new AtomicBoolean();
   private volatile boolean closing;
+  /** True while a failed client is being replaced by a new one. */
+  private volatile boolean replacing;
   /** Completed, with the reason, when Kafka Streams stopped and no restart follows. */
   private final CompletableFuture<String> stoppedForGood = new CompletableFuture<>();
 
@@ -115,7 +117,7 @@ final class RestartingStreams implements AutoCloseable {
 
   KafkaStreams.State state() {
     KafkaStreams client = current;
-    return client == null ? KafkaStreams.State.CREATED : client.state();
+    return client == null || replacing ? KafkaStreams.State.CREATED : client.state();
   }
 
   /** True from a stream thread's failure until the new client has started. */
@@ -169,7 +171,7 @@ final class RestartingStreams implements AutoCloseable {
       return;
     }
     closeCurrent();
-    current = null; // CREATED while the next one is built: the failed one's ERROR is over
+    replacing = true; // CREATED while the next one is built: the failed one's ERROR is over
     try {
       restartPending.set(false);
       start();
@@ -181,6 +183,8 @@ final class RestartingStreams implements AutoCloseable {
       LOG.error(
           "restarting Kafka Streams failed; trying again in {} ms", backoff().toMillis(), e);
       scheduleRestart();
+    } finally {
+      replacing = false;
     }
   }
 

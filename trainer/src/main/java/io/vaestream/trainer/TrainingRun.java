@@ -164,7 +164,9 @@ public record TrainingRun(
   public static void requireImagesOf(Set<Integer> classes, ImageDataset data, String what) {
     Set<Integer> present = new TreeSet<>();
     for (int c : data.distinctLabels()) {
-      present.add(c);
+      if (c >= 0) {
+        present.add(c);
+      }
     }
     List<Integer> missing = classes.stream().filter(c -> !present.contains(c)).toList();
     if (!missing.isEmpty()) {

@@ -27,7 +27,8 @@ public final class HttpEndpoints implements AutoCloseable {
   static {
     // The JDK server's own limits on reading a request and writing a response, read once when it
     // is first used; without them a client that sends one byte and stalls holds its thread for
-    // ever. An operator's own setting stays.
+    // ever. An operator's own setting stays. They are JVM-wide: an application that embeds the
+    // detector and runs a JDK HTTP server of its own gets them too (set them to keep others).
     System.setProperty(
         "sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
     System.setProperty(

@@ -14,8 +14,14 @@ public final class EventText {
   /** The most bytes of the record key, and of an event's id, source, label or attribute name. */
   public static final int MAX_TEXT_BYTES = 4096;
 
-  /** The most bytes of an event's attributes, names and values together. */
+  /**
+   * The most bytes of an event's attributes, names and values together, with {@link
+   * #ENTRY_BYTES} for each entry.
+   */
   public static final int MAX_ATTRIBUTES_BYTES = 64 * 1024;
+
+  /** What Avro writes for a map entry beside its text: two lengths, at most 5 bytes each. */
+  static final int ENTRY_BYTES = 10;
 
   private EventText() {}
 
@@ -48,7 +54,7 @@ public final class EventText {
     long largestBytes = -1;
     for (Map.Entry<String, String> a : attributes.entrySet()) {
       checkText("the name of an ImageEvent.attributes entry", a.getKey(), id);
-      long bytes = utf8Length(a.getKey()) + utf8Length(a.getValue());
+      long bytes = utf8Length(a.getKey()) + utf8Length(a.getValue()) + ENTRY_BYTES;
       total += bytes;
       if (bytes > largestBytes) {
         largest = a.getKey();

@@ -265,11 +265,15 @@ public final class ImagePreprocessor {
     long width = h.getInt() & 0xFFFFFFFFL;
     long height = h.getInt() & 0xFFFFFFFFL;
     int depth = h.get() & 0xFF;
+    int colourType = h.get() & 0xFF;
     checkSource("PNG", width, height);
-    if (depth != 8) {
+    // 16-bit grey, as industrial cameras write it, keeps the high byte of each level, as the
+    // trainer reads it (RawImage.of)
+    if (depth != 8 && !(depth == 16 && colourType == 0)) {
       throw new RejectedRecordException(
           RejectReason.UNSUPPORTED_PNG,
-          "PNG bit depth " + depth + " is not supported; send 8-bit images");
+          "PNG bit depth " + depth + " (colour type " + colourType + ") is not supported; send "
+              + "8-bit images, or 16-bit grey");
     }
     return fromImage(value, RejectReason.BAD_PNG, "PNG");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -68,13 +69,20 @@ class EventTextTest {
         .hasMessageContaining("ImageEvent.id");
     assertThatThrownBy(() -> EventText.check(
             "id", "cam", null, Map.of("a", "x".repeat(40_000), "b", "y".repeat(30_000))))
-        .hasMessageContaining("attributes take 70,002 bytes, 40,001 of them in \"a\"");
+        .hasMessageContaining("attributes take 70,022 bytes, 40,011 of them in \"a\"");
+    // many tiny entries: Avro's lengths count too
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i < 6000; i++) {
+      many.put(Integer.toString(i), "v");
+    }
+    assertThatThrownBy(() -> EventText.check("id", "cam", null, many))
+        .hasMessageContaining("attributes take");
     // exactly at the limits: accepted
     EventText.check(
         "x".repeat(EventText.MAX_TEXT_BYTES),
         "",
         null,
-        Map.of("k", "v".repeat(EventText.MAX_ATTRIBUTES_BYTES - 1)));
+        Map.of("k", "v".repeat(EventText.MAX_ATTRIBUTES_BYTES - 1 - EventText.ENTRY_BYTES)));
     assertThat(EventText.checkKey(new byte[EventText.MAX_TEXT_BYTES])).hasSize(4096);
     assertThatThrownBy(() -> EventText.checkKey(new byte[EventText.MAX_TEXT_BYTES + 1]))
         .hasMessageContaining("the record key is 4,097 bytes");

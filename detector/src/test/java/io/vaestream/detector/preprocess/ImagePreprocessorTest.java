@@ -134,8 +134,9 @@ class ImagePreprocessorTest {
         .isEqualTo(RejectReason.NON_FINITE);
     assertThat(reasonOf(() -> pre.decode(event(floats(2f), 28, 28, PixelFormat.GRAY_F32, 1))))
         .isEqualTo(RejectReason.OUT_OF_RANGE);
-    assertThat(reasonOf(() -> pre.decode(Images.png(28, 28, BufferedImage.TYPE_USHORT_GRAY))))
-        .isEqualTo(RejectReason.UNSUPPORTED_PNG);
+    byte[] rgb16 = Images.png(28, 28, BufferedImage.TYPE_INT_RGB);
+    rgb16[24] = 16; // IHDR's bit depth
+    assertThat(reasonOf(() -> pre.decode(rgb16))).isEqualTo(RejectReason.UNSUPPORTED_PNG);
     byte[] png = Images.png(28, 28, BufferedImage.TYPE_BYTE_GRAY);
     assertThat(reasonOf(() -> pre.decode(Arrays.copyOf(png, 40)))).isEqualTo(RejectReason.BAD_PNG);
   }
@@ -172,6 +173,8 @@ class ImagePreprocessorTest {
     ImageInput jpeg = colour.decode(Images.jpeg(640, 480, BufferedImage.TYPE_3BYTE_BGR));
     assertThat(jpeg.pixels()).hasSize(32 * 32 * 3);
     assertThat(jpeg.sourceWidth()).isEqualTo(640);
+    ImageInput grey16 = pre.decode(Images.png(28, 28, BufferedImage.TYPE_USHORT_GRAY));
+    assertThat(grey16.format()).as("16-bit grey, as cameras write it").isEqualTo(PixelFormat.GRAY8);
     ImageInput grey = colour.decode(Images.png(64, 48, BufferedImage.TYPE_BYTE_GRAY));
     assertThat(grey.format())
         .as("kept grey, repeated into the channels")

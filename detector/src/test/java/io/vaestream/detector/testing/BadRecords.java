@@ -72,10 +72,9 @@ public final class BadRecords {
     byte[] bomb = png.clone();
     ByteBuffer.wrap(bomb, 16, 8).putInt(100_000).putInt(100_000);
     c.add(new Case("PNG declaring 100000x100000", bomb, RejectReason.WRONG_DIMENSIONS));
-    c.add(new Case(
-        "16-bit PNG",
-        Images.png(28, 28, BufferedImage.TYPE_USHORT_GRAY),
-        RejectReason.UNSUPPORTED_PNG));
+    byte[] rgb16 = Images.png(28, 28, BufferedImage.TYPE_INT_RGB);
+    rgb16[24] = 16; // IHDR's bit depth: 16-bit colour (16-bit grey is read)
+    c.add(new Case("16-bit colour PNG", rgb16, RejectReason.UNSUPPORTED_PNG));
     c.add(new Case(
         "PNG of the wrong size",
         Images.png(32, 32, BufferedImage.TYPE_BYTE_GRAY),

@@ -159,6 +159,11 @@ public final class SchemaRegistryClient {
       }
       throw e;
     }
+    if (!answer.path("schema").isTextual()) {
+      // not an answer about this id (a proxy's page, another API): asked again, not remembered
+      throw new SchemaRegistryException(
+          Kind.UNAVAILABLE, "schema id " + id + ": the registry's answer has no schema", null);
+    }
     String type = answer.path("schemaType").asText("AVRO");
     if (!"AVRO".equals(type)) {
       throw remember(
@@ -269,6 +274,7 @@ public final class SchemaRegistryClient {
             cause);
         continue;
       } catch (InterruptedException e) {
+        exchange.cancel(true);
         Thread.currentThread().interrupt();
         throw new SchemaRegistryException(Kind.UNAVAILABLE, what + ": interrupted", e);
       }

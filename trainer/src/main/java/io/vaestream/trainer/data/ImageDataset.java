@@ -294,10 +294,6 @@ public final class ImageDataset {
     if (to.sameTensor(contract)) {
       return new ImageDataset(to, pixels, labels, classNames, description, sources);
     }
-    if (to.channels() == 3 && contract.channels() == 1) {
-      throw new IllegalArgumentException(
-          description + " is grey (1 channel), but the model takes colour images (3 channels)");
-    }
     float[] out = new float[size() * to.size()];
     for (int i = 0; i < size(); i++) {
       to.toTensor(raw(i), out, i * to.size());

@@ -278,7 +278,7 @@ public final class InspectionEvaluation {
     int found = 0;
     int peakHit = 0;
     for (int i = 0; i < data.test().size(); i++) {
-      boolean flagged = scores[i] > threshold;
+      boolean flagged = ModelFormat.isAnomaly(scores[i], threshold);
       boolean region = false;
       boolean touches = false;
       int peak = 0;

@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Principal component analysis by eigen-decomposition of the covariance matrix, or, with fewer
@@ -32,7 +31,7 @@ public final class Pca {
     INDArray mean = x.mean(true, 0);
     INDArray centred = x.subRowVector(mean);
     if (count < dim) {
-      return new Pca(mean, fromGram(centred, Math.min(k, count)));
+      return new Pca(mean, fromGram(centred, k));
     }
     return byCovariance(mean, centred, count, k);
   }
@@ -60,14 +59,20 @@ public final class Pca {
    */
   private static INDArray fromGram(INDArray centred, int k) {
     INDArray gram = centred.mmul(centred.transpose());
-    Eigen.symmetricGeneralizedEigenvalues(gram, true); // vectors into gram's columns, ascending
+    INDArray evals =
+        Eigen.symmetricGeneralizedEigenvalues(gram, true); // vectors into gram's columns
     int n = (int) gram.columns();
-    INDArray u = gram.get(NDArrayIndex.all(), NDArrayIndex.interval(n - k, n)).dup();
+    // centred rows span at most n - 1 directions: eigenvalues at rounding level are no direction
+    double largest = evals.getDouble(n - 1);
+    int rank = 0;
+    while (rank < n && evals.getDouble(n - 1 - rank) > 1e-9 * largest) {
+      rank++;
+    }
+    int kept = Math.max(1, Math.min(k, rank));
+    INDArray u =
+        gram.get(NDArrayIndex.all(), NDArrayIndex.interval(n - kept, n)).dup();
     INDArray v = centred.transpose().mmul(u);
-    INDArray norms = v.norm2(0);
-    // a direction of eigenvalue 0 (fewer independent rows than k) stays 0 rather than NaN
-    norms.assign(Transforms.max(norms, 1e-12, false));
-    return v.diviRowVector(norms);
+    return v.diviRowVector(v.norm2(0));
   }
 
   /** Projections onto the components, {@code [count, k]} row-major. */

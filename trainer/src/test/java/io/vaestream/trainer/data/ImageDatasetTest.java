@@ -33,4 +33,15 @@ class ImageDatasetTest {
         .as("every row alike")
         .containsExactly(row);
   }
+
+  /** Grey data for a colour model (sample's latent picture, score): the grey in each channel. */
+  @Test
+  void shouldRefitGreyImagesToAColourModel() {
+    float[] px = new float[784];
+    px[5] = 51 / 255f;
+    ImageDataset grey = new ImageDataset(ImageContract.GRAY_28, px, new int[] {0}, List.of(), "g");
+    ImageDataset colour = grey.refit(new ImageContract(28, 28, 3));
+    float[] t = colour.image(0);
+    assertThat(new float[] {t[5], t[784 + 5], t[2 * 784 + 5]}).containsOnly(0.2f);
+  }
 }

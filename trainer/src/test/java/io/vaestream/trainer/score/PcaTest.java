@@ -49,4 +49,18 @@ class PcaTest {
     }
     assertThat(gram.components()).isEqualTo(4);
   }
+
+  /** More components asked for than the rows span: only the directions they have, orthonormal. */
+  @Test
+  void shouldKeepOnlyTheDirectionsAFewRowsSpan() {
+    int n = 10;
+    int d = 200;
+    float[] train = rows(n, d, 3);
+    Pca pca = Pca.fit(train, n, d, 32);
+    assertThat(pca.components()).isEqualTo(n - 1);
+    // the training rows lie in their own span: reconstructed to rounding
+    for (double e : pca.reconstructionError(train, n)) {
+      assertThat(e).isLessThan(1e-6);
+    }
+  }
 }

@@ -20,9 +20,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Binary form of {@link PendingImage} for the batch store and its changelog: the coordinates and
  * fields a score carries, then the pixel format and the raw pixels as they arrived (one byte per
  * 8-bit sample; nothing is converted or rounded on the way through the store), and the size the
- * image was sent at. Text is written as UTF-8 after its length. Records of versions 2 and 3 (text
- * in Java's modified UTF-8; version 2 without the size, read as 0: the model's own) are still read,
- * so a detector upgraded with images in its store scores them.
+ * image was sent at. Text is written in Java's modified UTF-8 (version 3) where it fits, so that a
+ * detector rolled back to an older one still reads its store, and as UTF-8 after its length
+ * (version 4) where it does not (more than 21,845 chars). Version 2 records (without the size, read
+ * as 0: the model's own) are still read.
  */
 public final class PendingImageSerde {
   private static final byte VERSION = 4;
@@ -33,6 +34,8 @@ public final class PendingImageSerde {
   private static final byte VERSION_MODIFIED_UTF = 3;
   /** Version 2 had no source size either: its images were sent at the model's size. */
   private static final byte VERSION_WITHOUT_SOURCE_SIZE = 2;
+  /** Chars of text that modified UTF-8 always holds: 65,535 bytes at most 3 a char. */
+  private static final int MODIFIED_UTF_CHARS = 0xFFFF / 3;
 
   private static final PixelFormat[] FORMATS = PixelFormat.values();
 
@@ -50,20 +53,30 @@ public final class PendingImageSerde {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(
           256 + p.image().pixels().length + (p.key() == null ? 0 : p.key().length));
       DataOutputStream out = new DataOutputStream(bytes);
-      out.writeByte(VERSION);
-      writeBytes(out, p.key());
       ImageInput image = p.image();
-      writeText(out, image.id());
-      writeText(out, image.source());
+      // Version 3 wherever it can hold the text, so that a detector rolled back to one that reads
+      // only version 3 still restores its store; version 4 for text past modified UTF-8's limit.
+      boolean utf8 = !fitsModifiedUtf(p);
+      out.writeByte(utf8 ? VERSION : VERSION_MODIFIED_UTF);
+      writeBytes(out, p.key());
+      writeText(out, image.id(), utf8);
+      writeText(out, image.source(), utf8);
       out.writeLong(image.eventTime());
-      writeText(out, image.label());
+      if (utf8) {
+        writeText(out, image.label(), true);
+      } else {
+        out.writeBoolean(image.label() != null);
+        if (image.label() != null) {
+          out.writeUTF(image.label());
+        }
+      }
       out.writeByte(image.anomalous() == null ? -1 : image.anomalous() ? 1 : 0);
       out.writeInt(image.attributes().size());
       for (Map.Entry<String, String> e : image.attributes().entrySet()) {
-        writeText(out, e.getKey());
-        writeText(out, e.getValue());
+        writeText(out, e.getKey(), utf8);
+        writeText(out, e.getValue(), utf8);
       }
-      writeText(out, p.topic());
+      writeText(out, p.topic(), utf8);
       out.writeInt(p.partition());
       out.writeLong(p.offset());
       out.writeLong(p.timestamp());
@@ -128,9 +141,37 @@ public final class PendingImageSerde {
     }
   }
 
-  /** Text as its UTF-8 bytes after their length (-1: null), of any length. */
-  private static void writeText(DataOutputStream out, String s) throws IOException {
-    writeBytes(out, s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+  /**
+   * Whether every text of {@code p} surely fits {@link DataOutputStream#writeUTF} (65,535 bytes,
+   * up to 3 a char); a longer text makes the record version 4.
+   */
+  private static boolean fitsModifiedUtf(PendingImage p) {
+    ImageInput image = p.image();
+    if (!fits(image.id()) || !fits(image.source()) || !fits(image.label()) || !fits(p.topic())) {
+      return false;
+    }
+    for (Map.Entry<String, String> e : image.attributes().entrySet()) {
+      if (!fits(e.getKey()) || !fits(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean fits(String s) {
+    return s == null || s.length() <= MODIFIED_UTF_CHARS;
+  }
+
+  /**
+   * Text as its UTF-8 bytes after their length (-1: null), of any length; or with {@code utf8}
+   * false as {@link DataOutputStream#writeUTF} (never null there).
+   */
+  private static void writeText(DataOutputStream out, String s, boolean utf8) throws IOException {
+    if (utf8) {
+      writeBytes(out, s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+    } else {
+      out.writeUTF(s);
+    }
   }
 
   /** Text as {@link #writeText} wrote it, or as versions before 4 did ({@code utf8} false). */

@@ -100,6 +100,38 @@ class PendingImageSerdeTest {
     assertThat(back.image().sourceHeight()).isZero();
   }
 
+  /**
+   * Text that modified UTF-8 holds is written as version 3, which a detector rolled back to an
+   * older version reads; a NUL and a surrogate pair are where modified UTF-8 differs from UTF-8.
+   */
+  @Test
+  void shouldWriteVersionThreeWhereTheTextFitsIt() {
+    PendingImage p = new PendingImage(
+        null,
+        new ImageInput(
+            "e-\u0000-\uD83D\uDCF7",
+            "cam",
+            5L,
+            "Sneaker",
+            true,
+            Map.of("k", "v\u0000"),
+            PixelFormat.GRAY8,
+            new byte[] {1},
+            0,
+            0),
+        "images",
+        0,
+        1L,
+        2L,
+        3L);
+    byte[] b = PendingImageSerde.write(p);
+    assertThat(b[0]).isEqualTo((byte) 3);
+    PendingImage back = PendingImageSerde.read(b);
+    assertThat(back.image().id()).isEqualTo("e-\u0000-\uD83D\uDCF7");
+    assertThat(back.image().label()).isEqualTo("Sneaker");
+    assertThat(back.image().attributes()).containsExactly(Map.entry("k", "v\u0000"));
+  }
+
   /** Modified UTF-8 stops at 65,535 bytes; an attribute past it stopped the stream thread. */
   @Test
   void shouldKeepTextOfAnyLengthAndScript() {
@@ -123,7 +155,9 @@ class PendingImageSerdeTest {
         1L,
         2L,
         3L);
-    PendingImage back = PendingImageSerde.read(PendingImageSerde.write(p));
+    byte[] b = PendingImageSerde.write(p);
+    assertThat(b[0]).as("past modified UTF-8: version 4").isEqualTo((byte) 4);
+    PendingImage back = PendingImageSerde.read(b);
     assertThat(back.image().id()).isEqualTo(id);
     assertThat(back.image().label()).isNull();
     assertThat(back.image().attributes())
