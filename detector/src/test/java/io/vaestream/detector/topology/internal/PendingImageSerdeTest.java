@@ -100,31 +100,21 @@ class PendingImageSerdeTest {
     assertThat(back.image().sourceHeight()).isZero();
   }
 
+  /** A one-pixel image whose id, label and attributes are these. */
+  private static PendingImage withText(String id, String label, Map<String, String> attributes) {
+    ImageInput image = new ImageInput(
+        id, "cam", 5L, label, false, attributes, PixelFormat.GRAY8, new byte[] {1}, 0, 0);
+    return new PendingImage(null, image, "images", 0, 1L, 2L, 3L);
+  }
+
   /**
    * Text that modified UTF-8 holds is written as version 3, which a detector rolled back to an
    * older version reads; a NUL and a surrogate pair are where modified UTF-8 differs from UTF-8.
    */
   @Test
   void shouldWriteVersionThreeWhereTheTextFitsIt() {
-    PendingImage p = new PendingImage(
-        null,
-        new ImageInput(
-            "e-\u0000-\uD83D\uDCF7",
-            "cam",
-            5L,
-            "Sneaker",
-            true,
-            Map.of("k", "v\u0000"),
-            PixelFormat.GRAY8,
-            new byte[] {1},
-            0,
-            0),
-        "images",
-        0,
-        1L,
-        2L,
-        3L);
-    byte[] b = PendingImageSerde.write(p);
+    byte[] b = PendingImageSerde.write(
+        withText("e-\u0000-\uD83D\uDCF7", "Sneaker", Map.of("k", "v\u0000")));
     assertThat(b[0]).isEqualTo((byte) 3);
     PendingImage back = PendingImageSerde.read(b);
     assertThat(back.image().id()).isEqualTo("e-\u0000-\uD83D\uDCF7");
@@ -137,25 +127,7 @@ class PendingImageSerdeTest {
   void shouldKeepTextOfAnyLengthAndScript() {
     String longValue = "é".repeat(40_000); // 80,000 bytes
     String id = "Prüfling-\uD83D\uDCF7-7"; // a camera emoji: a surrogate pair
-    PendingImage p = new PendingImage(
-        null,
-        new ImageInput(
-            id,
-            "Kamera 3",
-            5L,
-            null,
-            false,
-            Map.of("recipe", longValue, "leer", ""),
-            PixelFormat.GRAY8,
-            new byte[] {1},
-            0,
-            0),
-        "images",
-        0,
-        1L,
-        2L,
-        3L);
-    byte[] b = PendingImageSerde.write(p);
+    byte[] b = PendingImageSerde.write(withText(id, null, Map.of("recipe", longValue, "leer", "")));
     assertThat(b[0]).as("past modified UTF-8: version 4").isEqualTo((byte) 4);
     PendingImage back = PendingImageSerde.read(b);
     assertThat(back.image().id()).isEqualTo(id);
