@@ -16,11 +16,19 @@ import org.apache.kafka.streams.KafkaStreams;
  * ERROR to a new one, REBALANCING and RUNNING, again and again, while nothing is scored. The
  * process stays healthy while a restart is under way. It is not ready (an orchestrator routes
  * around it or restarts it), with the reason in the body, while nothing has been scored since the
- * last failure (for at most {@code window}), and while more than {@code maxRestarts} failures fall
+ * last failure (until the new client has run {@link #SETTLED} without failing, which an idle topic
+ * would otherwise never prove), and while more than {@code maxRestarts} failures fall
  * within {@code window}. The first rule reports a crash loop within seconds; the second one a loop
  * in which a few records are scored between failures.
  */
 public final class StreamHealth {
+  /**
+   * How long a restarted client must be seen RUNNING, without another failure, before the rule
+   * "nothing scored since the failure" no longer holds it back: a crash loop fails again within
+   * seconds, an idle topic has nothing to score.
+   */
+  static final Duration SETTLED = Duration.ofSeconds(30);
+
   private final Supplier<KafkaStreams.State> state;
   private final BooleanSupplier restarting;
   private final LongSupplier progress;
@@ -30,6 +38,8 @@ public final class StreamHealth {
   private final Deque<Long> failures = new ArrayDeque<>();
   private String lastFailure = "";
   private long progressAtFailure;
+  /** When the client was first seen RUNNING since the last failure or other state; -1: not. */
+  private long runningSince = -1;
 
   /**
    * @param state the state of the Kafka Streams client running now
@@ -55,6 +65,7 @@ public final class StreamHealth {
   public synchronized void threadFailed(Throwable cause) {
     failures.addLast(clock.millis());
     progressAtFailure = progress.getAsLong();
+    runningSince = -1;
     Throwable root = cause;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -92,6 +103,13 @@ public final class StreamHealth {
     if (down != null) {
       return down;
     }
+    boolean running = !restarting.getAsBoolean() && state.get() == KafkaStreams.State.RUNNING;
+    if (!running) {
+      runningSince = -1;
+    } else if (runningSince < 0) {
+      runningSince = clock.millis();
+    }
+    boolean settled = running && clock.millis() - runningSince >= SETTLED.toMillis();
     int recent = recentFailures();
     if (recent > maxRestarts) {
       return String.format(
@@ -99,7 +117,7 @@ public final class StreamHealth {
               + "than %d); last failure: %s",
           recent, window.toSeconds(), maxRestarts, lastFailure);
     }
-    if (recent > 0 && progress.getAsLong() == progressAtFailure) {
+    if (recent > 0 && progress.getAsLong() == progressAtFailure && !settled) {
       return String.format(
           "a stream thread failed %d s ago and nothing has been scored since (%d failures in the "
               + "last %d s); last failure: %s",

@@ -50,6 +50,21 @@ class StreamHealthTest {
     assertThat(health.notReady()).as("scoring again").isNull();
   }
 
+  /** One transient failure on an idle line: nothing to score proves nothing, 30 s of RUNNING does. */
+  @Test
+  void shouldBeReadyAgainOnceTheRestartedClientRunsAWhileWithNothingToScore() {
+    health.threadFailed(new IllegalStateException("broker blip"));
+    assertThat(health.notReady()).contains("nothing has been scored since");
+    now = now.plusSeconds(20);
+    assertThat(health.notReady()).as("seen RUNNING 20 s").contains("nothing has been scored since");
+    now = now.plusSeconds(11);
+    assertThat(health.notReady()).as("RUNNING 31 s without failing").isNull();
+    // another failure starts the count again
+    health.threadFailed(new IllegalStateException("again"));
+    now = now.plusSeconds(31);
+    assertThat(health.notReady()).contains("nothing has been scored since");
+  }
+
   @Test
   void shouldReportACrashLoopWithItsLastFailure() {
     for (int i = 0; i < 4; i++) {
