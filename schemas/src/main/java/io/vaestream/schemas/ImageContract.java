@@ -87,6 +87,15 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
     return width == other.width && height == other.height && channels == other.channels;
   }
 
+  /** Whether a source image of this size is within {@link #MAX_SIDE} and {@link #MAX_SOURCE_PIXELS}. */
+  public static boolean withinSourceLimits(long width, long height) {
+    return width >= 1
+        && height >= 1
+        && width <= MAX_SIDE
+        && height <= MAX_SIDE
+        && width * height <= MAX_SOURCE_PIXELS;
+  }
+
   /**
    * Checks a size read from a file or event header, before any pixel is decoded: it must be the
    * contract's own under {@link Resize#EXACT}, and within {@link #MAX_SIDE} and {@link
@@ -102,11 +111,7 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
       }
       return;
     }
-    if (sourceWidth < 1
-        || sourceHeight < 1
-        || sourceWidth > MAX_SIDE
-        || sourceHeight > MAX_SIDE
-        || sourceWidth * sourceHeight > MAX_SOURCE_PIXELS) {
+    if (!withinSourceLimits(sourceWidth, sourceHeight)) {
       throw new ImageContractException(
           Reason.WRONG_DIMENSIONS,
           "an image of " + sourceWidth + "x" + sourceHeight + " is outside the accepted 1.."

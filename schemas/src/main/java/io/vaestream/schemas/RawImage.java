@@ -7,11 +7,14 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Pixels as they arrive, before the {@link ImageContract} turns them into a tensor: a format, a
@@ -56,6 +59,32 @@ public record RawImage(PixelFormat format, int width, int height, byte[] pixels)
       out[3 * i + 2] = (byte) argb[i];
     }
     return new RawImage(PixelFormat.RGB8, w, h, out);
+  }
+
+  /** What a caller checks of the size an image's header declares, before any pixel is decoded. */
+  @FunctionalInterface
+  public interface SizeCheck {
+    void check(int width, int height) throws IOException;
+  }
+
+  /**
+   * Decodes the first image of {@code in} with the first ImageIO reader that takes it, after
+   * {@code check} has seen the size its header declares, so that a file that declares a huge image
+   * costs nothing; null when no reader takes it. Fails on a file that ends early, as {@link #read}.
+   */
+  public static RawImage decode(ImageInputStream in, SizeCheck check) throws IOException {
+    Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+    if (readers == null || !readers.hasNext()) {
+      return null;
+    }
+    ImageReader reader = readers.next();
+    try {
+      reader.setInput(in, true, true);
+      check.check(reader.getWidth(0), reader.getHeight(0));
+      return read(reader);
+    } finally {
+      reader.dispose();
+    }
   }
 
   /**

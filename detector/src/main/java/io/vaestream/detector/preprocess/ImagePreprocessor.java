@@ -13,11 +13,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
@@ -285,26 +283,16 @@ public final class ImagePreprocessor {
   private ImageInput fromImage(byte[] value, RejectReason bad, String kind) {
     RawImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(value))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw new RejectedRecordException(bad, "no " + kind + " reader accepts the bytes");
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
-        checkSource(kind, width, height);
-        img = RawImage.read(reader);
-      } finally {
-        reader.dispose();
-      }
+      img = RawImage.decode(in, (width, height) -> checkSource(kind, width, height));
     } catch (IOException | RuntimeException ex) {
       if (ex instanceof RejectedRecordException r) {
         throw r;
       }
       throw new RejectedRecordException(
           bad, kind + " cannot be decoded: " + ex.getMessage(), null, ex);
+    }
+    if (img == null) {
+      throw new RejectedRecordException(bad, "no " + kind + " reader accepts the bytes");
     }
     RawImage fitted = fit(img, null);
     return new ImageInput(

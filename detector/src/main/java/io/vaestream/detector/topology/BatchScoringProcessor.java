@@ -12,6 +12,7 @@ import io.vaestream.detector.scoring.Scorer;
 import io.vaestream.detector.topology.internal.PendingImage;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.ImageContractException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,11 +112,10 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     this.store = context.getStateStore(storeName);
     this.letters = (DeadLetters) context.appConfigs().get(DetectorConfig.DEAD_LETTERS_INSTANCE);
     ImageContract contract = scorer.contract();
-    float[] scratch = new float[contract.size()];
     try (KeyValueIterator<Long, PendingImage> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<Long, PendingImage> kv = it.next();
-        if (fits(contract, kv.value.image(), scratch)) {
+        if (fits(contract, kv.value.image())) {
           pending.put(kv.key, kv.value);
         } else {
           unfit.add(kv.value);
@@ -183,13 +183,12 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     }
   }
 
-  /** Whether {@code contract} takes the stored pixels of {@code image} (as {@link #submit} will). */
-  private static boolean fits(ImageContract contract, ImageInput image, float[] scratch) {
+  /** Whether {@code contract} takes the stored pixels of {@code image}: the check {@link #submit} makes. */
+  private static boolean fits(ImageContract contract, ImageInput image) {
     try {
-      contract.toTensor(
-          image.format(), contract.width(), contract.height(), image.pixels(), scratch, 0);
+      contract.check(image.format(), contract.width(), contract.height(), image.pixels());
       return true;
-    } catch (RuntimeException e) {
+    } catch (ImageContractException e) {
       return false;
     }
   }

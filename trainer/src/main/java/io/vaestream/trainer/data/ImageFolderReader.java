@@ -7,12 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -84,33 +82,25 @@ public final class ImageFolderReader {
    * nothing.
    */
   public static RawImage decode(Path file) throws IOException {
+    RawImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-      if (readers == null || !readers.hasNext()) {
-        throw new DataFormatException(file, "is not a PNG or JPEG image");
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        long w = reader.getWidth(0);
-        long h = reader.getHeight(0);
-        if (w > ImageContract.MAX_SIDE
-            || h > ImageContract.MAX_SIDE
-            || w * h > ImageContract.MAX_SOURCE_PIXELS) {
+      img = RawImage.decode(in, (w, h) -> {
+        if (!ImageContract.withinSourceLimits(w, h)) {
           throw new DataFormatException(
               file,
               "is " + w + "x" + h + ": images are read up to " + ImageContract.MAX_SIDE
                   + " pixels a side and " + ImageContract.MAX_SOURCE_PIXELS + " pixels");
         }
-        return RawImage.read(reader);
-      } finally {
-        reader.dispose();
-      }
+      });
     } catch (DataFormatException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new DataFormatException(file, "cannot be decoded: " + e.getMessage(), e);
     }
+    if (img == null) {
+      throw new DataFormatException(file, "is not a PNG or JPEG image");
+    }
+    return img;
   }
 
   private static ImageDataset read(Path root, ImageShape shape, ImageContract given)

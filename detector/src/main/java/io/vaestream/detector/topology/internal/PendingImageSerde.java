@@ -62,14 +62,7 @@ public final class PendingImageSerde {
       writeText(out, image.id(), utf8);
       writeText(out, image.source(), utf8);
       out.writeLong(image.eventTime());
-      if (utf8) {
-        writeText(out, image.label(), true);
-      } else {
-        out.writeBoolean(image.label() != null);
-        if (image.label() != null) {
-          out.writeUTF(image.label());
-        }
-      }
+      writeNullableText(out, image.label(), utf8);
       out.writeByte(image.anomalous() == null ? -1 : image.anomalous() ? 1 : 0);
       out.writeInt(image.attributes().size());
       for (Map.Entry<String, String> e : image.attributes().entrySet()) {
@@ -106,7 +99,7 @@ public final class PendingImageSerde {
       String id = readText(in, utf8);
       String source = readText(in, utf8);
       long eventTime = in.readLong();
-      String label = utf8 ? readText(in, true) : in.readBoolean() ? in.readUTF() : null;
+      String label = readNullableText(in, utf8);
       byte a = in.readByte();
       Boolean anomalous = a < 0 ? null : a == 1;
       int n = in.readInt();
@@ -172,6 +165,22 @@ public final class PendingImageSerde {
     } else {
       out.writeUTF(s);
     }
+  }
+
+  /** Text or null: version 4's length says null (-1); before it a flag came first. */
+  private static void writeNullableText(DataOutputStream out, String s, boolean utf8)
+      throws IOException {
+    if (!utf8) {
+      out.writeBoolean(s != null);
+      if (s == null) {
+        return;
+      }
+    }
+    writeText(out, s, utf8);
+  }
+
+  private static String readNullableText(DataInputStream in, boolean utf8) throws IOException {
+    return utf8 || in.readBoolean() ? readText(in, utf8) : null;
   }
 
   /** Text as {@link #writeText} wrote it, or as versions before 4 did ({@code utf8} false). */
