@@ -62,7 +62,10 @@ public final class SchemaRegistryClient {
    * and every record with that id is dead-lettered while the answer stands.
    */
   private static final Duration MISSING_TTL = Duration.ofSeconds(5);
-  /** How long an id's schema that the detector cannot read (not Avro, or not valid) stands: ids never change. */
+  /**
+   * How long an id's schema that the detector cannot read (not Avro, not valid, or an answer over
+   * {@link BoundedBody#ANSWER_LIMIT}) stands: ids never change.
+   */
   private static final Duration UNREADABLE_TTL = Duration.ofHours(1);
 
   private final List<URI> urls;
@@ -155,7 +158,8 @@ public final class SchemaRegistryClient {
       answer = call("GET", "/schemas/ids/" + id, null, "schema id " + id);
     } catch (SchemaRegistryException e) {
       if (e.kind() == Kind.NOT_FOUND) {
-        remember(id, e, MISSING_TTL);
+        remember(
+            id, e, e.getCause() instanceof BoundedBody.TooLarge ? UNREADABLE_TTL : MISSING_TTL);
       }
       throw e;
     }
@@ -247,7 +251,7 @@ public final class SchemaRegistryClient {
       }
       HttpResponse<String> res;
       CompletableFuture<HttpResponse<String>> exchange =
-          http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          http.sendAsync(req.build(), BoundedBody.handler());
       try {
         // the whole answer within the timeout: the request's own timeout stops at the headers, so
         // a registry that stalled mid-body held the stream thread for ever
@@ -263,6 +267,15 @@ public final class SchemaRegistryClient {
         continue;
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+          if (t instanceof BoundedBody.TooLarge) {
+            // as definite as any other answer: the first registry that answers is believed
+            throw new SchemaRegistryException(
+                Kind.NOT_FOUND,
+                what + ": schema registry " + redact(base) + " " + t.getMessage(),
+                t);
+          }
+        }
         last = new SchemaRegistryException(
             Kind.UNAVAILABLE,
             String.format(

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.SerializationException;
@@ -97,6 +98,53 @@ class SchemaRegistryClientTest {
             .hasMessageContaining("schema id 12 is a JSON schema, not Avro");
       }
       assertThat(asked).hasValue(1);
+    } finally {
+      registry.stop(0);
+    }
+  }
+
+  /**
+   * An answer of 5 MiB for an id (a misconfigured proxy, a hostile registry): once read whole into
+   * the detector's heap, now refused at 4 MiB, and not asked for again per record. An error page
+   * of 10 MiB is cut to the part that carries its message.
+   */
+  @Test
+  void shouldRefuseAnAnswerTooLargeToReadAndCutAHugeErrorPage() throws IOException {
+    AtomicInteger asked = new AtomicInteger();
+    HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    registry.createContext("/schemas/ids/", ex -> {
+      asked.incrementAndGet();
+      boolean error = ex.getRequestURI().getPath().endsWith("/500");
+      ex.sendResponseHeaders(error ? 500 : 200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write("{\"message\":\"huge\",\"schema\":\"".getBytes(StandardCharsets.UTF_8));
+        byte[] filler = new byte[1 << 20];
+        Arrays.fill(filler, (byte) 'x');
+        for (int i = 0; i < (error ? 10 : 5); i++) {
+          out.write(filler);
+        }
+        out.write("\"}".getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // the client stopped reading, as it should
+      }
+    });
+    registry.start();
+    try {
+      SchemaRegistryClient client =
+          SchemaRegistryClient.at("http://127.0.0.1:" + registry.getAddress().getPort());
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> client.schemaById(12))
+            .isInstanceOfSatisfying(
+                SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
+            .hasMessageContaining("schema id 12: schema registry http://127.0.0.1:")
+            .hasMessageContaining("answered with more than 4 MiB");
+      }
+      assertThat(asked).hasValue(1);
+      assertThatThrownBy(() -> client.schemaById(500))
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class, e -> assertThat(e.isTransient()).isTrue())
+          .hasMessageContaining("answered HTTP 500")
+          .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
     } finally {
       registry.stop(0);
     }
