@@ -40,11 +40,19 @@ record BenchModel(
    * The demo MLP at 28, 64 and 128 pixels, the convolutional VAE at 28, and the demo MLP's own
    * weights exported as int8 ({@code export --quantize int8}), with the VAE's own score alone
    * ({@code --score vae}: no memory bank, the cost of the VAE before the fused score) and with
-   * {@code --score fused-max} (no transform classifier, the default before it).
+   * {@code --score fused-max} (no transform classifier, the default before it); and the VAE's own
+   * score over z = μ and three posterior draws ({@code --posterior-draws 4}, the MLP's default).
    */
   static final List<BenchModel> ALL = List.of(
       new BenchModel("mlp-28", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.FUSED),
       new BenchModel("mlp-28-vae", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.VAE),
+      new BenchModel(
+          "mlp-28-vae-draws4",
+          DemoModel.CONFIG.withPosteriorDraws(4),
+          28,
+          10,
+          false,
+          ScoreSelector.Kind.VAE),
       new BenchModel("mlp-28-max", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.FUSED_MAX),
       new BenchModel("mlp-28-int8", DemoModel.CONFIG, 28, 10, true, ScoreSelector.Kind.FUSED),
       new BenchModel(
@@ -72,7 +80,7 @@ record BenchModel(
   }
 
   long flopsPerImage() {
-    return VaeSpec.of(config, contract()).flopsPerImage();
+    return VaeSpec.of(config, contract()).flopsPerImage(config.posteriorDraws());
   }
 
   String describe() {
@@ -89,13 +97,13 @@ record BenchModel(
 
   /** The trained model, from models/ or trained now. */
   Path ensure() throws Exception {
-    if (side == 28 && config.equals(DemoModel.CONFIG)) {
+    if (side == 28 && config.withPosteriorDraws(1).equals(DemoModel.CONFIG)) {
       // The demo model, or its own checkpoint exported as int8 or with the VAE's own score.
       Path demo = DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
       return int8
           ? DemoModel.int8(demo)
           : switch (score) {
-            case VAE -> DemoModel.vaeScore(demo);
+            case VAE -> DemoModel.vaeScore(demo, config.posteriorDraws());
             case FUSED_MAX -> DemoModel.fusedMax(demo);
             default -> demo;
           };

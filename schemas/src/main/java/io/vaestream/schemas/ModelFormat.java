@@ -53,6 +53,11 @@ public final class ModelFormat {
   public static final String SCORE_RECONSTRUCTION_WEIGHT = "vaestream.score.reconstruction_weight";
   public static final String SCORE_KL_WEIGHT = "vaestream.score.kl_weight";
   /**
+   * The latent points the reconstruction error and the map are averaged over: z = μ and that many
+   * less one fixed draws from the encoder's posterior (1: at z = μ only).
+   */
+  public static final String SCORE_POSTERIOR_DRAWS = "vaestream.score.posterior_draws";
+  /**
    * The memory bank a fused score compares with: images, k, feature sizes and whether the features
    * are scaled to unit length (JSON).
    */

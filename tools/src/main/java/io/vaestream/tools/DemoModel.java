@@ -92,7 +92,7 @@ public final class DemoModel {
    * int8 dense layers, made now if it is not there yet.
    */
   public static Path int8(Path floatModel) throws Exception {
-    return variant(floatModel, "-int8", ModelPackager.Quantization.INT8, null);
+    return variant(floatModel, "-int8", ModelPackager.Quantization.INT8, null, 1);
   }
 
   /**
@@ -100,7 +100,20 @@ public final class DemoModel {
    * VAE's own score alone (no memory bank), made now if it is not there yet.
    */
   public static Path vaeScore(Path model) throws Exception {
-    return variant(model, "-vae", ModelPackager.Quantization.NONE, ScoreSelector.Kind.VAE);
+    return vaeScore(model, 1);
+  }
+
+  /**
+   * As above, scored over {@code draws} latent points (NAME-vae-draws4/model.onnx for 4): z = μ
+   * and fixed draws from the posterior, one decoder pass each ({@code --posterior-draws}).
+   */
+  public static Path vaeScore(Path model, int draws) throws Exception {
+    return variant(
+        model,
+        draws == 1 ? "-vae" : "-vae-draws" + draws,
+        ModelPackager.Quantization.NONE,
+        ScoreSelector.Kind.VAE,
+        draws);
   }
 
   /**
@@ -108,11 +121,15 @@ public final class DemoModel {
    * {@code --score fused-max}, the default before the transform classifier joined.
    */
   public static Path fusedMax(Path model) throws Exception {
-    return variant(model, "-max", ModelPackager.Quantization.NONE, ScoreSelector.Kind.FUSED_MAX);
+    return variant(model, "-max", ModelPackager.Quantization.NONE, ScoreSelector.Kind.FUSED_MAX, 1);
   }
 
   private static Path variant(
-      Path model, String suffix, ModelPackager.Quantization quantization, ScoreSelector.Kind score)
+      Path model,
+      String suffix,
+      ModelPackager.Quantization quantization,
+      ScoreSelector.Kind score,
+      int draws)
       throws Exception {
     Path from = model.getParent();
     Path dir = from.resolveSibling(from.getFileName() + suffix);
@@ -136,7 +153,8 @@ public final class DemoModel {
           run.config(),
           run.input());
     }
-    VaeModel trained = VaeModel.load(from.resolve(TrainingRun.CHECKPOINT));
+    VaeModel trained =
+        VaeModel.load(from.resolve(TrainingRun.CHECKPOINT)).withPosteriorDraws(draws);
     PackagedModel pkg =
         run.packageModel(trained, run.splits(), dir.getFileName().toString(), "1", quantization);
     return pkg.write(dir);

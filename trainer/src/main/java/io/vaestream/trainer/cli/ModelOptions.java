@@ -65,7 +65,19 @@ final class ModelOptions {
       converter = RestorationConverter.class)
   Restoration restoration;
 
+  @Option(
+      names = "--posterior-draws",
+      description = "Latent points the VAE's reconstruction error is averaged over: z = mu and "
+          + "N-1 fixed draws from the encoder's posterior, one decoder pass each; 1 scores at z = mu "
+          + "only, the fastest (default: 4 for mlp, 1 for conv).")
+  Integer posteriorDraws;
+
   VaeConfig toConfig() {
+    if (posteriorDraws != null && posteriorDraws < 1) {
+      // the settings read 0 as a checkpoint from before the draws existed, which means 1
+      throw new IllegalArgumentException("--posterior-draws=" + posteriorDraws
+          + " is invalid: expected 1.." + VaeConfig.MAX_POSTERIOR_DRAWS);
+    }
     VaeConfig defaults = VaeConfig.defaults(architecture);
     return new VaeConfig(
         architecture,
@@ -76,7 +88,8 @@ final class ModelOptions {
         learningRate,
         seed,
         width != null ? width : defaults.width(),
-        restoration);
+        restoration,
+        posteriorDraws != null ? posteriorDraws : defaults.posteriorDraws());
   }
 
   /** A lower-case option value as an enum constant, or an error that names the choices. */

@@ -107,15 +107,19 @@ public final class OnnxExporter {
     // [T·n, c, h, w], the upright images first; each result is then averaged over the T turns.
     int turns = model.config().restoration().transforms();
     String in = turns == 1 ? x : TurnsGraph.turned(g, x);
-    String target = turns == 1 ? x : g.op("Concat", "targets", Map.of("axis", 0L), x, x, x, x);
     String h = layers(g, spec.encoder(), in, params);
     String means = layer(g, spec.meanHead(), h, params);
     String logVars = layer(g, spec.logVarHead(), h, params);
-    // Scoring is deterministic: decode at z = μ.
-    String logits = layers(g, spec.decoder(), means, params);
+    // Scoring is deterministic: decoded at z = μ and at the model's fixed posterior draws, stacked
+    // again: [D·T·n, …], z = μ first; the decoded results are averaged over all D·T versions.
+    float[][] noise = model.posteriorNoise();
+    int versions = turns * noise.length;
+    String logits =
+        layers(g, spec.decoder(), TurnsGraph.posteriorDraws(g, means, logVars, noise), params);
+    String target = TurnsGraph.repeated(g, "targets", x, versions);
     String reconstructions = g.op("Sigmoid", "sigmoid", logits);
     long[] image = {contract.channels(), contract.height(), contract.width()};
-    String recon = TurnsGraph.upright(g, "reconstruction", reconstructions, turns, image);
+    String recon = TurnsGraph.upright(g, "reconstruction", reconstructions, versions, image);
     String mean = TurnsGraph.upright(g, "z_mean", means, turns, spec.latentDim());
     String logVar = TurnsGraph.upright(g, "z_log_var", logVars, turns, spec.latentDim());
 
@@ -128,7 +132,7 @@ public final class OnnxExporter {
     }
     String mapSquare;
     if (mapScale == null) {
-      mapSquare = TurnsGraph.meanOverTurns(g, "blurred_sq", blurredSquare, turns, image);
+      mapSquare = TurnsGraph.meanOverTurns(g, "blurred_sq", blurredSquare, versions, image);
     } else {
       // blur(s_r ⊙ (x − x̂))² + blur(s_x ⊙ (x − μ))²: the residual and the deviation from the mean
       // normal
@@ -156,7 +160,7 @@ public final class OnnxExporter {
           "Add",
           "map_terms",
           TurnsGraph.meanOverTurns(
-              g, "residual_sq", g.op("Mul", "residual_sq", r, r), turns, image),
+              g, "residual_sq", g.op("Mul", "residual_sq", r, r), versions, image),
           g.op("Mul", "deviation_sq", t, t));
     }
     // the anomaly map: averaged over the channels
@@ -179,26 +183,8 @@ public final class OnnxExporter {
       reconError =
           g.op("ReduceMean", "mse", Map.of("keepdims", 0L, "axes", new long[] {1, 2, 3}), squares);
     }
-    reconError = TurnsGraph.meanOverTurns(g, "reconstruction_error", reconError, turns);
-    // KL = −½ Σ (1 + log σ² − μ² − exp(log σ²))
-    String inner = g.op(
-        "Sub",
-        "kl_inner",
-        g.op(
-            "Sub",
-            "kl_a",
-            g.op("Add", "kl_b", logVars, g.scalar("one", 1f)),
-            g.op("Mul", "mu2", means, means)),
-        g.op("Exp", "var", logVars));
-    String kl = TurnsGraph.meanOverTurns(
-        g,
-        "kl",
-        g.op(
-            "Mul",
-            "kl_scaled",
-            g.op("ReduceSum", "kl_sum", Map.of("keepdims", 0L), inner, g.longs("axes_latent", 1)),
-            g.scalar("minus_half", -0.5f)),
-        turns);
+    reconError = TurnsGraph.meanOverTurns(g, "reconstruction_error", reconError, versions);
+    String kl = TurnsGraph.meanOverTurns(g, "kl", kl(g, means, logVars), turns);
     String[] knn = null;
     Map<ScoreDefinition.Part, String> parts = new EnumMap<>(ScoreDefinition.Part.class);
     parts.put(ScoreDefinition.Part.RECONSTRUCTION, reconError);
@@ -250,12 +236,38 @@ public final class OnnxExporter {
         score.usesBank() ? bank : null,
         mapScale,
         transformNll != null ? transforms : null);
+    props.put(ModelFormat.SCORE_POSTERIOR_DRAWS, Integer.toString(noise.length));
+    if (noise.length > 1) {
+      props.put(
+          ModelFormat.MAP_DEFINITION,
+          props.get(ModelFormat.MAP_DEFINITION)
+              + "; averaged over the reconstructions at z = mu and at " + (noise.length - 1)
+              + " fixed draws z = mu + sigma * eps from the encoder's posterior");
+    }
     props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
     props.put(
         ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(Locale.ROOT));
     props.putAll(metadata);
     return g.build(
         PRODUCER, version, "Variational autoencoder anomaly scorer. " + score.formula(), props);
+  }
+
+  /** KL(q(z|x) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − exp(log σ²)), one value per row. */
+  private static String kl(OnnxGraphBuilder g, String means, String logVars) {
+    String inner = g.op(
+        "Sub",
+        "kl_inner",
+        g.op(
+            "Sub",
+            "kl_a",
+            g.op("Add", "kl_b", logVars, g.scalar("one", 1f)),
+            g.op("Mul", "mu2", means, means)),
+        g.op("Exp", "var", logVars));
+    return g.op(
+        "Mul",
+        "kl_scaled",
+        g.op("ReduceSum", "kl_sum", Map.of("keepdims", 0L), inner, g.longs("axes_latent", 1)),
+        g.scalar("minus_half", -0.5f));
   }
 
   /** What the metadata says of the score, its bank and classifier (those it uses), and the map. */

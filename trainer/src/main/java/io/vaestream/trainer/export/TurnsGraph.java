@@ -2,12 +2,16 @@ package io.vaestream.trainer.export;
 
 import io.vaestream.trainer.export.internal.OnnxGraphBuilder;
 import io.vaestream.trainer.model.Restoration;
+import io.vaestream.trainer.model.VaeConfig;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.LongStream;
 
 /**
- * The graph's side of restoration training ({@link Restoration}): each image scored in its four
- * turns by 90°, stacked along the batch axis, and the turns' outputs brought back to one per image.
+ * Versions of each image stacked along the batch axis and brought back to one result per image:
+ * the graph's side of restoration training ({@link Restoration}), each image scored in its four
+ * turns by 90°, and of posterior draws ({@link VaeConfig#posteriorDraws}), each image decoded at
+ * several latent points.
  */
 final class TurnsGraph {
   private TurnsGraph() {}
@@ -22,6 +26,36 @@ final class TurnsGraph {
     String turn2 = flip(g, "turn2", flip(g, "turn2_rows", x, 2), 3);
     String turn3 = flip(g, "turn3", transposed, 3);
     return g.op("Concat", "turns", Map.of("axis", 0L), x, turn1, turn2, turn3);
+  }
+
+  /**
+   * The latent points each image is decoded at, stacked: μ, then μ + σ ⊙ ε<sub>k</sub> for each
+   * fixed ε<sub>k</sub> of {@code noise} after the first (which is zeros), σ = exp(½ log σ²) as in
+   * training: {@code [m, latent]} → {@code [D·m, latent]}.
+   */
+  static String posteriorDraws(OnnxGraphBuilder g, String means, String logVars, float[][] noise) {
+    if (noise.length == 1) {
+      return means;
+    }
+    String sigma =
+        g.op("Exp", "sigma", g.op("Mul", "half_log_var", logVars, g.scalar("half", 0.5f)));
+    String[] points = new String[noise.length];
+    points[0] = means;
+    for (int k = 1; k < noise.length; k++) {
+      String eps = g.floats("eps", noise[k], 1, noise[k].length);
+      points[k] = g.op("Add", "z_draw", means, g.op("Mul", "sigma_eps", sigma, eps));
+    }
+    return g.op("Concat", "z_draws", Map.of("axis", 0L), points);
+  }
+
+  /** {@code x} stacked {@code times} times along the batch axis. */
+  static String repeated(OnnxGraphBuilder g, String name, String x, int times) {
+    if (times == 1) {
+      return x;
+    }
+    String[] copies = new String[times];
+    Arrays.fill(copies, x);
+    return g.op("Concat", name, Map.of("axis", 0L), copies);
   }
 
   /** {@code x} reversed along {@code axis}: a Slice with step −1. */

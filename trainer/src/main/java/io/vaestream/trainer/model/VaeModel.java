@@ -55,6 +55,14 @@ public final class VaeModel {
     return config;
   }
 
+  /**
+   * These weights scored over {@code draws} latent points ({@link VaeConfig#posteriorDraws}): the
+   * draws change how an image is scored, not what was learnt, so one checkpoint serves both.
+   */
+  public VaeModel withPosteriorDraws(int draws) {
+    return new VaeModel(config.withPosteriorDraws(draws), contract(), graph, epochsDone);
+  }
+
   public VaeSpec spec() {
     return spec;
   }
@@ -90,16 +98,19 @@ public final class VaeModel {
   }
 
   /**
-   * The deterministic forward pass (z = μ) over {@code count} images. With a {@link Restoration},
-   * every image is also restored from each of its turns: BCE, MSE and KL are their means over the
-   * turns, and {@link Forward#restored} holds every reconstruction; {@link Forward#reconstruction},
-   * μ and log σ² are the upright image's.
+   * The deterministic forward pass over {@code count} images: decoded at z = μ and at the model's
+   * fixed posterior draws ({@link #posteriorNoise}). With a {@link Restoration}, every image is
+   * also restored from each of its turns. BCE, MSE and KL are their means over the draws and turns,
+   * and {@link Forward#restored} holds every reconstruction; {@link Forward#reconstruction}, μ and
+   * log σ² are the upright image's at z = μ.
    */
   public Forward forward(float[] pixels, int count) {
     int n = contract().size();
     int latent = spec.latentDim();
     int transforms = config.restoration().transforms();
-    Forward out = new Forward(count, n, latent, transforms);
+    float[][] noise = posteriorNoise();
+    int versions = transforms * noise.length;
+    Forward out = new Forward(count, n, latent, versions);
     float[] turned = transforms > 1 ? new float[Math.min(EVAL_BATCH, count) * n] : null;
     for (int start = 0; start < count; start += EVAL_BATCH) {
       int b = Math.min(EVAL_BATCH, count - start);
@@ -113,39 +124,61 @@ public final class VaeModel {
           }
           x = Nd4j.create(Arrays.copyOf(turned, b * n), contract().shape(b), 'c');
         }
-        Map<String, INDArray> r = graph.output(
-            Map.of(
-                VaeGraph.INPUT,
-                x,
-                VaeGraph.TARGET,
-                target,
-                VaeGraph.EPS,
-                Nd4j.zeros(DataType.FLOAT, b, latent)),
-            VaeGraph.RECONSTRUCTION,
-            VaeGraph.MEAN,
-            VaeGraph.LOG_VAR,
-            VaeGraph.BCE,
-            VaeGraph.MSE,
-            VaeGraph.KL);
-        if (t == 0) {
-          copy(r.get(VaeGraph.RECONSTRUCTION), out.reconstruction, start * n);
-          copy(r.get(VaeGraph.MEAN), out.mean, start * latent);
-          copy(r.get(VaeGraph.LOG_VAR), out.logVar, start * latent);
+        for (int k = 0; k < noise.length; k++) {
+          Map<String, INDArray> r = graph.output(
+              Map.of(VaeGraph.INPUT, x, VaeGraph.TARGET, target, VaeGraph.EPS, rows(noise[k], b)),
+              VaeGraph.RECONSTRUCTION,
+              VaeGraph.MEAN,
+              VaeGraph.LOG_VAR,
+              VaeGraph.BCE,
+              VaeGraph.MSE,
+              VaeGraph.KL);
+          if (t == 0 && k == 0) {
+            copy(r.get(VaeGraph.RECONSTRUCTION), out.reconstruction, start * n);
+            copy(r.get(VaeGraph.MEAN), out.mean, start * latent);
+            copy(r.get(VaeGraph.LOG_VAR), out.logVar, start * latent);
+          }
+          // draw after draw, each with its turns: the order the exported graph stacks them in
+          copy(r.get(VaeGraph.RECONSTRUCTION), out.restored[k * transforms + t], start * n);
+          accumulate(r.get(VaeGraph.BCE), out.bce, start, versions);
+          accumulate(r.get(VaeGraph.MSE), out.mse, start, versions);
+          accumulate(r.get(VaeGraph.KL), out.kl, start, versions);
         }
-        copy(r.get(VaeGraph.RECONSTRUCTION), out.restored[t], start * n);
-        accumulate(r.get(VaeGraph.BCE), out.bce, start, transforms);
-        accumulate(r.get(VaeGraph.MSE), out.mse, start, transforms);
-        accumulate(r.get(VaeGraph.KL), out.kl, start, transforms);
       }
     }
     return out;
   }
 
-  /** Adds {@code src / transforms} to {@code dst} from {@code offset}: a mean over the transforms. */
-  private static void accumulate(INDArray src, float[] dst, int offset, int transforms) {
+  /**
+   * The ε of each latent point an image is scored at ({@link VaeConfig#posteriorDraws}): zeros
+   * first (z = μ), then standard normal draws seeded by the config's seed, fixed for the model's
+   * life; the exported graph holds the same values.
+   */
+  public float[][] posteriorNoise() {
+    float[][] eps = new float[config.posteriorDraws()][spec.latentDim()];
+    Random rnd = new Random(config.seed());
+    for (int k = 1; k < eps.length; k++) {
+      for (int j = 0; j < eps[k].length; j++) {
+        eps[k][j] = (float) rnd.nextGaussian();
+      }
+    }
+    return eps;
+  }
+
+  /** {@code eps} repeated for {@code count} images. */
+  private static INDArray rows(float[] eps, int count) {
+    float[] rows = new float[count * eps.length];
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(eps, 0, rows, i * eps.length, eps.length);
+    }
+    return Nd4j.create(rows, new long[] {count, eps.length}, 'c');
+  }
+
+  /** Adds {@code src / versions} to {@code dst} from {@code offset}: a mean over the versions. */
+  private static void accumulate(INDArray src, float[] dst, int offset, int versions) {
     float[] v = src.castTo(DataType.FLOAT).data().asFloat();
     for (int i = 0; i < src.length(); i++) {
-      dst[offset + i] += transforms == 1 ? v[i] : v[i] / transforms;
+      dst[offset + i] += versions == 1 ? v[i] : v[i] / versions;
     }
   }
 
@@ -218,8 +251,8 @@ public final class VaeModel {
     public final float[] mse;
     public final float[] kl;
     /**
-     * The reconstruction of each image from each transform of it ({@link Restoration}): {@code
-     * restored[0]} is {@link #reconstruction}.
+     * The reconstruction of each image at each posterior draw and from each transform of it
+     * ({@link Restoration}), draw after draw: {@code restored[0]} is {@link #reconstruction}.
      */
     public final float[][] restored;
 
@@ -227,7 +260,7 @@ public final class VaeModel {
       this(count, imageSize, latent, 1);
     }
 
-    Forward(int count, int imageSize, int latent, int transforms) {
+    Forward(int count, int imageSize, int latent, int versions) {
       this(
           count,
           new float[count * imageSize],
@@ -236,12 +269,12 @@ public final class VaeModel {
           new float[count],
           new float[count],
           new float[count],
-          restoredArrays(count * imageSize, transforms));
+          restoredArrays(count * imageSize, versions));
     }
 
-    private static float[][] restoredArrays(int size, int transforms) {
-      float[][] r = new float[transforms][];
-      for (int t = 1; t < transforms; t++) {
+    private static float[][] restoredArrays(int size, int versions) {
+      float[][] r = new float[versions][];
+      for (int t = 1; t < versions; t++) {
         r[t] = new float[size];
       }
       return r;

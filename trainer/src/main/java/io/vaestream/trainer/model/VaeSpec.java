@@ -31,9 +31,14 @@ public record VaeSpec(
    * decoder), counting a multiply-add as two. Activations and the score are not counted.
    */
   public long flopsPerImage() {
+    return flopsPerImage(1);
+  }
+
+  /** As above, with the decoder run at {@code draws} latent points ({@link VaeConfig#posteriorDraws}). */
+  public long flopsPerImage(int draws) {
     long[] side = {contract.height(), contract.width()};
     long flops = flops(encoder, side) + flops(List.of(meanHead, logVarHead), side);
-    return flops + flops(decoder, side);
+    return flops + draws * flops(decoder, side);
   }
 
   private static long flops(List<LayerSpec> layers, long[] side) {

@@ -36,7 +36,9 @@ class Int8QuantizerTest {
     ImageDataset all = SyntheticImages.squaresAndRings(400, 5);
     calibration = all.filterLabels(l -> l == 0, "squares");
     anomalies = all.filterLabels(l -> l != 0, "rings");
-    VaeConfig config = new VaeConfig(VaeArchitecture.MLP, 6, 1.0, 8, 32, 3e-3, 3L, 128);
+    // scored over posterior draws, as the MLP is by default: the decoder's input is stacked
+    VaeConfig config =
+        new VaeConfig(VaeArchitecture.MLP, 6, 1.0, 8, 32, 3e-3, 3L, 128).withPosteriorDraws(4);
     model = new VaeTrainer(s -> {}, m -> {})
         .fit(
             config,

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.model.Restoration;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
+import io.vaestream.trainer.score.ImageFeatures;
 import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
 import io.vaestream.trainer.score.ReconstructionKind;
@@ -78,6 +80,56 @@ class OnnxParityTest {
     assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
     assertThat(bank.size()).isEqualTo(40);
     assertThat(java.util.Arrays.stream(parts.knnPixels()).min().orElseThrow()).isNotNegative();
+  }
+
+  /**
+   * The VAE's error averaged over z = μ and fixed posterior draws, with and without a restoring
+   * VAE's turns: the graph stacks the draws as the trainer does, holds the same ε, and still gives
+   * the reconstruction at z = μ.
+   */
+  @ParameterizedTest
+  @EnumSource(Restoration.class)
+  void shouldReproduceTheErrorAveragedOverPosteriorDraws(Restoration restoration) throws Exception {
+    ImageDataset train =
+        SyntheticImages.squaresAndRings(96, 1).filterLabels(l -> l == 0, "squares");
+    ImageDataset heldOut = SyntheticImages.squaresAndRings(200, 2);
+    VaeConfig config = new VaeConfig(VaeArchitecture.MLP, 6, 1.0, 2, 32, 3e-3, 3L, 64)
+        .withRestoration(restoration)
+        .withPosteriorDraws(3);
+    VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
+    MemoryBank bank = MemoryBank.of(train, 40, 7, false);
+    VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
+    ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
+    ScoreDefinition fused =
+        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
+
+    byte[] onnx =
+        OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
+    ParityCheck.Result r = ParityCheck.require(
+        onnx,
+        new ParityCheck.Reference(model.contract(), f, parts, fused, null),
+        heldOut.pixels(),
+        heldOut.size());
+
+    System.out.println(restoration + " draws " + r);
+    assertThat(r.maxError())
+        .containsKeys(ModelFormat.RECONSTRUCTION, ModelFormat.ANOMALY_MAP, ModelFormat.SCORE);
+    assertThat(r.worst()).isLessThanOrEqualTo(ParityCheck.TOLERANCE);
+    assertThat(f.restored.length).isEqualTo(3 * restoration.transforms());
+    // the draws move the decoded image: the error is not the one at z = μ alone
+    ImageFeatures features = new ImageFeatures(model.contract());
+    int size = model.contract().size();
+    int moved = 0;
+    for (int i = 0; i < heldOut.size(); i++) {
+      double atMean = ImageFeatures.mean(
+          features.anomalyMap(heldOut.pixels(), i * size, f.reconstruction, i * size));
+      moved += Math.abs(parts.blurredMse()[i] - atMean) > 1e-6 ? 1 : 0;
+    }
+    assertThat(moved).isGreaterThan(heldOut.size() / 2);
+    try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
+      assertThat(runner.metadata()).containsEntry(ModelFormat.SCORE_POSTERIOR_DRAWS, "3");
+      assertThat(runner.metadata().get(ModelFormat.MAP_DEFINITION)).contains("2 fixed draws");
+    }
   }
 
   /**

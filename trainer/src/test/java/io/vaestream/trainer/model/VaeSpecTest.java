@@ -20,6 +20,9 @@ class VaeSpecTest {
         + 256 * 512
         + 512 * 784; // decoder
     assertThat(spec.flopsPerImage()).isEqualTo(2 * macs);
+    // at z = μ and three posterior draws, the decoder runs four times
+    long decoder = 16 * 256 + 256 * 512 + 512 * 784;
+    assertThat(spec.flopsPerImage(4)).isEqualTo(2 * (macs + 3 * decoder));
   }
 
   @Test

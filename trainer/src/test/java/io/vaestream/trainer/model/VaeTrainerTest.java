@@ -3,6 +3,7 @@ package io.vaestream.trainer.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.testing.SyntheticImages;
@@ -82,6 +83,22 @@ class VaeTrainerTest {
         .hasMessageContaining("latent-dim=0");
     assertThatThrownBy(() -> new VaeConfig(VaeArchitecture.MLP, 2, -1, 1, 1, 1e-3, 1, 64))
         .hasMessageContaining("beta=-1");
+    assertThatThrownBy(() -> VaeConfig.defaults(VaeArchitecture.MLP).withPosteriorDraws(65))
+        .hasMessageContaining("posterior-draws=65 is invalid: expected 1..64");
+  }
+
+  /** A checkpoint saved before restoration and posterior draws existed resumes as it was trained. */
+  @Test
+  void shouldReadSettingsSavedBeforeLaterOnesExisted() throws Exception {
+    VaeConfig old = new ObjectMapper()
+        .readValue(
+            "{\"architecture\":\"MLP\",\"latentDim\":16,\"beta\":1.0,\"epochs\":1,"
+                + "\"batchSize\":128,\"learningRate\":0.001,\"seed\":1,\"width\":64}",
+            VaeConfig.class);
+    assertThat(old.restoration()).isEqualTo(Restoration.NONE);
+    assertThat(old.posteriorDraws()).isEqualTo(1);
+    assertThat(VaeConfig.defaults(VaeArchitecture.MLP).posteriorDraws()).isEqualTo(4);
+    assertThat(VaeConfig.defaults(VaeArchitecture.CONV).posteriorDraws()).isEqualTo(1);
   }
 
   @Test
