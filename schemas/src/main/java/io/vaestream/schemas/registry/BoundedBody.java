@@ -29,6 +29,16 @@ final class BoundedBody implements HttpResponse.BodySubscriber<String> {
     TooLarge(long limit) {
       super(String.format(Locale.ROOT, "answered with more than %d MiB", limit >> 20));
     }
+
+    /** The TooLarge in {@code t}'s chain of causes (the HTTP client may wrap it), or null. */
+    static TooLarge in(Throwable t) {
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        if (c instanceof TooLarge large) {
+          return large;
+        }
+      }
+      return null;
+    }
   }
 
   private final int limit;
@@ -60,13 +70,14 @@ final class BoundedBody implements HttpResponse.BodySubscriber<String> {
     for (ByteBuffer b : items) {
       int room = limit - bytes.size();
       if (b.remaining() > room) {
-        subscription.cancel();
+        // the answer first, then the cancel: whatever the client does on cancel comes too late
         if (failBeyond) {
           body.completeExceptionally(new TooLarge(limit));
         } else {
           write(b, room);
           onComplete();
         }
+        subscription.cancel();
         return;
       }
       write(b, b.remaining());

@@ -229,11 +229,15 @@ public final class SchemaRegistryClient {
   /**
    * The first 200 answer of the URLs in turn. An id or subject is {@code NOT_FOUND} only when every
    * URL said so: a replica that is behind, beside one that is down, must not dead-letter records.
+   * An answer too large to read ({@link BoundedBody}) counts as such a "no": a broken replica or a
+   * proxy's page, beside a registry that may still answer.
    */
   private JsonNode call(String method, String path, String body, String what) {
     SchemaRegistryException last = null;
     SchemaRegistryException notFound = null;
+    SchemaRegistryException tooLarge = null;
     int answeredNotFound = 0;
+    int answeredTooLarge = 0;
     for (URI base : urls) {
       HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
           .timeout(timeout)
@@ -267,14 +271,15 @@ public final class SchemaRegistryClient {
         continue;
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-          if (t instanceof BoundedBody.TooLarge) {
-            // as definite as any other answer: the first registry that answers is believed
-            throw new SchemaRegistryException(
-                Kind.NOT_FOUND,
-                what + ": schema registry " + redact(base) + " " + t.getMessage(),
-                t);
+        BoundedBody.TooLarge large = BoundedBody.TooLarge.in(cause);
+        if (large != null) {
+          String message = what + ": schema registry " + redact(base) + " " + large.getMessage();
+          if (!"GET".equals(method)) {
+            throw new SchemaRegistryException(Kind.REFUSED, message, large);
           }
+          tooLarge = new SchemaRegistryException(Kind.NOT_FOUND, message, large);
+          answeredTooLarge++;
+          continue;
         }
         last = new SchemaRegistryException(
             Kind.UNAVAILABLE,
@@ -316,7 +321,12 @@ public final class SchemaRegistryClient {
       }
       last = new SchemaRegistryException(Kind.UNAVAILABLE, message, null);
     }
-    throw answeredNotFound == urls.size() ? notFound : last;
+    if (answeredTooLarge == urls.size()) {
+      throw tooLarge;
+    }
+    throw answeredNotFound + answeredTooLarge == urls.size()
+        ? (notFound != null ? notFound : tooLarge)
+        : last;
   }
 
   /** The registry's own error message, when it gave one in the usual {@code {"message": ...}} form. */

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,6 +146,25 @@ class SchemaRegistryClientTest {
               SchemaRegistryException.class, e -> assertThat(e.isTransient()).isTrue())
           .hasMessageContaining("answered HTTP 500")
           .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+      // a broken replica beside a registry that answers: the other one is asked, and believed
+      HttpServer good = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      good.createContext("/schemas/ids/", ex -> {
+        byte[] b = "{\"schema\":\"\\\"string\\\"\"}".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+          out.write(b);
+        }
+      });
+      good.start();
+      try {
+        SchemaRegistryClient both = SchemaRegistryClient.create(Map.of(
+            SchemaRegistryClient.URL,
+            "http://127.0.0.1:" + registry.getAddress().getPort() + ",http://127.0.0.1:"
+                + good.getAddress().getPort()));
+        assertThat(both.schemaById(12).getType()).isEqualTo(Schema.Type.STRING);
+      } finally {
+        good.stop(0);
+      }
     } finally {
       registry.stop(0);
     }
