@@ -41,7 +41,8 @@ record BenchModel(
    * weights exported as int8 ({@code export --quantize int8}), with the VAE's own score alone
    * ({@code --score vae}: no memory bank, the cost of the VAE before the fused score) and with
    * {@code --score fused-max} (no transform classifier, the default before it); and the VAE's own
-   * score over z = μ and three posterior draws ({@code --posterior-draws 4}, the MLP's default).
+   * score and the fused score over z = μ and three posterior draws ({@code --posterior-draws 4},
+   * the MLP's default).
    */
   static final List<BenchModel> ALL = List.of(
       new BenchModel("mlp-28", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.FUSED),
@@ -53,6 +54,13 @@ record BenchModel(
           10,
           false,
           ScoreSelector.Kind.VAE),
+      new BenchModel(
+          "mlp-28-draws4",
+          DemoModel.CONFIG.withPosteriorDraws(4),
+          28,
+          10,
+          false,
+          ScoreSelector.Kind.FUSED),
       new BenchModel("mlp-28-max", DemoModel.CONFIG, 28, 10, false, ScoreSelector.Kind.FUSED_MAX),
       new BenchModel("mlp-28-int8", DemoModel.CONFIG, 28, 10, true, ScoreSelector.Kind.FUSED),
       new BenchModel(
@@ -100,12 +108,19 @@ record BenchModel(
     if (side == 28 && config.withPosteriorDraws(1).equals(DemoModel.CONFIG)) {
       // The demo model, or its own checkpoint exported as int8 or with the VAE's own score.
       Path demo = DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
+      if (config.posteriorDraws() > 1 && (int8 || score == ScoreSelector.Kind.FUSED_MAX)) {
+        throw new IllegalStateException(
+            name + ": posterior draws are packaged for the vae and fused scores only");
+      }
       return int8
           ? DemoModel.int8(demo)
           : switch (score) {
             case VAE -> DemoModel.vaeScore(demo, config.posteriorDraws());
             case FUSED_MAX -> DemoModel.fusedMax(demo);
-            default -> demo;
+            default ->
+              config.posteriorDraws() == 1
+                  ? demo
+                  : DemoModel.fusedWithDraws(demo, config.posteriorDraws());
           };
     }
     if (colour) {

@@ -117,6 +117,15 @@ public final class DemoModel {
   }
 
   /**
+   * The model next to {@code model} (NAME-draws4/model.onnx for 4): the same checkpoint with the
+   * default fused score, its VAE's error averaged over {@code draws} latent points.
+   */
+  public static Path fusedWithDraws(Path model, int draws) throws Exception {
+    return variant(
+        model, "-draws" + draws, ModelPackager.Quantization.NONE, ScoreSelector.Kind.FUSED, draws);
+  }
+
+  /**
    * The model next to {@code model} (NAME-max/model.onnx): the same checkpoint packaged with
    * {@code --score fused-max}, the default before the transform classifier joined.
    */

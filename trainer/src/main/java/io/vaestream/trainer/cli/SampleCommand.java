@@ -79,7 +79,8 @@ final class SampleCommand implements Callable<Integer> {
     if (!"none".equalsIgnoreCase(latentData)) {
       // under the model's own contract: a 28 x 28 grey set once overran a colour model's input
       ImageDataset data = DataSources.open(latentData, model.contract()).sample(latentPoints, seed);
-      VaeModel.Forward f = model.forward(data.pixels(), data.size());
+      // only μ is plotted: no posterior draws to decode
+      VaeModel.Forward f = model.withPosteriorDraws(1).forward(data.pixels(), data.size());
       double[] xs = new double[data.size()];
       double[] ys = new double[data.size()];
       String how;

@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /**
  * What one epoch achieved. Losses are per image, averaged over the epoch's batches (with sampled
- * ε); {@code validationLoss} is the negative ELBO at z = μ on held-out images, or NaN without any.
+ * ε); {@code validationLoss} is the negative ELBO on held-out images, its reconstruction term
+ * averaged over the latent points the model scores at (z = μ and its posterior draws), or NaN
+ * without any.
  */
 public record EpochStats(
     int epoch,

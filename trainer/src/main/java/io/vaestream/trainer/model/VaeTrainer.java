@@ -178,7 +178,10 @@ public final class VaeTrainer {
     }
   }
 
-  /** Mean −ELBO (BCE + KL) at z = μ, per image. */
+  /**
+   * Mean −ELBO (BCE + KL) per image, the BCE averaged over the latent points the model scores at
+   * (z = μ, and its posterior draws where it has them).
+   */
   static double validationLoss(VaeModel model, ImageDataset validation) {
     ImageDataset v = validation.sample(1000, 7);
     VaeModel.Forward f = model.forward(v.pixels(), v.size());

@@ -51,9 +51,14 @@ public record MapScale(float[] inverse, float[] mean, float[] inverseSpread) {
       int b = Math.min(chunk, sample.size() - start);
       float[] x = Arrays.copyOfRange(sample.pixels(), start * size, (start + b) * size);
       VaeModel.Forward f = model.forward(x, b);
+      // the residual of every version the map averages: each posterior draw and restoration turn
+      for (float[] reconstruction : f.restored) {
+        for (int i = 0; i < b * size; i++) {
+          double r = x[i] - reconstruction[i];
+          sq[i % size] += r * r / f.restored.length;
+        }
+      }
       for (int i = 0; i < b * size; i++) {
-        double r = x[i] - f.reconstruction[i];
-        sq[i % size] += r * r;
         sum[i % size] += x[i];
         sumSq[i % size] += (double) x[i] * x[i];
       }
