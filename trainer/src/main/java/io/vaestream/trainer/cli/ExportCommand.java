@@ -40,6 +40,12 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Directory for model.onnx (default: the run directory).")
   Path out;
 
+  @Option(
+      names = "--posterior-draws",
+      description = "Score over this many latent points instead of the run's: z = mu and N-1 "
+          + "fixed draws from the encoder's posterior; 1 scores at z = mu only, the fastest.")
+  Integer posteriorDraws;
+
   @Override
   public Integer call() throws Exception {
     TrainingRun r = TrainingRun.load(run);
@@ -57,6 +63,10 @@ final class ExportCommand implements Callable<Integer> {
           r.input());
     }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
+    if (posteriorDraws != null) {
+      // how the same weights score, not what they learnt: no retraining
+      model = model.withPosteriorDraws(posteriorDraws);
+    }
     TrainingRun.Splits s = r.splits();
     PackagedModel pkg =
         r.packageModel(model, s, packaging.name(run), packaging.modelVersion, packaging.quantize);

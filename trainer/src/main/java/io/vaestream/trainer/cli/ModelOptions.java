@@ -73,13 +73,8 @@ final class ModelOptions {
   Integer posteriorDraws;
 
   VaeConfig toConfig() {
-    if (posteriorDraws != null && posteriorDraws < 1) {
-      // the settings read 0 as a checkpoint from before the draws existed, which means 1
-      throw new IllegalArgumentException("--posterior-draws=" + posteriorDraws
-          + " is invalid: expected 1.." + VaeConfig.MAX_POSTERIOR_DRAWS);
-    }
     VaeConfig defaults = VaeConfig.defaults(architecture);
-    return new VaeConfig(
+    VaeConfig config = new VaeConfig(
         architecture,
         latentDim,
         beta != null ? beta : defaults.beta(),
@@ -89,7 +84,8 @@ final class ModelOptions {
         seed,
         width != null ? width : defaults.width(),
         restoration,
-        posteriorDraws != null ? posteriorDraws : defaults.posteriorDraws());
+        defaults.posteriorDraws());
+    return posteriorDraws == null ? config : config.withPosteriorDraws(posteriorDraws);
   }
 
   /** A lower-case option value as an enum constant, or an error that names the choices. */

@@ -146,6 +146,8 @@ public record VaeConfig(
   }
 
   public VaeConfig withPosteriorDraws(int draws) {
+    // checked here: the constructor reads 0 as a checkpoint from before the draws existed
+    require(draws >= 1, "posterior-draws", draws, "1.." + MAX_POSTERIOR_DRAWS);
     return new VaeConfig(
         architecture,
         latentDim,

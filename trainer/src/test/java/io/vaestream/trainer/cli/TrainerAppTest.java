@@ -100,9 +100,23 @@ class TrainerAppTest {
         .containsPattern("outputs: .*knn_pixels")
         .containsPattern("outputs: .*map_peak");
 
+    assertThat(runDir.resolve("model.json"))
+        .content()
+        .contains("\"vaestream.score.posterior_draws\" : \"4\"");
     Run export = run("export", "--run", runDir.toString(), "--target-far", "0.05");
     assertThat(export.exit()).as(export.err()).isZero();
     assertThat(export.out()).contains("target false-alarm rate 0.0500");
+    // the same weights scored at z = μ alone, for the throughput, without training again
+    Path light = dir.resolve("light");
+    Run lighter = run(
+        "export", "--run", runDir.toString(), "--posterior-draws", "1", "--out", light.toString());
+    assertThat(lighter.exit()).as(lighter.err()).isZero();
+    assertThat(light.resolve("model.json"))
+        .content()
+        .contains("\"vaestream.score.posterior_draws\" : \"1\"");
+    Run none = run("export", "--run", runDir.toString(), "--posterior-draws", "0");
+    assertThat(none.exit()).isNotZero();
+    assertThat(none.err()).contains("posterior-draws=0 is invalid: expected 1..64");
 
     Run sample = run(
         "sample", "--run", runDir.toString(), "--count", "9", "--latent-data", images.toString());
