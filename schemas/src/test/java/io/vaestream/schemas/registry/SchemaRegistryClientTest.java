@@ -3,6 +3,7 @@ package io.vaestream.schemas.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.vaestream.events.ImageEvent;
 import io.vaestream.events.PixelFormat;
@@ -79,25 +80,10 @@ class SchemaRegistryClientTest {
   @Test
   void shouldAskOnceForASchemaItCannotRead() throws IOException {
     AtomicInteger asked = new AtomicInteger();
-    HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    registry.createContext("/schemas/ids/", ex -> {
-      asked.incrementAndGet();
-      byte[] b = "{\"schemaType\":\"JSON\",\"schema\":\"{}\"}".getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(200, b.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(b);
-      }
-    });
-    registry.start();
+    HttpServer registry = registry(answering("{\"schemaType\":\"JSON\",\"schema\":\"{}\"}", asked));
     try {
-      SchemaRegistryClient client =
-          SchemaRegistryClient.at("http://127.0.0.1:" + registry.getAddress().getPort());
-      for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> client.schemaById(12))
-            .isInstanceOfSatisfying(
-                SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
-            .hasMessageContaining("schema id 12 is a JSON schema, not Avro");
-      }
+      SchemaRegistryClient client = SchemaRegistryClient.at(url(registry));
+      assertNotFoundThreeTimes(client, 12, "schema id 12 is a JSON schema, not Avro");
       assertThat(asked).hasValue(1);
     } finally {
       registry.stop(0);
@@ -112,8 +98,7 @@ class SchemaRegistryClientTest {
   @Test
   void shouldRefuseAnAnswerTooLargeToReadAndCutAHugeErrorPage() throws IOException {
     AtomicInteger asked = new AtomicInteger();
-    HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    registry.createContext("/schemas/ids/", ex -> {
+    HttpServer registry = registry(ex -> {
       asked.incrementAndGet();
       boolean error = ex.getRequestURI().getPath().endsWith("/500");
       ex.sendResponseHeaders(error ? 500 : 200, 0);
@@ -129,17 +114,13 @@ class SchemaRegistryClientTest {
         // the client stopped reading, as it should
       }
     });
-    registry.start();
     try {
-      SchemaRegistryClient client =
-          SchemaRegistryClient.at("http://127.0.0.1:" + registry.getAddress().getPort());
-      for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> client.schemaById(12))
-            .isInstanceOfSatisfying(
-                SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
-            .hasMessageContaining("schema id 12: schema registry http://127.0.0.1:")
-            .hasMessageContaining("answered with more than 4 MiB");
-      }
+      SchemaRegistryClient client = SchemaRegistryClient.at(url(registry));
+      assertNotFoundThreeTimes(
+          client,
+          12,
+          "schema id 12: schema registry http://127.0.0.1:",
+          "answered with more than 4 MiB");
       assertThat(asked).hasValue(1);
       assertThatThrownBy(() -> client.schemaById(500))
           .isInstanceOfSatisfying(
@@ -147,20 +128,10 @@ class SchemaRegistryClientTest {
           .hasMessageContaining("answered HTTP 500")
           .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
       // a broken replica beside a registry that answers: the other one is asked, and believed
-      HttpServer good = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      good.createContext("/schemas/ids/", ex -> {
-        byte[] b = "{\"schema\":\"\\\"string\\\"\"}".getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(200, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(b);
-        }
-      });
-      good.start();
+      HttpServer good = registry(answering("{\"schema\":\"\\\"string\\\"\"}", new AtomicInteger()));
       try {
-        SchemaRegistryClient both = SchemaRegistryClient.create(Map.of(
-            SchemaRegistryClient.URL,
-            "http://127.0.0.1:" + registry.getAddress().getPort() + ",http://127.0.0.1:"
-                + good.getAddress().getPort()));
+        SchemaRegistryClient both = SchemaRegistryClient.create(
+            Map.of(SchemaRegistryClient.URL, url(registry) + "," + url(good)));
         assertThat(both.schemaById(12).getType()).isEqualTo(Schema.Type.STRING);
       } finally {
         good.stop(0);
@@ -239,5 +210,40 @@ class SchemaRegistryClientTest {
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining(
             "ImageEvent in the Confluent wire format (schema id 3): reading it needs a schema registry");
+  }
+
+  /** Asks for {@code id} three times; each is refused as not found, naming {@code messages}. */
+  private static void assertNotFoundThreeTimes(
+      SchemaRegistryClient client, int id, String... messages) {
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> client.schemaById(id))
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
+          .satisfies(e -> assertThat(e.getMessage()).contains(messages));
+    }
+  }
+
+  /** A registry on 127.0.0.1 that answers {@code GET /schemas/ids/{id}} with {@code ids}. */
+  private static HttpServer registry(HttpHandler ids) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/schemas/ids/", ids);
+    server.start();
+    return server;
+  }
+
+  /** Answers 200 with {@code json}, counting the calls. */
+  private static HttpHandler answering(String json, AtomicInteger asked) {
+    return ex -> {
+      asked.incrementAndGet();
+      byte[] b = json.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      }
+    };
+  }
+
+  private static String url(HttpServer server) {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 }

@@ -130,40 +130,30 @@ public record VaeConfig(
 
   /** These settings with the batch fixed for images of {@code contract}. */
   public VaeConfig resolvedFor(ImageContract contract) {
-    return copy(epochs, batchSizeFor(contract), seed, restoration);
+    return copy(epochs, batchSizeFor(contract), seed, restoration, posteriorDraws);
   }
 
   public VaeConfig withEpochs(int newEpochs) {
-    return copy(newEpochs, batchSize, seed, restoration);
+    return copy(newEpochs, batchSize, seed, restoration, posteriorDraws);
   }
 
   public VaeConfig withSeed(long newSeed) {
-    return copy(epochs, batchSize, newSeed, restoration);
+    return copy(epochs, batchSize, newSeed, restoration, posteriorDraws);
   }
 
   public VaeConfig withRestoration(Restoration newRestoration) {
-    return copy(epochs, batchSize, seed, newRestoration);
+    return copy(epochs, batchSize, seed, newRestoration, posteriorDraws);
   }
 
   public VaeConfig withPosteriorDraws(int draws) {
     // checked here: the constructor reads 0 as a checkpoint from before the draws existed
     require(draws >= 1, "posterior-draws", draws, "1.." + MAX_POSTERIOR_DRAWS);
-    return new VaeConfig(
-        architecture,
-        latentDim,
-        beta,
-        epochs,
-        batchSize,
-        learningRate,
-        seed,
-        width,
-        restoration,
-        draws);
+    return copy(epochs, batchSize, seed, restoration, draws);
   }
 
   /** These settings but for the ones that callers vary between runs. */
   private VaeConfig copy(
-      int newEpochs, int newBatchSize, long newSeed, Restoration newRestoration) {
+      int newEpochs, int newBatchSize, long newSeed, Restoration newRestoration, int draws) {
     return new VaeConfig(
         architecture,
         latentDim,
@@ -174,7 +164,7 @@ public record VaeConfig(
         newSeed,
         width,
         newRestoration,
-        posteriorDraws);
+        draws);
   }
 
   private static void require(boolean ok, String key, Object value, String expected) {

@@ -54,25 +54,12 @@ class OnnxParityTest {
   @ParameterizedTest
   @EnumSource(VaeArchitecture.class)
   void shouldReproduceTheFusedScoreWithItsMemoryBank(VaeArchitecture arch) throws Exception {
-    ImageDataset train =
-        SyntheticImages.squaresAndRings(96, 1).filterLabels(l -> l == 0, "squares");
-    ImageDataset heldOut = SyntheticImages.squaresAndRings(300, 2);
     VaeConfig config =
         new VaeConfig(arch, 6, 1.0, 2, 32, 3e-3, 3L, arch == VaeArchitecture.MLP ? 64 : 8);
-    VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
-    MemoryBank bank = MemoryBank.of(train, 40, 7, false);
-    VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
-    ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
-    ScoreDefinition fused =
-        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
-
-    byte[] onnx =
-        OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
-    ParityCheck.Result r = ParityCheck.require(
-        onnx,
-        new ParityCheck.Reference(model.contract(), f, parts, fused, null),
-        heldOut.pixels(),
-        heldOut.size());
+    FusedOnSquares fused = FusedOnSquares.export(config, 300);
+    ParityCheck.Result r = fused.parity();
+    MemoryBank bank = fused.bank();
+    ScoreParts parts = fused.parts();
 
     System.out.println(arch + " fused " + r);
     assertThat(r.maxError())
@@ -90,26 +77,16 @@ class OnnxParityTest {
   @ParameterizedTest
   @EnumSource(Restoration.class)
   void shouldReproduceTheErrorAveragedOverPosteriorDraws(Restoration restoration) throws Exception {
-    ImageDataset train =
-        SyntheticImages.squaresAndRings(96, 1).filterLabels(l -> l == 0, "squares");
-    ImageDataset heldOut = SyntheticImages.squaresAndRings(200, 2);
     VaeConfig config = new VaeConfig(VaeArchitecture.MLP, 6, 1.0, 2, 32, 3e-3, 3L, 64)
         .withRestoration(restoration)
         .withPosteriorDraws(3);
-    VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
-    MemoryBank bank = MemoryBank.of(train, 40, 7, false);
-    VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
-    ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
-    ScoreDefinition fused =
-        ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
-
-    byte[] onnx =
-        OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
-    ParityCheck.Result r = ParityCheck.require(
-        onnx,
-        new ParityCheck.Reference(model.contract(), f, parts, fused, null),
-        heldOut.pixels(),
-        heldOut.size());
+    FusedOnSquares fused = FusedOnSquares.export(config, 200);
+    ParityCheck.Result r = fused.parity();
+    VaeModel model = fused.model();
+    VaeModel.Forward f = fused.forward();
+    ScoreParts parts = fused.parts();
+    ImageDataset heldOut = fused.heldOut();
+    byte[] onnx = fused.onnx();
 
     System.out.println(restoration + " draws " + r);
     assertThat(r.maxError())
@@ -217,6 +194,39 @@ class OnnxParityTest {
     try (OnnxModelRunner runner = OnnxModelRunner.open(onnx)) {
       assertThat(runner.metadata())
           .containsKeys(ModelFormat.SCORE_TRANSFORM_CLASSIFIER, ModelFormat.SCORE_MEMORY_BANK);
+    }
+  }
+
+  /**
+   * A VAE trained on squares with the fused score over a bank of them, exported, and its parity
+   * over {@code heldOut} squares and rings.
+   */
+  private record FusedOnSquares(
+      VaeModel model,
+      ImageDataset heldOut,
+      MemoryBank bank,
+      VaeModel.Forward forward,
+      ScoreParts parts,
+      byte[] onnx,
+      ParityCheck.Result parity) {
+    static FusedOnSquares export(VaeConfig config, int heldOutCount) throws Exception {
+      ImageDataset train =
+          SyntheticImages.squaresAndRings(96, 1).filterLabels(l -> l == 0, "squares");
+      ImageDataset heldOut = SyntheticImages.squaresAndRings(heldOutCount, 2);
+      VaeModel model = new VaeTrainer(s -> {}, m -> {}).fit(config, train, null);
+      MemoryBank bank = MemoryBank.of(train, 40, 7, false);
+      VaeModel.Forward f = model.forward(heldOut.pixels(), heldOut.size());
+      ScoreParts parts = ScoreParts.of(model.contract(), f, heldOut.pixels(), heldOut.size(), bank);
+      ScoreDefinition fused =
+          ScoreSelector.oneClass(ScoreSelector.Kind.FUSED, parts).chosen();
+      byte[] onnx =
+          OnnxExporter.export(model, fused, bank, Map.of("k", "v"), "test").toByteArray();
+      ParityCheck.Result r = ParityCheck.require(
+          onnx,
+          new ParityCheck.Reference(model.contract(), f, parts, fused, null),
+          heldOut.pixels(),
+          heldOut.size());
+      return new FusedOnSquares(model, heldOut, bank, f, parts, onnx, r);
     }
   }
 
