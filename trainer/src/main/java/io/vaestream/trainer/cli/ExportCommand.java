@@ -78,6 +78,13 @@ final class ExportCommand implements Callable<Integer> {
     o.printf("model:     %s%n", file);
     o.printf("sha256:    %s%n", pkg.sha256());
     o.printf("score:     %s (%s)%n", pkg.score().name(), pkg.score().formula());
+    String draws = pkg.metadata().get(ModelFormat.SCORE_POSTERIOR_DRAWS);
+    if (draws != null && !"1".equals(draws)) {
+      o.printf(
+          "vae error: over z = mu and %d posterior draws (--posterior-draws %s; 1 scores at z = mu"
+              + " alone, faster)%n",
+          Integer.parseInt(draws) - 1, draws);
+    }
     o.printf("chosen:    %s%n", pkg.selection().protocol());
     o.printf(
         Locale.ROOT,

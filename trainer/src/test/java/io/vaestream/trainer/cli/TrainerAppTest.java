@@ -80,7 +80,10 @@ class TrainerAppTest {
         .contains("vaestream.threshold.false_alarm_rate_range")
         .contains("\"vaestream.score.protocol\" : \"one-class")
         .contains("vaestream.score.memory_bank");
-    assertThat(train.out()).contains("score:     fused").contains("chosen:    one-class");
+    assertThat(train.out())
+        .contains("score:     fused")
+        .contains("vae error: over z = mu and 3 posterior draws (--posterior-draws 4;")
+        .contains("chosen:    one-class");
     assertThat(runDir.resolve("checkpoint/graph.sd")).isRegularFile();
 
     Path semiDir = dir.resolve("semi");
@@ -111,6 +114,7 @@ class TrainerAppTest {
     Run lighter = run(
         "export", "--run", runDir.toString(), "--posterior-draws", "1", "--out", light.toString());
     assertThat(lighter.exit()).as(lighter.err()).isZero();
+    assertThat(lighter.out()).doesNotContain("vae error:");
     assertThat(light.resolve("model.json"))
         .content()
         .contains("\"vaestream.score.posterior_draws\" : \"1\"");
