@@ -106,22 +106,9 @@ record BenchModel(
   /** The trained model, from models/ or trained now. */
   Path ensure() throws Exception {
     if (side == 28 && config.withPosteriorDraws(1).equals(DemoModel.CONFIG)) {
-      // The demo model, or its own checkpoint exported as int8 or with the VAE's own score.
+      // The demo model, or its own checkpoint packaged with another score, int8 or draws.
       Path demo = DemoModel.ensure("fashion-mnist:train", NORMAL_CLASS, epochs);
-      if (config.posteriorDraws() > 1 && (int8 || score == ScoreSelector.Kind.FUSED_MAX)) {
-        throw new IllegalStateException(
-            name + ": posterior draws are packaged for the vae and fused scores only");
-      }
-      return int8
-          ? DemoModel.int8(demo)
-          : switch (score) {
-            case VAE -> DemoModel.vaeScore(demo, config.posteriorDraws());
-            case FUSED_MAX -> DemoModel.fusedMax(demo);
-            default ->
-              config.posteriorDraws() == 1
-                  ? demo
-                  : DemoModel.fusedWithDraws(demo, config.posteriorDraws());
-          };
+      return DemoModel.packagedAs(demo, score, int8, config.posteriorDraws());
     }
     if (colour) {
       return DemoModel.ensure(

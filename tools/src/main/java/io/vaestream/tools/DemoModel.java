@@ -16,6 +16,7 @@ import io.vaestream.trainer.score.ScoreSelector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -88,58 +89,26 @@ public final class DemoModel {
   }
 
   /**
-   * The model next to {@code floatModel} (NAME-int8/model.onnx): the same checkpoint packaged with
-   * int8 dense layers, made now if it is not there yet.
+   * The demo checkpoint of {@code model} packaged another way, next to it and made now if it is
+   * not there yet: with {@code score} (NAME-vae, NAME-max; the demo's own {@code fused} adds
+   * nothing to the name), int8 dense layers (-int8), and the VAE's error over {@code draws} latent
+   * points (-draws4 for 4). The demo model itself when nothing differs.
    */
-  public static Path int8(Path floatModel) throws Exception {
-    return variant(floatModel, "-int8", ModelPackager.Quantization.INT8, null, 1);
-  }
-
-  /**
-   * The model next to {@code model} (NAME-vae/model.onnx): the same checkpoint packaged with the
-   * VAE's own score alone (no memory bank), made now if it is not there yet.
-   */
-  public static Path vaeScore(Path model) throws Exception {
-    return vaeScore(model, 1);
-  }
-
-  /**
-   * As above, scored over {@code draws} latent points (NAME-vae-draws4/model.onnx for 4): z = μ
-   * and fixed draws from the posterior, one decoder pass each ({@code --posterior-draws}).
-   */
-  public static Path vaeScore(Path model, int draws) throws Exception {
-    return variant(
-        model,
-        draws == 1 ? "-vae" : "-vae-draws" + draws,
-        ModelPackager.Quantization.NONE,
-        ScoreSelector.Kind.VAE,
-        draws);
-  }
-
-  /**
-   * The model next to {@code model} (NAME-draws4/model.onnx for 4): the same checkpoint with the
-   * default fused score, its VAE's error averaged over {@code draws} latent points.
-   */
-  public static Path fusedWithDraws(Path model, int draws) throws Exception {
-    return variant(
-        model, "-draws" + draws, ModelPackager.Quantization.NONE, ScoreSelector.Kind.FUSED, draws);
-  }
-
-  /**
-   * The model next to {@code model} (NAME-max/model.onnx): the same checkpoint packaged with
-   * {@code --score fused-max}, the default before the transform classifier joined.
-   */
-  public static Path fusedMax(Path model) throws Exception {
-    return variant(model, "-max", ModelPackager.Quantization.NONE, ScoreSelector.Kind.FUSED_MAX, 1);
-  }
-
-  private static Path variant(
-      Path model,
-      String suffix,
-      ModelPackager.Quantization quantization,
-      ScoreSelector.Kind score,
-      int draws)
+  public static Path packagedAs(Path model, ScoreSelector.Kind score, boolean int8, int draws)
       throws Exception {
+    String suffix = switch (score) {
+          case VAE -> "-vae";
+          case FUSED_MAX -> "-max";
+          case FUSED -> "";
+          default -> "-" + score.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+        + (int8 ? "-int8" : "")
+        + (draws == 1 ? "" : "-draws" + draws);
+    if (suffix.isEmpty()) {
+      return model;
+    }
+    ModelPackager.Quantization quantization =
+        int8 ? ModelPackager.Quantization.INT8 : ModelPackager.Quantization.NONE;
     Path from = model.getParent();
     Path dir = from.resolveSibling(from.getFileName() + suffix);
     Path file = dir.resolve("model.onnx");
@@ -149,7 +118,7 @@ public final class DemoModel {
     }
     System.err.println("[demo] exporting " + from + " as " + dir);
     TrainingRun run = TrainingRun.load(from);
-    if (score != null) {
+    if (score != run.score()) {
       run = new TrainingRun(
           run.data(),
           run.normalClasses(),

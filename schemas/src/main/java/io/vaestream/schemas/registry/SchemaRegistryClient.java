@@ -321,12 +321,11 @@ public final class SchemaRegistryClient {
       }
       last = new SchemaRegistryException(Kind.UNAVAILABLE, message, null);
     }
-    if (answeredTooLarge == urls.size()) {
-      throw tooLarge;
+    if (answeredNotFound + answeredTooLarge < urls.size()) {
+      throw last;
     }
-    throw answeredNotFound + answeredTooLarge == urls.size()
-        ? (notFound != null ? notFound : tooLarge)
-        : last;
+    // every URL said no: a 404 stands for seconds, an answer too large to read for an hour
+    throw notFound != null ? notFound : tooLarge;
   }
 
   /** The registry's own error message, when it gave one in the usual {@code {"message": ...}} form. */

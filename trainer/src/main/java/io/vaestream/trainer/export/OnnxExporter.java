@@ -235,15 +235,8 @@ public final class OnnxExporter {
         score,
         score.usesBank() ? bank : null,
         mapScale,
-        transformNll != null ? transforms : null);
-    props.put(ModelFormat.SCORE_POSTERIOR_DRAWS, Integer.toString(noise.length));
-    if (noise.length > 1) {
-      props.put(
-          ModelFormat.MAP_DEFINITION,
-          props.get(ModelFormat.MAP_DEFINITION)
-              + "; averaged over the reconstructions at z = mu and at " + (noise.length - 1)
-              + " fixed draws z = mu + sigma * eps from the encoder's posterior");
-    }
+        transformNll != null ? transforms : null,
+        noise.length);
     props.put(ModelFormat.LATENT_DIM, Integer.toString(spec.latentDim()));
     props.put(
         ModelFormat.ARCHITECTURE, model.config().architecture().name().toLowerCase(Locale.ROOT));
@@ -270,13 +263,17 @@ public final class OnnxExporter {
         g.scalar("minus_half", -0.5f));
   }
 
-  /** What the metadata says of the score, its bank and classifier (those it uses), and the map. */
+  /**
+   * What the metadata says of the score, its bank and classifier (those it uses), the latent points
+   * its VAE error is averaged over, and the map.
+   */
   private static Map<String, String> scoreMetadata(
       ImageContract contract,
       ScoreDefinition score,
       MemoryBank bank,
       MapScale mapScale,
-      TransformClassifier transforms) {
+      TransformClassifier transforms,
+      int draws) {
     Map<String, String> props = new LinkedHashMap<>(contract.toMetadata());
     props.put(ModelFormat.SCORE_NAME, score.name());
     props.put(ModelFormat.SCORE_DEFINITION, score.formula());
@@ -285,6 +282,7 @@ public final class OnnxExporter {
     props.put(
         ModelFormat.SCORE_RECONSTRUCTION_WEIGHT, Double.toString(score.reconstructionWeight()));
     props.put(ModelFormat.SCORE_KL_WEIGHT, Double.toString(score.klWeight()));
+    props.put(ModelFormat.SCORE_POSTERIOR_DRAWS, Integer.toString(draws));
     if (bank != null) {
       props.put(
           ModelFormat.SCORE_MEMORY_BANK,
@@ -301,13 +299,16 @@ public final class OnnxExporter {
     if (transforms != null) {
       props.put(ModelFormat.SCORE_TRANSFORM_CLASSIFIER, transforms.describe());
     }
-    props.put(
-        ModelFormat.MAP_DEFINITION,
-        mapScale == null
-            ? "mean over channels of blur(x - reconstruction)^2"
-            : "mean over channels of blur((x - reconstruction) / sigma_r)^2 + blur((x - mu) / sigma_x)^2; "
-                + "sigma_r: the residual's spread per pixel and channel on training normals, "
-                + "mu and sigma_x: their mean and spread");
+    String map = mapScale == null
+        ? "mean over channels of blur(x - reconstruction)^2"
+        : "mean over channels of blur((x - reconstruction) / sigma_r)^2 + blur((x - mu) / sigma_x)^2; "
+            + "sigma_r: the residual's spread per pixel and channel on training normals, "
+            + "mu and sigma_x: their mean and spread";
+    String averaged = draws == 1
+        ? ""
+        : "; averaged over the reconstructions at z = mu and at " + (draws - 1)
+            + " fixed draws z = mu + sigma * eps from the encoder's posterior";
+    props.put(ModelFormat.MAP_DEFINITION, map + averaged);
     return props;
   }
 
