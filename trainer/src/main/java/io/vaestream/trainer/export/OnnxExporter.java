@@ -127,7 +127,7 @@ public final class OnnxExporter {
     // blur(x − x̂)²: the blurred reconstruction error's terms, and the plain anomaly map
     String blurredSquare = null;
     if (score.reconstruction() == ReconstructionKind.BLURRED_MSE || mapScale == null) {
-      String blurredDiff = ScoreGraph.blur(g, diff, contract.channels());
+      String blurredDiff = ScoreGraph.blur(g, diff, contract);
       blurredSquare = g.op("Mul", "blurred_sq", blurredDiff, blurredDiff);
     }
     String mapSquare;
@@ -143,7 +143,7 @@ public final class OnnxExporter {
               "residual_scaled",
               diff,
               g.floats("residual_scale", mapScale.inverse(), contract.shape(1))),
-          contract.channels());
+          contract);
       String t = ScoreGraph.blur(
           g,
           g.op(
@@ -155,7 +155,7 @@ public final class OnnxExporter {
                   x,
                   g.floats("normal_mean", mapScale.mean(), contract.shape(1))),
               g.floats("deviation_scale", mapScale.inverseSpread(), contract.shape(1))),
-          contract.channels());
+          contract);
       mapSquare = g.op(
           "Add",
           "map_terms",

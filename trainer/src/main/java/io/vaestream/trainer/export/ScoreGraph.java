@@ -21,23 +21,68 @@ import java.util.Map;
 final class ScoreGraph {
   private ScoreGraph() {}
 
-  /** {@code in} ({@code [n, c, h, w]}) blurred channel by channel: a depthwise Conv with the Gaussian. */
-  static String blur(OnnxGraphBuilder g, String in, int channels) {
-    int n = 2 * ImageFeatures.RADIUS + 1;
-    float[] one = ImageFeatures.gaussianKernel();
-    float[] w = new float[channels * one.length];
-    for (int c = 0; c < channels; c++) {
-      System.arraycopy(one, 0, w, c * one.length, one.length);
+  /**
+   * The largest side blurred by matrix products; above it the band matrix is mostly zeros, and the
+   * two 1-D Convs cost less.
+   */
+  static final int BAND_MATRIX_SIDE = 64;
+
+  /**
+   * {@code in} ({@code [n, c, h, w]}) blurred channel by channel with {@link ImageFeatures}'
+   * Gaussian, zero padded. The kernel is separable, so the blur is one pass along each row and one
+   * down each column. Up to {@value #BAND_MATRIX_SIDE} pixels a side each pass is a MatMul with a
+   * band matrix, which ONNX Runtime runs as one batched matrix product: 9 µs a 28 × 28 image on
+   * the development machine, against 15 for the 5 × 5 Conv it replaces (scripts/BlurCost.java).
+   * Larger images take a 1 × 5 and a 5 × 1 depthwise Conv.
+   */
+  static String blur(OnnxGraphBuilder g, String in, ImageContract contract) {
+    float[] weights = ImageFeatures.gaussianWeights();
+    int h = contract.height();
+    int w = contract.width();
+    if (Math.max(h, w) <= BAND_MATRIX_SIDE) {
+      String rows = g.op("MatMul", "blur_rows", in, g.floats("blur_band", band(weights, w), w, w));
+      return g.op("MatMul", "blur", g.floats("blur_band", band(weights, h), h, h), rows);
     }
+    int c = contract.channels();
     long r = ImageFeatures.RADIUS;
+    float[] perChannel = new float[c * weights.length];
+    for (int ch = 0; ch < c; ch++) {
+      System.arraycopy(weights, 0, perChannel, ch * weights.length, weights.length);
+    }
+    String rows = g.op(
+        "Conv",
+        "blur_rows",
+        Map.of(
+            "group", (long) c, "kernel_shape", new long[] {1, weights.length}, "pads", new long[] {
+              0, r, 0, r
+            }),
+        in,
+        g.floats("gaussian_row", perChannel, c, 1, 1, weights.length));
     return g.op(
         "Conv",
         "blur",
-        Map.of("group", (long) channels, "kernel_shape", new long[] {n, n}, "pads", new long[] {
-          r, r, r, r
-        }),
-        in,
-        g.floats("gaussian", w, channels, 1, n, n));
+        Map.of(
+            "group", (long) c, "kernel_shape", new long[] {weights.length, 1}, "pads", new long[] {
+              r, 0, r, 0
+            }),
+        rows,
+        g.floats("gaussian_column", perChannel, c, 1, weights.length, 1));
+  }
+
+  /**
+   * The {@code side × side} matrix that blurs a row from the right ({@code x · B}) or a column
+   * from the left ({@code B · x}): the symmetric {@code weights} along its diagonal band, cut at the
+   * edges as zero padding cuts the kernel.
+   */
+  private static float[] band(float[] weights, int side) {
+    int r = weights.length / 2;
+    float[] b = new float[side * side];
+    for (int i = 0; i < side; i++) {
+      for (int j = Math.max(0, i - r); j <= Math.min(side - 1, i + r); j++) {
+        b[i * side + j] = weights[j - i + r];
+      }
+    }
+    return b;
   }
 
   /**
@@ -50,7 +95,7 @@ final class ScoreGraph {
         "AveragePool",
         "pixel_pool",
         Map.of("kernel_shape", new long[] {p, p}, "strides", new long[] {p, p}),
-        blur(g, x, f.contract().channels()));
+        blur(g, x, f.contract()));
     return scaled(
         g,
         f,

@@ -29,7 +29,8 @@ public final class ImageFeatures {
   /** The smallest length a feature vector is divided by: a blank image keeps zero features. */
   public static final float MIN_NORM = 1e-6f;
 
-  private static final float[] GAUSSIAN = gaussian();
+  private static final double[] GAUSSIAN_WEIGHTS = gaussianWeights(SIGMA, RADIUS);
+  private static final float[] GAUSSIAN = outer(GAUSSIAN_WEIGHTS);
   private static final float[] ORIENTATION = orientations();
 
   private final ImageContract contract;
@@ -87,18 +88,37 @@ public final class ImageFeatures {
     return GAUSSIAN.clone();
   }
 
-  private static float[] gaussian() {
-    int n = 2 * RADIUS + 1;
-    double[] g = new double[n];
+  /**
+   * The normalised 1-D Gaussian, {@code 2R+1} values: {@link #gaussianKernel()} is its outer
+   * product with itself, so the blur can be taken along rows and then along columns.
+   */
+  public static float[] gaussianWeights() {
+    float[] k = new float[GAUSSIAN_WEIGHTS.length];
+    for (int i = 0; i < k.length; i++) {
+      k[i] = (float) GAUSSIAN_WEIGHTS[i];
+    }
+    return k;
+  }
+
+  private static double[] gaussianWeights(double sigma, int radius) {
+    double[] g = new double[2 * radius + 1];
     double sum = 0;
-    for (int i = 0; i < n; i++) {
-      g[i] = Math.exp(-(i - RADIUS) * (i - RADIUS) / (2 * SIGMA * SIGMA));
+    for (int i = 0; i < g.length; i++) {
+      g[i] = Math.exp(-(i - radius) * (i - radius) / (2 * sigma * sigma));
       sum += g[i];
     }
+    for (int i = 0; i < g.length; i++) {
+      g[i] /= sum;
+    }
+    return g;
+  }
+
+  private static float[] outer(double[] g) {
+    int n = g.length;
     float[] k = new float[n * n];
     for (int y = 0; y < n; y++) {
       for (int x = 0; x < n; x++) {
-        k[y * n + x] = (float) (g[y] / sum * g[x] / sum);
+        k[y * n + x] = (float) (g[y] * g[x]);
       }
     }
     return k;
