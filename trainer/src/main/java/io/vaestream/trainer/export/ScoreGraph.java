@@ -22,8 +22,9 @@ final class ScoreGraph {
   private ScoreGraph() {}
 
   /**
-   * The largest side blurred by matrix products; above it the band matrix is mostly zeros, and the
-   * two 1-D Convs cost less.
+   * The largest side blurred by matrix products. A band-matrix pass takes {@code side}
+   * multiply-adds a pixel where a 1-D Conv takes 5, so the products lose as images grow: the two
+   * ways cost the same at 64 × 64 colour and the Convs win at 128 (scripts/BlurCost.java).
    */
   static final int BAND_MATRIX_SIDE = 64;
 
@@ -31,7 +32,7 @@ final class ScoreGraph {
    * {@code in} ({@code [n, c, h, w]}) blurred channel by channel with {@link ImageFeatures}'
    * Gaussian, zero padded. The kernel is separable, so the blur is one pass along each row and one
    * down each column. Up to {@value #BAND_MATRIX_SIDE} pixels a side each pass is a MatMul with a
-   * band matrix, which ONNX Runtime runs as one batched matrix product: 9 µs a 28 × 28 image on
+   * band matrix, which ONNX Runtime runs on its optimised matrix kernels: 9 µs a 28 × 28 image on
    * the development machine, against 15 for the 5 × 5 Conv it replaces (scripts/BlurCost.java).
    * Larger images take a 1 × 5 and a 5 × 1 depthwise Conv.
    */
@@ -40,8 +41,9 @@ final class ScoreGraph {
     int h = contract.height();
     int w = contract.width();
     if (Math.max(h, w) <= BAND_MATRIX_SIDE) {
-      String rows = g.op("MatMul", "blur_rows", in, g.floats("blur_band", band(weights, w), w, w));
-      return g.op("MatMul", "blur", g.floats("blur_band", band(weights, h), h, h), rows);
+      String across = g.floats("blur_band", band(weights, w), w, w);
+      String down = h == w ? across : g.floats("blur_band", band(weights, h), h, h);
+      return g.op("MatMul", "blur", down, g.op("MatMul", "blur_rows", in, across));
     }
     int c = contract.channels();
     long r = ImageFeatures.RADIUS;

@@ -4,7 +4,7 @@ import io.vaestream.schemas.ImageContract;
 
 /**
  * The fixed image filters of the label-free score, in plain Java: the reference that the ONNX
- * graph must reproduce (it builds the same kernels from {@link #gaussianKernel()} and {@link
+ * graph must reproduce (it builds the same filters from {@link #gaussianWeights()} and {@link
  * #orientationKernels()}). Images are channel-first, {@code [c, h, w]}, as {@link ImageContract}
  * lays them out; every filter is a cross-correlation with zero padding, as ONNX's {@code Conv} is.
  *

@@ -31,8 +31,9 @@ public record MapScale(float[] inverse, float[] mean, float[] inverseSpread) {
    * Whether images of {@code contract} get this map. Colour images and images of 64 pixels or more
    * do; small grey images (28 × 28 digits and clothes) get the plain blurred squared residual,
    * whose blur the score computes anyway: the two extra blurs of this map cost a small model about
-   * as much as its VAE in ONNX Runtime (scorer 52,957 → 26,270 images/s for the demo MLP), which
-   * computes every node of the graph whatever outputs a call asks for.
+   * as much as its VAE in ONNX Runtime (scorer 52,957 → 26,270 images/s for the demo MLP, with the
+   * 5 × 5 Conv blur of the time), which computes every node of the graph whatever outputs a call
+   * asks for.
    */
   public static boolean suits(ImageContract contract) {
     return contract.channels() == 3 || Math.min(contract.width(), contract.height()) >= 64;

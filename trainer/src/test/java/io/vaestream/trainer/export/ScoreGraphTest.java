@@ -2,6 +2,8 @@ package io.vaestream.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.export.internal.OnnxGraphBuilder;
 import io.vaestream.trainer.score.ImageFeatures;
@@ -25,7 +27,13 @@ class ScoreGraphTest {
     OnnxGraphBuilder g = new OnnxGraphBuilder("blur");
     String x = g.input("input", contract.shape(-1));
     g.output(ScoreGraph.blur(g, x, contract), "blurred", contract.shape(-1));
-    byte[] model = g.build("test", "1", "", contract.toMetadata()).toByteArray();
+    ModelProto proto = g.build("test", "1", "", contract.toMetadata());
+    boolean small = Math.max(width, height) <= ScoreGraph.BAND_MATRIX_SIDE;
+    assertThat(proto.getGraph().getNodeList())
+        .extracting(NodeProto::getOpType)
+        .filteredOn(op -> !op.equals("Identity"))
+        .containsExactly(small ? new String[] {"MatMul", "MatMul"} : new String[] {"Conv", "Conv"});
+    byte[] model = proto.toByteArray();
 
     int count = 3;
     float[] images = new float[count * contract.size()];
