@@ -117,20 +117,7 @@ public final class DemoModel {
       return file;
     }
     System.err.println("[demo] exporting " + from + " as " + dir);
-    TrainingRun run = TrainingRun.load(from);
-    if (score != run.score()) {
-      run = new TrainingRun(
-          run.data(),
-          run.normalClasses(),
-          run.holdout(),
-          run.validationAnomalies(),
-          run.anomalySample(),
-          run.targetFalseAlarmRate(),
-          score,
-          run.bankSize(),
-          run.config(),
-          run.input());
-    }
+    TrainingRun run = TrainingRun.load(from).withScore(score);
     VaeModel trained =
         VaeModel.load(from.resolve(TrainingRun.CHECKPOINT)).withPosteriorDraws(draws);
     PackagedModel pkg =

@@ -82,14 +82,29 @@ public record TrainingRun(
 
   /** This recipe for other normal classes. */
   public TrainingRun withNormalClasses(Set<Integer> classes) {
+    return copy(classes, targetFalseAlarmRate, score);
+  }
+
+  /** This recipe calibrated for another false-alarm rate. */
+  public TrainingRun withTargetFalseAlarmRate(double rate) {
+    return copy(normalClasses, rate, score);
+  }
+
+  /** This recipe packaged with another score. */
+  public TrainingRun withScore(ScoreSelector.Kind newScore) {
+    return copy(normalClasses, targetFalseAlarmRate, newScore);
+  }
+
+  /** This recipe but for the settings that callers change after it is written. */
+  private TrainingRun copy(Set<Integer> classes, double rate, ScoreSelector.Kind newScore) {
     return new TrainingRun(
         data,
         classes,
         holdout,
         validationAnomalies,
         anomalySample,
-        targetFalseAlarmRate,
-        score,
+        rate,
+        newScore,
         bankSize,
         config,
         input);

@@ -50,17 +50,7 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainingRun r = TrainingRun.load(run);
     if (targetFar != null) {
-      r = new TrainingRun(
-          r.data(),
-          r.normalClasses(),
-          r.holdout(),
-          r.validationAnomalies(),
-          r.anomalySample(),
-          targetFar,
-          r.score(),
-          r.bankSize(),
-          r.config(),
-          r.input());
+      r = r.withTargetFalseAlarmRate(targetFar);
     }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
     if (posteriorDraws != null) {

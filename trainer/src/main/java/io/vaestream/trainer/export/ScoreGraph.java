@@ -46,29 +46,30 @@ final class ScoreGraph {
       return g.op("MatMul", "blur", down, g.op("MatMul", "blur_rows", in, across));
     }
     int c = contract.channels();
-    long r = ImageFeatures.RADIUS;
     float[] perChannel = new float[c * weights.length];
     for (int ch = 0; ch < c; ch++) {
       System.arraycopy(weights, 0, perChannel, ch * weights.length, weights.length);
     }
-    String rows = g.op(
-        "Conv",
-        "blur_rows",
-        Map.of(
-            "group", (long) c, "kernel_shape", new long[] {1, weights.length}, "pads", new long[] {
-              0, r, 0, r
-            }),
-        in,
-        g.floats("gaussian_row", perChannel, c, 1, 1, weights.length));
+    return gaussianPass(
+        g, "blur", gaussianPass(g, "blur_rows", in, perChannel, c, false), perChannel, c, true);
+  }
+
+  /**
+   * One pass of the separable blur as a depthwise Conv, zero padded: down each column where {@code
+   * vertical}, else along each row.
+   */
+  private static String gaussianPass(
+      OnnxGraphBuilder g, String prefix, String in, float[] perChannel, int c, boolean vertical) {
+    long n = perChannel.length / c;
+    long r = ImageFeatures.RADIUS;
+    long[] kernel = vertical ? new long[] {n, 1} : new long[] {1, n};
+    long[] pads = vertical ? new long[] {r, 0, r, 0} : new long[] {0, r, 0, r};
     return g.op(
         "Conv",
-        "blur",
-        Map.of(
-            "group", (long) c, "kernel_shape", new long[] {weights.length, 1}, "pads", new long[] {
-              r, 0, r, 0
-            }),
-        rows,
-        g.floats("gaussian_column", perChannel, c, 1, weights.length, 1));
+        prefix,
+        Map.of("group", (long) c, "kernel_shape", kernel, "pads", pads),
+        in,
+        g.floats(prefix + "_gaussian", perChannel, c, 1, kernel[0], kernel[1]));
   }
 
   /**

@@ -29,7 +29,7 @@ public final class ImageFeatures {
   /** The smallest length a feature vector is divided by: a blank image keeps zero features. */
   public static final float MIN_NORM = 1e-6f;
 
-  private static final double[] GAUSSIAN_WEIGHTS = gaussianWeights(SIGMA, RADIUS);
+  private static final double[] GAUSSIAN_WEIGHTS = normalisedGaussian();
   private static final float[] GAUSSIAN = outer(GAUSSIAN_WEIGHTS);
   private static final float[] ORIENTATION = orientations();
 
@@ -100,11 +100,11 @@ public final class ImageFeatures {
     return k;
   }
 
-  private static double[] gaussianWeights(double sigma, int radius) {
-    double[] g = new double[2 * radius + 1];
+  private static double[] normalisedGaussian() {
+    double[] g = new double[2 * RADIUS + 1];
     double sum = 0;
     for (int i = 0; i < g.length; i++) {
-      g[i] = Math.exp(-(i - radius) * (i - radius) / (2 * sigma * sigma));
+      g[i] = Math.exp(-(i - RADIUS) * (i - RADIUS) / (2 * SIGMA * SIGMA));
       sum += g[i];
     }
     for (int i = 0; i < g.length; i++) {
