@@ -57,12 +57,7 @@ public final class IdxReader {
   /** Reads an IDX label file (magic 0x801). */
   public static int[] readLabels(Path file) throws IOException {
     try (DataInputStream in = open(file)) {
-      int magic = header(in, file);
-      if (magic != LABELS_MAGIC) {
-        throw new DataFormatException(
-            file,
-            String.format("magic 0x%08X is not an IDX label file (0x%08X)", magic, LABELS_MAGIC));
-      }
+      header(in, file, LABELS_MAGIC, "label");
       int count = in.readInt();
       if (count < 0) {
         throw new DataFormatException(file, "negative label count " + count);
@@ -80,12 +75,7 @@ public final class IdxReader {
 
   static Images readImages(Path file) throws IOException {
     try (DataInputStream in = open(file)) {
-      int magic = header(in, file);
-      if (magic != IMAGES_MAGIC) {
-        throw new DataFormatException(
-            file,
-            String.format("magic 0x%08X is not an IDX image file (0x%08X)", magic, IMAGES_MAGIC));
-      }
+      header(in, file, IMAGES_MAGIC, "image");
       int count = in.readInt();
       int rows = in.readInt();
       int cols = in.readInt();
@@ -101,13 +91,21 @@ public final class IdxReader {
     }
   }
 
-  private static int header(DataInputStream in, Path file) throws IOException {
+  /** Reads the magic number and refuses a file of another kind, naming both numbers. */
+  private static void header(DataInputStream in, Path file, int expected, String kind)
+      throws IOException {
+    int magic;
     try {
-      return in.readInt();
+      magic = in.readInt();
     } catch (EOFException e) {
       throw new DataFormatException(file, "is empty or shorter than an IDX header", e);
     } catch (ZipException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
+    }
+    if (magic != expected) {
+      throw new DataFormatException(
+          file,
+          String.format("magic 0x%08X is not an IDX %s file (0x%08X)", magic, kind, expected));
     }
   }
 

@@ -84,13 +84,7 @@ public record VaeSpec(
         new Dense("dec2", h2, h1, Activation.RELU),
         new Dense("dec3", h1, in, Activation.NONE),
         new Reshape(contract.channels(), contract.height(), contract.width()));
-    return new VaeSpec(
-        contract,
-        c.latentDim(),
-        enc,
-        new Dense("mean", h2, c.latentDim(), Activation.NONE),
-        new Dense("logvar", h2, c.latentDim(), Activation.NONE),
-        dec);
+    return withHeads(contract, c.latentDim(), enc, h2, dec);
   }
 
   /**
@@ -146,12 +140,18 @@ public record VaeSpec(
           1,
           i == 1 ? Activation.NONE : Activation.RELU));
     }
+    return withHeads(contract, c.latentDim(), enc, hidden, dec);
+  }
+
+  /** The spec with the two linear heads, μ and log σ², on an encoder whose last layer has {@code encoded} units. */
+  private static VaeSpec withHeads(
+      ImageContract contract, int latent, List<LayerSpec> enc, int encoded, List<LayerSpec> dec) {
     return new VaeSpec(
         contract,
-        c.latentDim(),
+        latent,
         enc,
-        new Dense("mean", hidden, c.latentDim(), Activation.NONE),
-        new Dense("logvar", hidden, c.latentDim(), Activation.NONE),
+        new Dense("mean", encoded, latent, Activation.NONE),
+        new Dense("logvar", encoded, latent, Activation.NONE),
         dec);
   }
 }
