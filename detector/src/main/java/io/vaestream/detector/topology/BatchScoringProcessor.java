@@ -106,8 +106,16 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
     this.inference = inference;
   }
 
+  /**
+   * Restores what the store holds. Kafka Streams calls this again on the same processor when it
+   * revives a task (closed dirty, say after a commit timed out), after restoring the store from its
+   * changelog: what this processor held before is forgotten first, since the store alone says what
+   * is still to score. Images read in the aborted transaction were scored a second time, and
+   * restored unfit ones dead-lettered twice, when they were kept.
+   */
   @Override
   public void init(ProcessorContext<byte[], Scored> context) {
+    forget();
     this.context = context;
     this.store = context.getStateStore(storeName);
     this.letters = (DeadLetters) context.appConfigs().get(DetectorConfig.DEAD_LETTERS_INSTANCE);
@@ -364,7 +372,15 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
       } catch (CompletionException e) {
         LOG.debug("a batch in flight at close failed; its images stay in the store", e);
       }
-      inFlight = null;
     }
+    forget();
+  }
+
+  /** Drops every image this processor holds, which the store keeps until it is forwarded. */
+  private void forget() {
+    inFlight = null;
+    pending.clear();
+    unfit.clear();
+    oldestMs = 0;
   }
 }

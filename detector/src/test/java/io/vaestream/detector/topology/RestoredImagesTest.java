@@ -104,4 +104,58 @@ class RestoredImagesTest {
     assertThat(metrics.deadLetterCount(RejectReason.MODEL_CHANGED)).isEqualTo(1);
     assertThat(store.approximateNumEntries()).isZero();
   }
+
+  /**
+   * Kafka Streams revives a task closed dirty (a commit that timed out while a broker restarted)
+   * with the same processor, after restoring its store from the changelog, which no longer holds
+   * the images of the aborted transaction. The processor kept them and scored them, and they were
+   * read again from the input: the same event scored twice, under exactly-once.
+   */
+  @Test
+  void shouldScoreOnlyWhatTheStoreHoldsWhenItsTaskIsRevived() throws Exception {
+    DetectorMetrics metrics = DetectorMetrics.noop();
+    Properties props = new Properties();
+    props.put(
+        DetectorConfig.DEAD_LETTERS_INSTANCE,
+        new DeadLetters("images.dlq", DeadLetterLimits.defaults(1 << 20)));
+    MockProcessorContext<byte[], Scored> first = new MockProcessorContext<>(props);
+    KeyValueStore<Long, PendingImage> store = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(DetectorTopology.BATCH_STORE),
+            Serdes.Long(),
+            PendingImageSerde.serde())
+        .withLoggingDisabled()
+        .build();
+    store.init(first.getStateStoreContext(), store);
+    first.addStateStore(store);
+    store.put(5L, stored(5, 8)); // read for an 8 x 8 model: dead-lettered once, not twice
+    store.put(6L, stored(6, 28));
+    store.put(7L, stored(7, 28));
+
+    MockProcessorContext<byte[], Scored> revived = new MockProcessorContext<>(props);
+    revived.addStateStore(store);
+    revived.setCurrentSystemTimeMs(1_000);
+    try (OnnxScorer scorer = OnnxScorer.open(TinyVaeModel.write(dir, 0.5), Device.CPU)) {
+      BatchScoringProcessor processor = new BatchScoringProcessor(
+          DetectorTopology.BATCH_STORE,
+          scorer,
+          4,
+          Duration.ofMillis(50),
+          metrics,
+          Runnable::run,
+          BatchListener.NONE);
+      processor.init(first);
+      processor.close();
+      store.delete(7L); // written in the transaction that was aborted
+      processor.init(revived);
+      revived.scheduledPunctuators().get(0).getPunctuator().punctuate(1_000);
+    }
+
+    assertThat(first.forwarded()).isEmpty();
+    List<CapturedForward<? extends byte[], ? extends Scored>> out = revived.forwarded();
+    assertThat(out).hasSize(2);
+    assertThat(out.get(0).record().value().score()).isNull();
+    assertThat(out.get(1).record().value().score().getEventId()).isEqualTo("e6");
+    assertThat(metrics.deadLetterCount(RejectReason.MODEL_CHANGED)).isEqualTo(1);
+    assertThat(store.approximateNumEntries()).isZero();
+  }
 }
