@@ -302,6 +302,7 @@ public final class Detector implements AutoCloseable {
         shadow,
         ScorerOptions.on(config.device()).withThreads(config.inferenceThreads()),
         config.thresholdOverride(),
+        next -> SizeLimits.check(config, next),
         instance(config),
         metrics);
     try {

@@ -12,6 +12,7 @@ import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.events.AnomalyScore;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,8 @@ class ModelSwapIT {
     int port = TestDetectors.freePort();
     Path v7 = TinyVaeModel.write(dir.resolve("v7"), 0.48, "7");
     Map<String, Object> p = TestDetectors.swappable(kafka, v7, prefix, dir.resolve("state"), port);
+    // room for a flagged event of v7 and v8, which have no anomaly maps, but not for one with a map
+    p.put("producer.max.request.size", SizeLimits.FLAGGED_EVENT_ROOM + 256);
     try (Detector detector = Detector.start(new DetectorConfig(p));
         ScoreTally tally = new ScoreTally(kafka.bootstrapServers(), TestDetectors.scores(prefix))) {
       Map<Integer, List<AnomalyScore>> byPartition =
@@ -80,6 +83,21 @@ class ModelSwapIT {
       assertThat(DetectorHttp.metrics(port))
           .contains("vaestream_model_swaps_total 1.0", "vaestream_model_rejections_total 1.0")
           .containsPattern("vaestream_model_info\\{[^}]*version=\"8\"");
+
+      // A model with anomaly maps is held to the limits the first model met at start: its flagged
+      // events would be refused by the producer, record after record.
+      ModelPublisher.publish(
+          kafka.clientSettings(),
+          models,
+          Files.readAllBytes(TinyVaeModel.writeWithMap(dir.resolve("maps"), 0.5, false)));
+      try (KafkaConsumer<byte[], byte[]> status =
+          TestDetectors.readCommitted(kafka.bootstrapServers(), models + ".status")) {
+        String tooLarge = TestDetectors.awaitStatus(status, "a flagged event of this").stream()
+            .filter(s -> s.contains("a flagged event of this"))
+            .findFirst()
+            .orElseThrow();
+        assertThat(tooLarge).contains("\"outcome\":\"rejected\"", "max.request.size");
+      }
 
       TestDetectors.sendPaced(
           kafka.bootstrapServers(), TestDetectors.images(prefix), "after", 200, 1000);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,6 +57,7 @@ public final class ModelWatcher implements AutoCloseable {
   private final ShadowScoring shadow;
   private final ScorerOptions options;
   private final Double thresholdOverride;
+  private final Consumer<Scorer> limits;
   private final DetectorMetrics metrics;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final ModelStatus status;
@@ -66,6 +68,9 @@ public final class ModelWatcher implements AutoCloseable {
   /**
    * @param clientSettings Kafka client settings (bootstrap servers, security) for the watcher's
    *     consumer and the status producer
+   * @param limits the detector's own checks of a model, which the first one passed at start (a
+   *     batch it can allocate, a flagged event the producer can send); it throws, saying why, for
+   *     a model it refuses
    */
   public ModelWatcher(
       String topic,
@@ -74,9 +79,11 @@ public final class ModelWatcher implements AutoCloseable {
       ShadowScoring shadow,
       ScorerOptions options,
       Double thresholdOverride,
+      Consumer<Scorer> limits,
       String instance,
       DetectorMetrics metrics) {
     this.topic = topic;
+    this.limits = limits;
     this.scorer = scorer;
     this.shadow = shadow;
     this.options = options;
@@ -298,6 +305,14 @@ public final class ModelWatcher implements AutoCloseable {
           sha256,
           "it expects " + next.contract() + " images, the detector reads " + scorer.contract()
               + " (size, channels and resize policy must stay); a model for other images needs a detector of its own");
+      return null;
+    }
+    try {
+      limits.accept(next);
+    } catch (RuntimeException e) {
+      // a model with anomaly maps where the first had none may make flagged events too large
+      next.close();
+      reject(where, sha256, e.getMessage());
       return null;
     }
     if (thresholdOverride != null) {
