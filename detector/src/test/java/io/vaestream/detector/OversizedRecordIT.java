@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vaestream.detector.config.DetectorConfig;
+import io.vaestream.detector.preprocess.RejectReason;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.ScoreTally;
 import io.vaestream.detector.testing.TestDetectors;
@@ -118,6 +119,11 @@ class OversizedRecordIT {
         assertThat(l.getReason()).contains("value left out");
       });
       assertThat(detector.metrics().deadLetterFailedCount()).isPositive();
+      assertThat(detector
+              .metrics()
+              .deadLetterCount(RejectReason.valueOf(letters.get(0).getErrorType())))
+          .as("one bad record, counted once though it was read again after its letter was refused")
+          .isEqualTo(1);
     }
   }
 

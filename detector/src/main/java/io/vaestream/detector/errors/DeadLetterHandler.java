@@ -55,7 +55,10 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
         record.offset(),
         record.value() == null ? 0 : record.value().length,
         exception.getMessage());
-    wiring.metrics().deadLetter(reason);
+    if (failedBefore == 0) {
+      // once a record: read again after its letter was refused, it is not a new bad record
+      wiring.metrics().deadLetter(reason);
+    }
     DeadLetters letters = wiring.letters();
     ProducerRecord<byte[], byte[]> letter = letters.of(
         record.key(),
