@@ -68,18 +68,20 @@ public final class DemoModel {
     }
     System.err.println("[demo] training " + name + " (" + config.architecture() + ", "
         + config.epochs() + " epochs on " + description + " class " + normalClass + ")");
+    ImageDataset all = images.load();
     TrainingRun run = new TrainingRun(
-        description,
-        Set.of(normalClass),
-        0.1,
-        null,
-        1000,
-        0.01,
-        ScoreSelector.Kind.FUSED,
-        ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
-        config,
-        ImageShape.AUTO);
-    TrainingRun.Splits s = run.splits(images.load());
+            description,
+            Set.of(normalClass),
+            0.1,
+            null,
+            1000,
+            0.01,
+            ScoreSelector.Kind.FUSED,
+            ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
+            config,
+            ImageShape.AUTO)
+        .trainedOn(all);
+    TrainingRun.Splits s = run.splits(all);
     VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> {})
         .fit(config, s.train(), s.calibration());
     PackagedModel pkg = run.packageModel(trained, s, name, "1");

@@ -37,6 +37,9 @@ import java.util.stream.Collectors;
  * @param config the model and optimiser settings
  * @param input the image contract asked for ({@code --image-size}, {@code --channels}, {@code
  *     --resize}); what it leaves open comes from the images
+ * @param dataSha256 {@link ImageDataset#sha256} of every image {@code data} named when the run was
+ *     trained; export and resumed runs refuse data that no longer matches it. Null in a recipe not
+ *     yet trained, or written before it was kept, and then not checked.
  */
 public record TrainingRun(
     String data,
@@ -48,7 +51,8 @@ public record TrainingRun(
     ScoreSelector.Kind score,
     int bankSize,
     VaeConfig config,
-    ImageShape input) {
+    ImageShape input,
+    String dataSha256) {
 
   /** {@code --validation-anomalies} value for the other classes of the training data. */
   public static final String OTHER_CLASSES = "other-classes";
@@ -80,23 +84,55 @@ public record TrainingRun(
     }
   }
 
+  /** A recipe not yet trained: nothing to check the data against. */
+  public TrainingRun(
+      String data,
+      Set<Integer> normalClasses,
+      double holdout,
+      String validationAnomalies,
+      int anomalySample,
+      double targetFalseAlarmRate,
+      ScoreSelector.Kind score,
+      int bankSize,
+      VaeConfig config,
+      ImageShape input) {
+    this(
+        data,
+        normalClasses,
+        holdout,
+        validationAnomalies,
+        anomalySample,
+        targetFalseAlarmRate,
+        score,
+        bankSize,
+        config,
+        input,
+        null);
+  }
+
+  /** This recipe, remembering {@code all} as the data it trains on. */
+  public TrainingRun trainedOn(ImageDataset all) {
+    return copy(normalClasses, targetFalseAlarmRate, score, all.sha256());
+  }
+
   /** This recipe for other normal classes. */
   public TrainingRun withNormalClasses(Set<Integer> classes) {
-    return copy(classes, targetFalseAlarmRate, score);
+    return copy(classes, targetFalseAlarmRate, score, dataSha256);
   }
 
   /** This recipe calibrated for another false-alarm rate. */
   public TrainingRun withTargetFalseAlarmRate(double rate) {
-    return copy(normalClasses, rate, score);
+    return copy(normalClasses, rate, score, dataSha256);
   }
 
   /** This recipe packaged with another score. */
   public TrainingRun withScore(ScoreSelector.Kind newScore) {
-    return copy(normalClasses, targetFalseAlarmRate, newScore);
+    return copy(normalClasses, targetFalseAlarmRate, newScore, dataSha256);
   }
 
   /** This recipe but for the settings that callers change after it is written. */
-  private TrainingRun copy(Set<Integer> classes, double rate, ScoreSelector.Kind newScore) {
+  private TrainingRun copy(
+      Set<Integer> classes, double rate, ScoreSelector.Kind newScore, String sha256) {
     return new TrainingRun(
         data,
         classes,
@@ -107,16 +143,36 @@ public record TrainingRun(
         newScore,
         bankSize,
         config,
-        input);
+        input,
+        sha256);
   }
 
   /** The images a run trains on, calibrates on, and chooses its score with. */
   public record Splits(
       ImageDataset train, ImageDataset calibration, ImageDataset anomalies, ImageDataset all) {}
 
-  /** Loads the data and cuts it into the run's splits; the same recipe always gives the same cut. */
+  /**
+   * Loads the data and cuts it into the run's splits; the same recipe always gives the same cut, and
+   * data that has changed since the run was trained is refused: a folder with one image more or
+   * less is shuffled anew, so that the held-out images, which set the threshold, would be mostly
+   * ones the model trained on, and the threshold far too low.
+   */
   public Splits splits() throws IOException {
-    return splits(images());
+    ImageDataset all = images();
+    if (dataSha256 != null) {
+      String now = all.sha256();
+      if (!now.equals(dataSha256)) {
+        throw new IllegalArgumentException(String.format(
+            Locale.ROOT,
+            "%s has changed since this run was trained (SHA-256 of its images %.12s…, now "
+                + "%.12s…): its held-out images would no longer be ones the model never trained "
+                + "on, so the threshold would be too low; restore the data or train afresh",
+            data,
+            dataSha256,
+            now));
+      }
+    }
+    return splits(all);
   }
 
   /** All the images the recipe names, under the input shape it asks for. */

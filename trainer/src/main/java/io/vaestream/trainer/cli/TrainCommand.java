@@ -123,7 +123,8 @@ final class TrainCommand implements Callable<Integer> {
           model.toConfig(),
           input.toShape());
       ImageDataset all = run.images();
-      run = run.withNormalClasses(TrainingRun.parseClasses(normalClasses, all.classNames()));
+      run = run.withNormalClasses(TrainingRun.parseClasses(normalClasses, all.classNames()))
+          .trainedOn(all);
       s = run.splits(all);
     }
     err.printf(

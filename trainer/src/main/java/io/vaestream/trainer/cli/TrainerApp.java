@@ -2,6 +2,7 @@ package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainerVersion;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,6 +35,10 @@ public final class TrainerApp {
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
         return userError(cmd, ex);
+      }
+      if (ex instanceof UncheckedIOException io) {
+        // a file read where no IOException may pass, such as in a lambda
+        return userError(cmd, io.getCause());
       }
       throw ex;
     });

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -294,12 +295,40 @@ public final class ImageDataset {
     if (to.sameTensor(contract)) {
       return new ImageDataset(to, pixels, labels, classNames, description, sources);
     }
-    float[] out = new float[size() * to.size()];
+    float[] out = new float[tensorFloats(description, size(), to)];
     for (int i = 0; i < size(); i++) {
       to.toTensor(raw(i), out, i * to.size());
     }
     return new ImageDataset(
         to, out, labels.clone(), classNames, description + " as " + to, sources);
+  }
+
+  /**
+   * The floats of {@code count} tensors of {@code contract}; refuses, naming {@code where} and the
+   * numbers, what one Java array cannot hold (the product used to wrap round to a negative size)
+   * or what is more than the whole heap.
+   */
+  static int tensorFloats(String where, int count, ImageContract contract) {
+    long n = (long) count * contract.size();
+    long heap = Runtime.getRuntime().maxMemory();
+    if (n > Integer.MAX_VALUE - 8 || n * Float.BYTES > heap) {
+      throw new IllegalArgumentException(String.format(
+          Locale.ROOT,
+          "%s holds %d images: at %s that is %,d values (%,d MB), more than %s; train on fewer "
+              + "images or give a smaller --image-size",
+          where,
+          count,
+          contract,
+          n,
+          n * Float.BYTES >> 20,
+          n > Integer.MAX_VALUE - 8
+              ? String.format(Locale.ROOT, "one array holds (%,d)", Integer.MAX_VALUE - 8)
+              : String.format(
+                  Locale.ROOT,
+                  "the Java heap (%,d MB; VAESTREAM_JAVA_OPTS=-Xmx… gives more)",
+                  heap >> 20)));
+    }
+    return (int) n;
   }
 
   /** All images in a seeded random order. */

@@ -133,7 +133,7 @@ public final class ImageFolderReader {
         throw new DataFormatException(root, e.getMessage(), e);
       }
     }
-    float[] pixels = new float[floats(root, files.size(), contract)];
+    float[] pixels = new float[ImageDataset.tensorFloats(root.toString(), files.size(), contract)];
     for (int i = 0; i < files.size(); i++) {
       RawImage img =
           i < images.size() && images.get(i) != null ? images.get(i) : decode(files.get(i));
@@ -153,25 +153,6 @@ public final class ImageFolderReader {
             listing.classes(),
             root.getFileName().toString())
         .withSources(files.stream().map(f -> relative(root, f)).toList());
-  }
-
-  /** The floats of {@code count} tensors of {@code contract}, or a message that says how many are too many. */
-  private static int floats(Path root, int count, ImageContract contract)
-      throws DataFormatException {
-    long n = (long) count * contract.size();
-    if (n > Integer.MAX_VALUE - 8) {
-      throw new DataFormatException(
-          root,
-          String.format(
-              Locale.ROOT,
-              "holds %d images: at %s that is %,d values, more than one array holds (%,d); train "
-                  + "on fewer images or give a smaller --image-size",
-              count,
-              contract,
-              n,
-              Integer.MAX_VALUE - 8));
-    }
-    return (int) n;
   }
 
   /** {@code file} under {@code root} as {@code class/name.png}, with '/' on every platform. */

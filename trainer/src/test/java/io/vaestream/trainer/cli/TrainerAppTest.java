@@ -41,10 +41,14 @@ class TrainerAppTest {
 
   /** {@code train} of a small MLP on class 0 of the synthetic images, with {@code extra} options. */
   private Run trainTiny(Path out, int epochs, String... extra) {
+    return trainTiny(images, out, epochs, extra);
+  }
+
+  private Run trainTiny(Path data, Path out, int epochs, String... extra) {
     List<String> args = new ArrayList<>(List.of(
         "train",
         "--data",
-        images.toString(),
+        data.toString(),
         "--normal-classes",
         "0",
         "--arch",
@@ -178,6 +182,33 @@ class TrainerAppTest {
     assertThat(fresh.err()).contains("replacing the earlier run's checkpoint");
   }
 
+  /**
+   * A data set that gains or loses an image after training is shuffled anew, so that export and
+   * {@code --resume} would calibrate the threshold on images the model trained on. Both refuse it.
+   */
+  @Test
+  void shouldRefuseToExportOrResumeWhenTheDataChangedSinceTraining() throws Exception {
+    Path data = DataFiles.writeIdx(dir, "changing", SyntheticImages.squaresAndRings(240, 5))[0];
+    Path runDir = dir.resolve("changing-run");
+    Run train = trainTiny(data, runDir, 1);
+    assertThat(train.exit()).as(train.err()).isZero();
+    assertThat(runDir.resolve("run.json")).content().contains("\"dataSha256\" : \"");
+    Run same =
+        run("export", "--run", runDir.toString(), "--out", dir.resolve("same").toString());
+    assertThat(same.exit()).as(same.err()).isZero();
+
+    DataFiles.writeIdx(dir, "changing", SyntheticImages.squaresAndRings(241, 5));
+    Run export = run("export", "--run", runDir.toString());
+    Run resume = run("train", "--out", runDir.toString(), "--resume");
+    for (Run refused : List.of(export, resume)) {
+      assertThat(refused.exit()).isEqualTo(2);
+      assertThat(refused.err())
+          .contains(data + " has changed since this run was trained")
+          .contains("restore the data or train afresh")
+          .doesNotContain("at io.vaestream");
+    }
+  }
+
   @Test
   void shouldExplainBadArgumentsWithoutAStackTrace() {
     Run bad = run(
@@ -205,6 +236,13 @@ class TrainerAppTest {
         dir.resolve("y").toString());
     assertThat(badData.exit()).isEqualTo(2);
     assertThat(badData.err()).contains("nothing.bin").contains("is not a known data set");
+
+    Run badAnomalies = trainTiny(
+        dir.resolve("z"), 1, "--validation-anomalies", dir.resolve("typo").toString());
+    assertThat(badAnomalies.exit()).isEqualTo(2);
+    assertThat(badAnomalies.err())
+        .contains(dir.resolve("typo").toString())
+        .doesNotContain("at io.vaestream", "UncheckedIOException");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.vaestream.trainer.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaestream.schemas.ImageContract;
 import java.util.List;
@@ -43,5 +44,26 @@ class ImageDatasetTest {
     ImageDataset colour = grey.refit(new ImageContract(28, 28, 3));
     float[] t = colour.image(0);
     assertThat(new float[] {t[5], t[784 + 5], t[2 * 784 + 5]}).containsOnly(0.2f);
+  }
+
+  /**
+   * Fashion-MNIST's 60,000 images refitted to 128 × 128 colour are 2.9 billion values: the int
+   * product wrapped round to a negative array size, a stack trace instead of a reason.
+   */
+  @Test
+  void shouldRefuseMoreImagesThanOneArrayOrTheHeapHoldsNamingTheNumbers() {
+    assertThatThrownBy(() -> ImageDataset.tensorFloats(
+            "fashion-mnist:train", 60_000, new ImageContract(128, 128, 3)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fashion-mnist:train holds 60000 images: at 128x128x3")
+        .hasMessageContaining("2,949,120,000 values")
+        .hasMessageContaining("more than one array holds");
+    long heapFloats = Runtime.getRuntime().maxMemory() / Float.BYTES;
+    if (heapFloats < Integer.MAX_VALUE - 8) {
+      assertThatThrownBy(() -> ImageDataset.tensorFloats(
+              "big", (int) (heapFloats / 1024 + 1), new ImageContract(32, 32, 1)))
+          .hasMessageContaining("more than the Java heap");
+    }
+    assertThat(ImageDataset.tensorFloats("small", 10, ImageContract.GRAY_28)).isEqualTo(7840);
   }
 }
