@@ -236,11 +236,16 @@ final class ScoreCommand implements Callable<Integer> {
         continue; // "all"
       }
       String name = m.group(2);
-      if (name == null || name.equals(m.group(1)) || images.classNames().isEmpty()) {
+      if (name == null || images.classNames().isEmpty()) {
         out.add(Integer.parseInt(m.group(1)));
         continue;
       }
+      // by name even where it is a number: folders 1, 2 and 3 number them 0, 1 and 2
       int at = images.classNames().indexOf(name);
+      if (at < 0 && name.equals(m.group(1))) {
+        out.add(Integer.parseInt(name)); // a class the training data did not name
+        continue;
+      }
       if (at < 0) {
         throw new IllegalArgumentException(
             "the model's normal class '" + name + "' is not a class of "

@@ -36,6 +36,13 @@ class ScoreCommandTest {
         new ImageDataset(ImageContract.GRAY_28, new float[784], new int[] {3}, List.of(), "idx");
     assertThat(ScoreCommand.recordedClasses("3 (Dress), 5 (Sandal)", unnamed))
         .containsExactly(3, 5);
+    // trained on folders 0, 1 and 2 with 1 normal; scored on folders 1 and 2, where 1 is class 0
+    ImageDataset numbered = new ImageDataset(
+        ImageContract.GRAY_28, new float[2 * 784], new int[] {0, 1}, List.of("1", "2"), "n");
+    assertThat(ScoreCommand.recordedClasses("1 (1)", numbered)).containsExactly(0);
+    assertThat(ScoreCommand.recordedClasses("7 (7)", numbered))
+        .as("a class the training data did not name keeps its number")
+        .containsExactly(7);
     assertThatThrownBy(() -> ScoreCommand.recordedClasses("2 (scratch)", test))
         .hasMessageContaining(
             "the model's normal class 'scratch' is not a class of t (broken, good)");

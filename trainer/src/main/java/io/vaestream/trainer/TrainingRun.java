@@ -325,14 +325,12 @@ public record TrainingRun(
       try {
         if (p.matches("\\d+\\s*-\\s*\\d+")) {
           String[] ab = p.split("-", 2);
-          int a = Integer.parseInt(ab[0].trim());
-          int b = Integer.parseInt(ab[1].trim());
-          if (a > b) {
+          int lo = Integer.parseInt(ab[0].trim());
+          int hi = Integer.parseInt(ab[1].trim());
+          if (lo > hi) {
             throw new IllegalArgumentException("normal-classes range " + p + " is empty");
           }
-          for (int i = a; i <= b; i++) {
-            out.add(i);
-          }
+          out.addAll(range(lo, hi, classNames));
         } else {
           out.add(Integer.parseInt(p));
         }
@@ -349,6 +347,34 @@ public record TrainingRun(
     if (out.stream().anyMatch(c -> c < 0)) {
       throw new IllegalArgumentException(
           "normal-classes=" + spec + " is invalid: class numbers are >= 0");
+    }
+    return out;
+  }
+
+  /**
+   * The classes of range {@code lo}-{@code hi}: where the data names every class by a number (folders
+   * 1 to 12, numbered 0 to 11 in their sorted order 1, 10, 11, 12, 2, …), the classes of those
+   * names, as a single number is read by name first; otherwise the class numbers themselves.
+   */
+  private static Set<Integer> range(int lo, int hi, List<String> classNames) {
+    Set<Integer> out = new TreeSet<>();
+    boolean numbered =
+        !classNames.isEmpty() && classNames.stream().allMatch(n -> n.matches("\\d{1,9}"));
+    if (!numbered) {
+      for (int i = lo; i <= hi; i++) {
+        out.add(i);
+      }
+      return out;
+    }
+    for (int i = 0; i < classNames.size(); i++) {
+      int value = Integer.parseInt(classNames.get(i));
+      if (value >= lo && value <= hi) {
+        out.add(i);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("normal-classes range " + lo + "-" + hi
+          + " names no class of the data: " + String.join(", ", classNames));
     }
     return out;
   }

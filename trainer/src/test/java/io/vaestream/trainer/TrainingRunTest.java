@@ -24,6 +24,18 @@ class TrainingRunTest {
         .containsExactly(0);
   }
 
+  /** Folders named by numbers sort as text: 2,3 and 2-3 both mean the folders 2 and 3. */
+  @Test
+  void shouldReadARangeOfNumberedFoldersByTheirNames() {
+    List<String> numbered = List.of("1", "10", "11", "12", "2", "3");
+    assertThat(TrainingRun.parseClasses("2,3", numbered)).containsExactly(4, 5);
+    assertThat(TrainingRun.parseClasses("2-3", numbered)).containsExactly(4, 5);
+    assertThat(TrainingRun.parseClasses("3-10", numbered)).containsExactly(1, 5);
+    assertThatThrownBy(() -> TrainingRun.parseClasses("4-9", numbered))
+        .hasMessageContaining("range 4-9 names no class of the data: 1, 10, 11, 12, 2, 3");
+    assertThat(TrainingRun.parseClasses("1-2", FOLDER)).containsExactly(1, 2);
+  }
+
   @Test
   void shouldNameTheClassesItKnowsWhenOneIsNot() {
     assertThatThrownBy(() -> TrainingRun.parseClasses("goood", FOLDER))
