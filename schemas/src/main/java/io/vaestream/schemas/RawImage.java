@@ -30,8 +30,8 @@ public record RawImage(PixelFormat format, int width, int height, byte[] pixels)
   }
 
   /**
-   * The samples of a decoded image: {@link PixelFormat#GRAY8} for a grey one (8 or 16 bits, with or
-   * without alpha; 16-bit levels keep their high byte), otherwise interleaved {@link
+   * The samples of a decoded image: {@link PixelFormat#GRAY8} for a grey one (1 to 16 bits, with or
+   * without alpha, or a palette of greys; 16-bit levels keep their high byte), otherwise interleaved {@link
    * PixelFormat#RGB8} (palette, RGB, with alpha). Alpha is dropped. Grey samples are read as they
    * are: through {@code getRGB} a grey colour space is converted to sRGB, which brightened a 16-bit
    * level of 128 to 188.
@@ -51,6 +51,15 @@ public record RawImage(PixelFormat format, int width, int height, byte[] pixels)
       }
       return new RawImage(PixelFormat.GRAY8, w, h, out);
     }
+    if (cm instanceof IndexColorModel palette && isGrey(palette)) {
+      // 1, 2 and 4-bit grey PNGs decode with a palette of greys
+      int[] index = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+      byte[] out = new byte[index.length];
+      for (int i = 0; i < index.length; i++) {
+        out[i] = (byte) palette.getRed(index[i]);
+      }
+      return new RawImage(PixelFormat.GRAY8, w, h, out);
+    }
     int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
     byte[] out = new byte[argb.length * 3];
     for (int i = 0; i < argb.length; i++) {
@@ -59,6 +68,16 @@ public record RawImage(PixelFormat format, int width, int height, byte[] pixels)
       out[3 * i + 2] = (byte) argb[i];
     }
     return new RawImage(PixelFormat.RGB8, w, h, out);
+  }
+
+  private static boolean isGrey(IndexColorModel palette) {
+    for (int i = 0; i < palette.getMapSize(); i++) {
+      int r = palette.getRed(i);
+      if (palette.getGreen(i) != r || palette.getBlue(i) != r) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** What a caller checks of the size an image's header declares, before any pixel is decoded. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaestream.events.PixelFormat;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -46,6 +47,27 @@ class RawImageTest {
     RawImage c = RawImage.of(viaPng(rgb));
     assertThat(c.format()).isEqualTo(PixelFormat.RGB8);
     assertThat(c.pixels()).containsExactly(0x10, 0x20, 0x30);
+  }
+
+  /**
+   * 1, 2 and 4-bit grey PNGs decode with a palette of greys; read as colour, one of them in a
+   * folder of grey images made the trainer build a three-channel model.
+   */
+  @Test
+  void shouldReadAPaletteOfGreysAsGreyAndAColourPaletteAsColour() throws Exception {
+    BufferedImage binary = new BufferedImage(3, 1, BufferedImage.TYPE_BYTE_BINARY);
+    binary.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {1, 0, 1});
+    RawImage bits = RawImage.of(viaPng(binary));
+    assertThat(bits.format()).isEqualTo(PixelFormat.GRAY8);
+    assertThat(bits.pixels()).containsExactly((byte) 255, 0, (byte) 255);
+
+    IndexColorModel colours = new IndexColorModel(
+        8, 2, new byte[] {0, (byte) 255}, new byte[] {0, 0}, new byte[] {0, (byte) 255});
+    BufferedImage indexed = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED, colours);
+    indexed.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {0, 1});
+    RawImage c = RawImage.of(viaPng(indexed));
+    assertThat(c.format()).isEqualTo(PixelFormat.RGB8);
+    assertThat(c.pixels()).containsExactly(0, 0, 0, (byte) 255, 0, (byte) 255);
   }
 
   /** ImageIO only warns on a JPEG cut short and fills the rest with grey. */

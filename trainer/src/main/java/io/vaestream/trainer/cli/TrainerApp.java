@@ -3,6 +3,11 @@ package io.vaestream.trainer.cli;
 import io.vaestream.trainer.TrainerVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,8 +53,28 @@ public final class TrainerApp {
 
   /** Prints what the user got wrong as one line, without a stack trace; exit code 2. */
   public static int userError(CommandLine cmd, Exception ex) {
-    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + messageOf(ex)));
     return 2;
+  }
+
+  /**
+   * What went wrong, in words: the file system's exceptions name only the path (a folder that
+   * cannot be read said {@code error: /data/parts}), so the reason is added.
+   */
+  static String messageOf(Exception ex) {
+    if (ex instanceof FileSystemException f && f.getReason() == null) {
+      String why = f instanceof AccessDeniedException
+          ? "permission denied"
+          : f instanceof NoSuchFileException
+              ? "no such file or folder"
+              : f instanceof NotDirectoryException
+                  ? "not a folder"
+                  : f instanceof FileAlreadyExistsException
+                      ? "already exists"
+                      : f.getClass().getSimpleName();
+      return f.getMessage() + ": " + why;
+    }
+    return ex.getMessage();
   }
 
   /**

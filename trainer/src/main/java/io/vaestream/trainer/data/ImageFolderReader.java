@@ -82,6 +82,10 @@ public final class ImageFolderReader {
    * nothing.
    */
   public static RawImage decode(Path file) throws IOException {
+    if (!Files.isReadable(file)) {
+      // ImageIO returns no stream for it, which read as "not a PNG or JPEG image"
+      throw new DataFormatException(file, "cannot be read: permission denied");
+    }
     RawImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       img = RawImage.decode(in, (w, h) -> {

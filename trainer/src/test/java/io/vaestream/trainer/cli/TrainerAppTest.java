@@ -6,7 +6,9 @@ import io.vaestream.trainer.testing.DataFiles;
 import io.vaestream.trainer.testing.SyntheticImages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -243,6 +245,17 @@ class TrainerAppTest {
     assertThat(badAnomalies.err())
         .contains(dir.resolve("typo").toString())
         .doesNotContain("at io.vaestream", "UncheckedIOException");
+  }
+
+  /** The file system's exceptions name only the path: a folder that cannot be read said just that. */
+  @Test
+  void shouldSayWhyAFileCannotBeRead() {
+    assertThat(TrainerApp.messageOf(new AccessDeniedException("/data/parts")))
+        .isEqualTo("/data/parts: permission denied");
+    assertThat(TrainerApp.messageOf(new NoSuchFileException("/data/gone")))
+        .isEqualTo("/data/gone: no such file or folder");
+    assertThat(TrainerApp.messageOf(new IllegalArgumentException("epochs=0 is invalid")))
+        .isEqualTo("epochs=0 is invalid");
   }
 
   @Test
