@@ -117,6 +117,12 @@ final class EvaluateCommand implements Callable<Integer> {
       }
     }
     TrainingRun.requireImagesOf(cs, train, "classes=" + classes);
+    // found before a class trains for all its epochs, not by the AUROC after it
+    TrainingRun.requireImagesOf(cs, test, "classes=" + classes + " for testing");
+    if (test.distinctLabels().length < 2) {
+      throw new IllegalArgumentException(test.description() + " holds images of one class only: "
+          + "a one-class test scores the other classes as anomalies");
+    }
     OneClassEvaluation.Settings settings = new OneClassEvaluation.Settings(
         data.name(),
         model.toConfig().resolvedFor(train.contract()),

@@ -69,6 +69,10 @@ final class SampleCommand implements Callable<Integer> {
     if (count < 1 || count > 10_000) {
       throw new IllegalArgumentException("count=" + count + " is invalid: expected 1..10000");
     }
+    if (latentPoints < 1) {
+      throw new IllegalArgumentException(
+          "latent-points=" + latentPoints + " is invalid: expected >= 1");
+    }
     VaeModel model = VaeModel.load(run.resolve(TrainingRun.CHECKPOINT));
     int latent = model.spec().latentDim();
     List<float[]> tiles = model.samplePrior(count, seed);

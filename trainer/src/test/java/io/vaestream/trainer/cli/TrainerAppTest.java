@@ -239,6 +239,10 @@ class TrainerAppTest {
     assertThat(badData.exit()).isEqualTo(2);
     assertThat(badData.err()).contains("nothing.bin").contains("is not a known data set");
 
+    Run badPoints = run("sample", "--run", dir.resolve("r").toString(), "--latent-points", "-1");
+    assertThat(badPoints.exit()).isEqualTo(2);
+    assertThat(badPoints.err()).contains("latent-points=-1 is invalid: expected >= 1");
+
     Run badAnomalies = trainTiny(
         dir.resolve("z"), 1, "--validation-anomalies", dir.resolve("typo").toString());
     assertThat(badAnomalies.exit()).isEqualTo(2);
@@ -281,6 +285,30 @@ class TrainerAppTest {
     assertThat(again.err())
         .contains("class 0, seed 1:", "made from other data or settings; made again");
     assertThat(work.resolve("class-0-seed-1").resolve("recipe.txt")).content().contains("epochs=2");
+  }
+
+  /** A test set without the class to test is refused before that class trains, not after. */
+  @Test
+  void shouldRefuseATestSetWithoutTheClassBeforeTraining() throws Exception {
+    Path rings = DataFiles.writeIdx(
+        dir, "rings", SyntheticImages.squaresAndRings(40, 5).filterLabels(l -> l == 1, "rings"))[0];
+    Run eval = run(
+        "evaluate",
+        "--train-data",
+        images.toString(),
+        "--test-data",
+        rings.toString(),
+        "--classes",
+        "0",
+        "--work-dir",
+        dir.resolve("rings-work").toString(),
+        "--report",
+        dir.resolve("rings-report").toString());
+    assertThat(eval.exit()).isEqualTo(2);
+    assertThat(eval.err())
+        .contains("classes=0 for testing is invalid")
+        .contains("has no images of class 0")
+        .doesNotContain("epoch");
   }
 
   private Run evaluate(Path work, Path report, String epochs) {
