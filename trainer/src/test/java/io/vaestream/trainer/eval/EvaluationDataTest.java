@@ -82,6 +82,34 @@ class EvaluationDataTest {
     assertThat(data.split()).startsWith("Training images from");
   }
 
+  /** A test set that holds copies of training images is tested without them. */
+  @Test
+  void shouldLeaveOutTestImagesThatAreTrainingImagesToo() throws Exception {
+    Path file = idx();
+    ImageDataset all =
+        EvaluationData.open(file.toString(), file.toString(), 0.2, 42).train();
+    ImageDataset mixed = new ImageDataset(
+        ImageContract.GRAY_28,
+        new float[5 * 784],
+        new int[] {0, 1, 2, 3, 0},
+        List.of("a", "b", "c", "d"),
+        "mixed");
+    for (int i = 0; i < 3; i++) {
+      System.arraycopy(all.image(i), 0, mixed.pixels(), i * 784, 784);
+    }
+    mixed.pixels()[4 * 784] = 1; // unlike image 3, which is black
+    java.nio.file.Files.createDirectories(dir.resolve("mixed"));
+    Path test = DataFiles.writeIdx(dir.resolve("mixed"), "mixed", mixed)[0];
+
+    EvaluationData data = EvaluationData.open(file.toString(), test.toString(), 0.2, 42);
+
+    assertThat(data.train().size()).isEqualTo(200);
+    assertThat(data.test().size()).isEqualTo(2);
+    assertThat(data.test().labels()).containsExactly(3, 0);
+    assertThat(data.split())
+        .contains("3 of the 5 test images are training images too, pixel for pixel");
+  }
+
   /**
    * A training folder with only {@code good} numbers it 0; a test folder numbers its classes from
    * their own sorted names, where {@code broken} came first. Compared by number, broken images
@@ -91,7 +119,7 @@ class EvaluationDataTest {
   void shouldNumberTheTestClassesByTheTrainingClassesNames() throws Exception {
     writePngs(dir.resolve("train/good"), 3, 40);
     writePngs(dir.resolve("test/broken"), 2, 200);
-    writePngs(dir.resolve("test/good"), 2, 40);
+    writePngs(dir.resolve("test/good"), 2, 41); // not the training images themselves
     writePngs(dir.resolve("test/scratched"), 1, 220);
 
     EvaluationData data = EvaluationData.open(
