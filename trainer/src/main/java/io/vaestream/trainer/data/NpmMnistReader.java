@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,10 @@ public final class NpmMnistReader {
     } catch (ZipException | EOFException e) {
       throw new DataFormatException(
           tarball, "is not a complete gzipped tarball: " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
+    } catch (DataFormatException | FileSystemException e) {
+      throw e;
+    } catch (IllegalArgumentException | IOException e) {
+      // commons-compress: "Error detected parsing the header", which named no file
       throw new DataFormatException(tarball, "is not a tar archive: " + e.getMessage(), e);
     }
     if (parts.isEmpty()) {

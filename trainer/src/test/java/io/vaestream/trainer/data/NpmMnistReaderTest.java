@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaestream.trainer.testing.DataFiles;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +64,20 @@ class NpmMnistReaderTest {
     Path tgz = DataFiles.writeTarball(dir.resolve("m.tgz"), Map.of("package/README.md", "hi"));
     assertThatThrownBy(() -> NpmMnistReader.read(tgz))
         .hasMessageContaining("holds no src/digits/N.json");
+  }
+
+  @Test
+  void shouldNameAGzippedFileThatIsNotATarArchive() throws Exception {
+    Path f = dir.resolve("notar.tgz");
+    byte[] noise = new byte[2048];
+    new Random(7).nextBytes(noise);
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
+      out.write(noise);
+    }
+    assertThatThrownBy(() -> NpmMnistReader.read(f))
+        .isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("notar.tgz")
+        .hasMessageContaining("is not a tar archive");
   }
 
   @Test
