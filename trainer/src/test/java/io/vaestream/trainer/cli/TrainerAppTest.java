@@ -2,6 +2,7 @@ package io.vaestream.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.testing.DataFiles;
 import io.vaestream.trainer.testing.SyntheticImages;
 import java.io.PrintWriter;
@@ -290,8 +291,16 @@ class TrainerAppTest {
   /** A test set without the class to test is refused before that class trains, not after. */
   @Test
   void shouldRefuseATestSetWithoutTheClassBeforeTraining() throws Exception {
+    ImageDataset ringsOnly =
+        SyntheticImages.squaresAndRings(40, 5).filterLabels(l -> l == 1, "rings");
+    float[] dimmer = ringsOnly.pixels().clone();
+    for (int i = 0; i < dimmer.length; i++) {
+      dimmer[i] *= 0.5f; // not copies of training images, which evaluate would leave out
+    }
     Path rings = DataFiles.writeIdx(
-        dir, "rings", SyntheticImages.squaresAndRings(40, 5).filterLabels(l -> l == 1, "rings"))[0];
+        dir,
+        "rings",
+        new ImageDataset(ringsOnly.contract(), dimmer, ringsOnly.labels(), List.of(), "rings"))[0];
     Run eval = run(
         "evaluate",
         "--train-data",
