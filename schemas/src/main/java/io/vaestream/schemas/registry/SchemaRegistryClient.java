@@ -90,7 +90,7 @@ public final class SchemaRegistryClient {
         : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     this.timeout = timeout;
     HttpClient.Builder b =
-        HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL);
+        HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
     if (ssl != null) {
       b.sslContext(ssl);
     }
@@ -311,6 +311,22 @@ public final class SchemaRegistryClient {
       String message = String.format(
           "%s: schema registry %s answered HTTP %d %s",
           what, redact(base), status, errorMessage(res.body()));
+      if (status >= 300 && status < 400) {
+        // not followed: the credentials and the schema would go to an address nobody gave
+        throw new SchemaRegistryException(
+            Kind.REFUSED,
+            String.format(
+                "%s: schema registry %s answered HTTP %d, a redirect to %s, which is not "
+                    + "followed; give that address as the registry's URL",
+                what,
+                redact(base),
+                status,
+                res.headers()
+                    .firstValue("Location")
+                    .map(SchemaRegistryClient::redact)
+                    .orElse("nowhere")),
+            null);
+      }
       if (status == 404) {
         notFound = new SchemaRegistryException(Kind.NOT_FOUND, message, null);
         answeredNotFound++;

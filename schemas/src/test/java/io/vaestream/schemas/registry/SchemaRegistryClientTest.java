@@ -91,6 +91,37 @@ class SchemaRegistryClientTest {
   }
 
   /**
+   * A redirect is not followed: the JDK's client followed one to any host, with the credentials
+   * and, on a POST, the schema, to an address nobody gave.
+   */
+  @Test
+  void shouldNotFollowARedirectToAnotherAddress() throws IOException {
+    AtomicInteger elsewhere = new AtomicInteger();
+    HttpServer other = registry(answering("{\"schema\":\"\\\"string\\\"\"}", elsewhere));
+    HttpServer registry = registry(ex -> {
+      ex.getResponseHeaders().add("Location", url(other) + "/schemas/ids/3");
+      ex.sendResponseHeaders(307, -1);
+      ex.close();
+    });
+    try {
+      SchemaRegistryClient client = SchemaRegistryClient.create(Map.of(
+          "schema.registry.url",
+          url(registry),
+          "schema.registry.basic.auth.user.info",
+          "user:secret"));
+      assertThatThrownBy(() -> client.schemaById(3))
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REFUSED))
+          .hasMessageContaining("answered HTTP 307, a redirect to " + url(other) + "/schemas/ids/3")
+          .hasMessageContaining("not followed");
+      assertThat(elsewhere).hasValue(0);
+    } finally {
+      registry.stop(0);
+      other.stop(0);
+    }
+  }
+
+  /**
    * An answer of 5 MiB for an id (a misconfigured proxy, a hostile registry): once read whole into
    * the detector's heap, now refused at 4 MiB, and not asked for again per record. An error page
    * of 10 MiB is cut to the part that carries its message.
