@@ -2,6 +2,7 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.lifecycle.ModelPublisher;
 import io.vaestream.detector.lifecycle.ModelPublisher.Role;
+import io.vaestream.trainer.cli.TrainerApp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -48,7 +49,7 @@ final class PublishCommand implements Callable<Integer> {
     try {
       p = ModelPublisher.publish(models.client(), models.topic, model, role);
     } catch (IOException e) {
-      System.err.println("publish: " + e.getMessage());
+      System.err.println("publish: " + TrainerApp.messageOf(e));
       return 2;
     }
     System.out.printf(

@@ -98,9 +98,29 @@ public final class ModelPublisher {
       Map<String, Object> clientSettings, String topic, Path model, Role role)
       throws IOException, InterruptedException {
     if (!Files.isRegularFile(model)) {
-      throw new IOException(model + ": no such file");
+      throw new IOException(
+          model + (Files.isDirectory(model) ? ": a folder, not a model file" : ": no such file"));
     }
-    return publish(clientSettings, topic, Files.readAllBytes(model), role);
+    if (Files.size(model) > ModelWatcher.MAX_MODEL_BYTES) {
+      throw new IOException(model + ": " + Files.size(model)
+          + " bytes; the models topic takes at most " + ModelWatcher.MAX_MODEL_BYTES);
+    }
+    byte[] bytes = Files.readAllBytes(model);
+    // as the detector checks a model file it starts on: the topic's header would vouch for any
+    // bytes
+    String want;
+    try {
+      want = ModelFiles.readChecksum(model).orElse(null);
+    } catch (RuntimeException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    String actual = ModelFiles.sha256(bytes);
+    if (want != null && !want.equalsIgnoreCase(actual)) {
+      throw new IOException(
+          model + ": SHA-256 is " + actual + " but " + ModelFiles.checksumFile(model) + " says "
+              + want + "; the file is corrupt, truncated or not the model you meant");
+    }
+    return publish(clientSettings, topic, bytes, role);
   }
 
   /**

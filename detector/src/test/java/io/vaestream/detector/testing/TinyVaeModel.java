@@ -58,7 +58,7 @@ public final class TinyVaeModel {
     return 0.5 * (m0 * m0 + m1 * m1);
   }
 
-  /** Writes {@code model.onnx} (and its checksum) into {@code dir}; returns its path. */
+  /** Writes {@code model.onnx} into {@code dir}, without a checksum file; returns its path. */
   public static Path write(Path dir, double threshold) throws IOException {
     return write(dir, threshold, 0);
   }

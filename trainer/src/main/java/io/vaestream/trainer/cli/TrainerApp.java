@@ -61,7 +61,7 @@ public final class TrainerApp {
    * What went wrong, in words: the file system's exceptions name only the path (a folder that
    * cannot be read said {@code error: /data/parts}), so the reason is added.
    */
-  static String messageOf(Exception ex) {
+  public static String messageOf(Exception ex) {
     if (ex instanceof FileSystemException f && f.getReason() == null) {
       String why = f instanceof AccessDeniedException
           ? "permission denied"
