@@ -128,6 +128,9 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "anomaly-fraction=" + anomalyFraction + " is invalid: expected a share in [0, 1)");
     }
+    if (events != null && events < 1) {
+      throw new IllegalArgumentException("events=" + events + " is invalid: expected >= 1");
+    }
     long t0 = System.nanoTime();
     quietLogs(bootstrap == null);
     Files.createDirectories(out);
@@ -203,6 +206,10 @@ final class DemoCommand implements Callable<Integer> {
       console.line("report", report.toString());
       console.line("took", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
       return result.summary().count() == count ? 0 : 1;
+    } catch (IllegalStateException e) {
+      // the stream could not be sent or scored in time: its reason, in one line
+      say("failed: " + e.getMessage());
+      return 1;
     } finally {
       if (kafka != null) {
         kafka.close();
@@ -273,6 +280,11 @@ final class DemoCommand implements Callable<Integer> {
    */
   private ImageDataset mix(ImageDataset test, int events) {
     ImageDataset normal = test.filterLabels(l -> l == normalClass, "normal").shuffled(1);
+    if (normal.isEmpty()) {
+      throw new IllegalArgumentException("normal-class=" + normalClass + " is invalid: "
+          + test.description() + " has no images of it; its classes are 0 to "
+          + (test.classNames().size() - 1));
+    }
     ImageDataset other = test.filterLabels(l -> l != normalClass, "anomalous").shuffled(2);
     int unique = (int) Math.min(events, Math.floor(normal.size() / (1 - anomalyFraction)));
     int nAnom = Math.min((int) Math.round(unique * anomalyFraction), other.size());

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -119,7 +121,8 @@ final class DemoStream {
     long[] arrivals = new long[events];
     double[] visible = new double[events];
     // One producer for both, so that the measured events meet neither its start nor a new pace.
-    Thread producer = new Thread(
+    CompletableFuture<Void> producer = sending(
+        "demo-producer",
         () -> new ImageSender(servers, images)
             .send(
                 stream,
@@ -127,12 +130,12 @@ final class DemoStream {
                 i -> i < leadIn ? WARMUP + "-paced-" + i : "demo-" + (i - leadIn),
                 normal,
                 sendRate,
-                n -> {}),
-        "demo-producer");
-    producer.start();
+                n -> {}));
     long lastLine = 0;
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (summary.count() < events && System.nanoTime() < deadline) {
+    while (summary.count() < events
+        && System.nanoTime() < deadline
+        && !producer.isCompletedExceptionally()) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
         AnomalyScore s = decoder.deserialize(scores, r.value());
         if (warmUp(s)) {
@@ -186,18 +189,17 @@ final class DemoStream {
    * end in that very poll; the rate is then taken over the whole warm-up, from its first send.
    */
   private double warmUp(ImageDataset stream, int count, KafkaConsumer<byte[], byte[]> scores) {
-    Thread sender = new Thread(
-        () -> new ImageSender(servers, images).send(stream, count, WARMUP, null, 0, n -> {}),
-        "demo-warmup");
     long start = System.nanoTime();
-    sender.start();
+    CompletableFuture<Void> sender = sending(
+        "demo-warmup",
+        () -> new ImageSender(servers, images).send(stream, count, WARMUP, null, 0, n -> {}));
     int half = count / 2;
     int seen = 0;
     int seenAtHalf = 0;
     long halfAt = 0;
     long last = start;
     long deadline = start + Duration.ofMinutes(2).toNanos();
-    while (seen < count && System.nanoTime() < deadline) {
+    while (seen < count && System.nanoTime() < deadline && !sender.isCompletedExceptionally()) {
       int n = scores.poll(Duration.ofMillis(20)).count();
       if (n > 0) {
         last = System.nanoTime();
@@ -234,11 +236,30 @@ final class DemoStream {
     return s.getEventId().startsWith(WARMUP + "-");
   }
 
-  private static void join(Thread t) {
+  /** Runs {@code send} on a thread of its own; a failure ends the wait for its scores at once. */
+  private static CompletableFuture<Void> sending(String name, Runnable send) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    new Thread(
+            () -> {
+              try {
+                send.run();
+                done.complete(null);
+              } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+              }
+            },
+            name)
+        .start();
+    return done;
+  }
+
+  /** Waits for {@code sending} to end, and fails with its reason where it failed. */
+  private static void join(CompletableFuture<Void> sending) {
     try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      sending.join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException(
+          "sending the demo's images failed: " + e.getCause().getMessage(), e.getCause());
     }
   }
 }

@@ -6,10 +6,14 @@ import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.RawImage;
 import io.vaestream.schemas.registry.RegistryAvro;
 import io.vaestream.schemas.registry.SchemaRegistryClient;
+import io.vaestream.schemas.registry.SchemaRegistryException;
 import io.vaestream.trainer.data.ImageDataset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +34,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * harness (module {@code bench}) sends exactly what users' producers send.
  */
 public final class ImageSender {
+  /** The producer's {@code max.request.size} unless told otherwise: Kafka's default, 1 MiB. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+  /** What a record takes besides its key and value: headers, framing, the batch's own header. */
+  private static final int RECORD_OVERHEAD = 256;
+
   private final String bootstrap;
   private final String topic;
   private final Serializer<ImageEvent> events;
+  private final int maxRequestBytes;
 
   /** A sender of Avro single-object encoded events. */
   public ImageSender(String bootstrap, String topic) {
@@ -44,8 +54,14 @@ public final class ImageSender {
    * or in single-object encoding when it is null.
    */
   public ImageSender(String bootstrap, String topic, String schemaRegistry) {
+    this(bootstrap, topic, schemaRegistry, DEFAULT_MAX_REQUEST_BYTES);
+  }
+
+  /** As above, with the producer's {@code max.request.size}: the largest event it sends. */
+  public ImageSender(String bootstrap, String topic, String schemaRegistry, int maxRequestBytes) {
     this.bootstrap = bootstrap;
     this.topic = topic;
+    this.maxRequestBytes = maxRequestBytes;
     this.events = schemaRegistry == null
         ? (t, e) -> AvroSerdes.encode(e)
         : RegistryAvro.serializer(SchemaRegistryClient.at(schemaRegistry), ImageEvent.class);
@@ -92,7 +108,9 @@ public final class ImageSender {
         // pipelined batches with OUT_OF_ORDER_SEQUENCE_NUMBER until the send times out (seen on a
         // freshly created 4-partition topic; cf. KAFKA-18202). Batches of 256 KB keep the rate up.
         ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-        1);
+        1,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        maxRequestBytes);
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
     long t0 = System.nanoTime();
@@ -106,27 +124,45 @@ public final class ImageSender {
           }
         }
         String id = ids.apply(i);
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                id.getBytes(StandardCharsets.UTF_8),
-                events.serialize(topic, event(d, i, id, normal))),
-            (md, ex) -> {
-              if (ex != null) {
-                failure.compareAndSet(null, ex);
-              } else {
-                acked.incrementAndGet();
-              }
-            });
+        byte[] key = id.getBytes(StandardCharsets.UTF_8);
+        byte[] value;
+        try {
+          value = events.serialize(topic, event(d, i, id, normal));
+        } catch (SchemaRegistryException e) {
+          throw new UncheckedIOException(
+              new IOException("encoding " + id + " for " + topic + ": " + e.getMessage(), e));
+        }
+        if (key.length + value.length + RECORD_OVERHEAD > maxRequestBytes) {
+          // before Kafka's own refusal, which names neither the image nor what to do
+          throw new IllegalArgumentException(String.format(
+              Locale.ROOT,
+              "%s (image %d of %s, %s) is %,d bytes as an event, over the producer's "
+                  + "max.request.size of %,d: give --max-request-size (and the topic's "
+                  + "max.message.bytes to match) or a smaller --image-size",
+              id,
+              i % d.size(),
+              d.description(),
+              d.contract(),
+              key.length + value.length,
+              maxRequestBytes));
+        }
+        producer.send(new ProducerRecord<>(topic, key, value), (md, ex) -> {
+          if (ex != null) {
+            failure.compareAndSet(null, ex);
+          } else {
+            acked.incrementAndGet();
+          }
+        });
         progress.accept(i + 1);
       }
       producer.flush();
     }
     if (failure.get() != null) {
-      throw new IllegalStateException(
+      // the broker's refusal or its absence, not a fault of this code: one line, not a trace
+      throw new UncheckedIOException(new IOException(
           "sending to " + topic + " failed after " + acked.get() + " images: "
               + failure.get().getMessage(),
-          failure.get());
+          failure.get()));
     }
     return acked.get();
   }

@@ -47,6 +47,15 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "Send at most this many images.")
   Integer limit;
 
+  @Option(
+      names = "--max-request-size",
+      paramLabel = "BYTES",
+      defaultValue = "1048576",
+      description =
+          "The producer's max.request.size, the largest event it sends; large colour "
+              + "frames need more, and the topic's max.message.bytes to match (default: ${DEFAULT-VALUE}).")
+  int maxRequestSize;
+
   @Option(names = "--shuffle", description = "Send in a seeded random order.")
   boolean shuffle;
 
@@ -90,6 +99,13 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (limit != null && limit < 0) {
+      throw new IllegalArgumentException("limit=" + limit + " is invalid: expected >= 0");
+    }
+    if (maxRequestSize < 1024) {
+      throw new IllegalArgumentException(
+          "max-request-size=" + maxRequestSize + " is invalid: expected >= 1024");
+    }
     ImageDataset d = DataSources.open(data, ImageShape.parse(imageSize, 0, resize));
     if (shuffle) {
       d = d.shuffled(17);
@@ -101,7 +117,7 @@ final class ProduceCommand implements Callable<Integer> {
     String prefix = idPrefix != null ? idPrefix : d.description().replaceAll("[^A-Za-z0-9]+", "-");
     Progress progress = new Progress("produce", n);
     long t0 = System.nanoTime();
-    long acked = new ImageSender(bootstrap, topic, schemaRegistry)
+    long acked = new ImageSender(bootstrap, topic, schemaRegistry, maxRequestSize)
         .send(d, n, prefix, normal, rate, progress::update);
     progress.done();
     double s = (System.nanoTime() - t0) / 1e9;

@@ -73,6 +73,13 @@ final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (count != null && count < 1) {
+      throw new IllegalArgumentException("count=" + count + " is invalid: expected >= 1");
+    }
+    if (idleTimeout < 0) {
+      throw new IllegalArgumentException(
+          "idle-timeout=" + idleTimeout + " is invalid: expected >= 0 (0 never stops)");
+    }
     Brokers.requireReachable(bootstrap);
     ScoreSummary summary = new ScoreSummary();
     Deserializer<AnomalyScore> de = RegistryAvro.eitherFormat(
@@ -87,6 +94,12 @@ final class TailCommand implements Callable<Integer> {
       while (count == null || summary.count() < count) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           lastRecord = System.nanoTime();
+          if (r.value() == null) {
+            System.err.printf(
+                "skipping %s-%d@%d: a tombstone (no value), not a score%n",
+                r.topic(), r.partition(), r.offset());
+            continue;
+          }
           try {
             AnomalyScore s = de.deserialize(topic, r.value());
             summary.add(s);
