@@ -4,10 +4,20 @@ import io.vaestream.events.AnomalyScore;
 import io.vaestream.trainer.score.Metrics;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
-/** Running totals over the scores read so far: count, anomalies, latency, precision, recall, AUROC. */
+/**
+ * Running totals over the scores read so far: count, anomalies, latency, precision, recall, AUROC.
+ * Latencies and labelled scores are kept in bounded uniform samples (reservoirs), so that a
+ * {@code tail} left running for days holds the same memory and prints its line as fast as in its
+ * first minute; below the bounds nothing is left out.
+ */
 final class ScoreSummary {
   private static final int ALL_FLAGGED_AFTER = 20;
+  /** Latencies kept for the quantiles, which the summary line sorts every second. */
+  static final int LATENCY_SAMPLE = 100_000;
+  /** Labelled scores kept for the AUROC. */
+  static final int SCORE_SAMPLE = 1_000_000;
 
   private long n;
   private long flagged;
@@ -15,24 +25,26 @@ final class ScoreSummary {
   private long fp;
   private long fn;
   private long labelled;
-  private double[] latency = new double[1024];
-  private double[] scores = new double[1024];
-  private boolean[] truth = new boolean[1024];
+  private final Reservoir latency;
+  private final Reservoir scores;
   private final long started = System.nanoTime();
 
+  ScoreSummary() {
+    this(LATENCY_SAMPLE, SCORE_SAMPLE);
+  }
+
+  ScoreSummary(int latencySample, int scoreSample) {
+    latency = new Reservoir(latencySample, 1);
+    scores = new Reservoir(scoreSample, 2);
+  }
+
   void add(AnomalyScore s) {
-    if (n == latency.length) {
-      latency = Arrays.copyOf(latency, latency.length * 2);
-      scores = Arrays.copyOf(scores, scores.length * 2);
-      truth = Arrays.copyOf(truth, truth.length * 2);
-    }
-    latency[(int) n] = s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli();
+    latency.add(s.getScoredTime().toEpochMilli() - s.getEventTime().toEpochMilli(), false);
     if (s.getIsAnomaly()) {
       flagged++;
     }
     if (s.getAnomalous() != null) {
-      truth[(int) labelled] = s.getAnomalous();
-      scores[(int) labelled] = s.getScore();
+      scores.add(s.getScore(), s.getAnomalous());
       labelled++;
       boolean t = s.getAnomalous();
       if (s.getIsAnomaly() && t) {
@@ -84,7 +96,12 @@ final class ScoreSummary {
     double auroc = aurocValue();
     return Double.isNaN(auroc) || onlyFlagged()
         ? null
-        : String.format(Locale.ROOT, "[tail] AUROC %.6f over %d labelled scores", auroc, labelled);
+        : String.format(
+            Locale.ROOT,
+            "[tail] AUROC %.6f over %d labelled scores%s",
+            auroc,
+            labelled,
+            scores.size() < labelled ? " (a uniform sample of " + scores.size() + ")" : "");
   }
 
   private String pct(double q) {
@@ -120,16 +137,66 @@ final class ScoreSummary {
 
   /** Event-to-score latency quantile in milliseconds; NaN before the first score. */
   double latency(double q) {
-    return n == 0 ? Double.NaN : Metrics.quantile(Arrays.copyOf(latency, (int) n), q);
+    return n == 0 ? Double.NaN : Metrics.quantile(latency.values(), q);
   }
 
   /** AUROC against ground truth; NaN without both normal and anomalous labelled scores. */
   double aurocValue() {
-    boolean[] t = Arrays.copyOf(truth, (int) labelled);
+    boolean[] t = scores.flags();
     boolean both = false;
     for (int i = 1; i < t.length; i++) {
       both |= t[i] != t[0];
     }
-    return both ? Metrics.auroc(Arrays.copyOf(scores, (int) labelled), t) : Double.NaN;
+    return both ? Metrics.auroc(scores.values(), t) : Double.NaN;
+  }
+
+  /** Latencies kept, at most {@link #LATENCY_SAMPLE} (for tests). */
+  int latenciesKept() {
+    return latency.size();
+  }
+
+  /** A uniform sample of at most {@code capacity} values with a flag each (Vitter's algorithm R). */
+  private static final class Reservoir {
+    private final int capacity;
+    private final SplittableRandom random;
+    private double[] values = new double[1024];
+    private boolean[] flags = new boolean[1024];
+    private long seen;
+
+    Reservoir(int capacity, long seed) {
+      this.capacity = capacity;
+      this.random = new SplittableRandom(seed);
+    }
+
+    void add(double value, boolean flag) {
+      int at;
+      if (seen < capacity) {
+        at = (int) seen;
+        if (at == values.length) {
+          values = Arrays.copyOf(values, Math.min(capacity, 2 * values.length));
+          flags = Arrays.copyOf(flags, values.length);
+        }
+      } else {
+        long j = random.nextLong(seen + 1);
+        at = j < capacity ? (int) j : -1;
+      }
+      if (at >= 0) {
+        values[at] = value;
+        flags[at] = flag;
+      }
+      seen++;
+    }
+
+    int size() {
+      return (int) Math.min(seen, capacity);
+    }
+
+    double[] values() {
+      return Arrays.copyOf(values, size());
+    }
+
+    boolean[] flags() {
+      return Arrays.copyOf(flags, size());
+    }
   }
 }

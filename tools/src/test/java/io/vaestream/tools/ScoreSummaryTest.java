@@ -51,4 +51,20 @@ class ScoreSummaryTest {
         .doesNotContain("recall 1.000");
     assertThat(flagged.auroc()).isNull();
   }
+
+  /** A tail left running keeps bounded samples: it held every latency and sorted them each second. */
+  @Test
+  void shouldKeepBoundedSamplesAndSayWhenTheAurocIsOverOne() {
+    ScoreSummary summary = new ScoreSummary(100, 200);
+    for (int i = 0; i < 1000; i++) {
+      boolean anomalous = i % 4 == 0;
+      summary.add(score(anomalous ? 2 + i % 7 : i % 5 * 0.1, anomalous, anomalous));
+    }
+    assertThat(summary.count()).isEqualTo(1000);
+    assertThat(summary.latenciesKept()).isEqualTo(100);
+    assertThat(summary.latency(0.99)).isEqualTo(5);
+    assertThat(summary.line()).contains("1000 scores", "(1000 labelled)");
+    assertThat(summary.auroc())
+        .contains("AUROC 1.000000 over 1000 labelled scores (a uniform sample of 200)");
+  }
 }
