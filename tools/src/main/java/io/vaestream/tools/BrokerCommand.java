@@ -1,9 +1,14 @@
 package io.vaestream.tools;
 
 import io.vaestream.embedded.EmbeddedKafka;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +48,25 @@ final class BrokerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // refused here in one line: past this point Kafka's own errors are stack traces
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions=" + partitions + " is invalid: expected >= 1");
+    }
+    for (String t : topics) {
+      try {
+        Topic.validate(t);
+      } catch (InvalidTopicException e) {
+        throw new IllegalArgumentException("topics: " + e.getMessage(), e);
+      }
+    }
+    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      // free
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "port " + port + " on 127.0.0.1 cannot be used (" + e.getMessage()
+              + "): is a broker running there already? Give another --port",
+          e);
+    }
     EmbeddedKafka kafka = EmbeddedKafka.start(port, dataDir);
     kafka.ensureTopics(partitions, topics);
     System.out.println("broker ready on " + kafka.bootstrapServers() + " (data in " + dataDir
