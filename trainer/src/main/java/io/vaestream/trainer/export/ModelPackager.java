@@ -15,7 +15,6 @@ import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.MemoryBank;
-import io.vaestream.trainer.score.Metrics;
 import io.vaestream.trainer.score.ScoreDefinition;
 import io.vaestream.trainer.score.ScoreParts;
 import io.vaestream.trainer.score.ScoreSelector;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -223,7 +221,7 @@ public final class ModelPackager {
             StringStringEntryProto.newBuilder().setKey(ModelFormat.PARITY).setValue(parityJson))
         .build();
     if (quantization == Quantization.INT8) {
-      return int8(
+      return Int8Packaging.packaged(
           withParity,
           check,
           ScoreSelector.scores(score, parts),
@@ -236,99 +234,6 @@ public final class ModelPackager {
     Map<String, String> all = new LinkedHashMap<>();
     withParity.getMetadataPropsList().forEach(e -> all.put(e.getKey(), e.getValue()));
     return new PackagedModel(withParity.toByteArray(), all, selection, threshold, parity, mapScale);
-  }
-
-  /**
-   * Quantises {@code floatModel} (which passed the parity gate, so the trainer's {@code
-   * floatScores} are its scores within 1e-4) and re-derives what depends on the scores: threshold,
-   * quantiles, the calibration profile's score quantiles and golden samples (the float model's
-   * golden inputs, scored by the int8 model as one batch, the way the detector checks them:
-   * activations are quantised per batch).
-   */
-  private static PackagedModel int8(
-      ModelProto floatModel,
-      ImageDataset check,
-      double[] floatScores,
-      int normals,
-      double targetFalseAlarmRate,
-      ScoreSelector.Selection selection,
-      ParityCheck.Result parity,
-      MapScale mapScale) {
-    ModelProto q = Int8Quantizer.quantize(floatModel);
-    Map<String, String> meta = new LinkedHashMap<>();
-    floatModel.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-    List<GoldenSamples.Sample> floatGolden =
-        GoldenSamples.fromJson(meta.get(ModelFormat.GOLDEN)).samples();
-    int size = check.contract().size();
-    float[] goldenPixels = new float[floatGolden.size() * size];
-    for (int j = 0; j < floatGolden.size(); j++) {
-      System.arraycopy(floatGolden.get(j).tensor(), 0, goldenPixels, j * size, size);
-    }
-    List<String> outputs =
-        List.of(ModelFormat.RECONSTRUCTION_ERROR, ModelFormat.KL, ModelFormat.SCORE);
-    float[] s;
-    Map<String, float[]> g;
-    try (OnnxModelRunner r = OnnxModelRunner.open(q.toByteArray())) {
-      s = r.run(check.pixels(), check.size(), List.of(ModelFormat.SCORE)).get(ModelFormat.SCORE);
-      g = r.run(goldenPixels, floatGolden.size(), outputs);
-    }
-    // Relative to the score, or to its spread on held-out normals where the score is smaller: a
-    // standardised score sits near 0, and its unit is that spread.
-    double spread = Metrics.std(Arrays.copyOf(floatScores, normals));
-    double worst = 0;
-    double sum = 0;
-    for (int i = 0; i < s.length; i++) {
-      double e = Math.abs(s[i] - floatScores[i])
-          / Math.max(Math.abs(floatScores[i]), Math.max(spread, 1e-12));
-      worst = Math.max(worst, e);
-      sum += e;
-    }
-    double mean = sum / s.length;
-    if (!(worst <= INT8_MAX_SCORE_ERROR)) {
-      throw new ParityCheck.ParityException(String.format(
-          Locale.ROOT,
-          "the int8 model's scores differ from the float model's by up to %.2e (allowed %.0e) over %d images; "
-              + "export it without quantisation",
-          worst,
-          INT8_MAX_SCORE_ERROR,
-          s.length));
-    }
-    double[] normalScores = new double[normals];
-    for (int i = 0; i < normals; i++) {
-      normalScores[i] = s[i];
-    }
-    Threshold threshold = Threshold.calibrate(normalScores, targetFalseAlarmRate);
-    List<GoldenSamples.Sample> samples = new ArrayList<>();
-    for (int j = 0; j < floatGolden.size(); j++) {
-      samples.add(GoldenSamples.Sample.of(
-          floatGolden.get(j).tensor(),
-          g.get(ModelFormat.RECONSTRUCTION_ERROR)[j],
-          g.get(ModelFormat.KL)[j],
-          g.get(ModelFormat.SCORE)[j]));
-    }
-    String floatThreshold = meta.get(ModelFormat.THRESHOLD);
-    meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
-    meta.put(ModelFormat.THRESHOLD_QUANTILES, json(threshold.quantiles()));
-    meta.put(
-        ModelFormat.CALIBRATION_PROFILE, profile(normalScores, check, normals).toJson());
-    meta.put(ModelFormat.GOLDEN, new GoldenSamples(INT8_GOLDEN_TOLERANCE, samples).toJson());
-    meta.put(
-        ModelFormat.QUANTIZATION,
-        json(Map.of(
-            "scheme",
-            Int8Quantizer.SCHEME,
-            "max_score_error_vs_float",
-            worst,
-            "mean_score_error_vs_float",
-            mean,
-            "images",
-            s.length,
-            "float_threshold",
-            floatThreshold)));
-    ModelProto.Builder b = q.toBuilder().clearMetadataProps();
-    meta.forEach((k, v) ->
-        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-    return new PackagedModel(b.build().toByteArray(), meta, selection, threshold, parity, mapScale);
   }
 
   /**
@@ -383,7 +288,7 @@ public final class ModelPackager {
     return new GoldenSamples(ParityCheck.TOLERANCE, samples);
   }
 
-  private static String json(Object o) {
+  static String json(Object o) {
     try {
       return new ObjectMapper().writeValueAsString(o);
     } catch (JsonProcessingException e) {

@@ -19,6 +19,7 @@ import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
 import io.vaestream.trainer.score.ScoreSelector;
+import io.vaestream.trainer.score.Threshold;
 import io.vaestream.trainer.testing.SyntheticImages;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,32 @@ class Int8QuantizerTest {
     }
     assertThat(Double.parseDouble(q.metadata().get(ModelFormat.THRESHOLD)))
         .isEqualTo(q.threshold().value());
+  }
+
+  /**
+   * The anomaly map comes from the int8 reconstruction too: its pixel threshold is set on the int8
+   * map's peaks, not copied from the float model.
+   */
+  @Test
+  void shouldSetThePixelThresholdOnTheInt8ModelsOwnMaps() {
+    PackagedModel q = pack(Quantization.INT8);
+    float[] maps;
+    try (OnnxModelRunner r = OnnxModelRunner.open(q.onnx())) {
+      maps = r.run(calibration.pixels(), calibration.size(), List.of(ModelFormat.ANOMALY_MAP))
+          .get(ModelFormat.ANOMALY_MAP);
+    }
+    int plane = maps.length / calibration.size();
+    double[] peaks = new double[calibration.size()];
+    for (int i = 0; i < peaks.length; i++) {
+      peaks[i] = Double.NEGATIVE_INFINITY;
+      for (int k = i * plane; k < (i + 1) * plane; k++) {
+        peaks[i] = Math.max(peaks[i], maps[k]);
+      }
+    }
+    assertThat(Double.parseDouble(q.metadata().get(ModelFormat.PIXEL_THRESHOLD)))
+        .isEqualTo(Threshold.calibrate(peaks, 0.05).value())
+        .isNotEqualTo(Double.parseDouble(
+            pack(Quantization.NONE).metadata().get(ModelFormat.PIXEL_THRESHOLD)));
   }
 
   /** The drift monitor's reference: the held-out normals' shipped scores, float or int8, and their input statistics. */
