@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.data.ImageShape;
+import io.vaestream.trainer.data.PixelCopies;
 import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.model.VaeConfig;
 import io.vaestream.trainer.model.VaeModel;
@@ -152,10 +153,9 @@ public record TrainingRun(
       ImageDataset train, ImageDataset calibration, ImageDataset anomalies, ImageDataset all) {}
 
   /**
-   * Loads the data and cuts it into the run's splits; the same recipe always gives the same cut, and
-   * data that has changed since the run was trained is refused: a folder with one image more or
-   * less is shuffled anew, so that the held-out images, which set the threshold, would be mostly
-   * ones the model trained on, and the threshold far too low.
+   * Loads the data and cuts it into the run's splits, the same cut each time; data changed since
+   * training is refused: a folder with one image more or less is shuffled anew, and the held-out
+   * images that set the threshold would be mostly ones the model trained on.
    */
   public Splits splits() throws IOException {
     ImageDataset all = images();
@@ -201,7 +201,17 @@ public record TrainingRun(
           holdout,
           (int) Math.ceil(Math.max(2, 1 / Math.min(holdout, 1 - holdout)))));
     }
-    return new Splits(parts[1], parts[0], validationAnomalies(all), all);
+    // a held-out copy of a training image is at distance 0 from the bank: it pulls the threshold
+    // down
+    int[] unseen = PixelCopies.notIn(parts[0], parts[1]);
+    ImageDataset calibration = unseen.length == parts[0].size()
+        ? parts[0]
+        : parts[0].select(unseen, parts[0].description());
+    if (calibration.isEmpty()) {
+      throw new IllegalArgumentException(
+          all.description() + ": every held-out image copies one trained on");
+    }
+    return new Splits(parts[1], calibration, validationAnomalies(all), all);
   }
 
   /** The labelled anomalies that choose the score: none unless {@link #validationAnomalies} names them. */

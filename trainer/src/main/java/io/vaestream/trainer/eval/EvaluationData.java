@@ -3,16 +3,11 @@ package io.vaestream.trainer.eval;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.data.ImageShape;
+import io.vaestream.trainer.data.PixelCopies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * The training and test images of an evaluation, never the same images. When both come from one
@@ -44,7 +39,7 @@ public record EvaluationData(
     if (!sameSource(trainSpec, testSpec)) {
       // class numbers by the training data's names: each folder numbers its own
       ImageDataset test = DataSources.open(testSpec, train.contract()).numberedLike(train);
-      int[] unseen = notIn(test, train);
+      int[] unseen = PixelCopies.notIn(test, train);
       if (unseen.length > 0) {
         String split = "Training images from " + train.description() + ", test images from "
             + test.description() + ".";
@@ -77,29 +72,6 @@ public record EvaluationData(
         seed ^ 0x7e57L,
         parts[1].size());
     return new EvaluationData(name, trainSpec + " (training part)", parts[1], parts[0], split);
-  }
-
-  /** The indices of the images of {@code a} that are not also in {@code b}, pixel for pixel. */
-  static int[] notIn(ImageDataset a, ImageDataset b) {
-    int n = a.contract().size();
-    Map<Integer, List<Integer>> byHash = new HashMap<>();
-    for (int j = 0; j < b.size(); j++) {
-      byHash.computeIfAbsent(hash(b.pixels(), j * n, n), k -> new ArrayList<>()).add(j);
-    }
-    float[] x = a.pixels();
-    float[] y = b.pixels();
-    return IntStream.range(0, a.size())
-        .filter(i -> byHash.getOrDefault(hash(x, i * n, n), List.of()).stream()
-            .noneMatch(j -> Arrays.equals(x, i * n, (i + 1) * n, y, j * n, (j + 1) * n)))
-        .toArray();
-  }
-
-  private static int hash(float[] values, int from, int length) {
-    int h = 1;
-    for (int k = from; k < from + length; k++) {
-      h = 31 * h + Float.floatToIntBits(values[k]);
-    }
-    return h;
   }
 
   /** Whether two specs name the same images before anything is read. */
