@@ -93,6 +93,17 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter o = spec.commandLine().getOut();
+    if (out != null) {
+      // before the scoring, not after it: a long run was lost to a bad path
+      Path parent = out.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      if (Files.isDirectory(out) || !Files.isWritable(parent)) {
+        throw new IllegalArgumentException("out=" + out + " is invalid: "
+            + (Files.isDirectory(out)
+                ? "a folder; give a file, FILE.jsonl or FILE.csv"
+                : parent + " is not writable"));
+      }
+    }
     try (OnnxScorer scorer = open()) {
       // the images go through the model's own contract: its size, channels and resize policy
       ImageDataset images = DataSources.open(data, scorer.contract());
@@ -293,13 +304,18 @@ final class ScoreCommand implements Callable<Integer> {
             i,
             files ? fileField(images.source(i), csv) : "",
             label == ImageDataset.NO_LABEL ? noLabel : label,
-            score[i],
+            number(score[i], csv),
             ModelFormat.isAnomaly(score[i], threshold),
-            recon[i],
-            kl[i],
+            number(recon[i], csv),
+            number(kl[i], csv),
             normal != null ? byLabel + !normal.contains(label) : ""));
       }
     }
+  }
+
+  /** {@code v} as the file's format writes it: NaN and infinities, which JSON has not, as null. */
+  static String number(float v, boolean csv) {
+    return Float.isFinite(v) || csv ? Float.toString(v) : "null";
   }
 
   /** The image's file as a CSV field (quoted where it must be) or a JSON member, with its separator. */

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ScoreCommandTest {
   @Test
@@ -46,5 +51,32 @@ class ScoreCommandTest {
     assertThatThrownBy(() -> ScoreCommand.recordedClasses("2 (scratch)", test))
         .hasMessageContaining(
             "the model's normal class 'scratch' is not a class of t (broken, good)");
+  }
+
+  /** JSON has no NaN: a model that scored one wrote a line no JSON reader takes. */
+  @Test
+  void shouldWriteANonFiniteNumberAsJsonNull() {
+    assertThat(ScoreCommand.number(Float.NaN, false)).isEqualTo("null");
+    assertThat(ScoreCommand.number(Float.POSITIVE_INFINITY, false)).isEqualTo("null");
+    assertThat(ScoreCommand.number(Float.NaN, true)).isEqualTo("NaN");
+    assertThat(ScoreCommand.number(0.25f, false)).isEqualTo("0.25");
+  }
+
+  /** --out was opened after the scoring: a long run was lost to a folder given as the file. */
+  @Test
+  void shouldRefuseAFolderAsOutBeforeScoring(@TempDir Path dir) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = VaestreamApp.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(
+        "score",
+        "--model",
+        dir.resolve("none.onnx").toString(),
+        "--data",
+        "fashion-mnist:test",
+        "--out",
+        dir.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("out=" + dir + " is invalid: a folder");
   }
 }
