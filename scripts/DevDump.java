@@ -55,7 +55,8 @@ public class DevDump {
               0.01,
               ScoreSelector.Kind.FUSED,
               6000,
-              VaeConfig.defaults(VaeArchitecture.MLP).withSeed(seed), ImageShape.AUTO)
+              VaeConfig.defaults(VaeArchitecture.MLP).withSeed(seed), ImageShape.AUTO,
+              null)
           .splits(data.train());
       Path model = run.resolve("class-" + c + "-seed-" + seed).resolve("model.onnx");
       try (OrtSession session = env.createSession(model.toString())) {

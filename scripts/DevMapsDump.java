@@ -33,7 +33,8 @@ public class DevMapsDump {
     Path model = Path.of(args[1]);
     // evaluate-maps' hold-out: 10 % of the training normals, cut as its training run cuts them
     TrainingRun run = new TrainingRun(data.name() + "/train", Set.of(), 0.1, null, 0, 0.01,
-        ScoreSelector.Kind.FUSED, 6000, VaeConfig.defaults(VaeArchitecture.CONV), ImageShape.AUTO);
+        ScoreSelector.Kind.FUSED, 6000, VaeConfig.defaults(VaeArchitecture.CONV), ImageShape.AUTO,
+        null);
     ImageDataset heldOut = run.splits(data.train()).calibration();
     // one value an image each; the map's peak is taken here, as the graph takes it (the graph
     // outputs it only where the score uses it)

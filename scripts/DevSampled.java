@@ -47,7 +47,8 @@ public class DevSampled {
           ScoreSelector.Kind.FUSED,
           6000,
           VaeConfig.defaults(VaeArchitecture.MLP).withSeed(seed),
-          ImageShape.AUTO);
+          ImageShape.AUTO,
+          null);
       TrainingRun.Splits s = run.splits(data.train());
       VaeModel model = new VaeTrainer(e -> {}, m -> {}).fit(run.config(), s.train(), s.calibration());
       boolean[] anomalous = new boolean[test.size()];

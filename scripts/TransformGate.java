@@ -24,7 +24,8 @@ public class TransformGate {
     InspectionData data = InspectionData.read(Path.of(args[0]), ImageShape.AUTO);
     TrainingRun.Splits s = new TrainingRun(
             data.name() + "/train", Set.of(), 0.1, null, 0, 0.01, ScoreSelector.Kind.FUSED, 6000,
-            VaeConfig.defaults(VaeArchitecture.CONV), ImageShape.AUTO)
+            VaeConfig.defaults(VaeArchitecture.CONV), ImageShape.AUTO,
+            null)
         .splits(data.train());
     long t0 = System.nanoTime();
     TransformClassifier tc = TransformClassifier.train(s.train(), 6000, 1);

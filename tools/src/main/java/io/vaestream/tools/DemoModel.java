@@ -79,7 +79,8 @@ public final class DemoModel {
             ScoreSelector.Kind.FUSED,
             ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
             config,
-            ImageShape.AUTO)
+            ImageShape.AUTO,
+            null)
         .trainedOn(all);
     TrainingRun.Splits s = run.splits(all);
     VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> {})

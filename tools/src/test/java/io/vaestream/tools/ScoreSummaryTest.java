@@ -7,7 +7,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ScoreSummaryTest {
-  private static AnomalyScore score(double value, boolean flagged, boolean anomalous) {
+  /** A score of {@code value} for an event 5 ms old; also what {@link TailIT} reads. */
+  static AnomalyScore score(double value, boolean flagged, boolean anomalous) {
     return AnomalyScore.newBuilder()
         .setEventId("e")
         .setSource("s")

@@ -3,12 +3,10 @@ package io.vaestream.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaestream.embedded.EmbeddedKafka;
-import io.vaestream.events.AnomalyScore;
 import io.vaestream.schemas.AvroSerdes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,7 +27,8 @@ class TailIT {
           new ByteArraySerializer(),
           new ByteArraySerializer())) {
         p.send(new ProducerRecord<>("scores", "gone".getBytes(StandardCharsets.UTF_8), null));
-        p.send(new ProducerRecord<>("scores", null, AvroSerdes.encode(score())));
+        p.send(new ProducerRecord<>(
+            "scores", null, AvroSerdes.encode(ScoreSummaryTest.score(0.5, false, false))));
       }
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       PrintStream before = System.err;
@@ -55,22 +54,5 @@ class TailIT {
       assertThat(log).contains("skipping scores-0@0: a tombstone (no value), not a score");
       assertThat(log).contains("1 scores");
     }
-  }
-
-  private static AnomalyScore score() {
-    return AnomalyScore.newBuilder()
-        .setEventId("e1")
-        .setSource("cam")
-        .setEventTime(Instant.EPOCH)
-        .setScoredTime(Instant.EPOCH.plusMillis(5))
-        .setModelName("m")
-        .setModelVersion("1")
-        .setReconstructionError(0)
-        .setKl(0)
-        .setScore(0.5)
-        .setThreshold(1)
-        .setIsAnomaly(false)
-        .setProcessingLatencyMs(1)
-        .build();
   }
 }

@@ -85,32 +85,6 @@ public record TrainingRun(
     }
   }
 
-  /** A recipe not yet trained: nothing to check the data against. */
-  public TrainingRun(
-      String data,
-      Set<Integer> normalClasses,
-      double holdout,
-      String validationAnomalies,
-      int anomalySample,
-      double targetFalseAlarmRate,
-      ScoreSelector.Kind score,
-      int bankSize,
-      VaeConfig config,
-      ImageShape input) {
-    this(
-        data,
-        normalClasses,
-        holdout,
-        validationAnomalies,
-        anomalySample,
-        targetFalseAlarmRate,
-        score,
-        bankSize,
-        config,
-        input,
-        null);
-  }
-
   /** This recipe, remembering {@code all} as the data it trains on. */
   public TrainingRun trainedOn(ImageDataset all) {
     return copy(normalClasses, targetFalseAlarmRate, score, all.sha256());

@@ -88,6 +88,7 @@ class TrainingRunTest {
         null,
         0,
         new VaeConfig(VaeArchitecture.MLP, 6, 1.0, 8, 32, 3e-3, 3L, 128),
+        null,
         null);
 
     TrainingRun.Splits s = run.splits(all);

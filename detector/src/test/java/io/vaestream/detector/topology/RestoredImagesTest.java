@@ -55,15 +55,20 @@ class RestoredImagesTest {
         ("k" + offset).getBytes(StandardCharsets.UTF_8), image, "images", 0, offset, 7L, 0L);
   }
 
-  @Test
-  void shouldDeadLetterARestoredImageReadForAnotherModelAndScoreTheRest() throws Exception {
-    DetectorMetrics metrics = DetectorMetrics.noop();
+  /** A context that finds the dead-letter writer where the topology puts it. */
+  private static MockProcessorContext<byte[], Scored> context() {
     Properties props = new Properties();
     props.put(
         DetectorConfig.DEAD_LETTERS_INSTANCE,
         new DeadLetters("images.dlq", DeadLetterLimits.defaults(1 << 20)));
     MockProcessorContext<byte[], Scored> context = new MockProcessorContext<>(props);
     context.setCurrentSystemTimeMs(1_000);
+    return context;
+  }
+
+  /** The batch store, in memory, opened in {@code context}. */
+  private static KeyValueStore<Long, PendingImage> store(
+      MockProcessorContext<byte[], Scored> context) {
     KeyValueStore<Long, PendingImage> store = Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(DetectorTopology.BATCH_STORE),
             Serdes.Long(),
@@ -72,18 +77,31 @@ class RestoredImagesTest {
         .build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
+    return store;
+  }
+
+  /** Batches of up to 4 scored on the calling thread, cut after 50 ms. */
+  private static BatchScoringProcessor processor(OnnxScorer scorer, DetectorMetrics metrics) {
+    return new BatchScoringProcessor(
+        DetectorTopology.BATCH_STORE,
+        scorer,
+        4,
+        Duration.ofMillis(50),
+        metrics,
+        Runnable::run,
+        BatchListener.NONE);
+  }
+
+  @Test
+  void shouldDeadLetterARestoredImageReadForAnotherModelAndScoreTheRest() throws Exception {
+    DetectorMetrics metrics = DetectorMetrics.noop();
+    MockProcessorContext<byte[], Scored> context = context();
+    KeyValueStore<Long, PendingImage> store = store(context);
     store.put(5L, stored(5, 8)); // read for an 8 x 8 model
     store.put(6L, stored(6, 28));
 
     try (OnnxScorer scorer = OnnxScorer.open(TinyVaeModel.write(dir, 0.5), Device.CPU)) {
-      BatchScoringProcessor processor = new BatchScoringProcessor(
-          DetectorTopology.BATCH_STORE,
-          scorer,
-          4,
-          Duration.ofMillis(50),
-          metrics,
-          Runnable::run,
-          BatchListener.NONE);
+      BatchScoringProcessor processor = processor(scorer, metrics);
       processor.init(context);
       context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_000);
     }
@@ -114,35 +132,16 @@ class RestoredImagesTest {
   @Test
   void shouldScoreOnlyWhatTheStoreHoldsWhenItsTaskIsRevived() throws Exception {
     DetectorMetrics metrics = DetectorMetrics.noop();
-    Properties props = new Properties();
-    props.put(
-        DetectorConfig.DEAD_LETTERS_INSTANCE,
-        new DeadLetters("images.dlq", DeadLetterLimits.defaults(1 << 20)));
-    MockProcessorContext<byte[], Scored> first = new MockProcessorContext<>(props);
-    KeyValueStore<Long, PendingImage> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(DetectorTopology.BATCH_STORE),
-            Serdes.Long(),
-            PendingImageSerde.serde())
-        .withLoggingDisabled()
-        .build();
-    store.init(first.getStateStoreContext(), store);
-    first.addStateStore(store);
+    MockProcessorContext<byte[], Scored> first = context();
+    KeyValueStore<Long, PendingImage> store = store(first);
     store.put(5L, stored(5, 8)); // read for an 8 x 8 model: dead-lettered once, not twice
     store.put(6L, stored(6, 28));
     store.put(7L, stored(7, 28));
 
-    MockProcessorContext<byte[], Scored> revived = new MockProcessorContext<>(props);
+    MockProcessorContext<byte[], Scored> revived = context();
     revived.addStateStore(store);
-    revived.setCurrentSystemTimeMs(1_000);
     try (OnnxScorer scorer = OnnxScorer.open(TinyVaeModel.write(dir, 0.5), Device.CPU)) {
-      BatchScoringProcessor processor = new BatchScoringProcessor(
-          DetectorTopology.BATCH_STORE,
-          scorer,
-          4,
-          Duration.ofMillis(50),
-          metrics,
-          Runnable::run,
-          BatchListener.NONE);
+      BatchScoringProcessor processor = processor(scorer, metrics);
       processor.init(first);
       processor.close();
       store.delete(7L); // written in the transaction that was aborted

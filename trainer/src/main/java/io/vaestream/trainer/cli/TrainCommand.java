@@ -121,7 +121,8 @@ final class TrainCommand implements Callable<Integer> {
           scoring.score,
           scoring.bankSize,
           model.toConfig(),
-          input.toShape());
+          input.toShape(),
+          null);
       ImageDataset all = run.images();
       run = run.withNormalClasses(TrainingRun.parseClasses(normalClasses, all.classNames()))
           .trainedOn(all);

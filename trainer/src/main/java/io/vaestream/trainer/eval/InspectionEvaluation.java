@@ -112,7 +112,8 @@ public final class InspectionEvaluation {
         st.score(),
         st.bankSize(),
         st.config(),
-        ImageShape.AUTO);
+        ImageShape.AUTO,
+        null);
     TrainingRun.Splits s = run.splits(data.train());
     log.printf(
         "%s: %d training normals (%d held out for calibration), %d test images, %s%n",

@@ -132,7 +132,8 @@ public final class OneClassEvaluation {
         st.score(),
         st.bankSize(),
         st.config().withSeed(seed),
-        ImageShape.AUTO);
+        ImageShape.AUTO,
+        null);
     TrainingRun.Splits s = run.splits(train);
     log.printf(
         Locale.ROOT,
