@@ -154,12 +154,12 @@ public record ImageContract(int width, int height, int channels, Resize resize) 
       return new int[] {x, y, w, h};
     }
     int[] r = sourceRegion(sourceWidth, sourceHeight);
-    double sx = (double) r[2] / width;
-    double sy = (double) r[3] / height;
-    int x0 = (int) Math.floor(x * sx);
-    int y0 = (int) Math.floor(y * sy);
-    int x1 = (int) Math.ceil((x + w) * sx);
-    int y1 = (int) Math.ceil((y + h) * sy);
+    // in whole numbers: (x + w) · (r / width) in doubles could land a hair above the region's
+    // edge and round up past it (900 px sent to a 224 contract gave a box ending at 901)
+    int x0 = (int) ((long) x * r[2] / width);
+    int y0 = (int) ((long) y * r[3] / height);
+    int x1 = (int) (((long) (x + w) * r[2] + width - 1) / width);
+    int y1 = (int) (((long) (y + h) * r[3] + height - 1) / height);
     return new int[] {r[0] + x0, r[1] + y0, x1 - x0, y1 - y0};
   }
 

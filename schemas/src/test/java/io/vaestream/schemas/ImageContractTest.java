@@ -153,6 +153,22 @@ class ImageContractTest {
         .containsExactly(3, 1, 3, 1);
   }
 
+  /** A box at the map's last column ended a pixel past the image: 900 px sent to 224 gave 901. */
+  @Test
+  void shouldNeverMapABoxPastTheImagesEdge() {
+    for (int side : new int[] {28, 112, 224, 299, 448}) {
+      ImageContract c = new ImageContract(side, side, 3, ImageContract.Resize.RESIZE);
+      for (int sent : new int[] {700, 900, 1000, 1080}) {
+        for (int w = 1; w <= 4; w++) {
+          int[] b = c.toSource(side - w, side - w, w, w, sent, sent);
+          assertThat(b[0] + b[2]).as("%d into %d, last %d", sent, side, w).isEqualTo(sent);
+          assertThat(b[1] + b[3]).isEqualTo(sent);
+        }
+        assertThat(c.toSource(0, 0, side, side, sent, sent)).containsExactly(0, 0, sent, sent);
+      }
+    }
+  }
+
   @Test
   void shouldRejectOtherSizesUnderExactAndHugeOnesUnderAnyPolicy() {
     assertThatThrownBy(() -> gray.fit(new RawImage(PixelFormat.GRAY8, 3, 3, new byte[9])))

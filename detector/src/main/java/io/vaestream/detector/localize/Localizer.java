@@ -47,14 +47,14 @@ public final class Localizer {
   public Localization localize(float[] maps, int offset, int imageWidth, int imageHeight) {
     int w = contract.width();
     int h = contract.height();
-    int peak = offset;
-    float highest = maps[offset];
+    // the highest value that is a number: a NaN first pixel was the peak, whatever followed
+    int peak = -1;
     for (int i = offset; i < offset + w * h; i++) {
-      if (maps[i] > highest) {
-        highest = maps[i];
+      if (!Float.isNaN(maps[i]) && (peak < 0 || maps[i] > maps[peak])) {
         peak = i;
       }
     }
+    peak = peak < 0 ? offset : peak; // every value NaN: the peak value says so
     int px = (peak - offset) % w;
     int py = (peak - offset) / w;
     int[] peakBox = contract.toSource(px, py, 1, 1, imageWidth, imageHeight);
@@ -80,7 +80,9 @@ public final class Localizer {
   List<Box> boxes(float[] maps, int offset, int imageWidth, int imageHeight) {
     int w = contract.width();
     int h = contract.height();
-    double areaScale = (double) imageWidth * imageHeight / ((double) w * h);
+    // source pixels a map pixel stands for: of the region resampled (under crop, not the image)
+    int[] region = contract.toSource(0, 0, w, h, imageWidth, imageHeight);
+    double areaScale = (double) region[2] * region[3] / ((double) w * h);
     List<Box> boxes = new ArrayList<>();
     for (Runs.Region g : Runs.label(maps, offset, w, h, pixelThreshold)) {
       int[] b = contract.toSource(

@@ -75,6 +75,34 @@ class LocalizerTest {
     assertThat(loc.getImageWidth()).isEqualTo(128);
   }
 
+  /**
+   * Under crop a map pixel stands for a pixel of the centred region, not of the whole image: the
+   * area was the whole image's share, larger than the box itself.
+   */
+  @Test
+  void shouldGiveAreasInTheCroppedRegionsPixels() {
+    Localizer l = new Localizer(new ImageContract(32, 32, 1, ImageContract.Resize.CROP), 0.1);
+    // sent at 128 × 64: the centred 64 × 64 square is resized, a map pixel is 2 × 2 of it
+    Box b = l.localize(map(new int[] {8, 8, 2, 2, 5}), 0, 128, 64).getBoxes().get(0);
+    assertThat(new int[] {b.getX(), b.getY(), b.getWidth(), b.getHeight()})
+        .containsExactly(48, 16, 4, 4);
+    assertThat(b.getArea()).isEqualTo(16);
+  }
+
+  /** A NaN first pixel was the peak, whatever followed; NaN pixels elsewhere were passed over. */
+  @Test
+  void shouldPutThePeakOnTheHighestNumberAndSayWhenThereIsNone() {
+    Localizer l = new Localizer(RGB_32, 0.1);
+    float[] m = map(new int[] {20, 15, 1, 1, 50});
+    m[0] = Float.NaN;
+    Localization loc = l.localize(m, 0, 32, 32);
+    assertThat(new int[] {loc.getPeakX(), loc.getPeakY()}).containsExactly(20, 15);
+    assertThat(loc.getPeakValue()).isCloseTo(5.0, org.assertj.core.data.Offset.offset(1e-6));
+    float[] nothing = new float[32 * 32];
+    Arrays.fill(nothing, Float.NaN);
+    assertThat(l.localize(nothing, 0, 32, 32).getPeakValue()).isNaN();
+  }
+
   @Test
   void shouldDrawTheMapAsAGreyPngWithTheThresholdAtHalfScale() throws Exception {
     Localizer l = new Localizer(RGB_32, 0.1);

@@ -80,7 +80,7 @@ public final class Metrics {
         posInTie += (int) (packed[j] & 1);
         j++;
       }
-      double rank = (i + 1 + j) / 2.0; // mean of ranks i+1 .. j
+      double rank = (i + 1.0 + j) / 2; // mean of ranks i+1 .. j; in double: i + j passes 2^31
       rankSum += posInTie * rank;
       pos += posInTie;
       i = j;
