@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +104,30 @@ class ComposeFileTest {
         .isEqualTo(DetectorConfig.CONFIG.defaultValues().get("http.port"));
   }
 
+  /**
+   * The GPU detector joins the CPU detectors' group: it read no Confluent input, followed no
+   * published model and stopped within Docker's 10 s, scoring its partitions differently.
+   */
+  @Test
+  void shouldConfigureTheGpuDetectorAsTheOthersButForTheDevice() {
+    JsonNode cpu = service("detector");
+    JsonNode gpu = service("detector-gpu");
+    Map<String, String> a = new TreeMap<>();
+    Map<String, String> b = new TreeMap<>();
+    cpu.path("environment")
+        .fields()
+        .forEachRemaining(e -> a.put(e.getKey(), e.getValue().asText()));
+    gpu.path("environment")
+        .fields()
+        .forEachRemaining(e -> b.put(e.getKey(), e.getValue().asText()));
+    assertThat(a.remove("VAESTREAM_DEVICE")).isEqualTo("cpu");
+    assertThat(b.remove("VAESTREAM_DEVICE")).isEqualTo("cuda");
+    assertThat(b).isEqualTo(a);
+    assertThat(gpu.path("depends_on").toString())
+        .isEqualTo(cpu.path("depends_on").toString());
+    assertThat(gpu.path("stop_grace_period")).isEqualTo(cpu.path("stop_grace_period"));
+  }
+
   @Test
   void shouldCreateTheTopicsTheDetectorUses() {
     String script = service("topics").path("command").toString();
@@ -121,8 +146,14 @@ class ComposeFileTest {
         .isFalse();
     assertThat(d.has("ports")).as("a fixed host port blocks --scale").isFalse();
     String model = d.path("environment").path("VAESTREAM_MODEL_PATH").asText();
+    assertThat(model)
+        .as("the host's VAESTREAM_MODEL_PATH, else the one the trainer makes")
+        .isEqualTo("${VAESTREAM_MODEL_PATH:-/models/fashion-0/model.onnx}");
+    assertThat(
+            service("trainer").path("environment").path("VAESTREAM_MODEL_PATH").asText())
+        .isEqualTo(model);
     assertThat(service("trainer").path("command").toString())
-        .contains(Path.of(model).getParent().toString());
+        .contains("--out /models/fashion-0", "if [ -f \\\"$$VAESTREAM_MODEL_PATH\\\" ]");
     List<String> volumes = new ArrayList<>();
     d.path("volumes").forEach(v -> volumes.add(v.asText()));
     assertThat(volumes).anyMatch(v -> v.equals("${VAESTREAM_MODELS:-models}:/models:ro"));
