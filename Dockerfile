@@ -45,7 +45,7 @@ ENV VAESTREAM_HTTP_BIND_ADDRESS=0.0.0.0 \
     VAESTREAM_STATE_DIR=/app/state
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
-  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
+  CMD bash -c 'p=${VAESTREAM_HTTP_PORT:-8080}; [ "$p" = 0 ] && exit 0; exec 3<>/dev/tcp/127.0.0.1/$p && printf "GET /ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "io.vaestream.detector.DetectorApp"]
 
 FROM ${JRE_IMAGE} AS tools
