@@ -2,12 +2,15 @@ package io.vaestream.detector;
 
 import io.vaestream.detector.config.DetectorConfig;
 import io.vaestream.detector.scoring.ScorerException;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
@@ -95,6 +98,11 @@ public final class DetectorApp implements Callable<Integer> {
     } catch (ConfigException | ScorerException e) {
       System.err.println("vaestream-detector: refusing to start: " + e.getMessage());
       return 2;
+    } catch (KafkaException | IOException e) {
+      // a broker address that does not resolve, an HTTP port in use, a state.dir it cannot write:
+      // what the operator must fix, in one line, and the exit code of a bad setting, not a crash's
+      System.err.println("vaestream-detector: cannot start: " + reasons(e));
+      return 2;
     }
     CompletableFuture<String> signalled = new CompletableFuture<>();
     Runtime.getRuntime()
@@ -112,6 +120,18 @@ public final class DetectorApp implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** The messages of {@code e} and its causes, each once: Kafka's outer ones say little. */
+  static String reasons(Throwable e) {
+    List<String> out = new ArrayList<>();
+    for (Throwable t = e; t != null && out.size() < 4; t = t.getCause()) {
+      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (out.stream().noneMatch(o -> o.contains(m))) {
+        out.add(m);
+      }
+    }
+    return String.join(": ", out);
   }
 
   private static void putIf(Map<String, String> m, String key, String value) {

@@ -8,6 +8,10 @@ import io.vaestream.detector.testing.DetectorHttp;
 import io.vaestream.detector.testing.KafkaBroker;
 import io.vaestream.detector.testing.TestDetectors;
 import io.vaestream.detector.testing.TinyVaeModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The operator's contract: every metric that the shipped Grafana dashboard and Prometheus alert
@@ -80,5 +85,39 @@ class MetricsContractIT {
           .contains("device=\"cpu\"")
           .contains("vaestream_dead_letters_total{reason=\"UNKNOWN_FORMAT\"} 1.0");
     }
+  }
+
+  /**
+   * An HTTP port in use stopped the start with a stack trace and exit code 1, the code of a
+   * detector that stopped for good; a supervisor could not tell the two apart.
+   */
+  @Test
+  void shouldRefuseToStartInOneLineWhenItsHttpPortIsTaken() throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    Path model = TinyVaeModel.write(dir, 0.5);
+    PrintStream before = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = new CommandLine(new DetectorApp())
+          .execute(
+              "--model",
+              model.toString(),
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--http-port",
+              Integer.toString(taken.getLocalPort()),
+              "--set",
+              "http.bind.address=127.0.0.1",
+              "--set",
+              "application.id=busy-port");
+      assertThat(code).isEqualTo(2);
+    } finally {
+      System.setErr(before);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("vaestream-detector: cannot start: ")
+        .contains("in use")
+        .doesNotContain("\tat ");
   }
 }

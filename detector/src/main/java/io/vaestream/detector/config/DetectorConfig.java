@@ -116,6 +116,13 @@ public final class DetectorConfig extends AbstractConfig {
           "must be at most " + DRIFT_WINDOW_EVENTS + " (" + getInt(DRIFT_WINDOW_EVENTS)
               + "): a window never holds more");
     }
+    if (streamThreads() < 1) {
+      // Kafka Streams takes it and stays rebalancing, scoring nothing
+      throw new ConfigException(
+          StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+          streamThreads(),
+          "expected at least 1: a detector without stream threads reads nothing");
+    }
     if (confluentOutput() && getString(SCHEMA_REGISTRY_URL).isBlank()) {
       throw new ConfigException(
           VALUE_FORMAT,
@@ -208,11 +215,15 @@ public final class DetectorConfig extends AbstractConfig {
     return new DetectorConfig(props);
   }
 
-  /** {@code VAESTREAM_BOOTSTRAP_SERVERS=x} → {@code bootstrap.servers=x}. */
+  /**
+   * {@code VAESTREAM_BOOTSTRAP_SERVERS=x} → {@code bootstrap.servers=x}. An empty variable counts
+   * as unset, as compose's {@code ${VAESTREAM_THRESHOLD:-}} means it: it failed as a number, and an
+   * empty {@code VAESTREAM_MODEL_SHA256} refused every model.
+   */
   static Map<String, String> fromEnvironment(Map<String, String> env) {
     Map<String, String> out = new HashMap<>();
     env.forEach((k, v) -> {
-      if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length()) {
+      if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length() && !v.isBlank()) {
         out.put(k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
       }
     });

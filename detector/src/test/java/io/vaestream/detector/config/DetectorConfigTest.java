@@ -45,6 +45,35 @@ class DetectorConfigTest {
     assertThat(p.get("producer.compression.type")).isEqualTo("lz4");
   }
 
+  /** Compose writes {@code ${VAESTREAM_THRESHOLD:-}} as an empty variable: unset, not "". */
+  @Test
+  void shouldTakeAnEmptyVariableAsUnset() {
+    DetectorConfig c = DetectorConfig.load(
+        null,
+        Map.of(
+            "VAESTREAM_MODEL_PATH",
+            "/models/a.onnx",
+            "VAESTREAM_THRESHOLD",
+            "",
+            "VAESTREAM_MODEL_SHA256",
+            " ",
+            "VAESTREAM_INPUT_TOPIC",
+            ""),
+        Map.of());
+    assertThat(c.thresholdOverride()).isNull();
+    assertThat(c.inputTopic()).isEqualTo("images");
+    assertThat(c.originalsStrings()).doesNotContainKey("model.sha256");
+  }
+
+  @Test
+  void shouldRefuseNoStreamThreads() {
+    assertThatThrownBy(() ->
+            new DetectorConfig(Map.of("model.path", "/models/a.onnx", "num.stream.threads", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("num.stream.threads")
+        .hasMessageContaining("reads nothing");
+  }
+
   @Test
   void shouldNameTheKeyAndValueOfABadSetting() {
     assertThatThrownBy(() -> DetectorConfig.load(
