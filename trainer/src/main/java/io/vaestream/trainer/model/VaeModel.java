@@ -218,7 +218,14 @@ public final class VaeModel {
         dir.resolve(GRAPH_FILE),
         StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
-    JSON.writeValue(dir.resolve(STATE_FILE).toFile(), new State(config, contract(), epochsDone));
+    // whole or not at all: a state.json cut short left a checkpoint that --resume could not read
+    Path state = dir.resolve(STATE_FILE + ".tmp");
+    JSON.writeValue(state.toFile(), new State(config, contract(), epochsDone));
+    Files.move(
+        state,
+        dir.resolve(STATE_FILE),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Reads a checkpoint written by {@link #save}. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.nd4j.autodiff.listeners.At;
@@ -60,12 +61,16 @@ public final class VaeTrainer {
           "training images are " + train.contract() + " but the model expects " + model.contract());
     }
     SameDiff sd = model.graph();
-    sd.setTrainingConfig(TrainingConfig.builder()
-        .updater(new Adam(config.learningRate()))
-        .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS, VaeGraph.TARGET)
-        .markLabelsUnused()
-        .minimize(VaeGraph.LOSS)
-        .build());
+    if (sd.getTrainingConfig() == null) {
+      // A checkpoint brings its own, with Adam's step count: a new one restarted the bias
+      // correction on moments already trained, and a resumed run learnt slower than one straight.
+      sd.setTrainingConfig(TrainingConfig.builder()
+          .updater(new Adam(config.learningRate()))
+          .dataSetFeatureMapping(VaeGraph.INPUT, VaeGraph.EPS, VaeGraph.TARGET)
+          .markLabelsUnused()
+          .minimize(VaeGraph.LOSS)
+          .build());
+    }
     quietly(sd::createGradFunction);
     int n = train.contract().size();
     int latent = config.latentDim();
@@ -85,8 +90,10 @@ public final class VaeTrainer {
       double reconSum = 0;
       double klSum = 0;
       int batches = 0;
-      // A trailing batch of a single image is skipped (unless it is the only one).
-      int usable = count > 1 && (count - 1) % config.batchSize() == 0 ? count - 1 : count;
+      // A trailing batch of a single image is skipped (unless it is the only one, or batches are).
+      int usable = count > 1 && config.batchSize() > 1 && (count - 1) % config.batchSize() == 0
+          ? count - 1
+          : count;
       for (int start = 0; start < usable; start += config.batchSize()) {
         int b = Math.min(config.batchSize(), usable - start);
         float[] xb = new float[b * n];
@@ -112,6 +119,18 @@ public final class VaeTrainer {
         sd.fit(mds, terms);
         double r = terms.reconstruction;
         double k = terms.kl;
+        if (!Double.isFinite(r + k)) {
+          // stopped before the next checkpoint, which would overwrite the last good one
+          throw new IllegalArgumentException(String.format(
+              Locale.ROOT,
+              "training diverged in epoch %d (reconstruction %s, KL %s); the last checkpoint "
+                  + "keeps epoch %d: train again with a lower --learning-rate than %s",
+              epoch,
+              r,
+              k,
+              epoch - 1,
+              config.learningRate()));
+        }
         reconSum += r;
         klSum += k;
         lossSum += r + config.beta() * k;

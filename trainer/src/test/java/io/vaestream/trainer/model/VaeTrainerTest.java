@@ -66,6 +66,40 @@ class VaeTrainerTest {
     assertThat(more.epochsDone()).isEqualTo(2);
   }
 
+  /**
+   * One epoch, a checkpoint, and one more: the same weights as two epochs straight. A new
+   * training configuration on resume restarted Adam's step count and its bias correction.
+   */
+  @Test
+  void shouldResumeAsIfNeverStopped(@TempDir Path dir) throws Exception {
+    ImageDataset data = SyntheticImages.squaresAndRings(64, 1);
+    VaeModel straight =
+        new VaeTrainer(s -> {}, m -> {}).fit(tiny(VaeArchitecture.MLP, 2), data, null);
+    new VaeTrainer(s -> {}, m -> m.save(dir)).fit(tiny(VaeArchitecture.MLP, 1), data, null);
+    VaeModel loaded = VaeModel.load(dir);
+    VaeModel resumed = new VaeTrainer(s -> {}, m -> {})
+        .resume(
+            new VaeModel(loaded.config().withEpochs(2), loaded.contract(), loaded.graph(), 1),
+            data,
+            null);
+    assertThat(resumed.parameters().get("dec3_W"))
+        .isEqualTo(straight.parameters().get("dec3_W"));
+  }
+
+  /** A diverging run stopped nothing: NaN weights overwrote the last good checkpoint each epoch. */
+  @Test
+  void shouldStopADivergingRunBeforeItsCheckpoint() {
+    ImageDataset data = SyntheticImages.squaresAndRings(64, 1);
+    data.pixels()[5] = Float.NaN; // as a diverging run's loss turns
+    List<Integer> saved = new ArrayList<>();
+    assertThatThrownBy(() -> new VaeTrainer(s -> {}, m -> saved.add(m.epochsDone()))
+            .fit(tiny(VaeArchitecture.MLP, 3), data, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("training diverged in epoch 1")
+        .hasMessageContaining("--learning-rate");
+    assertThat(saved).isEmpty();
+  }
+
   @Test
   void shouldDecodePriorSamplesIntoImages() throws Exception {
     ImageDataset data = SyntheticImages.squaresAndRings(32, 1);
