@@ -20,7 +20,7 @@ up() {
   if ! command -v dockerd >/dev/null || ! command -v docker-compose >/dev/null || ! command -v docker >/dev/null; then
     echo "docker: installing Debian's docker.io and docker-compose"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       docker.io docker-compose >/dev/null
   fi
   if engine_answers; then

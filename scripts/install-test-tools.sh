@@ -17,7 +17,7 @@ apt_install() {
     $SUDO apt-get update -qq
     updated=1
   fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 if command -v promtool >/dev/null; then
