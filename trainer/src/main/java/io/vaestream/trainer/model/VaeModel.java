@@ -3,6 +3,7 @@ package io.vaestream.trainer.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vaestream.schemas.ImageContract;
+import io.vaestream.schemas.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,24 +209,26 @@ public final class VaeModel {
     return out;
   }
 
-  /** Writes a resumable checkpoint: the graph with its Adam state, and the run's settings. */
+  /**
+   * Writes a resumable checkpoint: the graph with its Adam state, and the run's settings, which
+   * name the graph by its SHA-256. Each file is written aside and moved into place whole; the
+   * settings go last, so that a save cut between the two moves leaves the new graph and its settings
+   * aside, where {@link #load} finds them (it trained an epoch again).
+   */
   public void save(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Path tmp = dir.resolve(GRAPH_FILE + ".tmp");
-    graph.save(tmp.toFile(), true);
-    Files.move(
-        tmp,
-        dir.resolve(GRAPH_FILE),
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
-    // whole or not at all: a state.json cut short left a checkpoint that --resume could not read
-    Path state = dir.resolve(STATE_FILE + ".tmp");
-    JSON.writeValue(state.toFile(), new State(config, contract(), epochsDone));
-    Files.move(
-        state,
-        dir.resolve(STATE_FILE),
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    Path graphTmp = dir.resolve(GRAPH_FILE + ".tmp");
+    graph.save(graphTmp.toFile(), true);
+    Path stateTmp = dir.resolve(STATE_FILE + ".tmp");
+    JSON.writeValue(
+        stateTmp.toFile(),
+        new State(config, contract(), epochsDone, ModelFiles.sha256(Files.readAllBytes(graphTmp))));
+    move(graphTmp, dir.resolve(GRAPH_FILE));
+    move(stateTmp, dir.resolve(STATE_FILE));
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Reads a checkpoint written by {@link #save}. */
@@ -237,11 +240,25 @@ public final class VaeModel {
           dir + ": not a checkpoint (needs " + STATE_FILE + " and " + GRAPH_FILE + ")");
     }
     State s = JSON.readValue(state.toFile(), State.class);
+    if (s.graphSha256() != null) {
+      String graphSha = ModelFiles.sha256(Files.readAllBytes(graphFile));
+      if (!s.graphSha256().equals(graphSha)) {
+        Path aside = dir.resolve(STATE_FILE + ".tmp");
+        State next =
+            Files.isRegularFile(aside) ? JSON.readValue(aside.toFile(), State.class) : null;
+        if (next == null || !graphSha.equals(next.graphSha256())) {
+          throw new IOException(dir + ": " + GRAPH_FILE + " is not the graph " + STATE_FILE
+              + " describes, and no saved settings match it; train afresh");
+        }
+        s = next; // the save was cut after the graph was in place: these are its settings
+      }
+    }
     SameDiff sd = SameDiff.load(graphFile.toFile(), true);
     return new VaeModel(s.config(), s.contract(), sd, s.epochsDone());
   }
 
-  record State(VaeConfig config, ImageContract contract, int epochsDone) {}
+  /** @param graphSha256 the graph file's; null in checkpoints written before it was kept */
+  record State(VaeConfig config, ImageContract contract, int epochsDone, String graphSha256) {}
 
   private static void copy(INDArray src, float[] dst, int offset) {
     float[] v = src.castTo(DataType.FLOAT).data().asFloat();

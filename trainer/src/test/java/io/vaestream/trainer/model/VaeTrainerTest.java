@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.testing.SyntheticImages;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,34 @@ class VaeTrainerTest {
             null);
     assertThat(resumed.parameters().get("dec3_W"))
         .isEqualTo(straight.parameters().get("dec3_W"));
+  }
+
+  /**
+   * A save cut between its two files left the new graph with the old settings, and --resume
+   * trained that epoch again, or a torn state.json it could not read. The settings name their graph.
+   */
+  @Test
+  void shouldFindTheSettingsOfTheGraphWhenASaveWasCut(@TempDir Path dir) throws Exception {
+    ImageDataset data = SyntheticImages.squaresAndRings(64, 1);
+    Path one = dir.resolve("one");
+    Path two = dir.resolve("two");
+    new VaeTrainer(s -> {}, m -> m.save(one)).fit(tiny(VaeArchitecture.MLP, 1), data, null);
+    VaeModel loaded = VaeModel.load(one);
+    new VaeTrainer(s -> {}, m -> m.save(two))
+        .resume(
+            new VaeModel(loaded.config().withEpochs(2), loaded.contract(), loaded.graph(), 1),
+            data,
+            null);
+    // epoch 2's graph in place, its settings still aside: the save stopped between its two moves
+    Files.copy(
+        two.resolve("graph.sd"), one.resolve("graph.sd"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(two.resolve("state.json"), one.resolve("state.json.tmp"));
+    assertThat(VaeModel.load(one).epochsDone()).isEqualTo(2);
+
+    Files.delete(one.resolve("state.json.tmp"));
+    assertThatThrownBy(() -> VaeModel.load(one))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("graph.sd is not the graph state.json describes");
   }
 
   /** A diverging run stopped nothing: NaN weights overwrote the last good checkpoint each epoch. */
