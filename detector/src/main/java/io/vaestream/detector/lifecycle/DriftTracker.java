@@ -96,8 +96,12 @@ final class DriftTracker {
       return;
     }
     AnomalyScore first = batch.scores().get(0);
-    if (!model.modelName().contentEquals(first.getModelName())
-        || !model.modelVersion().contentEquals(first.getModelVersion())) {
+    boolean scoredByAnother = batch.model() != null
+        // the very object: a model published again under the same name and version is another
+        ? batch.model() != model
+        : !model.modelName().contentEquals(first.getModelName())
+            || !model.modelVersion().contentEquals(first.getModelVersion());
+    if (scoredByAnother) {
       return; // scored by the model before a swap: its calibration is not this one's
     }
     int size = batch.contract().size();

@@ -335,7 +335,7 @@ final class BatchScoringProcessor implements Processor<byte[], ImageInput, byte[
             threshold);
       }
     }
-    tell(new ScoredBatch(contract, f.tensors(), keys, forwarded, timed.nanos()));
+    tell(new ScoredBatch(contract, f.tensors(), keys, forwarded, timed.nanos(), model));
   }
 
   /** Tells the listener; what it throws is logged, never allowed to stop scoring. */

@@ -17,13 +17,15 @@ import java.util.List;
  * @param keys the input records' keys (an element may be null), in batch order
  * @param scores the live scores as they went to the scores topic (no map or boxes), in batch order
  * @param inferenceNanos how long the live model took to score the batch
+ * @param model the model that scored it, which may have been replaced since; null where not known
  */
 public record ScoredBatch(
     ImageContract contract,
     float[] tensors,
     List<byte[]> keys,
     List<AnomalyScore> scores,
-    long inferenceNanos) {
+    long inferenceNanos,
+    Scorer model) {
 
   public ScoredBatch {
     // Views, not copies: the detector hands over lists it never touches again, and keys may be
@@ -35,7 +37,7 @@ public record ScoredBatch(
   /** A batch whose inference time is not known. */
   public ScoredBatch(
       ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores) {
-    this(contract, tensors, keys, scores, 0);
+    this(contract, tensors, keys, scores, 0, null);
   }
 
   public int size() {

@@ -111,6 +111,18 @@ class DriftMonitorTest {
       String version,
       double meanShift,
       double flaggedShare) {
+    send(m, count, sources, version, meanShift, flaggedShare, null);
+  }
+
+  /** As above, the batches labelled as scored by {@code scoredBy}, as the detector labels them. */
+  private void send(
+      DriftMonitor m,
+      int count,
+      List<String> sources,
+      String version,
+      double meanShift,
+      double flaggedShare,
+      Scorer scoredBy) {
     for (int start = 0; start < count; start += BATCH) {
       int n = Math.min(BATCH, count - start);
       float[] tensors = new float[n * TINY.size()];
@@ -122,7 +134,7 @@ class DriftMonitorTest {
         System.arraycopy(new float[] {lo, hi, lo, hi}, 0, tensors, i * 4, 4);
         scores.add(score(sources.get((start + i) % sources.size()), version, e));
       }
-      m.scored(new ScoredBatch(TINY, tensors, Collections.nCopies(n, null), scores));
+      m.scored(new ScoredBatch(TINY, tensors, Collections.nCopies(n, null), scores, 0, scoredBy));
     }
   }
 
@@ -297,6 +309,29 @@ class DriftMonitorTest {
             gauge(registry.scrape(), "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"}"))
         .as("600 events of v2 compared, v1's left out")
         .isLessThan(0.1);
+  }
+
+  /**
+   * A model published again under the same name and version: the old one's batches still in
+   * flight at the swap went into the new one's windows, since only name and version told them
+   * apart. The detector labels each batch with the very model that scored it.
+   */
+  @Test
+  void shouldLeaveOutTheOldModelsBatchesWhenOneOfTheSameNameAndVersionReplacesIt() {
+    DriftMonitor m = monitor(DEFAULTS);
+    Scorer old = model.get();
+    send(m, 1200, List.of("cam-1"), "1", 0.15, 0.01, old);
+    assertThat(changes()).contains("* mean_intensity drift");
+    events.clear();
+
+    model.set(new Model("m", "1", 0.01, calibration()));
+    send(m, 600, List.of("cam-1"), "1", 0.15, 0.01, old); // in flight at the swap
+    send(m, 600, List.of("cam-1"), "1", 0, 0.01, model.get());
+    assertThat(
+            gauge(registry.scrape(), "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"}"))
+        .as("600 events of the new model compared, the old one's left out")
+        .isLessThan(0.1);
+    assertThat(changes()).doesNotContain("* mean_intensity drift");
   }
 
   @Test
