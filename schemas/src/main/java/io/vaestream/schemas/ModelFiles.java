@@ -1,9 +1,12 @@
 package io.vaestream.schemas;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -22,11 +25,40 @@ public final class ModelFiles {
 
   /** SHA-256 of {@code bytes}, lower-case hex. */
   public static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(digest().digest(bytes));
+  }
+
+  /** SHA-256 of the file {@code file}, lower-case hex, read as a stream. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest md = digest();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static MessageDigest digest() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no SHA-256", e);
     }
+  }
+
+  /**
+   * The SHA-256 of {@code model}'s {@code bytes}, which must be {@code want} (null: nothing to check
+   * against); {@code wantFrom} is the checksum file that says so, null where {@code want} was given.
+   *
+   * @throws IllegalArgumentException naming both checksums when they differ
+   */
+  public static String requireSha256(String model, byte[] bytes, String want, Path wantFrom) {
+    String actual = sha256(bytes);
+    if (want != null && !want.equalsIgnoreCase(actual)) {
+      throw new IllegalArgumentException(model + ": SHA-256 is " + actual + " but "
+          + (wantFrom == null ? want + " was expected" : wantFrom + " says " + want)
+          + "; the file is corrupt, truncated or not the model you meant");
+    }
+    return actual;
   }
 
   /** The checksum file of {@code model}. */

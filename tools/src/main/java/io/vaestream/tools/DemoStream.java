@@ -238,19 +238,7 @@ final class DemoStream {
 
   /** Runs {@code send} on a thread of its own; a failure ends the wait for its scores at once. */
   private static CompletableFuture<Void> sending(String name, Runnable send) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    new Thread(
-            () -> {
-              try {
-                send.run();
-                done.complete(null);
-              } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-              }
-            },
-            name)
-        .start();
-    return done;
+    return CompletableFuture.runAsync(send, r -> new Thread(r, name).start());
   }
 
   /** Waits for {@code sending} to end, and fails with its reason where it failed. */

@@ -50,7 +50,7 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(
       names = "--max-request-size",
       paramLabel = "BYTES",
-      defaultValue = "1048576",
+      defaultValue = "" + ImageSender.DEFAULT_MAX_REQUEST_BYTES,
       description =
           "The producer's max.request.size, the largest event it sends; large colour "
               + "frames need more, and the topic's max.message.bytes to match (default: ${DEFAULT-VALUE}).")

@@ -280,9 +280,6 @@ final class ScoreCommand implements Callable<Integer> {
       Set<Integer> normal)
       throws IOException {
     boolean csv = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
-    if (out.getParent() != null) {
-      Files.createDirectories(out.getParent());
-    }
     // Images read from files carry their file (relative to the folder), so a row names its image.
     boolean files = images.size() > 0 && images.source(0) != null;
     try (BufferedWriter w = Files.newBufferedWriter(out)) {

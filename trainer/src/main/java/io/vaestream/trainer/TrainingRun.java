@@ -177,10 +177,7 @@ public record TrainingRun(
     }
     // a held-out copy of a training image is at distance 0 from the bank: it pulls the threshold
     // down
-    int[] unseen = PixelCopies.notIn(parts[0], parts[1]);
-    ImageDataset calibration = unseen.length == parts[0].size()
-        ? parts[0]
-        : parts[0].select(unseen, parts[0].description());
+    ImageDataset calibration = PixelCopies.without(parts[0], parts[1]);
     if (calibration.isEmpty()) {
       throw new IllegalArgumentException(
           all.description() + ": every held-out image copies one trained on");

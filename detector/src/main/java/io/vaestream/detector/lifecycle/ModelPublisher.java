@@ -101,24 +101,22 @@ public final class ModelPublisher {
       throw new IOException(
           model + (Files.isDirectory(model) ? ": a folder, not a model file" : ": no such file"));
     }
-    if (Files.size(model) > ModelWatcher.MAX_MODEL_BYTES) {
-      throw new IOException(model + ": " + Files.size(model)
-          + " bytes; the models topic takes at most " + ModelWatcher.MAX_MODEL_BYTES);
+    long size = Files.size(model);
+    if (size > ModelWatcher.MAX_MODEL_BYTES) {
+      throw new IOException(model + ": " + size + " bytes; the models topic takes at most "
+          + ModelWatcher.MAX_MODEL_BYTES);
     }
     byte[] bytes = Files.readAllBytes(model);
     // as the detector checks a model file it starts on: the topic's header would vouch for any
     // bytes
-    String want;
     try {
-      want = ModelFiles.readChecksum(model).orElse(null);
+      ModelFiles.requireSha256(
+          model.toString(),
+          bytes,
+          ModelFiles.readChecksum(model).orElse(null),
+          ModelFiles.checksumFile(model));
     } catch (RuntimeException e) {
       throw new IOException(e.getMessage(), e);
-    }
-    String actual = ModelFiles.sha256(bytes);
-    if (want != null && !want.equalsIgnoreCase(actual)) {
-      throw new IOException(
-          model + ": SHA-256 is " + actual + " but " + ModelFiles.checksumFile(model) + " says "
-              + want + "; the file is corrupt, truncated or not the model you meant");
     }
     return publish(clientSettings, topic, bytes, role);
   }

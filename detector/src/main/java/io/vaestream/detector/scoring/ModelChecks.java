@@ -54,10 +54,11 @@ final class ModelChecks {
 
   /** Checks the model's bytes against {@code want} (null: nothing to check against); returns their SHA-256. */
   static String checkSha256(String model, byte[] bytes, String want) {
-    String actual = ModelFiles.sha256(bytes);
-    if (want != null && !want.equalsIgnoreCase(actual)) {
-      throw new ScorerException(model + ": SHA-256 is " + actual + " but " + want
-          + " was expected; the file is " + "corrupt, truncated or not the model you meant");
+    String actual;
+    try {
+      actual = ModelFiles.requireSha256(model, bytes, want, null);
+    } catch (IllegalArgumentException e) {
+      throw new ScorerException(e.getMessage(), e);
     }
     LOG.info(
         "model {} sha256 {}{}",

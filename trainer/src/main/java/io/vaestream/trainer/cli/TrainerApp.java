@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -63,19 +64,17 @@ public final class TrainerApp {
    */
   public static String messageOf(Exception ex) {
     if (ex instanceof FileSystemException f && f.getReason() == null) {
-      String why = f instanceof AccessDeniedException
-          ? "permission denied"
-          : f instanceof NoSuchFileException
-              ? "no such file or folder"
-              : f instanceof NotDirectoryException
-                  ? "not a folder"
-                  : f instanceof FileAlreadyExistsException
-                      ? "already exists"
-                      : f.getClass().getSimpleName();
-      return f.getMessage() + ": " + why;
+      return f.getMessage() + ": "
+          + FILE_SYSTEM_REASONS.getOrDefault(f.getClass(), f.getClass().getSimpleName());
     }
     return ex.getMessage();
   }
+
+  private static final Map<Class<?>, String> FILE_SYSTEM_REASONS = Map.of(
+      AccessDeniedException.class, "permission denied",
+      NoSuchFileException.class, "no such file or folder",
+      NotDirectoryException.class, "not a folder",
+      FileAlreadyExistsException.class, "already exists");
 
   /**
    * A wrong option or value: the message and where to look, not the whole usage, which would

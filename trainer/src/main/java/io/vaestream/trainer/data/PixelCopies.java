@@ -14,6 +14,12 @@ import java.util.stream.IntStream;
 public final class PixelCopies {
   private PixelCopies() {}
 
+  /** The images of {@code a} that are not also in {@code b}, pixel for pixel: {@code a} itself where none is. */
+  public static ImageDataset without(ImageDataset a, ImageDataset b) {
+    int[] unseen = notIn(a, b);
+    return unseen.length == a.size() ? a : a.select(unseen, a.description());
+  }
+
   /** The indices of the images of {@code a} that are not also in {@code b}, pixel for pixel. */
   public static int[] notIn(ImageDataset a, ImageDataset b) {
     int n = a.contract().size();

@@ -39,21 +39,20 @@ public record EvaluationData(
     if (!sameSource(trainSpec, testSpec)) {
       // class numbers by the training data's names: each folder numbers its own
       ImageDataset test = DataSources.open(testSpec, train.contract()).numberedLike(train);
-      int[] unseen = PixelCopies.notIn(test, train);
-      if (unseen.length > 0) {
+      ImageDataset unseen = PixelCopies.without(test, train);
+      if (!unseen.isEmpty()) {
         String split = "Training images from " + train.description() + ", test images from "
             + test.description() + ".";
-        if (unseen.length < test.size()) {
+        if (unseen.size() < test.size()) {
           // a test folder that holds copies of training images
           split += String.format(
               Locale.ROOT,
               " %d of the %d test images are training images too, pixel for pixel, and were left "
                   + "out of the test set.",
-              test.size() - unseen.length,
+              test.size() - unseen.size(),
               test.size());
-          test = test.select(unseen, test.description());
         }
-        return new EvaluationData(name, trainSpec, train, test, split);
+        return new EvaluationData(name, trainSpec, train, unseen, split);
       }
     }
     ImageDataset[] parts = train.stratifiedSplit(

@@ -171,7 +171,7 @@ public final class InspectionEvaluation {
     methods.add(method(
         data,
         "vaestream: the anomaly map's peak as image score; anomaly map",
-        peaks(maps, n, plane),
+        ImageFeatures.peaks(maps, n, plane),
         maps));
     methods.add(method(
         data,
@@ -181,7 +181,7 @@ public final class InspectionEvaluation {
     methods.add(method(
         data,
         "baseline: deviation from the mean normal image (its map; its peak)",
-        peaks(baselineMaps, n, plane),
+        ImageFeatures.peaks(baselineMaps, n, plane),
         baselineMaps));
     methods.add(method(
         data,
@@ -365,14 +365,6 @@ public final class InspectionEvaluation {
             out,
             i * plane,
             plane));
-    return out;
-  }
-
-  private static double[] peaks(float[] maps, int n, int plane) {
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = ImageFeatures.peak(maps, i * plane, (i + 1) * plane);
-    }
     return out;
   }
 

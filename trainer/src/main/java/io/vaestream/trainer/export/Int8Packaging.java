@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.vaestream.schemas.GoldenSamples;
 import io.vaestream.schemas.ModelFormat;
 import io.vaestream.trainer.data.ImageDataset;
+import io.vaestream.trainer.score.ImageFeatures;
 import io.vaestream.trainer.score.MapScale;
 import io.vaestream.trainer.score.Metrics;
 import io.vaestream.trainer.score.ScoreSelector;
@@ -100,7 +101,8 @@ final class Int8Packaging {
     // the map comes from the int8 reconstruction too: its pixel threshold is the int8 map's
     meta.put(
         ModelFormat.PIXEL_THRESHOLD,
-        Double.toString(Threshold.calibrate(peaks(maps, s.length, normals), targetFalseAlarmRate)
+        Double.toString(Threshold.calibrate(
+                ImageFeatures.peaks(maps, normals, maps.length / s.length), targetFalseAlarmRate)
             .value()));
     meta.put(ModelFormat.THRESHOLD, Double.toString(threshold.value()));
     meta.put(ModelFormat.THRESHOLD_QUANTILES, ModelPackager.json(threshold.quantiles()));
@@ -128,19 +130,5 @@ final class Int8Packaging {
         b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return new ModelPackager.PackagedModel(
         b.build().toByteArray(), meta, selection, threshold, parity, mapScale);
-  }
-
-  /** The largest value of each of the first {@code normals} of {@code count} maps. */
-  private static double[] peaks(float[] maps, int count, int normals) {
-    int plane = maps.length / count;
-    double[] peaks = new double[normals];
-    for (int i = 0; i < normals; i++) {
-      double m = Double.NEGATIVE_INFINITY;
-      for (int k = i * plane; k < (i + 1) * plane; k++) {
-        m = Math.max(m, maps[k]);
-      }
-      peaks[i] = m;
-    }
-    return peaks;
   }
 }

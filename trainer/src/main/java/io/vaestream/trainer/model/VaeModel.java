@@ -221,8 +221,7 @@ public final class VaeModel {
     graph.save(graphTmp.toFile(), true);
     Path stateTmp = dir.resolve(STATE_FILE + ".tmp");
     JSON.writeValue(
-        stateTmp.toFile(),
-        new State(config, contract(), epochsDone, ModelFiles.sha256(Files.readAllBytes(graphTmp))));
+        stateTmp.toFile(), new State(config, contract(), epochsDone, ModelFiles.sha256(graphTmp)));
     move(graphTmp, dir.resolve(GRAPH_FILE));
     move(stateTmp, dir.resolve(STATE_FILE));
   }
@@ -241,7 +240,7 @@ public final class VaeModel {
     }
     State s = JSON.readValue(state.toFile(), State.class);
     if (s.graphSha256() != null) {
-      String graphSha = ModelFiles.sha256(Files.readAllBytes(graphFile));
+      String graphSha = ModelFiles.sha256(graphFile);
       if (!s.graphSha256().equals(graphSha)) {
         Path aside = dir.resolve(STATE_FILE + ".tmp");
         State next =

@@ -232,6 +232,15 @@ public final class ImageFeatures {
     return max;
   }
 
+  /** The peak of each of {@code n} maps of {@code plane} values laid end to end. */
+  public static double[] peaks(float[] maps, int n, int plane) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = peak(maps, i * plane, (i + 1) * plane);
+    }
+    return out;
+  }
+
   /**
    * The blurred image, average-pooled by {@link #pool()}, flattened channel-first (unit length where
    * {@link #shapeOnly()}).
