@@ -96,21 +96,36 @@ public record VaeSpec(
   }
 
   /**
-   * The convolutional VAE: {@link #convStages} stride-2 3×3 convolutions, the filters doubling
-   * from {@code width} at every stage up to 8 × {@code width}, a dense layer, and a mirror image of
-   * 4×4 stride-2 transposed convolutions back to the input size.
+   * Stride-2 stages of the convolutional VAE at {@code width × height}: {@link #convStages} of the
+   * shorter side, or one fewer where a side does not halve that often (320 × 240, a 4:3 camera,
+   * gets 4 stages down to 20 × 15, since 240 does not halve 5 times); 0 where the sides do not
+   * halve even that often.
+   */
+  public static int convStages(int width, int height) {
+    int target = convStages(Math.min(width, height));
+    int halvings =
+        Math.min(Integer.numberOfTrailingZeros(width), Integer.numberOfTrailingZeros(height));
+    int stages = Math.min(target, halvings);
+    return stages < Math.max(2, target - 1) ? 0 : stages;
+  }
+
+  /**
+   * The convolutional VAE: {@link #convStages(int, int)} stride-2 3×3 convolutions, the filters
+   * doubling from {@code width} at every stage up to 8 × {@code width}, a dense layer, and a mirror
+   * image of 4×4 stride-2 transposed convolutions back to the input size.
    */
   private static VaeSpec conv(VaeConfig c, ImageContract contract) {
-    int stages = convStages(Math.min(contract.width(), contract.height()));
-    int factor = 1 << stages;
-    if (contract.width() % factor != 0 || contract.height() % factor != 0) {
-      throw new IllegalArgumentException("the convolutional VAE has " + stages
-          + " stride-2 stages at " + contract
-          + ", so it needs width and height divisible by " + factor
-          + "; pick another --image-size (e.g. "
-          + factor * Math.max(1, Math.round((float) contract.width() / factor))
+    int stages = convStages(contract.width(), contract.height());
+    if (stages == 0) {
+      int target = convStages(Math.min(contract.width(), contract.height()));
+      int factor = 1 << Math.max(2, target - 1);
+      throw new IllegalArgumentException("the convolutional VAE halves " + contract + " "
+          + target + " times (at least " + Math.max(2, target - 1) + "), so it needs width and "
+          + "height divisible by " + factor + "; pick another --image-size (e.g. "
+          + multiple(contract.width(), factor) + "x" + multiple(contract.height(), factor)
           + ") or --arch mlp");
     }
+    int factor = 1 << stages;
     int[] filters = new int[stages + 1];
     filters[0] = contract.channels();
     for (int i = 1; i <= stages; i++) {
@@ -141,6 +156,11 @@ public record VaeSpec(
           i == 1 ? Activation.NONE : Activation.RELU));
     }
     return withHeads(contract, c.latentDim(), enc, hidden, dec);
+  }
+
+  /** The multiple of {@code factor} nearest to {@code side}, at least {@code factor}. */
+  private static int multiple(int side, int factor) {
+    return factor * Math.max(1, Math.round((float) side / factor));
   }
 
   /** The spec with the two linear heads, μ and log σ², on an encoder whose last layer has {@code encoded} units. */

@@ -1,6 +1,7 @@
 package io.vaestream.trainer.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaestream.schemas.ImageContract;
 import org.junit.jupiter.api.Test;
@@ -62,8 +63,24 @@ class VaeSpecTest {
           (LayerSpec.Deconv) spec.decoder().get(spec.decoder().size() - 1);
       assertThat(last.out()).isEqualTo(3);
     }
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> VaeSpec.of(c, new ImageContract(100, 100, 3)))
-        .hasMessageContaining("divisible by 16");
+    assertThatThrownBy(() -> VaeSpec.of(c, new ImageContract(100, 100, 3)))
+        .hasMessageContaining("divisible by 8")
+        .hasMessageContaining("--image-size (e.g. 104x104)");
+  }
+
+  @Test
+  void shouldHalveACameraImageAsOftenAsBothItsSidesAllow() {
+    VaeConfig c = config(VaeArchitecture.CONV, 16);
+    // 240 halves only 4 times; the shorter side alone would ask for 5 stages (down to 7.5).
+    VaeSpec vga = VaeSpec.of(c, new ImageContract(320, 240, 3));
+    assertThat(vga.encoder().stream().filter(l -> l instanceof LayerSpec.Conv).count())
+        .isEqualTo(4);
+    assertThat(((LayerSpec.Reshape) vga.decoder().get(2)).dims()).containsExactly(128, 15, 20);
+    assertThat(VaeSpec.convStages(640, 480)).isEqualTo(5);
+    assertThat(VaeSpec.convStages(160, 120)).isEqualTo(3);
+    // Two fewer than the shorter side asks for would leave the dense layer the whole image.
+    assertThatThrownBy(() -> VaeSpec.of(c, new ImageContract(200, 100, 1)))
+        .hasMessageContaining("divisible by 8")
+        .hasMessageContaining("e.g. 200x104");
   }
 }
