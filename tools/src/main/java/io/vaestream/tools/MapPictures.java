@@ -10,13 +10,19 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import javax.imageio.ImageIO;
 
 /** Pictures of the localization that flagged events carry, for {@code tail --maps}. */
 final class MapPictures {
   private static final int ZOOM_TO = 256;
+  /** Characters of an event id kept in a file name; file systems allow 255 bytes. */
+  private static final int MAX_NAME = 120;
 
   private MapPictures() {}
 
@@ -28,9 +34,33 @@ final class MapPictures {
   static Path write(AnomalyScore s, Path dir) throws IOException {
     BufferedImage out = picture(s.getLocalization());
     Files.createDirectories(dir);
-    Path file = dir.resolve(s.getEventId().replaceAll("[^A-Za-z0-9._-]", "_") + ".png");
+    Path file = dir.resolve(fileName(s.getEventId()));
     ImageIO.write(out, "png", file.toFile());
     return file;
+  }
+
+  /**
+   * The picture's file name for {@code eventId}: the id itself where it is a safe file name of
+   * at most {@value #MAX_NAME} characters; otherwise its safe characters, cut to that length, and
+   * the first 8 hex digits of its SHA-256, so that ids differing only in unsafe characters
+   * ({@code cam/1}, {@code cam:1}) get pictures of their own.
+   */
+  static String fileName(String eventId) {
+    // a leading dot would hide the picture, and "." and ".." are no file names
+    String safe = eventId.replaceAll("[^A-Za-z0-9._-]|^\\.", "_");
+    if (safe.equals(eventId) && !safe.isEmpty() && safe.length() <= MAX_NAME) {
+      return safe + ".png";
+    }
+    String digest;
+    try {
+      digest = HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    return safe.substring(0, Math.min(safe.length(), MAX_NAME)) + "~" + digest + ".png";
   }
 
   /** The map in false colour with its boxes and peak, enlarged to about 256 pixels. */

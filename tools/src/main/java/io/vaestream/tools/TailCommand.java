@@ -68,7 +68,8 @@ final class TailCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Write the anomaly map of every event that carries one (read --topic anomalies) as DIR/<event id>.png: "
-              + "the map in false colour with its boxes and peak drawn on it.")
+              + "the map in false colour with its boxes and peak drawn on it (an id that is no safe file name "
+              + "is written with its unsafe characters as _ and 8 hex digits of its SHA-256).")
   Path maps;
 
   @Override
