@@ -8,7 +8,6 @@ import io.vaestream.trainer.data.ImageShape;
 import io.vaestream.trainer.eval.EvaluationData;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
-import io.vaestream.trainer.score.ScoreSelector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -46,17 +45,7 @@ public class DevDump {
     Files.write(out.resolve("test-labels.i32"), labels.array());
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     for (int c : data.train().distinctLabels()) {
-      TrainingRun.Splits s = new TrainingRun(
-              spec,
-              Set.of(c),
-              0.1,
-              null,
-              0,
-              0.01,
-              ScoreSelector.Kind.FUSED,
-              6000,
-              VaeConfig.defaults(VaeArchitecture.MLP).withSeed(seed), ImageShape.AUTO,
-              null)
+      TrainingRun.Splits s = TrainingRun.defaults(spec, Set.of(c), VaeConfig.defaults(VaeArchitecture.MLP).withSeed(seed))
           .splits(data.train());
       Path model = run.resolve("class-" + c + "-seed-" + seed).resolve("model.onnx");
       try (OrtSession session = env.createSession(model.toString())) {

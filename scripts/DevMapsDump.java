@@ -7,7 +7,6 @@ import io.vaestream.trainer.export.OnnxExporter;
 import io.vaestream.trainer.export.OnnxModelRunner;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
-import io.vaestream.trainer.score.ScoreSelector;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +31,7 @@ public class DevMapsDump {
     InspectionData data = InspectionData.read(Path.of(args[0]), ImageShape.AUTO);
     Path model = Path.of(args[1]);
     // evaluate-maps' hold-out: 10 % of the training normals, cut as its training run cuts them
-    TrainingRun run = new TrainingRun(data.name() + "/train", Set.of(), 0.1, null, 0, 0.01,
-        ScoreSelector.Kind.FUSED, 6000, VaeConfig.defaults(VaeArchitecture.CONV), ImageShape.AUTO,
-        null);
+    TrainingRun run = TrainingRun.defaults(data.name() + "/train", Set.of(), VaeConfig.defaults(VaeArchitecture.CONV));
     ImageDataset heldOut = run.splits(data.train()).calibration();
     // one value an image each; the map's peak is taken here, as the graph takes it (the graph
     // outputs it only where the score uses it)

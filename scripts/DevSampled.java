@@ -8,7 +8,6 @@ import io.vaestream.trainer.model.VaeModel;
 import io.vaestream.trainer.model.VaeTrainer;
 import io.vaestream.trainer.score.ImageFeatures;
 import io.vaestream.trainer.score.Metrics;
-import io.vaestream.trainer.score.ScoreSelector;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,18 +36,7 @@ public class DevSampled {
     Map<String, double[]> sums = new LinkedHashMap<>();
     int classes = 0;
     for (int c : data.train().distinctLabels()) {
-      TrainingRun run = new TrainingRun(
-          spec,
-          Set.of(c),
-          0.1,
-          null,
-          0,
-          0.01,
-          ScoreSelector.Kind.FUSED,
-          6000,
-          VaeConfig.defaults(VaeArchitecture.MLP).withSeed(seed),
-          ImageShape.AUTO,
-          null);
+      TrainingRun run = TrainingRun.defaults(spec, Set.of(c), VaeConfig.defaults(VaeArchitecture.MLP).withSeed(seed));
       TrainingRun.Splits s = run.splits(data.train());
       VaeModel model = new VaeTrainer(e -> {}, m -> {}).fit(run.config(), s.train(), s.calibration());
       boolean[] anomalous = new boolean[test.size()];

@@ -3,7 +3,6 @@ import io.vaestream.trainer.data.ImageShape;
 import io.vaestream.trainer.data.InspectionData;
 import io.vaestream.trainer.model.VaeArchitecture;
 import io.vaestream.trainer.model.VaeConfig;
-import io.vaestream.trainer.score.ScoreSelector;
 import io.vaestream.trainer.score.TransformClassifier;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,10 +21,7 @@ import java.util.Set;
 public class TransformGate {
   public static void main(String[] args) throws Exception {
     InspectionData data = InspectionData.read(Path.of(args[0]), ImageShape.AUTO);
-    TrainingRun.Splits s = new TrainingRun(
-            data.name() + "/train", Set.of(), 0.1, null, 0, 0.01, ScoreSelector.Kind.FUSED, 6000,
-            VaeConfig.defaults(VaeArchitecture.CONV), ImageShape.AUTO,
-            null)
+    TrainingRun.Splits s = TrainingRun.defaults(data.name() + "/train", Set.of(), VaeConfig.defaults(VaeArchitecture.CONV))
         .splits(data.train());
     long t0 = System.nanoTime();
     TransformClassifier tc = TransformClassifier.train(s.train(), 6000, 1);

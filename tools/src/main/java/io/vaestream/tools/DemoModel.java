@@ -4,7 +4,6 @@ import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.TrainingRun;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
-import io.vaestream.trainer.data.ImageShape;
 import io.vaestream.trainer.export.ModelPackager;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeArchitecture;
@@ -69,19 +68,8 @@ public final class DemoModel {
     System.err.println("[demo] training " + name + " (" + config.architecture() + ", "
         + config.epochs() + " epochs on " + description + " class " + normalClass + ")");
     ImageDataset all = images.load();
-    TrainingRun run = new TrainingRun(
-            description,
-            Set.of(normalClass),
-            0.1,
-            null,
-            1000,
-            0.01,
-            ScoreSelector.Kind.FUSED,
-            ModelPackager.ScoreOptions.DEFAULT_BANK_SIZE,
-            config,
-            ImageShape.AUTO,
-            null)
-        .trainedOn(all);
+    TrainingRun run =
+        TrainingRun.defaults(description, Set.of(normalClass), config).trainedOn(all);
     TrainingRun.Splits s = run.splits(all);
     VaeModel trained = new VaeTrainer(st -> System.err.println("  " + st.summary()), m -> {})
         .fit(config, s.train(), s.calibration());

@@ -1,6 +1,6 @@
 package io.vaestream.tools;
 
-import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.data.ClassSpec;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.data.ImageShape;
@@ -112,7 +112,7 @@ final class ProduceCommand implements Callable<Integer> {
     }
     int n = limit == null ? d.size() : Math.min(limit, d.size());
     Set<Integer> normal =
-        normalClasses == null ? null : TrainingRun.parseClasses(normalClasses, d.classNames());
+        normalClasses == null ? null : ClassSpec.parse(normalClasses, d.classNames());
     Brokers.requireReachable(bootstrap);
     String prefix = idPrefix != null ? idPrefix : d.description().replaceAll("[^A-Za-z0-9]+", "-");
     Progress progress = new Progress("produce", n);

@@ -7,7 +7,7 @@ import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.ScorerException;
 import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.schemas.ModelFormat;
-import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.data.ClassSpec;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.score.Metrics;
@@ -232,7 +232,7 @@ final class ScoreCommand implements Callable<Integer> {
    */
   private Set<Integer> normalClasses(OnnxScorer scorer, ImageDataset images) {
     if (normalClasses != null) {
-      return TrainingRun.parseClasses(normalClasses, images.classNames());
+      return ClassSpec.parse(normalClasses, images.classNames());
     }
     return recordedClasses(
         scorer.metadata().getOrDefault(ModelFormat.DATA_NORMAL_CLASSES, "all"), images);

@@ -58,6 +58,12 @@ public record TrainingRun(
   /** {@code --validation-anomalies} value for the other classes of the training data. */
   public static final String OTHER_CLASSES = "other-classes";
 
+  /** Defaults of {@code train}'s options, which the demo and the development scripts take too. */
+  public static final double DEFAULT_HOLDOUT = 0.1;
+
+  public static final double DEFAULT_TARGET_FAR = 0.01;
+  public static final int DEFAULT_ANOMALY_SAMPLE = 1000;
+
   public static final String FILE = "run.json";
   public static final String CHECKPOINT = "checkpoint";
   private static final ObjectMapper JSON =
@@ -83,6 +89,26 @@ public record TrainingRun(
       throw new IllegalArgumentException(
           "target-far=" + targetFalseAlarmRate + " is invalid: expected (0, 1)");
     }
+  }
+
+  /**
+   * The recipe {@code train} makes of {@code data}, {@code normalClasses} and {@code config} when
+   * no other option is given: one-class, the fused score, {@value #DEFAULT_HOLDOUT} held out and a
+   * threshold for {@value #DEFAULT_TARGET_FAR} false alarms, at the images' own size.
+   */
+  public static TrainingRun defaults(String data, Set<Integer> normalClasses, VaeConfig config) {
+    return new TrainingRun(
+        data,
+        normalClasses,
+        DEFAULT_HOLDOUT,
+        null,
+        DEFAULT_ANOMALY_SAMPLE,
+        DEFAULT_TARGET_FAR,
+        ScoreSelector.Kind.FUSED,
+        0,
+        config,
+        ImageShape.AUTO,
+        null);
   }
 
   /** This recipe, remembering {@code all} as the data it trains on. */
@@ -279,93 +305,5 @@ public record TrainingRun(
       throw new IOException(dir + ": no " + FILE + "; is this a directory written by 'train'?");
     }
     return JSON.readValue(f.toFile(), TrainingRun.class);
-  }
-
-  /** Parses {@code "3"}, {@code "0,1,2"} or {@code "0-4"}. */
-  public static Set<Integer> parseClasses(String spec) {
-    return parseClasses(spec, List.of());
-  }
-
-  /**
-   * Parses {@code "3"}, {@code "0,1,2"}, {@code "0-4"} or class names as the data set calls them
-   * ({@code "good"} for a folder's sub-folder, {@code "Shirt"} for Fashion-MNIST), mixed at will;
-   * names match {@code classNames} (the label is the index), ignoring case.
-   */
-  public static Set<Integer> parseClasses(String spec, List<String> classNames) {
-    if (spec == null || spec.isBlank() || spec.equalsIgnoreCase("all")) {
-      return Set.of();
-    }
-    Set<Integer> out = new TreeSet<>();
-    for (String part : spec.split(",")) {
-      String p = part.trim();
-      int named = indexIgnoringCase(classNames, p);
-      if (named >= 0) {
-        out.add(named);
-        continue;
-      }
-      try {
-        if (p.matches("\\d+\\s*-\\s*\\d+")) {
-          String[] ab = p.split("-", 2);
-          int lo = Integer.parseInt(ab[0].trim());
-          int hi = Integer.parseInt(ab[1].trim());
-          if (lo > hi) {
-            throw new IllegalArgumentException("normal-classes range " + p + " is empty");
-          }
-          out.addAll(range(lo, hi, classNames));
-        } else {
-          out.add(Integer.parseInt(p));
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "normal-classes=" + spec + " is invalid: '" + p
-                + "' is not a class number (use 3, 0,1,2 or 0-4)"
-                + (classNames.isEmpty()
-                    ? ""
-                    : " or a class name: " + String.join(", ", classNames)),
-            e);
-      }
-    }
-    if (out.stream().anyMatch(c -> c < 0)) {
-      throw new IllegalArgumentException(
-          "normal-classes=" + spec + " is invalid: class numbers are >= 0");
-    }
-    return out;
-  }
-
-  /**
-   * The classes of range {@code lo}-{@code hi}: where the data names every class by a number (folders
-   * 1 to 12, numbered 0 to 11 in their sorted order 1, 10, 11, 12, 2, …), the classes of those
-   * names, as a single number is read by name first; otherwise the class numbers themselves.
-   */
-  private static Set<Integer> range(int lo, int hi, List<String> classNames) {
-    Set<Integer> out = new TreeSet<>();
-    boolean numbered =
-        !classNames.isEmpty() && classNames.stream().allMatch(n -> n.matches("\\d{1,9}"));
-    if (!numbered) {
-      for (int i = lo; i <= hi; i++) {
-        out.add(i);
-      }
-      return out;
-    }
-    for (int i = 0; i < classNames.size(); i++) {
-      int value = Integer.parseInt(classNames.get(i));
-      if (value >= lo && value <= hi) {
-        out.add(i);
-      }
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("normal-classes range " + lo + "-" + hi
-          + " names no class of the data: " + String.join(", ", classNames));
-    }
-    return out;
-  }
-
-  private static int indexIgnoringCase(List<String> names, String name) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

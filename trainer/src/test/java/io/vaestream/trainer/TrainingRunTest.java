@@ -16,39 +16,6 @@ import org.junit.jupiter.api.Test;
 class TrainingRunTest {
   private static final List<String> FOLDER = List.of("good", "hole", "scratch");
 
-  @Test
-  void shouldReadClassNumbersRangesAndNames() {
-    assertThat(TrainingRun.parseClasses("3")).containsExactly(3);
-    assertThat(TrainingRun.parseClasses("0, 2-4")).containsExactly(0, 2, 3, 4);
-    assertThat(TrainingRun.parseClasses("all")).isEmpty();
-    assertThat(TrainingRun.parseClasses("good", FOLDER)).containsExactly(0);
-    assertThat(TrainingRun.parseClasses("Scratch,1", FOLDER)).containsExactly(1, 2);
-    // Fashion-MNIST's names hold a hyphen and a slash; a name is matched before a range.
-    assertThat(TrainingRun.parseClasses("T-shirt/top", List.of("T-shirt/top", "Trouser")))
-        .containsExactly(0);
-  }
-
-  /** Folders named by numbers sort as text: 2,3 and 2-3 both mean the folders 2 and 3. */
-  @Test
-  void shouldReadARangeOfNumberedFoldersByTheirNames() {
-    List<String> numbered = List.of("1", "10", "11", "12", "2", "3");
-    assertThat(TrainingRun.parseClasses("2,3", numbered)).containsExactly(4, 5);
-    assertThat(TrainingRun.parseClasses("2-3", numbered)).containsExactly(4, 5);
-    assertThat(TrainingRun.parseClasses("3-10", numbered)).containsExactly(1, 5);
-    assertThatThrownBy(() -> TrainingRun.parseClasses("4-9", numbered))
-        .hasMessageContaining("range 4-9 names no class of the data: 1, 10, 11, 12, 2, 3");
-    assertThat(TrainingRun.parseClasses("1-2", FOLDER)).containsExactly(1, 2);
-  }
-
-  @Test
-  void shouldNameTheClassesItKnowsWhenOneIsNot() {
-    assertThatThrownBy(() -> TrainingRun.parseClasses("goood", FOLDER))
-        .hasMessageContaining("'goood' is not a class number")
-        .hasMessageContaining("or a class name: good, hole, scratch");
-    assertThatThrownBy(() -> TrainingRun.parseClasses("4-2")).hasMessageContaining("is empty");
-    assertThatThrownBy(() -> TrainingRun.parseClasses("-3")).hasMessageContaining(">= 0");
-  }
-
   /** A class past a folder's classes was dropped without a word (normal-classes=0,12 trained 0). */
   @Test
   void shouldNameAClassWithoutImagesAndTheClassesThereAre() {

@@ -1,6 +1,7 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.data.ClassSpec;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.eval.ClassResult;
 import io.vaestream.trainer.eval.EvaluationData;
@@ -107,7 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
     ImageDataset train = data.train();
     ImageDataset test = data.test();
     log.println(data.split());
-    Set<Integer> cs = TrainingRun.parseClasses(classes, train.classNames());
+    Set<Integer> cs = ClassSpec.parse(classes, train.classNames());
     if (cs.isEmpty()) {
       cs = new TreeSet<>();
       for (int c : train.distinctLabels()) {

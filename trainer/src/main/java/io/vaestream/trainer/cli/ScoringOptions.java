@@ -46,7 +46,7 @@ final class ScoringOptions {
 
   @Option(
       names = "--anomaly-sample",
-      defaultValue = "1000",
+      defaultValue = "" + TrainingRun.DEFAULT_ANOMALY_SAMPLE,
       description = "At most this many validation anomalies (default: ${DEFAULT-VALUE}).")
   int anomalySample;
 

@@ -1,6 +1,7 @@
 package io.vaestream.trainer.cli;
 
 import io.vaestream.trainer.TrainingRun;
+import io.vaestream.trainer.data.ClassSpec;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.export.ModelPackager.PackagedModel;
 import io.vaestream.trainer.model.VaeModel;
@@ -124,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
           input.toShape(),
           null);
       ImageDataset all = run.images();
-      run = run.withNormalClasses(TrainingRun.parseClasses(normalClasses, all.classNames()))
+      run = run.withNormalClasses(ClassSpec.parse(normalClasses, all.classNames()))
           .trainedOn(all);
       s = run.splits(all);
     }
