@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.vaestream.detector.localize.Localizer;
 import io.vaestream.schemas.CalibrationProfile;
 import io.vaestream.schemas.ImageContract;
@@ -262,8 +263,13 @@ public final class OnnxScorer implements Scorer {
     if (device == Device.CPU) {
       return "cpu";
     }
-    try {
-      opts.addCUDA(0);
+    try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(0)) {
+      // ONNX Runtime's CUDA provider rounds float32 matrix products and convolutions to TF32
+      // (10-bit mantissas) by default on Ampere and later GPUs. Scores would then move by about
+      // 1e-3 of themselves, ten times the golden samples' tolerance, and every model would be
+      // refused; these models are small, so full float32 costs little.
+      cuda.add("use_tf32", "0");
+      opts.addCUDA(cuda);
       return "cuda";
     } catch (OrtException | RuntimeException | LinkageError e) {
       if (device == Device.CUDA) {

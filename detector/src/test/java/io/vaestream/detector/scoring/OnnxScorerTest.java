@@ -3,7 +3,10 @@ package io.vaestream.detector.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
 import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.schemas.ImageContract;
 import java.nio.file.Files;
@@ -65,8 +68,22 @@ class OnnxScorerTest {
   void shouldFallBackToTheCpuWhenCudaIsMissing() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
     try (OnnxScorer scorer = OnnxScorer.open(model, Device.AUTO)) {
-      assertThat(scorer.device()).isIn("cpu", "cuda");
+      assertThat(scorer.device()).isEqualTo(cudaBuild() ? "cuda" : "cpu");
     }
+  }
+
+  @Test
+  void shouldRefuseCudaWhereOnnxRuntimeHasNone() throws Exception {
+    assumeFalse(cudaBuild(), "this ONNX Runtime has the CUDA provider");
+    Path model = TinyVaeModel.write(dir, 0.5);
+    assertThatThrownBy(() -> OnnxScorer.open(model, Device.CUDA))
+        .isInstanceOf(ScorerException.class)
+        .hasMessageStartingWith("device=cuda but the CUDA execution provider is unavailable: ");
+  }
+
+  /** Whether the tests run with ONNX Runtime's GPU build and a GPU ({@code -Pgpu}). */
+  private static boolean cudaBuild() {
+    return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
   }
 
   @Test
