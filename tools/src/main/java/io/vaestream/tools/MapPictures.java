@@ -72,24 +72,33 @@ final class MapPictures {
     for (int y = 0; y < out.getHeight(); y++) {
       for (int x = 0; x < out.getWidth(); x++) {
         float v = map.getRaster().getSample(x / zoom, y / zoom, 0) / 255f;
-        int r = (int) (255 * Math.min(1f, 2 * v));
-        int g = (int) (255 * Math.max(0f, 2 * v - 1));
-        out.setRGB(x, y, r << 16 | g << 8);
+        out.setRGB(x, y, heatColour(v));
       }
     }
-    Graphics2D g = out.createGraphics();
-    drawBoxes(g, out, loc);
-    // the peak, like the boxes, is in the sent image's pixels; the picture is the map's grid,
-    // enlarged
-    double sx = (double) out.getWidth() / loc.getImageWidth();
-    double sy = (double) out.getHeight() / loc.getImageHeight();
+    drawMarks(out, loc);
+    return out;
+  }
+
+  /** The false colour of a map value {@code v} in [0, 1]: black, red at 0.5, yellow at 1. */
+  static int heatColour(float v) {
+    int r = (int) (255 * Math.min(1f, 2 * v));
+    int g = (int) (255 * Math.max(0f, 2 * v - 1));
+    return r << 16 | g << 8;
+  }
+
+  /** Draws {@code loc}'s boxes and its peak (a cross) on {@code picture}, which shows the sent image at any scale. */
+  static void drawMarks(BufferedImage picture, Localization loc) {
+    Graphics2D g = picture.createGraphics();
+    drawBoxes(g, picture, loc);
+    // the peak, like the boxes, is in the sent image's pixels
+    double sx = (double) picture.getWidth() / loc.getImageWidth();
+    double sy = (double) picture.getHeight() / loc.getImageHeight();
     g.setColor(Color.WHITE);
     int px = (int) (loc.getPeakX() * sx);
     int py = (int) (loc.getPeakY() * sy);
     g.drawLine(px - 5, py, px + 5, py);
     g.drawLine(px, py - 5, px, py + 5);
     g.dispose();
-    return out;
   }
 
   /** {@code image} enlarged like {@link #picture}, with the boxes drawn over it. */

@@ -69,6 +69,14 @@ final class ScoreCommand implements Callable<Integer> {
   String normalClasses;
 
   @Option(
+      names = "--maps",
+      paramLabel = "DIR",
+      description =
+          "Write each flagged image as DIR/<class>/<file>.png: the image with its anomaly map laid over it, "
+              + "the boxes the detector sends in cyan and the peak as a cross.")
+  Path maps;
+
+  @Option(
       names = "--device",
       defaultValue = "cpu",
       description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
@@ -107,6 +115,7 @@ final class ScoreCommand implements Callable<Integer> {
     try (OnnxScorer scorer = open()) {
       // the images go through the model's own contract: its size, channels and resize policy
       ImageDataset images = DataSources.open(data, scorer.contract());
+      MapOverlays overlays = overlays(scorer);
       int n = images.size();
       int size = images.contract().size();
       float[] score = new float[n];
@@ -121,6 +130,15 @@ final class ScoreCommand implements Callable<Integer> {
         System.arraycopy(r.score(), 0, score, start, b);
         System.arraycopy(r.reconstructionError(), 0, recon, start, b);
         System.arraycopy(r.kl(), 0, kl, start, b);
+        for (int i = 0; overlays != null && i < b; i++) {
+          if (ModelFormat.isAnomaly(r.score()[i], scorer.threshold())) {
+            overlays.write(
+                images,
+                start + i,
+                r.maps(),
+                i * scorer.contract().width() * scorer.contract().height());
+          }
+        }
         long now = System.nanoTime();
         if (now - lastReport > 2_000_000_000L) {
           err.printf(
@@ -174,9 +192,26 @@ final class ScoreCommand implements Callable<Integer> {
       if (out != null) {
         o.printf("scores      %s%n", out);
       }
+      if (overlays != null) {
+        o.printf("maps        %d flagged images with their maps in %s%n", overlays.written(), maps);
+      }
       o.flush();
     }
     return 0;
+  }
+
+  /** What draws {@code --maps}, or null without it; a model without anomaly maps is refused. */
+  private MapOverlays overlays(OnnxScorer scorer) {
+    if (maps == null) {
+      return null;
+    }
+    if (scorer.localizer() == null) {
+      throw new IllegalArgumentException(
+          "maps=" + maps + " is invalid: the model " + model + " gives no anomaly maps");
+    }
+    Path folder = Path.of(data.trim());
+    return new MapOverlays(
+        maps, Files.isDirectory(folder) ? folder : null, scorer.localizer(), scorer.contract());
   }
 
   private static void printMetrics(

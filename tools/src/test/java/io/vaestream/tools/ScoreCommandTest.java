@@ -3,12 +3,18 @@ package io.vaestream.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaestream.detector.testing.TinyVaeModel;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.trainer.data.ImageDataset;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -78,5 +84,69 @@ class ScoreCommandTest {
         dir.toString());
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("out=" + dir + " is invalid: a folder");
+  }
+
+  /**
+   * {@code --maps} draws each flagged image of a folder as it was given, the map over it, under its
+   * class and file name; a normal image gets no picture.
+   */
+  @Test
+  void shouldDrawTheMapOverEachFlaggedImage(@TempDir Path dir) throws Exception {
+    Path model = TinyVaeModel.writeWithMap(dir.resolve("model"), 0.3, false);
+    Path data = dir.resolve("data");
+    writeGrey(data.resolve("good/plain.png"), false);
+    writeGrey(data.resolve("spot/0001.png"), true);
+    Path maps = dir.resolve("maps");
+    StringWriter out = new StringWriter();
+    CommandLine cl = VaestreamApp.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+
+    int exit = cl.execute(
+        "score", "--model", model.toString(), "--data", data.toString(), "--maps", maps.toString());
+
+    assertThat(exit).isEqualTo(0);
+    assertThat(out.toString()).contains("maps        1 flagged images with their maps in " + maps);
+    assertThat(maps.resolve("good/plain.png")).doesNotExist();
+    BufferedImage picture = ImageIO.read(maps.resolve("spot/0001.png").toFile());
+    assertThat(picture.getWidth()).as("28 px enlarged 9 times").isEqualTo(252);
+    Color spot = new Color(picture.getRGB(14 * 9 + 4, 14 * 9 + 4));
+    Color plain = new Color(picture.getRGB(2 * 9, 2 * 9));
+    assertThat(spot.getRed()).as("the map reddens the spot").isGreaterThan(spot.getGreen());
+    assertThat(plain.getRed()).as("and leaves the rest as it was").isEqualTo(plain.getGreen());
+    assertThat(plain.getRed()).isEqualTo(plain.getBlue()).isBetween(126, 130);
+  }
+
+  @Test
+  void shouldRefuseMapsOfAModelWithoutThem(@TempDir Path dir) throws Exception {
+    Path model = TinyVaeModel.write(dir.resolve("model"), 0.3);
+    writeGrey(dir.resolve("data/good/plain.png"), false);
+    StringWriter err = new StringWriter();
+    CommandLine cl = VaestreamApp.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+
+    int exit = cl.execute(
+        "score",
+        "--model",
+        model.toString(),
+        "--data",
+        dir.resolve("data").toString(),
+        "--maps",
+        dir.resolve("maps").toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("gives no anomaly maps");
+  }
+
+  /** A 28 × 28 grey PNG at level 128, with a white 10 × 10 spot in the middle where {@code spot}. */
+  private static void writeGrey(Path file, boolean spot) throws IOException {
+    BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < 28; y++) {
+      for (int x = 0; x < 28; x++) {
+        boolean in = spot && x >= 9 && x < 19 && y >= 9 && y < 19;
+        img.getRaster().setSample(x, y, 0, in ? 255 : 128);
+      }
+    }
+    Files.createDirectories(file.getParent());
+    ImageIO.write(img, "png", file.toFile());
   }
 }
