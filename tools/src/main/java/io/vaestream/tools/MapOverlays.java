@@ -10,6 +10,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -34,25 +35,48 @@ final class MapOverlays {
   private final Path folder;
   private final Localizer localizer;
   private final ImageContract contract;
+  private final PrintWriter err;
   private int written;
+  private int failed;
 
   /**
    * @param folder the folder the images were read from, whose files are drawn as they are; null
    *     for other data, drawn as the model saw them
+   * @param err where a picture that cannot be drawn is named, with why; the scoring goes on
    */
-  MapOverlays(Path dir, Path folder, Localizer localizer, ImageContract contract) {
+  MapOverlays(Path dir, Path folder, Localizer localizer, ImageContract contract, PrintWriter err) {
     this.dir = dir;
     this.folder = folder;
     this.localizer = localizer;
     this.contract = contract;
+    this.err = err;
   }
 
   int written() {
     return written;
   }
 
-  /** Writes the picture of image {@code i} of {@code images}, whose map starts at {@code maps[offset]}. */
-  Path write(ImageDataset images, int i, float[] maps, int offset) throws IOException {
+  int failed() {
+    return failed;
+  }
+
+  /**
+   * Writes the picture of image {@code i} of {@code images}, whose map starts at {@code
+   * maps[offset]}; one that cannot be drawn (its file changed since it was scored, a full disk) is
+   * named on {@code err} and left out.
+   */
+  void write(ImageDataset images, int i, float[] maps, int offset) {
+    try {
+      draw(images, i, maps, offset);
+      written++;
+    } catch (IOException | RuntimeException e) {
+      failed++;
+      err.println("maps: " + name(images, i) + " not drawn: " + e.getMessage());
+      err.flush();
+    }
+  }
+
+  private void draw(ImageDataset images, int i, float[] maps, int offset) throws IOException {
     String source = images.source(i);
     BufferedImage image =
         folder != null && source != null ? read(folder.resolve(source)) : asImage(images.raw(i));
@@ -61,8 +85,6 @@ final class MapOverlays {
     Path file = dir.resolve(name(images, i));
     Files.createDirectories(file.getParent());
     ImageIO.write(picture, "png", file.toFile());
-    written++;
-    return file;
   }
 
   /** {@code image} scaled to a viewable size, the map over it, its boxes and peak drawn. */
@@ -125,12 +147,23 @@ final class MapOverlays {
     return Math.round(a * (1 - alpha) + b * alpha);
   }
 
+  /** The image's colours as the model took them: without its alpha, which would draw as black. */
   private static BufferedImage read(Path file) throws IOException {
     BufferedImage image = ImageIO.read(file.toFile());
     if (image == null) {
       throw new IOException(file + ": not a PNG or JPEG image any more");
     }
-    return image;
+    if (!image.getColorModel().hasAlpha()) {
+      return image;
+    }
+    BufferedImage opaque =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        opaque.setRGB(x, y, image.getRGB(x, y) & 0xffffff);
+      }
+    }
+    return opaque;
   }
 
   /** An image of data that has no files, as the model saw it. */
@@ -148,15 +181,14 @@ final class MapOverlays {
   }
 
   /**
-   * {@code <class>/<file>.png} for an image read from a folder ({@code hole/0003.jpg} gives {@code
-   * hole/0003.png}); {@code <index>-<class>.png} for others.
+   * The image's own path for an image read from a folder, with {@code .png} added unless it ends so
+   * ({@code hole/0003.jpg} gives {@code hole/0003.jpg.png}, so that it and {@code hole/0003.png}
+   * keep a picture each); {@code <index>-<class>.png} for others.
    */
   static String name(ImageDataset images, int i) {
     String source = images.source(i);
     if (source != null) {
-      int dot = source.lastIndexOf('.');
-      String stem = dot > source.lastIndexOf('/') ? source.substring(0, dot) : source;
-      return stem + ".png";
+      return source.endsWith(".png") ? source : source + ".png";
     }
     int label = images.label(i);
     String cls = label == ImageDataset.NO_LABEL ? "" : "-" + images.className(label);

@@ -94,8 +94,9 @@ final class MapPictures {
     double sx = (double) picture.getWidth() / loc.getImageWidth();
     double sy = (double) picture.getHeight() / loc.getImageHeight();
     g.setColor(Color.WHITE);
-    int px = (int) (loc.getPeakX() * sx);
-    int py = (int) (loc.getPeakY() * sy);
+    // at the middle of the peak's pixel, however enlarged
+    int px = (int) ((loc.getPeakX() + 0.5) * sx);
+    int py = (int) ((loc.getPeakY() + 0.5) * sy);
     g.drawLine(px - 5, py, px + 5, py);
     g.drawLine(px, py - 5, px, py + 5);
     g.dispose();

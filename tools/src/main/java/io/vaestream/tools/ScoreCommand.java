@@ -72,7 +72,7 @@ final class ScoreCommand implements Callable<Integer> {
       names = "--maps",
       paramLabel = "DIR",
       description =
-          "Write each flagged image as DIR/<class>/<file>.png: the image with its anomaly map laid over it, "
+          "Write each flagged image as DIR/<its path in the folder>.png: the image with its anomaly map laid over it, "
               + "the boxes the detector sends in cyan and the peak as a cross.")
   Path maps;
 
@@ -112,10 +112,11 @@ final class ScoreCommand implements Callable<Integer> {
                 : parent + " is not writable"));
       }
     }
+    checkMaps();
     try (OnnxScorer scorer = open()) {
+      MapOverlays overlays = overlays(scorer, err);
       // the images go through the model's own contract: its size, channels and resize policy
       ImageDataset images = DataSources.open(data, scorer.contract());
-      MapOverlays overlays = overlays(scorer);
       int n = images.size();
       int size = images.contract().size();
       float[] score = new float[n];
@@ -193,15 +194,44 @@ final class ScoreCommand implements Callable<Integer> {
         o.printf("scores      %s%n", out);
       }
       if (overlays != null) {
-        o.printf("maps        %d flagged images with their maps in %s%n", overlays.written(), maps);
+        o.printf(
+            "maps        %d flagged images with their maps in %s%s%n",
+            overlays.written(),
+            maps,
+            overlays.failed() == 0 ? "" : " (" + overlays.failed() + " could not be drawn)");
       }
       o.flush();
     }
     return 0;
   }
 
+  /**
+   * Refuses a {@code --maps} folder that cannot take the pictures, before the scoring: a file, one
+   * that cannot be made, or one inside the data folder, whose images it would overwrite or join as
+   * another class.
+   */
+  private void checkMaps() throws IOException {
+    if (maps == null) {
+      return;
+    }
+    Path dir = maps.toAbsolutePath().normalize();
+    Path folder = Path.of(data.trim()).toAbsolutePath().normalize();
+    String why = Files.exists(dir) && !Files.isDirectory(dir)
+        ? "a file; give a folder"
+        : Files.isDirectory(folder) && dir.startsWith(folder)
+            ? "inside the data folder " + folder + ", whose images its pictures would overwrite"
+            : null;
+    if (why == null) {
+      Files.createDirectories(dir);
+      why = Files.isWritable(dir) ? null : "not writable";
+    }
+    if (why != null) {
+      throw new IllegalArgumentException("maps=" + maps + " is invalid: " + why);
+    }
+  }
+
   /** What draws {@code --maps}, or null without it; a model without anomaly maps is refused. */
-  private MapOverlays overlays(OnnxScorer scorer) {
+  private MapOverlays overlays(OnnxScorer scorer, PrintWriter err) {
     if (maps == null) {
       return null;
     }
@@ -211,7 +241,11 @@ final class ScoreCommand implements Callable<Integer> {
     }
     Path folder = Path.of(data.trim());
     return new MapOverlays(
-        maps, Files.isDirectory(folder) ? folder : null, scorer.localizer(), scorer.contract());
+        maps,
+        Files.isDirectory(folder) ? folder : null,
+        scorer.localizer(),
+        scorer.contract(),
+        err);
   }
 
   private static void printMetrics(

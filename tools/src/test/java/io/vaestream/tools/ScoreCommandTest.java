@@ -137,6 +137,42 @@ class ScoreCommandTest {
     assertThat(err.toString()).contains("gives no anomaly maps");
   }
 
+  /** Pictures written into the data folder overwrote its images, or became a class of it. */
+  @Test
+  void shouldRefuseAMapsFolderInsideTheData(@TempDir Path dir) throws Exception {
+    Path model = TinyVaeModel.writeWithMap(dir.resolve("model"), 0.3, false);
+    writeGrey(dir.resolve("data/good/plain.png"), false);
+    StringWriter err = new StringWriter();
+    CommandLine cl = VaestreamApp.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+
+    int exit = cl.execute(
+        "score",
+        "--model",
+        model.toString(),
+        "--data",
+        dir.resolve("data").toString(),
+        "--maps",
+        dir.resolve("data/good").toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("inside the data folder");
+    assertThat(dir.resolve("data/good").toFile().list()).containsExactly("plain.png");
+  }
+
+  @Test
+  void shouldNameAPictureByItsImagesWholePath() {
+    ImageDataset files = new ImageDataset(
+            ImageContract.GRAY_28, new float[2 * 784], new int[] {0, 0}, List.of("hole"), "f")
+        .withSources(List.of("hole/0003.jpg", "hole/0003.png"));
+    ImageDataset idx = new ImageDataset(
+        ImageContract.GRAY_28, new float[784], new int[] {0}, List.of("T-shirt/top"), "idx");
+
+    assertThat(MapOverlays.name(files, 0)).isEqualTo("hole/0003.jpg.png");
+    assertThat(MapOverlays.name(files, 1)).isEqualTo("hole/0003.png");
+    assertThat(MapOverlays.name(idx, 0)).isEqualTo("00000-T-shirt_top.png");
+  }
+
   /** A 28 × 28 grey PNG at level 128, with a white 10 × 10 spot in the middle where {@code spot}. */
   private static void writeGrey(Path file, boolean spot) throws IOException {
     BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);

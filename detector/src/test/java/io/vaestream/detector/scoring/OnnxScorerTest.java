@@ -12,6 +12,7 @@ import io.vaestream.schemas.ImageContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +69,8 @@ class OnnxScorerTest {
   void shouldFallBackToTheCpuWhenCudaIsMissing() throws Exception {
     Path model = TinyVaeModel.write(dir, 0.5);
     try (OnnxScorer scorer = OnnxScorer.open(model, Device.AUTO)) {
-      assertThat(scorer.device()).isEqualTo(cudaBuild() ? "cuda" : "cpu");
+      // a GPU build may still find no GPU and fall back
+      assertThat(scorer.device()).isIn(cudaBuild() ? List.of("cuda", "cpu") : List.of("cpu"));
     }
   }
 
@@ -81,7 +83,7 @@ class OnnxScorerTest {
         .hasMessageStartingWith("device=cuda but the CUDA execution provider is unavailable: ");
   }
 
-  /** Whether the tests run with ONNX Runtime's GPU build and a GPU ({@code -Pgpu}). */
+  /** Whether the tests run with ONNX Runtime's GPU build ({@code -Pgpu}), on a GPU or not. */
   private static boolean cudaBuild() {
     return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
   }

@@ -122,8 +122,7 @@ public record VaeSpec(
       throw new IllegalArgumentException("the convolutional VAE halves " + contract + " "
           + target + " times (at least " + Math.max(2, target - 1) + "), so it needs width and "
           + "height divisible by " + factor + "; pick another --image-size (e.g. "
-          + multiple(contract.width(), factor) + "x" + multiple(contract.height(), factor)
-          + ") or --arch mlp");
+          + fitting(contract.width(), contract.height(), factor) + ") or --arch mlp");
     }
     int factor = 1 << stages;
     int[] filters = new int[stages + 1];
@@ -156,6 +155,22 @@ public record VaeSpec(
           i == 1 ? Activation.NONE : Activation.RELU));
     }
     return withHeads(contract, c.latentDim(), enc, hidden, dec);
+  }
+
+  /**
+   * The size nearest {@code width × height} that the conv VAE takes: both sides rounded to a
+   * multiple of {@code factor}, or of a larger power of two where the rounded shorter side asks for
+   * more halvings (1000 × 630: 992 × 640 would be refused too, since 640 asks for 7 halvings and 992
+   * halves 5 times; 1024 × 640 is given).
+   */
+  private static String fitting(int width, int height, int factor) {
+    for (int f = factor; ; f *= 2) {
+      int w = multiple(width, f);
+      int h = multiple(height, f);
+      if (convStages(w, h) > 0) {
+        return w + "x" + h;
+      }
+    }
   }
 
   /** The multiple of {@code factor} nearest to {@code side}, at least {@code factor}. */

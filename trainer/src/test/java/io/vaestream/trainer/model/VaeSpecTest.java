@@ -82,5 +82,9 @@ class VaeSpecTest {
     assertThatThrownBy(() -> VaeSpec.of(c, new ImageContract(200, 100, 1)))
         .hasMessageContaining("divisible by 8")
         .hasMessageContaining("e.g. 200x104");
+    // rounded to multiples of 16: 992 x 640, but 640 asks for 7 halvings and 992 halves 5 times
+    assertThatThrownBy(() -> VaeSpec.of(c, new ImageContract(1000, 630, 3)))
+        .hasMessageContaining("e.g. 1024x640");
+    assertThat(VaeSpec.convStages(1024, 640)).isEqualTo(7);
   }
 }
