@@ -7,6 +7,7 @@ import io.vaestream.detector.scoring.ScoreBatch;
 import io.vaestream.detector.scoring.ScorerException;
 import io.vaestream.detector.scoring.ScorerOptions;
 import io.vaestream.schemas.ModelFormat;
+import io.vaestream.trainer.data.Batches;
 import io.vaestream.trainer.data.ClassSpec;
 import io.vaestream.trainer.data.DataSources;
 import io.vaestream.trainer.data.ImageDataset;
@@ -124,8 +125,9 @@ final class ScoreCommand implements Callable<Integer> {
       float[] kl = new float[n];
       long t0 = System.nanoTime();
       long lastReport = t0;
-      for (int start = 0; start < n; start += BATCH) {
-        int b = Math.min(BATCH, n - start);
+      int batch = Batches.of(images.contract(), BATCH);
+      for (int start = 0; start < n; start += batch) {
+        int b = Math.min(batch, n - start);
         ScoreBatch r =
             scorer.score(Arrays.copyOfRange(images.pixels(), start * size, (start + b) * size), b);
         System.arraycopy(r.score(), 0, score, start, b);

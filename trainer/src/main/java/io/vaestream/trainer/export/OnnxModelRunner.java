@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFormat;
+import io.vaestream.trainer.data.Batches;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -70,8 +71,9 @@ public final class OnnxModelRunner implements AutoCloseable {
     Map<String, float[]> result = new HashMap<>();
     Map<String, Integer> filled = new HashMap<>();
     try {
-      for (int start = 0; start < count; start += BATCH) {
-        int b = Math.min(BATCH, count - start);
+      int batch = Batches.of(contract, BATCH);
+      for (int start = 0; start < count; start += batch) {
+        int b = Math.min(batch, count - start);
         float[] x = Arrays.copyOfRange(pixels, start * n, (start + b) * n);
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), contract.shape(b));
             OrtSession.Result out =

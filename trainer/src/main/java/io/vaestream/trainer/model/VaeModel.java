@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vaestream.schemas.ImageContract;
 import io.vaestream.schemas.ModelFiles;
+import io.vaestream.trainer.data.Batches;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,9 +113,10 @@ public final class VaeModel {
     float[][] noise = posteriorNoise();
     int versions = transforms * noise.length;
     Forward out = new Forward(count, n, latent, versions);
-    float[] turned = transforms > 1 ? new float[Math.min(EVAL_BATCH, count) * n] : null;
-    for (int start = 0; start < count; start += EVAL_BATCH) {
-      int b = Math.min(EVAL_BATCH, count - start);
+    int per = Batches.of(contract(), EVAL_BATCH);
+    float[] turned = transforms > 1 ? new float[Math.min(per, count) * n] : null;
+    for (int start = 0; start < count; start += per) {
+      int b = Math.min(per, count - start);
       float[] batch = Arrays.copyOfRange(pixels, start * n, (start + b) * n);
       INDArray target = Nd4j.create(batch, contract().shape(b), 'c');
       for (int t = 0; t < transforms; t++) {
