@@ -11,6 +11,8 @@ class BatchesTest {
     assertThat(Batches.of(ImageContract.GRAY_28, 500)).isEqualTo(500);
     assertThat(Batches.of(new ImageContract(128, 128, 3), 500)).isEqualTo(85);
     assertThat(Batches.of(new ImageContract(320, 240, 3), 256)).isEqualTo(18);
-    assertThat(Batches.of(new ImageContract(4096, 4096, 3), 256)).as("never none").isEqualTo(1);
+    assertThat(Batches.of(new ImageContract(4096, 4096, 3), 256))
+        .as("never none")
+        .isEqualTo(1);
   }
 }
