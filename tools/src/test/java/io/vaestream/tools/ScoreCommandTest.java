@@ -97,15 +97,11 @@ class ScoreCommandTest {
     writeGrey(data.resolve("good/plain.png"), false);
     writeGrey(data.resolve("spot/0001.png"), true);
     Path maps = dir.resolve("maps");
-    StringWriter out = new StringWriter();
-    CommandLine cl = VaestreamApp.commandLine();
-    cl.setOut(new PrintWriter(out, true));
 
-    int exit = cl.execute(
-        "score", "--model", model.toString(), "--data", data.toString(), "--maps", maps.toString());
+    Run run = score(model, data, maps);
 
-    assertThat(exit).isEqualTo(0);
-    assertThat(out.toString()).contains("maps        1 flagged images with their maps in " + maps);
+    assertThat(run.exit()).isEqualTo(0);
+    assertThat(run.out()).contains("maps        1 flagged images with their maps in " + maps);
     assertThat(maps.resolve("good/plain.png")).doesNotExist();
     BufferedImage picture = ImageIO.read(maps.resolve("spot/0001.png").toFile());
     assertThat(picture.getWidth()).as("28 px enlarged 9 times").isEqualTo(252);
@@ -120,21 +116,11 @@ class ScoreCommandTest {
   void shouldRefuseMapsOfAModelWithoutThem(@TempDir Path dir) throws Exception {
     Path model = TinyVaeModel.write(dir.resolve("model"), 0.3);
     writeGrey(dir.resolve("data/good/plain.png"), false);
-    StringWriter err = new StringWriter();
-    CommandLine cl = VaestreamApp.commandLine();
-    cl.setErr(new PrintWriter(err, true));
 
-    int exit = cl.execute(
-        "score",
-        "--model",
-        model.toString(),
-        "--data",
-        dir.resolve("data").toString(),
-        "--maps",
-        dir.resolve("maps").toString());
+    Run run = score(model, dir.resolve("data"), dir.resolve("maps"));
 
-    assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("gives no anomaly maps");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("gives no anomaly maps");
   }
 
   /** Pictures written into the data folder overwrote its images, or became a class of it. */
@@ -142,22 +128,26 @@ class ScoreCommandTest {
   void shouldRefuseAMapsFolderInsideTheData(@TempDir Path dir) throws Exception {
     Path model = TinyVaeModel.writeWithMap(dir.resolve("model"), 0.3, false);
     writeGrey(dir.resolve("data/good/plain.png"), false);
+
+    Run run = score(model, dir.resolve("data"), dir.resolve("data/good"));
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("inside the data folder");
+    assertThat(dir.resolve("data/good").toFile().list()).containsExactly("plain.png");
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  /** {@code score --model model --data data --maps maps}, with what it printed. */
+  private static Run score(Path model, Path data, Path maps) {
+    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = VaestreamApp.commandLine();
+    cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-
     int exit = cl.execute(
-        "score",
-        "--model",
-        model.toString(),
-        "--data",
-        dir.resolve("data").toString(),
-        "--maps",
-        dir.resolve("data/good").toString());
-
-    assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("inside the data folder");
-    assertThat(dir.resolve("data/good").toFile().list()).containsExactly("plain.png");
+        "score", "--model", model.toString(), "--data", data.toString(), "--maps", maps.toString());
+    return new Run(exit, out.toString(), err.toString());
   }
 
   @Test
