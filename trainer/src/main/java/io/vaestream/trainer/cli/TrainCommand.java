@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -150,7 +151,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     run.save(out);
 
-    VaeTrainer trainer = new VaeTrainer(st -> err.println(st.summary()), m -> m.save(checkpoint));
+    VaeTrainer trainer = new VaeTrainer(st -> err.println(st.summary()), m -> m.save(checkpoint))
+        .withProgress(err::println, Duration.ofMinutes(1));
     long t0 = System.nanoTime();
     VaeModel trained = start == null
         ? trainer.fit(run.config(), s.train(), s.calibration())

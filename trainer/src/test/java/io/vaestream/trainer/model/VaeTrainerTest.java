@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,26 @@ class VaeTrainerTest {
     assertThat(min(f.reconstruction)).isGreaterThanOrEqualTo(0f);
     assertThat(max(f.reconstruction)).isLessThanOrEqualTo(1f);
     assertThat(min(f.kl)).isGreaterThanOrEqualTo(0f);
+  }
+
+  /** At camera sizes an epoch takes minutes; the first word came only at the end of the first. */
+  @Test
+  void shouldSayHowFarAnEpochHasGotWhileItRuns() throws Exception {
+    ImageDataset data = SyntheticImages.squaresAndRings(128, 1);
+    List<String> lines = new ArrayList<>();
+
+    new VaeTrainer(s -> {}, m -> {})
+        .withProgress(lines::add, Duration.ZERO)
+        .fit(tiny(VaeArchitecture.MLP, 2), data, null);
+
+    // batches of 32: three lines an epoch, none after its last batch, where the epoch's own line
+    // comes
+    assertThat(lines).hasSize(6);
+    assertThat(lines.get(0)).startsWith("epoch 1/2: 32 of 128 images at ");
+    assertThat(lines.get(5)).startsWith("epoch 2/2: 96 of 128 images at ");
+    assertThat(VaeTrainer.progressLine(1, 20, 180, 900, 30_000_000_000L))
+        .isEqualTo("epoch 1/20: 180 of 900 images at 6.0 img/s; 2:00 to the epoch's end, "
+            + "about 49:30 in all");
   }
 
   @Test
