@@ -114,6 +114,7 @@ public final class VaeModel {
     int versions = transforms * noise.length;
     Forward out = new Forward(count, n, latent, versions);
     int per = Batches.of(contract(), EVAL_BATCH);
+    NativeMemory memory = new NativeMemory();
     float[] turned = transforms > 1 ? new float[Math.min(per, count) * n] : null;
     for (int start = 0; start < count; start += per) {
       int b = Math.min(per, count - start);
@@ -128,8 +129,9 @@ public final class VaeModel {
           x = Nd4j.create(Arrays.copyOf(turned, b * n), contract().shape(b), 'c');
         }
         for (int k = 0; k < noise.length; k++) {
+          INDArray eps = rows(noise[k], b);
           Map<String, INDArray> r = graph.output(
-              Map.of(VaeGraph.INPUT, x, VaeGraph.TARGET, target, VaeGraph.EPS, rows(noise[k], b)),
+              Map.of(VaeGraph.INPUT, x, VaeGraph.TARGET, target, VaeGraph.EPS, eps),
               VaeGraph.RECONSTRUCTION,
               VaeGraph.MEAN,
               VaeGraph.LOG_VAR,
@@ -146,8 +148,14 @@ public final class VaeModel {
           accumulate(r.get(VaeGraph.BCE), out.bce, start, versions);
           accumulate(r.get(VaeGraph.MSE), out.mse, start, versions);
           accumulate(r.get(VaeGraph.KL), out.kl, start, versions);
+          eps.close();
+        }
+        if (x != target) {
+          x.close(); // target is every turn's target still
         }
       }
+      target.close();
+      memory.check();
     }
     return out;
   }

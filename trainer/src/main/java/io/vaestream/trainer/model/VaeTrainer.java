@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.ListenerVariables;
@@ -94,6 +93,7 @@ public final class VaeTrainer {
     // One stream per epoch, derived from the seed, so a resumed run sees the same batches.
     long started = System.nanoTime();
     LossTerms terms = new LossTerms();
+    NativeMemory memory = new NativeMemory();
     int firstEpoch = model.epochsDone();
     for (int epoch = firstEpoch + 1; epoch <= config.epochs(); epoch++) {
       Random rnd = new Random(config.seed() * 1_000_003L + epoch);
@@ -130,11 +130,14 @@ public final class VaeTrainer {
         }
         INDArray eps = Nd4j.create(e, new long[] {b, latent}, 'c');
         MultiDataSet mds = new MultiDataSet(new INDArray[] {x, eps, target}, new INDArray[0]);
-        sd.fit(mds, terms);
-        target.close();
-        x.close();
-        eps.close();
-        collectAbove(GC_ABOVE);
+        try {
+          sd.fit(mds, terms);
+        } finally {
+          target.close();
+          x.close();
+          eps.close();
+        }
+        memory.check();
         double r = terms.reconstruction;
         double k = terms.kl;
         if (!Double.isFinite(r + k)) {
@@ -190,7 +193,7 @@ public final class VaeTrainer {
   static String progressLine(int epoch, int epochs, int done, int count, long nanos) {
     double rate = done / (nanos / 1e9);
     long epochLeft = Math.round((count - done) / rate);
-    long allLeft = epochLeft + Math.round((epochs - epoch) * count / rate);
+    long allLeft = epochLeft + Math.round((double) (epochs - epoch) * count / rate);
     return String.format(
         Locale.ROOT,
         "epoch %d/%d: %d of %d images at %.1f img/s; %d:%02d to the epoch's end, about %d:%02d in all",
@@ -203,21 +206,6 @@ public final class VaeTrainer {
         epochLeft % 60,
         allLeft / 60,
         allLeft % 60);
-  }
-
-  /**
-   * Resident memory after which a training step is followed by a collection: the heap's budget.
-   * Each {@code fit} leaves its session's arrays off the heap until their Java objects are
-   * collected, and those objects are too small to make the heap collect: at 320 × 240 in colour
-   * the process grew by over 100 MB a step, past 24 GB within an epoch, and the kernel killed it.
-   */
-  private static final long GC_ABOVE = Runtime.getRuntime().maxMemory();
-
-  /** Collects when the process holds more than {@code bytes}, freeing the arrays no one holds. */
-  static void collectAbove(long bytes) {
-    if (Pointer.physicalBytes() > bytes) {
-      System.gc();
-    }
   }
 
   /**

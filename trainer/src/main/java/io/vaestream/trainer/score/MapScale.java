@@ -1,6 +1,7 @@
 package io.vaestream.trainer.score;
 
 import io.vaestream.schemas.ImageContract;
+import io.vaestream.trainer.data.Batches;
 import io.vaestream.trainer.data.ImageDataset;
 import io.vaestream.trainer.model.VaeModel;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ public record MapScale(float[] inverse, float[] mean, float[] inverseSpread) {
     double[] sq = new double[size];
     double[] sum = new double[size];
     double[] sumSq = new double[size];
-    int chunk = 256;
+    int chunk = Batches.of(c, 256);
     for (int start = 0; start < sample.size(); start += chunk) {
       int b = Math.min(chunk, sample.size() - start);
       float[] x = Arrays.copyOfRange(sample.pixels(), start * size, (start + b) * size);
