@@ -2,9 +2,7 @@ package io.vaestream.tools;
 
 import io.vaestream.detector.localize.Localizer;
 import io.vaestream.events.Localization;
-import io.vaestream.events.PixelFormat;
 import io.vaestream.schemas.ImageContract;
-import io.vaestream.schemas.RawImage;
 import io.vaestream.trainer.data.ImageDataset;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -34,7 +32,6 @@ final class MapOverlays {
   private final Path dir;
   private final Path folder;
   private final Localizer localizer;
-  private final ImageContract contract;
   private final PrintWriter err;
   private int written;
   private int failed;
@@ -44,11 +41,10 @@ final class MapOverlays {
    *     for other data, drawn as the model saw them
    * @param err where a picture that cannot be drawn is named, with why; the scoring goes on
    */
-  MapOverlays(Path dir, Path folder, Localizer localizer, ImageContract contract, PrintWriter err) {
+  MapOverlays(Path dir, Path folder, Localizer localizer, PrintWriter err) {
     this.dir = dir;
     this.folder = folder;
     this.localizer = localizer;
-    this.contract = contract;
     this.err = err;
   }
 
@@ -78,8 +74,9 @@ final class MapOverlays {
 
   private void draw(ImageDataset images, int i, float[] maps, int offset) throws IOException {
     String source = images.source(i);
-    BufferedImage image =
-        folder != null && source != null ? read(folder.resolve(source)) : asImage(images.raw(i));
+    BufferedImage image = folder != null && source != null
+        ? read(folder.resolve(source))
+        : images.raw(i).toBufferedImage();
     Localization loc = localizer.localize(maps, offset, image.getWidth(), image.getHeight());
     BufferedImage picture = picture(image, maps, offset, loc);
     Path file = dir.resolve(name(images, i));
@@ -112,6 +109,7 @@ final class MapOverlays {
   /** Lays the map over {@code out}, which shows a {@code sourceWidth × sourceHeight} image. */
   private void heat(
       BufferedImage out, float[] maps, int offset, int sourceWidth, int sourceHeight) {
+    ImageContract contract = localizer.contract();
     int mw = contract.width();
     int mh = contract.height();
     // the part of the image the map covers: all of it, or the centre a crop policy cut
@@ -156,28 +154,12 @@ final class MapOverlays {
     if (!image.getColorModel().hasAlpha()) {
       return image;
     }
-    BufferedImage opaque =
-        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < image.getHeight(); y++) {
-      for (int x = 0; x < image.getWidth(); x++) {
-        opaque.setRGB(x, y, image.getRGB(x, y) & 0xffffff);
-      }
-    }
+    int w = image.getWidth();
+    int h = image.getHeight();
+    BufferedImage opaque = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    // an RGB raster keeps the colour bits and drops the alpha ones
+    opaque.setRGB(0, 0, w, h, image.getRGB(0, 0, w, h, null, 0, w), 0, w);
     return opaque;
-  }
-
-  /** An image of data that has no files, as the model saw it. */
-  private static BufferedImage asImage(RawImage raw) {
-    boolean grey = raw.format() == PixelFormat.GRAY8;
-    BufferedImage image = new BufferedImage(raw.width(), raw.height(), BufferedImage.TYPE_INT_RGB);
-    byte[] p = raw.pixels();
-    for (int i = 0; i < raw.width() * raw.height(); i++) {
-      int r = p[grey ? i : 3 * i] & 0xff;
-      int g = grey ? r : p[3 * i + 1] & 0xff;
-      int b = grey ? r : p[3 * i + 2] & 0xff;
-      image.setRGB(i % raw.width(), i / raw.width(), r << 16 | g << 8 | b);
-    }
-    return image;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.vaestream.tools;
 import io.vaestream.events.AnomalyScore;
 import io.vaestream.events.Box;
 import io.vaestream.events.Localization;
+import io.vaestream.schemas.ModelFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -13,9 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import javax.imageio.ImageIO;
 
 /** Pictures of the localization that flagged events carry, for {@code tail --maps}. */
@@ -51,15 +49,7 @@ final class MapPictures {
     if (safe.equals(eventId) && !safe.isEmpty() && safe.length() <= MAX_NAME) {
       return safe + ".png";
     }
-    String digest;
-    try {
-      digest = HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8)))
-          .substring(0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    String digest = ModelFiles.sha256(eventId.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
     return safe.substring(0, Math.min(safe.length(), MAX_NAME)) + "~" + digest + ".png";
   }
 

@@ -126,6 +126,7 @@ final class ScoreCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       long lastReport = t0;
       int batch = Batches.of(images.contract(), BATCH);
+      int plane = images.contract().width() * images.contract().height();
       for (int start = 0; start < n; start += batch) {
         int b = Math.min(batch, n - start);
         ScoreBatch r =
@@ -135,11 +136,7 @@ final class ScoreCommand implements Callable<Integer> {
         System.arraycopy(r.kl(), 0, kl, start, b);
         for (int i = 0; overlays != null && i < b; i++) {
           if (ModelFormat.isAnomaly(r.score()[i], scorer.threshold())) {
-            overlays.write(
-                images,
-                start + i,
-                r.maps(),
-                i * scorer.contract().width() * scorer.contract().height());
+            overlays.write(images, start + i, r.maps(), i * plane);
           }
         }
         long now = System.nanoTime();
@@ -217,10 +214,10 @@ final class ScoreCommand implements Callable<Integer> {
       return;
     }
     Path dir = maps.toAbsolutePath().normalize();
-    Path folder = Path.of(data.trim()).toAbsolutePath().normalize();
+    Path folder = dataFolder() == null ? null : dataFolder().toAbsolutePath().normalize();
     String why = Files.exists(dir) && !Files.isDirectory(dir)
         ? "a file; give a folder"
-        : Files.isDirectory(folder) && dir.startsWith(folder)
+        : folder != null && dir.startsWith(folder)
             ? "inside the data folder " + folder + ", whose images its pictures would overwrite"
             : null;
     if (why == null) {
@@ -241,13 +238,13 @@ final class ScoreCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "maps=" + maps + " is invalid: the model " + model + " gives no anomaly maps");
     }
+    return new MapOverlays(maps, dataFolder(), scorer.localizer(), err);
+  }
+
+  /** {@code --data} where it is a folder, whose files {@code --maps} draws; null otherwise. */
+  private Path dataFolder() {
     Path folder = Path.of(data.trim());
-    return new MapOverlays(
-        maps,
-        Files.isDirectory(folder) ? folder : null,
-        scorer.localizer(),
-        scorer.contract(),
-        err);
+    return Files.isDirectory(folder) ? folder : null;
   }
 
   private static void printMetrics(

@@ -95,13 +95,8 @@ final class DriftTracker {
     if (profile == null || batch.size() == 0) {
       return;
     }
-    AnomalyScore first = batch.scores().get(0);
-    boolean scoredByAnother = batch.model() != null
-        // the very object: a model published again under the same name and version is another
-        ? batch.model() != model
-        : !model.modelName().contentEquals(first.getModelName())
-            || !model.modelVersion().contentEquals(first.getModelVersion());
-    if (scoredByAnother) {
+    // the very object: a model published again under the same name and version is another
+    if (batch.model() != model) {
       return; // scored by the model before a swap: its calibration is not this one's
     }
     int size = batch.contract().size();

@@ -36,6 +36,11 @@ public final class Localizer {
     this.pixelThreshold = pixelThreshold;
   }
 
+  /** The model's input contract, whose width and height the maps have. */
+  public ImageContract contract() {
+    return contract;
+  }
+
   public double pixelThreshold() {
     return pixelThreshold;
   }

@@ -17,7 +17,7 @@ import java.util.List;
  * @param keys the input records' keys (an element may be null), in batch order
  * @param scores the live scores as they went to the scores topic (no map or boxes), in batch order
  * @param inferenceNanos how long the live model took to score the batch
- * @param model the model that scored it, which may have been replaced since; null where not known
+ * @param model the model that scored it, which may have been replaced since
  */
 public record ScoredBatch(
     ImageContract contract,
@@ -32,12 +32,6 @@ public record ScoredBatch(
     // null.
     keys = Collections.unmodifiableList(keys);
     scores = Collections.unmodifiableList(scores);
-  }
-
-  /** A batch whose inference time is not known. */
-  public ScoredBatch(
-      ImageContract contract, float[] tensors, List<byte[]> keys, List<AnomalyScore> scores) {
-    this(contract, tensors, keys, scores, 0, null);
   }
 
   public int size() {

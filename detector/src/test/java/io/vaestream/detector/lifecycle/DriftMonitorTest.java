@@ -103,26 +103,18 @@ class DriftMonitorTest {
         null);
   }
 
-  /** Sends {@code count} events in batches of {@link #BATCH}, from {@code sources} in turn, scored by {@code version}. */
+  /**
+   * Sends {@code count} events in batches of {@link #BATCH}, from {@code sources} in turn, scored
+   * by {@code scoredBy}: the batches are labelled with it and the scores carry its version, as the
+   * detector labels them.
+   */
   private void send(
       DriftMonitor m,
       int count,
       List<String> sources,
-      String version,
+      Scorer scoredBy,
       double meanShift,
       double flaggedShare) {
-    send(m, count, sources, version, meanShift, flaggedShare, null);
-  }
-
-  /** As above, the batches labelled as scored by {@code scoredBy}, as the detector labels them. */
-  private void send(
-      DriftMonitor m,
-      int count,
-      List<String> sources,
-      String version,
-      double meanShift,
-      double flaggedShare,
-      Scorer scoredBy) {
     for (int start = 0; start < count; start += BATCH) {
       int n = Math.min(BATCH, count - start);
       float[] tensors = new float[n * TINY.size()];
@@ -132,7 +124,7 @@ class DriftMonitorTest {
         float lo = (float) (e.mean() - e.contrast());
         float hi = (float) (e.mean() + e.contrast());
         System.arraycopy(new float[] {lo, hi, lo, hi}, 0, tensors, i * 4, 4);
-        scores.add(score(sources.get((start + i) % sources.size()), version, e));
+        scores.add(score(sources.get((start + i) % sources.size()), scoredBy.modelVersion(), e));
       }
       m.scored(new ScoredBatch(TINY, tensors, Collections.nCopies(n, null), scores, 0, scoredBy));
     }
@@ -166,14 +158,16 @@ class DriftMonitorTest {
   @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void shouldLeaveANonFiniteScoreOutOfTheWindows() {
     DriftMonitor m = monitor(DEFAULTS);
-    send(m, 1000, List.of("cam-1"), "1", 0, 0.01);
+    send(m, 1000, List.of("cam-1"), model.get(), 0, 0.01);
     Event nan = new Event(Double.NaN, 0.4, 0.1, true);
     m.scored(new ScoredBatch(
         TINY,
         new float[] {0.3f, 0.5f, 0.3f, 0.5f},
         Collections.nCopies(1, null),
-        List.of(score("cam-1", "1", nan))));
-    send(m, 1000, List.of("cam-1"), "1", 0, 0.01);
+        List.of(score("cam-1", "1", nan)),
+        0,
+        model.get()));
+    send(m, 1000, List.of("cam-1"), model.get(), 0, 0.01);
     assertThat(events).isEmpty();
     assertThat(gauge(registry.scrape(), "vaestream_drift_ks{signal=\"score\",source=\"*\"}"))
         .isLessThan(0.08);
@@ -182,7 +176,7 @@ class DriftMonitorTest {
   @Test
   void shouldStayQuietOnTrafficDrawnLikeTheCalibration() {
     DriftMonitor m = monitor(DEFAULTS);
-    send(m, 3000, List.of("cam-1"), "1", 0, 0.01);
+    send(m, 3000, List.of("cam-1"), model.get(), 0, 0.01);
     assertThat(events).isEmpty();
     String scrape = registry.scrape();
     System.out.println(scrape
@@ -207,9 +201,9 @@ class DriftMonitorTest {
   private DriftMonitor drifted(
       String signal, int quiet, int shifted, double meanShift, double flaggedShare) {
     DriftMonitor m = monitor(DEFAULTS);
-    send(m, quiet, List.of("cam-1"), "1", 0, 0.01);
+    send(m, quiet, List.of("cam-1"), model.get(), 0, 0.01);
     assertThat(events).isEmpty();
-    send(m, shifted, List.of("cam-1"), "1", meanShift, flaggedShare);
+    send(m, shifted, List.of("cam-1"), model.get(), meanShift, flaggedShare);
     assertThat(changes())
         .containsExactlyInAnyOrder("* " + signal + " drift", "cam-1 " + signal + " drift");
     return m;
@@ -222,7 +216,7 @@ class DriftMonitorTest {
         .contains(
             "vaestream_drifting{signal=\"mean_intensity\",source=\"cam-1\"} 1.0",
             "vaestream_drift_events_total{signal=\"mean_intensity\",state=\"drift\"} 2.0");
-    send(m, 2000, List.of("cam-1"), "1", 0, 0.01);
+    send(m, 2000, List.of("cam-1"), model.get(), 0, 0.01);
     assertThat(changes())
         .containsExactlyInAnyOrder(
             "* mean_intensity drift",
@@ -258,7 +252,7 @@ class DriftMonitorTest {
   void shouldNotCheckTheAnomalyRateOfAModelWithoutATarget() {
     model.set(new Model("m", "1", Double.NaN, calibration()));
     DriftMonitor m = monitor(DEFAULTS);
-    send(m, 1500, List.of("cam-1"), "1", 0, 0.5);
+    send(m, 1500, List.of("cam-1"), model.get(), 0, 0.5);
     assertThat(events).isEmpty();
   }
 
@@ -270,7 +264,7 @@ class DriftMonitorTest {
     for (int i = 0; i < 150; i++) {
       sources.add("cam-" + i);
     }
-    send(m, 150 * 20, sources, "1", 0, 0.01);
+    send(m, 150 * 20, sources, model.get(), 0, 0.01);
     Set<String> labelled = new TreeSet<>();
     Matcher s = Pattern.compile("vaestream_drift_anomaly_rate\\{source=\"([^\"]+)\"}")
         .matcher(registry.scrape());
@@ -286,12 +280,13 @@ class DriftMonitorTest {
   @Test
   void shouldStartAfreshWhenAnotherModelScores() {
     DriftMonitor m = monitor(DEFAULTS);
-    send(m, 1200, List.of("cam-1"), "1", 0.15, 0.01);
+    send(m, 1200, List.of("cam-1"), model.get(), 0.15, 0.01);
     assertThat(changes()).contains("* mean_intensity drift");
     events.clear();
 
+    Scorer v1 = model.get();
     model.set(new Model("m", "2", 0.01, calibration()));
-    send(m, 600, List.of("cam-1"), "1", 0.15, 0.01); // scored by v1 before the swap took effect
+    send(m, 600, List.of("cam-1"), v1, 0.15, 0.01); // scored by v1 before the swap took effect
     assertThat(changes())
         .as("open states closed for the old model")
         .containsExactlyInAnyOrder("* mean_intensity recovered", "cam-1 mean_intensity recovered");
@@ -303,7 +298,7 @@ class DriftMonitorTest {
             "vaestream_drifting{signal=\"mean_intensity\",source=\"*\"} 0.0",
             "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"} NaN");
 
-    send(m, 600, List.of("cam-1"), "2", 0, 0.01);
+    send(m, 600, List.of("cam-1"), model.get(), 0, 0.01);
     assertThat(events).hasSize(2);
     assertThat(
             gauge(registry.scrape(), "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"}"))
@@ -320,13 +315,13 @@ class DriftMonitorTest {
   void shouldLeaveOutTheOldModelsBatchesWhenOneOfTheSameNameAndVersionReplacesIt() {
     DriftMonitor m = monitor(DEFAULTS);
     Scorer old = model.get();
-    send(m, 1200, List.of("cam-1"), "1", 0.15, 0.01, old);
+    send(m, 1200, List.of("cam-1"), old, 0.15, 0.01);
     assertThat(changes()).contains("* mean_intensity drift");
     events.clear();
 
     model.set(new Model("m", "1", 0.01, calibration()));
-    send(m, 600, List.of("cam-1"), "1", 0.15, 0.01, old); // in flight at the swap
-    send(m, 600, List.of("cam-1"), "1", 0, 0.01, model.get());
+    send(m, 600, List.of("cam-1"), old, 0.15, 0.01); // in flight at the swap
+    send(m, 600, List.of("cam-1"), model.get(), 0, 0.01);
     assertThat(
             gauge(registry.scrape(), "vaestream_drift_psi{signal=\"mean_intensity\",source=\"*\"}"))
         .as("600 events of the new model compared, the old one's left out")
@@ -338,7 +333,7 @@ class DriftMonitorTest {
   void shouldCallItsThreadOnceForTheBatchesThatGatherBeforeItRuns() {
     List<Runnable> later = new ArrayList<>();
     DriftMonitor m = monitor(DEFAULTS, later::add);
-    send(m, 1500, List.of("cam-1"), "1", 0.3, 0.01);
+    send(m, 1500, List.of("cam-1"), model.get(), 0.3, 0.01);
     assertThat(later).as("30 batches, one call while none was taken").hasSize(1);
     assertThat(events).isEmpty();
 
@@ -347,7 +342,7 @@ class DriftMonitorTest {
     assertThat(events.get(0).windowEvents())
         .as("the windows judged once, after the drain added all 30 batches (not at 500 events)")
         .isEqualTo(1000);
-    send(m, 50, List.of("cam-1"), "1", 0.3, 0.01);
+    send(m, 50, List.of("cam-1"), model.get(), 0.3, 0.01);
     assertThat(later)
         .as("a batch after the thread took the others calls it again")
         .hasSize(1);
@@ -356,7 +351,7 @@ class DriftMonitorTest {
   @Test
   void shouldLeaveAModelWithoutAProfileAlone() {
     DriftMonitor m = monitorOfAModelWithoutProfile();
-    send(m, 1500, List.of("cam-1"), "1", 0.3, 0.5);
+    send(m, 1500, List.of("cam-1"), model.get(), 0.3, 0.5);
     assertThat(events).isEmpty();
     assertThat(registry.scrape())
         .contains("vaestream_drift_psi{signal=\"score\",source=\"*\"} NaN");
@@ -368,10 +363,10 @@ class DriftMonitorTest {
   @Test
   void shouldWatchAProfiledModelThatReplacesOneWithout() {
     DriftMonitor m = monitorOfAModelWithoutProfile();
-    send(m, 600, List.of("cam-1"), "1", 0.3, 0.01);
+    send(m, 600, List.of("cam-1"), model.get(), 0.3, 0.01);
 
     model.set(new Model("m", "2", 0.01, calibration()));
-    send(m, 1200, List.of("cam-1"), "2", 0.15, 0.01);
+    send(m, 1200, List.of("cam-1"), model.get(), 0.15, 0.01);
     assertThat(handOffs).hasValue(1200 / BATCH);
     assertThat(changes()).contains("* mean_intensity drift");
   }
